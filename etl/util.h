@@ -1,0 +1,103 @@
+/*
+ * util.h: the small toolbox every doisoat module stands on: exit codes,
+ * error reporting (struct etl_err for library code, die()/warn() for
+ * commands), checked allocation, an arena for data that lives as long as a
+ * run, and a growable byte buffer with a hard cap.
+ *
+ * Ownership: library modules never exit and never print; they return -1 and
+ * leave one reason in a caller's struct etl_err.  Only commands (etl/cmd/)
+ * call die().  Messages never carry an ID number or a birth date: name the
+ * file and line instead.
+ */
+#ifndef DOISOAT_UTIL_H
+#define DOISOAT_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes of every command (documented in --help and README.md). */
+enum {
+	EXIT_OK = 0,      /* done */
+	EXIT_FAIL = 1,    /* could not finish: I/O, database, bad input file */
+	EXIT_USAGE = 2,   /* bad command line */
+	EXIT_REJECTS = 3, /* finished, but rejected rows exceed --max-rejects */
+	EXIT_BUSY = 4,    /* another run holds the database lock */
+};
+
+/* Where a callee leaves one reason for failing. */
+struct etl_err {
+	char msg[512];
+};
+
+/* Format a reason into err (may be NULL) and return -1. */
+int etl_errf(struct etl_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The name messages start with: "doisoat" or "doisoat <stage>". */
+void set_progname(const char *name);
+const char *progname(void);
+
+/* Print "<progname>: <msg>" on stderr and exit with EXIT_FAIL. */
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* The same, exiting with the given code. */
+void die_code(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+/* Print "<progname>: warning: <msg>" on stderr and go on. */
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Log line on stderr: "<UTC time> <progname>: <msg>"; silent under quiet. */
+void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void set_quiet(int quiet);
+/* Seconds since an arbitrary fixed point (monotonic clock). */
+double now_seconds(void);
+
+/* Allocation that dies on failure, so callers never check for NULL. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Grow *arr (of *cap elements of size elem) to hold at least need. */
+void grow_array(void **arr, size_t *cap, size_t need, size_t elem);
+#define GROW(arr, cap, need)                                                   \
+	grow_array((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+
+/*
+ * Arena: many small allocations, one release.  Everything arena_* returns
+ * lives until arena_release(); never free() it.
+ */
+struct arena {
+	struct arena_block *head; /* newest block */
+	size_t used;              /* bytes used in head */
+	size_t total;             /* bytes reserved in all blocks */
+};
+void arena_init(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+void arena_release(struct arena *a);
+
+/*
+ * strbuf: growable bytes, always NUL-terminated, with a hard cap so one
+ * runaway field cannot eat the machine.  sb.buf is owned by the strbuf.
+ */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+	size_t cap; /* sb_add* beyond this fails (returns -1) */
+};
+void sb_init(struct strbuf *sb, size_t cap);
+int sb_add(struct strbuf *sb, const void *data, size_t n);
+int sb_addc(struct strbuf *sb, int c);
+int sb_adds(struct strbuf *sb, const char *s);
+int sb_addf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sb_reset(struct strbuf *sb);
+void sb_release(struct strbuf *sb);
+
+/* Does s start with prefix? */
+int starts_with(const char *s, const char *prefix);
+
+#endif
