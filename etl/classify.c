@@ -1,0 +1,484 @@
+/*
+ * classify.c: eligibility and outcomes (spec §5), one person at a time, in
+ * person-key order.  The first rule that applies decides; every row that
+ * does not count gets a review note with its reason.
+ */
+#include "classify.h"
+#include "hashtab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct date te_end_date(const struct date *dob)
+{
+	int y = dob->year + 6;
+
+	if (dob->prec == DATE_YEAR)
+		return date_make(y, 12, 31);
+	if (dob->month < 9 || (dob->month == 9 && dob->day <= 30))
+		return date_make(y, 9, 30);
+	return date_make(y, dob->month, days_in_month(y, dob->month));
+}
+
+/* Everything the rules look at for one person. */
+struct ctx {
+	struct batch *b;
+	struct outputs *o;
+	const struct ref *ref;
+	struct hashtab by_pid;  /* roster rows by the ID they carry */
+	struct hashtab by_name; /* roster rows by name key + commune */
+	struct date day_before; /* period_start - 1 day */
+	struct date newborn_after;
+	struct cov *cov;
+	size_t ncov, cov_cap;
+};
+
+static const struct group *grp(const struct ctx *c, const struct rec *r)
+{
+	return &c->ref->groups[r->group];
+}
+
+static int dead(const struct rec *g)
+{
+	return g && (g->status == STATUS_DEAD || g->status == STATUS_MISSING);
+}
+
+/* Registry person alive and living in a commune in scope. */
+static int resident(const struct ctx *c, const struct rec *g)
+{
+	return g && g->status == STATUS_ALIVE &&
+	       ref_in_scope(c->ref, g->commune);
+}
+
+static void review(struct ctx *c, struct rec *r, enum reason why,
+		   const char *detail)
+{
+	r->reason = (uint8_t)why;
+	batch_review(c->b, r, why, detail);
+}
+
+/* Eligibility of roster row r for person with registry row g (or NULL). */
+static enum reason ineligible(struct ctx *c, const struct rec *r,
+			      const struct rec *g)
+{
+	const struct group *gr = grp(c, r);
+	const struct date *dob = g ? &g->dob : &r->dob;
+	struct date end;
+
+	if (dead(g))
+		return R_ROSTER_LISTS_DECEASED;
+	if (gr->residence_based) {
+		if (!g)
+			return R_NOT_IN_REGISTRY;
+		if (!resident(c, g))
+			return R_MOVED_OUT;
+	}
+	if (!strcmp(gr->code, "TE")) {
+		end = te_end_date(dob);
+		if (date_cmp(&end, &c->b->period_start) < 0)
+			return R_AGED_OUT;
+	}
+	if (gr->area_based) {
+		const char *commune = g ? g->commune : r->commune;
+
+		if (!ref_area_ok(c->ref, commune, gr->code,
+				 &c->b->period_start))
+			return R_AREA_NOT_ELIGIBLE;
+		if (!strcmp(gr->code, "DT") && g && g->ethnicity[0] &&
+		    !strcmp(g->ethnicity, "kinh"))
+			return R_NOT_ETHNIC_MINORITY;
+	}
+	return R_NONE;
+}
+
+static uint64_t name_hash(const char *nkey, const char *commune)
+{
+	char buf[512];
+	int n = snprintf(buf, sizeof(buf), "%s|%s", nkey, commune);
+
+	return ht_hash(buf, n > 0 && (size_t)n < sizeof(buf) ? (size_t)n
+							     : sizeof(buf) - 1);
+}
+
+/* Rule 3: a roster row not counted for person p that may be p. */
+static int possible_match(struct ctx *c, const struct person *p,
+			  const struct rec *g, const struct rec *card)
+{
+	const struct rec *who = g ? g : card;
+	size_t pos;
+	uint32_t v;
+	uint64_t h;
+
+	if (!(p->key & KEY_BHXH_TAG)) {
+		h = ht_hash_u64(p->key);
+		for (pos = ht_first(&c->by_pid, h);
+		     (v = ht_next(&c->by_pid, h, &pos)) != HT_NONE;) {
+			const struct rec *r = &c->b->recs[v];
+
+			if (r->pid == p->key &&
+			    (r->state == REC_ASIDE || r->key != p->key))
+				return 1;
+		}
+	}
+	h = name_hash(who->nkey, who->commune);
+	for (pos = ht_first(&c->by_name, h);
+	     (v = ht_next(&c->by_name, h, &pos)) != HT_NONE;) {
+		const struct rec *r = &c->b->recs[v];
+
+		if ((r->state == REC_ASIDE || r->key != p->key) &&
+		    !strcmp(r->nkey, who->nkey) &&
+		    !strcmp(r->commune, who->commune) &&
+		    !date_cmp_coarse(&r->dob, &who->dob))
+			return 1;
+	}
+	return 0;
+}
+
+static void index_roster(struct ctx *c)
+{
+	struct batch *b = c->b;
+	size_t i;
+
+	ht_init(&c->by_pid, b->nrecs / 4);
+	ht_init(&c->by_name, b->nrecs / 4);
+	for (i = 0; i < b->nrecs; i++) {
+		const struct rec *r = &b->recs[i];
+
+		if (r->kind != KIND_ROSTER || r->state == REC_MERGED)
+			continue;
+		if (r->pid)
+			ht_insert(&c->by_pid, ht_hash_u64(r->pid),
+				  (uint32_t)i);
+		ht_insert(&c->by_name, name_hash(r->nkey, r->commune),
+			  (uint32_t)i);
+	}
+}
+
+/* Cells shared by the output rows */
+struct cells {
+	char pid[13], bhxh[11], card[16], dob[11], sex[2], level[2];
+	char eff[11];
+};
+
+static void fill_common(struct cells *x, uint64_t key, uint64_t bhxh,
+			const struct rec *card, const struct date *dob,
+			int sex, int level)
+{
+	fmt_pid(key, x->pid);
+	fmt_bhxh(bhxh, x->bhxh);
+	if (card)
+		fmt_card(card, x->card);
+	else
+		x->card[0] = '\0';
+	date_format(dob, x->dob);
+	x->sex[0] = (char)sex;
+	x->sex[1] = '\0';
+	x->level[0] = level ? (char)('0' + level) : '\0';
+	x->level[1] = '\0';
+}
+
+static void emit_decrease(struct ctx *c, const struct person *p,
+			  const struct rec *card, const struct date *eff,
+			  enum reason why)
+{
+	struct cells x;
+	const char *cells[10];
+
+	fill_common(&x, p->key, card->bhxh, card, &card->dob, card->sex,
+		    card->level);
+	date_format(eff, x.eff);
+	cells[0] = x.pid;
+	cells[1] = x.bhxh;
+	cells[2] = x.card;
+	cells[3] = card->name;
+	cells[4] = x.dob;
+	cells[5] = x.sex;
+	cells[6] = card->commune;
+	cells[7] = grp(c, card)->code;
+	cells[8] = x.eff;
+	cells[9] = reason_name(why);
+	out_add(c->o, L_DECREASE, card->commune, p->key, why, cells);
+}
+
+/* The person's coverage commune: registry residence, counted once. */
+static void count_cov(struct ctx *c, const struct rec *g, int insured)
+{
+	size_t lo = 0, hi = c->ncov, mid;
+
+	if (!resident(c, g))
+		return;
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (strcmp(c->cov[mid].commune, g->commune) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == c->ncov || strcmp(c->cov[lo].commune, g->commune)) {
+		GROW(c->cov, c->cov_cap, c->ncov + 1);
+		memmove(&c->cov[lo + 1], &c->cov[lo],
+			(c->ncov - lo) * sizeof(*c->cov));
+		memset(&c->cov[lo], 0, sizeof(*c->cov));
+		snprintf(c->cov[lo].commune, sizeof(c->cov[lo].commune), "%s",
+			 g->commune);
+		c->ncov++;
+	}
+	c->cov[lo].population++;
+	c->cov[lo].insured += insured;
+}
+
+/* Is card a better card than best (rank, then input order)? */
+static int better_card(const struct ctx *c, const struct rec *card,
+		       const struct rec *best)
+{
+	int ra = grp(c, card)->rank, rb = grp(c, best)->rank;
+
+	return ra < rb;
+}
+
+static void classify_person(struct ctx *c, const struct person *p)
+{
+	struct batch *b = c->b;
+	struct rec *g = p->registry != NONE32 ? &b->recs[p->registry] : NULL;
+	struct rec *best = NULL, *win = NULL, *r;
+	uint32_t i;
+	int ncards = 0, neligible = 0, level = 0;
+	uint64_t bhxh = 0;
+
+	/* Cards and eligibility of roster rows. */
+	for (i = 0; i < p->n; i++) {
+		r = &b->recs[b->members[p->first + i]];
+		if (!bhxh && r->bhxh)
+			bhxh = r->bhxh;
+		if (r->kind == KIND_PRIOR) {
+			ncards++;
+			if (!best || better_card(c, r, best))
+				best = r;
+			continue;
+		}
+		r->reason = (uint8_t)ineligible(c, r, g);
+		if (r->reason != R_NONE)
+			continue;
+		neligible++;
+		if (!win || grp(c, r)->rank < grp(c, win)->rank)
+			win = r;
+	}
+	/* Ineligible rows are review rows (rule 2's deceased among them). */
+	for (i = 0; i < p->n; i++) {
+		r = &b->recs[b->members[p->first + i]];
+		if (r->kind == KIND_ROSTER && r->reason != R_NONE)
+			review(c, r, (enum reason)r->reason,
+			       grp(c, r)->code);
+	}
+
+	/* Rules 1 and 2: death and missing persons. */
+	if (dead(g)) {
+		enum reason why = g->status == STATUS_DEAD ? R_DEATH
+							   : R_MISSING;
+
+		for (i = 0; i < p->n; i++) {
+			r = &b->recs[b->members[p->first + i]];
+			if (r->kind == KIND_PRIOR)
+				emit_decrease(c, p, r, &g->status_date, why);
+		}
+		return;
+	}
+
+	/* One card per person: the others are duplicates. */
+	if (ncards > 1 && !(p->key & KEY_BHXH_TAG)) {
+		for (i = 0; i < p->n; i++) {
+			r = &b->recs[b->members[p->first + i]];
+			if (r->kind == KIND_PRIOR && r != best)
+				emit_decrease(c, p, r, &c->day_before,
+					      R_DUPLICATE_CARD);
+		}
+	}
+
+	if (!neligible) {
+		if (!best) {
+			/* Rule 9 */
+			if (resident(c, g)) {
+				struct cells x;
+				const char *cells[6];
+
+				fill_common(&x, p->key, 0, NULL, &g->dob,
+					    g->sex, 0);
+				cells[0] = x.pid;
+				cells[1] = g->name;
+				cells[2] = x.dob;
+				cells[3] = x.sex;
+				cells[4] = g->commune;
+				cells[5] = g->household;
+				out_add(c->o, L_UNINSURED, g->commune, p->key,
+					R_NONE, cells);
+			}
+			count_cov(c, g, 0);
+			return;
+		}
+		if (p->key & KEY_BHXH_TAG) {
+			review(c, best, R_UNKEYED_CARD,
+			       "card without a personal ID and no roster row "
+			       "with its BHXH code");
+		} else if (possible_match(c, p, g, best)) {
+			/* Rule 3 */
+			review(c, best, R_POSSIBLE_MATCH,
+			       "a roster row not linked to this card holder "
+			       "carries the same ID or name and birth date");
+		} else {
+			/* Rule 4 */
+			const struct group *gr = grp(c, best);
+			const char *commune = g ? g->commune : best->commune;
+			struct date eff = c->day_before, end;
+			enum reason why = R_NOT_ON_ROSTER;
+
+			end = te_end_date(g ? &g->dob : &best->dob);
+			if (!strcmp(gr->code, "TE") &&
+			    date_cmp(&end, &b->period_start) < 0) {
+				why = R_AGED_OUT;
+				eff = end;
+			} else if (gr->area_based &&
+				   !ref_area_ok(c->ref, commune, gr->code,
+						&b->period_start)) {
+				why = R_AREA_NOT_ELIGIBLE;
+			} else if (g && !resident(c, g)) {
+				why = R_MOVED_OUT;
+			}
+			emit_decrease(c, p, best, &eff, why);
+		}
+		count_cov(c, g, 0);
+		return;
+	}
+
+	/* Benefit level: the best among the eligible groups. */
+	for (i = 0; i < p->n; i++) {
+		int l;
+
+		r = &b->recs[b->members[p->first + i]];
+		if (r->kind != KIND_ROSTER || r->reason != R_NONE)
+			continue;
+		l = ref_group_level(c->ref, r->group, &b->period_start);
+		if (level_better(l, level))
+			level = l;
+		if (r != win)
+			review(c, r, R_MULTIPLE_ENROLMENT, grp(c, win)->code);
+	}
+
+	{
+		const struct rec *auth = g ? g : (best ? best : win);
+		const char *commune = g ? g->commune
+				      : (best ? best->commune : win->commune);
+		const char *hospital = win->hospital[0] ? win->hospital
+				       : best ? best->hospital : "";
+		struct cells x;
+		const char *cells[12];
+		char changed[96] = "";
+		enum reason why;
+
+		fill_common(&x, p->key, bhxh, best, &auth->dob, auth->sex,
+			    level);
+		if (!best) {
+			/* Rule 5 */
+			struct date earliest = auth->dob;
+
+			if (earliest.prec < DATE_MONTH)
+				earliest.month = 1;
+			if (earliest.prec < DATE_DAY)
+				earliest.day = 1;
+			earliest.prec = DATE_DAY;
+			why = date_cmp(&earliest, &c->newborn_after) > 0
+				      ? R_NEWBORN
+				      : R_NEW;
+			date_format(&b->period_start, x.eff);
+			cells[0] = x.pid;
+			cells[1] = x.bhxh;
+			cells[2] = auth->name;
+			cells[3] = x.dob;
+			cells[4] = x.sex;
+			cells[5] = commune;
+			cells[6] = grp(c, win)->code;
+			cells[7] = x.level;
+			cells[8] = hospital;
+			cells[9] = x.eff;
+			cells[10] = reason_name(why);
+			cells[11] = b->srcs[win->src].label;
+			out_add(c->o, L_INCREASE, commune, p->key, why, cells);
+			count_cov(c, g, 1);
+			return;
+		}
+		if (win->group != best->group) {
+			why = R_GROUP_CHANGED; /* rule 6 */
+		} else {
+			/* Rule 7: what differs from the authority. */
+			if (g && strcmp(best->nkey, g->nkey))
+				strcat(changed, ";full_name");
+			if (g && date_cmp_coarse(&best->dob, &g->dob))
+				strcat(changed, ";dob");
+			if (g && best->sex && g->sex && best->sex != g->sex)
+				strcat(changed, ";sex");
+			if (best->level && level && best->level != level)
+				strcat(changed, ";benefit_level");
+			if (win->hospital[0] &&
+			    strcmp(win->hospital, best->hospital))
+				strcat(changed, ";hospital_code");
+			if (g && strcmp(best->commune, g->commune))
+				strcat(changed, ";commune_code");
+			why = changed[0] ? R_DATA_CORRECTED : R_NONE;
+		}
+		if (why == R_NONE) {
+			/* Rule 8 */
+			cells[0] = x.pid;
+			cells[1] = x.bhxh;
+			cells[2] = x.card;
+			cells[3] = auth->name;
+			cells[4] = x.dob;
+			cells[5] = x.sex;
+			cells[6] = commune;
+			cells[7] = grp(c, win)->code;
+			cells[8] = x.level;
+			out_add(c->o, L_RENEW, commune, p->key, R_NONE, cells);
+		} else {
+			cells[0] = x.pid;
+			cells[1] = x.bhxh;
+			cells[2] = x.card;
+			cells[3] = auth->name;
+			cells[4] = x.dob;
+			cells[5] = x.sex;
+			cells[6] = commune;
+			cells[7] = grp(c, best)->code;
+			cells[8] = grp(c, win)->code;
+			cells[9] = x.level;
+			cells[10] = changed[0] ? changed + 1 : "";
+			cells[11] = reason_name(why);
+			out_add(c->o, L_CHANGE, commune, p->key, why, cells);
+		}
+		count_cov(c, g, 1);
+	}
+}
+
+void classify_run(struct batch *b, struct outputs *o)
+{
+	struct ctx c = { 0 };
+	size_t i;
+
+	c.b = b;
+	c.o = o;
+	c.ref = b->ref;
+	c.day_before = date_add_days(b->period_start, -1);
+	c.newborn_after = b->period_start;
+	c.newborn_after.year--; /* born after this day: under 12 months */
+	if (c.newborn_after.month == 2 && c.newborn_after.day == 29)
+		c.newborn_after.day = 28;
+	index_roster(&c);
+	/* Every commune in scope has a coverage row, people or not. */
+	for (i = 0; b->ref->scope && i < b->ref->nscope; i++) {
+		GROW(c.cov, c.cov_cap, c.ncov + 1);
+		memset(&c.cov[c.ncov], 0, sizeof(*c.cov));
+		memcpy(c.cov[c.ncov++].commune, b->ref->scope[i], 8);
+	}
+	for (i = 0; i < b->npeople; i++)
+		classify_person(&c, &b->people[i]);
+	o->cov = c.cov;
+	o->ncov = c.ncov;
+	ht_release(&c.by_pid);
+	ht_release(&c.by_name);
+}

@@ -1,0 +1,118 @@
+/*
+ * doisoat ingest: read input files (plain or gzip; CSV or TSV; any of the
+ * supported encodings), map their headers to the canonical fields and
+ * write one raw row per record as a row stream (stream.h).  Records the
+ * reader cannot use go to --rejects.
+ */
+#include "doisoat.h"
+#include "csvin.h"
+#include "stage.h"
+#include "stream.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_str[] =
+	"usage: doisoat ingest [--prior FILE]... [--registry FILE]...\n"
+	"                      [--roster FILE[=LABEL]]... [--encoding ENC]\n"
+	"                      [--rejects FILE] [--out FILE]\n"
+	"Write the rows of the input files as a row stream (stdout).\n";
+
+struct ingest_ctx {
+	const struct input *in;
+	struct colmap map;
+	struct strbuf sb;
+	FILE *out, *rej;
+	unsigned long rows, rejected;
+};
+
+static int on_header(void *ctx, const struct csvin_row *row,
+		     struct etl_err *err)
+{
+	struct ingest_ctx *c = ctx;
+	char msg[400];
+
+	if (colmap_build(&c->map, c->in->kind, row->nfields, row->fields,
+			 row->lens, msg, sizeof(msg)) < 0)
+		return etl_errf(err, "'%s':%lu: %s input: %s", c->in->path,
+				row->line, kind_name(c->in->kind), msg);
+	return 0;
+}
+
+static void on_row(void *ctx, const struct csvin_row *row)
+{
+	struct ingest_ctx *c = ctx;
+	const char *raw[F_NFIELDS];
+	int f;
+
+	for (f = 0; f < F_NFIELDS; f++)
+		raw[f] = c->map.col[f] >= 0 ? row->fields[c->map.col[f]]
+					    : NULL;
+	stream_write_raw(&c->sb, c->out, c->in->kind, c->in->label,
+			 row->line, raw, c->map.sex_checkbox);
+	c->rows++;
+}
+
+static void on_reject(void *ctx, unsigned long line, const char *reason,
+		      const char *detail, const char *raw, size_t n)
+{
+	struct ingest_ctx *c = ctx;
+	char *copy = xstrndup(raw, n);
+
+	warn("'%s':%lu: row rejected (%s): %s", c->in->path, line, reason,
+	     detail);
+	if (c->rej)
+		stream_write_reject(&c->sb, c->rej, c->in->label, line,
+				    reason_parse(reason), copy);
+	free(copy);
+	c->rejected++;
+}
+
+int cmd_ingest(int argc, char **argv)
+{
+	struct run_opts o;
+	struct ingest_ctx c;
+	struct csvin_cb cb = { on_header, on_row, on_reject, &c };
+	struct etl_err err = { "" };
+	size_t i, k;
+
+	set_progname("doisoat ingest");
+	if (argc > 1 && !strcmp(argv[1], "--help")) {
+		fputs(usage_str, stdout);
+		return EXIT_OK;
+	}
+	parse_run_opts(argc, argv, &o, "ingest");
+	set_quiet(o.quiet);
+	if (!o.ninputs || o.nargs) {
+		fputs(usage_str, stderr);
+		return EXIT_USAGE;
+	}
+	memset(&c, 0, sizeof(c));
+	sb_init(&c.sb, 0);
+	c.out = stage_open(o.out, "w");
+	c.rej = o.nrejects ? stage_open(o.rejects[0], "w") : NULL;
+	/* In kind order, as `doisoat run` reads them. */
+	for (k = 0; k < KIND_N * o.ninputs; k++) {
+		struct csvin_opts copts;
+		struct csvin_stats st;
+
+		i = k % o.ninputs;
+		if ((int)o.inputs[i].kind != (int)(k / o.ninputs))
+			continue;
+		copts.encoding = o.inputs[i].encoding;
+		copts.max_record = 0;
+		c.in = &o.inputs[i];
+		if (csvin_read(c.in->path, &copts, &cb, &st, &err) < 0)
+			die("%s", err.msg);
+		logmsg("read '%s': %lu rows (%s, %s)", c.in->label, c.rows,
+		       st.gzip ? "gzip" : "plain", st.encoding);
+		c.rows = 0;
+	}
+	stage_close(c.out, o.out);
+	if (c.rej)
+		stage_close(c.rej, o.rejects[0]);
+	sb_release(&c.sb);
+	return o.max_rejects >= 0 && c.rejected > (unsigned long)o.max_rejects
+		       ? EXIT_REJECTS
+		       : EXIT_OK;
+}

@@ -1,0 +1,634 @@
+/*
+ * csvin.c: the input reader.  Four layers, each feeding the next:
+ *   bytes (fread, XXH3 of the stored file) -> inflate when gzip ->
+ *   decode to UTF-8 (BOM, iconv) -> physical lines -> libcsv records.
+ * Lines are fed to libcsv one at a time so every record knows the line it
+ * started on and its raw text, which rejects.csv carries.
+ */
+#include "csvin.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <iconv.h>
+#include <string.h>
+#include <xxhash.h>
+#include <zlib.h>
+
+#define CHUNK (64 * 1024)
+#define MAX_RECORD_LINES 100 /* a quoted field may span this many lines */
+
+struct reader {
+	const char *path;
+	const struct csvin_cb *cb;
+	struct csvin_stats *st;
+	struct etl_err *err;
+	size_t max_record;
+	int failed;
+
+	/* decoding */
+	int started;          /* BOM and encoding decided */
+	iconv_t cd;           /* (iconv_t)-1 when the text is UTF-8 */
+	const char *enc_name; /* iconv name asked for, or NULL */
+	char carry[8];        /* an incomplete multibyte sequence */
+	size_t ncarry;
+	uint64_t decoded;     /* bytes of decoded input consumed */
+	struct strbuf head;   /* first bytes, until the BOM is decided */
+
+	/* physical lines */
+	struct strbuf pending; /* the line being assembled */
+	int overlong;          /* pending hit the cap; skip to newline */
+
+	/* records */
+	struct csv_parser parser;
+	struct strbuf raw;      /* lines of the current record, '\n'-joined */
+	size_t *line_at;        /* offset of each line in raw */
+	size_t line_cap;
+	int nlines;
+	unsigned long rec_line; /* first line of the current record */
+	int done;               /* libcsv ended the record */
+	struct strbuf fbuf;     /* field bytes, NUL after each */
+	size_t *foff, *flen;
+	const char **fptr;
+	size_t fcap;
+	int nf;
+	int has_nul;
+	int header_seen;
+	int ncols;
+};
+
+const char *csvin_encoding(const char *name)
+{
+	static const struct {
+		const char *user, *iconv;
+	} names[] = {
+		{ "utf-8", "UTF-8" },       { "utf8", "UTF-8" },
+		{ "utf-16", "UTF-16" },     { "utf16", "UTF-16" },
+		{ "utf-16le", "UTF-16LE" }, { "utf-16be", "UTF-16BE" },
+		{ "windows-1258", "CP1258" }, { "cp1258", "CP1258" },
+		{ "win1258", "CP1258" },    { "tcvn3", "TCVN5712-1" },
+		{ "tcvn", "TCVN5712-1" },   { "tcvn5712-1", "TCVN5712-1" },
+		{ "abc", "TCVN5712-1" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcasecmp(name, names[i].user))
+			return names[i].iconv;
+	return NULL;
+}
+
+static int only_space(unsigned char c)
+{
+	return c == ' ';
+}
+
+static void parser_reset(struct reader *r)
+{
+	csv_free(&r->parser);
+	csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+	csv_set_space_func(&r->parser, only_space);
+	csv_set_delim(&r->parser, (unsigned char)r->st->delim);
+	r->nf = 0;
+	r->has_nul = 0;
+	sb_reset(&r->fbuf);
+	r->done = 0;
+}
+
+static void record_clear(struct reader *r)
+{
+	sb_reset(&r->raw);
+	r->nlines = 0;
+}
+
+/* Offset of the first invalid UTF-8 byte in s, or -1. */
+static long utf8_invalid_at(const unsigned char *s, size_t n)
+{
+	size_t i = 0, k, len;
+	uint32_t cp;
+
+	while (i < n) {
+		unsigned char c = s[i];
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			len = 2, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			len = 3, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			len = 4, cp = c & 0x07;
+		else
+			return (long)i;
+		if (i + len > n)
+			return (long)i;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return (long)i;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
+		    || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+			return (long)i;
+		i += len;
+	}
+	return -1;
+}
+
+static void reject(struct reader *r, unsigned long line, const char *reason,
+		   const char *detail, const char *raw, size_t n)
+{
+	r->st->records++;
+	r->cb->on_reject(r->cb->ctx, line, reason, detail, raw, n);
+}
+
+static int all_empty(const struct reader *r)
+{
+	int i;
+
+	for (i = 0; i < r->nf; i++)
+		if (r->flen[i])
+			return 0;
+	return 1;
+}
+
+/* libcsv: one field. */
+static void on_field(void *data, size_t len, void *ctx)
+{
+	struct reader *r = ctx;
+
+	GROW(r->foff, r->fcap, (size_t)r->nf + 1);
+	r->flen = xrealloc(r->flen, r->fcap * sizeof(*r->flen));
+	r->fptr = xrealloc((void *)r->fptr, r->fcap * sizeof(*r->fptr));
+	r->foff[r->nf] = r->fbuf.len;
+	r->flen[r->nf] = len;
+	if (len && memchr(data, '\0', len))
+		r->has_nul = 1;
+	sb_add(&r->fbuf, data ? data : "", len);
+	sb_addc(&r->fbuf, '\0');
+	r->nf++;
+}
+
+/* libcsv: end of a record; hand it on. */
+static void on_record(int c, void *ctx)
+{
+	struct reader *r = ctx;
+	struct csvin_row row;
+	char detail[96];
+	long bad;
+	int i;
+
+	(void)c;
+	r->done = 1;
+	if (r->failed)
+		goto out;
+	for (i = 0; i < r->nf; i++)
+		r->fptr[i] = r->fbuf.buf + r->foff[i];
+	row.line = r->rec_line;
+	row.nfields = r->nf;
+	row.fields = r->fptr;
+	row.lens = r->flen;
+	row.raw = r->raw.buf ? r->raw.buf : "";
+	row.raw_len = r->raw.len;
+	if (!r->header_seen) {
+		r->header_seen = 1;
+		r->ncols = r->nf;
+		if (r->cb->on_header(r->cb->ctx, &row, r->err) < 0)
+			r->failed = 1;
+		goto out;
+	}
+	if (all_empty(r)) {
+		r->st->blank++;
+		goto out;
+	}
+	if (r->has_nul) {
+		reject(r, row.line, REJ_BAD_ENCODING, "NUL byte in a field",
+		       row.raw, row.raw_len);
+		goto out;
+	}
+	bad = utf8_invalid_at((const unsigned char *)row.raw, row.raw_len);
+	if (bad >= 0) {
+		snprintf(detail, sizeof(detail),
+			 "invalid UTF-8 at byte %ld of the record; give "
+			 "--encoding",
+			 bad + 1);
+		reject(r, row.line, REJ_BAD_ENCODING, detail, row.raw,
+		       row.raw_len);
+		goto out;
+	}
+	/* Trailing empty cells beyond the header are tolerated. */
+	while (r->nf > r->ncols && !r->flen[r->nf - 1])
+		r->nf--;
+	if (r->nf != r->ncols) {
+		snprintf(detail, sizeof(detail), "expected %d fields, found %d",
+			 r->ncols, r->nf);
+		reject(r, row.line, REJ_COLUMN_COUNT, detail, row.raw,
+		       row.raw_len);
+		goto out;
+	}
+	row.nfields = r->nf;
+	r->st->records++;
+	r->cb->on_row(r->cb->ctx, &row);
+out:
+	r->nf = 0;
+	r->has_nul = 0;
+	sb_reset(&r->fbuf);
+}
+
+static char detect_delim(const char *s, size_t n)
+{
+	size_t i, comma = 0, tab = 0, semi = 0;
+	int quoted = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && s[i] == ',')
+			comma++;
+		else if (!quoted && s[i] == '\t')
+			tab++;
+		else if (!quoted && s[i] == ';')
+			semi++;
+	}
+	if (tab > comma && tab >= semi)
+		return '\t';
+	if (semi > comma && semi > tab)
+		return ';';
+	return ',';
+}
+
+static void process_line(struct reader *r, const char *s, size_t n,
+			 unsigned long line_no);
+
+/*
+ * The current record cannot end well (quote never closed, too long):
+ * reject its first line and read the lines after it again.
+ */
+static void reject_first_line(struct reader *r, const char *reason,
+			      const char *detail)
+{
+	struct strbuf rest;
+	size_t *at = NULL, cap = 0, first_len;
+	unsigned long first = r->rec_line;
+	int i, n = r->nlines;
+
+	first_len = n > 1 ? r->line_at[1] - 1 : r->raw.len;
+	reject(r, first, reason, detail, r->raw.buf, first_len);
+	sb_init(&rest, 0);
+	if (n > 1)
+		sb_add(&rest, r->raw.buf + r->line_at[1],
+		       r->raw.len - r->line_at[1]);
+	GROW(at, cap, (size_t)n + 1);
+	for (i = 1; i < n; i++)
+		at[i] = r->line_at[i] - r->line_at[1];
+	record_clear(r);
+	parser_reset(r);
+	for (i = 1; i < n && !r->failed; i++) {
+		size_t end = i + 1 < n ? at[i + 1] - 1 : rest.len;
+
+		process_line(r, rest.buf + at[i], end - at[i], first + i);
+	}
+	free(at);
+	sb_release(&rest);
+}
+
+static void process_line(struct reader *r, const char *s, size_t n,
+			 unsigned long line_no)
+{
+	size_t i, used;
+
+	if (n && s[n - 1] == '\r')
+		n--;
+	if (!r->nlines) {
+		for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
+			;
+		if (i == n) {
+			r->st->blank++;
+			return;
+		}
+		if (!r->st->delim) {
+			r->st->delim = detect_delim(s, n);
+			parser_reset(r);
+		}
+		r->rec_line = line_no;
+	} else {
+		sb_addc(&r->raw, '\n');
+	}
+	GROW(r->line_at, r->line_cap, (size_t)r->nlines + 1);
+	r->line_at[r->nlines++] = r->raw.len;
+	sb_add(&r->raw, s, n);
+	r->done = 0;
+	used = csv_parse(&r->parser, s, n, on_field, on_record, r);
+	if (used == n)
+		used += csv_parse(&r->parser, "\n", 1, on_field, on_record, r) -
+			1;
+	if (used != n) {
+		/* Strict mode: a quote inside a field or after its end. */
+		reject(r, r->rec_line, REJ_BAD_QUOTING,
+		       "a quote inside an unquoted field or after a closing "
+		       "quote",
+		       r->raw.buf, r->raw.len);
+		record_clear(r);
+		parser_reset(r);
+		return;
+	}
+	if (r->done) {
+		record_clear(r);
+		return;
+	}
+	if (r->nlines >= MAX_RECORD_LINES || r->raw.len > r->max_record)
+		reject_first_line(r, REJ_BAD_QUOTING,
+				  "quoted field not closed");
+}
+
+/* Decoded UTF-8 text: split into physical lines. */
+static void feed_text(struct reader *r, const char *s, size_t n)
+{
+	const char *nl;
+	size_t len;
+	char detail[96];
+
+	while (n && !r->failed) {
+		nl = memchr(s, '\n', n);
+		len = nl ? (size_t)(nl - s) : n;
+		if (!r->overlong && sb_add(&r->pending, s, len) < 0) {
+			/* Keep what fits, for the reject row. */
+			sb_add(&r->pending, s,
+			       r->pending.cap - r->pending.len);
+			r->overlong = 1;
+		}
+		if (!nl)
+			return;
+		r->st->lines++;
+		if (r->overlong) {
+			snprintf(detail, sizeof(detail),
+				 "line longer than %zu bytes", r->max_record);
+			if (r->nlines)
+				reject_first_line(r, REJ_TOO_LONG, detail);
+			reject(r, r->st->lines, REJ_TOO_LONG, detail,
+			       r->pending.buf, r->pending.len);
+			r->overlong = 0;
+		} else {
+			process_line(r, r->pending.buf ? r->pending.buf : "",
+				     r->pending.len, r->st->lines);
+		}
+		sb_reset(&r->pending);
+		s += len + 1;
+		n -= len + 1;
+	}
+}
+
+/* Decide the encoding from the first bytes: BOM, else the declared one. */
+static int start_decoding(struct reader *r, const unsigned char *s, size_t n,
+			  size_t *skip)
+{
+	const char *from = r->enc_name;
+
+	*skip = 0;
+	if (n >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) {
+		from = NULL, *skip = 3;
+	} else if (n >= 2 && s[0] == 0xff && s[1] == 0xfe) {
+		from = "UTF-16LE", *skip = 2;
+	} else if (n >= 2 && s[0] == 0xfe && s[1] == 0xff) {
+		from = "UTF-16BE", *skip = 2;
+	}
+	if (from && strcmp(from, "UTF-8")) {
+		r->cd = iconv_open("UTF-8", from);
+		if (r->cd == (iconv_t)-1)
+			return etl_errf(r->err,
+					"'%s': encoding %s is not supported "
+					"here",
+					r->path, from);
+		snprintf(r->st->encoding, sizeof(r->st->encoding), "%s", from);
+	} else {
+		snprintf(r->st->encoding, sizeof(r->st->encoding), "UTF-8");
+	}
+	r->started = 1;
+	return 0;
+}
+
+static int decode(struct reader *r, const char *s, size_t n, int last)
+{
+	char out[CHUNK * 4], *in, *op;
+	size_t inleft, outleft, rc, skip;
+	char tmp[CHUNK + sizeof(r->carry)];
+
+	if (!r->started) {
+		/* Wait for three bytes (or the end) to see any BOM. */
+		sb_add(&r->head, s, n);
+		if (r->head.len < 3 && !last)
+			return 0;
+		if (start_decoding(r, (unsigned char *)r->head.buf,
+				   r->head.len, &skip) < 0)
+			return -1;
+		r->decoded += skip;
+		memcpy(tmp, r->head.buf + skip, r->head.len - skip);
+		n = r->head.len - skip;
+		sb_release(&r->head);
+		s = tmp;
+	}
+	if (r->cd == (iconv_t)-1) {
+		feed_text(r, s, n);
+		r->decoded += n;
+		return 0;
+	}
+	/* iconv: prepend any incomplete sequence left from the last chunk. */
+	if (r->ncarry) {
+		if (s != tmp)
+			memcpy(tmp + r->ncarry, s, n);
+		else
+			memmove(tmp + r->ncarry, tmp, n);
+		memcpy(tmp, r->carry, r->ncarry);
+		n += r->ncarry;
+		r->ncarry = 0;
+		s = tmp;
+	}
+	in = (char *)s;
+	inleft = n;
+	while (inleft) {
+		op = out;
+		outleft = sizeof(out);
+		rc = iconv(r->cd, &in, &inleft, &op, &outleft);
+		feed_text(r, out, (size_t)(op - out));
+		if (rc != (size_t)-1)
+			continue;
+		if (errno == E2BIG)
+			continue;
+		if (errno == EINVAL && !last && inleft < sizeof(r->carry)) {
+			memcpy(r->carry, in, inleft);
+			r->ncarry = inleft;
+			r->decoded += n - inleft;
+			return 0;
+		}
+		return etl_errf(r->err,
+				"'%s':%lu: invalid %s byte sequence at byte "
+				"offset %llu",
+				r->path, r->st->lines + 1, r->st->encoding,
+				(unsigned long long)(r->decoded + (n - inleft)));
+	}
+	r->decoded += n;
+	if (last) {
+		/* Flush the converter: it may hold back a base letter. */
+		op = out;
+		outleft = sizeof(out);
+		iconv(r->cd, NULL, NULL, &op, &outleft);
+		feed_text(r, out, (size_t)(op - out));
+	}
+	return 0;
+}
+
+/* End of input: the last line and any record still open. */
+static void finish(struct reader *r)
+{
+	if (r->pending.len || r->overlong)
+		feed_text(r, "\n", 1);
+	while (r->nlines && !r->failed) {
+		r->done = 0;
+		if (csv_fini(&r->parser, on_field, on_record, r) == 0 &&
+		    r->done) {
+			record_clear(r);
+			parser_reset(r);
+			break;
+		}
+		reject_first_line(r, REJ_BAD_QUOTING,
+				  "quoted field not closed before the end of "
+				  "the file");
+	}
+}
+
+static void reader_release(struct reader *r)
+{
+	if (r->cd != (iconv_t)-1)
+		iconv_close(r->cd);
+	csv_free(&r->parser);
+	sb_release(&r->pending);
+	sb_release(&r->raw);
+	sb_release(&r->fbuf);
+	sb_release(&r->head);
+	free(r->line_at);
+	free(r->foff);
+	free(r->flen);
+	free((void *)r->fptr);
+}
+
+int csvin_read(const char *path, const struct csvin_opts *opts,
+	       const struct csvin_cb *cb, struct csvin_stats *st,
+	       struct etl_err *err)
+{
+	FILE *f;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	if (!strcmp(path, "-"))
+		return csvin_read_stream(stdin, "<stdin>", opts, cb, st, err);
+	if (!(f = fopen(path, "rb")))
+		return etl_errf(err, "'%s': cannot open: %s", path,
+				strerror(errno));
+	rc = csvin_read_stream(f, path, opts, cb, st, err);
+	fclose(f);
+	return rc;
+}
+
+int csvin_read_stream(FILE *f, const char *path,
+		      const struct csvin_opts *opts, const struct csvin_cb *cb,
+		      struct csvin_stats *st, struct etl_err *err)
+{
+	static unsigned char in[CHUNK], out[CHUNK];
+	struct reader r = { 0 };
+	XXH3_state_t *hs;
+	z_stream z = { 0 };
+	int is_gz = -1, zrc = Z_OK, rc = 0, zended = 0;
+	size_t n;
+
+	memset(st, 0, sizeof(*st));
+	r.path = path;
+	r.cb = cb;
+	r.st = st;
+	r.err = err;
+	r.cd = (iconv_t)-1;
+	r.max_record = opts && opts->max_record ? opts->max_record : 1 << 20;
+	if (opts && opts->encoding) {
+		r.enc_name = csvin_encoding(opts->encoding);
+		if (!r.enc_name)
+			return etl_errf(err, "unknown encoding '%s'",
+					opts->encoding);
+	}
+	sb_init(&r.pending, r.max_record);
+	sb_init(&r.raw, 0);
+	sb_init(&r.fbuf, 0);
+	sb_init(&r.head, 0);
+	csv_init(&r.parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+	hs = XXH3_createState();
+	XXH3_64bits_reset(hs);
+
+	while (!r.failed && (n = fread(in, 1, sizeof(in), f)) > 0) {
+		st->bytes += n;
+		XXH3_64bits_update(hs, in, n);
+		if (is_gz < 0) {
+			is_gz = n >= 2 && in[0] == 0x1f && in[1] == 0x8b;
+			if (is_gz && inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+				rc = etl_errf(err, "'%s': zlib init failed",
+					      path);
+				break;
+			}
+			st->gzip = is_gz;
+		}
+		if (!is_gz) {
+			if (decode(&r, (char *)in, n, 0) < 0)
+				rc = -1;
+			continue;
+		}
+		z.next_in = in;
+		z.avail_in = (uInt)n;
+		while (z.avail_in && !rc) {
+			if (zended) {
+				/* Another gzip member follows. */
+				inflateReset(&z);
+				zended = 0;
+			}
+			z.next_out = out;
+			z.avail_out = sizeof(out);
+			zrc = inflate(&z, Z_NO_FLUSH);
+			if (zrc != Z_OK && zrc != Z_STREAM_END &&
+			    zrc != Z_BUF_ERROR) {
+				rc = etl_errf(err,
+					      "'%s': corrupt gzip data after "
+					      "%llu bytes: %s",
+					      path,
+					      (unsigned long long)st->bytes,
+					      z.msg ? z.msg : "inflate failed");
+				break;
+			}
+			if (zrc == Z_STREAM_END)
+				zended = 1;
+			if (decode(&r, (char *)out, sizeof(out) - z.avail_out,
+				   0) < 0)
+				rc = -1;
+		}
+		if (rc)
+			break;
+	}
+	if (!rc && !r.failed && ferror(f))
+		rc = etl_errf(err, "'%s': read error: %s", path,
+			      strerror(errno));
+	if (!rc && !r.failed && is_gz == 1 && !zended)
+		rc = etl_errf(err,
+			      "'%s': truncated gzip: the stream ends after "
+			      "%llu bytes (%lu lines read)",
+			      path, (unsigned long long)st->bytes, st->lines);
+	if (!rc && !r.failed && decode(&r, "", 0, 1) < 0)
+		rc = -1;
+	if (!rc && !r.failed)
+		finish(&r);
+	if (!rc && !r.failed && !r.header_seen)
+		rc = etl_errf(err, "'%s': empty file: no header line", path);
+	if (r.failed)
+		rc = -1;
+	st->xxh3 = XXH3_64bits_digest(hs);
+	XXH3_freeState(hs);
+	if (is_gz == 1)
+		inflateEnd(&z);
+	reader_release(&r);
+	return rc;
+}

@@ -1,0 +1,88 @@
+/*
+ * csvin.h: read one input file as rows of UTF-8 fields.
+ *
+ * Plain or gzip (by magic bytes), CSV, TSV or ';'-separated (detected from
+ * the header line), UTF-8 with or without BOM, UTF-16 with BOM, Windows-1258
+ * or TCVN3 (declared) decoded with glibc iconv.  libcsv parses in strict
+ * mode.  Every physical line is accounted for: the header, blank lines,
+ * rows handed to the caller, and rows the reader itself rejects (broken
+ * quoting, wrong column count, invalid UTF-8, NUL bytes, over-long
+ * records).  Damage to the file as a whole (unreadable, truncated gzip,
+ * undecodable bytes) is an error, not a reject.
+ */
+#ifndef DOISOAT_CSVIN_H
+#define DOISOAT_CSVIN_H
+
+#include "util.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* One record.  Everything it points to is valid only during the callback. */
+struct csvin_row {
+	unsigned long line; /* 1-based physical line where the record starts */
+	int nfields;
+	const char *const *fields; /* NUL-terminated (embedded NULs rejected) */
+	const size_t *lens;
+	const char *raw; /* the record's text as decoded, without newline */
+	size_t raw_len;
+};
+
+/* Reasons the reader rejects a record (the reason codes of rejects.csv). */
+#define REJ_BAD_QUOTING "BAD_QUOTING"
+#define REJ_COLUMN_COUNT "BAD_COLUMN_COUNT"
+#define REJ_BAD_ENCODING "BAD_ENCODING"
+#define REJ_TOO_LONG "RECORD_TOO_LONG"
+
+/*
+ * Callbacks.  on_header gets the first non-blank record and returns 0 to go
+ * on or -1 to stop (with a message in err).  on_row gets each data record
+ * with as many fields as the header.  on_reject gets a record the reader
+ * could not use: reason is one of REJ_*, detail says what was expected.
+ */
+struct csvin_cb {
+	int (*on_header)(void *ctx, const struct csvin_row *row,
+			 struct etl_err *err);
+	void (*on_row)(void *ctx, const struct csvin_row *row);
+	void (*on_reject)(void *ctx, unsigned long line, const char *reason,
+			  const char *detail, const char *raw, size_t raw_len);
+	void *ctx;
+};
+
+struct csvin_opts {
+	const char *encoding; /* NULL: detect (BOM, else UTF-8) */
+	size_t max_record;    /* bytes per record; 0: 1 MiB */
+};
+
+struct csvin_stats {
+	uint64_t bytes;          /* bytes of the file as stored */
+	uint64_t xxh3;           /* XXH3-64 of those bytes */
+	unsigned long lines;     /* physical lines after decoding */
+	unsigned long blank;     /* blank lines (and rows of empty cells) */
+	unsigned long records;   /* data records handed out or rejected */
+	int gzip;                /* 1 if the file was gzip-compressed */
+	char delim;              /* ',', '\t' or ';' */
+	char encoding[16];       /* encoding used: UTF-8, UTF-16LE, ... */
+};
+
+/*
+ * Read path ("-" is standard input) to the end.  Returns 0, or -1 with err
+ * naming the file (and line and byte offset where they apply).
+ */
+int csvin_read(const char *path, const struct csvin_opts *opts,
+	       const struct csvin_cb *cb, struct csvin_stats *st,
+	       struct etl_err *err);
+
+/* The same on an open stream; name is used in messages. */
+int csvin_read_stream(FILE *f, const char *name,
+		      const struct csvin_opts *opts, const struct csvin_cb *cb,
+		      struct csvin_stats *st, struct etl_err *err);
+
+/*
+ * The iconv name of a user's encoding name (utf-8, utf-16, windows-1258,
+ * cp1258, tcvn3, tcvn, ...), or NULL if unknown.  Never PostgreSQL's
+ * "TCVN", which means Windows-1258 there.
+ */
+const char *csvin_encoding(const char *name);
+
+#endif

@@ -1,0 +1,228 @@
+/*
+ * fields.c: header aliases (spec §2.1) and the required columns of each
+ * input kind.  Aliases are stored folded (see fold_header in norm.h).
+ */
+#include "fields.h"
+#include "norm.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const field_names[F_NFIELDS] = {
+	"person_id", "cmnd", "bhxh_code", "card_code", "full_name", "dob",
+	"sex", "commune_code", "group_code", "benefit_level", "hospital_code",
+	"valid_from", "valid_to", "five_year_date", "ethnicity",
+	"household_code", "status", "status_date", "unit_code", "schemes",
+};
+
+/* Folded header names, shown to users in missing-column messages too. */
+static const struct alias {
+	const char *folded;
+	int field;
+} aliases[] = {
+	{ "so_dinh_danh_ca_nhan", F_PERSON_ID },
+	{ "so_ddcn", F_PERSON_ID },
+	{ "so_cccd", F_PERSON_ID },
+	{ "cccd", F_PERSON_ID },
+	{ "so_cccd_cmnd", F_PERSON_ID },
+	{ "so_cmnd_cccd", F_PERSON_ID },
+	{ "so_cmnd_ho_chieu_the_can_cuoc", F_PERSON_ID },
+	{ "so_cccd_cmnd_ho_chieu", F_PERSON_ID },
+	{ "so_dinh_danh", F_PERSON_ID },
+	{ "ma_dinh_danh", F_PERSON_ID },
+	{ "person_id", F_PERSON_ID },
+	{ "so_cmnd", F_CMND },
+	{ "cmnd", F_CMND },
+	{ "so_cmnd_cu", F_CMND },
+	{ "cmnd_cu", F_CMND },
+	{ "ma_so_bhxh", F_BHXH },
+	{ "ma_bhxh", F_BHXH },
+	{ "ma_so_bhxh_so_dinh_danh", F_BHXH },
+	{ "bhxh_code", F_BHXH },
+	{ "ma_the", F_CARD },
+	{ "ma_the_bhyt", F_CARD },
+	{ "so_the_bhyt", F_CARD },
+	{ "card_code", F_CARD },
+	{ "ho_va_ten", F_NAME },
+	{ "ho_ten", F_NAME },
+	{ "full_name", F_NAME },
+	{ "ngay_sinh", F_DOB },
+	{ "ngay_thang_nam_sinh", F_DOB },
+	{ "nam_sinh", F_DOB },
+	{ "dob", F_DOB },
+	{ "gioi_tinh", F_SEX },
+	{ "sex", F_SEX },
+	{ "nu", F_SEX_CHECKBOX },
+	{ "ma_xa", F_COMMUNE },
+	{ "ma_xa_cu_tru", F_COMMUNE },
+	{ "ma_don_vi_hanh_chinh", F_COMMUNE },
+	{ "commune_code", F_COMMUNE },
+	{ "ma_doi_tuong", F_GROUP },
+	{ "doi_tuong", F_GROUP },
+	{ "group_code", F_GROUP },
+	{ "muc_huong", F_LEVEL },
+	{ "benefit_level", F_LEVEL },
+	{ "noi_dang_ky_kcb_ban_dau", F_HOSPITAL },
+	{ "ma_kcb", F_HOSPITAL },
+	{ "ma_bv", F_HOSPITAL },
+	{ "hospital_code", F_HOSPITAL },
+	{ "gia_tri_tu_ngay", F_VALID_FROM },
+	{ "han_the_tu", F_VALID_FROM },
+	{ "han_the_tu_ngay", F_VALID_FROM },
+	{ "valid_from", F_VALID_FROM },
+	{ "gia_tri_den_ngay", F_VALID_TO },
+	{ "han_the_den", F_VALID_TO },
+	{ "han_the_den_ngay", F_VALID_TO },
+	{ "valid_to", F_VALID_TO },
+	{ "thoi_diem_du_5_nam_lien_tuc", F_FIVE_YEAR },
+	{ "five_year_date", F_FIVE_YEAR },
+	{ "dan_toc", F_ETHNICITY },
+	{ "ethnicity", F_ETHNICITY },
+	{ "ma_ho", F_HOUSEHOLD },
+	{ "ma_so_ho_gia_dinh", F_HOUSEHOLD },
+	{ "household_code", F_HOUSEHOLD },
+	{ "trang_thai", F_STATUS },
+	{ "tinh_trang", F_STATUS },
+	{ "status", F_STATUS },
+	{ "ngay_bien_dong", F_STATUS_DATE },
+	{ "ngay_chet", F_STATUS_DATE },
+	{ "ngay_mat", F_STATUS_DATE },
+	{ "ngay_chuyen_di", F_STATUS_DATE },
+	{ "status_date", F_STATUS_DATE },
+	{ "ma_don_vi", F_UNIT },
+	{ "unit_code", F_UNIT },
+	{ "loai_hinh", F_SCHEMES },
+	{ "tham_gia", F_SCHEMES },
+	{ "schemes", F_SCHEMES },
+};
+
+const char *kind_name(enum kind k)
+{
+	static const char *const names[KIND_N] = { "prior", "registry",
+						   "roster" };
+
+	return names[k];
+}
+
+int kind_parse(const char *s, enum kind *out)
+{
+	int k;
+
+	for (k = 0; k < KIND_N; k++) {
+		if (!strcmp(s, kind_name((enum kind)k))) {
+			*out = (enum kind)k;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *field_name(enum field f)
+{
+	return field_names[f];
+}
+
+int field_from_header(const char *cell, size_t n)
+{
+	char folded[128];
+	size_t i;
+
+	fold_header(cell, n, folded, sizeof(folded));
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (!strcmp(folded, aliases[i].folded))
+			return aliases[i].field;
+	return F_UNKNOWN;
+}
+
+/* Append "field (alias, alias, ...)" for one field to msg. */
+static void describe(char *msg, size_t msgsz, enum field f)
+{
+	size_t i, len = strlen(msg);
+	const char *sep = " (";
+
+	snprintf(msg + len, msgsz - len, "%s%s", len ? "; " : "",
+		 field_name(f));
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+		if (aliases[i].field != (int)f)
+			continue;
+		len = strlen(msg);
+		snprintf(msg + len, msgsz - len, "%s%s", sep,
+			 aliases[i].folded);
+		sep = ", ";
+	}
+	len = strlen(msg);
+	snprintf(msg + len, msgsz - len, ")");
+}
+
+/* Required columns: a list of alternatives per requirement, -1 ended. */
+static const int req_prior[][3] = { { F_NAME, -1 }, { F_DOB, -1 },
+				    { F_SEX, -1 }, { F_COMMUNE, -1 },
+				    { F_BHXH, F_CARD, -1 } };
+static const int req_registry[][3] = { { F_PERSON_ID, -1 }, { F_NAME, -1 },
+				       { F_DOB, -1 }, { F_SEX, -1 },
+				       { F_COMMUNE, -1 } };
+static const int req_roster[][5] = { { F_NAME, -1 }, { F_DOB, -1 },
+				     { F_GROUP, -1 },
+				     { F_PERSON_ID, F_CMND, F_BHXH, F_CARD,
+				       -1 } };
+
+static int check_required(const struct colmap *m, const int *alts,
+			  char *msg, size_t msgsz)
+{
+	const int *a;
+
+	for (a = alts; *a >= 0; a++)
+		if (m->col[*a] >= 0)
+			return 0;
+	if (!msg[0])
+		snprintf(msg, msgsz, "missing required column: ");
+	for (a = alts; *a >= 0; a++) {
+		size_t len = strlen(msg);
+
+		if (a != alts)
+			snprintf(msg + len, msgsz - len, " or ");
+		describe(msg, msgsz, (enum field)*a);
+	}
+	return -1;
+}
+
+int colmap_build(struct colmap *m, enum kind k, int ncells,
+		 const char *const *cells, const size_t *lens, char *msg,
+		 size_t msgsz)
+{
+	int i, f, rc = 0;
+	size_t r;
+
+	for (i = 0; i < F_NFIELDS; i++)
+		m->col[i] = -1;
+	m->sex_checkbox = 0;
+	m->ncols = ncells;
+	for (i = 0; i < ncells; i++) {
+		f = field_from_header(cells[i], lens[i]);
+		if (f == F_SEX_CHECKBOX) {
+			if (m->col[F_SEX] < 0) {
+				m->col[F_SEX] = i;
+				m->sex_checkbox = 1;
+			}
+		} else if (f >= 0 && m->col[f] < 0) {
+			m->col[f] = i;
+		}
+	}
+	msg[0] = '\0';
+	switch (k) {
+	case KIND_PRIOR:
+		for (r = 0; r < sizeof(req_prior) / sizeof(req_prior[0]); r++)
+			rc |= check_required(m, req_prior[r], msg, msgsz);
+		break;
+	case KIND_REGISTRY:
+		for (r = 0; r < sizeof(req_registry) / sizeof(req_registry[0]);
+		     r++)
+			rc |= check_required(m, req_registry[r], msg, msgsz);
+		break;
+	default:
+		for (r = 0; r < sizeof(req_roster) / sizeof(req_roster[0]); r++)
+			rc |= check_required(m, req_roster[r], msg, msgsz);
+		break;
+	}
+	return rc ? -1 : 0;
+}

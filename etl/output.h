@@ -1,0 +1,87 @@
+/*
+ * output.h: the lists a run produces (spec §6), held as rows of text cells
+ * until they are written.  classify.c adds rows; output.c sorts each list
+ * (commune, then person key), writes the machine CSVs atomically with mode
+ * 0600, and counts rows per reason for summary.json.
+ */
+#ifndef DOISOAT_OUTPUT_H
+#define DOISOAT_OUTPUT_H
+
+#include "rec.h"
+
+enum list {
+	L_INCREASE,
+	L_DECREASE,
+	L_CHANGE,
+	L_RENEW,
+	L_UNINSURED,
+	L_REVIEW,
+	L_REJECTS,
+	L_COVERAGE,
+	L_N
+};
+
+/* A row of a list: cells (strings in the outputs arena) + sort keys. */
+struct orow {
+	const char *commune;
+	uint64_t key;
+	uint32_t seq;  /* order of addition, last tie-breaker */
+	uint8_t reason;
+	const char **cells;
+};
+
+struct outlist {
+	struct orow *rows;
+	size_t n, cap;
+	unsigned long by_reason[R_N];
+};
+
+/* Per-commune counts behind coverage.csv (spec §7). */
+struct cov {
+	char commune[8];
+	long population; /* registry people alive and living there */
+	long insured;    /* of them, increase + change + renew */
+};
+
+struct outputs {
+	struct arena arena;
+	struct outlist lists[L_N];
+	struct cov *cov;
+	size_t ncov;
+	uint32_t seq;
+};
+
+void outputs_init(struct outputs *o);
+void outputs_release(struct outputs *o);
+
+/* File name and CSV header (comma-separated) of a list. */
+const char *list_file(enum list l);
+const char *list_header(enum list l);
+int list_ncols(enum list l);
+
+/*
+ * Add a row: ncells strings are copied into the arena (NULL is written as
+ * an empty cell).
+ */
+void out_add(struct outputs *o, enum list l, const char *commune,
+	     uint64_t key, enum reason reason, const char *const *cells);
+
+/* Review and reject notes of the batch become rows of their lists. */
+void out_add_notes(struct outputs *o, const struct batch *b);
+/* Coverage rows from o->cov and the targets (spec §7). */
+void out_add_coverage(struct outputs *o, const struct batch *b);
+
+/*
+ * Sort every list and write it as DIR/<file>: RFC 4180, UTF-8, no BOM,
+ * through a temporary file renamed into place, mode 0600.
+ */
+int out_write_all(struct outputs *o, const char *dir, struct etl_err *err);
+
+/* Write any text as DIR/name atomically with mode 0600. */
+int write_file_atomic(const char *dir, const char *name, const char *data,
+		      size_t len, struct etl_err *err);
+
+/* "93,08%" style (Vietnamese decimal comma) from hundredths of a percent. */
+void fmt_pct_vi(long hundredths, char *out, size_t n);
+
+#endif

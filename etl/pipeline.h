@@ -1,0 +1,70 @@
+/*
+ * pipeline.h: the options of a run and the stages chained in one process
+ * (what `doisoat run` does).  Each stage command reuses the same pieces.
+ */
+#ifndef DOISOAT_PIPELINE_H
+#define DOISOAT_PIPELINE_H
+
+#include "output.h"
+#include "rec.h"
+#include "ref.h"
+#include "summary.h"
+
+struct input {
+	const char *path;
+	const char *label;
+	const char *encoding;
+	enum kind kind;
+};
+
+struct run_opts {
+	int period;
+	struct date as_of; /* prec DATE_NONE: period_start = period-01-01 */
+	struct date today; /* prec DATE_NONE: the system date */
+	struct input *inputs;
+	size_t ninputs, inputs_cap;
+	const char *areas, *scope, *targets, *groups;
+	const char *out;
+	const char *db;
+	int no_db;
+	long max_rejects; /* < 0: no limit */
+	int quiet;
+	int table; /* print the coverage table */
+	char **args; /* positional arguments (stage commands) */
+	int nargs;
+	const char *rejects[16]; /* --rejects files (stage commands) */
+	int nrejects;
+};
+
+/*
+ * Parse "FILE[=LABEL]" into an input of the given kind; the label
+ * defaults to the file's base name.
+ */
+void input_add(struct run_opts *o, enum kind kind, const char *arg,
+	       const char *encoding);
+
+/* Load the reference tables named in the options. */
+int pipeline_ref(struct ref *ref, const struct run_opts *o,
+		 struct etl_err *err);
+
+/* Reference date and run date from the options. */
+void pipeline_dates(const struct run_opts *o, struct date *start,
+		    struct date *today);
+
+/* Read every input of o into b (in order: prior, registry, rosters). */
+int pipeline_read(struct batch *b, const struct run_opts *o,
+		  struct etl_err *err);
+
+/* With no scope file, the scope is every commune in the registry rows. */
+void pipeline_default_scope(struct batch *b);
+
+/* Print the coverage table in the shape of seed 002 (stdout). */
+void print_coverage(const struct outputs *o, FILE *f);
+
+/* Count of rejected rows in all inputs. */
+unsigned long pipeline_rejects(const struct batch *b);
+
+/* Create the output folder (mode 0700) if missing. */
+int make_out_dir(const char *dir, struct etl_err *err);
+
+#endif

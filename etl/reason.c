@@ -1,0 +1,81 @@
+/*
+ * reason.c: names of the reason codes (see reason.h), in English for the
+ * machine CSVs and in Vietnamese for the notes of form D02-LT.
+ */
+#include "reason.h"
+
+#include <string.h>
+
+static const struct {
+	const char *code, *vi;
+} names[R_N] = {
+	[R_NONE] = { "", "" },
+	[R_BAD_QUOTING] = { "BAD_QUOTING", "Lỗi dấu ngoặc kép" },
+	[R_BAD_COLUMN_COUNT] = { "BAD_COLUMN_COUNT", "Sai số cột" },
+	[R_BAD_ENCODING] = { "BAD_ENCODING", "Sai bảng mã" },
+	[R_RECORD_TOO_LONG] = { "RECORD_TOO_LONG", "Dòng quá dài" },
+	[R_EMPTY_NAME] = { "EMPTY_NAME", "Thiếu họ tên" },
+	[R_BAD_DATE] = { "BAD_DATE", "Ngày sinh không đọc được" },
+	[R_DATE_OUT_OF_RANGE] = { "DATE_OUT_OF_RANGE",
+				  "Ngày sinh ngoài khoảng hợp lệ" },
+	[R_UNKNOWN_GROUP] = { "UNKNOWN_GROUP", "Mã đối tượng không hợp lệ" },
+	[R_BAD_STATUS] = { "BAD_STATUS", "Trạng thái không đọc được" },
+	[R_UNKEYED] = { "UNKEYED", "Không xác định được số định danh" },
+	[R_UNKEYED_CARD] = { "UNKEYED_CARD",
+			     "Thẻ chưa có số định danh cá nhân" },
+	[R_AMBIGUOUS_IDENTITY] = { "AMBIGUOUS_IDENTITY",
+				   "Mã số BHXH gắn với nhiều số định danh" },
+	[R_ID_NAME_MISMATCH] = { "ID_NAME_MISMATCH",
+				 "Số định danh không khớp họ tên" },
+	[R_ID_DEMOGRAPHIC_MISMATCH] = {
+		"ID_DEMOGRAPHIC_MISMATCH",
+		"Số định danh không khớp năm sinh, giới tính" },
+	[R_CONFLICTING_DUPLICATE] = { "CONFLICTING_DUPLICATE",
+				      "Trùng số định danh, khác thông tin" },
+	[R_NOT_IN_REGISTRY] = { "NOT_IN_REGISTRY",
+				"Không có trong CSDL dân cư" },
+	[R_MOVED_OUT] = { "MOVED_OUT", "Chuyển đi nơi khác" },
+	[R_AGED_OUT] = { "AGED_OUT", "Trẻ đã đủ 72 tháng tuổi" },
+	[R_AREA_NOT_ELIGIBLE] = { "AREA_NOT_ELIGIBLE",
+				  "Địa bàn không còn thuộc vùng khó khăn" },
+	[R_NOT_ETHNIC_MINORITY] = { "NOT_ETHNIC_MINORITY",
+				    "Không phải người dân tộc thiểu số" },
+	[R_ROSTER_LISTS_DECEASED] = { "ROSTER_LISTS_DECEASED",
+				      "Danh sách có người đã chết" },
+	[R_POSSIBLE_MATCH] = { "POSSIBLE_MATCH",
+			       "Có thể có trong danh sách, cần rà soát" },
+	[R_MULTIPLE_ENROLMENT] = { "MULTIPLE_ENROLMENT",
+				   "Tham gia nhiều đối tượng" },
+	[R_DEATH] = { "DEATH", "Chết" },
+	[R_MISSING] = { "MISSING", "Mất tích" },
+	[R_NOT_ON_ROSTER] = { "NOT_ON_ROSTER",
+			      "Không còn trong danh sách đối tượng" },
+	[R_DUPLICATE_CARD] = { "DUPLICATE_CARD", "Trùng thẻ" },
+	[R_NEW] = { "NEW", "Tăng mới" },
+	[R_NEWBORN] = { "NEWBORN", "Trẻ sơ sinh" },
+	[R_GROUP_CHANGED] = { "GROUP_CHANGED", "Chuyển đối tượng" },
+	[R_DATA_CORRECTED] = { "DATA_CORRECTED", "Điều chỉnh thông tin" },
+	[R_DUPLICATE_ROW] = { "DUPLICATE_ROW", "Dòng trùng lặp" },
+	[R_MATCHED_BY_DEMOGRAPHICS] = { "MATCHED_BY_DEMOGRAPHICS",
+					"Xác định theo họ tên, ngày sinh" },
+};
+
+const char *reason_name(enum reason r)
+{
+	return names[r].code;
+}
+
+const char *reason_vi(enum reason r)
+{
+	return names[r].vi;
+}
+
+enum reason reason_parse(const char *name)
+{
+	int r;
+
+	for (r = 1; r < R_N; r++)
+		if (!strcmp(names[r].code, name))
+			return (enum reason)r;
+	return R_NONE;
+}

@@ -1,0 +1,410 @@
+/*
+ * rec.c: reading input files into the batch (spec §2), normalising every
+ * row (spec §3), and the review and reject notes.  One rec_normalise()
+ * serves the run command and the normalise stage alike.
+ */
+#include "rec.h"
+#include "csvin.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define REJECT_MESSAGES 10 /* reject messages printed per file */
+
+void batch_init(struct batch *b, struct ref *ref, int period,
+		const struct date *period_start, const struct date *today)
+{
+	memset(b, 0, sizeof(*b));
+	arena_init(&b->arena);
+	b->ref = ref;
+	b->period = period;
+	b->period_start = *period_start;
+	b->today = *today;
+}
+
+void batch_release(struct batch *b)
+{
+	free(b->srcs);
+	free(b->recs);
+	free(b->reviews);
+	free(b->rejects);
+	free(b->people);
+	free(b->members);
+	free(b->scratch);
+	arena_release(&b->arena);
+	memset(b, 0, sizeof(*b));
+}
+
+unsigned batch_add_source(struct batch *b, const char *path,
+			  const char *label, enum kind kind,
+			  const char *encoding)
+{
+	struct source *s;
+
+	GROW(b->srcs, b->srcs_cap, b->nsrcs + 1);
+	s = &b->srcs[b->nsrcs];
+	memset(s, 0, sizeof(*s));
+	s->path = path;
+	s->label = label;
+	s->kind = kind;
+	s->encoding = encoding;
+	return (unsigned)b->nsrcs++;
+}
+
+void batch_review(struct batch *b, const struct rec *r, enum reason reason,
+		  const char *text)
+{
+	struct note *n;
+
+	GROW(b->reviews, b->reviews_cap, b->nreviews + 1);
+	n = &b->reviews[b->nreviews++];
+	n->src = r->src;
+	n->line = r->line;
+	n->reason = (uint8_t)reason;
+	n->key = r->key ? r->key : r->pid;
+	n->bhxh = r->bhxh;
+	n->text = text ? arena_strdup(&b->arena, text) : "";
+	b->srcs[r->src].review_by[reason]++;
+}
+
+void batch_reject(struct batch *b, unsigned src, unsigned long line,
+		  enum reason reason, const char *raw, size_t raw_len)
+{
+	struct note *n;
+
+	GROW(b->rejects, b->rejects_cap, b->nrejects + 1);
+	n = &b->rejects[b->nrejects++];
+	memset(n, 0, sizeof(*n));
+	n->src = (uint16_t)src;
+	n->line = (uint32_t)line;
+	n->reason = (uint8_t)reason;
+	n->text = arena_strndup(&b->arena, raw, raw_len);
+	b->srcs[src].rejected++;
+	b->srcs[src].rejected_by[reason]++;
+}
+
+int parse_digits(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* The last width digits of v, zero-padded, NUL-terminated. */
+static void fmt_digits(uint64_t v, int width, char *out)
+{
+	int i;
+
+	for (i = width - 1; i >= 0; i--) {
+		out[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	out[width] = '\0';
+}
+
+void fmt_pid(uint64_t key, char out[13])
+{
+	if (!key || (key & KEY_BHXH_TAG))
+		out[0] = '\0';
+	else
+		fmt_digits(key, 12, out);
+}
+
+void fmt_bhxh(uint64_t bhxh, char out[11])
+{
+	if (!bhxh)
+		out[0] = '\0';
+	else
+		fmt_digits(bhxh, 10, out);
+}
+
+void fmt_cmnd(const struct rec *r, char out[13])
+{
+	if (!r->cmnd)
+		out[0] = '\0';
+	else
+		fmt_digits(r->cmnd, r->cmnd_len, out);
+}
+
+void fmt_card(const struct rec *r, char out[16])
+{
+	if (r->card_len == 15) {
+		memcpy(out, r->card_group, 2);
+		out[2] = (char)('0' + r->card_level);
+		memcpy(out + 3, r->card_prov, 2);
+		fmt_digits(r->bhxh, 10, out + 5);
+	} else if (r->card_len == 10) {
+		fmt_digits(r->bhxh, 10, out);
+	} else {
+		out[0] = '\0';
+	}
+}
+
+/* The raw cell of field f, as (s, n); n = 0 when absent. */
+#define CELL(f) raw[f] ? raw[f] : "", raw[f] ? strlen(raw[f]) : 0
+
+static const char *code_str(struct batch *b, const char *s, size_t n)
+{
+	char buf[64];
+
+	if (!n || norm_code(s, n, buf, sizeof(buf)) != NORM_OK)
+		return "";
+	return arena_strdup(&b->arena, buf);
+}
+
+static char *scratch(struct batch *b, size_t need)
+{
+	GROW(b->scratch, b->scratch_cap, need);
+	return b->scratch;
+}
+
+/* An optional date: unreadable ones are dropped (the row stays). */
+static void opt_date(const char *s, size_t n, struct date *d)
+{
+	unsigned flags = 0;
+
+	if (norm_date(s, n, d, &flags) != NORM_OK)
+		memset(d, 0, sizeof(*d));
+}
+
+enum reason rec_normalise(struct batch *b, enum kind kind,
+			  const char *const raw[F_NFIELDS], int sex_checkbox,
+			  struct rec *r, const char **detail)
+{
+	unsigned flags = 0;
+	char id[13], code[8], *buf;
+	struct card card;
+	size_t n;
+	int rc, status = STATUS_ALIVE;
+
+	memset(r, 0, sizeof(*r));
+	r->kind = (uint8_t)kind;
+	r->group = GROUP_NONE;
+	r->person = NONE32;
+
+	n = raw[F_NAME] ? strlen(raw[F_NAME]) : 0;
+	buf = scratch(b, 4 * n + 1);
+	if (norm_name(CELL(F_NAME), buf, 4 * n + 1, &flags) != NORM_OK) {
+		*detail = "the name is empty";
+		return R_EMPTY_NAME;
+	}
+	r->name = arena_strdup(&b->arena, buf);
+	name_key(r->name, buf, 4 * n + 1);
+	r->nkey = strcmp(buf, r->name) ? arena_strdup(&b->arena, buf)
+				       : r->name;
+	name_key_ascii(r->name, buf, 4 * n + 1);
+	r->akey = strcmp(buf, r->nkey) ? arena_strdup(&b->arena, buf)
+				       : r->nkey;
+
+	if (norm_date(CELL(F_DOB), &r->dob, &flags) != NORM_OK) {
+		*detail = "the date of birth is missing or unreadable";
+		return R_BAD_DATE;
+	}
+	if (r->dob.year < 1890 || date_cmp_coarse(&r->dob, &b->today) > 0) {
+		*detail = "the date of birth is before 1890 or after the run "
+			  "date";
+		return R_DATE_OUT_OF_RANGE;
+	}
+
+	/* Identifiers: a bad one is flagged and ignored (spec §3). */
+	rc = norm_person_id(CELL(F_PERSON_ID), id, &flags);
+	if (rc == NORM_OK)
+		parse_digits(id, 12, &r->pid);
+	else if (rc == NORM_IS_CMND) {
+		parse_digits(id, strlen(id), &r->cmnd);
+		r->cmnd_len = (uint8_t)strlen(id);
+	}
+	if (norm_cmnd(CELL(F_CMND), id, &flags) == NORM_OK) {
+		parse_digits(id, strlen(id), &r->cmnd);
+		r->cmnd_len = (uint8_t)strlen(id);
+	}
+	rc = norm_bhxh(CELL(F_BHXH), id, &flags);
+	if (rc == NORM_OK)
+		parse_digits(id, 10, &r->bhxh);
+	else if (rc == NORM_IS_PID && !r->pid)
+		parse_digits(id, 12, &r->pid);
+	if (norm_card(CELL(F_CARD), &card, &flags) == NORM_OK) {
+		uint64_t cb = 0;
+
+		r->card_len = (uint8_t)strlen(card.code);
+		memcpy(r->card_group, card.group, sizeof(r->card_group));
+		memcpy(r->card_prov, card.province, sizeof(r->card_prov));
+		r->card_level = (uint8_t)card.level;
+		parse_digits(card.bhxh, 10, &cb);
+		if (!r->bhxh)
+			r->bhxh = cb;
+		else if (r->bhxh != cb)
+			r->card_len = 0; /* the card names another code */
+	}
+
+	if (raw[F_SEX]) {
+		char sex = 0;
+
+		if (norm_sex(CELL(F_SEX), sex_checkbox, &sex) == NORM_OK)
+			r->sex = (uint8_t)sex;
+	}
+	r->commune = code_str(b, CELL(F_COMMUNE));
+	r->hospital = code_str(b, CELL(F_HOSPITAL));
+	r->household = code_str(b, CELL(F_HOUSEHOLD));
+	r->unit = code_str(b, CELL(F_UNIT));
+	r->ethnicity = "";
+	if (raw[F_ETHNICITY] && raw[F_ETHNICITY][0]) {
+		char folded[64];
+
+		fold_header(CELL(F_ETHNICITY), folded, sizeof(folded));
+		r->ethnicity = arena_strdup(&b->arena, folded);
+	}
+
+	/* Group: the roster's column, or a card's column or card code. */
+	code[0] = '\0';
+	if (raw[F_GROUP] && raw[F_GROUP][0])
+		norm_code(CELL(F_GROUP), code, sizeof(code));
+	else if (kind == KIND_PRIOR)
+		memcpy(code, r->card_group, sizeof(r->card_group));
+	if (kind != KIND_REGISTRY) {
+		r->group = (uint16_t)ref_group(b->ref, code);
+		if (r->group == GROUP_NONE) {
+			*detail = code[0] ? "the group code is not in the "
+					    "groups table"
+					  : "the group code is missing";
+			return R_UNKNOWN_GROUP;
+		}
+	}
+	if (raw[F_LEVEL] && raw[F_LEVEL][0]) {
+		int level;
+
+		if (norm_level(CELL(F_LEVEL), &level) == NORM_OK)
+			r->level = (uint8_t)level;
+	}
+	if (!r->level)
+		r->level = r->card_level;
+
+	opt_date(CELL(F_VALID_FROM), &r->valid_from);
+	opt_date(CELL(F_VALID_TO), &r->valid_to);
+	opt_date(CELL(F_STATUS_DATE), &r->status_date);
+	if (raw[F_STATUS] &&
+	    norm_status(CELL(F_STATUS), &status) != NORM_OK) {
+		*detail = "the registry status is not alive, dead, missing "
+			  "or moved";
+		return R_BAD_STATUS;
+	}
+	r->status = (uint8_t)status;
+	r->schemes = SCHEME_BHYT;
+	if (raw[F_SCHEMES]) {
+		unsigned schemes;
+
+		if (norm_schemes(CELL(F_SCHEMES), &schemes) == NORM_OK)
+			r->schemes = (uint8_t)schemes;
+	}
+	r->flags = (uint16_t)flags;
+	return R_NONE;
+}
+
+/* csvin callbacks for batch_read_source */
+struct read_ctx {
+	struct batch *b;
+	unsigned src;
+	struct colmap map;
+	unsigned long messages;
+};
+
+static int read_header(void *ctx, const struct csvin_row *row,
+		       struct etl_err *err)
+{
+	struct read_ctx *c = ctx;
+	struct source *s = &c->b->srcs[c->src];
+	char msg[400];
+
+	if (colmap_build(&c->map, s->kind, row->nfields, row->fields,
+			 row->lens, msg, sizeof(msg)) < 0)
+		return etl_errf(err, "'%s':%lu: %s input: %s", s->path,
+				row->line, kind_name(s->kind), msg);
+	return 0;
+}
+
+static void note_reject(struct read_ctx *c, unsigned long line,
+			enum reason reason, const char *detail)
+{
+	struct source *s = &c->b->srcs[c->src];
+
+	if (c->messages++ < REJECT_MESSAGES)
+		warn("'%s':%lu: row rejected (%s): %s", s->path, line,
+		     reason_name(reason), detail);
+}
+
+static void read_row(void *ctx, const struct csvin_row *row)
+{
+	struct read_ctx *c = ctx;
+	struct batch *b = c->b;
+	struct source *s = &b->srcs[c->src];
+	const char *raw[F_NFIELDS], *detail = "";
+	enum reason why;
+	struct rec r;
+	int f;
+	unsigned i;
+
+	s->rows_read++;
+	for (f = 0; f < F_NFIELDS; f++)
+		raw[f] = c->map.col[f] >= 0 ? row->fields[c->map.col[f]]
+					    : NULL;
+	why = rec_normalise(b, s->kind, raw, c->map.sex_checkbox, &r,
+			    &detail);
+	if (why != R_NONE) {
+		note_reject(c, row->line, why, detail);
+		batch_reject(b, c->src, row->line, why, row->raw,
+			     row->raw_len);
+		return;
+	}
+	r.src = (uint16_t)c->src;
+	r.line = (uint32_t)row->line;
+	for (i = 0; i < NF_COUNT; i++)
+		if (r.flags & (1u << i))
+			s->repaired[i]++;
+	GROW(b->recs, b->recs_cap, b->nrecs + 1);
+	b->recs[b->nrecs++] = r;
+	s->accepted++;
+}
+
+static void read_reject(void *ctx, unsigned long line, const char *reason,
+			const char *detail, const char *raw, size_t n)
+{
+	struct read_ctx *c = ctx;
+	enum reason why = reason_parse(reason);
+
+	c->b->srcs[c->src].rows_read++;
+	note_reject(c, line, why, detail);
+	batch_reject(c->b, c->src, line, why, raw, n);
+}
+
+int batch_read_source(struct batch *b, unsigned i, struct etl_err *err)
+{
+	struct read_ctx c = { b, i, { { 0 }, 0, 0 }, 0 };
+	struct csvin_cb cb = { read_header, read_row, read_reject, &c };
+	struct csvin_opts opts = { b->srcs[i].encoding, 0 };
+	struct csvin_stats st;
+	struct source *s = &b->srcs[i];
+	double t0 = now_seconds();
+	int rc;
+
+	rc = csvin_read(s->path, &opts, &cb, &st, err);
+	s = &b->srcs[i];
+	s->bytes = st.bytes;
+	s->xxh3 = st.xxh3;
+	s->lines = st.lines;
+	s->blank = st.blank;
+	s->gzip = st.gzip;
+	s->delim = st.delim;
+	memcpy(s->encoding_used, st.encoding, sizeof(s->encoding_used));
+	s->seconds = now_seconds() - t0;
+	if (c.messages > REJECT_MESSAGES)
+		warn("'%s': %lu rows rejected in all (see rejects.csv)",
+		     s->path, s->rejected);
+	return rc;
+}

@@ -1,0 +1,167 @@
+/*
+ * rec.h: the in-memory model of a run.  A batch holds every input row that
+ * was read (struct rec, normalised), the sources they came from with their
+ * accounting, the review and reject rows written so far, and the people
+ * that identity (identity.h) builds from the rows.
+ *
+ * Rows live in one flat array and are referred to by uint32_t index; their
+ * strings live in the batch arena.  IDs are stored as numbers (the digits
+ * of a 12-digit personal ID, a 10-digit BHXH code) and printed back with
+ * their leading zeros.
+ */
+#ifndef DOISOAT_REC_H
+#define DOISOAT_REC_H
+
+#include "fields.h"
+#include "norm.h"
+#include "reason.h"
+#include "ref.h"
+#include "util.h"
+
+#include <stdint.h>
+
+#define NONE32 0xffffffffu
+/* A person key that is a BHXH code (a card with no personal ID). */
+#define KEY_BHXH_TAG (1ull << 62)
+
+/* How a row's person key was found (spec §4). */
+enum how { HOW_NONE, HOW_OWN, HOW_CMND, HOW_BHXH, HOW_DEMOG, HOW_CARD };
+
+/* State of a row after identity and dedup. */
+enum rec_state {
+	REC_OK,     /* counted for its person */
+	REC_MERGED, /* identical duplicate of an earlier row */
+	REC_ASIDE,  /* set aside: review row written, acts on no one */
+};
+
+struct rec {
+	uint64_t pid;  /* own valid personal ID, 0 if none */
+	uint64_t cmnd; /* old ID card number, 0 if none */
+	uint64_t bhxh; /* BHXH code (column or card), 0 if none */
+	uint64_t key;  /* person key, 0 until identity finds one */
+	const char *name;      /* normalised full name */
+	const char *nkey;      /* name match key (== name when equal) */
+	const char *akey;      /* accent-free key (== nkey when equal) */
+	const char *commune;   /* "" if none; all strings below likewise */
+	const char *hospital;
+	const char *household;
+	const char *ethnicity;
+	const char *unit;
+	struct date dob, valid_from, valid_to, status_date;
+	uint32_t line;
+	uint32_t person; /* index into batch.people, NONE32 if none */
+	uint16_t src;
+	uint16_t group; /* index into ref groups, GROUP_NONE if none */
+	uint16_t flags; /* NF_* */
+	uint8_t kind;   /* enum kind */
+	uint8_t sex;    /* 'M', 'F' or 0 */
+	uint8_t level;  /* benefit level of a card, 0 if unknown */
+	uint8_t status; /* STATUS_* (registry) */
+	uint8_t schemes;
+	uint8_t cmnd_len;  /* 9 or 12 */
+	uint8_t card_len;  /* 0, 10 or 15 */
+	uint8_t card_level;
+	char card_group[3];
+	char card_prov[3];
+	uint8_t how;    /* enum how */
+	uint8_t state;  /* enum rec_state */
+	uint8_t reason; /* review reason of a row set aside or ineligible */
+};
+
+/* One input file and its accounting (summary.json). */
+struct source {
+	const char *path;
+	const char *label;
+	const char *encoding; /* as given with --encoding, or NULL */
+	enum kind kind;
+	uint64_t bytes, xxh3;
+	char encoding_used[16];
+	int gzip;
+	char delim;
+	unsigned long lines, blank, rows_read, accepted, rejected, merged;
+	unsigned long rejected_by[R_N];
+	unsigned long review_by[R_N];
+	unsigned long repaired[NF_COUNT];
+	unsigned long matched_by_demographics;
+	double seconds;
+};
+
+/* A row for review.csv or rejects.csv. */
+struct note {
+	uint16_t src;
+	uint8_t reason;
+	uint32_t line;
+	uint64_t key;        /* person ID or tagged BHXH code, 0 if none */
+	uint64_t bhxh;
+	const char *text;    /* review: detail; reject: the raw line */
+};
+
+/* A person: rows that identity linked by key (indices into recs). */
+struct person {
+	uint64_t key;
+	uint32_t registry; /* NONE32 if not in the registry */
+	uint32_t first;    /* first index into batch.members */
+	uint32_t n;        /* rows (prior and roster) in members */
+};
+
+struct batch {
+	struct arena arena;
+	struct ref *ref;
+	struct date period_start; /* reference date of the run */
+	struct date today;        /* dates after it are rejected */
+	int period;
+	struct source *srcs;
+	size_t nsrcs, srcs_cap;
+	struct rec *recs;
+	size_t nrecs, recs_cap;
+	struct note *reviews;
+	size_t nreviews, reviews_cap;
+	struct note *rejects;
+	size_t nrejects, rejects_cap;
+	struct person *people;
+	size_t npeople, people_cap;
+	uint32_t *members;
+	size_t nmembers;
+	char *scratch; /* working buffer of rec_normalise */
+	size_t scratch_cap;
+};
+
+void batch_init(struct batch *b, struct ref *ref, int period,
+		const struct date *period_start, const struct date *today);
+void batch_release(struct batch *b);
+/* Register an input file; returns its index. */
+unsigned batch_add_source(struct batch *b, const char *path,
+			  const char *label, enum kind kind,
+			  const char *encoding);
+
+/*
+ * Read and normalise every row of source i (spec §2-3): accepted rows are
+ * appended to b->recs, unreadable ones to b->rejects.  Returns 0, or -1
+ * with err when the file as a whole cannot be read.
+ */
+int batch_read_source(struct batch *b, unsigned i, struct etl_err *err);
+
+/*
+ * Normalise one row given its raw fields (NULL: column absent).  Returns
+ * R_NONE and fills *out, or the reject reason (*detail says why).
+ */
+enum reason rec_normalise(struct batch *b, enum kind kind,
+			  const char *const raw[F_NFIELDS], int sex_checkbox,
+			  struct rec *out, const char **detail);
+
+/* Add a review row (text copied into the arena; may be NULL). */
+void batch_review(struct batch *b, const struct rec *r, enum reason reason,
+		  const char *text);
+/* Add a reject row. */
+void batch_reject(struct batch *b, unsigned src, unsigned long line,
+		  enum reason reason, const char *raw, size_t raw_len);
+
+/* Text of IDs with their leading zeros. */
+void fmt_pid(uint64_t key, char out[13]);   /* "" for 0 or a BHXH key */
+void fmt_bhxh(uint64_t bhxh, char out[11]); /* "" for 0 */
+void fmt_cmnd(const struct rec *r, char out[13]);
+void fmt_card(const struct rec *r, char out[16]);
+/* Parse a canonical ID of len digits back into a number (-1 on error). */
+int parse_digits(const char *s, size_t len, uint64_t *out);
+
+#endif

@@ -1,0 +1,582 @@
+/*
+ * ref.c: loading and looking up the reference tables (see ref.h).  Each
+ * loader reads its file with table_read and checks every cell it uses,
+ * naming the file and line of anything it cannot read.
+ */
+#include "ref.h"
+#include "csvin.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+extern const char refdata_groups_csv[];
+extern const size_t refdata_groups_csv_len;
+extern const char refdata_communes_csv[];
+extern const size_t refdata_communes_csv_len;
+
+void ref_init(struct ref *r)
+{
+	memset(r, 0, sizeof(*r));
+	arena_init(&r->arena);
+}
+
+void ref_release(struct ref *r)
+{
+	free(r->groups);
+	free(r->areas);
+	free(r->scope);
+	free(r->targets);
+	free(r->communes);
+	arena_release(&r->arena);
+	memset(r, 0, sizeof(*r));
+}
+
+/* table_read's reader callbacks */
+struct table_ctx {
+	struct table *t;
+	struct arena *a;
+	struct etl_err *err;
+	const char *name;
+	int bad;
+	unsigned long bad_line;
+};
+
+static char **copy_cells(struct arena *a, const struct csvin_row *row)
+{
+	char **cells = arena_alloc(a, sizeof(char *) * (size_t)row->nfields);
+	int i;
+
+	for (i = 0; i < row->nfields; i++)
+		cells[i] = arena_strndup(a, row->fields[i], row->lens[i]);
+	return cells;
+}
+
+static int table_header(void *ctx, const struct csvin_row *row,
+			struct etl_err *err)
+{
+	struct table_ctx *c = ctx;
+	char folded[128];
+	int i;
+
+	(void)err;
+	c->t->ncols = row->nfields;
+	c->t->header = copy_cells(c->a, row);
+	for (i = 0; i < row->nfields; i++) {
+		fold_header(row->fields[i], row->lens[i], folded,
+			    sizeof(folded));
+		c->t->header[i] = arena_strdup(c->a, folded);
+	}
+	return 0;
+}
+
+static void table_row(void *ctx, const struct csvin_row *row)
+{
+	struct table_ctx *c = ctx;
+
+	GROW(c->t->rows, c->t->cap, c->t->nrows + 1);
+	c->t->rows[c->t->nrows++] = copy_cells(c->a, row);
+}
+
+static void table_reject(void *ctx, unsigned long line, const char *reason,
+			 const char *detail, const char *raw, size_t n)
+{
+	struct table_ctx *c = ctx;
+
+	(void)raw, (void)n;
+	if (!c->bad) {
+		c->bad = 1;
+		c->bad_line = line;
+		etl_errf(c->err, "'%s':%lu: %s (%s)", c->name, line, reason,
+			 detail);
+	}
+}
+
+int table_read(struct table *t, struct arena *a, const char *path,
+	       const char *text, size_t textlen, struct etl_err *err)
+{
+	struct table_ctx c = { t, a, err, path, 0, 0 };
+	struct csvin_cb cb = { table_header, table_row, table_reject, &c };
+	struct csvin_stats st;
+	FILE *f;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	t->name = path;
+	if (text) {
+		f = fmemopen((void *)text, textlen, "r");
+		if (!f)
+			return etl_errf(err, "'%s': cannot read", path);
+		rc = csvin_read_stream(f, path, NULL, &cb, &st, err);
+		fclose(f);
+	} else {
+		rc = csvin_read(path, NULL, &cb, &st, err);
+	}
+	if (rc < 0 || c.bad) {
+		table_release(t);
+		return -1;
+	}
+	return 0;
+}
+
+int table_col(const struct table *t, const char *const *names)
+{
+	int i;
+
+	for (; *names; names++)
+		for (i = 0; i < t->ncols; i++)
+			if (!strcmp(t->header[i], *names))
+				return i;
+	return -1;
+}
+
+void table_release(struct table *t)
+{
+	free(t->rows);
+	t->rows = NULL;
+	t->nrows = t->cap = 0;
+}
+
+/* Line of row i in messages: header is line 1 (blank lines aside). */
+#define LINE(i) ((unsigned long)(i) + 2)
+
+static int need_col(const struct table *t, const char *const *names,
+		    struct etl_err *err)
+{
+	int c = table_col(t, names);
+
+	if (c < 0)
+		etl_errf(err, "'%s': missing required column '%s'", t->name,
+			 names[0]);
+	return c;
+}
+
+/* An optional ISO or Vietnamese date cell; empty gives DATE_NONE. */
+static int date_cell(const struct table *t, size_t i, int col,
+		     struct date *d, struct etl_err *err)
+{
+	unsigned flags = 0;
+	const char *s;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	if (col < 0)
+		return 0;
+	s = t->rows[i][col];
+	rc = norm_date(s, strlen(s), d, &flags);
+	if (rc == NORM_EMPTY)
+		return 0;
+	if (rc != NORM_OK || d->prec != DATE_DAY)
+		return etl_errf(err, "'%s':%lu: '%s' is not a date", t->name,
+				LINE(i), t->header[col]);
+	return 0;
+}
+
+static int yes(const char *s)
+{
+	return !strcasecmp(s, "y") || !strcasecmp(s, "yes") ||
+	       !strcmp(s, "1") || !strcasecmp(s, "true") ||
+	       !strcasecmp(s, "x");
+}
+
+int ref_load_groups(struct ref *r, const char *path, struct etl_err *err)
+{
+	static const char *const c_code[] = { "code", "group_code",
+					      "ma_doi_tuong", NULL };
+	static const char *const c_rank[] = { "rank", NULL };
+	static const char *const c_fund[] = { "funding_class", NULL };
+	static const char *const c_level[] = { "level", "benefit_level",
+					       "muc_huong", NULL };
+	static const char *const c_from[] = { "valid_from", "tu_ngay", NULL };
+	static const char *const c_to[] = { "valid_to", "den_ngay", NULL };
+	static const char *const c_res[] = { "residence_based", NULL };
+	static const char *const c_area[] = { "area_based", NULL };
+	static const char *const c_name[] = { "name_vi", "name", NULL };
+	struct table t;
+	int code, rank, fund, level, from, to, res, area, name;
+	size_t i, cap = 0;
+
+	if (table_read(&t, &r->arena, path ? path : "groups.csv (shipped)",
+		       path ? NULL : refdata_groups_csv,
+		       refdata_groups_csv_len, err) < 0)
+		return -1;
+	if ((code = need_col(&t, c_code, err)) < 0 ||
+	    (rank = need_col(&t, c_rank, err)) < 0 ||
+	    (level = need_col(&t, c_level, err)) < 0 ||
+	    (res = need_col(&t, c_res, err)) < 0 ||
+	    (area = need_col(&t, c_area, err)) < 0)
+		goto fail;
+	fund = table_col(&t, c_fund);
+	from = table_col(&t, c_from);
+	to = table_col(&t, c_to);
+	name = table_col(&t, c_name);
+	free(r->groups);
+	r->groups = NULL;
+	r->ngroups = 0;
+	for (i = 0; i < t.nrows; i++) {
+		char **row = t.rows[i];
+		struct group *g;
+		struct group_level *l;
+		char cc[4];
+		unsigned gi;
+
+		if (norm_code(row[code], strlen(row[code]), cc, sizeof(cc)) !=
+		    NORM_OK) {
+			etl_errf(err, "'%s':%lu: bad group code", t.name,
+				 LINE(i));
+			goto fail;
+		}
+		gi = ref_group(r, cc);
+		if (gi == GROUP_NONE) {
+			GROW(r->groups, cap, r->ngroups + 1);
+			g = &r->groups[r->ngroups++];
+			memset(g, 0, sizeof(*g));
+			memcpy(g->code, cc, sizeof(cc));
+			g->rank = atoi(row[rank]);
+			g->funding = fund >= 0 ? atoi(row[fund]) : 0;
+			g->residence_based = yes(row[res]);
+			g->area_based = yes(row[area]);
+			g->name_vi = name >= 0 ? row[name] : "";
+			if (g->rank <= 0) {
+				etl_errf(err, "'%s':%lu: bad rank", t.name,
+					 LINE(i));
+				goto fail;
+			}
+		} else {
+			g = &r->groups[gi];
+		}
+		if (g->nlevels == 4) {
+			etl_errf(err, "'%s':%lu: too many levels for %s",
+				 t.name, LINE(i), cc);
+			goto fail;
+		}
+		l = &g->levels[g->nlevels++];
+		if (norm_level(row[level], strlen(row[level]), &l->level) !=
+			    NORM_OK ||
+		    date_cell(&t, i, from, &l->from, err) < 0 ||
+		    date_cell(&t, i, to, &l->to, err) < 0) {
+			if (!err || !err->msg[0] || l->level == 0)
+				etl_errf(err, "'%s':%lu: bad level or date",
+					 t.name, LINE(i));
+			goto fail;
+		}
+	}
+	table_release(&t);
+	return 0;
+fail:
+	table_release(&t);
+	return -1;
+}
+
+unsigned ref_group(const struct ref *r, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < r->ngroups; i++)
+		if (!strcmp(r->groups[i].code, code))
+			return (unsigned)i;
+	return GROUP_NONE;
+}
+
+static int date_in(const struct date *on, const struct date *from,
+		   const struct date *to)
+{
+	if (from->prec && date_cmp(on, from) < 0)
+		return 0;
+	if (to->prec && date_cmp(on, to) > 0)
+		return 0;
+	return 1;
+}
+
+int ref_group_level(const struct ref *r, unsigned g, const struct date *on)
+{
+	const struct group *gr = &r->groups[g];
+	int i;
+
+	for (i = 0; i < gr->nlevels; i++)
+		if (date_in(on, &gr->levels[i].from, &gr->levels[i].to))
+			return gr->levels[i].level;
+	return 0;
+}
+
+int level_better(int a, int b)
+{
+	/* best to worst: 5, 1, 2, 3, 4; 0 (none) is worst of all */
+	static const int order[6] = { 9, 1, 2, 3, 4, 0 };
+
+	return order[a] < order[b];
+}
+
+int ref_load_areas(struct ref *r, const char *path, struct etl_err *err)
+{
+	static const char *const c_commune[] = { "commune_code", "ma_xa",
+						 NULL };
+	static const char *const c_group[] = { "group_code", "ma_doi_tuong",
+					       NULL };
+	static const char *const c_from[] = { "valid_from", "tu_ngay", NULL };
+	static const char *const c_to[] = { "valid_to", "den_ngay", NULL };
+	struct table t;
+	int commune, group, from, to;
+	size_t i, cap = 0;
+
+	if (table_read(&t, &r->arena, path, NULL, 0, err) < 0)
+		return -1;
+	if ((commune = need_col(&t, c_commune, err)) < 0 ||
+	    (group = need_col(&t, c_group, err)) < 0)
+		goto fail;
+	from = table_col(&t, c_from);
+	to = table_col(&t, c_to);
+	for (i = 0; i < t.nrows; i++) {
+		struct area *ar;
+		char **row = t.rows[i];
+
+		GROW(r->areas, cap, r->nareas + 1);
+		ar = &r->areas[r->nareas++];
+		if (norm_code(row[commune], strlen(row[commune]), ar->commune,
+			      sizeof(ar->commune)) != NORM_OK ||
+		    norm_code(row[group], strlen(row[group]), ar->group,
+			      sizeof(ar->group)) != NORM_OK) {
+			etl_errf(err, "'%s':%lu: bad commune or group code",
+				 t.name, LINE(i));
+			goto fail;
+		}
+		if (date_cell(&t, i, from, &ar->from, err) < 0 ||
+		    date_cell(&t, i, to, &ar->to, err) < 0)
+			goto fail;
+	}
+	table_release(&t);
+	return 0;
+fail:
+	table_release(&t);
+	return -1;
+}
+
+int ref_area_ok(const struct ref *r, const char *commune, const char *group,
+		const struct date *on)
+{
+	size_t i;
+
+	for (i = 0; i < r->nareas; i++)
+		if (!strcmp(r->areas[i].commune, commune) &&
+		    !strcmp(r->areas[i].group, group) &&
+		    date_in(on, &r->areas[i].from, &r->areas[i].to))
+			return 1;
+	return 0;
+}
+
+static int cmp_code8(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+void ref_scope_set(struct ref *r, char (*codes)[8], size_t n)
+{
+	size_t i, k = 0;
+
+	free(r->scope);
+	r->scope = xmalloc(sizeof(*r->scope) * (n ? n : 1));
+	memcpy(r->scope, codes, sizeof(*r->scope) * n);
+	qsort(r->scope, n, sizeof(*r->scope), cmp_code8);
+	for (i = 0; i < n; i++)
+		if (!k || strcmp(r->scope[k - 1], r->scope[i]))
+			memcpy(r->scope[k++], r->scope[i], 8);
+	r->nscope = k;
+}
+
+int ref_load_scope(struct ref *r, const char *path, struct etl_err *err)
+{
+	static const char *const c_commune[] = { "commune_code", "ma_xa",
+						 NULL };
+	char(*codes)[8];
+	struct table t;
+	int commune;
+	size_t i;
+
+	if (table_read(&t, &r->arena, path, NULL, 0, err) < 0)
+		return -1;
+	if ((commune = need_col(&t, c_commune, err)) < 0) {
+		table_release(&t);
+		return -1;
+	}
+	codes = xmalloc(sizeof(*codes) * (t.nrows ? t.nrows : 1));
+	for (i = 0; i < t.nrows; i++) {
+		const char *s = t.rows[i][commune];
+
+		if (norm_code(s, strlen(s), codes[i], 8) != NORM_OK) {
+			free(codes);
+			table_release(&t);
+			return etl_errf(err, "'%s':%lu: bad commune code",
+					t.name, LINE(i));
+		}
+	}
+	ref_scope_set(r, codes, t.nrows);
+	free(codes);
+	table_release(&t);
+	return 0;
+}
+
+int ref_in_scope(const struct ref *r, const char *commune)
+{
+	if (!r->scope)
+		return 1;
+	return bsearch(commune, r->scope, r->nscope, sizeof(*r->scope),
+		       cmp_code8) != NULL;
+}
+
+static int pct_cell(const struct table *t, size_t i, int col, double *out,
+		    struct etl_err *err)
+{
+	const char *s;
+	int rc;
+
+	*out = -1;
+	if (col < 0)
+		return 0;
+	s = t->rows[i][col];
+	rc = norm_pct(s, strlen(s), out);
+	if (rc == NORM_EMPTY) {
+		*out = -1;
+		return 0;
+	}
+	if (rc != NORM_OK)
+		return etl_errf(err, "'%s':%lu: '%s' is not a percentage",
+				t->name, LINE(i), t->header[col]);
+	return 0;
+}
+
+int ref_load_targets(struct ref *r, const char *path, struct etl_err *err)
+{
+	static const char *const c_commune[] = { "commune_code", "ma_xa",
+						 NULL };
+	static const char *const c_bhyt[] = { "bhyt_target_pct", NULL };
+	static const char *const c_bhxh[] = { "bhxh_target_pct", NULL };
+	static const char *const c_vol[] = { "bhxh_voluntary_target_pct",
+					     NULL };
+	static const char *const c_bhtn[] = { "bhtn_target_pct", NULL };
+	static const char *const c_lf[] = { "labour_force", NULL };
+	struct table t;
+	int commune, bhyt, bhxh, vol, bhtn, lf;
+	size_t i, cap = 0;
+
+	if (table_read(&t, &r->arena, path, NULL, 0, err) < 0)
+		return -1;
+	if ((commune = need_col(&t, c_commune, err)) < 0)
+		goto fail;
+	bhyt = table_col(&t, c_bhyt);
+	bhxh = table_col(&t, c_bhxh);
+	vol = table_col(&t, c_vol);
+	bhtn = table_col(&t, c_bhtn);
+	lf = table_col(&t, c_lf);
+	for (i = 0; i < t.nrows; i++) {
+		struct target *tg;
+		char **row = t.rows[i];
+		char *end;
+
+		GROW(r->targets, cap, r->ntargets + 1);
+		tg = &r->targets[r->ntargets++];
+		if (norm_code(row[commune], strlen(row[commune]), tg->commune,
+			      sizeof(tg->commune)) != NORM_OK) {
+			etl_errf(err, "'%s':%lu: bad commune code", t.name,
+				 LINE(i));
+			goto fail;
+		}
+		if (pct_cell(&t, i, bhyt, &tg->bhyt, err) < 0 ||
+		    pct_cell(&t, i, bhxh, &tg->bhxh, err) < 0 ||
+		    pct_cell(&t, i, vol, &tg->bhxh_voluntary, err) < 0 ||
+		    pct_cell(&t, i, bhtn, &tg->bhtn, err) < 0)
+			goto fail;
+		tg->labour_force = -1;
+		if (lf >= 0 && row[lf][0]) {
+			tg->labour_force = strtol(row[lf], &end, 10);
+			if (*end || tg->labour_force < 0) {
+				etl_errf(err,
+					 "'%s':%lu: labour_force is not a "
+					 "number",
+					 t.name, LINE(i));
+				goto fail;
+			}
+		}
+	}
+	table_release(&t);
+	return 0;
+fail:
+	table_release(&t);
+	return -1;
+}
+
+const struct target *ref_target(const struct ref *r, const char *commune)
+{
+	size_t i;
+
+	for (i = 0; i < r->ntargets; i++)
+		if (!strcmp(r->targets[i].commune, commune))
+			return &r->targets[i];
+	return NULL;
+}
+
+static int cmp_commune(const void *a, const void *b)
+{
+	const struct commune_name *x = a, *y = b;
+	int c = strcmp(x->code, y->code);
+
+	return c ? c : date_cmp(&x->from, &y->from);
+}
+
+int ref_load_communes(struct ref *r, const char *path, struct etl_err *err)
+{
+	static const char *const c_code[] = { "code", "commune_code", NULL };
+	static const char *const c_name[] = { "name", "commune_name", NULL };
+	static const char *const c_from[] = { "valid_from", NULL };
+	static const char *const c_to[] = { "valid_to", NULL };
+	struct table t;
+	int code, name, from, to;
+	size_t i;
+
+	if (table_read(&t, &r->arena, path ? path : "communes.csv (shipped)",
+		       path ? NULL : refdata_communes_csv,
+		       refdata_communes_csv_len, err) < 0)
+		return -1;
+	if ((code = need_col(&t, c_code, err)) < 0 ||
+	    (name = need_col(&t, c_name, err)) < 0)
+		goto fail;
+	from = table_col(&t, c_from);
+	to = table_col(&t, c_to);
+	r->communes = xmalloc(sizeof(*r->communes) * (t.nrows ? t.nrows : 1));
+	for (i = 0; i < t.nrows; i++) {
+		struct commune_name *c = &r->communes[i];
+
+		snprintf(c->code, sizeof(c->code), "%s", t.rows[i][code]);
+		c->name = t.rows[i][name];
+		if (date_cell(&t, i, from, &c->from, err) < 0 ||
+		    date_cell(&t, i, to, &c->to, err) < 0)
+			goto fail;
+	}
+	r->ncommunes = t.nrows;
+	qsort(r->communes, r->ncommunes, sizeof(*r->communes), cmp_commune);
+	table_release(&t);
+	return 0;
+fail:
+	table_release(&t);
+	return -1;
+}
+
+const char *ref_commune_name(const struct ref *r, const char *code,
+			     const struct date *on)
+{
+	size_t lo = 0, hi = r->ncommunes, mid;
+	const char *any = "";
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (strcmp(r->communes[mid].code, code) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < r->ncommunes && !strcmp(r->communes[lo].code, code);
+	     lo++) {
+		any = r->communes[lo].name;
+		if (date_in(on, &r->communes[lo].from, &r->communes[lo].to))
+			return any;
+	}
+	return any;
+}

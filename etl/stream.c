@@ -1,0 +1,264 @@
+/*
+ * stream.c: reading and writing the row stream of the stage commands
+ * (see stream.h).
+ */
+#include "stream.h"
+#include "copytext.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const state_names[] = { "ok", "merged", "aside" };
+
+unsigned batch_source(struct batch *b, enum kind kind, const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < b->nsrcs; i++)
+		if (b->srcs[i].kind == kind && !strcmp(b->srcs[i].label, label))
+			return (unsigned)i;
+	label = arena_strdup(&b->arena, label);
+	return batch_add_source(b, label, label, kind, NULL);
+}
+
+static void head(struct strbuf *sb, enum kind kind, const char *label,
+		 unsigned long line)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%lu", line);
+	copy_field(sb, kind_name(kind), 1);
+	copy_field(sb, label, 0);
+	copy_field(sb, num, 0);
+}
+
+void stream_write_raw(struct strbuf *sb, FILE *f, enum kind kind,
+		      const char *label, unsigned long line,
+		      const char *const raw[F_NFIELDS], int sex_checkbox)
+{
+	int i;
+
+	head(sb, kind, label, line);
+	for (i = 0; i < F_NFIELDS; i++)
+		copy_field(sb, raw[i], 0);
+	copy_field(sb, sex_checkbox ? "1" : "0", 0);
+	for (i = 0; i < 4; i++)
+		copy_field(sb, NULL, 0);
+	copy_end_row(sb, f);
+}
+
+static const char *status_text(int status)
+{
+	static const char *const s[] = { "alive", "dead", "missing",
+					 "moved" };
+
+	return s[status];
+}
+
+static void schemes_text(unsigned schemes, char *out, size_t n)
+{
+	out[0] = '\0';
+	if (schemes & SCHEME_BHYT)
+		strncat(out, ",BHYT", n - strlen(out) - 1);
+	if (schemes & SCHEME_BHXH)
+		strncat(out, ",BHXH bắt buộc", n - strlen(out) - 1);
+	if (schemes & SCHEME_BHXH_TN)
+		strncat(out, ",BHXH tự nguyện", n - strlen(out) - 1);
+	if (schemes & SCHEME_BHTN)
+		strncat(out, ",BHTN", n - strlen(out) - 1);
+	if (out[0])
+		memmove(out, out + 1, strlen(out));
+}
+
+void stream_write_rec(struct strbuf *sb, FILE *f, const struct batch *b,
+		      const struct rec *r)
+{
+	char pid[13], cmnd[13], bhxh[11], card[16], dob[11], vf[11], vt[11],
+		sd[11], sex[2] = { (char)r->sex, 0 }, level[2] = { 0, 0 },
+		schemes[80], flags[8], key[24];
+	const char *cells[F_NFIELDS];
+
+	fmt_pid(r->pid, pid);
+	fmt_cmnd(r, cmnd);
+	fmt_bhxh(r->bhxh, bhxh);
+	fmt_card(r, card);
+	date_format(&r->dob, dob);
+	date_format(&r->valid_from, vf);
+	date_format(&r->valid_to, vt);
+	date_format(&r->status_date, sd);
+	if (r->level)
+		level[0] = (char)('0' + r->level);
+	schemes_text(r->schemes, schemes, sizeof(schemes));
+	cells[F_PERSON_ID] = pid;
+	cells[F_CMND] = cmnd;
+	cells[F_BHXH] = bhxh;
+	cells[F_CARD] = card;
+	cells[F_NAME] = r->name;
+	cells[F_DOB] = dob;
+	cells[F_SEX] = sex;
+	cells[F_COMMUNE] = r->commune;
+	cells[F_GROUP] = r->group == GROUP_NONE ? ""
+						: b->ref->groups[r->group].code;
+	cells[F_LEVEL] = level;
+	cells[F_HOSPITAL] = r->hospital;
+	cells[F_VALID_FROM] = vf;
+	cells[F_VALID_TO] = vt;
+	cells[F_FIVE_YEAR] = NULL;
+	cells[F_ETHNICITY] = r->ethnicity;
+	cells[F_HOUSEHOLD] = r->household;
+	cells[F_STATUS] = r->kind == KIND_REGISTRY ? status_text(r->status)
+						   : NULL;
+	cells[F_STATUS_DATE] = sd;
+	cells[F_UNIT] = r->unit;
+	cells[F_SCHEMES] = schemes;
+	head(sb, (enum kind)r->kind, b->srcs[r->src].label, r->line);
+	{
+		int i;
+
+		for (i = 0; i < F_NFIELDS; i++)
+			copy_field(sb, cells[i], 0);
+	}
+	copy_field(sb, "0", 0);
+	snprintf(flags, sizeof(flags), "%u", r->flags);
+	copy_field(sb, flags, 0);
+	if (r->key) {
+		snprintf(key, sizeof(key), "%llu",
+			 (unsigned long long)r->key);
+		copy_field(sb, key, 0);
+		copy_field(sb, state_names[r->state], 0);
+		copy_field(sb, r->reason ? reason_name((enum reason)r->reason)
+					 : NULL,
+			   0);
+	} else {
+		copy_field(sb, NULL, 0);
+		copy_field(sb, r->state ? state_names[r->state] : NULL, 0);
+		copy_field(sb, r->reason ? reason_name((enum reason)r->reason)
+					 : NULL,
+			   0);
+	}
+	copy_end_row(sb, f);
+}
+
+void stream_write_reject(struct strbuf *sb, FILE *f, const char *label,
+			 unsigned long line, enum reason reason,
+			 const char *raw)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%lu", line);
+	copy_field(sb, label, 1);
+	copy_field(sb, num, 0);
+	copy_field(sb, reason_name(reason), 0);
+	copy_field(sb, raw, 0);
+	copy_end_row(sb, f);
+}
+
+static int bad_line(struct etl_err *err, const char *name,
+		    unsigned long n, const char *what)
+{
+	return etl_errf(err, "'%s':%lu: not a doisoat row stream (%s)", name,
+			n, what);
+}
+
+int stream_read(struct batch *b, FILE *f, const char *name,
+		struct etl_err *err)
+{
+	struct strbuf line;
+	char *fl[STREAM_NCOLS + 1];
+	unsigned long n = 0;
+	int rc = 0, got;
+
+	sb_init(&line, 1 << 24);
+	while ((got = copy_read_line(f, &line)) > 0) {
+		const char *raw[F_NFIELDS], *detail;
+		char *end;
+		enum kind kind;
+		enum reason why;
+		struct rec r;
+		unsigned src;
+		unsigned long ln;
+		int nf, i;
+
+		n++;
+		nf = copy_split(line.buf, fl, STREAM_NCOLS + 1);
+		if (nf != STREAM_NCOLS)
+			return sb_release(&line), bad_line(err, name, n,
+							   "column count");
+		if (!fl[0] || kind_parse(fl[0], &kind) < 0 || !fl[1] || !fl[2])
+			return sb_release(&line), bad_line(err, name, n,
+							   "kind or source");
+		ln = strtoul(fl[2], &end, 10);
+		src = batch_source(b, kind, fl[1]);
+		for (i = 0; i < F_NFIELDS; i++)
+			raw[i] = fl[3 + i];
+		why = rec_normalise(b, kind, raw,
+				    fl[3 + F_NFIELDS] &&
+					    !strcmp(fl[3 + F_NFIELDS], "1"),
+				    &r, &detail);
+		if (why != R_NONE) {
+			struct strbuf joined;
+
+			/* The original line is upstream: rejoin the cells. */
+			sb_init(&joined, 0);
+			for (i = 0; i < F_NFIELDS; i++) {
+				if (i)
+					sb_addc(&joined, ',');
+				sb_adds(&joined, raw[i] ? raw[i] : "");
+			}
+			b->srcs[src].rows_read++;
+			batch_reject(b, src, ln, why, joined.buf, joined.len);
+			sb_release(&joined);
+			continue;
+		}
+		b->srcs[src].rows_read++;
+		b->srcs[src].accepted++;
+		r.src = (uint16_t)src;
+		r.line = (uint32_t)ln;
+		if (fl[4 + F_NFIELDS])
+			r.flags |= (uint16_t)atoi(fl[4 + F_NFIELDS]);
+		if (fl[5 + F_NFIELDS])
+			r.key = strtoull(fl[5 + F_NFIELDS], NULL, 10);
+		if (fl[6 + F_NFIELDS]) {
+			for (i = 0; i < 3; i++)
+				if (!strcmp(fl[6 + F_NFIELDS], state_names[i]))
+					r.state = (uint8_t)i;
+		}
+		if (fl[7 + F_NFIELDS])
+			r.reason = (uint8_t)reason_parse(fl[7 + F_NFIELDS]);
+		GROW(b->recs, b->recs_cap, b->nrecs + 1);
+		b->recs[b->nrecs++] = r;
+	}
+	if (got < 0)
+		rc = etl_errf(err, "'%s':%lu: line too long", name, n + 1);
+	sb_release(&line);
+	return rc;
+}
+
+int stream_read_rejects(struct batch *b, FILE *f, const char *name,
+			struct etl_err *err)
+{
+	struct strbuf line;
+	char *fl[5];
+	unsigned long n = 0;
+	int got;
+
+	sb_init(&line, 1 << 24);
+	while ((got = copy_read_line(f, &line)) > 0) {
+		unsigned src;
+
+		n++;
+		if (copy_split(line.buf, fl, 5) != 4 || !fl[0] || !fl[1] ||
+		    !fl[2]) {
+			sb_release(&line);
+			return etl_errf(err, "'%s':%lu: not a reject stream",
+					name, n);
+		}
+		src = batch_source(b, KIND_ROSTER, fl[0]);
+		b->srcs[src].rows_read++;
+		batch_reject(b, src, strtoul(fl[1], NULL, 10),
+			     reason_parse(fl[2]), fl[3] ? fl[3] : "",
+			     fl[3] ? strlen(fl[3]) : 0);
+	}
+	sb_release(&line);
+	return got < 0 ? etl_errf(err, "'%s': line too long", name) : 0;
+}

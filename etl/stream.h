@@ -1,0 +1,49 @@
+/*
+ * stream.h: the row stream the stage commands pass along (COPY text).
+ * Each line is one input row:
+ *
+ *   kind, source, line, <the 20 fields of fields.h in order>,
+ *   sex_checkbox, flags, person_key, state, reason
+ *
+ * `ingest` writes raw cell values and leaves the last four \N; `normalise`
+ * writes the canonical values; `dedup` fills the person key, the row's
+ * state (ok, merged, aside) and the review reason of rows set aside.
+ * Reading a stream normalises every row again: canonical values come
+ * back unchanged, so one reader serves every stage.
+ */
+#ifndef DOISOAT_STREAM_H
+#define DOISOAT_STREAM_H
+
+#include "rec.h"
+
+#include <stdio.h>
+
+#define STREAM_NCOLS (3 + F_NFIELDS + 5)
+
+/* Write one row of raw cells (NULL: column absent). */
+void stream_write_raw(struct strbuf *sb, FILE *f, enum kind kind,
+		      const char *label, unsigned long line,
+		      const char *const raw[F_NFIELDS], int sex_checkbox);
+/* Write one normalised row of the batch. */
+void stream_write_rec(struct strbuf *sb, FILE *f, const struct batch *b,
+		      const struct rec *r);
+/* Write a reject as COPY text: source, line, reason, raw. */
+void stream_write_reject(struct strbuf *sb, FILE *f, const char *label,
+			 unsigned long line, enum reason reason,
+			 const char *raw);
+
+/*
+ * Read a row stream into b: every row is normalised (rejects go to b's
+ * reject notes); key, state and reason are restored when present.
+ * Returns 0, or -1 with err naming the stream and line.
+ */
+int stream_read(struct batch *b, FILE *f, const char *name,
+		struct etl_err *err);
+/* Read a reject stream into b's reject notes. */
+int stream_read_rejects(struct batch *b, FILE *f, const char *name,
+			struct etl_err *err);
+
+/* Source index of (kind, label), registering it when new. */
+unsigned batch_source(struct batch *b, enum kind kind, const char *label);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * summary.c: summary.json (see summary.h).  Written by hand with a strbuf:
+ * every value is a number or a string we escape, so no JSON library.
+ */
+#include "summary.h"
+#include "doisoat.h"
+
+#include <string.h>
+
+static void json_str(struct strbuf *sb, const char *s)
+{
+	sb_addc(sb, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			sb_addf(sb, "\\%c", c);
+		else if (c < 0x20)
+			sb_addf(sb, "\\u%04x", c);
+		else
+			sb_addc(sb, (char)c);
+	}
+	sb_addc(sb, '"');
+}
+
+/* "name": {"REASON": n, ...} with only the nonzero counts */
+static void json_counts(struct strbuf *sb, const char *name,
+			const unsigned long *by, int n, int is_flags)
+{
+	int i, first = 1;
+
+	sb_addf(sb, "\"%s\": {", name);
+	for (i = 0; i < n; i++) {
+		if (!by[i])
+			continue;
+		sb_addf(sb, "%s\"%s\": %lu", first ? "" : ", ",
+			is_flags ? nf_name((unsigned)i)
+				 : reason_name((enum reason)i),
+			by[i]);
+		first = 0;
+	}
+	sb_adds(sb, "}");
+}
+
+static void json_source(struct strbuf *sb, const struct source *s)
+{
+	unsigned long review = 0;
+	int i;
+
+	for (i = 0; i < R_N; i++)
+		review += s->review_by[i];
+	sb_adds(sb, "    {\"source\": ");
+	json_str(sb, s->label);
+	sb_addf(sb, ", \"kind\": \"%s\", \"path\": ", kind_name(s->kind));
+	json_str(sb, s->path);
+	sb_addf(sb,
+		", \"bytes\": %llu, \"xxh3\": \"%016llx\", \"gzip\": %s, "
+		"\"encoding\": \"%s\", \"delimiter\": \"%s\",\n"
+		"     \"lines\": %lu, \"blank_lines\": %lu, \"rows_read\": "
+		"%lu, \"accepted\": %lu, \"rejected\": %lu, "
+		"\"duplicates_merged\": %lu, \"matched_by_demographics\": %lu, "
+		"\"sent_to_review\": %lu,\n     ",
+		(unsigned long long)s->bytes, (unsigned long long)s->xxh3,
+		s->gzip ? "true" : "false", s->encoding_used,
+		s->delim == '\t' ? "\\t" : s->delim == ';' ? ";" : ",",
+		s->lines, s->blank, s->rows_read, s->accepted, s->rejected,
+		s->merged, s->matched_by_demographics, review);
+	json_counts(sb, "rejected_by_reason", s->rejected_by, R_N, 0);
+	sb_adds(sb, ",\n     ");
+	json_counts(sb, "review_by_reason", s->review_by, R_N, 0);
+	sb_adds(sb, ",\n     ");
+	json_counts(sb, "repaired", s->repaired, NF_COUNT, 1);
+	sb_addf(sb, ", \"seconds\": %.3f}", s->seconds);
+}
+
+int summary_write(const struct batch *b, const struct outputs *o,
+		  const struct timings *t, int exit_code, const char *dir,
+		  struct etl_err *err)
+{
+	struct strbuf sb;
+	char start[11];
+	unsigned long dup = 0, demog = 0;
+	size_t i;
+	int l, rc;
+
+	sb_init(&sb, 0);
+	date_format(&b->period_start, start);
+	sb_addf(&sb,
+		"{\n  \"doisoat_version\": \"%s\",\n  \"period\": %d,\n"
+		"  \"period_start\": \"%s\",\n  \"exit_code\": %d,\n"
+		"  \"inputs\": [\n",
+		DOISOAT_VERSION, b->period, start, exit_code);
+	for (i = 0; i < b->nsrcs; i++) {
+		json_source(&sb, &b->srcs[i]);
+		sb_adds(&sb, i + 1 < b->nsrcs ? ",\n" : "\n");
+		dup += b->srcs[i].merged;
+		demog += b->srcs[i].matched_by_demographics;
+	}
+	sb_addf(&sb, "  ],\n  \"people\": %zu,\n", b->npeople);
+	sb_addf(&sb,
+		"  \"flags\": {\"DUPLICATE_ROW\": %lu, "
+		"\"MATCHED_BY_DEMOGRAPHICS\": %lu},\n",
+		dup, demog);
+	sb_adds(&sb, "  \"outputs\": {");
+	for (l = 0; l < L_N; l++)
+		sb_addf(&sb, "%s\"%s\": %zu", l ? ", " : "",
+			list_file((enum list)l), o->lists[l].n);
+	sb_adds(&sb, "},\n  \"outcomes\": {\n");
+	for (l = 0; l < L_COVERAGE; l++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "%s", list_file((enum list)l));
+		*strchr(name, '.') = '\0';
+		sb_adds(&sb, "    ");
+		if (l == L_RENEW || l == L_UNINSURED)
+			sb_addf(&sb, "\"%s\": %zu", name, o->lists[l].n);
+		else
+			json_counts(&sb, name, o->lists[l].by_reason, R_N, 0);
+		sb_adds(&sb, l + 1 < L_COVERAGE ? ",\n" : "\n");
+	}
+	sb_addf(&sb,
+		"  },\n  \"timings\": {\"read\": %.3f, \"identity\": %.3f, "
+		"\"classify\": %.3f, \"write\": %.3f, \"total\": %.3f}\n}\n",
+		t->read, t->identity, t->classify, t->write, t->total);
+	rc = write_file_atomic(dir, "summary.json", sb.buf, sb.len, err);
+	sb_release(&sb);
+	return rc;
+}

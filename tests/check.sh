@@ -1,0 +1,41 @@
+#!/bin/sh
+# check.sh BUILD TEST...: every test suite of `make check` in turn: cmocka
+# unit tests, end-to-end tests of the binary, integration tests against a
+# throwaway PostgreSQL.  Ends with one line "N passed, N failed".
+BUILD=$1
+shift
+passed=0
+failed=0
+tally() {
+	# the suite's closing "N passed, N failed" line
+	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+	p=$(printf '%s' "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/')
+	f=$(printf '%s' "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	if [ -z "$line" ]; then
+		echo "check: suite $2 printed no summary: counted as failed"
+		p=0
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+echo "== unit tests"
+sh tests/run-unit.sh "$@" > "$log" 2>&1
+cat "$log"
+tally "$log" unit
+
+echo "== end-to-end tests"
+sh tests/e2e/run.sh "$BUILD" > "$log" 2>&1
+cat "$log"
+tally "$log" e2e
+
+echo "== PostgreSQL integration tests"
+sh tests/pg/run.sh "$BUILD" > "$log" 2>&1
+cat "$log"
+tally "$log" pg
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,255 @@
+#!/bin/sh
+# tests/e2e/run.sh BUILD: end-to-end tests of the real doisoat binary on
+# the fixtures, no database (--no-db).  One line per test, "ok N - name" or
+# "not ok N - name", and a closing "N passed, N failed".
+#   UPDATE=1 sh tests/e2e/run.sh build   rewrites the golden files.
+BUILD=${1:-build}
+BIN=$BUILD/doisoat
+HERE=tests/e2e
+GOLDEN=$HERE/golden/small
+LISTS="increase decrease change renew uninsured review rejects coverage"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+n=0
+passed=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	passed=$((passed + 1))
+	echo "ok $n - $1"
+}
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+	[ -n "${2:-}" ] && sed 's/^/#   /' "$2" | head -n 40
+	return 0
+}
+# check NAME CMD...: the command must succeed
+check() {
+	name=$1
+	shift
+	if "$@" > "$TMP/check.out" 2>&1; then ok "$name"; else not_ok "$name" "$TMP/check.out"; fi
+}
+
+# run_fixture DIR OUT [extra options]: doisoat run on a fixture folder
+run_fixture() {
+	dir=$1
+	out=$2
+	shift 2
+	sh etl/sh/fixture-args.sh "$dir" > "$TMP/args"
+	set --  "$@"
+	while IFS= read -r a; do set -- "$@" "$a"; done < "$TMP/args"
+	"$BIN" run --period 2024 --today 2024-06-30 --no-db --quiet \
+		--out "$out" "$@"
+}
+
+# counts OUTDIR: "file<TAB>reason<TAB>count" of every list, sorted
+counts() {
+	for spec in increase:11 decrease:10 change:12 renew:0 uninsured:0 \
+	    review:5 rejects:3; do
+		f=${spec%%:*}
+		c=${spec#*:}
+		if [ "$c" = 0 ]; then
+			rows=$(($(wc -l < "$1/$f.csv") - 1))
+			[ "$rows" -gt 0 ] && printf '%s\t-\t%s\n' "$f" "$rows"
+		else
+			awk -v col="$c" -f $HERE/csvcount.awk "$1/$f.csv" |
+				sed "s/^/$f	/"
+		fi
+	done | LC_ALL=C sort
+}
+
+# expected_counts FILE: the same from a fixture's expected_counts.tsv
+expected_counts() {
+	tail -n +2 "$1" | awk -F'\t' '$3 > 0' | LC_ALL=C sort
+}
+
+# accounting OUTDIR: rows_read = accepted + rejected for every input
+accounting() {
+	grep -o '"rows_read": [0-9]*, "accepted": [0-9]*, "rejected": [0-9]*' \
+		"$1/summary.json" |
+		awk -F'[:,] *' '{ if ($2 != $4 + $6) { print; bad = 1 } }
+			END { exit bad }'
+}
+
+# --- command line ---------------------------------------------------------
+check "--version prints the version" sh -c "$BIN --version | grep -q '^doisoat '"
+check "--help exits 0 and lists the commands" sh -c "$BIN --help | grep -q 'run'"
+for c in run ingest normalise dedup diff report load; do
+	check "$c --help exits 0" sh -c "$BIN $c --help > /dev/null"
+done
+"$BIN" run --bogus > /dev/null 2>&1
+[ $? -eq 2 ] && ok "a bad option exits 2" || not_ok "a bad option exits 2"
+"$BIN" run --period 2024 > /dev/null 2>&1
+[ $? -eq 2 ] && ok "missing required options exit 2" || not_ok "missing required options exit 2"
+"$BIN" frobnicate > /dev/null 2>&1
+[ $? -eq 2 ] && ok "an unknown command exits 2" || not_ok "an unknown command exits 2"
+
+# --- the small hand-made fixture: golden files ----------------------------
+if run_fixture fixtures/small "$TMP/small" > "$TMP/small.err" 2>&1; then
+	ok "run on fixtures/small succeeds"
+else
+	not_ok "run on fixtures/small succeeds" "$TMP/small.err"
+fi
+if [ "${UPDATE:-}" = 1 ]; then
+	mkdir -p "$GOLDEN"
+	for l in $LISTS; do cp "$TMP/small/$l.csv" "$GOLDEN/$l.csv"; done
+	echo "# golden files rewritten in $GOLDEN"
+fi
+for l in $LISTS; do
+	if cmp -s "$TMP/small/$l.csv" "$GOLDEN/$l.csv"; then
+		ok "small: $l.csv equals the golden copy"
+	else
+		diff -u "$GOLDEN/$l.csv" "$TMP/small/$l.csv" > "$TMP/d" 2>&1
+		not_ok "small: $l.csv equals the golden copy" "$TMP/d"
+	fi
+done
+counts "$TMP/small" > "$TMP/got"
+expected_counts fixtures/small/expected_counts.tsv > "$TMP/want"
+if diff "$TMP/want" "$TMP/got" > "$TMP/d"; then
+	ok "small: counts per list and reason match fixtures/small/expected_counts.tsv"
+else
+	not_ok "small: counts per list and reason match fixtures/small/expected_counts.tsv" "$TMP/d"
+fi
+check "small: rows read = accepted + rejected for every input" accounting "$TMP/small"
+bad=$(find "$TMP/small" -type f ! -perm 600 | wc -l)
+[ "$bad" -eq 0 ] && ok "small: every output file has mode 0600" || not_ok "small: every output file has mode 0600"
+[ -z "$(find "$TMP/small" -name '*.tmp')" ] && ok "small: no temporary files left" || not_ok "small: no temporary files left"
+
+# the same inputs give byte-identical files
+run_fixture fixtures/small "$TMP/small2" > /dev/null 2>&1
+same=1
+for l in $LISTS; do cmp -s "$TMP/small/$l.csv" "$TMP/small2/$l.csv" || same=0; done
+[ $same = 1 ] && ok "small: a second run gives byte-identical lists" || not_ok "small: a second run gives byte-identical lists"
+
+# the stages chained by hand give what run gives
+sh etl/sh/fixture-args.sh fixtures/small > "$TMP/args"
+set --
+ref=""
+while IFS= read -r a; do
+	case "$a" in
+	--areas|--scope|--targets) ref=$a; continue ;;
+	esac
+	if [ -n "$ref" ]; then
+		eval "opt_${ref#--}=\$a"
+		ref=""
+		continue
+	fi
+	set -- "$@" "$a"
+done < "$TMP/args"
+staged() {
+	"$BIN" ingest --quiet "$@" --rejects "$TMP/rej1" |
+	"$BIN" normalise --quiet --today 2024-06-30 --rejects "$TMP/rej2" |
+	"$BIN" dedup --quiet |
+	"$BIN" diff --quiet --period 2024 --areas "$opt_areas" \
+		--targets "$opt_targets" |
+	"$BIN" report --quiet --out "$TMP/staged" --rejects "$TMP/rej1" \
+		--rejects "$TMP/rej2"
+}
+if staged "$@" > "$TMP/staged.err" 2>&1; then
+	same=1
+	: > "$TMP/d"
+	for l in $LISTS; do
+		diff -u "$TMP/small/$l.csv" "$TMP/staged/$l.csv" >> "$TMP/d" || same=0
+	done
+	[ $same = 1 ] && ok "ingest | normalise | dedup | diff | report equals run" ||
+		not_ok "ingest | normalise | dedup | diff | report equals run" "$TMP/d"
+else
+	not_ok "ingest | normalise | dedup | diff | report equals run" "$TMP/staged.err"
+fi
+
+# --- the Càng Long district fixture ---------------------------------------
+CL=$TMP/canglong
+if "$BUILD/gen-fixture" --out "$CL" > "$TMP/gen.err" 2>&1; then
+	ok "the Càng Long fixture generator runs"
+else
+	not_ok "the Càng Long fixture generator runs" "$TMP/gen.err"
+fi
+"$BUILD/gen-fixture" --out "$TMP/canglong2" > /dev/null 2>&1
+if diff -r "$CL" "$TMP/canglong2" > /dev/null 2>&1; then
+	ok "the generator is deterministic"
+else
+	not_ok "the generator is deterministic"
+fi
+if run_fixture "$CL" "$TMP/cl" > "$TMP/cl.err" 2>&1; then
+	ok "run on the Càng Long fixture succeeds"
+else
+	not_ok "run on the Càng Long fixture succeeds" "$TMP/cl.err"
+fi
+counts "$TMP/cl" > "$TMP/got"
+expected_counts "$CL/expected_counts.tsv" > "$TMP/want"
+if diff "$TMP/want" "$TMP/got" > "$TMP/d"; then
+	ok "Càng Long: every outcome and reason occurs as often as planted"
+else
+	not_ok "Càng Long: every outcome and reason occurs as often as planted" "$TMP/d"
+fi
+# coverage: the seed's BHYT table to the unit
+awk -F, 'NR > 1 { printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", $1, $3, $4, $5, $6, $7, $8 }' \
+	"$TMP/cl/coverage.csv" > "$TMP/got"
+tail -n +2 $HERE/seed002_bhyt.tsv > "$TMP/want"
+if diff "$TMP/want" "$TMP/got" > "$TMP/d"; then
+	ok "Càng Long: coverage.csv reproduces the BHYT table of seed 002"
+else
+	not_ok "Càng Long: coverage.csv reproduces the BHYT table of seed 002" "$TMP/d"
+fi
+awk -F, 'NR > 1 { printf "%s\t%s\t%s\n", $1, $3, $4 }' "$TMP/cl/coverage.csv" > "$TMP/got"
+tail -n +2 "$CL/expected_coverage.tsv" | LC_ALL=C sort > "$TMP/want"
+LC_ALL=C sort "$TMP/got" -o "$TMP/got"
+if diff "$TMP/want" "$TMP/got" > "$TMP/d"; then
+	ok "Càng Long: population and insured per commune as generated"
+else
+	not_ok "Càng Long: population and insured per commune as generated" "$TMP/d"
+fi
+check "Càng Long: rows read = accepted + rejected for every input" accounting "$TMP/cl"
+if "$BIN" run --period 2024 --no-db --quiet --out "$TMP/cl" --table \
+	$(sh etl/sh/fixture-args.sh "$CL" | tr '\n' ' ') > "$TMP/table" 2>&1 &&
+	grep -q '148.806 *132.600 *89,11% *95,00% *93,80% *8.766' "$TMP/table"; then
+	ok "Càng Long: the printed table ends with the seed's total row"
+else
+	not_ok "Càng Long: the printed table ends with the seed's total row" "$TMP/table"
+fi
+
+# --- bad input -------------------------------------------------------------
+head -c 3000 "$CL/registry.csv.gz" > "$TMP/trunc.csv.gz"
+"$BIN" run --period 2024 --no-db --quiet --out "$TMP/bad" \
+	--prior fixtures/small/cards_2023.csv --registry "$TMP/trunc.csv.gz" \
+	> "$TMP/err" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "trunc.csv.gz': truncated gzip" "$TMP/err"; then
+	ok "a truncated gzip fails with a message naming the file"
+else
+	not_ok "a truncated gzip fails with a message naming the file (exit $rc)" "$TMP/err"
+fi
+: > "$TMP/empty.csv"
+"$BIN" run --period 2024 --no-db --quiet --out "$TMP/bad" \
+	--prior "$TMP/empty.csv" --registry fixtures/small/registry.csv > "$TMP/err" 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q "empty.csv': empty file" "$TMP/err" &&
+	ok "an empty file fails with a clear message" ||
+	not_ok "an empty file fails with a clear message (exit $rc)" "$TMP/err"
+{
+	head -n 1 fixtures/small/registry.csv
+	printf '%s\n' '"084190000001,,"NGUYEN VAN A",01/01/1990,Nam,29266,Kinh,,,'
+	printf '%s\n' '084190000002,,TRAN VAN B,01/01/1990'
+} > "$TMP/broken.csv"
+"$BIN" run --period 2024 --no-db --quiet --out "$TMP/bad" \
+	--prior fixtures/small/cards_2023.csv --registry "$TMP/broken.csv" \
+	--max-rejects 0 > "$TMP/err" 2>&1
+rc=$?
+if [ $rc -eq 3 ] && grep -q ',2,BAD_QUOTING,' "$TMP/bad/rejects.csv" &&
+	grep -q ',3,BAD_COLUMN_COUNT,' "$TMP/bad/rejects.csv" &&
+	grep -q "broken.csv':3: row rejected" "$TMP/err"; then
+	ok "broken quotes and a short row are rejects; --max-rejects 0 exits 3"
+else
+	not_ok "broken quotes and a short row are rejects; --max-rejects 0 exits 3 (exit $rc)" "$TMP/err"
+fi
+if grep -Eq '[0-9]{12}' "$TMP/err" "$TMP/small.err" "$TMP/cl.err"; then
+	not_ok "no ID number appears in messages"
+else
+	ok "no ID number appears in messages"
+fi
+
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

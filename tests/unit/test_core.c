@@ -1,0 +1,209 @@
+/*
+ * test_core.c: unit tests of the small modules under the pipeline:
+ * hashtab (XXH3 multimap), copytext (COPY escaping), fields (header
+ * aliases), ref (shipped groups, levels by date), classify's TE end date.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "classify.h"
+#include "copytext.h"
+#include "fields.h"
+#include "hashtab.h"
+#include "ref.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void hashtab_confirms_keys(void **state)
+{
+	struct hashtab h;
+	uint32_t v, i, seen = 0;
+	size_t pos;
+
+	(void)state;
+	ht_init(&h, 4);
+	/* Many values under one hash (a forced collision) and growth. */
+	for (i = 0; i < 1000; i++)
+		ht_insert(&h, i % 10 == 0 ? 42 : ht_hash_u64(i), i);
+	for (pos = ht_first(&h, 42); (v = ht_next(&h, 42, &pos)) != HT_NONE;) {
+		assert_int_equal(v % 10, 0);
+		seen++;
+	}
+	assert_int_equal(seen, 100);
+	for (i = 1; i < 1000; i++) {
+		uint64_t hh = ht_hash_u64(i);
+		int found = 0;
+
+		if (i % 10 == 0)
+			continue;
+		for (pos = ht_first(&h, hh);
+		     (v = ht_next(&h, hh, &pos)) != HT_NONE;)
+			found += v == i;
+		assert_int_equal(found, 1);
+	}
+	assert_int_equal(ht_next(&h, ht_hash_u64(5000), &(size_t){ 0 }),
+			 HT_NONE);
+	assert_true(ht_hash("", 0) != 0);
+	ht_release(&h);
+}
+
+static void copytext_round_trip(void **state)
+{
+	struct strbuf sb;
+	char *f[4];
+	char line[128];
+
+	(void)state;
+	sb_init(&sb, 0);
+	copy_field(&sb, "a\tb\\c\nd\re", 1);
+	copy_field(&sb, NULL, 0);
+	copy_field(&sb, "", 0);
+	assert_string_equal(sb.buf, "a\\tb\\\\c\\nd\\re\t\\N\t");
+	snprintf(line, sizeof(line), "%s", sb.buf);
+	assert_int_equal(copy_split(line, f, 4), 3);
+	assert_string_equal(f[0], "a\tb\\c\nd\re");
+	assert_null(f[1]);
+	assert_string_equal(f[2], "");
+	snprintf(line, sizeof(line), "a\tb\tc");
+	assert_int_equal(copy_split(line, f, 2), -1); /* too many fields */
+	snprintf(line, sizeof(line), "bad\\q");
+	assert_int_equal(copy_split(line, f, 2), -1); /* unknown escape */
+	snprintf(line, sizeof(line), "\\Nx");
+	assert_int_equal(copy_split(line, f, 2), -1); /* \N then text */
+	sb_release(&sb);
+}
+
+static void fields_match_aliases(void **state)
+{
+	static const struct {
+		const char *header;
+		int field;
+	} cases[] = {
+		{ "Họ và tên", F_NAME },
+		{ "HO VA TEN", F_NAME },
+		{ "ho_va_ten", F_NAME },
+		{ "Số CCCD/CMND", F_PERSON_ID },
+		{ "Số định danh cá nhân", F_PERSON_ID },
+		{ "Mã số BHXH", F_BHXH },
+		{ "Mã thẻ BHYT", F_CARD },
+		{ "Ngày tháng năm sinh", F_DOB },
+		{ "Mã xã cư trú", F_COMMUNE },
+		{ "Mã đơn vị", F_UNIT },
+		{ "Nơi đăng ký KCB ban đầu", F_HOSPITAL },
+		{ "Nữ", F_SEX_CHECKBOX },
+		{ "Ghi chú", F_UNKNOWN },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int got = field_from_header(cases[i].header,
+					    strlen(cases[i].header));
+
+		if (got != cases[i].field)
+			fail_msg("case %zu '%s': got %d, want %d", i,
+				 cases[i].header, got, cases[i].field);
+	}
+}
+
+static void colmap_names_missing_columns(void **state)
+{
+	const char *cells[] = { "Họ và tên", "Ngày sinh", "Ghi chú" };
+	size_t lens[] = { strlen(cells[0]), strlen(cells[1]),
+			  strlen(cells[2]) };
+	struct colmap m;
+	char msg[400];
+
+	(void)state;
+	assert_int_equal(colmap_build(&m, KIND_ROSTER, 3, cells, lens, msg,
+				      sizeof(msg)),
+			 -1);
+	assert_non_null(strstr(msg, "group_code"));
+	assert_non_null(strstr(msg, "ma_doi_tuong"));
+	assert_non_null(strstr(msg, "person_id"));
+	assert_int_equal(m.col[F_NAME], 0);
+	assert_int_equal(m.col[F_DOB], 1);
+}
+
+static void ref_groups_levels_by_date(void **state)
+{
+	struct ref r;
+	struct etl_err err;
+	struct date d2025 = date_make(2025, 6, 1), d2026 = date_make(2026, 1, 1);
+	unsigned cn, te;
+
+	(void)state;
+	ref_init(&r);
+	assert_int_equal(ref_load_groups(&r, NULL, &err), 0);
+	assert_int_equal(r.ngroups, 43);
+	cn = ref_group(&r, "CN");
+	te = ref_group(&r, "TE");
+	assert_int_not_equal(cn, GROUP_NONE);
+	assert_int_equal(ref_group_level(&r, cn, &d2025), 3);
+	assert_int_equal(ref_group_level(&r, cn, &d2026), 2);
+	assert_int_equal(r.groups[te].rank, 25);
+	assert_true(r.groups[te].residence_based);
+	assert_true(r.groups[ref_group(&r, "DT")].area_based);
+	assert_int_equal(ref_group(&r, "ZZ"), GROUP_NONE);
+	assert_true(level_better(5, 1));
+	assert_true(level_better(1, 2));
+	assert_true(level_better(3, 4));
+	assert_false(level_better(4, 3));
+	assert_true(level_better(4, 0));
+	assert_int_equal(ref_load_communes(&r, NULL, &err), 0);
+	assert_string_equal(ref_commune_name(&r, "29266", &d2025),
+			    "Thị trấn Càng Long");
+	assert_string_equal(ref_commune_name(&r, "29266", &d2026),
+			    "Xã Càng Long");
+	assert_string_equal(ref_commune_name(&r, "99999", &d2026), "");
+	ref_release(&r);
+}
+
+static void te_end_dates(void **state)
+{
+	static const struct {
+		struct date dob;
+		struct date want;
+	} cases[] = {
+		/* on or before 30 September: 30 September at 6 */
+		{ { 2017, 9, 30, DATE_DAY }, { 2023, 9, 30, DATE_DAY } },
+		{ { 2018, 1, 15, DATE_DAY }, { 2024, 9, 30, DATE_DAY } },
+		/* after: the last day of the month it reaches 72 months */
+		{ { 2017, 10, 1, DATE_DAY }, { 2023, 10, 31, DATE_DAY } },
+		{ { 2017, 11, 30, DATE_DAY }, { 2023, 11, 30, DATE_DAY } },
+		{ { 2017, 12, 31, DATE_DAY }, { 2023, 12, 31, DATE_DAY } },
+		/* month or year only: the latest it could be */
+		{ { 2017, 9, 0, DATE_MONTH }, { 2023, 9, 30, DATE_DAY } },
+		{ { 2017, 2, 0, DATE_MONTH }, { 2023, 9, 30, DATE_DAY } },
+		{ { 2017, 10, 0, DATE_MONTH }, { 2023, 10, 31, DATE_DAY } },
+		{ { 2017, 0, 0, DATE_YEAR }, { 2023, 12, 31, DATE_DAY } },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct date got = te_end_date(&cases[i].dob);
+
+		if (date_cmp(&got, &cases[i].want) || got.prec != DATE_DAY)
+			fail_msg("case %zu: got %04d-%02d-%02d", i, got.year,
+				 got.month, got.day);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hashtab_confirms_keys),
+		cmocka_unit_test(copytext_round_trip),
+		cmocka_unit_test(fields_match_aliases),
+		cmocka_unit_test(colmap_names_missing_columns),
+		cmocka_unit_test(ref_groups_levels_by_date),
+		cmocka_unit_test(te_end_dates),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
