@@ -111,7 +111,7 @@ PGconn *pgload_connect(const char *conninfo, struct etl_err *err)
 	}
 	if (PQstatus(conn) != CONNECTION_OK) {
 		one_line(msg, sizeof(msg), PQerrorMessage(conn));
-		if (PQhost(conn))
+		if (PQhost(conn) && *PQhost(conn))
 			etl_errf(err,
 				 "cannot connect to database '%s' on server "
 				 "'%s' port %s: %s",
@@ -324,7 +324,8 @@ int pgload_migrate(PGconn *conn, const char *dir, int *applied,
 		rc = etl_errf(err, "no *.sql files in schema folder '%s'", dir);
 	if (rc == 0)
 		rc = pgload_exec(conn, bootstrap_sql,
-				 "cannot create doisoat.schema_migrations", err);
+				 "cannot create doisoat.schema_migrations",
+				 err);
 	versions = xcalloc((size_t)(n ? n : 1), sizeof(*versions));
 	for (i = 0; rc == 0 && i < n; i++) {
 		versions[i] = file_version(list[i]->d_name);
@@ -455,7 +456,7 @@ static int header_columns(PGconn *conn, const char *table, char *header,
 	return rc;
 }
 
-/* Send the rest of fp after the header; drain the results. */
+/* Send the header line, then the rest of fp; drain the results. */
 static long long copy_stream(PGconn *conn, FILE *fp, const char *header,
 			     size_t header_len, const char *what,
 			     struct etl_err *err)
@@ -496,7 +497,7 @@ long long pgload_copy(PGconn *conn, const char *table, FILE *fp,
 		      const char *name, struct etl_err *err)
 {
 	struct strbuf sql;
-	char *line = NULL, *header;
+	char *line = NULL, *header, *names;
 	char what[300];
 	size_t cap = 0;
 	ssize_t n;
@@ -522,21 +523,20 @@ long long pgload_copy(PGconn *conn, const char *table, FILE *fp,
 	}
 	header = xstrndup(line, (size_t)n);
 	header[strcspn(header, "\r\n")] = '\0';
-	snprintf(what, sizeof(what), "'%s': COPY into %s failed", name,
-		 table);
+	snprintf(what, sizeof(what), "'%s': COPY into %s failed", name, table);
+
+	names = header;
+	if (starts_with(names, "\xEF\xBB\xBF")) /* a UTF-8 BOM */
+		names += 3;
 
 	sb_init(&sql, 0);
 	sb_addf(&sql, "COPY %s (", table);
-	/* A UTF-8 BOM is skipped. */
-	if (header_columns(conn, table,
-			   header + (starts_with(header, "\xEF\xBB\xBF") ? 3
-									 : 0),
-			   name, &sql, err) == 0) {
+	if (header_columns(conn, table, names, name, &sql, err) == 0) {
 		sb_adds(&sql, ") FROM STDIN (FORMAT csv, HEADER true)");
 		res = PQexec(conn, sql.buf);
 		if (PQresultStatus(res) == PGRES_COPY_IN) {
 			PQclear(res);
-			/* The header goes too: COPY's line numbers are the file's. */
+			/* Send the header too: COPY counts the file's lines. */
 			rows = copy_stream(conn, fp, line, (size_t)n, what,
 					   err);
 		} else {

@@ -81,7 +81,8 @@ int pgload_migrate(PGconn *conn, const char *dir, int *applied,
  * once, and be a column of table; columns not in the header get their
  * defaults.  Empty fields are NULL.  The file is read from fp (from its
  * current position, which must be the header line) and streamed in
- * PGLOAD_CHUNK pieces; name is used in messages.  fp stays open.
+ * PGLOAD_CHUNK pieces, header included, so the line numbers in errors are
+ * the file's; name is used in messages.  fp stays open.
  * Returns the number of data rows copied, or -1.  The caller owns the
  * transaction: a failed COPY aborts it.
  */

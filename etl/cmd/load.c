@@ -60,8 +60,14 @@ struct run {
 
 /* One table per output list, loaded in this order. */
 static const char *const result_tables[] = {
-	"increase", "decrease", "change",   "renew",
-	"uninsured", "review",  "rejects", "coverage",
+	"increase", /* new cards */
+	"decrease", /* cards to end */
+	"change", /* changed cards */
+	"renew", /* renewed cards */
+	"uninsured", /* people without a card */
+	"review", /* rows and people for a human */
+	"rejects", /* unreadable input rows (without the raw line) */
+	"coverage", /* per commune, then TOTAL */
 };
 
 #define NTABLES (sizeof(result_tables) / sizeof(result_tables[0]))
@@ -132,7 +138,7 @@ static void usage(int code)
 
 static void parse_opts(int argc, char **argv, struct load_opts *o)
 {
-	static const struct option longopts[] = {
+	static const struct option lopts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "schemas", required_argument, NULL, 's' },
@@ -145,7 +151,7 @@ static void parse_opts(int argc, char **argv, struct load_opts *o)
 	o->conninfo = getenv("DOISOAT_DB");
 	o->schemas = getenv("DOISOAT_SCHEMAS");
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:d:s:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:d:s:qh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->out = optarg;
@@ -244,9 +250,13 @@ static PGresult *exec_params(PGconn *conn, const char *sql, int n,
 	return res;
 }
 
+/* Run one or more statements without parameters, or die. */
 static void exec_sql(PGconn *conn, const char *sql, const char *what)
 {
-	PQclear(exec_params(conn, sql, 0, NULL, what));
+	struct etl_err err = { { 0 } };
+
+	if (pgload_exec(conn, sql, what, &err) < 0)
+		die("%s", err.msg);
 }
 
 /* Insert the runs row and the run_inputs rows from summary.json. */
@@ -257,8 +267,8 @@ static void start_run(PGconn *conn, struct run *run, const char *dir)
 	PGresult *res;
 
 	snprintf(what, sizeof(what), "'%s/summary.json'", dir);
-	res = exec_params(conn, "SELECT ($1::jsonb->>'period')::int", 1,
-			  params, what);
+	res = exec_params(conn, "SELECT ($1::jsonb->>'period')::int", 1, params,
+			  what);
 	if (PQgetisnull(res, 0, 0))
 		die("'%s/summary.json' has no period", dir);
 	PQclear(res);
@@ -271,10 +281,8 @@ static void start_run(PGconn *conn, struct run *run, const char *dir)
 			  "FROM (SELECT $1::jsonb AS s) AS x "
 			  "RETURNING run_id, period",
 			  1, params, "cannot record the run in doisoat.runs");
-	snprintf(run->run_id, sizeof(run->run_id), "%s",
-		 PQgetvalue(res, 0, 0));
-	snprintf(run->period, sizeof(run->period), "%s",
-		 PQgetvalue(res, 0, 1));
+	snprintf(run->run_id, sizeof(run->run_id), "%s", PQgetvalue(res, 0, 0));
+	snprintf(run->period, sizeof(run->period), "%s", PQgetvalue(res, 0, 1));
 	PQclear(res);
 
 	params[1] = run->run_id;
@@ -333,8 +341,8 @@ static long long expected_rows(PGconn *conn, const struct run *run,
 	PGresult *res;
 	long long n = -1;
 
-	res = exec_params(conn, "SELECT ($1::jsonb->'outputs'->>$2)::bigint",
-			  2, params, "cannot read summary.json outputs");
+	res = exec_params(conn, "SELECT ($1::jsonb->'outputs'->>$2)::bigint", 2,
+			  params, "cannot read summary.json outputs");
 	if (!PQgetisnull(res, 0, 0))
 		n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
@@ -376,6 +384,7 @@ static void load_table(PGconn *conn, const struct run *run, const char *dir,
 	long long rows = 0, want;
 	double t0 = now_seconds();
 	char *cols;
+	int present;
 	FILE *f;
 
 	snprintf(file, sizeof(file), "%s.csv", table);
@@ -400,7 +409,8 @@ static void load_table(PGconn *conn, const struct run *run, const char *dir,
 	f = fopen(path.buf, "rb");
 	if (!f && errno != ENOENT)
 		die("cannot open '%s': %s", path.buf, strerror(errno));
-	if (f) {
+	present = f != NULL;
+	if (present) {
 		rows = pgload_copy(conn, staging, f, path.buf, &err);
 		fclose(f);
 		if (rows < 0)
@@ -408,7 +418,7 @@ static void load_table(PGconn *conn, const struct run *run, const char *dir,
 	}
 	want = expected_rows(conn, run, file);
 	if (want >= 0 && want != rows) {
-		if (!f)
+		if (!present)
 			die("'%s' is missing but summary.json says %lld rows; "
 			    "nothing loaded",
 			    path.buf, want);
@@ -423,7 +433,7 @@ static void load_table(PGconn *conn, const struct run *run, const char *dir,
 		cols, cols, staging);
 	exec_sql(conn, sql.buf, what);
 	free(cols);
-	if (f)
+	if (present)
 		logmsg("%s: %lld rows (%.2f s)", table, rows,
 		       now_seconds() - t0);
 	else
@@ -435,12 +445,15 @@ static void load_table(PGconn *conn, const struct run *run, const char *dir,
 static void finish_run(PGconn *conn, const struct run *run)
 {
 	const char *params[1] = { run->run_id };
-	struct etl_err err = { { 0 } };
+	PGresult *res;
 
 	PQclear(exec_params(conn,
 			    "UPDATE doisoat.runs SET finished_at = "
 			    "clock_timestamp() WHERE run_id = $1::bigint",
 			    1, params, "cannot finish the run"));
-	if (pgload_exec(conn, "COMMIT", "cannot commit the load", &err) < 0)
-		die("%s", err.msg);
+	/* COMMIT of a failed transaction "succeeds" as ROLLBACK */
+	res = exec_params(conn, "COMMIT", 0, NULL, "cannot commit the load");
+	if (strcmp(PQcmdStatus(res), "COMMIT"))
+		die("cannot commit the load: the server rolled it back");
+	PQclear(res);
 }

@@ -39,11 +39,14 @@ for f in increase decrease change renew uninsured review rejects; do
 	printf '  %-14s %7d rows\n' "$f.csv" $(($(wc -l < "$OUT/$f.csv") - 1))
 done
 echo
-echo "== in PostgreSQL (view doisoat.coverage_report)"
+echo "== in PostgreSQL (view doisoat.coverage_report, the reporting tools' view)"
+q="select commune_code, commune_name, population, insured, coverage_pct,
+   target_pct, pct_of_target, remaining from doisoat.coverage_report
+   where period = 2024 order by is_total, commune_code"
 if [ -n "${DOISOAT_DB:-}" ]; then
-	psql "$DOISOAT_DB" -X -c "select * from doisoat.coverage_report order by commune_code"
+	psql "$DOISOAT_DB" -X -c "$q"
 else
-	psql -X -c "select * from doisoat.coverage_report order by commune_code"
+	psql -X -c "$q"
 fi
 [ -n "$started" ] && echo "(the private cluster under .pg/ is stopped now)"
 exit 0

@@ -1,0 +1,297 @@
+/*
+ * test_pipeline.c: identity (spec §4) and classification (spec §5) on
+ * small batches built in memory, one rule per test, and the CSV writer.
+ * Each case states its rows as raw cells, as a roster would carry them.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "classify.h"
+#include "identity.h"
+#include "output.h"
+#include "rec.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A row as cells: kind, id, bhxh, name, dob, sex, commune, group, status */
+struct row {
+	enum kind kind;
+	const char *id, *bhxh, *name, *dob, *sex, *commune, *group, *status,
+		*status_date;
+};
+
+struct fix {
+	struct ref ref;
+	struct batch b;
+	struct outputs o;
+};
+
+static void build(struct fix *f, const struct row *rows, size_t n)
+{
+	struct etl_err err;
+	struct date start = date_make(2024, 1, 1), today = date_make(2024, 6, 30);
+	size_t i;
+
+	ref_init(&f->ref);
+	assert_int_equal(ref_load_groups(&f->ref, NULL, &err), 0);
+	assert_int_equal(ref_load_communes(&f->ref, NULL, &err), 0);
+	batch_init(&f->b, &f->ref, 2024, &start, &today);
+	batch_add_source(&f->b, "cards.csv", "cards", KIND_PRIOR, NULL);
+	batch_add_source(&f->b, "registry.csv", "registry", KIND_REGISTRY,
+			 NULL);
+	batch_add_source(&f->b, "roster.csv", "roster", KIND_ROSTER, NULL);
+	for (i = 0; i < n; i++) {
+		const char *raw[F_NFIELDS] = { 0 }, *detail;
+		struct rec r;
+
+		raw[F_PERSON_ID] = rows[i].id;
+		raw[F_BHXH] = rows[i].bhxh;
+		raw[F_NAME] = rows[i].name;
+		raw[F_DOB] = rows[i].dob;
+		raw[F_SEX] = rows[i].sex;
+		raw[F_COMMUNE] = rows[i].commune;
+		raw[F_GROUP] = rows[i].group;
+		raw[F_STATUS] = rows[i].status;
+		raw[F_STATUS_DATE] = rows[i].status_date;
+		assert_int_equal(rec_normalise(&f->b, rows[i].kind, raw, 0, &r,
+					       &detail),
+				 R_NONE);
+		r.src = (uint16_t)rows[i].kind;
+		r.line = (uint32_t)(i + 2);
+		GROW(f->b.recs, f->b.recs_cap, f->b.nrecs + 1);
+		f->b.recs[f->b.nrecs++] = r;
+	}
+	outputs_init(&f->o);
+	identity_run(&f->b);
+	{
+		char codes[1][8] = { "29266" };
+
+		ref_scope_set(&f->ref, codes, 1);
+	}
+	classify_run(&f->b, &f->o);
+	out_add_notes(&f->o, &f->b);
+}
+
+static void release(struct fix *f)
+{
+	outputs_release(&f->o);
+	batch_release(&f->b);
+	ref_release(&f->ref);
+}
+
+/* The reason column of the only row of list l (or "-" for no reason). */
+static const char *only(struct fix *f, enum list l, int reason_col)
+{
+	assert_int_equal(f->o.lists[l].n, 1);
+	return reason_col < 0 ? "-" : f->o.lists[l].rows[0].cells[reason_col];
+}
+
+#define ID_A "084090001234" /* born 1990, male */
+#define ID_K "084318000111" /* born 2018, female */
+#define REG(id, name, dob, sex) \
+	{ KIND_REGISTRY, id, NULL, name, dob, sex, "29266", NULL, NULL, NULL }
+
+static void renew_when_nothing_differs(void **state)
+{
+	const struct row rows[] = {
+		{ KIND_PRIOR, ID_A, "8400000001", "Nguyễn Văn Hoà", "1990",
+		  "Nam", "29266", "HN", NULL, NULL },
+		REG(ID_A, "NGUYỄN VĂN HÒA", "12/03/1990", "Nam"),
+		{ KIND_ROSTER, ID_A, NULL, "Nguyen Van Hoa", "12/03/1990",
+		  NULL, "29266", "HN", NULL, NULL },
+	};
+	struct fix f;
+
+	(void)state;
+	build(&f, rows, 3);
+	/* tone placement and a year-only card date are not corrections */
+	assert_string_equal(only(&f, L_RENEW, -1), "-");
+	assert_int_equal(f.o.lists[L_CHANGE].n, 0);
+	assert_string_equal(f.o.lists[L_RENEW].rows[0].cells[0], ID_A);
+	assert_string_equal(f.o.lists[L_RENEW].rows[0].cells[1], "8400000001");
+	release(&f);
+}
+
+static void death_decreases_every_card(void **state)
+{
+	const struct row rows[] = {
+		{ KIND_PRIOR, ID_A, NULL, "Nguyễn Văn A", "01/01/1990", "Nam",
+		  "29266", "HN", NULL, NULL },
+		{ KIND_PRIOR, ID_A, NULL, "Nguyễn Văn A", "01/01/1990", "Nam",
+		  "29266", "GD", NULL, NULL },
+		{ KIND_REGISTRY, ID_A, NULL, "Nguyễn Văn A", "01/01/1990",
+		  "Nam", "29266", NULL, "Đã chết", "01/01/2024" },
+		{ KIND_ROSTER, ID_A, NULL, "Nguyễn Văn A", "01/01/1990", NULL,
+		  "29266", "HN", NULL, NULL },
+	};
+	struct fix f;
+
+	(void)state;
+	build(&f, rows, 4);
+	assert_int_equal(f.o.lists[L_DECREASE].n, 2);
+	assert_string_equal(f.o.lists[L_DECREASE].rows[0].cells[9], "DEATH");
+	assert_string_equal(f.o.lists[L_DECREASE].rows[0].cells[8],
+			    "2024-01-01");
+	assert_string_equal(only(&f, L_REVIEW, 4), "ROSTER_LISTS_DECEASED");
+	release(&f);
+}
+
+static void child_aged_out_moves_to_poor_household(void **state)
+{
+	const struct row rows[] = {
+		{ KIND_PRIOR, ID_K, NULL, "Lê Thị Bé", "15/01/2017", "Nữ",
+		  "29266", "TE", NULL, NULL },
+		REG(ID_K, "Lê Thị Bé", "15/01/2017", "Nữ"),
+		{ KIND_ROSTER, ID_K, NULL, "Lê Thị Bé", "15/01/2017", NULL,
+		  "29266", "TE", NULL, NULL },
+		{ KIND_ROSTER, ID_K, NULL, "Lê Thị Bé", "15/01/2017", NULL,
+		  "29266", "HN", NULL, NULL },
+	};
+	struct fix f;
+
+	(void)state;
+	/* ID_K says 2018; the row says 2017 but the registry has the key */
+	build(&f, rows, 4);
+	assert_string_equal(only(&f, L_CHANGE, 11), "GROUP_CHANGED");
+	assert_string_equal(f.o.lists[L_CHANGE].rows[0].cells[7], "TE");
+	assert_string_equal(f.o.lists[L_CHANGE].rows[0].cells[8], "HN");
+	assert_string_equal(only(&f, L_REVIEW, 4), "AGED_OUT");
+	release(&f);
+}
+
+static void not_on_roster_and_possible_match(void **state)
+{
+	const struct row rows[] = {
+		{ KIND_PRIOR, ID_A, NULL, "Trần Văn Nam", "02/02/1990", "Nam",
+		  "29266", "HN", NULL, NULL },
+		REG(ID_A, "Trần Văn Nam", "02/02/1990", "Nam"),
+		/* a roster row with no usable ID, same name and birth date,
+		   but a sex the registry does not give: not matched */
+		{ KIND_ROSTER, NULL, NULL, "Trần Văn Nam", "02/02/1990", "Nữ",
+		  "29266", "HN", NULL, NULL },
+	};
+	const struct row alone[] = {
+		{ KIND_PRIOR, ID_A, NULL, "Trần Văn Nam", "02/02/1990", "Nam",
+		  "29266", "HN", NULL, NULL },
+		REG(ID_A, "Trần Văn Nam", "02/02/1990", "Nam"),
+	};
+	struct fix f;
+
+	(void)state;
+	build(&f, rows, 3);
+	assert_int_equal(f.o.lists[L_DECREASE].n, 0);
+	assert_int_equal(f.o.lists[L_REVIEW].n, 2);
+	assert_string_equal(f.o.lists[L_REVIEW].rows[0].cells[4],
+			    "POSSIBLE_MATCH");
+	assert_string_equal(f.o.lists[L_REVIEW].rows[1].cells[4], "UNKEYED");
+	release(&f);
+	build(&f, alone, 2);
+	assert_string_equal(only(&f, L_DECREASE, 9), "NOT_ON_ROSTER");
+	assert_string_equal(f.o.lists[L_DECREASE].rows[0].cells[8],
+			    "2023-12-31");
+	release(&f);
+}
+
+static void new_newborn_uninsured(void **state)
+{
+	const struct row rows[] = {
+		REG(ID_A, "Phạm Văn C", "05/05/1990", "Nam"),
+		REG("084323000777", "Phạm Thị D", "02/01/2023", "Nữ"),
+		REG("084323000778", "Phạm Thị E", "01/01/2023", "Nữ"),
+		REG("084085000999", "Phạm Văn F", "01/01/1985", "Nam"),
+		{ KIND_ROSTER, ID_A, NULL, "Phạm Văn C", "05/05/1990", NULL,
+		  "29266", "GD", NULL, NULL },
+		{ KIND_ROSTER, "084323000777", NULL, "Phạm Thị D",
+		  "02/01/2023", NULL, "29266", "TE", NULL, NULL },
+		{ KIND_ROSTER, "084323000778", NULL, "Phạm Thị E",
+		  "01/01/2023", NULL, "29266", "TE", NULL, NULL },
+	};
+	struct fix f;
+	size_t i;
+	int seen_new = 0, seen_nb = 0;
+
+	(void)state;
+	build(&f, rows, 7);
+	assert_int_equal(f.o.lists[L_INCREASE].n, 3);
+	for (i = 0; i < 3; i++) {
+		const char *const *c = f.o.lists[L_INCREASE].rows[i].cells;
+
+		if (!strcmp(c[0], "084323000777"))
+			seen_nb += !strcmp(c[10], "NEWBORN");
+		else
+			seen_new += !strcmp(c[10], "NEW");
+	}
+	/* born 2023-01-02: under 12 months; 2023-01-01: exactly 12 */
+	assert_int_equal(seen_nb, 1);
+	assert_int_equal(seen_new, 2);
+	assert_string_equal(only(&f, L_UNINSURED, -1), "-");
+	release(&f);
+}
+
+static void id_name_mismatch_is_set_aside(void **state)
+{
+	const struct row rows[] = {
+		REG(ID_A, "Võ Văn Thật", "05/05/1990", "Nam"),
+		{ KIND_ROSTER, ID_A, NULL, "Đặng Thị Khác", "05/05/1990", NULL,
+		  "29266", "HN", NULL, NULL },
+	};
+	struct fix f;
+
+	(void)state;
+	build(&f, rows, 2);
+	assert_string_equal(only(&f, L_REVIEW, 4), "ID_NAME_MISMATCH");
+	assert_int_equal(f.o.lists[L_INCREASE].n, 0);
+	assert_string_equal(only(&f, L_UNINSURED, -1), "-");
+	release(&f);
+}
+
+static void csv_files_quoted_and_private(void **state)
+{
+	char dir[] = "/tmp/test_output_XXXXXX", path[256], buf[256];
+	const char *cells[6] = { "084090001234", "Nguyễn \"Tí\", Văn",
+				 "1990", "M", "29266", "" };
+	struct outputs o;
+	struct etl_err err;
+	struct stat st;
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	outputs_init(&o);
+	out_add(&o, L_UNINSURED, "29266", 1, R_NONE, cells);
+	assert_int_equal(out_write_all(&o, dir, &err), 0);
+	snprintf(path, sizeof(path), "%s/uninsured.csv", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	f = fopen(path, "r");
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	assert_string_equal(buf, "person_id,full_name,dob,sex,commune_code,"
+				 "household_code\n084090001234,\"Nguyễn "
+				 "\"\"Tí\"\", Văn\",1990,M,29266,\n");
+	outputs_release(&o);
+	assert_int_equal(system("rm -rf /tmp/test_output_*"), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(renew_when_nothing_differs),
+		cmocka_unit_test(death_decreases_every_card),
+		cmocka_unit_test(child_aged_out_moves_to_poor_household),
+		cmocka_unit_test(not_on_roster_and_possible_match),
+		cmocka_unit_test(new_newborn_uninsured),
+		cmocka_unit_test(id_name_mismatch_is_set_aside),
+		cmocka_unit_test(csv_files_quoted_and_private),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
