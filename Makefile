@@ -65,7 +65,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libetl.a
 
 $(BUILD)/gen-fixture: fixtures/gen-fixture.c
 	@mkdir -p $(BUILD)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -lm
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs zlib 2>/dev/null) -lm
 
 fixtures: $(BUILD)/gen-fixture ## write the Càng Long fixture to fixtures/canglong/
 	$(BUILD)/gen-fixture --out fixtures/canglong

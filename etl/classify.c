@@ -104,10 +104,11 @@ static uint64_t name_hash(const char *nkey, const char *commune)
 static int possible_match(struct ctx *c, const struct person *p,
 			  const struct rec *g, const struct rec *card)
 {
-	const struct rec *who = g ? g : card;
+	const struct rec *who[2] = { g, card };
 	size_t pos;
 	uint32_t v;
 	uint64_t h;
+	int i;
 
 	if (!(p->key & KEY_BHXH_TAG)) {
 		h = ht_hash_u64(p->key);
@@ -120,16 +121,21 @@ static int possible_match(struct ctx *c, const struct person *p,
 				return 1;
 		}
 	}
-	h = name_hash(who->nkey, who->commune);
-	for (pos = ht_first(&c->by_name, h);
-	     (v = ht_next(&c->by_name, h, &pos)) != HT_NONE;) {
-		const struct rec *r = &c->b->recs[v];
+	/* By the registry's name and commune, and by the card's. */
+	for (i = 0; i < 2; i++) {
+		if (!who[i])
+			continue;
+		h = name_hash(who[i]->nkey, who[i]->commune);
+		for (pos = ht_first(&c->by_name, h);
+		     (v = ht_next(&c->by_name, h, &pos)) != HT_NONE;) {
+			const struct rec *r = &c->b->recs[v];
 
-		if ((r->state == REC_ASIDE || r->key != p->key) &&
-		    !strcmp(r->nkey, who->nkey) &&
-		    !strcmp(r->commune, who->commune) &&
-		    !date_cmp_coarse(&r->dob, &who->dob))
-			return 1;
+			if ((r->state == REC_ASIDE || r->key != p->key) &&
+			    !strcmp(r->nkey, who[i]->nkey) &&
+			    !strcmp(r->commune, who[i]->commune) &&
+			    !date_cmp_coarse(&r->dob, &who[i]->dob))
+				return 1;
+		}
 	}
 	return 0;
 }
@@ -200,8 +206,12 @@ static void emit_decrease(struct ctx *c, const struct person *p,
 	out_add(c->o, L_DECREASE, card->commune, p->key, why, cells);
 }
 
-/* The person's coverage commune: registry residence, counted once. */
-static void count_cov(struct ctx *c, const struct rec *g, int insured)
+/*
+ * The person's coverage commune: registry residence, counted once; with
+ * the schemes (BHXH, BHTN) any of their roster rows enrols them in.
+ */
+static void count_cov(struct ctx *c, const struct rec *g, int insured,
+		      unsigned schemes)
 {
 	size_t lo = 0, hi = c->ncov, mid;
 
@@ -225,6 +235,9 @@ static void count_cov(struct ctx *c, const struct rec *g, int insured)
 	}
 	c->cov[lo].population++;
 	c->cov[lo].insured += insured;
+	c->cov[lo].bhxh_compulsory += !!(schemes & SCHEME_BHXH);
+	c->cov[lo].bhxh_voluntary += !!(schemes & SCHEME_BHXH_TN);
+	c->cov[lo].bhtn += !!(schemes & SCHEME_BHTN);
 }
 
 /* Is card a better card than best (rank, then input order)? */
@@ -243,6 +256,7 @@ static void classify_person(struct ctx *c, const struct person *p)
 	struct rec *best = NULL, *win = NULL, *r;
 	uint32_t i;
 	int ncards = 0, neligible = 0, level = 0;
+	unsigned schemes = 0;
 	uint64_t bhxh = 0;
 
 	/* Cards and eligibility of roster rows. */
@@ -256,6 +270,7 @@ static void classify_person(struct ctx *c, const struct person *p)
 				best = r;
 			continue;
 		}
+		schemes |= r->schemes;
 		r->reason = (uint8_t)ineligible(c, r, g);
 		if (r->reason != R_NONE)
 			continue;
@@ -312,7 +327,7 @@ static void classify_person(struct ctx *c, const struct person *p)
 				out_add(c->o, L_UNINSURED, g->commune, p->key,
 					R_NONE, cells);
 			}
-			count_cov(c, g, 0);
+			count_cov(c, g, 0, schemes);
 			return;
 		}
 		if (p->key & KEY_BHXH_TAG) {
@@ -345,7 +360,7 @@ static void classify_person(struct ctx *c, const struct person *p)
 			}
 			emit_decrease(c, p, best, &eff, why);
 		}
-		count_cov(c, g, 0);
+		count_cov(c, g, 0, schemes);
 		return;
 	}
 
@@ -402,7 +417,7 @@ static void classify_person(struct ctx *c, const struct person *p)
 			cells[10] = reason_name(why);
 			cells[11] = b->srcs[win->src].label;
 			out_add(c->o, L_INCREASE, commune, p->key, why, cells);
-			count_cov(c, g, 1);
+			count_cov(c, g, 1, schemes);
 			return;
 		}
 		if (win->group != best->group) {
@@ -451,7 +466,7 @@ static void classify_person(struct ctx *c, const struct person *p)
 			cells[11] = reason_name(why);
 			out_add(c->o, L_CHANGE, commune, p->key, why, cells);
 		}
-		count_cov(c, g, 1);
+		count_cov(c, g, 1, schemes);
 	}
 }
 

@@ -41,8 +41,13 @@ static const struct {
 	[L_REJECTS] = { "rejects.csv", "source,line,reason,raw", 4 },
 	[L_COVERAGE] = { "coverage.csv",
 			 "commune_code,commune_name,population,insured,"
-			 "coverage_pct,target_pct,pct_of_target,remaining",
-			 8 },
+			 "coverage_pct,target_pct,pct_of_target,remaining,"
+			 "labour_force,bhxh_compulsory,bhxh_voluntary,"
+			 "bhxh_pct,bhxh_target_pct,bhxh_voluntary_pct,"
+			 "bhxh_voluntary_target_pct,bhxh_remaining,"
+			 "bhxh_voluntary_remaining,bhtn,bhtn_pct,"
+			 "bhtn_target_pct,bhtn_remaining",
+			 COV_NCOLS },
 };
 
 const char *list_file(enum list l)
@@ -153,67 +158,169 @@ void fmt_pct_vi(long hundredths, char *out, size_t n)
 	strncat(out, "%", n - strlen(out) - 1);
 }
 
-static void add_cov_row(struct outputs *o, const struct batch *b,
-			const char *code, const char *name, long pop,
-			long insured, long target_bp)
+/* Basis points (hundredths of a percent) of a target, or -1. */
+static long bp(double pct)
 {
-	char cpop[24], cins[24], cpct[24], ctgt[24], cof[24], crem[24];
-	const char *cells[8];
+	return pct >= 0 ? (long)(pct * 100 + 0.5) : -1;
+}
 
-	snprintf(cpop, sizeof(cpop), "%ld", pop);
-	snprintf(cins, sizeof(cins), "%ld", insured);
-	cpct[0] = ctgt[0] = cof[0] = crem[0] = '\0';
-	if (pop > 0)
-		fmt_hundredths(div_round((long long)insured * 10000, pop), cpct,
-			       sizeof(cpct), '.');
-	if (target_bp >= 0) {
-		fmt_hundredths(target_bp, ctgt, sizeof(ctgt), '.');
-		if (pop > 0 && target_bp > 0)
-			fmt_hundredths(div_round((long long)insured *
+/* The cells of a rate: num / den as a percentage, "" when undefined. */
+static void rate(char *out, size_t n, long num, long den)
+{
+	out[0] = '\0';
+	if (den > 0)
+		fmt_hundredths(div_round((long long)num * 10000, den), out, n,
+			       '.');
+}
+
+/* People still to enrol: round(target × base) - have; "" without target. */
+static void remaining(char *out, size_t n, long target_bp, long base,
+		      long have)
+{
+	out[0] = '\0';
+	if (target_bp >= 0 && base >= 0)
+		snprintf(out, n, "%ld",
+			 div_round((long long)target_bp * base, 10000) - have);
+}
+
+static void num(char *out, size_t n, long v)
+{
+	snprintf(out, n, "%ld", v);
+}
+
+/* One coverage row; t holds targets in basis points (-1: none). */
+struct cov_targets {
+	long bhyt, bhxh, vol, bhtn, lf;
+};
+
+static void add_cov_row(struct outputs *o, const char *code, const char *name,
+			const struct cov *c, const struct cov_targets *t)
+{
+	char cell[COV_NCOLS][24];
+	const char *cells[COV_NCOLS];
+	int i;
+
+	memset(cell, 0, sizeof(cell));
+	num(cell[2], 24, c->population);
+	num(cell[3], 24, c->insured);
+	rate(cell[4], 24, c->insured, c->population);
+	if (t->bhyt >= 0) {
+		fmt_hundredths(t->bhyt, cell[5], 24, '.');
+		if (c->population > 0 && t->bhyt > 0)
+			fmt_hundredths(div_round((long long)c->insured *
 							 100000000LL,
-						 (long long)pop * target_bp),
-				       cof, sizeof(cof), '.');
-		snprintf(crem, sizeof(crem), "%ld",
-			 div_round((long long)target_bp * pop, 10000) -
-				 insured);
+						 (long long)c->population *
+							 t->bhyt),
+				       cell[6], 24, '.');
+		remaining(cell[7], 24, t->bhyt, c->population, c->insured);
+	}
+	if (t->lf >= 0) {
+		long bhxh = c->bhxh_compulsory + c->bhxh_voluntary;
+
+		num(cell[8], 24, t->lf);
+		num(cell[9], 24, c->bhxh_compulsory);
+		num(cell[10], 24, c->bhxh_voluntary);
+		rate(cell[11], 24, bhxh, t->lf);
+		if (t->bhxh >= 0)
+			fmt_hundredths(t->bhxh, cell[12], 24, '.');
+		rate(cell[13], 24, c->bhxh_voluntary, t->lf);
+		if (t->vol >= 0)
+			fmt_hundredths(t->vol, cell[14], 24, '.');
+		/* compulsory: against the compulsory part of the target */
+		if (t->bhxh >= 0)
+			remaining(cell[15], 24,
+				  t->bhxh - (t->vol >= 0 ? t->vol : 0), t->lf,
+				  c->bhxh_compulsory);
+		remaining(cell[16], 24, t->vol, t->lf, c->bhxh_voluntary);
+		num(cell[17], 24, c->bhtn);
+		rate(cell[18], 24, c->bhtn, t->lf);
+		if (t->bhtn >= 0)
+			fmt_hundredths(t->bhtn, cell[19], 24, '.');
+		remaining(cell[20], 24, t->bhtn, t->lf, c->bhtn);
 	}
 	cells[0] = code;
 	cells[1] = name;
-	cells[2] = cpop;
-	cells[3] = cins;
-	cells[4] = cpct;
-	cells[5] = ctgt;
-	cells[6] = cof;
-	cells[7] = crem;
-	(void)b;
+	for (i = 2; i < COV_NCOLS; i++)
+		cells[i] = cell[i];
 	out_add(o, L_COVERAGE, code, 0, R_NONE, cells);
+}
+
+static void targets_of(const struct target *t, struct cov_targets *out)
+{
+	out->bhyt = out->bhxh = out->vol = out->bhtn = out->lf = -1;
+	if (!t)
+		return;
+	out->bhyt = bp(t->bhyt);
+	out->bhxh = bp(t->bhxh);
+	out->vol = bp(t->bhxh_voluntary);
+	out->bhtn = bp(t->bhtn);
+	out->lf = t->labour_force;
+}
+
+/* Weighted mean of targets: sum[i] / weight[i], or -1 with no weight. */
+struct wmean {
+	long long sum, weight;
+};
+
+static void wm_add(struct wmean *w, long target_bp, long weight)
+{
+	if (target_bp >= 0 && weight > 0) {
+		w->sum += (long long)target_bp * weight;
+		w->weight += weight;
+	}
+}
+
+static long wm(const struct wmean *w)
+{
+	return w->weight > 0 ? div_round(w->sum, w->weight) : -1;
 }
 
 void out_add_coverage(struct outputs *o, const struct batch *b)
 {
-	long pop = 0, ins = 0, tpop = 0, tsum = 0, total_bp = -1;
+	struct cov total = { "TOTAL", 0, 0, 0, 0, 0 };
+	struct cov_targets tt;
+	struct wmean w_bhyt = { 0, 0 }, w_bhxh = { 0, 0 }, w_vol = { 0, 0 },
+		     w_bhtn = { 0, 0 };
+	long lf = 0;
+	int any_lf = 0;
 	size_t i;
 
 	for (i = 0; i < o->ncov; i++) {
 		const struct cov *c = &o->cov[i];
-		const struct target *t = ref_target(b->ref, c->commune);
-		long bp = t && t->bhyt >= 0 ? (long)(t->bhyt * 100 + 0.5) : -1;
+		struct cov_targets t;
 
-		add_cov_row(o, b, c->commune,
+		targets_of(ref_target(b->ref, c->commune), &t);
+		add_cov_row(o, c->commune,
 			    ref_commune_name(b->ref, c->commune,
 					     &b->period_start),
-			    c->population, c->insured, bp);
-		pop += c->population;
-		ins += c->insured;
-		if (bp >= 0) {
-			tpop += c->population;
-			tsum += bp * c->population;
+			    c, &t);
+		total.population += c->population;
+		total.insured += c->insured;
+		total.bhxh_compulsory += c->bhxh_compulsory;
+		total.bhxh_voluntary += c->bhxh_voluntary;
+		total.bhtn += c->bhtn;
+		wm_add(&w_bhyt, t.bhyt, c->population);
+		if (t.lf >= 0) {
+			any_lf = 1;
+			lf += t.lf;
+			wm_add(&w_bhxh, t.bhxh, t.lf);
+			wm_add(&w_vol, t.vol, t.lf);
+			wm_add(&w_bhtn, t.bhtn, t.lf);
 		}
 	}
-	/* The total's target: population-weighted (95% if all are 95%). */
-	if (tpop > 0)
-		total_bp = div_round(tsum, tpop);
-	add_cov_row(o, b, "TOTAL", "Tổng cộng", pop, ins, total_bp);
+	/* The district's own targets, or the communes' weighted ones. */
+	targets_of(ref_target(b->ref, "TOTAL"), &tt);
+	if (tt.bhyt < 0)
+		tt.bhyt = wm(&w_bhyt);
+	if (tt.lf < 0)
+		tt.lf = any_lf ? lf : -1;
+	if (tt.bhxh < 0)
+		tt.bhxh = wm(&w_bhxh);
+	if (tt.vol < 0)
+		tt.vol = wm(&w_vol);
+	if (tt.bhtn < 0)
+		tt.bhtn = wm(&w_bhtn);
+	add_cov_row(o, "TOTAL", "Tổng cộng", &total, &tt);
 }
 
 static int cmp_rows(const void *x, const void *y)

@@ -21,6 +21,9 @@ enum list {
 	L_N
 };
 
+/* Columns of coverage.csv: the BHYT part, then BHXH and BHTN. */
+#define COV_NCOLS 21
+
 /* A row of a list: cells (strings in the outputs arena) + sort keys. */
 struct orow {
 	const char *commune;
@@ -41,6 +44,7 @@ struct cov {
 	char commune[8];
 	long population; /* registry people alive and living there */
 	long insured;    /* of them, increase + change + renew */
+	long bhxh_compulsory, bhxh_voluntary, bhtn; /* of them, enrolled */
 };
 
 struct outputs {
@@ -68,7 +72,14 @@ void out_add(struct outputs *o, enum list l, const char *commune,
 
 /* Review and reject notes of the batch become rows of their lists. */
 void out_add_notes(struct outputs *o, const struct batch *b);
-/* Coverage rows from o->cov and the targets (spec §7). */
+/*
+ * Coverage rows from o->cov and the targets (spec §7): BHYT against the
+ * population; BHXH (compulsory, voluntary) and BHTN against the labour
+ * force where the targets file gives one.  The TOTAL row takes the
+ * targets file's TOTAL row (the district's own targets) when there is one,
+ * else the population- (labour-force-) weighted targets of the communes;
+ * its "remaining" figures are computed from the totals.
+ */
 void out_add_coverage(struct outputs *o, const struct batch *b);
 
 /*

@@ -159,42 +159,90 @@ static void pct_cell(const char *csv, char *out, size_t n)
 		*p = ',';
 }
 
-void print_coverage(const struct outputs *o, FILE *f)
+/* A printed column: cell index in coverage.csv, header, width, kind. */
+struct pcol {
+	int cell;
+	const char *head;
+	int width;
+	char kind; /* 'n' count, 'p' percentage */
+};
+
+static void print_table(const struct outputs *o, FILE *f, const char *title,
+			const struct pcol *cols, int ncols)
 {
 	const struct outlist *cl = &o->lists[L_COVERAGE];
 	size_t i;
+	int k;
 
-	fprintf(f, "%-4s %-26s %10s %10s %9s %9s %9s %10s\n", "STT",
-		"Xã, phường", "Dân số", "Có BHYT", "Bao phủ", "Chỉ tiêu",
-		"Đạt so CT", "Còn phải");
+	fprintf(f, "%s\n%-4s %-26s", title, "STT", "Xã, phường");
+	for (k = 0; k < ncols; k++) {
+		const char *h = cols[k].head;
+		int letters = 0;
+		const char *s;
+
+		for (s = h; *s; s++)
+			letters += (*s & 0xc0) != 0x80;
+		fprintf(f, " %*s%s", cols[k].width - letters, "", h);
+	}
+	fputc('\n', f);
 	for (i = 0; i < cl->n; i++) {
 		const char *const *c = cl->rows[i].cells;
-		char stt[8], pop[24], ins[24], pct[16], tgt[16], of[16],
-			rem[24];
-		int total = !strcmp(c[0], "TOTAL");
+		const unsigned char *s = (const unsigned char *)c[1];
+		int total = !strcmp(c[0], "TOTAL"), w = 0;
+		char stt[8];
 
 		snprintf(stt, sizeof(stt), total ? "" : "%zu.", i + 1);
-		fmt_count(atol(c[2]), pop, sizeof(pop));
-		fmt_count(atol(c[3]), ins, sizeof(ins));
-		pct_cell(c[4], pct, sizeof(pct));
-		pct_cell(c[5], tgt, sizeof(tgt));
-		pct_cell(c[6], of, sizeof(of));
-		if (c[7][0])
-			fmt_count(atol(c[7]), rem, sizeof(rem));
-		else
-			snprintf(rem, sizeof(rem), "-");
-		/* printf pads bytes, not letters: pad the name by hand */
 		fprintf(f, "%-4s %s", stt, c[1]);
-		{
-			int w = 0;
-			const unsigned char *s = (const unsigned char *)c[1];
+		/* printf pads bytes, not letters: pad the name by hand */
+		for (; *s; s++)
+			w += (*s & 0xc0) != 0x80;
+		for (; w < 26; w++)
+			fputc(' ', f);
+		for (k = 0; k < ncols; k++) {
+			const char *v = c[cols[k].cell];
+			char cell[32];
 
-			for (; *s; s++)
-				w += (*s & 0xc0) != 0x80;
-			for (; w < 26; w++)
-				fputc(' ', f);
+			if (!v[0])
+				snprintf(cell, sizeof(cell), "-");
+			else if (cols[k].kind == 'p')
+				pct_cell(v, cell, sizeof(cell));
+			else
+				fmt_count(atol(v), cell, sizeof(cell));
+			fprintf(f, " %*s", cols[k].width, cell);
 		}
-		fprintf(f, " %10s %10s %9s %9s %9s %10s\n", pop, ins, pct, tgt,
-			of, rem);
+		fputc('\n', f);
+	}
+}
+
+void print_coverage(const struct outputs *o, FILE *f)
+{
+	static const struct pcol bhyt[] = {
+		{ 2, "Dân số", 10, 'n' },   { 3, "Có BHYT", 10, 'n' },
+		{ 4, "Bao phủ", 9, 'p' },   { 5, "Chỉ tiêu", 9, 'p' },
+		{ 6, "Đạt so CT", 9, 'p' }, { 7, "Còn phải", 10, 'n' },
+	};
+	static const struct pcol bhxh[] = {
+		{ 8, "LLLĐ", 8, 'n' },       { 12, "CT BHXH", 8, 'p' },
+		{ 14, "CT TN", 7, 'p' },     { 9, "Bắt buộc", 9, 'n' },
+		{ 10, "Tự nguyện", 9, 'n' }, { 11, "% LLLĐ", 7, 'p' },
+		{ 13, "TN % LLLĐ", 9, 'p' }, { 15, "Còn BB", 7, 'n' },
+		{ 16, "Còn TN", 7, 'n' },
+	};
+	static const struct pcol bhtn[] = {
+		{ 8, "LLLĐ", 8, 'n' },      { 17, "Có BHTN", 8, 'n' },
+		{ 18, "Bao phủ", 8, 'p' },  { 19, "Chỉ tiêu", 8, 'p' },
+		{ 20, "Còn phải", 9, 'n' },
+	};
+	const struct outlist *cl = &o->lists[L_COVERAGE];
+
+	print_table(o, f, "BHYT (dân số)", bhyt, 6);
+	if (cl->n && cl->rows[cl->n - 1].cells[8][0]) {
+		fputc('\n', f);
+		print_table(o, f, "BHXH (lực lượng lao động)", bhxh, 9);
+		fputc('\n', f);
+		print_table(o, f, "BHTN (lực lượng lao động)", bhtn, 5);
+		fputs("\nTổng cộng: \"còn phải\" tính từ số tổng, không cộng "
+		      "các dòng (nên có thể lệch 1 so với tổng các xã).\n",
+		      f);
 	}
 }

@@ -190,16 +190,17 @@ enum reason rec_normalise(struct batch *b, enum kind kind,
 	r->person = NONE32;
 
 	n = raw[F_NAME] ? strlen(raw[F_NAME]) : 0;
-	buf = scratch(b, 4 * n + 1);
-	if (norm_name(CELL(F_NAME), buf, 4 * n + 1, &flags) != NORM_OK) {
+	n = 8 * n + 16; /* room for NFC growth and the key's tone marks */
+	buf = scratch(b, n);
+	if (norm_name(CELL(F_NAME), buf, n, &flags) != NORM_OK) {
 		*detail = "the name is empty";
 		return R_EMPTY_NAME;
 	}
 	r->name = arena_strdup(&b->arena, buf);
-	name_key(r->name, buf, 4 * n + 1);
+	name_key(r->name, buf, n);
 	r->nkey = strcmp(buf, r->name) ? arena_strdup(&b->arena, buf)
 				       : r->name;
-	name_key_ascii(r->name, buf, 4 * n + 1);
+	name_key_ascii(r->name, buf, n);
 	r->akey = strcmp(buf, r->nkey) ? arena_strdup(&b->arena, buf)
 				       : r->nkey;
 

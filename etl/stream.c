@@ -34,7 +34,8 @@ static void head(struct strbuf *sb, enum kind kind, const char *label,
 
 void stream_write_raw(struct strbuf *sb, FILE *f, enum kind kind,
 		      const char *label, unsigned long line,
-		      const char *const raw[F_NFIELDS], int sex_checkbox)
+		      const char *const raw[F_NFIELDS], int sex_checkbox,
+		      const char *line_text)
 {
 	int i;
 
@@ -44,6 +45,7 @@ void stream_write_raw(struct strbuf *sb, FILE *f, enum kind kind,
 	copy_field(sb, sex_checkbox ? "1" : "0", 0);
 	for (i = 0; i < 4; i++)
 		copy_field(sb, NULL, 0);
+	copy_field(sb, line_text, 0);
 	copy_end_row(sb, f);
 }
 
@@ -136,6 +138,7 @@ void stream_write_rec(struct strbuf *sb, FILE *f, const struct batch *b,
 					 : NULL,
 			   0);
 	}
+	copy_field(sb, NULL, 0); /* raw: only ingest carries it */
 	copy_end_row(sb, f);
 }
 
@@ -196,17 +199,21 @@ int stream_read(struct batch *b, FILE *f, const char *name,
 					    !strcmp(fl[3 + F_NFIELDS], "1"),
 				    &r, &detail);
 		if (why != R_NONE) {
+			const char *text = fl[8 + F_NFIELDS];
 			struct strbuf joined;
 
-			/* The original line is upstream: rejoin the cells. */
+			/* Without the input line (a hand-made stream): the
+			 * cells, comma-joined. */
 			sb_init(&joined, 0);
-			for (i = 0; i < F_NFIELDS; i++) {
+			for (i = 0; !text && i < F_NFIELDS; i++) {
 				if (i)
 					sb_addc(&joined, ',');
 				sb_adds(&joined, raw[i] ? raw[i] : "");
 			}
+			if (!text)
+				text = joined.buf ? joined.buf : "";
 			b->srcs[src].rows_read++;
-			batch_reject(b, src, ln, why, joined.buf, joined.len);
+			batch_reject(b, src, ln, why, text, strlen(text));
 			sb_release(&joined);
 			continue;
 		}

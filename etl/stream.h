@@ -3,9 +3,10 @@
  * Each line is one input row:
  *
  *   kind, source, line, <the 20 fields of fields.h in order>,
- *   sex_checkbox, flags, person_key, state, reason
+ *   sex_checkbox, flags, person_key, state, reason, raw
  *
- * `ingest` writes raw cell values and leaves the last four \N; `normalise`
+ * `ingest` writes raw cell values, leaves flags to reason \N and carries
+ * the input line as read in raw (for rejects.csv); `normalise`
  * writes the canonical values; `dedup` fills the person key, the row's
  * state (ok, merged, aside) and the review reason of rows set aside.
  * Reading a stream normalises every row again: canonical values come
@@ -18,12 +19,13 @@
 
 #include <stdio.h>
 
-#define STREAM_NCOLS (3 + F_NFIELDS + 5)
+#define STREAM_NCOLS (3 + F_NFIELDS + 6)
 
-/* Write one row of raw cells (NULL: column absent). */
+/* Write one row of raw cells (NULL: column absent) and its input line. */
 void stream_write_raw(struct strbuf *sb, FILE *f, enum kind kind,
 		      const char *label, unsigned long line,
-		      const char *const raw[F_NFIELDS], int sex_checkbox);
+		      const char *const raw[F_NFIELDS], int sex_checkbox,
+		      const char *line_text);
 /* Write one normalised row of the batch. */
 void stream_write_rec(struct strbuf *sb, FILE *f, const struct batch *b,
 		      const struct rec *r);

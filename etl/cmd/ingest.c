@@ -49,7 +49,7 @@ static void on_row(void *ctx, const struct csvin_row *row)
 		raw[f] = c->map.col[f] >= 0 ? row->fields[c->map.col[f]]
 					    : NULL;
 	stream_write_raw(&c->sb, c->out, c->in->kind, c->in->label,
-			 row->line, raw, c->map.sex_checkbox);
+			 row->line, raw, c->map.sex_checkbox, row->raw);
 	c->rows++;
 }
 

@@ -33,7 +33,7 @@ static int list_by_name(const char *name)
 static void read_outcomes(struct outputs *o, FILE *f, const char *name)
 {
 	struct strbuf line;
-	char *fl[24];
+	char *fl[4 + COV_NCOLS];
 	unsigned long n = 0;
 	int got;
 
@@ -42,7 +42,7 @@ static void read_outcomes(struct outputs *o, FILE *f, const char *name)
 		int nf, l;
 
 		n++;
-		nf = copy_split(line.buf, fl, 24);
+		nf = copy_split(line.buf, fl, 4 + COV_NCOLS);
 		l = nf >= 4 && fl[0] ? list_by_name(fl[0]) : -1;
 		if (l < 0 || nf != 4 + list_ncols((enum list)l) || !fl[2])
 			die("'%s':%lu: not an outcome row", name, n);
