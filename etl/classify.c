@@ -31,6 +31,8 @@ struct ctx {
 	struct date newborn_after;
 	struct cov *cov;
 	size_t ncov, cov_cap;
+	uint32_t *pending; /* people left for rule 3 or 4 (index_roster) */
+	size_t npending, pending_cap;
 };
 
 static const struct group *grp(const struct ctx *c, const struct rec *r)
@@ -93,11 +95,8 @@ static enum reason ineligible(struct ctx *c, const struct rec *r,
 
 static uint64_t name_hash(const char *nkey, const char *commune)
 {
-	char buf[512];
-	int n = snprintf(buf, sizeof(buf), "%s|%s", nkey, commune);
-
-	return ht_hash(buf, n > 0 && (size_t)n < sizeof(buf) ? (size_t)n
-							     : sizeof(buf) - 1);
+	return ht_hash(nkey, strlen(nkey)) ^
+	       ht_hash(commune, strlen(commune)) * 0x9e3779b97f4a7c15ull;
 }
 
 /* Rule 3: a roster row not counted for person p that may be p. */
@@ -140,24 +139,55 @@ static int possible_match(struct ctx *c, const struct person *p,
 	return 0;
 }
 
+/*
+ * The roster rows rule 3 may find for the people in c->pending: by the ID
+ * they carry, those not counted for that ID's person; by name key and
+ * commune, those whose name and commune a pending person has.  Built once,
+ * after every other person is decided, so a run pays for the few people
+ * it concerns, not for every roster row.
+ */
 static void index_roster(struct ctx *c)
 {
 	struct batch *b = c->b;
-	size_t i;
+	struct hashtab want;
+	size_t i, pos;
+	uint64_t h;
 
-	ht_init(&c->by_pid, b->nrecs / 4);
-	ht_init(&c->by_name, b->nrecs / 4);
+	ht_init(&c->by_pid, 64);
+	ht_init(&c->by_name, 64);
+	ht_init(&want, 2 * c->npending + 16);
+	for (i = 0; i < c->npending; i++) {
+		const struct person *p = &b->people[c->pending[i]];
+		const struct rec *who[2] = {
+			p->registry != NONE32 ? &b->recs[p->registry] : NULL,
+			NULL
+		};
+		uint32_t m;
+		int k;
+
+		for (m = 0; m < p->n && !who[1]; m++)
+			if (b->recs[b->members[p->first + m]].kind == KIND_PRIOR)
+				who[1] = &b->recs[b->members[p->first + m]];
+		for (k = 0; k < 2; k++)
+			if (who[k])
+				ht_insert(&want, name_hash(who[k]->nkey,
+							   who[k]->commune),
+					  0);
+	}
 	for (i = 0; i < b->nrecs; i++) {
 		const struct rec *r = &b->recs[i];
 
 		if (r->kind != KIND_ROSTER || r->state == REC_MERGED)
 			continue;
-		if (r->pid)
+		if (r->pid && (r->state == REC_ASIDE || r->key != r->pid))
 			ht_insert(&c->by_pid, ht_hash_u64(r->pid),
 				  (uint32_t)i);
-		ht_insert(&c->by_name, name_hash(r->nkey, r->commune),
-			  (uint32_t)i);
+		h = name_hash(r->nkey, r->commune);
+		pos = ht_first(&want, h);
+		if (ht_next(&want, h, &pos) != HT_NONE)
+			ht_insert(&c->by_name, h, (uint32_t)i);
 	}
+	ht_release(&want);
 }
 
 /* Cells shared by the output rows */
@@ -334,33 +364,12 @@ static void classify_person(struct ctx *c, const struct person *p)
 			review(c, best, R_UNKEYED_CARD,
 			       "card without a personal ID and no roster row "
 			       "with its BHXH code");
-		} else if (possible_match(c, p, g, best)) {
-			/* Rule 3 */
-			review(c, best, R_POSSIBLE_MATCH,
-			       "a roster row not linked to this card holder "
-			       "carries the same ID or name and birth date");
+			count_cov(c, g, 0, schemes);
 		} else {
-			/* Rule 4 */
-			const struct group *gr = grp(c, best);
-			const char *commune = g ? g->commune : best->commune;
-			struct date eff = c->day_before, end;
-			enum reason why = R_NOT_ON_ROSTER;
-
-			end = te_end_date(g ? &g->dob : &best->dob);
-			if (!strcmp(gr->code, "TE") &&
-			    date_cmp(&end, &b->period_start) < 0) {
-				why = R_AGED_OUT;
-				eff = end;
-			} else if (gr->area_based &&
-				   !ref_area_ok(c->ref, commune, gr->code,
-						&b->period_start)) {
-				why = R_AREA_NOT_ELIGIBLE;
-			} else if (g && !resident(c, g)) {
-				why = R_MOVED_OUT;
-			}
-			emit_decrease(c, p, best, &eff, why);
+			/* rules 3 and 4, once the roster is indexed */
+			GROW(c->pending, c->pending_cap, c->npending + 1);
+			c->pending[c->npending++] = (uint32_t)(p - b->people);
 		}
-		count_cov(c, g, 0, schemes);
 		return;
 	}
 
@@ -470,6 +479,57 @@ static void classify_person(struct ctx *c, const struct person *p)
 	}
 }
 
+/*
+ * Rules 3 and 4 for a person with cards and no eligible roster row: review
+ * when a roster row not counted for them may be them, else decrease, with
+ * the reason judged on the best card.
+ */
+static void decide_pending(struct ctx *c, const struct person *p)
+{
+	struct batch *b = c->b;
+	struct rec *g = p->registry != NONE32 ? &b->recs[p->registry] : NULL;
+	struct rec *best = NULL, *r;
+	unsigned schemes = 0;
+	uint32_t i;
+
+	for (i = 0; i < p->n; i++) {
+		r = &b->recs[b->members[p->first + i]];
+		if (r->kind == KIND_PRIOR) {
+			if (!best || better_card(c, r, best))
+				best = r;
+		} else {
+			schemes |= r->schemes;
+		}
+	}
+	if (possible_match(c, p, g, best)) {
+		/* Rule 3 */
+		review(c, best, R_POSSIBLE_MATCH,
+		       "a roster row not linked to this card holder "
+		       "carries the same ID or name and birth date");
+	} else {
+		/* Rule 4 */
+		const struct group *gr = grp(c, best);
+		const char *commune = g ? g->commune : best->commune;
+		struct date eff = c->day_before, end;
+		enum reason why = R_NOT_ON_ROSTER;
+
+		end = te_end_date(g ? &g->dob : &best->dob);
+		if (!strcmp(gr->code, "TE") &&
+		    date_cmp(&end, &b->period_start) < 0) {
+			why = R_AGED_OUT;
+			eff = end;
+		} else if (gr->area_based &&
+			   !ref_area_ok(c->ref, commune, gr->code,
+					&b->period_start)) {
+			why = R_AREA_NOT_ELIGIBLE;
+		} else if (g && !resident(c, g)) {
+			why = R_MOVED_OUT;
+		}
+		emit_decrease(c, p, best, &eff, why);
+	}
+	count_cov(c, g, 0, schemes);
+}
+
 void classify_run(struct batch *b, struct outputs *o)
 {
 	struct ctx c = { 0 };
@@ -483,7 +543,6 @@ void classify_run(struct batch *b, struct outputs *o)
 	c.newborn_after.year--; /* born after this day: under 12 months */
 	if (c.newborn_after.month == 2 && c.newborn_after.day == 29)
 		c.newborn_after.day = 28;
-	index_roster(&c);
 	/* Every commune in scope has a coverage row, people or not. */
 	for (i = 0; b->ref->scope && i < b->ref->nscope; i++) {
 		GROW(c.cov, c.cov_cap, c.ncov + 1);
@@ -492,6 +551,10 @@ void classify_run(struct batch *b, struct outputs *o)
 	}
 	for (i = 0; i < b->npeople; i++)
 		classify_person(&c, &b->people[i]);
+	index_roster(&c);
+	for (i = 0; i < c.npending; i++)
+		decide_pending(&c, &b->people[c.pending[i]]);
+	free(c.pending);
 	o->cov = c.cov;
 	o->ncov = c.ncov;
 	ht_release(&c.by_pid);

@@ -11,6 +11,8 @@
 #include "identity.h"
 #include "hashtab.h"
 
+#include <xxhash.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,14 +47,28 @@ static void aside(struct batch *b, struct rec *r, enum reason why)
 	batch_review(b, r, why, identity_detail(why, (enum kind)r->kind));
 }
 
-/* Step 1 */
+/* Step 1: a row's own ID; an old CMND through the registry's CMND column. */
 static void key_own_and_cmnd(struct batch *b)
 {
 	struct hashtab cm;
-	size_t i, pos;
+	size_t i, pos, need = 0;
 	uint32_t v;
 
-	ht_init(&cm, b->nrecs / 8);
+	for (i = 0; i < b->nrecs; i++) {
+		struct rec *r = &b->recs[i];
+
+		if (r->pid) {
+			r->key = r->pid;
+			r->how = HOW_OWN;
+		} else if (r->kind == KIND_REGISTRY) {
+			aside(b, r, R_UNKEYED);
+		} else if (r->cmnd) {
+			need++;
+		}
+	}
+	if (!need)
+		return;
+	ht_init(&cm, 1024);
 	for (i = 0; i < b->nrecs; i++) {
 		struct rec *r = &b->recs[i];
 
@@ -65,16 +81,8 @@ static void key_own_and_cmnd(struct batch *b)
 		uint64_t found = 0, h;
 		int n = 0;
 
-		if (r->pid) {
-			r->key = r->pid;
-			r->how = HOW_OWN;
-			continue;
-		}
-		if (r->kind == KIND_REGISTRY) {
-			aside(b, r, R_UNKEYED);
-			continue;
-		}
-		if (!r->cmnd)
+		if (r->key || r->kind == KIND_REGISTRY || !r->cmnd ||
+		    r->state == REC_ASIDE)
 			continue;
 		h = ht_hash_u64(r->cmnd * 16 + r->cmnd_len);
 		for (pos = ht_first(&cm, h);
@@ -95,52 +103,71 @@ static void key_own_and_cmnd(struct batch *b)
 	ht_release(&cm);
 }
 
-/* Step 2: BHXH codes seen with a personal ID. */
+/* Is r a row still looking for its key? */
+static int unkeyed(const struct rec *r)
+{
+	return !r->key && r->kind != KIND_REGISTRY && r->state != REC_ASIDE;
+}
+
+/*
+ * Step 2: BHXH codes seen with a personal ID.  Only the codes that an
+ * unkeyed row carries are looked for, so the table stays small however
+ * many rows there are.
+ */
 struct bx {
 	uint64_t bhxh, pid;
-	int ambiguous;
+	int ambiguous, seen;
 };
+
+static size_t bx_find(const struct hashtab *ht, const struct bx *bx,
+		      uint64_t code)
+{
+	uint64_t h = ht_hash_u64(code);
+	size_t pos;
+	uint32_t v;
+
+	for (pos = ht_first(ht, h); (v = ht_next(ht, h, &pos)) != HT_NONE;)
+		if (bx[v].bhxh == code)
+			return v;
+	return HT_NONE;
+}
 
 static void key_by_bhxh(struct batch *b)
 {
 	struct bx *bx = NULL;
-	size_t nbx = 0, cap = 0, i, pos;
+	size_t nbx = 0, cap = 0, i, v;
 	struct hashtab ht;
-	uint32_t v;
 
-	ht_init(&ht, b->nrecs / 2);
+	ht_init(&ht, 64);
 	for (i = 0; i < b->nrecs; i++) {
-		struct rec *r = &b->recs[i];
-		uint64_t h;
+		const struct rec *r = &b->recs[i];
+
+		if (unkeyed(r) && r->bhxh &&
+		    bx_find(&ht, bx, r->bhxh) == HT_NONE) {
+			GROW(bx, cap, nbx + 1);
+			bx[nbx] = (struct bx){ r->bhxh, 0, 0, 0 };
+			ht_insert(&ht, ht_hash_u64(r->bhxh), (uint32_t)nbx++);
+		}
+	}
+	for (i = 0; nbx && i < b->nrecs; i++) {
+		const struct rec *r = &b->recs[i];
 
 		if (!r->bhxh || !r->key || (r->key & KEY_BHXH_TAG) ||
-		    r->state == REC_ASIDE)
+		    r->state == REC_ASIDE ||
+		    (v = bx_find(&ht, bx, r->bhxh)) == HT_NONE)
 			continue;
-		h = ht_hash_u64(r->bhxh);
-		for (pos = ht_first(&ht, h);
-		     (v = ht_next(&ht, h, &pos)) != HT_NONE;)
-			if (bx[v].bhxh == r->bhxh)
-				break;
-		if (v == HT_NONE) {
-			GROW(bx, cap, nbx + 1);
-			bx[nbx] = (struct bx){ r->bhxh, r->key, 0 };
-			ht_insert(&ht, h, (uint32_t)nbx++);
+		if (!bx[v].seen) {
+			bx[v].seen = 1;
+			bx[v].pid = r->key;
 		} else if (bx[v].pid != r->key) {
 			bx[v].ambiguous = 1;
 		}
 	}
-	for (i = 0; i < b->nrecs; i++) {
+	for (i = 0; nbx && i < b->nrecs; i++) {
 		struct rec *r = &b->recs[i];
-		uint64_t h;
 
-		if (r->key || !r->bhxh || r->state == REC_ASIDE)
-			continue;
-		h = ht_hash_u64(r->bhxh);
-		for (pos = ht_first(&ht, h);
-		     (v = ht_next(&ht, h, &pos)) != HT_NONE;)
-			if (bx[v].bhxh == r->bhxh)
-				break;
-		if (v == HT_NONE)
+		if (!unkeyed(r) || !r->bhxh ||
+		    (v = bx_find(&ht, bx, r->bhxh)) == HT_NONE || !bx[v].seen)
 			continue;
 		if (bx[v].ambiguous) {
 			aside(b, r, R_AMBIGUOUS_IDENTITY);
@@ -153,20 +180,22 @@ static void key_by_bhxh(struct batch *b)
 	ht_release(&ht);
 }
 
-/* Step 3: demographic key of a row, or 0 when it has too little. */
+/*
+ * Step 3: demographic key of a row (name key, full birth date, sex,
+ * commune), or 0 when it has too little.
+ */
 static uint64_t demog_hash(const struct rec *r)
 {
-	char buf[512];
-	int n;
+	uint64_t seed;
 
 	if (r->dob.prec != DATE_DAY || !r->sex || !r->commune[0])
 		return 0;
-	n = snprintf(buf, sizeof(buf), "%s|%04d%02d%02d|%c|%s", r->nkey,
-		     r->dob.year, r->dob.month, r->dob.day, r->sex,
-		     r->commune);
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		return 0;
-	return ht_hash(buf, (size_t)n);
+	seed = (uint64_t)r->dob.year << 24 | (uint64_t)r->dob.month << 16 |
+	       (uint64_t)r->dob.day << 8 | r->sex;
+	return (XXH3_64bits_withSeed(r->nkey, strlen(r->nkey), seed) ^
+		(ht_hash(r->commune, strlen(r->commune)) *
+		 0x9e3779b97f4a7c15ull)) |
+	       1;
 }
 
 static int same_demog(const struct rec *a, const struct rec *b)
@@ -175,31 +204,48 @@ static int same_demog(const struct rec *a, const struct rec *b)
 	       a->sex == b->sex && !strcmp(a->commune, b->commune);
 }
 
-static void key_by_demographics(struct batch *b)
+/*
+ * Rows still without a key that match exactly one registry person.  Only
+ * registry rows whose demographic key an unkeyed row asks for are
+ * considered.  Returns the number of rows keyed.
+ */
+static size_t key_by_demographics(struct batch *b)
 {
-	struct hashtab ht;
-	size_t i, pos;
+	struct hashtab want, reg;
+	size_t i, pos, keyed = 0, nwant = 0;
 	uint32_t v;
+	uint64_t h;
 
-	ht_init(&ht, b->nrecs / 2);
+	ht_init(&want, 64);
+	for (i = 0; i < b->nrecs; i++)
+		if (unkeyed(&b->recs[i]) && (h = demog_hash(&b->recs[i]))) {
+			ht_insert(&want, h, (uint32_t)i);
+			nwant++;
+		}
+	if (!nwant) {
+		ht_release(&want);
+		return 0;
+	}
+	ht_init(&reg, 64);
 	for (i = 0; i < b->nrecs; i++) {
-		struct rec *r = &b->recs[i];
-		uint64_t h;
+		const struct rec *r = &b->recs[i];
 
-		if (r->kind == KIND_REGISTRY && r->state != REC_ASIDE &&
-		    (h = demog_hash(r)))
-			ht_insert(&ht, h, (uint32_t)i);
+		if (r->kind != KIND_REGISTRY || r->state == REC_ASIDE ||
+		    !(h = demog_hash(r)))
+			continue;
+		pos = ht_first(&want, h);
+		if (ht_next(&want, h, &pos) != HT_NONE)
+			ht_insert(&reg, h, (uint32_t)i);
 	}
 	for (i = 0; i < b->nrecs; i++) {
 		struct rec *r = &b->recs[i];
-		uint64_t h, found = 0;
+		uint64_t found = 0;
 		int n = 0;
 
-		if (r->key || r->kind == KIND_REGISTRY ||
-		    r->state == REC_ASIDE || !(h = demog_hash(r)))
+		if (!unkeyed(r) || !(h = demog_hash(r)))
 			continue;
-		for (pos = ht_first(&ht, h);
-		     (v = ht_next(&ht, h, &pos)) != HT_NONE;) {
+		for (pos = ht_first(&reg, h);
+		     (v = ht_next(&reg, h, &pos)) != HT_NONE;) {
 			const struct rec *g = &b->recs[v];
 
 			if (same_demog(r, g) && g->pid != found) {
@@ -211,9 +257,12 @@ static void key_by_demographics(struct batch *b)
 			r->key = found;
 			r->how = HOW_DEMOG;
 			b->srcs[r->src].matched_by_demographics++;
+			keyed++;
 		}
 	}
-	ht_release(&ht);
+	ht_release(&reg);
+	ht_release(&want);
+	return keyed;
 }
 
 /* Step 4: cards without an ID keep their BHXH code; rows may join them. */
@@ -260,140 +309,205 @@ static void key_cards_by_bhxh(struct batch *b)
 	ht_release(&ht);
 }
 
-/* Sort order of rows: by source, key, line (step 5). */
-static int cmp_src_key(const void *x, const void *y, void *ctx)
+/* Are the rows in (kind, source, line) order, as pipeline_read leaves them? */
+static int in_read_order(const struct batch *b)
 {
-	const struct rec *recs = ctx;
-	const struct rec *a = &recs[*(const uint32_t *)x];
-	const struct rec *b = &recs[*(const uint32_t *)y];
+	size_t i;
 
-	if (a->src != b->src)
-		return a->src < b->src ? -1 : 1;
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	return a->line < b->line ? -1 : a->line > b->line;
+	for (i = 1; i < b->nrecs; i++) {
+		const struct rec *p = &b->recs[i - 1], *r = &b->recs[i];
+
+		if (p->kind > r->kind || (p->kind == r->kind && p->src > r->src) ||
+		    (p->src == r->src && p->line >= r->line))
+			return 0;
+	}
+	return 1;
 }
 
-static void dedup_sources(struct batch *b)
+/*
+ * The keyed rows still counted (state ok), ordered by the fields named in
+ * `by`, most significant first: 's' source, 'k' person key, 'r' registry
+ * rows before the others, 'K' kind, 'l' line.  Stable radix passes, least
+ * significant field first.  Returns the row indices (caller frees), n set.
+ */
+static uint32_t *order_rows(const struct batch *b, const char *by, size_t *n)
 {
-	uint32_t *idx = xmalloc(sizeof(*idx) * (b->nrecs ? b->nrecs : 1));
-	size_t n = 0, i, j, k;
+	struct kv *kv = xmalloc(sizeof(*kv) * (b->nrecs ? b->nrecs : 1));
+	uint32_t *idx;
+	size_t i, m = 0;
+	int f;
 
 	for (i = 0; i < b->nrecs; i++)
 		if (b->recs[i].key && b->recs[i].state == REC_OK)
-			idx[n++] = (uint32_t)i;
-	qsort_r(idx, n, sizeof(*idx), cmp_src_key, b->recs);
-	for (i = 0; i < n; i = j) {
-		struct rec *first = &b->recs[idx[i]];
-		int conflict = 0;
+			kv[m++].val = (uint32_t)i;
+	/*
+	 * Rows are read file by file (cards, registry, rosters), each in
+	 * line order: then "krKsl" only needs its key pass, the rest being
+	 * the order they are in (the registry row need not lead: callers
+	 * look for it).
+	 */
+	if (!strcmp(by, "krKsl") && in_read_order(b))
+		by = "k";
+	for (f = (int)strlen(by) - 1; f >= 0; f--) {
+		for (i = 0; i < m; i++) {
+			const struct rec *r = &b->recs[kv[i].val];
 
-		for (j = i + 1; j < n; j++) {
-			struct rec *r = &b->recs[idx[j]];
-
-			if (r->src != first->src || r->key != first->key)
+			switch (by[f]) {
+			case 's':
+				kv[i].key = r->src;
 				break;
-			if (strcmp(r->nkey, first->nkey) ||
-			    date_cmp_coarse(&r->dob, &first->dob))
-				conflict = 1;
-		}
-		if (j == i + 1)
-			continue;
-		if (conflict) {
-			for (k = i; k < j; k++)
-				aside(b, &b->recs[idx[k]],
-				      R_CONFLICTING_DUPLICATE);
-			continue;
-		}
-		/* Identical rows merge; a different group is an enrolment. */
-		for (k = i + 1; k < j; k++) {
-			struct rec *r = &b->recs[idx[k]];
-			size_t e;
-
-			for (e = i; e < k; e++)
-				if (b->recs[idx[e]].group == r->group &&
-				    b->recs[idx[e]].state == REC_OK)
-					break;
-			if (e < k) {
-				r->state = REC_MERGED;
-				b->srcs[r->src].merged++;
+			case 'k':
+				kv[i].key = r->key;
+				break;
+			case 'r':
+				kv[i].key = r->kind != KIND_REGISTRY;
+				break;
+			case 'K':
+				kv[i].key = r->kind;
+				break;
+			default:
+				kv[i].key = r->line;
+				break;
 			}
 		}
+		sort_kv(kv, m);
+	}
+	idx = xmalloc(sizeof(*idx) * (m ? m : 1));
+	for (i = 0; i < m; i++)
+		idx[i] = kv[i].val;
+	free(kv);
+	*n = m;
+	return idx;
+}
+
+/*
+ * Step 5 on the rows [i, j) of one source and one key, in line order:
+ * rows that disagree on name or birth date are all set aside; identical
+ * ones merge; a different group is a separate enrolment.
+ */
+static void dedup_run(struct batch *b, const uint32_t *idx, size_t i,
+		      size_t j)
+{
+	struct rec *first = &b->recs[idx[i]];
+	size_t k, e;
+
+	for (k = i + 1; k < j; k++) {
+		const struct rec *r = &b->recs[idx[k]];
+
+		if (strcmp(r->nkey, first->nkey) ||
+		    date_cmp_coarse(&r->dob, &first->dob))
+			break;
+	}
+	if (k < j) {
+		for (k = i; k < j; k++)
+			aside(b, &b->recs[idx[k]], R_CONFLICTING_DUPLICATE);
+		return;
+	}
+	for (k = i + 1; k < j; k++) {
+		struct rec *r = &b->recs[idx[k]];
+
+		for (e = i; e < k; e++)
+			if (b->recs[idx[e]].group == r->group &&
+			    b->recs[idx[e]].state == REC_OK)
+				break;
+		if (e < k) {
+			r->state = REC_MERGED;
+			b->srcs[r->src].merged++;
+		}
+	}
+}
+
+/*
+ * Step 6 for roster row r whose registry row is g (or NULL): its key must
+ * be believable.
+ */
+static void check_roster_key(struct batch *b, struct rec *r,
+			     const struct rec *g)
+{
+	if (r->kind != KIND_ROSTER || r->state != REC_OK ||
+	    r->how == HOW_DEMOG || r->how == HOW_CARD)
+		return;
+	if (g) {
+		if (strcmp(g->nkey, r->nkey) && strcmp(g->akey, r->akey))
+			aside(b, r, R_ID_NAME_MISMATCH);
+	} else if (!(r->key & KEY_BHXH_TAG)) {
+		char id[13], sex;
+		int year;
+
+		fmt_pid(r->key, id);
+		id_birth(id, &year, &sex);
+		if (year != r->dob.year || (r->sex && r->sex != sex))
+			aside(b, r, R_ID_DEMOGRAPHIC_MISMATCH);
+	}
+}
+
+/*
+ * Steps 5 to 7 on one ordering of the rows by key (registry rows first,
+ * then cards, then roster rows, each by source and line): duplicates
+ * within a source are next to each other, the registry row leads its
+ * person, and the people come out in key order.
+ */
+static void dedup_and_build(struct batch *b)
+{
+	size_t n, i, j, k, s;
+	uint32_t *idx = order_rows(b, "krKsl", &n);
+
+	b->members = xmalloc(sizeof(*b->members) * (n ? n : 1));
+	b->nmembers = 0;
+	for (i = 0; i < n; i = j) {
+		uint64_t key = b->recs[idx[i]].key;
+		const struct rec *g = NULL;
+		struct person *p;
+
+		for (j = i; j < n && b->recs[idx[j]].key == key; j++)
+			;
+		for (k = i; k < j; k = s) {
+			for (s = k + 1; s < j && b->recs[idx[s]].src ==
+							 b->recs[idx[k]].src;
+			     s++)
+				;
+			if (s > k + 1)
+				dedup_run(b, idx, k, s);
+		}
+		for (k = i; k < j && !g; k++) {
+			const struct rec *r = &b->recs[idx[k]];
+
+			if (r->kind == KIND_REGISTRY && r->state == REC_OK)
+				g = r;
+		}
+		for (k = i; k < j; k++)
+			check_roster_key(b, &b->recs[idx[k]], g);
+
+		/* Step 7: the person, if any row still counts. */
+		GROW(b->people, b->people_cap, b->npeople + 1);
+		p = &b->people[b->npeople];
+		p->key = key;
+		p->registry = g ? (uint32_t)(g - b->recs) : NONE32;
+		p->first = (uint32_t)b->nmembers;
+		p->n = 0;
+		for (k = i; k < j; k++) {
+			struct rec *r = &b->recs[idx[k]];
+
+			if (r->state != REC_OK)
+				continue;
+			r->person = (uint32_t)b->npeople;
+			if (r->kind == KIND_REGISTRY)
+				continue;
+			b->members[b->nmembers++] = idx[k];
+			p->n++;
+		}
+		if (p->n || g)
+			b->npeople++;
 	}
 	free(idx);
 }
 
-/* Step 6: a roster row's key must be believable. */
-static void check_roster_keys(struct batch *b)
-{
-	struct hashtab reg;
-	size_t i, pos;
-	uint32_t v;
-
-	ht_init(&reg, b->nrecs / 2);
-	for (i = 0; i < b->nrecs; i++)
-		if (b->recs[i].kind == KIND_REGISTRY &&
-		    b->recs[i].state == REC_OK)
-			ht_insert(&reg, ht_hash_u64(b->recs[i].key),
-				  (uint32_t)i);
-	for (i = 0; i < b->nrecs; i++) {
-		struct rec *r = &b->recs[i];
-		const struct rec *g = NULL;
-		uint64_t h;
-
-		if (r->kind != KIND_ROSTER || r->state != REC_OK ||
-		    r->how == HOW_DEMOG || r->how == HOW_CARD)
-			continue;
-		h = ht_hash_u64(r->key);
-		for (pos = ht_first(&reg, h);
-		     (v = ht_next(&reg, h, &pos)) != HT_NONE;)
-			if (b->recs[v].key == r->key) {
-				g = &b->recs[v];
-				break;
-			}
-		if (g) {
-			if (strcmp(g->nkey, r->nkey) &&
-			    strcmp(g->akey, r->akey))
-				aside(b, r, R_ID_NAME_MISMATCH);
-		} else {
-			char id[13], sex;
-			int year;
-
-			fmt_pid(r->key, id);
-			id_birth(id, &year, &sex);
-			if (year != r->dob.year || (r->sex && r->sex != sex))
-				aside(b, r, R_ID_DEMOGRAPHIC_MISMATCH);
-		}
-	}
-	ht_release(&reg);
-}
-
-/* Step 7: people, in key order; registry row first among members. */
-static int cmp_key(const void *x, const void *y, void *ctx)
-{
-	const struct rec *recs = ctx;
-	const struct rec *a = &recs[*(const uint32_t *)x];
-	const struct rec *b = &recs[*(const uint32_t *)y];
-
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	if (a->kind != b->kind)
-		return a->kind == KIND_REGISTRY ? -1
-		       : b->kind == KIND_REGISTRY ? 1
-						  : (a->kind < b->kind ? -1 : 1);
-	if (a->src != b->src)
-		return a->src < b->src ? -1 : 1;
-	return a->line < b->line ? -1 : a->line > b->line;
-}
-
+/* People from rows already keyed and deduplicated (the diff stage). */
 static void build_people(struct batch *b)
 {
-	uint32_t *idx = xmalloc(sizeof(*idx) * (b->nrecs ? b->nrecs : 1));
-	size_t n = 0, i, j;
+	size_t n, i, j;
+	uint32_t *idx = order_rows(b, "krKsl", &n);
 
-	for (i = 0; i < b->nrecs; i++)
-		if (b->recs[i].key && b->recs[i].state == REC_OK)
-			idx[n++] = (uint32_t)i;
-	qsort_r(idx, n, sizeof(*idx), cmp_key, b->recs);
 	b->members = xmalloc(sizeof(*b->members) * (n ? n : 1));
 	b->nmembers = 0;
 	for (i = 0; i < n; i = j) {
@@ -432,10 +546,9 @@ void identity_run(struct batch *b)
 {
 	key_own_and_cmnd(b);
 	key_by_bhxh(b);
-	key_by_demographics(b);
-	key_by_bhxh(b);
+	/* rows keyed by demographics may link others by their BHXH code */
+	if (key_by_demographics(b))
+		key_by_bhxh(b);
 	key_cards_by_bhxh(b);
-	dedup_sources(b);
-	check_roster_keys(b);
-	build_people(b);
+	dedup_and_build(b);
 }

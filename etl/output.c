@@ -3,6 +3,7 @@
  * RFC 4180 CSV files (spec §6), and the coverage rows (spec §7).
  */
 #include "output.h"
+#include "hashtab.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -87,18 +88,33 @@ void out_add(struct outputs *o, enum list l, const char *commune,
 {
 	struct outlist *ol = &o->lists[l];
 	struct orow *row;
+	size_t len[COV_NCOLS + 1], total = 0;
 	int i, n = lists[l].ncols;
+	char *p;
 
+	if (!commune)
+		commune = "";
+	/* the cells and the commune, copied into one block */
+	for (i = 0; i < n; i++)
+		total += len[i] = cells[i] ? strlen(cells[i]) + 1 : 1;
+	total += len[n] = strlen(commune) + 1;
 	GROW(ol->rows, ol->cap, ol->n + 1);
 	row = &ol->rows[ol->n++];
-	row->commune = commune ? arena_strdup(&o->arena, commune) : "";
 	row->key = key;
 	row->seq = o->seq++;
 	row->reason = (uint8_t)reason;
 	row->cells = arena_alloc(&o->arena, sizeof(char *) * (size_t)n);
-	for (i = 0; i < n; i++)
-		row->cells[i] = cells[i] ? arena_strdup(&o->arena, cells[i])
-					 : "";
+	p = arena_alloc(&o->arena, total);
+	for (i = 0; i < n; i++) {
+		row->cells[i] = p;
+		if (cells[i])
+			memcpy(p, cells[i], len[i]);
+		else
+			*p = '\0';
+		p += len[i];
+	}
+	memcpy(p, commune, len[n]);
+	row->commune = p;
 	ol->by_reason[reason]++;
 }
 
@@ -323,72 +339,138 @@ void out_add_coverage(struct outputs *o, const struct batch *b)
 	add_cov_row(o, "TOTAL", "Tổng cộng", &total, &tt);
 }
 
-static int cmp_rows(const void *x, const void *y)
+static int cmp_str(const void *x, const void *y)
 {
-	const struct orow *a = x, *b = y;
-	int c = strcmp(a->commune, b->commune);
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
 
-	if (c)
-		return c;
-	/* BHXH-keyed cards (no personal ID) after those with one */
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
+/*
+ * Sort a list by commune (or source label), then person key (or line),
+ * then the order rows were added: the distinct communes are few, so they
+ * are ranked once and the rows ordered by two stable radix passes.
+ */
+static void sort_rows(struct outlist *ol)
+{
+	struct hashtab ht;
+	const char **names = NULL;
+	size_t nnames = 0, cap = 0, i, pos;
+	uint32_t *rank_of, *rank, v;
+	struct kv *kv;
+	struct orow *sorted;
+
+	if (ol->n < 2)
+		return;
+	ht_init(&ht, 64);
+	rank = xmalloc(sizeof(*rank) * ol->n);
+	for (i = 0; i < ol->n; i++) {
+		const char *c = ol->rows[i].commune;
+		uint64_t h = ht_hash(c, strlen(c));
+
+		for (pos = ht_first(&ht, h); (v = ht_next(&ht, h, &pos)) !=
+					     HT_NONE;)
+			if (!strcmp(names[v], c))
+				break;
+		if (v == HT_NONE) {
+			GROW(names, cap, nnames + 1);
+			names[nnames] = c;
+			v = (uint32_t)nnames++;
+			ht_insert(&ht, h, v);
+		}
+		rank[i] = v; /* index in names, made a rank below */
+	}
+	{
+		const char **by_name = xmalloc(sizeof(*by_name) * nnames);
+
+		memcpy(by_name, names, sizeof(*by_name) * nnames);
+		qsort(by_name, nnames, sizeof(*by_name), cmp_str);
+		rank_of = xmalloc(sizeof(*rank_of) * nnames);
+		for (i = 0; i < nnames; i++) {
+			const char *c = by_name[i];
+			uint64_t h = ht_hash(c, strlen(c));
+
+			for (pos = ht_first(&ht, h);
+			     (v = ht_next(&ht, h, &pos)) != HT_NONE;)
+				if (!strcmp(names[v], c))
+					break;
+			rank_of[v] = (uint32_t)i;
+		}
+		free(by_name);
+	}
+	kv = xmalloc(sizeof(*kv) * ol->n);
+	for (i = 0; i < ol->n; i++)
+		kv[i] = (struct kv){ ol->rows[i].key, (uint32_t)i };
+	sort_kv(kv, ol->n);
+	for (i = 0; i < ol->n; i++)
+		kv[i].key = rank_of[rank[kv[i].val]];
+	sort_kv(kv, ol->n);
+	sorted = xmalloc(sizeof(*sorted) * ol->n);
+	for (i = 0; i < ol->n; i++)
+		sorted[i] = ol->rows[kv[i].val];
+	free(ol->rows);
+	ol->rows = sorted;
+	ol->cap = ol->n;
+	free(kv);
+	free(rank);
+	free(rank_of);
+	free(names);
+	ht_release(&ht);
 }
 
 /* Coverage keeps its order: communes sorted, TOTAL last. */
 static void sort_list(struct outlist *ol, enum list l)
 {
 	if (l != L_COVERAGE)
-		qsort(ol->rows, ol->n, sizeof(*ol->rows), cmp_rows);
+		sort_rows(ol);
 }
 
-static int csv_cell(struct strbuf *sb, const char *s)
+/* One CSV cell, quoted when RFC 4180 needs it. */
+static void csv_cell(FILE *f, const char *s)
 {
 	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' &&
-	    (!s[0] || s[strlen(s) - 1] != ' '))
-		return sb_adds(sb, s);
-	sb_addc(sb, '"');
+	    (!s[0] || s[strlen(s) - 1] != ' ')) {
+		fputs(s, f);
+		return;
+	}
+	putc('"', f);
 	for (; *s; s++) {
 		if (*s == '"')
-			sb_addc(sb, '"');
-		sb_addc(sb, *s);
+			putc('"', f);
+		putc(*s, f);
 	}
-	return sb_addc(sb, '"');
+	putc('"', f);
 }
 
-int write_file_atomic(const char *dir, const char *name, const char *data,
-		      size_t len, struct etl_err *err)
+FILE *atomic_open(const char *dir, const char *name, char tmp[4096],
+		  struct etl_err *err)
 {
-	char path[4096], tmp[4096];
-	ssize_t w;
-	size_t off = 0;
+	FILE *f;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.%ld.tmp", dir, name, (long)getpid());
+	snprintf(tmp, 4096, "%s/.%s.%ld.tmp", dir, name, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0)
-		return etl_errf(err, "'%s': cannot create: %s", tmp,
-				strerror(errno));
-	while (off < len) {
-		w = write(fd, data + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			etl_errf(err, "'%s': write failed: %s", tmp,
-				 strerror(errno));
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		etl_errf(err, "'%s': cannot create: %s", tmp, strerror(errno));
+		if (fd >= 0)
 			close(fd);
-			unlink(tmp);
-			return -1;
-		}
-		off += (size_t)w;
+		return NULL;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
+	setvbuf(f, NULL, _IOFBF, 1 << 20);
+	return f;
+}
+
+int atomic_commit(FILE *f, const char *dir, const char *name,
+		  const char *tmp, struct etl_err *err)
+{
+	char path[4096];
+	int bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0;
+
+	bad |= fclose(f) != 0;
+	if (bad) {
 		etl_errf(err, "'%s': write failed: %s", tmp, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (rename(tmp, path) < 0) {
 		etl_errf(err, "'%s': cannot rename into place: %s", path,
 			 strerror(errno));
@@ -398,31 +480,43 @@ int write_file_atomic(const char *dir, const char *name, const char *data,
 	return 0;
 }
 
+int write_file_atomic(const char *dir, const char *name, const char *data,
+		      size_t len, struct etl_err *err)
+{
+	char tmp[4096];
+	FILE *f = atomic_open(dir, name, tmp, err);
+
+	if (!f)
+		return -1;
+	fwrite(data, 1, len, f);
+	return atomic_commit(f, dir, name, tmp, err);
+}
+
 int out_write_all(struct outputs *o, const char *dir, struct etl_err *err)
 {
-	struct strbuf sb;
-	int l, i, rc = 0;
+	char tmp[4096];
+	int l, i;
 	size_t r;
 
-	sb_init(&sb, 0);
-	for (l = 0; l < L_N && !rc; l++) {
+	for (l = 0; l < L_N; l++) {
 		struct outlist *ol = &o->lists[l];
+		FILE *f = atomic_open(dir, lists[l].file, tmp, err);
 
+		if (!f)
+			return -1;
 		sort_list(ol, (enum list)l);
-		sb_reset(&sb);
-		sb_adds(&sb, lists[l].header);
-		sb_addc(&sb, '\n');
+		fputs(lists[l].header, f);
+		putc('\n', f);
 		for (r = 0; r < ol->n; r++) {
 			for (i = 0; i < lists[l].ncols; i++) {
 				if (i)
-					sb_addc(&sb, ',');
-				csv_cell(&sb, ol->rows[r].cells[i]);
+					putc(',', f);
+				csv_cell(f, ol->rows[r].cells[i]);
 			}
-			sb_addc(&sb, '\n');
+			putc('\n', f);
 		}
-		rc = write_file_atomic(dir, lists[l].file, sb.buf, sb.len,
-				       err);
+		if (atomic_commit(f, dir, lists[l].file, tmp, err) < 0)
+			return -1;
 	}
-	sb_release(&sb);
-	return rc;
+	return 0;
 }

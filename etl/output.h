@@ -9,6 +9,8 @@
 
 #include "rec.h"
 
+#include <stdio.h>
+
 enum list {
 	L_INCREASE,
 	L_DECREASE,
@@ -87,6 +89,17 @@ void out_add_coverage(struct outputs *o, const struct batch *b);
  * through a temporary file renamed into place, mode 0600.
  */
 int out_write_all(struct outputs *o, const char *dir, struct etl_err *err);
+
+/*
+ * Atomic output files: atomic_open() creates DIR/.name.<pid>.tmp with mode
+ * 0600 (tmp receives its path); atomic_commit() flushes, fsyncs and closes
+ * it and renames it to DIR/name, or removes it on failure.  Both return
+ * NULL / -1 with err on failure.
+ */
+FILE *atomic_open(const char *dir, const char *name, char tmp[4096],
+		  struct etl_err *err);
+int atomic_commit(FILE *f, const char *dir, const char *name,
+		  const char *tmp, struct etl_err *err);
 
 /* Write any text as DIR/name atomically with mode 0600. */
 int write_file_atomic(const char *dir, const char *name, const char *data,

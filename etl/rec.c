@@ -16,6 +16,7 @@ void batch_init(struct batch *b, struct ref *ref, int period,
 {
 	memset(b, 0, sizeof(*b));
 	arena_init(&b->arena);
+	ht_init(&b->intern, 1024);
 	b->ref = ref;
 	b->period = period;
 	b->period_start = *period_start;
@@ -31,6 +32,8 @@ void batch_release(struct batch *b)
 	free(b->people);
 	free(b->members);
 	free(b->scratch);
+	free(b->interned);
+	ht_release(&b->intern);
 	arena_release(&b->arena);
 	memset(b, 0, sizeof(*b));
 }
@@ -150,13 +153,32 @@ void fmt_card(const struct rec *r, char out[16])
 /* The raw cell of field f, as (s, n); n = 0 when absent. */
 #define CELL(f) raw[f] ? raw[f] : "", raw[f] ? strlen(raw[f]) : 0
 
-static const char *code_str(struct batch *b, const char *s, size_t n)
+/* The one copy of a short string that many rows share. */
+static const char *intern(struct batch *b, const char *s)
+{
+	size_t n = strlen(s), pos;
+	uint64_t h = ht_hash(s, n);
+	uint32_t v;
+
+	for (pos = ht_first(&b->intern, h);
+	     (v = ht_next(&b->intern, h, &pos)) != HT_NONE;)
+		if (!strcmp(b->interned[v], s))
+			return b->interned[v];
+	GROW(b->interned, b->interned_cap, b->ninterned + 1);
+	b->interned[b->ninterned] = arena_strndup(&b->arena, s, n);
+	ht_insert(&b->intern, h, (uint32_t)b->ninterned);
+	return b->interned[b->ninterned++];
+}
+
+/* A normalised code; interned when it is of a kind with few values. */
+static const char *code_str(struct batch *b, const char *s, size_t n,
+			    int shared)
 {
 	char buf[64];
 
 	if (!n || norm_code(s, n, buf, sizeof(buf)) != NORM_OK)
 		return "";
-	return arena_strdup(&b->arena, buf);
+	return shared ? intern(b, buf) : arena_strdup(&b->arena, buf);
 }
 
 static char *scratch(struct batch *b, size_t need)
@@ -251,16 +273,16 @@ enum reason rec_normalise(struct batch *b, enum kind kind,
 		if (norm_sex(CELL(F_SEX), sex_checkbox, &sex) == NORM_OK)
 			r->sex = (uint8_t)sex;
 	}
-	r->commune = code_str(b, CELL(F_COMMUNE));
-	r->hospital = code_str(b, CELL(F_HOSPITAL));
-	r->household = code_str(b, CELL(F_HOUSEHOLD));
-	r->unit = code_str(b, CELL(F_UNIT));
+	r->commune = code_str(b, CELL(F_COMMUNE), 1);
+	r->hospital = code_str(b, CELL(F_HOSPITAL), 1);
+	r->household = code_str(b, CELL(F_HOUSEHOLD), 0);
+	r->unit = code_str(b, CELL(F_UNIT), 1);
 	r->ethnicity = "";
 	if (raw[F_ETHNICITY] && raw[F_ETHNICITY][0]) {
 		char folded[64];
 
 		fold_header(CELL(F_ETHNICITY), folded, sizeof(folded));
-		r->ethnicity = arena_strdup(&b->arena, folded);
+		r->ethnicity = intern(b, folded);
 	}
 
 	/* Group: the roster's column, or a card's column or card code. */

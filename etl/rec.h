@@ -13,6 +13,7 @@
 #define DOISOAT_REC_H
 
 #include "fields.h"
+#include "hashtab.h"
 #include "norm.h"
 #include "reason.h"
 #include "ref.h"
@@ -124,6 +125,11 @@ struct batch {
 	size_t nmembers;
 	char *scratch; /* working buffer of rec_normalise */
 	size_t scratch_cap;
+	/* codes of few values (commune, hospital, unit, ethnicity), stored
+	   once: interned[i] for the index the hash table gives */
+	struct hashtab intern;
+	const char **interned;
+	size_t ninterned, interned_cap;
 };
 
 void batch_init(struct batch *b, struct ref *ref, int period,

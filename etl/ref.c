@@ -178,6 +178,12 @@ static int yes(const char *s)
 	       !strcasecmp(s, "x");
 }
 
+static int two_letters(const char *c)
+{
+	return c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' &&
+	       !c[2];
+}
+
 int ref_load_groups(struct ref *r, const char *path, struct etl_err *err)
 {
 	static const char *const c_code[] = { "code", "group_code",
@@ -212,6 +218,7 @@ int ref_load_groups(struct ref *r, const char *path, struct etl_err *err)
 	free(r->groups);
 	r->groups = NULL;
 	r->ngroups = 0;
+	memset(r->group_ix, 0, sizeof(r->group_ix));
 	for (i = 0; i < t.nrows; i++) {
 		char **row = t.rows[i];
 		struct group *g;
@@ -236,6 +243,9 @@ int ref_load_groups(struct ref *r, const char *path, struct etl_err *err)
 			g->residence_based = yes(row[res]);
 			g->area_based = yes(row[area]);
 			g->name_vi = name >= 0 ? row[name] : "";
+			if (two_letters(cc))
+				r->group_ix[(cc[0] - 'A') * 26 + cc[1] - 'A'] =
+					(uint16_t)r->ngroups;
 			if (g->rank <= 0) {
 				etl_errf(err, "'%s':%lu: bad rank", t.name,
 					 LINE(i));
@@ -271,6 +281,12 @@ unsigned ref_group(const struct ref *r, const char *code)
 {
 	size_t i;
 
+	/* Every row looks its group up: the usual two letters index. */
+	if (two_letters(code))
+		return r->group_ix[(code[0] - 'A') * 26 + code[1] - 'A']
+			       ? r->group_ix[(code[0] - 'A') * 26 + code[1] -
+					     'A'] - 1u
+			       : GROUP_NONE;
 	for (i = 0; i < r->ngroups; i++)
 		if (!strcmp(r->groups[i].code, code))
 			return (unsigned)i;

@@ -11,6 +11,8 @@
 #include "norm.h"
 #include "util.h"
 
+#include <stdint.h>
+
 #define GROUP_NONE 0xffff
 
 struct group_level {
@@ -51,6 +53,7 @@ struct ref {
 	struct arena arena;
 	struct group *groups;
 	size_t ngroups;
+	uint16_t group_ix[26 * 26]; /* "AA".."ZZ" -> index + 1 (0: none) */
 	struct area *areas;
 	size_t nareas;
 	char (*scope)[8]; /* sorted commune codes; NULL: not given */

@@ -172,13 +172,15 @@ void arena_init(struct arena *a)
 	a->total = 0;
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+/* n bytes from the arena; aligned for any object unless align is 0. */
+static void *arena_get(struct arena *a, size_t n, int align)
 {
 	struct arena_block *b;
 	size_t size;
 	void *p;
 
-	n = (n + 7) & ~(size_t)7;
+	if (align)
+		a->used = (a->used + 7) & ~(size_t)7;
 	if (!a->head || a->used + n > a->head->size) {
 		size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
 		b = xmalloc(sizeof(*b) + size);
@@ -193,9 +195,14 @@ void *arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
+void *arena_alloc(struct arena *a, size_t n)
+{
+	return arena_get(a, n, 1);
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_get(a, n + 1, 0); /* text needs no alignment */
 
 	memcpy(p, s, n);
 	p[n] = '\0';
@@ -299,4 +306,41 @@ void sb_release(struct strbuf *sb)
 int starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+void sort_kv(struct kv *a, size_t n)
+{
+	size_t count[256], i;
+	uint64_t diff = 0;
+	struct kv *tmp, *src = a, *dst;
+	int shift;
+
+	if (n < 2)
+		return;
+	for (i = 1; i < n; i++)
+		diff |= a[i].key ^ a[0].key;
+	tmp = xmalloc(n * sizeof(*a));
+	dst = tmp;
+	for (shift = 0; shift < 64; shift += 8) {
+		size_t sum = 0;
+
+		if (!((diff >> shift) & 0xff))
+			continue; /* every key has the same byte here */
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[(src[i].key >> shift) & 0xff]++;
+		for (i = 0; i < 256; i++) {
+			size_t c = count[i];
+
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[(src[i].key >> shift) & 0xff]++] = src[i];
+		dst = src;
+		src = src == a ? tmp : a;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+	free(tmp);
 }

@@ -100,4 +100,16 @@ void sb_release(struct strbuf *sb);
 /* Does s start with prefix? */
 int starts_with(const char *s, const char *prefix);
 
+/*
+ * Sort n (key, value) pairs by key, stably (equal keys keep their order),
+ * with an LSD radix sort: linear time, one scratch copy of the array.
+ * Byte positions where every key agrees are skipped, so small keys cost
+ * few passes.  Used wherever millions of rows are ordered.
+ */
+struct kv {
+	uint64_t key;
+	uint32_t val;
+};
+void sort_kv(struct kv *a, size_t n);
+
 #endif
