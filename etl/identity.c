@@ -417,6 +417,21 @@ static void dedup_run(struct batch *b, const uint32_t *idx, size_t i,
 	}
 }
 
+/* Do two names agree once accents are set aside? */
+static int same_ascii_key(const struct rec *a, const struct rec *b)
+{
+	size_t na = strlen(a->name), nb = strlen(b->name);
+	char *ka = xmalloc(na + 1), *kb = xmalloc(nb + 1);
+	int same;
+
+	name_key_ascii(a->name, ka, na + 1);
+	name_key_ascii(b->name, kb, nb + 1);
+	same = !strcmp(ka, kb);
+	free(ka);
+	free(kb);
+	return same;
+}
+
 /*
  * Step 6 for roster row r whose registry row is g (or NULL): its key must
  * be believable.
@@ -428,7 +443,7 @@ static void check_roster_key(struct batch *b, struct rec *r,
 	    r->how == HOW_DEMOG || r->how == HOW_CARD)
 		return;
 	if (g) {
-		if (strcmp(g->nkey, r->nkey) && strcmp(g->akey, r->akey))
+		if (strcmp(g->nkey, r->nkey) && !same_ascii_key(g, r))
 			aside(b, r, R_ID_NAME_MISMATCH);
 	} else if (!(r->key & KEY_BHXH_TAG)) {
 		char id[13], sex;

@@ -222,9 +222,6 @@ enum reason rec_normalise(struct batch *b, enum kind kind,
 	name_key(r->name, buf, n);
 	r->nkey = strcmp(buf, r->name) ? arena_strdup(&b->arena, buf)
 				       : r->name;
-	name_key_ascii(r->name, buf, n);
-	r->akey = strcmp(buf, r->nkey) ? arena_strdup(&b->arena, buf)
-				       : r->nkey;
 
 	if (norm_date(CELL(F_DOB), &r->dob, &flags) != NORM_OK) {
 		*detail = "the date of birth is missing or unreadable";
@@ -275,8 +272,9 @@ enum reason rec_normalise(struct batch *b, enum kind kind,
 	}
 	r->commune = code_str(b, CELL(F_COMMUNE), 1);
 	r->hospital = code_str(b, CELL(F_HOSPITAL), 1);
-	r->household = code_str(b, CELL(F_HOUSEHOLD), 0);
-	r->unit = code_str(b, CELL(F_UNIT), 1);
+	r->household = kind == KIND_REGISTRY
+			       ? code_str(b, CELL(F_HOUSEHOLD), 0)
+			       : "";
 	r->ethnicity = "";
 	if (raw[F_ETHNICITY] && raw[F_ETHNICITY][0]) {
 		char folded[64];
@@ -309,8 +307,6 @@ enum reason rec_normalise(struct batch *b, enum kind kind,
 	if (!r->level)
 		r->level = r->card_level;
 
-	opt_date(CELL(F_VALID_FROM), &r->valid_from);
-	opt_date(CELL(F_VALID_TO), &r->valid_to);
 	opt_date(CELL(F_STATUS_DATE), &r->status_date);
 	if (raw[F_STATUS] &&
 	    norm_status(CELL(F_STATUS), &status) != NORM_OK) {

@@ -5,7 +5,10 @@
  * that identity (identity.h) builds from the rows.
  *
  * Rows live in one flat array and are referred to by uint32_t index; their
- * strings live in the batch arena.  IDs are stored as numbers (the digits
+ * strings live in the batch arena.  A province holds millions of rows, so
+ * a row keeps only what the rules use: the accent-free name key is made
+ * when needed (name_key_ascii), card validity dates and the sending unit
+ * are read but not kept, and the household only for registry rows.  IDs are stored as numbers (the digits
  * of a 12-digit personal ID, a 10-digit BHXH code) and printed back with
  * their leading zeros.
  */
@@ -42,13 +45,11 @@ struct rec {
 	uint64_t key;  /* person key, 0 until identity finds one */
 	const char *name;      /* normalised full name */
 	const char *nkey;      /* name match key (== name when equal) */
-	const char *akey;      /* accent-free key (== nkey when equal) */
 	const char *commune;   /* "" if none; all strings below likewise */
 	const char *hospital;
-	const char *household;
+	const char *household; /* registry rows only (the outreach list) */
 	const char *ethnicity;
-	const char *unit;
-	struct date dob, valid_from, valid_to, status_date;
+	struct date dob, status_date;
 	uint32_t line;
 	uint32_t person; /* index into batch.people, NONE32 if none */
 	uint16_t src;

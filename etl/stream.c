@@ -75,7 +75,7 @@ static void schemes_text(unsigned schemes, char *out, size_t n)
 void stream_write_rec(struct strbuf *sb, FILE *f, const struct batch *b,
 		      const struct rec *r)
 {
-	char pid[13], cmnd[13], bhxh[11], card[16], dob[11], vf[11], vt[11],
+	char pid[13], cmnd[13], bhxh[11], card[16], dob[11],
 		sd[11], sex[2] = { (char)r->sex, 0 }, level[2] = { 0, 0 },
 		schemes[80], flags[8], key[24];
 	const char *cells[F_NFIELDS];
@@ -85,8 +85,6 @@ void stream_write_rec(struct strbuf *sb, FILE *f, const struct batch *b,
 	fmt_bhxh(r->bhxh, bhxh);
 	fmt_card(r, card);
 	date_format(&r->dob, dob);
-	date_format(&r->valid_from, vf);
-	date_format(&r->valid_to, vt);
 	date_format(&r->status_date, sd);
 	if (r->level)
 		level[0] = (char)('0' + r->level);
@@ -103,15 +101,15 @@ void stream_write_rec(struct strbuf *sb, FILE *f, const struct batch *b,
 						: b->ref->groups[r->group].code;
 	cells[F_LEVEL] = level;
 	cells[F_HOSPITAL] = r->hospital;
-	cells[F_VALID_FROM] = vf;
-	cells[F_VALID_TO] = vt;
+	cells[F_VALID_FROM] = NULL; /* read, not kept (rec.h) */
+	cells[F_VALID_TO] = NULL;
 	cells[F_FIVE_YEAR] = NULL;
 	cells[F_ETHNICITY] = r->ethnicity;
 	cells[F_HOUSEHOLD] = r->household;
 	cells[F_STATUS] = r->kind == KIND_REGISTRY ? status_text(r->status)
 						   : NULL;
 	cells[F_STATUS_DATE] = sd;
-	cells[F_UNIT] = r->unit;
+	cells[F_UNIT] = NULL;
 	cells[F_SCHEMES] = schemes;
 	head(sb, (enum kind)r->kind, b->srcs[r->src].label, r->line);
 	{
