@@ -16,9 +16,9 @@ CFLAGS  := -O1 -g -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
 LDFLAGS += -fsanitize=$(SANITIZE)
 BUILD   := build-asan
 endif
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Ietl \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) -Ietl \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm
+LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -pthread
 
 LIB_SRC  := $(filter-out etl/doisoat.c,$(wildcard etl/*.c))
 CMD_SRC  := etl/doisoat.c $(wildcard etl/cmd/*.c)

@@ -534,7 +534,7 @@ int csvin_read_stream(FILE *f, const char *path,
 		      const struct csvin_opts *opts, const struct csvin_cb *cb,
 		      struct csvin_stats *st, struct etl_err *err)
 {
-	static unsigned char in[CHUNK], out[CHUNK];
+	unsigned char *in = xmalloc(CHUNK), *out = xmalloc(CHUNK);
 	struct reader r = { 0 };
 	XXH3_state_t *hs;
 	z_stream z = { 0 };
@@ -562,7 +562,7 @@ int csvin_read_stream(FILE *f, const char *path,
 	hs = XXH3_createState();
 	XXH3_64bits_reset(hs);
 
-	while (!r.failed && (n = fread(in, 1, sizeof(in), f)) > 0) {
+	while (!r.failed && (n = fread(in, 1, CHUNK, f)) > 0) {
 		st->bytes += n;
 		XXH3_64bits_update(hs, in, n);
 		if (is_gz < 0) {
@@ -588,7 +588,7 @@ int csvin_read_stream(FILE *f, const char *path,
 				zended = 0;
 			}
 			z.next_out = out;
-			z.avail_out = sizeof(out);
+			z.avail_out = CHUNK;
 			zrc = inflate(&z, Z_NO_FLUSH);
 			if (zrc != Z_OK && zrc != Z_STREAM_END &&
 			    zrc != Z_BUF_ERROR) {
@@ -602,7 +602,7 @@ int csvin_read_stream(FILE *f, const char *path,
 			}
 			if (zrc == Z_STREAM_END)
 				zended = 1;
-			if (decode(&r, (char *)out, sizeof(out) - z.avail_out,
+			if (decode(&r, (char *)out, CHUNK - z.avail_out,
 				   0) < 0)
 				rc = -1;
 		}
@@ -630,5 +630,7 @@ int csvin_read_stream(FILE *f, const char *path,
 	if (is_gz == 1)
 		inflateEnd(&z);
 	reader_release(&r);
+	free(in);
+	free(out);
 	return rc;
 }

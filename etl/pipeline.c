@@ -5,6 +5,9 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -62,31 +65,150 @@ void pipeline_dates(const struct run_opts *o, struct date *start,
 	}
 }
 
+/*
+ * Reading in parallel: each input is read into a shard batch of its own by
+ * a pool of threads (largest files first), and the main thread moves the
+ * shards into b in input order as they finish, so b ends exactly as if
+ * the files had been read one after the other.
+ */
+struct shard {
+	struct batch b;
+	struct etl_err err;
+	int rc, done;
+};
+
+struct pool {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct shard *shards;
+	const struct batch *main;
+	unsigned *order; /* sources, largest file first */
+	unsigned next, n;
+};
+
+static void *reader(void *arg)
+{
+	struct pool *p = arg;
+
+	for (;;) {
+		struct shard *sh;
+		const struct source *s;
+		unsigned i;
+
+		pthread_mutex_lock(&p->lock);
+		i = p->next < p->n ? p->order[p->next++] : UINT_MAX;
+		pthread_mutex_unlock(&p->lock);
+		if (i == UINT_MAX)
+			return NULL;
+		sh = &p->shards[i];
+		s = &p->main->srcs[i];
+		batch_init(&sh->b, p->main->ref, p->main->period,
+			   &p->main->period_start, &p->main->today);
+		batch_add_source(&sh->b, s->path, s->label, s->kind,
+				 s->encoding);
+		sh->rc = batch_read_source(&sh->b, 0, &sh->err);
+		pthread_mutex_lock(&p->lock);
+		sh->done = 1;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+	}
+}
+
+/* One reader per core, at most READ_THREADS_MAX. */
+static unsigned read_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > READ_THREADS_MAX ? READ_THREADS_MAX
+						: (unsigned)n;
+}
+
+static off_t file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? st.st_size : 0;
+}
+
 int pipeline_read(struct batch *b, const struct run_opts *o,
 		  struct etl_err *err)
 {
-	int kind;
-	size_t i;
+	struct pool p;
+	pthread_t tid[READ_THREADS_MAX];
+	off_t *size;
+	unsigned i, j, first = b->nsrcs, nthreads = 0;
+	int kind, rc = 0;
 
-	for (kind = 0; kind < KIND_N; kind++) {
-		for (i = 0; i < o->ninputs; i++) {
-			const struct input *in = &o->inputs[i];
-			unsigned s;
-
-			if ((int)in->kind != kind)
-				continue;
-			s = batch_add_source(b, in->path, in->label, in->kind,
-					     in->encoding);
-			if (batch_read_source(b, s, err) < 0)
-				return -1;
-			logmsg("read %s '%s': %lu rows, %lu accepted, %lu "
-			       "rejected (%.2f s)",
-			       kind_name(in->kind), in->label,
-			       b->srcs[s].rows_read, b->srcs[s].accepted,
-			       b->srcs[s].rejected, b->srcs[s].seconds);
-		}
+	for (kind = 0; kind < KIND_N; kind++)
+		for (i = 0; i < o->ninputs; i++)
+			if ((int)o->inputs[i].kind == kind)
+				batch_add_source(b, o->inputs[i].path,
+						 o->inputs[i].label,
+						 o->inputs[i].kind,
+						 o->inputs[i].encoding);
+	p.n = (unsigned)b->nsrcs - first;
+	if (!p.n)
+		return 0;
+	p.shards = xcalloc(p.n, sizeof(*p.shards));
+	p.order = xmalloc(sizeof(*p.order) * p.n);
+	size = xmalloc(sizeof(*size) * p.n);
+	for (i = 0; i < p.n; i++) {
+		size[i] = strcmp(b->srcs[first + i].path, "-")
+				  ? file_size(b->srcs[first + i].path)
+				  : 0;
+		/* insertion by size, largest first; ties in input order */
+		for (j = i; j > 0 && size[p.order[j - 1]] < size[i]; j--)
+			p.order[j] = p.order[j - 1];
+		p.order[j] = i;
 	}
-	return 0;
+	free(size);
+	for (i = 0; i < p.n; i++)
+		p.order[i] += first;
+	p.shards -= first; /* index shards by source */
+	p.main = b;
+	p.next = 0;
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.cond, NULL);
+	for (i = 0; i < read_threads() && i < p.n; i++)
+		if (pthread_create(&tid[i], NULL, reader, &p) == 0)
+			nthreads++;
+	if (!nthreads)
+		reader(&p); /* no thread to be had: read them here */
+	for (i = first; i < first + p.n; i++) {
+		struct shard *sh = &p.shards[i];
+
+		pthread_mutex_lock(&p.lock);
+		while (!sh->done)
+			pthread_cond_wait(&p.cond, &p.lock);
+		pthread_mutex_unlock(&p.lock);
+		if (sh->rc < 0 && !rc) {
+			/* the first failing input, in input order: stop */
+			*err = sh->err;
+			rc = -1;
+			pthread_mutex_lock(&p.lock);
+			for (j = p.next; j < p.n; j++)
+				p.shards[p.order[j]].done = 1;
+			p.next = p.n;
+			pthread_mutex_unlock(&p.lock);
+		}
+		if (rc < 0) {
+			batch_release(&sh->b);
+			continue;
+		}
+		batch_absorb(b, &sh->b, i);
+		logmsg("read %s '%s': %lu rows, %lu accepted, %lu rejected "
+		       "(%.2f s)",
+		       kind_name(b->srcs[i].kind), b->srcs[i].label,
+		       b->srcs[i].rows_read, b->srcs[i].accepted,
+		       b->srcs[i].rejected, b->srcs[i].seconds);
+	}
+	for (i = 0; i < nthreads; i++)
+		pthread_join(tid[i], NULL);
+	pthread_mutex_destroy(&p.lock);
+	pthread_cond_destroy(&p.cond);
+	free(p.shards + first);
+	free(p.order);
+	return rc;
 }
 
 void pipeline_default_scope(struct batch *b)

@@ -38,6 +38,30 @@ void batch_release(struct batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
+void batch_absorb(struct batch *b, struct batch *shard, unsigned src)
+{
+	struct source *to = &b->srcs[src];
+	const char *path = to->path, *label = to->label, *enc = to->encoding;
+	size_t i;
+
+	GROW(b->recs, b->recs_cap, b->nrecs + shard->nrecs);
+	for (i = 0; i < shard->nrecs; i++) {
+		b->recs[b->nrecs] = shard->recs[i];
+		b->recs[b->nrecs++].src = (uint16_t)src;
+	}
+	GROW(b->rejects, b->rejects_cap, b->nrejects + shard->nrejects);
+	for (i = 0; i < shard->nrejects; i++) {
+		b->rejects[b->nrejects] = shard->rejects[i];
+		b->rejects[b->nrejects++].src = (uint16_t)src;
+	}
+	*to = shard->srcs[0];
+	to->path = path;
+	to->label = label;
+	to->encoding = enc;
+	arena_absorb(&b->arena, &shard->arena);
+	batch_release(shard);
+}
+
 unsigned batch_add_source(struct batch *b, const char *path,
 			  const char *label, enum kind kind,
 			  const char *encoding)

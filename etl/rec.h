@@ -149,6 +149,13 @@ unsigned batch_add_source(struct batch *b, const char *path,
 int batch_read_source(struct batch *b, unsigned i, struct etl_err *err);
 
 /*
+ * Move what a shard batch read of one input (its source 0) into b as
+ * source src: rows, rejects and the source's accounting; the shard's
+ * strings join b's arena.  The shard is released.
+ */
+void batch_absorb(struct batch *b, struct batch *shard, unsigned src);
+
+/*
  * Normalise one row given its raw fields (NULL: column absent).  Returns
  * R_NONE and fills *out, or the reject reason (*detail says why).
  */

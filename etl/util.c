@@ -214,6 +214,26 @@ char *arena_strdup(struct arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+void arena_absorb(struct arena *dst, struct arena *src)
+{
+	struct arena_block *last;
+
+	if (!src->head)
+		return;
+	if (!dst->head) {
+		*dst = *src;
+	} else {
+		/* behind dst's head, which goes on filling */
+		for (last = src->head; last->next; last = last->next)
+			;
+		last->next = dst->head->next;
+		dst->head->next = src->head;
+		dst->total += src->total;
+	}
+	src->head = NULL;
+	src->used = src->total = 0;
+}
+
 void arena_release(struct arena *a)
 {
 	struct arena_block *b = a->head, *next;

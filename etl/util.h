@@ -77,6 +77,8 @@ void *arena_alloc(struct arena *a, size_t n);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 void arena_release(struct arena *a);
+/* Move every block of src into dst (what src handed out stays valid). */
+void arena_absorb(struct arena *dst, struct arena *src);
 
 /*
  * strbuf: growable bytes, always NUL-terminated, with a hard cap so one
