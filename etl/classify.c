@@ -93,6 +93,54 @@ static enum reason ineligible(struct ctx *c, const struct rec *r,
 	return R_NONE;
 }
 
+/* What a commune officer reads in review.csv for an ineligible row. */
+static void ineligible_detail(const struct ctx *c, const struct rec *r,
+			      const struct rec *g, char *out, size_t n)
+{
+	const char *code = grp(c, r)->code;
+	char day[11];
+
+	switch (r->reason) {
+	case R_ROSTER_LISTS_DECEASED:
+		snprintf(out, n, "group %s: the registry records this person "
+				 "as %s",
+			 code, g->status == STATUS_DEAD ? "dead" : "missing");
+		break;
+	case R_NOT_IN_REGISTRY:
+		snprintf(out, n, "group %s needs residence, and the registry "
+				 "has no person with this ID",
+			 code);
+		break;
+	case R_MOVED_OUT:
+		snprintf(out, n, "group %s needs residence, and the person %s",
+			 code, g->status == STATUS_MOVED
+				       ? "has moved away"
+				       : "lives outside the run's communes");
+		break;
+	case R_AGED_OUT: {
+		struct date end = te_end_date(g ? &g->dob : &r->dob);
+
+		date_format(&end, day);
+		snprintf(out, n, "group TE: the child's TE card ended on %s",
+			 day);
+		break;
+	}
+	case R_AREA_NOT_ELIGIBLE:
+		date_format(&c->b->period_start, day);
+		snprintf(out, n, "group %s: commune %s is not listed for %s "
+				 "on %s",
+			 code, g ? g->commune : r->commune, code, day);
+		break;
+	case R_NOT_ETHNIC_MINORITY:
+		snprintf(out, n, "group %s: the registry gives the ethnicity "
+				 "Kinh",
+			 code);
+		break;
+	default:
+		snprintf(out, n, "group %s", code);
+	}
+}
+
 static uint64_t name_hash(const char *nkey, const char *commune)
 {
 	return ht_hash(nkey, strlen(nkey)) ^
@@ -310,10 +358,13 @@ static void classify_person(struct ctx *c, const struct person *p)
 	}
 	/* Ineligible rows are review rows (rule 2's deceased among them). */
 	for (i = 0; i < p->n; i++) {
+		char why[160];
+
 		r = &b->recs[b->members[p->first + i]];
-		if (r->kind == KIND_ROSTER && r->reason != R_NONE)
-			review(c, r, (enum reason)r->reason,
-			       grp(c, r)->code);
+		if (r->kind == KIND_ROSTER && r->reason != R_NONE) {
+			ineligible_detail(c, r, g, why, sizeof(why));
+			review(c, r, (enum reason)r->reason, why);
+		}
 	}
 
 	/* Rules 1 and 2: death and missing persons. */
@@ -383,8 +434,15 @@ static void classify_person(struct ctx *c, const struct person *p)
 		l = ref_group_level(c->ref, r->group, &b->period_start);
 		if (level_better(l, level))
 			level = l;
-		if (r != win)
-			review(c, r, R_MULTIPLE_ENROLMENT, grp(c, win)->code);
+		if (r != win) {
+			char why[96];
+
+			snprintf(why, sizeof(why),
+				 "also listed as %s; the card goes by the "
+				 "winning group %s",
+				 grp(c, r)->code, grp(c, win)->code);
+			review(c, r, R_MULTIPLE_ENROLMENT, why);
+		}
 	}
 
 	{

@@ -184,6 +184,7 @@ static void ob_end(struct obuf *o)
  * precomposed (NFC) letter; the two tables below map back.  Generated
  * with Python's unicodedata (NFC of base + U+0300/0301/0309/0303/0323).
  */
+/* clang-format off */
 enum { VF_A, VF_AW, VF_AA, VF_E, VF_EE, VF_I, VF_O, VF_OO, VF_OW, VF_U,
        VF_UW, VF_Y, VF_N };
 enum { TONE_Z, TONE_F, TONE_S, TONE_R, TONE_X, TONE_J, NTONES };
@@ -270,6 +271,8 @@ static const uint8_t vowel_hi[0x1EFA - HI] = {
 	V(Y, X),   v(Y, X),                         /* Ỹ ỹ */
 };
 
+/* clang-format on */
+
 #undef V
 #undef v
 #undef LO
@@ -279,18 +282,30 @@ static const uint8_t vowel_hi[0x1EFA - HI] = {
 static int vowel_of(int32_t cp)
 {
 	switch (cp) {
-	case 'A': return 1 + VF_A * NTONES;
-	case 'E': return 1 + VF_E * NTONES;
-	case 'I': return 1 + VF_I * NTONES;
-	case 'O': return 1 + VF_O * NTONES;
-	case 'U': return 1 + VF_U * NTONES;
-	case 'Y': return 1 + VF_Y * NTONES;
-	case 'a': return 1 + (VF_N + VF_A) * NTONES;
-	case 'e': return 1 + (VF_N + VF_E) * NTONES;
-	case 'i': return 1 + (VF_N + VF_I) * NTONES;
-	case 'o': return 1 + (VF_N + VF_O) * NTONES;
-	case 'u': return 1 + (VF_N + VF_U) * NTONES;
-	case 'y': return 1 + (VF_N + VF_Y) * NTONES;
+	case 'A':
+		return 1 + VF_A * NTONES;
+	case 'E':
+		return 1 + VF_E * NTONES;
+	case 'I':
+		return 1 + VF_I * NTONES;
+	case 'O':
+		return 1 + VF_O * NTONES;
+	case 'U':
+		return 1 + VF_U * NTONES;
+	case 'Y':
+		return 1 + VF_Y * NTONES;
+	case 'a':
+		return 1 + (VF_N + VF_A) * NTONES;
+	case 'e':
+		return 1 + (VF_N + VF_E) * NTONES;
+	case 'i':
+		return 1 + (VF_N + VF_I) * NTONES;
+	case 'o':
+		return 1 + (VF_N + VF_O) * NTONES;
+	case 'u':
+		return 1 + (VF_N + VF_U) * NTONES;
+	case 'y':
+		return 1 + (VF_N + VF_Y) * NTONES;
 	}
 	if (cp >= 0x00C0 && cp <= 0x01B0)
 		return vowel_lo[cp - 0x00C0];
@@ -302,7 +317,12 @@ static int vowel_of(int32_t cp)
 static int is_shaped(int form)
 {
 	switch (form % VF_N) {
-	case VF_AW: case VF_AA: case VF_EE: case VF_OO: case VF_OW: case VF_UW:
+	case VF_AW:
+	case VF_AA:
+	case VF_EE:
+	case VF_OO:
+	case VF_OW:
+	case VF_UW:
 		return 1;
 	}
 	return 0;
@@ -394,8 +414,8 @@ static int id_wide_char(const unsigned char *p, size_t n, size_t *len)
 		if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
 			return -1; /* ideographic space */
 		if (p[0] == 0xe2 && p[1] == 0x80 &&
-		    (p[2] <= 0x8b || (p[2] >= 0x90 && p[2] <= 0x95) ||
-		     p[2] == 0xaf))
+		    ((p[2] >= 0x80 && p[2] <= 0x8b) ||
+		     (p[2] >= 0x90 && p[2] <= 0x95) || p[2] == 0xaf))
 			return -1; /* U+2000-200B spaces, dashes, U+202F */
 		if (p[0] == 0xe2 && p[1] == 0x88 && p[2] == 0x92)
 			return -1; /* minus sign */
@@ -434,8 +454,6 @@ static int scan_digits(const char *s, size_t n, char *dig, size_t cap,
 		if (zeros && plain)
 			n = k - 1;
 	}
-	if (memchr(s, 'E', n) || memchr(s, 'e', n))
-		return is_scientific(s, n) ? SCAN_SCI : SCAN_BAD;
 	p = (const unsigned char *)s;
 	for (i = 0; i < n;) {
 		size_t len = 1;
@@ -446,6 +464,8 @@ static int scan_digits(const char *s, size_t n, char *dig, size_t cap,
 		else if (is_space(p[i]) || p[i] == '.' || p[i] == '-' ||
 			 p[i] == ',')
 			d = -1;
+		else if (p[i] == 'E' || p[i] == 'e')
+			return is_scientific(s, n) ? SCAN_SCI : SCAN_BAD;
 		else if (p[i] < 0x80)
 			return SCAN_BAD;
 		else if ((d = id_wide_char(p + i, n - i, &len)) == -2)
@@ -461,12 +481,14 @@ static int scan_digits(const char *s, size_t n, char *dig, size_t cap,
 }
 
 /* The 63 pre-2025 province codes (domain.md §5.2), sorted. */
+/* clang-format off */
 static const uint16_t provinces[] = {
-	1,  2,  4,  6,  8,  10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25,
+	 1,  2,  4,  6,  8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25,
 	26, 27, 30, 31, 33, 34, 35, 36, 37, 38, 40, 42, 44, 45, 46, 48,
 	49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75,
 	77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
 };
+/* clang-format on */
 
 /* ISO 3166-1 numeric country codes >= 100 (all 219 of them), sorted. */
 static const uint16_t countries[] = {
@@ -741,8 +763,7 @@ static long long days_from_civil(long long y, unsigned m, unsigned d)
 	return era * 146097 + (long long)doe - 719468;
 }
 
-static void civil_from_days(long long z, long long *y, unsigned *m,
-			    unsigned *d)
+static void civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
 {
 	long long era;
 	unsigned doe, yoe, doy, mp;
@@ -777,8 +798,8 @@ struct date date_add_days(struct date d, int days)
 
 	if (d.prec != DATE_DAY || d.month < 1 || d.month > 12 || d.day < 1)
 		return d;
-	civil_from_days(days_from_civil(d.year, d.month, d.day) + days, &y,
-			&m, &dd);
+	civil_from_days(days_from_civil(d.year, d.month, d.day) + days, &y, &m,
+			&dd);
 	if (y < 1)
 		return date_make(1, 1, 1);
 	if (y > 9999)
@@ -892,8 +913,8 @@ static int date_serial(struct date *out, unsigned serial, unsigned *flags)
  * other number of up to 5 digits is an Excel serial.  A fraction is a time
  * of day: allowed (ignored) on a serial, allowed only as zeros otherwise.
  */
-static int date_number(const char *s, size_t len, int whole,
-		       struct date *out, unsigned *flags)
+static int date_number(const char *s, size_t len, int whole, struct date *out,
+		       unsigned *flags)
 {
 	unsigned v = 0, y;
 	size_t i;
@@ -958,8 +979,7 @@ static int is_time(const char *s, size_t n)
 		i++;
 	return i == n || match_word(s + i, n - i, "am") ||
 	       match_word(s + i, n - i, "pm") ||
-	       match_word(s + i, n - i, "sa") ||
-	       match_word(s + i, n - i, "ch");
+	       match_word(s + i, n - i, "sa") || match_word(s + i, n - i, "ch");
 }
 
 static int parse_date(const char *s, size_t n, struct date *out,
@@ -1059,10 +1079,18 @@ enum { CH_KEEP, CH_SPACE, CH_DROP };
 static int name_char(int32_t cp)
 {
 	switch (cp) {
-	case 0x0085: case 0x00A0: case 0x1680: case 0x2028: case 0x2029:
-	case 0x202F: case 0x205F: case 0x3000:
+	case 0x0085:
+	case 0x00A0:
+	case 0x1680:
+	case 0x2028:
+	case 0x2029:
+	case 0x202F:
+	case 0x205F:
+	case 0x3000:
 		return CH_SPACE;
-	case 0x00AD: case 0x180E: case 0xFEFF:
+	case 0x00AD:
+	case 0x180E:
+	case 0xFEFF:
 		return CH_DROP;
 	}
 	if (cp >= 0x2000 && cp <= 0x200A)
@@ -1106,7 +1134,8 @@ static int nfc_in_place(char *out, size_t *len, size_t outsz, int *changed)
 	if (m < 0)
 		goto done;
 	r = utf8proc_reencode(
-		buf, m, (utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+		buf, m,
+		(utf8proc_option_t)(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
 	if (r < 0 || (size_t)r >= outsz)
 		goto done;
 	*changed = (size_t)r != *len || memcmp(out, buf, (size_t)r);
@@ -1127,8 +1156,7 @@ done:
  * spaces count as spaces (not a repair); control characters, zero-width
  * characters, soft hyphens, BOM and bidi marks are dropped and flagged.
  */
-int norm_name(const char *s, size_t n, char *out, size_t outsz,
-	      unsigned *flags)
+int norm_name(const char *s, size_t n, char *out, size_t outsz, unsigned *flags)
 {
 	struct obuf o = { out, 0, outsz, 0 };
 	int space = 0, slow = 0, repaired = 0, changed = 0;
@@ -1233,7 +1261,8 @@ static int tone_target(const struct letter *l, size_t nl, size_t toned)
 	if (first > 0 && first + 1 < nl && l[first + 1].form >= 0) {
 		int32_t prev = l[first - 1].cp;
 
-		if ((base_is(&l[first], VF_U) && (prev == 'Q' || prev == 'q')) ||
+		if ((base_is(&l[first], VF_U) &&
+		     (prev == 'Q' || prev == 'q')) ||
 		    (base_is(&l[first], VF_I) && first == 1 &&
 		     (prev == 'G' || prev == 'g')))
 			start++;
@@ -1366,6 +1395,15 @@ void name_key_ascii(const char *name, char *out, size_t outsz)
 
 /* --- small fields --- */
 
+/* Unicode categories L* and N*. */
+static int is_letter_or_number(int32_t cp)
+{
+	utf8proc_category_t c = utf8proc_category(cp);
+
+	return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+	       (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+}
+
 void fold_header(const char *s, size_t n, char *out, size_t outsz)
 {
 	struct obuf o = { out, 0, outsz, 0 };
@@ -1391,11 +1429,7 @@ void fold_header(const char *s, size_t n, char *out, size_t outsz)
 		if (a > 0) {
 			b[1] = (char)to_lower(a);
 			bl = 1;
-		} else if (cp >= 0x80 &&
-			   (utf8proc_category(cp) <= UTF8PROC_CATEGORY_LO ||
-			    (utf8proc_category(cp) >= UTF8PROC_CATEGORY_ND &&
-			     utf8proc_category(cp) <= UTF8PROC_CATEGORY_NO)) &&
-			   utf8proc_category(cp) != UTF8PROC_CATEGORY_CN) {
+		} else if (cp >= 0x80 && is_letter_or_number(cp)) {
 			bl = encode_cp(utf8proc_tolower(cp), b + 1);
 		} else {
 			sep = 1;
@@ -1429,12 +1463,13 @@ static int fold_lookup(const char *s, size_t n, const char *const *words)
 /* 1/2 is a common encoding too (domain.md §9): 2 is Nữ. */
 int norm_sex(const char *s, size_t n, int checkbox, char *out)
 {
-	static const char *const words[] = { "nam", "m", "male", "1",
-					     "nam_gioi", "nu", "f", "female",
-					     "0", "2", "nu_gioi", NULL };
-	static const char *const ticks[] = { "x", "1", "true", "yes", "co",
-					     "0", "false", "no", "khong",
-					     NULL };
+	static const char *const words[] = { "nam", "m",	"male",
+					     "1",   "nam_gioi", "nu",
+					     "f",   "female",	"0",
+					     "2",   "nu_gioi",	NULL };
+	static const char *const ticks[] = { "x",     "1", "true",  "yes",
+					     "co",    "0", "false", "no",
+					     "khong", NULL };
 	int w;
 
 	*out = 0;
@@ -1513,7 +1548,8 @@ int norm_code(const char *s, size_t n, char *out, size_t outsz)
 		while (j < n && s[j] == ' ')
 			j++;
 		if (j < n && (dash || (digits && j > k)) && !is_digit(s[j]) &&
-		    s[j] != '-' && s[j] != '.' && looks_like_words(s + k, n - k))
+		    s[j] != '-' && s[j] != '.' &&
+		    looks_like_words(s + k, n - k))
 			n = k;
 		else if (digits && n - k == 2 && s[k] == '.' && s[k + 1] == '0')
 			n = k;
@@ -1586,9 +1622,9 @@ int norm_level(const char *s, size_t n, int *out)
  */
 int norm_pct(const char *s, size_t n, double *out)
 {
-	static const double pow10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7,
-					 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
-					 1e14, 1e15 };
+	static const double pow10[] = { 1,    10,   100,  1e3, 1e4,  1e5,
+					1e6,  1e7,  1e8,  1e9, 1e10, 1e11,
+					1e12, 1e13, 1e14, 1e15 };
 	unsigned long long mant = 0;
 	size_t i, nd = 0, frac = 0;
 	int pct = 0, point = 0;
@@ -1634,19 +1670,32 @@ int norm_status(const char *s, size_t n, int *out)
 		const char *word;
 		int status;
 	} words[] = {
-		{ "con_song", STATUS_ALIVE },	  { "song", STATUS_ALIVE },
-		{ "dang_song", STATUS_ALIVE },	  { "binh_thuong", STATUS_ALIVE },
-		{ "alive", STATUS_ALIVE },	  { "living", STATUS_ALIVE },
-		{ "da_chet", STATUS_DEAD },	  { "chet", STATUS_DEAD },
-		{ "da_mat", STATUS_DEAD },	  { "mat", STATUS_DEAD },
-		{ "tu_vong", STATUS_DEAD },	  { "da_tu_vong", STATUS_DEAD },
-		{ "qua_doi", STATUS_DEAD },	  { "da_qua_doi", STATUS_DEAD },
-		{ "dead", STATUS_DEAD },	  { "deceased", STATUS_DEAD },
-		{ "died", STATUS_DEAD },	  { "mat_tich", STATUS_MISSING },
-		{ "da_mat_tich", STATUS_MISSING }, { "missing", STATUS_MISSING },
-		{ "chuyen_di", STATUS_MOVED },	  { "da_chuyen_di", STATUS_MOVED },
-		{ "chuyen_khau", STATUS_MOVED },  { "da_chuyen_khau", STATUS_MOVED },
-		{ "chuyen_noi_khac", STATUS_MOVED }, { "moved", STATUS_MOVED },
+		{ "con_song", STATUS_ALIVE },
+		{ "song", STATUS_ALIVE },
+		{ "dang_song", STATUS_ALIVE },
+		{ "binh_thuong", STATUS_ALIVE },
+		{ "alive", STATUS_ALIVE },
+		{ "living", STATUS_ALIVE },
+		{ "da_chet", STATUS_DEAD },
+		{ "chet", STATUS_DEAD },
+		{ "da_mat", STATUS_DEAD },
+		{ "mat", STATUS_DEAD },
+		{ "tu_vong", STATUS_DEAD },
+		{ "da_tu_vong", STATUS_DEAD },
+		{ "qua_doi", STATUS_DEAD },
+		{ "da_qua_doi", STATUS_DEAD },
+		{ "dead", STATUS_DEAD },
+		{ "deceased", STATUS_DEAD },
+		{ "died", STATUS_DEAD },
+		{ "mat_tich", STATUS_MISSING },
+		{ "da_mat_tich", STATUS_MISSING },
+		{ "missing", STATUS_MISSING },
+		{ "chuyen_di", STATUS_MOVED },
+		{ "da_chuyen_di", STATUS_MOVED },
+		{ "chuyen_khau", STATUS_MOVED },
+		{ "da_chuyen_khau", STATUS_MOVED },
+		{ "chuyen_noi_khac", STATUS_MOVED },
+		{ "moved", STATUS_MOVED },
 		{ "moved_away", STATUS_MOVED },
 	};
 	char f[48];

@@ -194,6 +194,22 @@ if diff "$TMP/want" "$TMP/got" > "$TMP/d"; then
 else
 	not_ok "Càng Long: coverage.csv reproduces the BHYT table of seed 002" "$TMP/d"
 fi
+# BHXH and BHTN: the seed's tables, with the one rule of spec §7 where the
+# seed disagrees with itself (its BHXH total row, and Bình Phú's compulsory
+# "remaining": (23.29% - 5.02%) x 7,524 - 1,035 = 340, the seed prints 347)
+awk -F, 'NR > 1 { print $1"\t"$9"\t"$10"\t"$11"\t"$12"\t"$13"\t"$14"\t"$15"\t"$16"\t"$17 }' \
+	"$TMP/cl/coverage.csv" > "$TMP/got"
+if tail -n +2 $HERE/seed002_bhxh.tsv | diff - "$TMP/got" > "$TMP/d"; then
+	ok "Càng Long: coverage.csv reproduces the BHXH table of seed 002"
+else
+	not_ok "Càng Long: coverage.csv reproduces the BHXH table of seed 002" "$TMP/d"
+fi
+awk -F, 'NR > 1 { print $1"\t"$9"\t"$18"\t"$19"\t"$20"\t"$21 }' "$TMP/cl/coverage.csv" > "$TMP/got"
+if tail -n +2 $HERE/seed002_bhtn.tsv | diff - "$TMP/got" > "$TMP/d"; then
+	ok "Càng Long: coverage.csv reproduces the BHTN table of seed 002"
+else
+	not_ok "Càng Long: coverage.csv reproduces the BHTN table of seed 002" "$TMP/d"
+fi
 awk -F, 'NR > 1 { printf "%s\t%s\t%s\n", $1, $3, $4 }' "$TMP/cl/coverage.csv" > "$TMP/got"
 tail -n +2 "$CL/expected_coverage.tsv" | cut -f1-3 | LC_ALL=C sort > "$TMP/want"
 LC_ALL=C sort "$TMP/got" -o "$TMP/got"
@@ -209,6 +225,52 @@ if "$BIN" run --period 2024 --no-db --quiet --out "$TMP/cl" --table \
 	ok "Càng Long: the printed table ends with the seed's total row"
 else
 	not_ok "Càng Long: the printed table ends with the seed's total row" "$TMP/table"
+fi
+
+# --- properties on a district generated with another seed -----------------
+# properties OUTDIR: every person has at most one outcome (one row in
+# increase, change or renew, or decrease rows of one kind), and no decrease
+# (but DUPLICATE_CARD) for a person who also keeps or gets a card.
+properties() {
+	{
+		tail -n +2 "$1/increase.csv" | cut -d, -f1 | sed 's/$/ keep/'
+		tail -n +2 "$1/change.csv" | cut -d, -f1 | sed 's/$/ keep/'
+		tail -n +2 "$1/renew.csv" | cut -d, -f1 | sed 's/$/ keep/'
+		tail -n +2 "$1/decrease.csv" | awk -F, '$NF != "DUPLICATE_CARD" && $1 != "" { print $1 " end" }' | sort -u
+		tail -n +2 "$1/uninsured.csv" | cut -d, -f1 | sed 's/$/ none/'
+	} | awk '{ n[$1]++; what[$1] = what[$1] " " $2 }
+		END { for (p in n) if (n[p] > 1) { print "person with" what[p]; bad = 1 }
+		      exit bad }'
+}
+S7=$TMP/seed7
+"$BUILD/gen-fixture" --out "$S7" --seed 7 > /dev/null 2>&1
+run_fixture "$S7" "$TMP/s7" > /dev/null 2>&1
+run_fixture "$S7" "$TMP/s7b" > /dev/null 2>&1
+counts "$TMP/s7" > "$TMP/got"
+expected_counts "$S7/expected_counts.tsv" > "$TMP/want"
+if diff "$TMP/want" "$TMP/got" > "$TMP/d"; then
+	ok "seed 7: every outcome and reason occurs as often as planted"
+else
+	not_ok "seed 7: every outcome and reason occurs as often as planted" "$TMP/d"
+fi
+check "seed 7: at most one outcome per person, no decrease beside a card" properties "$TMP/s7"
+check "Càng Long: at most one outcome per person, no decrease beside a card" properties "$TMP/cl"
+check "small: at most one outcome per person, no decrease beside a card" properties "$TMP/small"
+check "seed 7: rows read = accepted + rejected for every input" accounting "$TMP/s7"
+same=1
+for l in $LISTS; do cmp -s "$TMP/s7/$l.csv" "$TMP/s7b/$l.csv" || same=0; done
+[ $same = 1 ] && ok "seed 7: a second run gives byte-identical lists" ||
+	not_ok "seed 7: a second run gives byte-identical lists"
+
+# --- levels and areas change by date (groups.csv, areas.csv) --------------
+# CN's benefit level is 3 until 2025-12-31 and 2 from 2026-01-01
+"$BIN" run --period 2026 --today 2026-06-30 --no-db --quiet --out "$TMP/p2026" \
+	$(sh etl/sh/fixture-args.sh fixtures/small | tr '\n' ' ') > "$TMP/err" 2>&1
+if grep -q '^084095000009,.*,CN,2,' "$TMP/p2026/increase.csv" &&
+	grep -q '^084095000009,.*,CN,3,' "$TMP/small/increase.csv"; then
+	ok "CN's benefit level is 3 in 2024 and 2 in 2026 (groups.csv by date)"
+else
+	not_ok "CN's benefit level is 3 in 2024 and 2 in 2026 (groups.csv by date)" "$TMP/err"
 fi
 
 # --- bad input -------------------------------------------------------------

@@ -72,15 +72,22 @@ static void person_ids(void **state)
 		{ "001-089-012-345", NORM_OK, "001089012345", 0 },
 		{ "084,090,001,234", NORM_OK, "084090001234", 0 },
 		{ "'084090001234", NORM_OK, "084090001234", 0 },
-		{ "\xe2\x80\x98" "084090001234", NORM_OK, "084090001234", 0 },
+		{ "\xe2\x80\x98"
+		  "084090001234",
+		  NORM_OK, "084090001234", 0 },
 		{ "  084090001234\t", NORM_OK, "084090001234", 0 },
-		{ "\xc2\xa0" "084090001234\xc2\xa0", NORM_OK, "084090001234",
-		  0 },
-		{ "084\xc2\xa0" "090\xc2\xa0" "001234", NORM_OK,
-		  "084090001234", 0 },
+		{ "\xc2\xa0"
+		  "084090001234\xc2\xa0",
+		  NORM_OK, "084090001234", 0 },
+		{ "084\xc2\xa0"
+		  "090\xc2\xa0"
+		  "001234",
+		  NORM_OK, "084090001234", 0 },
 		{ "084\t090 001\t234", NORM_OK, "084090001234", 0 },
-		{ "084\xe2\x80\x93" "090\xe2\x80\x93" "001234", NORM_OK,
-		  "084090001234", 0 }, /* en dashes */
+		{ "084\xe2\x80\x93"
+		  "090\xe2\x80\x93"
+		  "001234",
+		  NORM_OK, "084090001234", 0 }, /* en dashes */
 		/* full width ０８４０９０００１２３４ */
 		{ "\xef\xbc\x90\xef\xbc\x98\xef\xbc\x94\xef\xbc\x90\xef\xbc\x99"
 		  "\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90\xef\xbc\x91\xef\xbc\x92"
@@ -130,7 +137,9 @@ static void person_ids(void **state)
 		{ "1234567890", NORM_BAD, "", NF_ID_MALFORMED },
 		{ "084090001234/1", NORM_BAD, "", NF_ID_MALFORMED },
 		{ "C1234567", NORM_BAD, "", NF_ID_MALFORMED }, /* passport */
-		{ "084090\xff" "001234", NORM_BAD, "", NF_ID_MALFORMED },
+		{ "084090\xff"
+		  "001234",
+		  NORM_BAD, "", NF_ID_MALFORMED },
 		/* blank */
 		{ "", NORM_EMPTY, "", 0 },
 		{ "   ", NORM_EMPTY, "", 0 },
@@ -172,8 +181,7 @@ static void bhxh_codes(void **state)
 		{ "79 1234 5678", NORM_OK, "7912345678", 0 },
 		{ "'0112345678", NORM_OK, "0112345678", 0 },
 		{ "112345678", NORM_OK, "0112345678", NF_BHXH_ZERO_RESTORED },
-		{ "112345678.0", NORM_OK, "0112345678",
-		  NF_BHXH_ZERO_RESTORED },
+		{ "112345678.0", NORM_OK, "0112345678", NF_BHXH_ZERO_RESTORED },
 		/* a personal ID in the BHXH column (since 2025-08-01) */
 		{ "084090001234", NORM_IS_PID, "084090001234", 0 },
 		{ "84090001234", NORM_IS_PID, "084090001234",
@@ -204,12 +212,14 @@ static void card_codes(void **state)
 		  "7912345678", 0 },
 		{ "hn4-79-7912345678", NORM_OK, "HN4797912345678", "HN", 4,
 		  "79", "7912345678", 0 },
-		{ " HN 4 79 79 1234 5678 ", NORM_OK, "HN4797912345678", "HN",
-		  4, "79", "7912345678", 0 },
+		{ " HN 4 79 79 1234 5678 ", NORM_OK, "HN4797912345678", "HN", 4,
+		  "79", "7912345678", 0 },
 		{ "TE1.84.8412345678", NORM_OK, "TE1848412345678", "TE", 1,
 		  "84", "8412345678", 0 },
-		{ "CN3\xc2\xa0" "01\xc2\xa0" "0112345678", NORM_OK,
-		  "CN3010112345678", "CN", 3, "01", "0112345678", 0 },
+		{ "CN3\xc2\xa0"
+		  "01\xc2\xa0"
+		  "0112345678",
+		  NORM_OK, "CN3010112345678", "CN", 3, "01", "0112345678", 0 },
 		{ "7912345678", NORM_OK, "7912345678", "", 0, "", "7912345678",
 		  0 },
 		{ "112345678", NORM_OK, "0112345678", "", 0, "", "0112345678",
@@ -347,7 +357,9 @@ static void dates(void **state)
 		/* surroundings */
 		{ "  12/05/1990 ", NORM_OK, 1990, 5, 12, DATE_DAY, 0 },
 		{ "'12/05/1990", NORM_OK, 1990, 5, 12, DATE_DAY, 0 },
-		{ "\xc2\xa0" "12/05/1990", NORM_OK, 1990, 5, 12, DATE_DAY, 0 },
+		{ "\xc2\xa0"
+		  "12/05/1990",
+		  NORM_OK, 1990, 5, 12, DATE_DAY, 0 },
 		{ "12/05/1990 00:00:00", NORM_OK, 1990, 5, 12, DATE_DAY, 0 },
 		{ "12/05/1990 0:00", NORM_OK, 1990, 5, 12, DATE_DAY, 0 },
 		{ "1990-05-12T08:30:00", NORM_OK, 1990, 5, 12, DATE_DAY, 0 },
@@ -416,9 +428,9 @@ static void date_helpers(void **state)
 	static const struct {
 		int y, m, days;
 	} months[] = {
-		{ 2020, 2, 29 }, { 2019, 2, 28 }, { 1900, 2, 28 },
-		{ 2000, 2, 29 }, { 2021, 1, 31 }, { 2021, 4, 30 },
-		{ 2021, 12, 31 }, { 2021, 0, 0 }, { 2021, 13, 0 },
+		{ 2020, 2, 29 },  { 2019, 2, 28 }, { 1900, 2, 28 },
+		{ 2000, 2, 29 },  { 2021, 1, 31 }, { 2021, 4, 30 },
+		{ 2021, 12, 31 }, { 2021, 0, 0 },  { 2021, 13, 0 },
 	};
 	static const struct {
 		struct date from;
@@ -431,12 +443,16 @@ static void date_helpers(void **state)
 		{ { 2020, 12, 31, DATE_DAY }, 1, { 2021, 1, 1, DATE_DAY } },
 		{ { 2020, 3, 1, DATE_DAY }, -1, { 2020, 2, 29, DATE_DAY } },
 		{ { 2000, 1, 1, DATE_DAY }, 36525, { 2100, 1, 1, DATE_DAY } },
-		{ { 2024, 1, 1, DATE_DAY }, -100000, { 1750, 3, 18, DATE_DAY } },
+		{ { 2024, 1, 1, DATE_DAY },
+		  -100000,
+		  { 1750, 3, 18, DATE_DAY } },
 		{ { 1970, 1, 1, DATE_DAY }, -1, { 1969, 12, 31, DATE_DAY } },
 		{ { 1990, 5, 12, DATE_DAY }, 0, { 1990, 5, 12, DATE_DAY } },
 		{ { 9999, 12, 31, DATE_DAY }, 1, { 9999, 12, 31, DATE_DAY } },
 		{ { 1, 1, 1, DATE_DAY }, -1, { 1, 1, 1, DATE_DAY } },
-		{ { 2020, 1, 1, DATE_DAY }, 2147483647, { 9999, 12, 31, DATE_DAY } },
+		{ { 2020, 1, 1, DATE_DAY },
+		  2147483647,
+		  { 9999, 12, 31, DATE_DAY } },
 		{ { 1990, 5, 0, DATE_MONTH }, 1, { 1990, 5, 0, DATE_MONTH } },
 		{ { 1990, 0, 0, DATE_YEAR }, -1, { 1990, 0, 0, DATE_YEAR } },
 	};
@@ -445,13 +461,18 @@ static void date_helpers(void **state)
 		int coarse, full;
 	} cmps[] = {
 		{ { 1990, 0, 0, DATE_YEAR }, { 1990, 5, 12, DATE_DAY }, 0, -1 },
-		{ { 1990, 5, 0, DATE_MONTH }, { 1990, 5, 12, DATE_DAY }, 0,
+		{ { 1990, 5, 0, DATE_MONTH },
+		  { 1990, 5, 12, DATE_DAY },
+		  0,
 		  -1 },
-		{ { 1990, 5, 0, DATE_MONTH }, { 1990, 6, 1, DATE_DAY }, -1,
+		{ { 1990, 5, 0, DATE_MONTH },
+		  { 1990, 6, 1, DATE_DAY },
+		  -1,
 		  -1 },
-		{ { 1991, 0, 0, DATE_YEAR }, { 1990, 12, 31, DATE_DAY }, 1,
-		  1 },
-		{ { 1990, 5, 12, DATE_DAY }, { 1990, 5, 13, DATE_DAY }, -1,
+		{ { 1991, 0, 0, DATE_YEAR }, { 1990, 12, 31, DATE_DAY }, 1, 1 },
+		{ { 1990, 5, 12, DATE_DAY },
+		  { 1990, 5, 13, DATE_DAY },
+		  -1,
 		  -1 },
 		{ { 1990, 5, 12, DATE_DAY }, { 1990, 5, 12, DATE_DAY }, 0, 0 },
 		{ { 2000, 1, 1, DATE_DAY }, { 1999, 0, 0, DATE_YEAR }, 1, 1 },
@@ -532,8 +553,9 @@ static void names(void **state)
 		{ "hoà thuỷ", 0, NORM_OK, "HOÀ THUỶ", 0 },
 		{ "Y-Moan Êban", 0, NORM_OK, "Y-MOAN ÊBAN", 0 },
 		/* NBSP and other spaces are spaces */
-		{ "Nguyễn\xc2\xa0Văn\xc2\xa0" "An\xc2\xa0", 0, NORM_OK,
-		  "NGUYỄN VĂN AN", 0 },
+		{ "Nguyễn\xc2\xa0Văn\xc2\xa0"
+		  "An\xc2\xa0",
+		  0, NORM_OK, "NGUYỄN VĂN AN", 0 },
 		{ "Lê\xe3\x80\x80Thị\xe2\x80\x83Hoa", 0, NORM_OK, "LÊ THỊ HOA",
 		  0 },
 		/* NFD (macOS, web forms) */
@@ -547,15 +569,21 @@ static void names(void **state)
 		/* invisible characters */
 		{ "Ngu\xe2\x80\x8byễn", 0, NORM_OK, "NGUYỄN", 1 },
 		{ "\xef\xbb\xbfLê Thị", 0, NORM_OK, "LÊ THỊ", 1 },
-		{ "Lê\xc2\xad" "Thị", 0, NORM_OK, "LÊTHỊ", 1 },
+		{ "Lê\xc2\xad"
+		  "Thị",
+		  0, NORM_OK, "LÊTHỊ", 1 },
 		{ "Lê\xe2\x80\x8d \xe2\x80\x8cThị", 0, NORM_OK, "LÊ THỊ", 1 },
 		{ "Lê\x00Văn", 8, NORM_OK, "LÊVĂN", 1 },
-		{ "L\x7f\x01" "ê", 0, NORM_OK, "LÊ", 1 },
+		{ "L\x7f\x01"
+		  "ê",
+		  0, NORM_OK, "LÊ", 1 },
 		/* nothing left, or not UTF-8 */
 		{ "", 0, NORM_EMPTY, "", 0 },
 		{ "   ", 0, NORM_EMPTY, "", 0 },
 		{ "\xc2\xa0\xe2\x80\x8b", 0, NORM_EMPTY, "", 0 },
-		{ "Ng\xff" "uyen", 0, NORM_BAD, "", 0 },
+		{ "Ng\xff"
+		  "uyen",
+		  0, NORM_BAD, "", 0 },
 		{ "Nguy\xc3", 0, NORM_BAD, "", 0 },
 		{ "\xed\xa0\x80", 0, NORM_BAD, "", 0 }, /* a surrogate */
 	};
@@ -608,12 +636,10 @@ static void name_buffer_too_small(void **state)
 }
 
 /* Every Vietnamese vowel, upper and lower case. */
-static const char vowels_upper[] =
-	"AÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬEÈÉẺẼẸÊỀẾỂỄỆIÌÍỈĨỊ"
-	"OÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢUÙÚỦŨỤƯỪỨỬỮỰYỲÝỶỸỴĐ";
-static const char vowels_lower[] =
-	"aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩị"
-	"oòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ";
+static const char vowels_upper[] = "AÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬEÈÉẺẼẸÊỀẾỂỄỆIÌÍỈĨỊ"
+				   "OÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢUÙÚỦŨỤƯỪỨỬỮỰYỲÝỶỸỴĐ";
+static const char vowels_lower[] = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩị"
+				   "oòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ";
 
 static void names_every_letter(void **state)
 {
@@ -657,9 +683,9 @@ static void key_of(const char *raw, char *key, size_t keysz)
 	char name[256];
 	unsigned flags = 0;
 
-	assert_int_equal(norm_name(raw, strlen(raw), name, sizeof(name),
-				   &flags),
-			 NORM_OK);
+	assert_int_equal(
+		norm_name(raw, strlen(raw), name, sizeof(name), &flags),
+		NORM_OK);
 	name_key(name, key, keysz);
 }
 
@@ -781,14 +807,13 @@ static void name_keys(void **state)
 static void name_key_every_placement(void **state)
 {
 	static const char *const syllables[] = {
-		"HOA",	  "THUY",   "KHOE",   "TUY",   "NGUYÊN", "QUYNH",
-		"GIANG",  "NGƯƠI",  "TRƯƠNG", "HOANG", "NGOAI",	 "KHUYU",
-		"QUY",	  "GIA",    "HUÊ",    "TAI",   "MUA",	 "CƯU",
-		"KHUYÊN", "HIÊU",   "QUAY",   "TOAN",  "GIƯƠNG", "THUÂN",
+		"HOA",	  "THUY",  "KHOE",   "TUY",   "NGUYÊN", "QUYNH",
+		"GIANG",  "NGƯƠI", "TRƯƠNG", "HOANG", "NGOAI",	"KHUYU",
+		"QUY",	  "GIA",   "HUÊ",    "TAI",   "MUA",	"CƯU",
+		"KHUYÊN", "HIÊU",  "QUAY",   "TOAN",  "GIƯƠNG", "THUÂN",
 	};
-	static const char *const tones[] = { "\xcc\x80", "\xcc\x81",
-					     "\xcc\x89", "\xcc\x83",
-					     "\xcc\xa3" };
+	static const char *const tones[] = { "\xcc\x80", "\xcc\x81", "\xcc\x89",
+					     "\xcc\x83", "\xcc\xa3" };
 	size_t s, t;
 
 	(void)state;
@@ -1016,17 +1041,28 @@ static void percentages(void **state)
 		int rc;
 		double out;
 	} cases[] = {
-		{ "95", NORM_OK, 95 },	     { "95%", NORM_OK, 95 },
-		{ "95 %", NORM_OK, 95 },     { "95,00%", NORM_OK, 95 },
-		{ "0.95", NORM_OK, 95 },     { "0,95", NORM_OK, 95 },
-		{ "95.5", NORM_OK, 95.5 },   { "0.955", NORM_OK, 95.5 },
-		{ "0.07", NORM_OK, 7 },	     { "1", NORM_OK, 1 },
-		{ "1.0", NORM_OK, 100 },     { "0", NORM_OK, 0 },
-		{ "100%", NORM_OK, 100 },    { "0.5%", NORM_OK, 0.5 },
-		{ " 80 ", NORM_OK, 80 },     { "101", NORM_BAD, 0 },
-		{ "-5", NORM_BAD, 0 },	     { "abc", NORM_BAD, 0 },
-		{ "9.5.1", NORM_BAD, 0 },    { "%", NORM_BAD, 0 },
-		{ "95%%", NORM_BAD, 0 },     { "", NORM_EMPTY, 0 },
+		{ "95", NORM_OK, 95 },
+		{ "95%", NORM_OK, 95 },
+		{ "95 %", NORM_OK, 95 },
+		{ "95,00%", NORM_OK, 95 },
+		{ "0.95", NORM_OK, 95 },
+		{ "0,95", NORM_OK, 95 },
+		{ "95.5", NORM_OK, 95.5 },
+		{ "0.955", NORM_OK, 95.5 },
+		{ "0.07", NORM_OK, 7 },
+		{ "1", NORM_OK, 1 },
+		{ "1.0", NORM_OK, 100 },
+		{ "0", NORM_OK, 0 },
+		{ "100%", NORM_OK, 100 },
+		{ "0.5%", NORM_OK, 0.5 },
+		{ " 80 ", NORM_OK, 80 },
+		{ "101", NORM_BAD, 0 },
+		{ "-5", NORM_BAD, 0 },
+		{ "abc", NORM_BAD, 0 },
+		{ "9.5.1", NORM_BAD, 0 },
+		{ "%", NORM_BAD, 0 },
+		{ "95%%", NORM_BAD, 0 },
+		{ "", NORM_EMPTY, 0 },
 		{ "1234567890123456", NORM_BAD, 0 },
 	};
 	size_t i;
@@ -1040,8 +1076,8 @@ static void percentages(void **state)
 
 		free(in);
 		if (rc != cases[i].rc || out != cases[i].out)
-			fail_msg("pct case %zu '%s': got %d %g", i,
-				 cases[i].in, rc, out);
+			fail_msg("pct case %zu '%s': got %d %g", i, cases[i].in,
+				 rc, out);
 	}
 }
 
@@ -1149,7 +1185,9 @@ static void header_folding(void **state)
 		{ "Họ\xc2\xa0tên", 0, 64, "ho_ten" },
 		{ "__a__b__", 0, 64, "a_b" },
 		{ "(Giá trị từ ngày)", 0, 64, "gia_tri_tu_ngay" },
-		{ "a\xff" "b", 0, 64, "a_b" },
+		{ "a\xff"
+		  "b",
+		  0, 64, "a_b" },
 		{ "a\0b", 3, 64, "a_b" },
 		{ "", 0, 64, "" },
 		{ "---", 0, 64, "" },
@@ -1167,8 +1205,8 @@ static void header_folding(void **state)
 		fold_header(in, len, out, cases[i].outsz);
 		free(in);
 		if (strcmp(out, cases[i].out))
-			fail_msg("fold case %zu '%s': got '%s'", i,
-				 cases[i].in, out);
+			fail_msg("fold case %zu '%s': got '%s'", i, cases[i].in,
+				 out);
 	}
 }
 
@@ -1197,9 +1235,16 @@ static void flag_names(void **state)
 static void hostile_input(void **state)
 {
 	static const char *const seeds[] = {
-		"084090001234", "Nguyễn Văn Hoà", "12/05/1990", "HN4797912345678",
-		"\xff\xfe\xfd", "\xe1\xbb", "\xcc\x81\xcc\x81\xcc\x81",
-		"1.2E+11",	"29266 - Thị trấn", "00/00/1990 00:00:00",
+		"084090001234",
+		"Nguyễn Văn Hoà",
+		"12/05/1990",
+		"HN4797912345678",
+		"\xff\xfe\xfd",
+		"\xe1\xbb",
+		"\xcc\x81\xcc\x81\xcc\x81",
+		"1.2E+11",
+		"29266 - Thị trấn",
+		"00/00/1990 00:00:00",
 	};
 	uint64_t x = 0x9e3779b97f4a7c15ull;
 	size_t round;
