@@ -27,7 +27,7 @@ CMD_OBJ  := $(CMD_SRC:etl/%.c=$(BUILD)/etl/%.o)
 TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 REFDATA  := etl/data/groups.csv etl/data/communes.csv
 
-.PHONY: all help deps demo check test test-unit test-e2e test-pg bench \
+.PHONY: all help deps demo check test test-unit test-e2e test-xlsx test-pg bench \
         fixtures fmt lint clean
 
 all: $(BUILD)/doisoat $(BUILD)/gen-fixture ## build the binary and the fixture generator
@@ -80,10 +80,13 @@ test-unit: $(TESTS) ## cmocka unit tests
 test-e2e: all ## end-to-end tests of the real binary on the fixtures
 	@sh tests/e2e/run.sh $(BUILD)
 
+test-xlsx: all ## read the D02-LT workbook back; render it to PDF when LibreOffice is there
+	@sh tests/xlsx/check.sh $(BUILD)
+
 test-pg: all ## integration tests against a real (private) PostgreSQL
 	@sh tests/pg/run.sh $(BUILD)
 
-test: test-unit test-e2e ## tests that need no database
+test: test-unit test-e2e test-xlsx ## tests that need no database
 
 check: deps ## install what is missing, build, run every test; ends with "N passed, N failed"
 	@$(MAKE) --no-print-directory all $(TESTS)

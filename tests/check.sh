@@ -32,6 +32,11 @@ sh tests/e2e/run.sh "$BUILD" > "$log" 2>&1
 cat "$log"
 tally "$log" e2e
 
+echo "== D02-LT workbook"
+sh tests/xlsx/check.sh "$BUILD" > "$log" 2>&1
+cat "$log"
+tally "$log" xlsx
+
 echo "== PostgreSQL integration tests"
 sh tests/pg/run.sh "$BUILD" > "$log" 2>&1
 cat "$log"

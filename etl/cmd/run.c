@@ -6,6 +6,7 @@
  */
 #include "doisoat.h"
 #include "classify.h"
+#include "d02lt.h"
 #include "csvin.h"
 #include "identity.h"
 #include "stage.h"
@@ -255,7 +256,8 @@ int cmd_run(int argc, char **argv)
 	out_add_coverage(&out, &b);
 	t.classify = now_seconds() - t1;
 	t1 = now_seconds();
-	if (out_write_all(&out, o.out, &err) < 0)
+	if (out_write_all(&out, o.out, &err) < 0 ||
+	    d02lt_write(&out, &b, o.out, &err) < 0)
 		die("%s", err.msg);
 	t.write = now_seconds() - t1;
 	if (o.max_rejects >= 0 &&

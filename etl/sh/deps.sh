@@ -17,7 +17,7 @@ set -f # the package globs below are for dpkg-query, not the shell
 # gcc, make and libc6-dev are the part of build-essential doisoat uses.
 needs="gcc make libc6-dev pkg-config libpq-dev libcsv-dev
 libxxhash-dev zlib1g-dev libutf8proc-dev libxlsxwriter-dev libcmocka-dev
-postgresql|postgresql-[0-9]* postgresql-client|postgresql-client-[0-9]* time"
+postgresql|postgresql-[0-9]* postgresql-client|postgresql-client-[0-9]* time unzip"
 
 installed() {
 	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null |
