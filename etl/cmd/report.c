@@ -4,6 +4,7 @@
  * folder: sorted, RFC 4180 CSV, mode 0600, each file renamed into place.
  */
 #include "doisoat.h"
+#include "d02lt.h"
 #include "copytext.h"
 #include "stage.h"
 #include "stream.h"
@@ -13,8 +14,9 @@
 
 static const char usage_str[] =
 	"usage: doisoat report --out DIR [--rejects FILE]... [--table]\n"
-	"                      [INPUT...]\n"
-	"Write the CSV lists from outcome rows (stdin or INPUT) into DIR.\n";
+	"                      [--period YEAR [--groups FILE]] [INPUT...]\n"
+	"Write the CSV lists from outcome rows (stdin or INPUT) into DIR;\n"
+	"with --period, the D02-LT workbook d02lt.xlsx too.\n";
 
 static int list_by_name(const char *name)
 {
@@ -110,6 +112,22 @@ int cmd_report(int argc, char **argv)
 	if (make_out_dir(o.out, &err) < 0 ||
 	    out_write_all(&out, o.out, &err) < 0)
 		die("%s", err.msg);
+	/* The workbook names the period and the communes: --period. */
+	if (o.period) {
+		struct ref ref;
+		struct batch b;
+		struct date start, today;
+
+		pipeline_dates(&o, &start, &today);
+		ref_init(&ref);
+		if (pipeline_ref(&ref, &o, &err) < 0)
+			die("%s", err.msg);
+		batch_init(&b, &ref, o.period, &start, &today);
+		if (d02lt_write(&out, &b, o.out, &err) < 0)
+			die("%s", err.msg);
+		batch_release(&b);
+		ref_release(&ref);
+	}
 	if (o.table)
 		print_coverage(&out, stdout);
 	outputs_release(&out);

@@ -145,8 +145,8 @@ staged() {
 	"$BIN" dedup --quiet |
 	"$BIN" diff --quiet --period 2024 --areas "$opt_areas" \
 		--targets "$opt_targets" |
-	"$BIN" report --quiet --out "$TMP/staged" --rejects "$TMP/rej1" \
-		--rejects "$TMP/rej2"
+	"$BIN" report --quiet --period 2024 --out "$TMP/staged" \
+		--rejects "$TMP/rej1" --rejects "$TMP/rej2"
 }
 if staged "$@" > "$TMP/staged.err" 2>&1; then
 	same=1
@@ -154,6 +154,10 @@ if staged "$@" > "$TMP/staged.err" 2>&1; then
 	for l in $LISTS; do
 		diff -u "$TMP/small/$l.csv" "$TMP/staged/$l.csv" >> "$TMP/d" || same=0
 	done
+	cmp -s "$TMP/small/d02lt.xlsx" "$TMP/staged/d02lt.xlsx" || {
+		echo "d02lt.xlsx differs" >> "$TMP/d"
+		same=0
+	}
 	[ $same = 1 ] && ok "ingest | normalise | dedup | diff | report equals run" ||
 		not_ok "ingest | normalise | dedup | diff | report equals run" "$TMP/d"
 else
