@@ -90,7 +90,7 @@ enum { W_INC, W_DEC, W_CHG, W_REN, NW };
 static const enum list wlist[NW] = { L_INCREASE, L_DECREASE, L_CHANGE,
 				     L_RENEW };
 
-/* Where a list keeps each field: index into orow.cells, -1 if absent. */
+/* Where a list keeps each field: cell index (orow_cell), -1 if absent. */
 struct cols {
 	int pid, bhxh, card, name, dob, sex, group, old_group, level, hospital,
 		from, to, changed, reason;
@@ -487,7 +487,7 @@ static void total_row(struct wr *w, const char *label, long n)
 
 static const char *cell(const struct orow *r, int col)
 {
-	return col >= 0 && r->cells[col] ? r->cells[col] : "";
+	return col >= 0 ? orow_cell(r, col) : "";
 }
 
 static enum reason row_reason(const struct wr *w, int wl, const struct orow *r)

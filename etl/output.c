@@ -103,10 +103,9 @@ void out_add(struct outputs *o, enum list l, const char *commune,
 	row->key = key;
 	row->seq = o->seq++;
 	row->reason = (uint8_t)reason;
-	row->cells = arena_alloc(&o->arena, sizeof(char *) * (size_t)n);
 	p = arena_alloc(&o->arena, total);
+	row->text = p;
 	for (i = 0; i < n; i++) {
-		row->cells[i] = p;
 		if (cells[i])
 			memcpy(p, cells[i], len[i]);
 		else
@@ -116,6 +115,26 @@ void out_add(struct outputs *o, enum list l, const char *commune,
 	memcpy(p, commune, len[n]);
 	row->commune = p;
 	ol->by_reason[reason]++;
+}
+
+const char *orow_cell(const struct orow *r, int i)
+{
+	const char *p = r->text;
+
+	for (; i > 0; i--)
+		p += strlen(p) + 1;
+	return p;
+}
+
+void orow_cells(const struct orow *r, enum list l, const char **out)
+{
+	const char *p = r->text;
+	int i;
+
+	for (i = 0; i < lists[l].ncols; i++) {
+		out[i] = p;
+		p += strlen(p) + 1;
+	}
 }
 
 /* Review and reject rows sort by source label, then line. */
@@ -508,10 +527,13 @@ int out_write_all(struct outputs *o, const char *dir, struct etl_err *err)
 		fputs(lists[l].header, f);
 		putc('\n', f);
 		for (r = 0; r < ol->n; r++) {
+			const char *cell = ol->rows[r].text;
+
 			for (i = 0; i < lists[l].ncols; i++) {
 				if (i)
 					putc(',', f);
-				csv_cell(f, ol->rows[r].cells[i]);
+				csv_cell(f, cell);
+				cell += strlen(cell) + 1;
 			}
 			putc('\n', f);
 		}

@@ -26,14 +26,23 @@ enum list {
 /* Columns of coverage.csv: the BHYT part, then BHXH and BHTN. */
 #define COV_NCOLS 21
 
-/* A row of a list: cells (strings in the outputs arena) + sort keys. */
+/*
+ * A row of a list: its cells, one NUL-terminated string after the other
+ * in one block of the outputs arena (a province has millions of rows; see
+ * orow_cell), and the sort keys.
+ */
 struct orow {
-	const char *commune;
+	const char *commune; /* in the block, after the cells */
+	const char *text;    /* the cells */
 	uint64_t key;
 	uint32_t seq;  /* order of addition, last tie-breaker */
 	uint8_t reason;
-	const char **cells;
 };
+
+/* Cell i of a row of list l. */
+const char *orow_cell(const struct orow *r, int i);
+/* Every cell of a row of list l into out[list_ncols(l)]. */
+void orow_cells(const struct orow *r, enum list l, const char **out);
 
 struct outlist {
 	struct orow *rows;

@@ -308,10 +308,14 @@ static void print_table(const struct outputs *o, FILE *f, const char *title,
 	}
 	fputc('\n', f);
 	for (i = 0; i < cl->n; i++) {
-		const char *const *c = cl->rows[i].cells;
-		const unsigned char *s = (const unsigned char *)c[1];
-		int total = !strcmp(c[0], "TOTAL"), w = 0;
+		const char *c[COV_NCOLS];
+		const unsigned char *s;
+		int total, w = 0;
 		char stt[8];
+
+		orow_cells(&cl->rows[i], L_COVERAGE, c);
+		s = (const unsigned char *)c[1];
+		total = !strcmp(c[0], "TOTAL");
 
 		snprintf(stt, sizeof(stt), total ? "" : "%zu.", i + 1);
 		fprintf(f, "%-4s %s", stt, c[1]);
@@ -358,7 +362,7 @@ void print_coverage(const struct outputs *o, FILE *f)
 	const struct outlist *cl = &o->lists[L_COVERAGE];
 
 	print_table(o, f, "BHYT (dân số)", bhyt, 6);
-	if (cl->n && cl->rows[cl->n - 1].cells[8][0]) {
+	if (cl->n && orow_cell(&cl->rows[cl->n - 1], 8)[0]) {
 		fputc('\n', f);
 		print_table(o, f, "BHXH (lực lượng lao động)", bhxh, 9);
 		fputc('\n', f);

@@ -45,7 +45,7 @@ void write_outcomes(const struct outputs *o, FILE *f)
 			copy_field(&sb, reason_name((enum reason)row->reason),
 				   0);
 			for (i = 0; i < list_ncols((enum list)l); i++)
-				copy_field(&sb, row->cells[i], 0);
+				copy_field(&sb, orow_cell(row, i), 0);
 			copy_end_row(&sb, f);
 		}
 	}
