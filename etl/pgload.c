@@ -1,15 +1,18 @@
 /*
- * pgload.c: connect, migrate, lock and COPY over libpq (see pgload.h).
- * The COPY follows psql's copy.c: COPY ... FROM STDIN, PQputCopyData in
- * chunks, PQputCopyEnd, then drain PQgetResult until NULL.
+ * pgload.c: connect, migrate, lock and COPY over libpq, and the
+ * HMAC-SHA256 of pseudonyms (see pgload.h).  The COPY follows psql's
+ * copy.c: COPY ... FROM STDIN, PQputCopyData in chunks, PQputCopyEnd, then
+ * drain PQgetResult until NULL.
  */
 #include "pgload.h"
+#include "hashtab.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_SQL_FILE (16u << 20) /* one migration file */
 #define MAX_HEADER   (64u << 10) /* one CSV header line */
@@ -128,6 +131,38 @@ PGconn *pgload_connect(const char *conninfo, struct etl_err *err)
 		return NULL;
 	}
 	return conn;
+}
+
+int pgload_conninfo_has_password(const char *conninfo, struct etl_err *err)
+{
+	PQconninfoOption *opts, *o;
+	char *msg = NULL;
+	int found = 0;
+
+	if (!conninfo || !*conninfo)
+		return 0;
+	opts = PQconninfoParse(conninfo, &msg);
+	if (!opts) {
+		/* libpq's message may quote the string: not repeated */
+		PQfreemem(msg);
+		return etl_errf(err, "the connection string does not parse "
+				     "(a libpq conninfo 'key=value ...' or a "
+				     "postgresql:// URI)");
+	}
+	for (o = opts; o->keyword; o++)
+		if (!strcmp(o->keyword, "password") && o->val && *o->val)
+			found = 1;
+	PQconninfoFree(opts);
+	return found;
+}
+
+void pgload_describe(PGconn *conn, char *buf, size_t n)
+{
+	const char *host = PQhost(conn);
+
+	snprintf(buf, n, "database '%s' on server '%s' port %s as user '%s'",
+		 nz(PQdb(conn)), host && *host ? host : "(local socket)",
+		 nz(PQport(conn)), nz(PQuser(conn)));
 }
 
 int pgload_exec(PGconn *conn, const char *sql, const char *what,
@@ -253,6 +288,40 @@ static const char bootstrap_sql[] =
 	"	applied_at timestamptz NOT NULL DEFAULT now()\n"
 	");";
 
+/*
+ * The highest version recorded (0: none, or no table yet: then create it;
+ * only then, so that a loader without CREATE rights gets this far).
+ */
+static int db_version(PGconn *conn, long *version, struct etl_err *err)
+{
+	PGresult *res;
+	int rc = 0, missing;
+
+	res = PQexec(conn, "SELECT to_regclass('doisoat.schema_migrations') "
+			   "IS NULL");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		rc = pgload_result_err(err, res, "cannot read the catalog");
+		PQclear(res);
+		return rc;
+	}
+	missing = PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	*version = 0;
+	if (missing)
+		return pgload_exec(conn, bootstrap_sql,
+				   "cannot create doisoat.schema_migrations",
+				   err);
+	res = PQexec(conn, "SELECT coalesce(max(version), 0) "
+			   "FROM doisoat.schema_migrations");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		rc = pgload_result_err(err, res,
+				       "cannot read doisoat.schema_migrations");
+	else
+		*version = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return rc;
+}
+
 /* Is this version recorded?  1 yes, 0 no, -1 error. */
 static int version_applied(PGconn *conn, const char *version,
 			   struct etl_err *err)
@@ -307,25 +376,23 @@ static int apply_file(PGconn *conn, const char *dir, const char *name,
 }
 
 int pgload_migrate(PGconn *conn, const char *dir, int *applied,
-		   struct etl_err *err)
+		   int *version, struct etl_err *err)
 {
 	struct dirent **list = NULL;
-	long *versions = NULL;
-	char version[16];
+	long *versions = NULL, have = 0, top = 0;
+	char vtext[16];
 	int i, j, n, rc = 0, count = 0;
 
 	if (applied)
 		*applied = 0;
+	if (version)
+		*version = 0;
 	n = scandir(dir, &list, is_sql_file, cmp_names);
 	if (n < 0)
 		return etl_errf(err, "cannot read schema folder '%s': %s", dir,
 				strerror(errno));
 	if (n == 0)
 		rc = etl_errf(err, "no *.sql files in schema folder '%s'", dir);
-	if (rc == 0)
-		rc = pgload_exec(conn, bootstrap_sql,
-				 "cannot create doisoat.schema_migrations",
-				 err);
 	versions = xcalloc((size_t)(n ? n : 1), sizeof(*versions));
 	for (i = 0; rc == 0 && i < n; i++) {
 		versions[i] = file_version(list[i]->d_name);
@@ -343,16 +410,33 @@ int pgload_migrate(PGconn *conn, const char *dir, int *applied,
 					      "'%s' have the same version %ld",
 					      list[j]->d_name, list[i]->d_name,
 					      dir, versions[i]);
-		if (rc < 0)
-			break;
-		snprintf(version, sizeof(version), "%ld", versions[i]);
-		rc = version_applied(conn, version, err);
+		if (versions[i] > top)
+			top = versions[i];
+	}
+	if (rc == 0 && top < PGLOAD_SCHEMA_VERSION)
+		rc = etl_errf(err,
+			      "schema folder '%s' ends at version %ld but this "
+			      "doisoat needs version %d: use the schemas/ "
+			      "folder of this doisoat's release",
+			      dir, top, PGLOAD_SCHEMA_VERSION);
+	if (rc == 0)
+		rc = db_version(conn, &have, err);
+	if (rc == 0 && have > top)
+		rc = etl_errf(err,
+			      "the database schema is at version %ld, newer "
+			      "than the schema files in '%s' (up to %ld): a "
+			      "newer doisoat has migrated this database; run "
+			      "that version, or restore the database",
+			      have, dir, top);
+	for (i = 0; rc == 0 && i < n; i++) {
+		snprintf(vtext, sizeof(vtext), "%ld", versions[i]);
+		rc = version_applied(conn, vtext, err);
 		if (rc == 1) {
 			rc = 0;
 			continue;
 		}
 		if (rc == 0)
-			rc = apply_file(conn, dir, list[i]->d_name, version,
+			rc = apply_file(conn, dir, list[i]->d_name, vtext,
 					err);
 		if (rc == 0)
 			count++;
@@ -363,6 +447,8 @@ int pgload_migrate(PGconn *conn, const char *dir, int *applied,
 	free(versions);
 	if (applied)
 		*applied = count;
+	if (version && rc == 0)
+		*version = (int)(top > have ? top : have);
 	return rc;
 }
 
@@ -402,20 +488,29 @@ static int has_name(const char *list, size_t len, const char *name)
 	return 0;
 }
 
+/* Where the columns of opts are in the file's header (-1: absent). */
+struct colmap {
+	int drop;   /* index of opts->drop */
+	int pseudo; /* index of opts->pseudo_of */
+	int key, alt, skip; /* of opts->key_col, alt_col, skip_col */
+};
+
 /*
  * Check the header line (NUL-terminated, newline stripped) against the
- * table's columns and append "a, b, c" to sql.  Names that are not
- * identifiers are not quoted back: a file without a header would put a
- * data row in the message.
+ * table's columns and append "a, b, c" to sql, leaving out opts->drop and
+ * adding opts->pseudo_col.  Names that are not identifiers are not quoted
+ * back: a file without a header would put a data row in the message.
  */
 static int header_columns(PGconn *conn, const char *table, char *header,
-			  const char *name, struct strbuf *sql,
+			  const char *name, const struct pgload_copy_opts *o,
+			  struct colmap *map, struct strbuf *sql,
 			  struct etl_err *err)
 {
 	struct strbuf cols, seen;
 	char *field, *next;
-	int ncols = 0, rc;
+	int ncols = 0, nsent = 0, rc;
 
+	map->drop = map->pseudo = map->key = map->alt = map->skip = -1;
 	sb_init(&cols, 0);
 	sb_init(&seen, 0);
 	rc = table_columns(conn, table, &cols, err);
@@ -435,11 +530,6 @@ static int header_columns(PGconn *conn, const char *table, char *header,
 				      "'%s': header field %d is not a column "
 				      "name (want [a-z_][a-z0-9_]*)",
 				      name, ncols + 1);
-		else if (!has_name(cols.buf, cols.len, field))
-			rc = etl_errf(err,
-				      "'%s': header column '%s' is not a "
-				      "column of %s",
-				      name, field, table);
 		else if (has_name(seen.buf, seen.len, field))
 			rc = etl_errf(err, "'%s': header column '%s' twice",
 				      name, field);
@@ -449,33 +539,237 @@ static int header_columns(PGconn *conn, const char *table, char *header,
 		if (rc < 0)
 			break;
 		sb_add(&seen, field, strlen(field) + 1);
-		sb_addf(sql, "%s%s", ncols > 1 ? ", " : "", field);
+		if (o->pseudo_of && !strcmp(field, o->pseudo_of))
+			map->pseudo = ncols - 1;
+		if (o->key_col && !strcmp(field, o->key_col))
+			map->key = ncols - 1;
+		if (o->alt_col && !strcmp(field, o->alt_col))
+			map->alt = ncols - 1;
+		if (o->skip_col && !strcmp(field, o->skip_col))
+			map->skip = ncols - 1;
+		if (o->drop && !strcmp(field, o->drop)) {
+			map->drop = ncols - 1;
+			continue;
+		}
+		if (!has_name(cols.buf, cols.len, field)) {
+			rc = etl_errf(err,
+				      "'%s': header column '%s' is not a "
+				      "column of %s",
+				      name, field, table);
+			break;
+		}
+		sb_addf(sql, "%s%s", nsent++ ? ", " : "", field);
 	}
+	if (rc == 0 && o->hmac && map->pseudo >= 0) {
+		if (has_name(seen.buf, seen.len, o->pseudo_col))
+			rc = etl_errf(err, "'%s': header column '%s' is made "
+				      "by the loader", name, o->pseudo_col);
+		else if (!has_name(cols.buf, cols.len, o->pseudo_col))
+			rc = etl_errf(err, "'%s': %s has no column '%s'", name,
+				      table, o->pseudo_col);
+		else
+			sb_addf(sql, "%s%s", nsent++ ? ", " : "",
+				o->pseudo_col);
+	}
+	if (rc == 0 && !nsent)
+		rc = etl_errf(err, "'%s': no column to load", name);
 	sb_release(&cols);
 	sb_release(&seen);
 	return rc;
 }
 
-/* Send the header line, then the rest of fp; drain the results. */
-static long long copy_stream(PGconn *conn, FILE *fp, const char *header,
-			     size_t header_len, const char *what,
-			     struct etl_err *err)
+/*
+ * The row filter between the file and COPY: a byte-level CSV scanner that
+ * knows only what decides the structure (quotes toggle; a comma or a
+ * newline outside quotes ends a field or a record), which is exact for
+ * RFC 4180.  It leaves out one column, appends a pseudonym column, and
+ * notes each row's person key; the values it reads are the fields without
+ * their quotes.  A CR before a record's LF is dropped (COPY takes LF).
+ * Output goes out in chunks.
+ */
+#define NSLOTS 4 /* fields captured: pseudonym source, key, alt, skip */
+#define MAX_VAL 64
+
+struct xform {
+	PGconn *conn;
+	const struct pgload_copy_opts *o;
+	int drop;            /* column left out, -1 none */
+	int pseudo, key, alt, skip; /* capture slots, -1 none */
+	signed char slot_of[MAX_COLS + 1]; /* field -> capture slot */
+	int header;          /* in the header line */
+	int field;           /* index of the current field */
+	int kept;            /* a kept field has started in this record */
+	int quoted;          /* inside quotes */
+	int cr;              /* a CR outside quotes waits for its LF */
+	int bytes;           /* the record has bytes */
+	int slot;            /* capture slot of the current field, or -1 */
+	char val[NSLOTS][MAX_VAL];
+	size_t nval[NSLOTS];
+	char *out;
+	size_t nout;
+	int failed;
+};
+
+static void x_flush(struct xform *x)
 {
-	char *buf = xmalloc(PGLOAD_CHUNK);
+	if (x->nout && !x->failed &&
+	    PQputCopyData(x->conn, x->out, (int)x->nout) != 1)
+		x->failed = 1;
+	x->nout = 0;
+}
+
+static inline void x_put(struct xform *x, const char *p, size_t n)
+{
+	if (x->nout + n > 2 * PGLOAD_CHUNK)
+		x_flush(x);
+	memcpy(x->out + x->nout, p, n);
+	x->nout += n;
+	if (x->nout >= PGLOAD_CHUNK)
+		x_flush(x);
+}
+
+/* A field starts: its separator goes out if it is kept. */
+static void x_field_start(struct xform *x)
+{
+	x->slot = x->field <= MAX_COLS ? x->slot_of[x->field] : -1;
+	if (x->field == x->drop)
+		return;
+	if (x->kept)
+		x_put(x, ",", 1);
+	x->kept = 1;
+}
+
+/* The captured value of slot (NULL if none, empty or too long). */
+static const char *x_val(struct xform *x, int slot, size_t *len)
+{
+	if (slot < 0 || !x->nval[slot] || x->nval[slot] > MAX_VAL - 1)
+		return NULL;
+	*len = x->nval[slot];
+	return x->val[slot];
+}
+
+/* Note the row's person key in the key set. */
+static void x_key(struct xform *x)
+{
+	const struct pgload_copy_opts *o = x->o;
+	char buf[MAX_VAL + 2];
+	const char *v;
+	size_t len, pos;
+	uint64_t h;
+
+	v = x_val(x, x->skip, &len);
+	if (v && len == strlen(o->skip_val) && !memcmp(v, o->skip_val, len))
+		return;
+	buf[0] = 'k';
+	if (!(v = x_val(x, x->key, &len))) {
+		buf[0] = 'a';
+		if (!(v = x_val(x, x->alt, &len)))
+			return;
+	}
+	buf[1] = ':';
+	memcpy(buf + 2, v, len);
+	h = ht_hash(buf, len + 2);
+	pos = ht_first(o->keys, h);
+	if (ht_next(o->keys, h, &pos) != HT_NONE)
+		(*o->key_dups)++;
+	else
+		ht_insert(o->keys, h, 0);
+}
+
+static void x_record_end(struct xform *x)
+{
+	const char *v;
+	char hex[65];
+	size_t len;
+	int i;
+
+	if (x->o->hmac && x->pseudo >= 0) {
+		if (x->kept)
+			x_put(x, ",", 1);
+		if (x->header) {
+			x_put(x, x->o->pseudo_col, strlen(x->o->pseudo_col));
+		} else if ((v = x_val(x, x->pseudo, &len))) {
+			pgload_hmac_hex(x->o->hmac, v, len, hex);
+			x_put(x, hex, 64);
+		}
+	}
+	if (x->o->keys && !x->header)
+		x_key(x);
+	x_put(x, "\n", 1);
+	x->header = 0;
+	x->field = 0;
+	x->kept = 0;
+	x->bytes = 0;
+	for (i = 0; i < NSLOTS; i++)
+		x->nval[i] = 0;
+	x_field_start(x);
+}
+
+static void x_data(struct xform *x, const char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char c = buf[i];
+
+		if (x->cr) {
+			x->cr = 0;
+			if (c == '\n') {
+				x_record_end(x);
+				continue;
+			}
+			if (x->field != x->drop)
+				x_put(x, "\r", 1);
+		}
+		if (!x->quoted && (c == ',' || c == '\n' || c == '\r')) {
+			if (c == '\r') {
+				x->cr = 1;
+			} else if (c == '\n') {
+				if (x->bytes)
+					x_record_end(x);
+				else
+					x_put(x, "\n", 1);
+			} else {
+				x->bytes = 1;
+				x->field++;
+				x_field_start(x);
+			}
+			continue;
+		}
+		x->bytes = 1;
+		if (c == '"')
+			x->quoted = !x->quoted;
+		else if (x->slot >= 0 && x->nval[x->slot] < MAX_VAL)
+			x->val[x->slot][x->nval[x->slot]++] = c;
+		if (x->field != x->drop)
+			x_put(x, &c, 1);
+	}
+}
+
+static void x_end(struct xform *x)
+{
+	if (x->cr || x->bytes)
+		x_record_end(x);
+	x_flush(x);
+}
+
+/* The capture slot of field index f (-1: none): one slot per field. */
+static int x_slot(struct xform *x, int f, int *nslots)
+{
+	if (f < 0 || f > MAX_COLS)
+		return -1;
+	if (x->slot_of[f] < 0)
+		x->slot_of[f] = (signed char)(*nslots)++;
+	return x->slot_of[f];
+}
+
+/* Put the COPY to an end and drain the results: the row count, or -1. */
+static long long copy_finish(PGconn *conn, int failed, int read_failed,
+			     const char *what, struct etl_err *err)
+{
 	PGresult *res;
 	long long rows = -1;
-	int sent, read_failed, failed = 0;
-	size_t n;
 
-	sent = PQputCopyData(conn, header, (int)header_len) == 1;
-	while (sent && (n = fread(buf, 1, PGLOAD_CHUNK, fp)) > 0)
-		sent = PQputCopyData(conn, buf, (int)n) == 1;
-	read_failed = ferror(fp);
-	free(buf);
-	if (!sent)
-		failed = conn_err(err, conn, what);
-	else if (read_failed)
-		failed = etl_errf(err, "%s: read error", what);
 	if (PQputCopyEnd(conn, read_failed ? "aborted because of read failure"
 					   : NULL) != 1 &&
 	    !failed)
@@ -487,16 +781,79 @@ static long long copy_stream(PGconn *conn, FILE *fp, const char *header,
 		else if (!failed)
 			failed = pgload_result_err(err, res, what);
 		PQclear(res);
+		if (PQstatus(conn) == CONNECTION_BAD)
+			break;
 	}
 	if (!failed && rows < 0)
 		failed = etl_errf(err, "%s: no row count from server", what);
 	return failed ? -1 : rows;
 }
 
-long long pgload_copy(PGconn *conn, const char *table, FILE *fp,
-		      const char *name, struct etl_err *err)
+/* Send the header line, then the rest of fp; drain the results. */
+static long long copy_stream(PGconn *conn, FILE *fp, const char *header,
+			     size_t header_len, const struct colmap *map,
+			     const struct pgload_copy_opts *o,
+			     const char *what, struct etl_err *err)
 {
+	char *buf = xmalloc(PGLOAD_CHUNK);
+	struct xform x = { 0 };
+	unsigned long long total = header_len;
+	int sent = 1, read_failed, failed = 0;
+	int filter = map->drop >= 0 || (o->hmac && map->pseudo >= 0) ||
+		     (o->keys && (map->key >= 0 || map->alt >= 0));
+	int nslots = 0;
+	size_t n;
+
+	if (filter) {
+		x.conn = conn;
+		x.o = o;
+		x.drop = map->drop;
+		memset(x.slot_of, -1, sizeof(x.slot_of));
+		x.pseudo = o->hmac ? x_slot(&x, map->pseudo, &nslots) : -1;
+		x.key = x.alt = x.skip = -1;
+		if (o->keys) {
+			x.key = x_slot(&x, map->key, &nslots);
+			x.alt = x_slot(&x, map->alt, &nslots);
+			if (o->skip_val)
+				x.skip = x_slot(&x, map->skip, &nslots);
+		}
+		x.header = 1;
+		x.out = xmalloc(2 * PGLOAD_CHUNK);
+		x_field_start(&x);
+		x_data(&x, header, header_len);
+	} else {
+		sent = PQputCopyData(conn, header, (int)header_len) == 1;
+	}
+	while (sent && !x.failed && (n = fread(buf, 1, PGLOAD_CHUNK, fp)) > 0) {
+		if (filter)
+			x_data(&x, buf, n);
+		else
+			sent = PQputCopyData(conn, buf, (int)n) == 1;
+		total += n;
+		if (o->progress)
+			o->progress(o->progress_arg, total);
+	}
+	read_failed = ferror(fp);
+	if (filter && sent && !x.failed && !read_failed)
+		x_end(&x);
+	if (x.failed)
+		sent = 0;
+	free(buf);
+	free(x.out);
+	if (!sent)
+		failed = conn_err(err, conn, what);
+	else if (read_failed)
+		failed = etl_errf(err, "%s: read error", what);
+	return copy_finish(conn, failed, read_failed, what, err);
+}
+
+long long pgload_copy(PGconn *conn, const char *table, FILE *fp,
+		      const char *name, const struct pgload_copy_opts *opts,
+		      struct etl_err *err)
+{
+	static const struct pgload_copy_opts none;
 	struct strbuf sql;
+	struct colmap map;
 	char *line = NULL, *header, *names;
 	char what[300];
 	size_t cap = 0;
@@ -504,9 +861,16 @@ long long pgload_copy(PGconn *conn, const char *table, FILE *fp,
 	PGresult *res;
 	long long rows = -1;
 
+	if (!opts)
+		opts = &none;
 	if (!is_table_name(table))
 		return etl_errf(err, "'%s': '%s' is not a plain table name",
 				name, table);
+	if (opts->hmac && (!opts->pseudo_of || !opts->pseudo_col ||
+			   !pgload_is_ident(opts->pseudo_col)))
+		return etl_errf(err, "'%s': pseudonym columns not set", name);
+	if (opts->keys && !opts->key_dups)
+		return etl_errf(err, "'%s': key_dups not set", name);
 	errno = 0;
 	n = getline(&line, &cap, fp);
 	if (n <= 0) {
@@ -531,14 +895,15 @@ long long pgload_copy(PGconn *conn, const char *table, FILE *fp,
 
 	sb_init(&sql, 0);
 	sb_addf(&sql, "COPY %s (", table);
-	if (header_columns(conn, table, names, name, &sql, err) == 0) {
+	if (header_columns(conn, table, names, name, opts, &map, &sql, err) ==
+	    0) {
 		sb_adds(&sql, ") FROM STDIN (FORMAT csv, HEADER true)");
 		res = PQexec(conn, sql.buf);
 		if (PQresultStatus(res) == PGRES_COPY_IN) {
 			PQclear(res);
 			/* Send the header too: COPY counts the file's lines. */
-			rows = copy_stream(conn, fp, line, (size_t)n, what,
-					   err);
+			rows = copy_stream(conn, fp, line, (size_t)n, &map,
+					   opts, what, err);
 		} else {
 			pgload_result_err(err, res, what);
 			PQclear(res);
@@ -548,4 +913,188 @@ long long pgload_copy(PGconn *conn, const char *table, FILE *fp,
 	free(header);
 	free(line);
 	return rows;
+}
+
+/* ---- SHA-256 and HMAC-SHA256 (FIPS 180-4, RFC 2104) ---- */
+
+static const uint32_t sha_k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void sha_block(uint32_t h[8], const unsigned char *p)
+{
+	uint32_t w[64], a, b, c, d, e, f, g, hh, t1, t2;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (; i < 64; i++)
+		w[i] = w[i - 16] +
+		       (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^
+			(w[i - 15] >> 3)) +
+		       w[i - 7] +
+		       (ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10));
+	a = h[0], b = h[1], c = h[2], d = h[3];
+	e = h[4], f = h[5], g = h[6], hh = h[7];
+	for (i = 0; i < 64; i++) {
+		t1 = hh + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) +
+		     ((e & f) ^ (~e & g)) + sha_k[i] + w[i];
+		t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) +
+		     ((a & b) ^ (a & c) ^ (b & c));
+		hh = g, g = f, f = e, e = d + t1;
+		d = c, c = b, b = a, a = t1 + t2;
+	}
+	h[0] += a, h[1] += b, h[2] += c, h[3] += d;
+	h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
+}
+
+static void sha_init(struct sha256 *s)
+{
+	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372,
+					0xa54ff53a, 0x510e527f, 0x9b05688c,
+					0x1f83d9ab, 0x5be0cd19 };
+
+	memcpy(s->h, iv, sizeof(iv));
+	s->len = 0;
+	s->nbuf = 0;
+}
+
+static void sha_update(struct sha256 *s, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	s->len += n;
+	while (n) {
+		size_t take = 64 - s->nbuf;
+
+		if (take > n)
+			take = n;
+		memcpy(s->buf + s->nbuf, p, take);
+		s->nbuf += take;
+		p += take;
+		n -= take;
+		if (s->nbuf == 64) {
+			sha_block(s->h, s->buf);
+			s->nbuf = 0;
+		}
+	}
+}
+
+static void sha_final(struct sha256 *s, unsigned char out[32])
+{
+	uint64_t bits = s->len * 8;
+	int i;
+
+	s->buf[s->nbuf++] = 0x80;
+	if (s->nbuf > 56) {
+		memset(s->buf + s->nbuf, 0, 64 - s->nbuf);
+		sha_block(s->h, s->buf);
+		s->nbuf = 0;
+	}
+	memset(s->buf + s->nbuf, 0, 56 - s->nbuf);
+	for (i = 0; i < 8; i++)
+		s->buf[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha_block(s->h, s->buf);
+	for (i = 0; i < 8; i++) {
+		out[4 * i] = (unsigned char)(s->h[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(s->h[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
+		out[4 * i + 3] = (unsigned char)s->h[i];
+	}
+}
+
+void pgload_hmac_init(struct pgload_hmac *h, const void *key, size_t len)
+{
+	unsigned char k[64] = { 0 }, pad[64];
+	struct sha256 s;
+	int i;
+
+	if (len > 64) {
+		sha_init(&s);
+		sha_update(&s, key, len);
+		sha_final(&s, k);
+	} else {
+		memcpy(k, key, len);
+	}
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x36;
+	sha_init(&h->inner);
+	sha_update(&h->inner, pad, 64);
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x5c;
+	sha_init(&h->outer);
+	sha_update(&h->outer, pad, 64);
+	memset(k, 0, sizeof(k));
+	memset(pad, 0, sizeof(pad));
+}
+
+void pgload_hmac_hex(const struct pgload_hmac *h, const void *msg,
+		     size_t len, char hex[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char d[32];
+	struct sha256 s = h->inner;
+	int i;
+
+	sha_update(&s, msg, len);
+	sha_final(&s, d);
+	s = h->outer;
+	sha_update(&s, d, 32);
+	sha_final(&s, d);
+	for (i = 0; i < 32; i++) {
+		hex[2 * i] = digits[d[i] >> 4];
+		hex[2 * i + 1] = digits[d[i] & 15];
+	}
+	hex[64] = '\0';
+}
+
+int pgload_read_key(const char *path, struct pgload_hmac *h, int *loose,
+		    struct etl_err *err)
+{
+	unsigned char key[4096];
+	struct stat st;
+	size_t n;
+	FILE *f;
+	int rc = 0;
+
+	*loose = 0;
+	f = fopen(path, "rb");
+	if (!f)
+		return etl_errf(err, "cannot open pseudonym key '%s': %s",
+				path, strerror(errno));
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077))
+		*loose = 1;
+	n = fread(key, 1, sizeof(key), f);
+	if (ferror(f))
+		rc = etl_errf(err, "cannot read pseudonym key '%s': %s", path,
+			      strerror(errno));
+	else if (n == sizeof(key))
+		rc = etl_errf(err, "pseudonym key '%s' is longer than %zu "
+			      "bytes", path, sizeof(key) - 1);
+	fclose(f);
+	while (rc == 0 && n && (key[n - 1] == '\n' || key[n - 1] == '\r'))
+		n--;
+	if (rc == 0 && n < 16)
+		rc = etl_errf(err,
+			      "pseudonym key '%s' is shorter than 16 bytes "
+			      "(make one: head -c 32 /dev/urandom | base64 "
+			      "> FILE; chmod 600 FILE)",
+			      path);
+	if (rc == 0)
+		pgload_hmac_init(h, key, n);
+	memset(key, 0, sizeof(key));
+	return rc;
 }

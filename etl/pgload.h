@@ -15,7 +15,44 @@
 #include "util.h"
 
 #include <libpq-fe.h>
+#include <stdint.h>
+
+struct hashtab;
 #include <stdio.h>
+
+/*
+ * HMAC-SHA256 (RFC 2104, FIPS 180-4) with the key's inner and outer
+ * blocks hashed once, for the pseudonyms of the reporting views: a keyed
+ * hash, because a plain hash of a 12-digit ID is reversed by trying every
+ * ID (reliability.md B3).  Written here (about 100 lines) rather than
+ * linking OpenSSL for one function, and computed in the client so the key
+ * never travels through SQL or the server's logs.
+ */
+struct sha256 {
+	uint32_t h[8];
+	uint64_t len; /* bytes hashed */
+	unsigned char buf[64];
+	size_t nbuf;
+};
+
+struct pgload_hmac {
+	struct sha256 inner, outer; /* after the key's ipad / opad block */
+};
+
+/* Set up h for key (any length; longer than 64 bytes is hashed first). */
+void pgload_hmac_init(struct pgload_hmac *h, const void *key, size_t len);
+/* HMAC-SHA256(key, msg) as 64 lower-case hex digits and a NUL in hex. */
+void pgload_hmac_hex(const struct pgload_hmac *h, const void *msg,
+		     size_t len, char hex[65]);
+
+/*
+ * Read a pseudonym key from path: the file's bytes without a trailing
+ * newline, at least 16 bytes.  Sets *loose to 1 when the file is readable
+ * by group or others (the caller warns).  Returns 0, or -1 (unreadable,
+ * too short, empty).
+ */
+int pgload_read_key(const char *path, struct pgload_hmac *h, int *loose,
+		    struct etl_err *err);
 
 /*
  * Key of the advisory lock that lets one doisoat load or migration run
@@ -29,13 +66,30 @@
 #define PGLOAD_CHUNK (64 * 1024)
 
 /*
+ * The lowest schema version (the number of the last file in schemas/)
+ * this doisoat's load needs: a schema folder that ends below it is an old
+ * copy next to a newer binary.
+ */
+#define PGLOAD_SCHEMA_VERSION 7
+
+/*
  * Connect.  conninfo is a libpq conninfo string or URI; "" or NULL uses the
- * libpq environment (PGHOST, PGPORT, PGDATABASE, PGSERVICE, ...).  Sets
- * fallback_application_name "doisoat" and client_min_messages = warning.
- * Returns the connection (the caller PQfinish()es it), or NULL with the
- * reason, which names the server tried and carries libpq's message.
+ * libpq environment (PGHOST, PGPORT, PGDATABASE, PGSERVICE, ...), the
+ * service file and ~/.pgpass.  Sets fallback_application_name "doisoat"
+ * and client_min_messages = warning.  Returns the connection (the caller
+ * PQfinish()es it), or NULL with the reason, which names the server tried
+ * (database, server, port) and carries libpq's message, never a password.
  */
 PGconn *pgload_connect(const char *conninfo, struct etl_err *err);
+
+/*
+ * Does conninfo (a conninfo string or URI) carry a password?  1 yes, 0 no,
+ * -1 it does not parse (err says why, without repeating the string).
+ */
+int pgload_conninfo_has_password(const char *conninfo, struct etl_err *err);
+
+/* "database 'd' on server 'h' port p as user 'u'" for log lines. */
+void pgload_describe(PGconn *conn, char *buf, size_t n);
 
 /*
  * Run one or more SQL commands without parameters.  Returns 0 when the
@@ -66,12 +120,49 @@ int pgload_try_lock(PGconn *conn, struct etl_err *err);
  * recorded there.  Creates the schema doisoat and that table first if
  * needed.  The files are plain SQL (no psql meta-commands).  Call inside a
  * transaction that holds the run lock, so a failure leaves nothing behind.
- * Sets *applied (may be NULL) to the number of files applied.  Returns 0,
- * or -1 (no such folder, no *.sql in it, a name without a version, two
- * files with one version, a failing file).
+ * Refuses (-1, nothing applied) a database whose schema is newer than the
+ * files (a version recorded above the last file: the database was migrated
+ * by a newer doisoat) and a folder that ends below PGLOAD_SCHEMA_VERSION.
+ * Sets *applied (may be NULL) to the number of files applied and *version
+ * (may be NULL) to the schema version after them.  Returns 0, or -1 (no
+ * such folder, no *.sql in it, a name without a version, two files with
+ * one version, a newer database, a failing file).
  */
 int pgload_migrate(PGconn *conn, const char *dir, int *applied,
-		   struct etl_err *err);
+		   int *version, struct etl_err *err);
+
+/*
+ * How pgload_copy() reshapes the rows on their way to the server.  All
+ * fields may be zero: the file then goes through byte for byte.
+ */
+struct pgload_copy_opts {
+	/* a column of the file that is not sent (rejects' raw line), or NULL */
+	const char *drop;
+	/*
+	 * With hmac set: the column (e.g. person_id) whose value is
+	 * pseudonymised into an extra column pseudo_col (e.g. pseudonym);
+	 * an empty value gives NULL.
+	 */
+	const char *pseudo_of;
+	const char *pseudo_col;
+	const struct pgload_hmac *hmac;
+	/*
+	 * With keys set (a struct hashtab of hashtab.h, ht_init()ed by the
+	 * caller): each row's key, the value of key_col, else of alt_col
+	 * (tagged apart), goes into keys as its XXH3 hash; rows whose
+	 * skip_col is skip_val and rows with neither value are left out.
+	 * *key_dups counts rows whose key hash was there already: a possible
+	 * repeat, to be confirmed by comparing the keys (hashes can collide).
+	 * One key set may span several files.  It takes 12 bytes or so per
+	 * key: the only memory of a load that grows with the input.
+	 */
+	struct hashtab *keys;
+	const char *key_col, *alt_col, *skip_col, *skip_val;
+	unsigned long *key_dups;
+	/* called after every chunk read, with the bytes read so far */
+	void (*progress)(void *arg, unsigned long long bytes);
+	void *progress_arg;
+};
 
 /*
  * COPY a CSV file (RFC 4180, header line first) into table ("name" or
@@ -82,12 +173,15 @@ int pgload_migrate(PGconn *conn, const char *dir, int *applied,
  * defaults.  Empty fields are NULL.  The file is read from fp (from its
  * current position, which must be the header line) and streamed in
  * PGLOAD_CHUNK pieces, header included, so the line numbers in errors are
- * the file's; name is used in messages.  fp stays open.
- * Returns the number of data rows copied, or -1.  The caller owns the
- * transaction: a failed COPY aborts it.
+ * the file's; memory use does not grow with the file.  opts (may be NULL)
+ * drops a column or adds a pseudonym column on the way (see above).  name
+ * is used in messages.  fp stays open.  Returns the number of data rows
+ * copied, or -1.  The caller owns the transaction: a failed COPY aborts
+ * it.
  */
 long long pgload_copy(PGconn *conn, const char *table, FILE *fp,
-		      const char *name, struct etl_err *err);
+		      const char *name, const struct pgload_copy_opts *opts,
+		      struct etl_err *err);
 
 /* Is s a plain SQL identifier, [a-z_][a-z0-9_]*, at most 63 bytes? */
 int pgload_is_ident(const char *s);

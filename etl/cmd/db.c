@@ -2,9 +2,10 @@
  * doisoat db: database maintenance.  `doisoat db migrate` applies the
  * numbered schema files that the database has not seen yet, in one
  * transaction under the run lock (the same files `doisoat load` applies
- * before every load).
+ * before every load), and refuses a database migrated by a newer doisoat.
  */
 #include "doisoat.h"
+#include "config.h"
 #include "pgload.h"
 
 #include <getopt.h>
@@ -12,20 +13,25 @@
 #include <string.h>
 
 static const char usage_str[] =
-	"usage: doisoat db migrate [--db CONNINFO] [--schemas DIR] [--quiet]\n"
+	"usage: doisoat db migrate [--db CONNINFO] [--schemas DIR]\n"
+	"                          [--config FILE] [--quiet]\n"
 	"\n"
 	"Apply the schema files in DIR (NNN_name.sql, in name order) that are\n"
 	"not yet recorded in doisoat.schema_migrations, in one transaction.\n"
+	"Creates the roles doisoat_owner, doisoat_loader and doisoat_reporter\n"
+	"if absent: run it as a superuser, or as a member of doisoat_owner.\n"
+	"Refuses a database whose schema is newer than the files.\n"
 	"\n"
 	"  -d, --db CONNINFO   libpq conninfo or URI (default: $DOISOAT_DB,\n"
-	"                      else the PG* environment)\n"
+	"                      else the PG* environment); no password here\n"
 	"  -s, --schemas DIR   schema files (default: $DOISOAT_SCHEMAS, else\n"
 	"                      ./schemas)\n"
+	"      --config FILE   options from the [db] section of an INI file\n"
 	"  -q, --quiet         no log lines\n"
 	"  -h, --help          this text\n"
 	"\n"
-	"Exit codes: 0 done, 1 failed (nothing applied), 2 usage,\n"
-	"4 another doisoat run holds the database lock.\n";
+	"Exit codes: 0 done, 1 failed (nothing applied, or the database is\n"
+	"newer), 2 usage, 4 another doisoat run holds the database lock.\n";
 
 struct db_opts {
 	const char *conninfo;
@@ -44,13 +50,19 @@ static void parse_opts(int argc, char **argv, struct db_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "schemas", required_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct etl_err err = { { 0 } };
 	int c;
 
+	if (config_expand(&argc, &argv, "db", &err) < 0) {
+		fprintf(stderr, "%s: %s\n", progname(), err.msg);
+		exit(EXIT_USAGE);
+	}
 	o->conninfo = getenv("DOISOAT_DB");
 	o->schemas = getenv("DOISOAT_SCHEMAS");
 	optind = 0;
@@ -61,6 +73,8 @@ static void parse_opts(int argc, char **argv, struct db_opts *o)
 			break;
 		case 's':
 			o->schemas = optarg;
+			break;
+		case 'c': /* read by config_expand() */
 			break;
 		case 'q':
 			o->quiet = 1;
@@ -87,10 +101,21 @@ static void parse_opts(int argc, char **argv, struct db_opts *o)
 static int db_migrate(const struct db_opts *o)
 {
 	struct etl_err err = { { 0 } };
+	char server[400];
 	PGresult *res;
 	PGconn *conn;
-	int applied, rc;
+	int applied, version, rc;
 
+	switch (pgload_conninfo_has_password(o->conninfo, &err)) {
+	case -1:
+		die_code(EXIT_USAGE, "--db: %s", err.msg);
+	case 1:
+		die_code(EXIT_USAGE,
+			 "the connection string carries a password, which "
+			 "other users can read from the process list: put it "
+			 "in ~/.pgpass (mode 0600), PGPASSFILE or a service "
+			 "file instead");
+	}
 	conn = pgload_connect(o->conninfo, &err);
 	if (!conn)
 		die("%s", err.msg);
@@ -101,12 +126,13 @@ static int db_migrate(const struct db_opts *o)
 		die("%s", err.msg);
 	if (rc == 0) {
 		fprintf(stderr,
-			"%s: another doisoat run holds the database lock\n",
+			"%s: another doisoat run holds the database lock; "
+			"try again when it has finished\n",
 			progname());
 		PQfinish(conn);
 		return EXIT_BUSY;
 	}
-	if (pgload_migrate(conn, o->schemas, &applied, &err) < 0)
+	if (pgload_migrate(conn, o->schemas, &applied, &version, &err) < 0)
 		die("%s", err.msg);
 	res = PQexec(conn, "COMMIT");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK ||
@@ -115,8 +141,9 @@ static int db_migrate(const struct db_opts *o)
 		die("%s", err.msg);
 	}
 	PQclear(res);
-	logmsg("database '%s': %d schema file(s) applied from '%s'", PQdb(conn),
-	       applied, o->schemas);
+	pgload_describe(conn, server, sizeof(server));
+	logmsg("%s: %d schema file(s) applied from '%s', schema version %d",
+	       server, applied, o->schemas, version);
 	PQfinish(conn);
 	return EXIT_OK;
 }

@@ -6,6 +6,7 @@
  */
 #include "doisoat.h"
 #include "classify.h"
+#include "config.h"
 #include "d02lt.h"
 #include "csvin.h"
 #include "identity.h"
@@ -83,9 +84,15 @@ void parse_run_opts(int argc, char **argv, struct run_opts *o,
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *enc = NULL;
+	struct etl_err cerr = { "" };
 	char *end;
 	int c;
 
+	/* --config FILE: its options go first, as if typed before argv's */
+	if (config_expand(&argc, &argv, cmd, &cerr) < 0) {
+		fprintf(stderr, "doisoat %s: %s\n", cmd, cerr.msg);
+		exit(EXIT_USAGE);
+	}
 	memset(o, 0, sizeof(*o));
 	o->max_rejects = -1;
 	while ((c = getopt_long(argc, argv, "p:o:d:qh", longopts, NULL)) !=

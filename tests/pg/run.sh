@@ -1,11 +1,14 @@
 #!/bin/sh
-# tests/pg/run.sh BUILD_DIR: integration tests of `doisoat load` and
-# `doisoat db` against a fresh throwaway PostgreSQL cluster (etl/sh/pg.sh
-# tmp), never the user's database.  Loads small hand-made output folders
-# (written here into a temp folder; all IDs are fake) and checks the
-# tables, idempotence, periods, count mismatches, connection errors and the
-# run lock.  Prints "ok N - name" / "not ok N - name" per test, then
-# "N passed, N failed"; exits 1 if any failed.
+# tests/pg/run.sh BUILD_DIR: integration tests of `doisoat load`,
+# `doisoat db` and `doisoat run --config` against a fresh throwaway
+# PostgreSQL cluster (etl/sh/pg.sh tmp), never the user's database.  Loads
+# small hand-made output folders (written here into a temp folder; all IDs
+# are fake) and runs of the generated Càng Long fixture, and checks the
+# tables, idempotence, periods, the accounting checks, connection errors,
+# the run lock, roles and views, pseudonyms, and faults (the loader killed
+# in the middle of COPY, the server stopped during a load).  Prints
+# "ok N - name" / "not ok N - name" per test, then
+# "pg: N passed, N failed"; exits 1 if any failed.
 set -u
 
 [ $# -eq 1 ] || {
@@ -31,13 +34,14 @@ passed=0
 failed=0
 work=
 holder=
+bg=
 DOISOAT_PGDATA=
 
 cleanup() {
-	if [ -n "$holder" ]; then
-		kill "$holder" 2>/dev/null
-		wait "$holder" 2>/dev/null
-	fi
+	for p in $holder $bg; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
 	if [ -n "$DOISOAT_PGDATA" ]; then
 		sh "$root/etl/sh/pg.sh" stop-tmp "$DOISOAT_PGDATA"
 	fi
@@ -75,7 +79,7 @@ check() {
 }
 
 finish() {
-	echo "$passed passed, $failed failed"
+	echo "pg: $passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 	exit $?
 }
@@ -197,16 +201,20 @@ EOF
  "exit_code": 0,
  "inputs": [
   {"source": "cards_prior.csv.gz", "kind": "prior", "path": "x", "bytes": 123,
-   "xxh3": "0123456789abcdef", "rows_read": 10, "accepted": 9,
-   "rejected": 1, "repaired": {}},
+   "xxh3": "0123456789abcdef", "rows_read": 10, "accepted": 10,
+   "rejected": 0, "repaired": {}},
   {"source": "hn.csv", "kind": "roster", "bytes": 456,
-   "xxh3": "fedcba9876543210", "rows_read": 20, "accepted": 20,
-   "rejected": 0}
+   "xxh3": "fedcba9876543210", "rows_read": 20, "accepted": 19,
+   "rejected": 1}
  ],
  "outputs": {"increase.csv": 2, "decrease.csv": 2, "change.csv": 1,
   "renew.csv": 1, "uninsured.csv": 2, "review.csv": 2, "rejects.csv": 1,
   "coverage.csv": 3},
- "outcomes": {"renew": 1}}
+ "outcomes": {"increase": {"NEW": 1, "NEWBORN": 1},
+  "decrease": {"DEATH": 1, "AGED_OUT": 1}, "change": {"GROUP_CHANGED": 1},
+  "renew": 1, "uninsured": 2,
+  "review": {"ID_NAME_MISMATCH": 1, "POSSIBLE_MATCH": 1},
+  "rejects": {"BAD_DATE": 1}}}
 EOF
 }
 
@@ -237,15 +245,15 @@ check "a folder without summary.json exits 1" run_load 1 --out "$work"
 
 check "load a run" run_load 0 --out "$work/r2024"
 check "rows in every table" eq "2 2 1 1 2 2 1 3" "$(counts 2024)"
-check "schema migrations recorded" eq "1 2 3" \
+check "schema migrations recorded" eq "1 2 3 4 5 6 7" \
 	"$(q "SELECT string_agg(version::text, ' ' ORDER BY version)
 	      FROM doisoat.schema_migrations")"
 check "runs row from summary.json" eq "2024|loaded|0.1.0|t" \
 	"$(q "SELECT period, status, version, finished_at >= started_at
 	      FROM doisoat.runs")"
 check "run_inputs from summary.json" \
-	eq "1|cards_prior.csv.gz|prior|123|0123456789abcdef|10|9|1
-2|hn.csv|roster|456|fedcba9876543210|20|20|0" \
+	eq "1|cards_prior.csv.gz|prior|123|0123456789abcdef|10|10|0
+2|hn.csv|roster|456|fedcba9876543210|20|19|1" \
 	"$(q "SELECT ord, source, kind, bytes, xxh3, rows_read, accepted,
 	      rejected FROM doisoat.run_inputs ORDER BY ord")"
 check "codes keep leading zeros, partial dob stays text" \
@@ -267,11 +275,8 @@ check "a card without person_id is kept by its BHXH code" \
 	      WHERE person_id IS NULL")"
 check "review line empty is NULL" eq "1" \
 	"$(q "SELECT count(*) FROM doisoat.review WHERE line IS NULL")"
-check "rejects keep no raw line" eq "hn.csv|7|BAD_DATE|f" \
-	"$(q "SELECT source, line, reason, EXISTS (SELECT 1 FROM
-	      information_schema.columns WHERE table_schema = 'doisoat'
-	      AND table_name = 'rejects' AND column_name = 'raw')
-	      FROM doisoat.rejects")"
+check "rejects keep no raw line without --keep-raw" eq "hn.csv|7|BAD_DATE|t" \
+	"$(q "SELECT source, line, reason, raw IS NULL FROM doisoat.rejects")"
 check "coverage numbers and the TOTAL row" \
 	eq "29266|7006|6521|93.08|135|t
 TOTAL|8006|7451|93.07|155|t" \
@@ -297,7 +302,7 @@ check "runs keeps both loads; the results are the second's" eq "2|t" \
 	"$(q "SELECT (SELECT count(*) FROM doisoat.runs),
 	      (SELECT bool_and(run_id = (SELECT max(run_id) FROM doisoat.runs))
 	       FROM doisoat.increase)")"
-check "no migration applied twice" eq "3" \
+check "no migration applied twice" eq "7" \
 	"$(q "SELECT count(*) FROM doisoat.schema_migrations")"
 
 # Another period does not touch 2024.
@@ -313,8 +318,9 @@ check "the other period is loaded" eq "2 2 1 0 2 2 1 3" "$(counts 2025)"
 
 # Failures commit nothing.
 state() {
-	q "SELECT count(*) FROM doisoat.runs"
-	q "SELECT count(*) FROM doisoat.run_inputs"
+	q "SELECT count(*) FROM doisoat.runs WHERE status = 'loaded'"
+	q "SELECT count(*) FROM doisoat.run_inputs i JOIN doisoat.runs r
+	   ON r.run_id = i.run_id WHERE status = 'loaded'"
 	dump_period 2024
 	dump_period 2025
 }
@@ -357,13 +363,26 @@ check "after the broken summary nothing is committed" \
 
 check "a bad conninfo exits 1" \
 	run_load 1 --out "$work/r2024" --db "host=/nonexistent dbname=doisoat"
-check "the connection message names the server, not the password" \
+check "the connection message names the server" \
 	sh -c "grep -q \"server '/nonexistent' port\" '$work/err'"
 check "DOISOAT_DB is the default connection" \
+	sh -c "DOISOAT_DB='host=/nonexistent dbname=doisoat' \
+	       '$bin' load --quiet --out '$work/r2024' 2>'$work/err';
+	       [ \$? -eq 1 ] && grep -q /nonexistent '$work/err'"
+check "a password in DOISOAT_DB is refused (exit 2), not echoed" \
 	sh -c "DOISOAT_DB='host=/nonexistent password=s3cret' \
 	       '$bin' load --quiet --out '$work/r2024' 2>'$work/err';
-	       [ \$? -eq 1 ] && grep -q /nonexistent '$work/err' &&
+	       [ \$? -eq 2 ] && grep -q 'carries a password' '$work/err' &&
 	       ! grep -q s3cret '$work/err'"
+check "a password in a --db URI is refused (exit 2), not echoed" \
+	sh -c "'$bin' load --quiet --out '$work/r2024' \
+	       --db 'postgresql://u:s3cret@/doisoat?host=/nonexistent' \
+	       2>'$work/err'; [ \$? -eq 2 ] && ! grep -q s3cret '$work/err'"
+check "an unreachable TCP server is named with its port" \
+	sh -c "'$bin' load --quiet --out '$work/r2024' \
+	       --db 'host=127.0.0.1 port=1 connect_timeout=5' 2>'$work/err';
+	       [ \$? -eq 1 ] && grep -q \"server '127.0.0.1' port 1\" \
+	       '$work/err'"
 
 check "a missing schema folder exits 1" \
 	run_load 1 --out "$work/r2024" --schemas "$work/no-such-dir"
@@ -379,10 +398,13 @@ while [ "$i" -lt 100 ] && [ "$(q "SELECT count(*) FROM pg_locks
 	sleep 0.1
 	i=$((i + 1))
 done
+nfailed=$(q "SELECT count(*) FROM doisoat.runs WHERE status <> 'loaded'")
 check "while another session holds the lock, load exits 4" \
 	run_load 4 --out "$work/r2024"
 check "the busy message" \
 	grep -q "another doisoat run holds the database lock" "$work/err"
+check "the busy load left no failed run in the ledger" eq "$nfailed" \
+	"$(q "SELECT count(*) FROM doisoat.runs WHERE status <> 'loaded'")"
 check "while busy, db migrate exits 4 too" \
 	sh -c "cd '$root' && '$bin' db migrate -q 2>/dev/null; [ \$? -eq 4 ]"
 q "SELECT pg_terminate_backend(pid) FROM pg_locks
@@ -406,5 +428,418 @@ check "db migrate again is a no-op" \
 	       --schemas '$root/schemas' 2>'$work/err'"
 check "db without a subcommand exits 2" \
 	sh -c "'$bin' db 2>/dev/null; [ \$? -eq 2 ]"
+
+check "db migrate logs the server and the schema version" \
+	sh -c "'$bin' db migrate --db dbname=fresh \
+	       --schemas '$root/schemas' 2>'$work/err' &&
+	       grep -q \"database 'fresh' on server .*schema version 7\" \
+	       '$work/err'"
+
+# --- the ledger of failed loads, the accounting checks -----------------
+
+check "a failed load is in the ledger as failed, with its error" \
+	eq "failed|t|f" \
+	"$(q "SELECT status, error LIKE '%summary.json says 3%',
+	      error ~ '[0-9]{12}' FROM doisoat.runs WHERE status <> 'loaded'
+	      ORDER BY run_id LIMIT 1")"
+
+before=$(state)
+write_run "$work/bad_reason" 2024
+sed -i 's/"NEW": 1, "NEWBORN": 1/"NEW": 2/' "$work/bad_reason/summary.json"
+check "counts by reason that differ from summary.json exit 1" \
+	run_load 1 --out "$work/bad_reason"
+check "the message names list, reason and counts" \
+	grep -Eq "accounting check failed: increase.csv, reason NEW(BORN)?: summary.json says [02] rows, the file has 1" \
+	"$work/err"
+check "after the reason mismatch nothing is committed" \
+	same "$before" "$(state)"
+
+write_run "$work/bad_rejects" 2024
+sed -i 's/"rows_read": 20, "accepted": 19,/"rows_read": 21, "accepted": 19,/' \
+	"$work/bad_rejects/summary.json"
+check "rows read <> accepted + rejected exits 1" \
+	run_load 1 --out "$work/bad_rejects"
+check "the message names the input, not a row" \
+	grep -q "input 'hn.csv': 21 rows read but 19 accepted + 1 rejected" \
+	"$work/err"
+
+write_run "$work/bad_rejsrc" 2024
+sed -i 's/^hn.csv,7,/other.csv,7,/' "$work/bad_rejsrc/rejects.csv"
+check "rejects.csv rows per input must match summary.json" \
+	run_load 1 --out "$work/bad_rejsrc"
+
+write_run "$work/bad_twice" 2024
+sed -i 's/^079185000007,/079160000006,/' "$work/bad_twice/uninsured.csv"
+check "a person with two outcomes exits 1" \
+	run_load 1 --out "$work/bad_twice"
+check "the message counts people, names no ID" \
+	sh -c "grep -q '1 people have more than one outcome' '$work/err' &&
+	       ! grep -q 079160000006 '$work/err'"
+
+write_run "$work/bad_total" 2024
+sed -i 's/^TOTAL,Tổng cộng,8006/TOTAL,Tổng cộng,8007/' \
+	"$work/bad_total/coverage.csv"
+check "a TOTAL row that does not add up exits 1" \
+	run_load 1 --out "$work/bad_total"
+check "after the failed checks nothing is committed" \
+	same "$before" "$(state)"
+
+# --- schema versions ---------------------------------------------------
+
+q "INSERT INTO doisoat.schema_migrations VALUES (999)" >/dev/null
+check "db migrate refuses a newer schema (exit 1)" \
+	sh -c "cd '$root' && '$bin' db migrate -q 2>'$work/err';
+	       [ \$? -eq 1 ]"
+check "the message says the database is newer" \
+	grep -q "schema is at version 999, newer than the schema files" \
+	"$work/err"
+check "load refuses a newer schema too" run_load 1 --out "$work/r2024"
+q "DELETE FROM doisoat.schema_migrations WHERE version = 999" >/dev/null
+mkdir -p "$work/oldschemas"
+cp "$root/schemas/001_core.sql" "$work/oldschemas/"
+check "an old schema folder (below what the binary needs) exits 1" \
+	sh -c "'$bin' db migrate -q --schemas '$work/oldschemas' \
+	       2>'$work/err'; [ \$? -eq 1 ] &&
+	       grep -q 'ends at version 1 but this doisoat needs' '$work/err'"
+
+# --- re-delivery, --keep-raw, pseudonyms --------------------------------
+
+check "a reload notices inputs delivered again unchanged" \
+	sh -c "cd '$root' && '$bin' load --out '$work/r2024' 2>'$work/err' &&
+	       grep -q \"input roster 'hn.csv' is unchanged since run\" \
+	       '$work/err' && grep -q 'every input file is as in run' \
+	       '$work/err'"
+check "the ledger records which run had the file" eq "2|2" \
+	"$(q "SELECT count(*), count(same_as_run) FROM doisoat.run_inputs
+	      WHERE run_id = (SELECT max(run_id) FROM doisoat.runs)")"
+check "log lines carry UTC time, stage, counts, seconds, and no ID" \
+	sh -c "grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z doisoat load: increase: 2 rows staged \([0-9.]+ s\)' '$work/err' &&
+	       ! grep -Eq '[0-9]{12}|1990-05' '$work/err'"
+
+check "--keep-raw keeps the raw line of rejected rows" \
+	run_load 0 --out "$work/r2024" --keep-raw
+check "the raw line is there" eq "t" \
+	"$(q "SELECT raw LIKE '%31/02/1990%' FROM doisoat.rejects
+	      WHERE period = 2024")"
+
+head -c 32 /dev/urandom | base64 >"$work/key"
+chmod 600 "$work/key"
+check "load with a pseudonym key" \
+	run_load 0 --out "$work/r2024" --pseudonym-key "$work/key"
+pseudo=$(python3 -c '
+import hmac, hashlib, sys
+k = open(sys.argv[1], "rb").read().rstrip(b"\r\n")
+print(hmac.new(k, b"079190000001", hashlib.sha256).hexdigest())' \
+	"$work/key" 2>/dev/null || echo "python3 missing")
+check "the pseudonym is HMAC-SHA256(key, person_id)" eq "$pseudo" \
+	"$(q "SELECT pseudonym FROM doisoat.increase
+	      WHERE person_id = '079190000001'")"
+check "every person row has one, a card without person_id none" \
+	eq "7|1" \
+	"$(q "SELECT (SELECT count(pseudonym) FROM doisoat.increase
+		      WHERE period = 2024) +
+	      (SELECT count(pseudonym) FROM doisoat.decrease
+	       WHERE period = 2024) +
+	      (SELECT count(pseudonym) FROM doisoat.change
+	       WHERE period = 2024) +
+	      (SELECT count(pseudonym) FROM doisoat.renew
+	       WHERE period = 2024) +
+	      (SELECT count(pseudonym) FROM doisoat.uninsured
+	       WHERE period = 2024),
+	      (SELECT count(*) FROM doisoat.decrease WHERE period = 2024
+	       AND pseudonym IS NULL)")"
+check "DOISOAT_PSEUDONYM_KEY_FILE gives the same pseudonyms" \
+	sh -c "cd '$root' && DOISOAT_PSEUDONYM_KEY_FILE='$work/key' \
+	       '$bin' load -q --out '$work/r2024' 2>'$work/err'"
+check "... (same value)" eq "$pseudo" \
+	"$(q "SELECT pseudonym FROM doisoat.increase
+	      WHERE person_id = '079190000001'")"
+printf 'short\n' >"$work/shortkey"
+check "a key shorter than 16 bytes is refused" \
+	run_load 1 --out "$work/r2024" --pseudonym-key "$work/shortkey"
+check "person_outcomes carries pseudonyms, not IDs" eq "7" \
+	"$(q "SELECT count(*) FROM doisoat_report.person_outcomes
+	      WHERE period = 2024 AND pseudonym ~ '^[0-9a-f]{64}$'")"
+
+# --- --config ------------------------------------------------------------
+
+{
+	echo "# a config file for doisoat load"
+	echo "[run]"
+	echo "period = 1999 ; not for load"
+	echo "[load]"
+	echo "out = $work/r2025"
+	echo "pseudonym-key = \"$work/key\""
+	echo "keep-raw = no"
+	echo "quiet"
+} >"$work/load.ini"
+check "load --config reads the [load] section" \
+	sh -c "cd '$root' && '$bin' load --config '$work/load.ini' \
+	       2>'$work/err' && [ ! -s '$work/err' ]"
+check "... and used its key" eq "1" \
+	"$(q "SELECT count(*) FROM doisoat.increase WHERE period = 2025
+	      AND pseudonym = '$pseudo'")"
+printf '[load]\nno-such-option = 1\n' >"$work/bad.ini"
+check "an unknown key in a config file exits 2" \
+	sh -c "cd '$root' && '$bin' load --config '$work/bad.ini' \
+	       2>'$work/err'; [ \$? -eq 2 ]"
+printf '[load]\nthis is not a key\n' >"$work/bad2.ini"
+check "a bad line names the file and line" \
+	sh -c "cd '$root' && '$bin' load --config '$work/bad2.ini' \
+	       2>'$work/err'; [ \$? -eq 2 ] && grep -q \"bad2.ini':2:\" \
+	       '$work/err'"
+
+{
+	echo "; doisoat run --config: keys are the long options"
+	echo "period = 2023"
+	sh "$root/etl/sh/fixture-args.sh" "$root/fixtures/small" |
+		while IFS= read -r opt && IFS= read -r val; do
+			echo "${opt#--} = $val"
+		done
+	echo "out = $work/runcfg"
+	echo "[load]"
+	echo "pseudonym-key = $work/key"
+} >"$work/run.ini"
+check "run --config runs the pipeline and loads it" \
+	sh -c "cd '$root' && '$bin' run --config '$work/run.ini' --quiet \
+	       2>'$work/err'"
+check "... with the [load] section's key" eq "t" \
+	"$(q "SELECT count(*) > 0 AND count(*) = count(pseudonym)
+	      FROM doisoat.renew WHERE period = 2023")"
+check "options on the command line come after the file's" \
+	sh -c "cd '$root' && '$bin' run --config '$work/run.ini' --quiet \
+	       --no-db --out '$work/runcfg2' 2>'$work/err' &&
+	       [ -f '$work/runcfg2/summary.json' ]"
+
+# --- roles and the reporting views --------------------------------------
+
+q "CREATE ROLE t_reporter LOGIN IN ROLE doisoat_reporter;
+   CREATE ROLE t_loader LOGIN IN ROLE doisoat_loader" >/dev/null
+views=$(q "SELECT table_name FROM information_schema.views
+	   WHERE table_schema = 'doisoat_report' ORDER BY 1")
+check "the report schema has its views" \
+	eq "communes coverage_bhtn coverage_bhxh coverage_bhyt groups outcomes person_outcomes reject_counts review_counts run_inputs runs" \
+	"$(echo $views)"
+bad=
+for v in $views; do
+	psql -X -Atq -U t_reporter -c "SELECT * FROM doisoat_report.$v
+		LIMIT 1" >/dev/null 2>>"$work/err" || bad="$bad $v"
+done
+check "the reporting role reads every view" eq "" "$bad"
+tables=$(q "SELECT schemaname || '.' || tablename FROM pg_tables
+	    WHERE schemaname IN ('doisoat', 'doisoat_stage') ORDER BY 1")
+bad=
+for t in $tables; do
+	if psql -X -Atq -U t_reporter -c "SELECT 1 FROM $t LIMIT 1" \
+		>/dev/null 2>&1; then
+		bad="$bad $t"
+	fi
+done
+check "the reporting role is refused every base table ($(echo "$tables" | wc -l))" \
+	eq "" "$bad"
+check "... with 'permission denied'" \
+	sh -c "psql -X -Atq -U t_reporter -c 'SELECT 1 FROM doisoat.increase' \
+	       2>&1 | grep -q 'permission denied'"
+check "no view has an ID, a code that is one, a name or a birth date" eq "" \
+	"$(q "SELECT string_agg(table_name || '.' || column_name, ' ')
+	      FROM information_schema.columns
+	      WHERE table_schema = 'doisoat_report' AND column_name IN
+	      ('person_id', 'bhxh_code', 'card_code', 'full_name', 'dob',
+	       'household_code', 'raw', 'detail', 'line')")"
+check "coverage views give BHYT, BHXH and BHTN per commune" eq "t|t|t" \
+	"$(q "SELECT (SELECT count(*) FROM doisoat_report.coverage_bhyt
+		      WHERE period = 2024) = 3,
+	      (SELECT count(*) FROM doisoat_report.coverage_bhxh
+	       WHERE period = 2024) = 3,
+	      (SELECT count(*) FROM doisoat_report.coverage_bhtn
+	       WHERE period = 2024) = 3")"
+check "outcomes per commune, group and reason" \
+	eq "00001|increase|TE|NEWBORN|1" \
+	"$(q "SELECT commune_code, list, group_code, reason, people
+	      FROM doisoat_report.outcomes WHERE period = 2024
+	      AND reason = 'NEWBORN'")"
+check "run history with timings and one current run per period" \
+	eq "t|3" \
+	"$(q "SELECT bool_and(load_seconds >= 0),
+	      count(*) FILTER (WHERE is_current)
+	      FROM doisoat_report.runs WHERE status = 'loaded'")"
+check "the loading role can run a load" \
+	run_load 0 --out "$work/r2024" --db "dbname=doisoat user=t_loader"
+check "... but cannot read the results" \
+	sh -c "! psql -X -Atq -U t_loader -c 'SELECT 1 FROM doisoat.renew' \
+	       >/dev/null 2>&1"
+check "... nor change the schema" \
+	sh -c "! psql -X -Atq -U t_loader -c 'CREATE TABLE doisoat.x (i int)' \
+	       >/dev/null 2>&1"
+check "no staging table is left behind" eq "0" \
+	"$(q "SELECT count(*) FROM pg_tables WHERE schemaname = 'doisoat_stage'")"
+
+# --- wrong password ------------------------------------------------------
+
+hba=$DOISOAT_PGDATA/data/pg_hba.conf
+q "CREATE ROLE t_pw LOGIN PASSWORD 'right-password'" >/dev/null
+cp "$hba" "$work/hba.orig"
+{
+	echo "local all t_pw scram-sha-256"
+	cat "$work/hba.orig"
+} >"$hba"
+q "SELECT pg_reload_conf()" >/dev/null
+sleep 0.5
+printf '*:*:*:t_pw:wrong-password\n' >"$work/pgpass"
+chmod 600 "$work/pgpass"
+check "a wrong password exits 1" \
+	sh -c "cd '$root' && PGPASSFILE='$work/pgpass' '$bin' load -q \
+	       --out '$work/r2024' --db 'user=t_pw' 2>'$work/err';
+	       [ \$? -eq 1 ]"
+check "the message names the server and the user, not the password" \
+	sh -c "grep -q \"on server '$PGHOST' port $PGPORT\" '$work/err' &&
+	       grep -q 'password authentication failed' '$work/err' &&
+	       ! grep -q wrong-password '$work/err'"
+cat "$work/hba.orig" >"$hba"
+q "SELECT pg_reload_conf()" >/dev/null
+
+# --- a larger run: idempotency, concurrency, faults ---------------------
+
+# run_fixture DIR OUT: doisoat run --no-db on a fixture folder.
+run_fixture() {
+	sh "$root/etl/sh/fixture-args.sh" "$1" >"$work/fixargs"
+	set -- run --period 2024 --no-db --quiet --out "$2"
+	while IFS= read -r a; do set -- "$@" "$a"; done <"$work/fixargs"
+	"$bin" "$@" 2>/dev/null
+}
+"$build/gen-fixture" --out "$work/fix" --scale 3 >/dev/null 2>&1
+run_fixture "$work/fix" "$work/big"
+run_fixture "$root/fixtures/small" "$work/small"
+check "the generated fixture ran" test -f "$work/big/summary.json"
+if [ ! -f "$work/big/summary.json" ] || [ ! -f "$work/small/summary.json" ]
+then
+	not_ok "the tests below need the fixture runs: not run"
+	finish
+fi
+
+check "load the small fixture's run (period 2024)" \
+	run_load 0 --out "$work/small"
+check "load the generated run over it" run_load 0 --out "$work/big"
+big=$(dump_period 2024 norun)
+check "load it again" run_load 0 --out "$work/big"
+check "the same run twice gives the same rows" same "$big" \
+	"$(dump_period 2024 norun)"
+check "the other periods are untouched" eq "2 2 1 0 2 2 1 3" \
+	"$(counts 2025)"
+
+# pg_stat_progress_copy shows a COPY of renew.csv past its first bytes.
+wait_copy() {
+	i=0
+	while [ "$i" -lt 300 ]; do
+		c=$(q "SELECT count(*) FROM pg_stat_progress_copy p
+		       JOIN pg_stat_activity a ON a.pid = p.pid
+		       WHERE p.bytes_processed > 0
+		       AND a.query LIKE 'COPY doisoat_stage.renew_r%'")
+		[ "$c" = 1 ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "no COPY in progress" >"$work/err"
+	return 1
+}
+
+# $work/stall: the large run, whose renew.csv is a FIFO that stalls
+# half-way (the writer is $bg).
+stalled_run() {
+	rm -rf "$work/stall"
+	cp -r "$work/big" "$work/stall"
+	rm "$work/stall/renew.csv"
+	mkfifo "$work/stall/renew.csv"
+	half=$(($(wc -c <"$work/big/renew.csv") / 2))
+	(
+		head -c "$half" "$work/big/renew.csv"
+		exec sleep 120
+	) >"$work/stall/renew.csv" &
+	bg=$!
+}
+
+stop_bg() {
+	kill "$bg" 2>/dev/null
+	wait "$bg" 2>/dev/null
+	bg=
+}
+
+# Wait until no doisoat session is left on the server.
+idle() {
+	i=0
+	while [ "$i" -lt 100 ] && [ "$(q "SELECT count(*) FROM pg_stat_activity
+		WHERE application_name = 'doisoat'")" != 0 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# The loader killed with SIGKILL in the middle of COPY.
+run_load 0 --out "$work/small" >/dev/null
+before=$(dump_period 2024 norun)
+nruns=$(q "SELECT count(*) FROM doisoat.runs")
+stalled_run
+(cd "$root" && exec "$bin" load -q --out "$work/stall") 2>"$work/err" &
+loader=$!
+check "a load is in the middle of COPY" wait_copy
+kill -9 "$loader"
+wait "$loader" 2>/dev/null
+stop_bg
+idle
+check "killed mid-COPY: the previous complete state" same "$before" \
+	"$(dump_period 2024 norun)"
+check "... and no trace of the killed load" eq "$nruns" \
+	"$(q "SELECT count(*) FROM doisoat.runs")"
+check "rerun: the new state" run_load 0 --out "$work/big"
+check "... is the whole new run" same "$big" "$(dump_period 2024 norun)"
+
+# Two loads started together: one loads, the other exits 4.
+(cd "$root" && exec "$bin" load -q --out "$work/big") 2>"$work/err1" &
+p1=$!
+(cd "$root" && exec "$bin" load -q --out "$work/big") 2>"$work/err2" &
+p2=$!
+wait "$p1"
+r1=$?
+wait "$p2"
+r2=$?
+check "two loads together: one loads, the other exits 4" eq "0 4" \
+	"$(printf '%s\n%s\n' "$r1" "$r2" | sort -n | tr '\n' ' ' |
+	   sed 's/ $//')"
+check "... with the busy message" \
+	sh -c "cat '$work/err1' '$work/err2' |
+	       grep -q 'another doisoat run holds the database lock'"
+
+# PostgreSQL stopped during a load.
+bindir=${PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null |
+	sort -V | tail -n 1)}
+as_pg() {
+	if [ "$(id -u)" = 0 ]; then
+		(cd / && runuser -u postgres -- "$@")
+	else
+		(cd / && "$@")
+	fi
+}
+before=$(dump_period 2024 norun)
+stalled_run
+(cd "$root" && exec "$bin" load -q --out "$work/stall") 2>"$work/err" &
+loader=$!
+check "a load is in the middle of COPY (2)" wait_copy
+as_pg "$bindir/pg_ctl" -D "$DOISOAT_PGDATA/data" -m fast -w stop \
+	>/dev/null 2>&1
+stop_bg
+wait "$loader"
+rc=$?
+cp "$work/err" "$work/stop.err"
+check "server stopped during the load: a nonzero exit" test "$rc" -ne 0
+check "... and a clear message naming the file" \
+	grep -Eq "renew.csv.*(terminating connection|server closed|connection)" \
+	"$work/stop.err"
+as_pg "$bindir/pg_ctl" -w -t 60 -D "$DOISOAT_PGDATA/data" \
+	-l "$DOISOAT_PGDATA/log" -o "-k '$DOISOAT_PGDATA/sock' \
+-c listen_addresses='' -c fsync=off -c port=5432 \
+-c unix_socket_permissions=0777" start >/dev/null 2>&1
+check "after a restart, nothing half-loaded: the previous state" \
+	same "$before" "$(dump_period 2024 norun)"
+check "... and the next load works" run_load 0 --out "$work/big"
 
 finish

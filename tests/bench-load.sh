@@ -1,0 +1,127 @@
+#!/bin/sh
+# bench-load.sh BUILD [OUT_DIR]: rows per second of `doisoat load` next to
+# psql's \copy of the same rows into tables of the same shape on the same
+# server (the practical ceiling), on a throwaway cluster (etl/sh/pg.sh
+# tmp).  OUT_DIR is a run's output folder; without it one is made with
+# `gen-fixture --scale $SCALE` (default 10) and `doisoat run --no-db`.
+# Prints one line per measurement; never run by make check.
+#
+#   sh tests/bench-load.sh build                 # Càng Long x10
+#   SCALE=30 sh tests/bench-load.sh build
+#   sh tests/bench-load.sh build out/province    # an existing run
+set -eu
+[ $# -ge 1 ] || {
+	echo "usage: sh tests/bench-load.sh BUILD [OUT_DIR]" >&2
+	exit 2
+}
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "$1" && pwd)
+bin=$build/doisoat
+out=${2:-}
+SCALE=${SCALE:-10}
+TIME=/usr/bin/time
+[ -x "$TIME" ] || {
+	echo "bench-load: /usr/bin/time missing (apt-get install time)" >&2
+	exit 1
+}
+tmp=$(mktemp -d /tmp/doisoat-bench.XXXXXX)
+chmod 700 "$tmp"
+DOISOAT_PGDATA=
+cleanup() {
+	if [ -n "$DOISOAT_PGDATA" ]; then
+		sh "$root/etl/sh/pg.sh" stop-tmp "$DOISOAT_PGDATA"
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+
+if [ -z "$out" ]; then
+	"$build/gen-fixture" --out "$tmp/fix" --scale "$SCALE" >/dev/null 2>&1
+	sh "$root/etl/sh/fixture-args.sh" "$tmp/fix" >"$tmp/args"
+	set -- run --period 2024 --no-db --quiet --out "$tmp/out"
+	while IFS= read -r a; do set -- "$@" "$a"; done <"$tmp/args"
+	"$bin" "$@" 2>/dev/null || [ $? -eq 3 ]
+	out=$tmp/out
+	rm -rf "$tmp/fix"
+fi
+out=$(cd "$out" && pwd)
+
+unset PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER PGPASSWORD PGSERVICE \
+	DOISOAT_DB DOISOAT_SCHEMAS DOISOAT_PSEUDONYM_KEY_FILE
+sh "$root/etl/sh/pg.sh" tmp >"$tmp/env"
+. "$tmp/env"
+cd "$root"
+"$bin" db migrate -q
+
+lists="increase decrease change renew uninsured review rejects coverage"
+rows=0
+bytes=0
+for t in $lists; do
+	[ -f "$out/$t.csv" ] || continue
+	rows=$((rows + $(wc -l <"$out/$t.csv") - 1))
+	bytes=$((bytes + $(wc -c <"$out/$t.csv")))
+done
+echo "bench-load: $rows rows, $((bytes / 1048576)) MiB of lists in $out"
+
+rate() {
+	awk -v r="$rows" -v s="$1" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }'
+}
+
+# load NAME ARGS...: time doisoat load (best of 3), peak memory.
+load() {
+	name=$1
+	shift
+	best=
+	for i in 1 2 3; do
+		$TIME -f '%e %M' -o "$tmp/time" "$bin" load -q --out "$out" "$@"
+		s=$(cut -d' ' -f1 "$tmp/time")
+		kb=$(cut -d' ' -f2 "$tmp/time")
+		if [ -z "$best" ] || awk -v a="$s" -v b="$best" \
+			'BEGIN { exit !(a < b) }'; then
+			best=$s
+		fi
+	done
+	echo "$best" >"$tmp/best.$name"
+	echo "doisoat load $name: $best s, $(rate "$best") rows/s," \
+		"peak memory $((kb / 1024)) MiB"
+}
+
+load plain
+head -c 32 /dev/urandom | base64 >"$tmp/key"
+chmod 600 "$tmp/key"
+load "with pseudonyms" --pseudonym-key "$tmp/key"
+
+# The ceiling: \copy of every list into a table shaped like its result
+# table (columns, defaults, constraints: what the loader's staging tables
+# are), in one psql session, best of 3.
+for t in $lists; do
+	echo "CREATE TABLE IF NOT EXISTS public.bench_$t (LIKE doisoat.$t
+	      INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+	      ALTER TABLE public.bench_$t ALTER period SET DEFAULT 2024,
+	      ALTER run_id SET DEFAULT 0;"
+done | psql -X -q -v ON_ERROR_STOP=1 >/dev/null
+: >"$tmp/copy.sql"
+for t in $lists; do
+	[ -f "$out/$t.csv" ] || continue
+	cols=$(head -n 1 "$out/$t.csv")
+	echo "TRUNCATE public.bench_$t;" >>"$tmp/copy.sql"
+	printf '%scopy public.bench_%s (%s) FROM %s (FORMAT csv, HEADER true)\n' \
+		'\' "$t" "$cols" "'$out/$t.csv'" >>"$tmp/copy.sql"
+done
+best=
+for i in 1 2 3; do
+	$TIME -f '%e' -o "$tmp/time" psql -X -q -v ON_ERROR_STOP=1 \
+		-f "$tmp/copy.sql" >/dev/null
+	s=$(cat "$tmp/time")
+	if [ -z "$best" ] || awk -v a="$s" -v b="$best" \
+		'BEGIN { exit !(a < b) }'; then
+		best=$s
+	fi
+done
+printf 'psql %scopy (ceiling): %s s, %s rows/s\n' '\' "$best" \
+	"$(rate "$best")"
+for name in plain "with pseudonyms"; do
+	awk -v c="$best" -v l="$(cat "$tmp/best.$name")" -v n="$name" \
+		'BEGIN { printf "doisoat load %s: %.0f %% of the ceiling\n", n, 100 * c / l }'
+done
