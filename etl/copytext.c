@@ -13,23 +13,29 @@ void copy_field(struct strbuf *sb, const char *s, int first)
 		sb_adds(sb, "\\N");
 		return;
 	}
-	for (; *s; s++) {
+	/* runs of plain bytes in one copy; escapes between them */
+	for (;;) {
+		size_t run = strcspn(s, "\\\t\n\r");
+
+		sb_add(sb, s, run);
+		s += run;
 		switch (*s) {
 		case '\\':
-			sb_adds(sb, "\\\\");
+			sb_add(sb, "\\\\", 2);
 			break;
 		case '\t':
-			sb_adds(sb, "\\t");
+			sb_add(sb, "\\t", 2);
 			break;
 		case '\n':
-			sb_adds(sb, "\\n");
+			sb_add(sb, "\\n", 2);
 			break;
 		case '\r':
-			sb_adds(sb, "\\r");
+			sb_add(sb, "\\r", 2);
 			break;
 		default:
-			sb_addc(sb, *s);
+			return;
 		}
+		s++;
 	}
 }
 

@@ -1,9 +1,13 @@
 /*
  * csvin.c: the input reader.  Four layers, each feeding the next:
  *   bytes (fread, XXH3 of the stored file) -> inflate when gzip ->
- *   decode to UTF-8 (BOM, iconv) -> physical lines -> libcsv records.
- * Lines are fed to libcsv one at a time so every record knows the line it
- * started on and its raw text, which rejects.csv carries.
+ *   decode to UTF-8 (BOM, iconv) -> physical lines -> records.
+ * Lines are cut in the decoded buffer itself (only a line that straddles
+ * two chunks is copied), so every record knows the line it started on and
+ * its raw text, which rejects.csv carries.  A line without a quote is
+ * split on the delimiter directly, the way libcsv's strict mode would
+ * split it; a line with a quote, and every line of a record that spans
+ * lines, goes through libcsv (CSV_STRICT | CSV_STRICT_FINI).
  */
 #include "csvin.h"
 
@@ -16,6 +20,9 @@
 
 #define CHUNK (64 * 1024)
 #define MAX_RECORD_LINES 100 /* a quoted field may span this many lines */
+#define CSV_BLOCK (64 * 1024) /* libcsv grows its field buffer by this */
+#define CARRY 8 /* longest incomplete multibyte sequence kept */
+#define DEC_OUT (CHUNK * 4) /* iconv output buffer */
 
 struct reader {
 	const char *path;
@@ -29,31 +36,37 @@ struct reader {
 	int started;          /* BOM and encoding decided */
 	iconv_t cd;           /* (iconv_t)-1 when the text is UTF-8 */
 	const char *enc_name; /* iconv name asked for, or NULL */
-	char carry[8];        /* an incomplete multibyte sequence */
+	char carry[CARRY];    /* an incomplete multibyte sequence */
 	size_t ncarry;
-	uint64_t decoded;     /* bytes of decoded input consumed */
+	uint64_t decoded;     /* bytes of input consumed by the decoder */
 	struct strbuf head;   /* first bytes, until the BOM is decided */
+	char *dec_out;        /* iconv's output, DEC_OUT bytes */
+	char *dec_tmp;        /* CHUNK + CARRY bytes: a chunk and its carry */
 
 	/* physical lines */
-	struct strbuf pending; /* the line being assembled */
+	uint64_t text_off;     /* offset in the text of the next byte fed */
+	struct strbuf pending; /* a line that straddles two chunks */
+	uint64_t pending_off;  /* its offset in the text */
 	int overlong;          /* pending hit the cap; skip to newline */
 
 	/* records */
 	struct csv_parser parser;
-	struct strbuf raw;      /* lines of the current record, '\n'-joined */
+	struct strbuf raw;      /* lines of an open record, '\n'-joined */
 	size_t *line_at;        /* offset of each line in raw */
+	uint64_t *line_off;     /* offset of each line in the text */
 	size_t line_cap;
-	int nlines;
+	int nlines;             /* lines of the open record (0: none) */
 	unsigned long rec_line; /* first line of the current record */
-	int done;               /* libcsv ended the record */
+	const char *cur_raw;    /* raw text of the current record */
+	size_t cur_raw_len;
 	struct strbuf fbuf;     /* field bytes, NUL after each */
 	size_t *foff, *flen;
 	const char **fptr;
 	size_t fcap;
 	int nf;
-	int has_nul;
 	int header_seen;
 	int ncols;
+	struct strbuf clean;    /* a reject's raw text made printable */
 };
 
 const char *csvin_encoding(const char *name)
@@ -88,10 +101,9 @@ static void parser_reset(struct reader *r)
 	csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
 	csv_set_space_func(&r->parser, only_space);
 	csv_set_delim(&r->parser, (unsigned char)r->st->delim);
+	csv_set_blk_size(&r->parser, CSV_BLOCK);
 	r->nf = 0;
-	r->has_nul = 0;
 	sb_reset(&r->fbuf);
-	r->done = 0;
 }
 
 static void record_clear(struct reader *r)
@@ -100,45 +112,100 @@ static void record_clear(struct reader *r)
 	r->nlines = 0;
 }
 
-/* Offset of the first invalid UTF-8 byte in s, or -1. */
+/*
+ * Length of the valid UTF-8 sequence at s (n > 0 bytes left), or 0: the
+ * well-formed sequences of the Unicode standard's table 3-7 (no overlong
+ * forms, no surrogates, nothing above U+10FFFF).
+ */
+static inline size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t len, k;
+
+	if (c < 0x80)
+		return 1;
+	if (c < 0xc2)
+		return 0;
+	if (c < 0xe0) {
+		len = 2;
+	} else if (c < 0xf0) {
+		len = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c < 0xf5) {
+		len = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else {
+		return 0;
+	}
+	if (len > n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (k = 2; k < len; k++)
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* Offset of the first invalid UTF-8 byte in s, or -1.  ASCII runs are
+ * skipped eight bytes at a time. */
 static long utf8_invalid_at(const unsigned char *s, size_t n)
 {
-	size_t i = 0, k, len;
-	uint32_t cp;
+	size_t i = 0, len;
+	uint64_t w;
 
 	while (i < n) {
-		unsigned char c = s[i];
-
-		if (c < 0x80) {
-			i++;
+		if (s[i] < 0x80) {
+			while (i + 8 <= n) {
+				memcpy(&w, s + i, 8);
+				if (w & 0x8080808080808080ull)
+					break;
+				i += 8;
+			}
+			while (i < n && s[i] < 0x80)
+				i++;
 			continue;
 		}
-		if (c >= 0xc2 && c <= 0xdf)
-			len = 2, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			len = 3, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			len = 4, cp = c & 0x07;
-		else
-			return (long)i;
-		if (i + len > n)
-			return (long)i;
-		for (k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return (long)i;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
-		    || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		len = utf8_seq(s + i, n - i);
+		if (!len)
 			return (long)i;
 		i += len;
 	}
 	return -1;
 }
 
+/*
+ * A reject's raw text for rejects.csv, which is UTF-8 text: a NUL byte or
+ * a byte that is not valid UTF-8 becomes U+FFFD.  Valid text is passed on
+ * as it is.
+ */
+static const char *printable(struct reader *r, const char *raw, size_t *n)
+{
+	const unsigned char *s = (const unsigned char *)raw;
+	size_t i, len;
+
+	if (!memchr(raw, '\0', *n) && utf8_invalid_at(s, *n) < 0)
+		return raw;
+	sb_reset(&r->clean);
+	for (i = 0; i < *n; i += len) {
+		len = s[i] ? utf8_seq(s + i, *n - i) : 0;
+		if (len)
+			sb_add(&r->clean, s + i, len);
+		else
+			sb_add(&r->clean, "\xef\xbf\xbd", 3), len = 1;
+	}
+	*n = r->clean.len;
+	return r->clean.buf ? r->clean.buf : "";
+}
+
 static void reject(struct reader *r, unsigned long line, const char *reason,
 		   const char *detail, const char *raw, size_t n)
 {
+	raw = printable(r, raw, &n);
 	r->st->records++;
 	r->cb->on_reject(r->cb->ctx, line, reason, detail, raw, n);
 }
@@ -153,34 +220,50 @@ static int all_empty(const struct reader *r)
 	return 1;
 }
 
+/* Room for one more field. */
+static void field_slot(struct reader *r)
+{
+	if ((size_t)r->nf < r->fcap)
+		return;
+	r->fcap = r->fcap ? 2 * r->fcap : 32;
+	r->foff = xrealloc(r->foff, r->fcap * sizeof(*r->foff));
+	r->flen = xrealloc(r->flen, r->fcap * sizeof(*r->flen));
+	r->fptr = xrealloc((void *)r->fptr, r->fcap * sizeof(*r->fptr));
+}
+
 /* libcsv: one field. */
 static void on_field(void *data, size_t len, void *ctx)
 {
 	struct reader *r = ctx;
 
-	GROW(r->foff, r->fcap, (size_t)r->nf + 1);
-	r->flen = xrealloc(r->flen, r->fcap * sizeof(*r->flen));
-	r->fptr = xrealloc((void *)r->fptr, r->fcap * sizeof(*r->fptr));
+	field_slot(r);
 	r->foff[r->nf] = r->fbuf.len;
 	r->flen[r->nf] = len;
-	if (len && memchr(data, '\0', len))
-		r->has_nul = 1;
 	sb_add(&r->fbuf, data ? data : "", len);
 	sb_addc(&r->fbuf, '\0');
 	r->nf++;
 }
 
-/* libcsv: end of a record; hand it on. */
+/* Text offset of byte k of the current record's raw text. */
+static uint64_t raw_offset(const struct reader *r, size_t k)
+{
+	int i = r->nlines > 1 ? r->nlines - 1 : 0;
+
+	while (i > 0 && r->line_at[i] > k)
+		i--;
+	return r->line_off[i] + (k - (r->nlines > 1 ? r->line_at[i] : 0));
+}
+
+/* The end of a record: check it and hand it on. */
 static void on_record(int c, void *ctx)
 {
 	struct reader *r = ctx;
 	struct csvin_row row;
-	char detail[96];
+	char detail[128];
 	long bad;
 	int i;
 
 	(void)c;
-	r->done = 1;
 	if (r->failed)
 		goto out;
 	for (i = 0; i < r->nf; i++)
@@ -189,30 +272,38 @@ static void on_record(int c, void *ctx)
 	row.nfields = r->nf;
 	row.fields = r->fptr;
 	row.lens = r->flen;
-	row.raw = r->raw.buf ? r->raw.buf : "";
-	row.raw_len = r->raw.len;
+	row.raw = r->cur_raw;
+	row.raw_len = r->cur_raw_len;
+	bad = utf8_invalid_at((const unsigned char *)row.raw, row.raw_len);
 	if (!r->header_seen) {
 		r->header_seen = 1;
 		r->ncols = r->nf;
-		if (r->cb->on_header(r->cb->ctx, &row, r->err) < 0)
+		if (bad >= 0 || memchr(row.raw, '\0', row.raw_len)) {
+			etl_errf(r->err,
+				 "'%s':%lu: the header is not valid UTF-8 "
+				 "(byte offset %llu); give --encoding",
+				 r->path, row.line,
+				 (unsigned long long)raw_offset(
+					 r, bad >= 0 ? (size_t)bad : 0));
 			r->failed = 1;
+		} else if (r->cb->on_header(r->cb->ctx, &row, r->err) < 0) {
+			r->failed = 1;
+		}
 		goto out;
 	}
 	if (all_empty(r)) {
 		r->st->blank++;
 		goto out;
 	}
-	if (r->has_nul) {
+	if (memchr(row.raw, '\0', row.raw_len)) {
 		reject(r, row.line, REJ_BAD_ENCODING, "NUL byte in a field",
 		       row.raw, row.raw_len);
 		goto out;
 	}
-	bad = utf8_invalid_at((const unsigned char *)row.raw, row.raw_len);
 	if (bad >= 0) {
 		snprintf(detail, sizeof(detail),
-			 "invalid UTF-8 at byte %ld of the record; give "
-			 "--encoding",
-			 bad + 1);
+			 "invalid UTF-8 at byte offset %llu; give --encoding",
+			 (unsigned long long)raw_offset(r, (size_t)bad));
 		reject(r, row.line, REJ_BAD_ENCODING, detail, row.raw,
 		       row.raw_len);
 		goto out;
@@ -232,8 +323,41 @@ static void on_record(int c, void *ctx)
 	r->cb->on_row(r->cb->ctx, &row);
 out:
 	r->nf = 0;
-	r->has_nul = 0;
 	sb_reset(&r->fbuf);
+}
+
+/*
+ * A line without a quote or a carriage return, split as libcsv's strict
+ * mode splits it: on the delimiter, spaces around each field dropped.
+ */
+static void split_plain(struct reader *r, const char *s, size_t n)
+{
+	char *b, *end, *p, *q, *a, *z;
+	char delim = r->st->delim;
+
+	sb_reset(&r->fbuf);
+	sb_add(&r->fbuf, s, n);
+	b = r->fbuf.buf;
+	end = b + n;
+	p = b;
+	r->nf = 0;
+	for (;;) {
+		q = memchr(p, delim, (size_t)(end - p));
+		if (!q)
+			q = end;
+		for (a = p; a < q && *a == ' '; a++)
+			;
+		for (z = q; z > a && z[-1] == ' '; z--)
+			;
+		*z = '\0';
+		field_slot(r);
+		r->foff[r->nf] = (size_t)(a - b);
+		r->flen[r->nf] = (size_t)(z - a);
+		r->nf++;
+		if (q == end)
+			break;
+		p = q + 1;
+	}
 }
 
 static char detect_delim(const char *s, size_t n)
@@ -258,48 +382,75 @@ static char detect_delim(const char *s, size_t n)
 	return ',';
 }
 
-static void process_line(struct reader *r, const char *s, size_t n,
-			 unsigned long line_no);
+static void process_line(struct reader *r, char *s, size_t n,
+			 unsigned long line_no, uint64_t off);
+
+/* Note where line i of the open record starts, in raw and in the text. */
+static void line_mark(struct reader *r, size_t at, uint64_t off)
+{
+	if ((size_t)r->nlines >= r->line_cap) {
+		r->line_cap = r->line_cap ? 2 * r->line_cap : 16;
+		r->line_at = xrealloc(r->line_at,
+				      r->line_cap * sizeof(*r->line_at));
+		r->line_off = xrealloc(r->line_off,
+				       r->line_cap * sizeof(*r->line_off));
+	}
+	r->line_at[r->nlines] = at;
+	r->line_off[r->nlines] = off;
+	r->nlines++;
+}
 
 /*
- * The current record cannot end well (quote never closed, too long):
- * reject its first line and read the lines after it again.
+ * The open record cannot end well (quote never closed, too long): reject
+ * its first line and read the lines after it again.
  */
 static void reject_first_line(struct reader *r, const char *reason,
 			      const char *detail)
 {
 	struct strbuf rest;
-	size_t *at = NULL, cap = 0, first_len;
+	size_t *at = NULL, first_len;
+	uint64_t *off = NULL;
 	unsigned long first = r->rec_line;
 	int i, n = r->nlines;
 
 	first_len = n > 1 ? r->line_at[1] - 1 : r->raw.len;
 	reject(r, first, reason, detail, r->raw.buf, first_len);
 	sb_init(&rest, 0);
-	if (n > 1)
+	if (n > 1) {
 		sb_add(&rest, r->raw.buf + r->line_at[1],
 		       r->raw.len - r->line_at[1]);
-	GROW(at, cap, (size_t)n + 1);
-	for (i = 1; i < n; i++)
-		at[i] = r->line_at[i] - r->line_at[1];
+		at = xmalloc((size_t)n * sizeof(*at));
+		off = xmalloc((size_t)n * sizeof(*off));
+		for (i = 1; i < n; i++) {
+			at[i] = r->line_at[i] - r->line_at[1];
+			off[i] = r->line_off[i];
+		}
+	}
 	record_clear(r);
 	parser_reset(r);
 	for (i = 1; i < n && !r->failed; i++) {
 		size_t end = i + 1 < n ? at[i + 1] - 1 : rest.len;
 
-		process_line(r, rest.buf + at[i], end - at[i], first + i);
+		process_line(r, rest.buf + at[i], end - at[i], first + i,
+			     off[i]);
 	}
 	free(at);
+	free(off);
 	sb_release(&rest);
 }
 
-static void process_line(struct reader *r, const char *s, size_t n,
-			 unsigned long line_no)
+/*
+ * One physical line, without its newline.  s[n] must be writable: the
+ * line is NUL-terminated in place, so its raw text needs no copy.
+ */
+static void process_line(struct reader *r, char *s, size_t n,
+			 unsigned long line_no, uint64_t off)
 {
 	size_t i, used;
 
 	if (n && s[n - 1] == '\r')
 		n--;
+	s[n] = '\0';
 	if (!r->nlines) {
 		for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
 			;
@@ -312,13 +463,22 @@ static void process_line(struct reader *r, const char *s, size_t n,
 			parser_reset(r);
 		}
 		r->rec_line = line_no;
+		r->cur_raw = s;
+		r->cur_raw_len = n;
+		if (!memchr(s, '"', n) && !memchr(s, '\r', n)) {
+			split_plain(r, s, n);
+			r->line_off[0] = off; /* for raw_offset() */
+			on_record('\n', r);
+			return;
+		}
+		line_mark(r, 0, off);
 	} else {
 		sb_addc(&r->raw, '\n');
+		line_mark(r, r->raw.len, off);
+		sb_add(&r->raw, s, n);
+		r->cur_raw = r->raw.buf;
+		r->cur_raw_len = r->raw.len;
 	}
-	GROW(r->line_at, r->line_cap, (size_t)r->nlines + 1);
-	r->line_at[r->nlines++] = r->raw.len;
-	sb_add(&r->raw, s, n);
-	r->done = 0;
 	used = csv_parse(&r->parser, s, n, on_field, on_record, r);
 	if (used == n)
 		used += csv_parse(&r->parser, "\n", 1, on_field, on_record, r) -
@@ -328,52 +488,75 @@ static void process_line(struct reader *r, const char *s, size_t n,
 		reject(r, r->rec_line, REJ_BAD_QUOTING,
 		       "a quote inside an unquoted field or after a closing "
 		       "quote",
-		       r->raw.buf, r->raw.len);
+		       r->cur_raw, r->cur_raw_len);
 		record_clear(r);
 		parser_reset(r);
 		return;
 	}
-	if (r->done) {
+	if (!r->parser.pstate) { /* ROW_NOT_BEGUN: the record ended */
 		record_clear(r);
 		return;
 	}
+	if (r->nlines == 1) /* the record goes on: keep its first line */
+		sb_add(&r->raw, s, n);
 	if (r->nlines >= MAX_RECORD_LINES || r->raw.len > r->max_record)
 		reject_first_line(r, REJ_BAD_QUOTING,
 				  "quoted field not closed");
 }
 
-/* Decoded UTF-8 text: split into physical lines. */
-static void feed_text(struct reader *r, const char *s, size_t n)
+/* A complete line. */
+static void line_done(struct reader *r, char *s, size_t n, uint64_t off)
 {
-	const char *nl;
-	size_t len;
 	char detail[96];
+
+	r->st->lines++;
+	if (!r->overlong) {
+		process_line(r, s, n, r->st->lines, off);
+		return;
+	}
+	snprintf(detail, sizeof(detail), "line longer than %zu bytes",
+		 r->max_record);
+	if (r->nlines)
+		reject_first_line(r, REJ_TOO_LONG, detail);
+	reject(r, r->st->lines, REJ_TOO_LONG, detail, s, n);
+	r->overlong = 0;
+}
+
+/* Keep (part of) a line that goes on in the next chunk or is too long. */
+static void keep(struct reader *r, const char *s, size_t len)
+{
+	if (!r->pending.len && !r->overlong)
+		r->pending_off = r->text_off;
+	if (!r->overlong && sb_add(&r->pending, s, len) < 0) {
+		/* Keep what fits, for the reject row. */
+		sb_add(&r->pending, s, r->pending.cap - r->pending.len);
+		r->overlong = 1;
+	}
+}
+
+/* Decoded UTF-8 text: split into physical lines.  s is writable. */
+static void feed_text(struct reader *r, char *s, size_t n)
+{
+	char *nl;
+	size_t len;
 
 	while (n && !r->failed) {
 		nl = memchr(s, '\n', n);
 		len = nl ? (size_t)(nl - s) : n;
-		if (!r->overlong && sb_add(&r->pending, s, len) < 0) {
-			/* Keep what fits, for the reject row. */
-			sb_add(&r->pending, s,
-			       r->pending.cap - r->pending.len);
-			r->overlong = 1;
-		}
-		if (!nl)
+		if (!nl) {
+			keep(r, s, len);
+			r->text_off += len;
 			return;
-		r->st->lines++;
-		if (r->overlong) {
-			snprintf(detail, sizeof(detail),
-				 "line longer than %zu bytes", r->max_record);
-			if (r->nlines)
-				reject_first_line(r, REJ_TOO_LONG, detail);
-			reject(r, r->st->lines, REJ_TOO_LONG, detail,
-			       r->pending.buf, r->pending.len);
-			r->overlong = 0;
-		} else {
-			process_line(r, r->pending.buf ? r->pending.buf : "",
-				     r->pending.len, r->st->lines);
 		}
-		sb_reset(&r->pending);
+		if (r->pending.len || r->overlong || len > r->max_record) {
+			keep(r, s, len);
+			line_done(r, r->pending.buf, r->pending.len,
+				  r->pending_off);
+			sb_reset(&r->pending);
+		} else {
+			line_done(r, s, len, r->text_off);
+		}
+		r->text_off += len + 1;
 		s += len + 1;
 		n -= len + 1;
 	}
@@ -403,16 +586,16 @@ static int start_decoding(struct reader *r, const unsigned char *s, size_t n,
 		snprintf(r->st->encoding, sizeof(r->st->encoding), "%s", from);
 	} else {
 		snprintf(r->st->encoding, sizeof(r->st->encoding), "UTF-8");
+		r->text_off = *skip; /* offsets are file offsets */
 	}
 	r->started = 1;
 	return 0;
 }
 
-static int decode(struct reader *r, const char *s, size_t n, int last)
+static int decode(struct reader *r, char *s, size_t n, int last)
 {
-	char out[CHUNK * 4], *in, *op;
+	char *out = r->dec_out, *tmp = r->dec_tmp, *in, *op;
 	size_t inleft, outleft, rc, skip;
-	char tmp[CHUNK + sizeof(r->carry)];
 
 	if (!r->started) {
 		/* Wait for three bytes (or the end) to see any BOM. */
@@ -423,8 +606,8 @@ static int decode(struct reader *r, const char *s, size_t n, int last)
 				   r->head.len, &skip) < 0)
 			return -1;
 		r->decoded += skip;
-		memcpy(tmp, r->head.buf + skip, r->head.len - skip);
 		n = r->head.len - skip;
+		memcpy(tmp, r->head.buf + skip, n);
 		sb_release(&r->head);
 		s = tmp;
 	}
@@ -444,18 +627,18 @@ static int decode(struct reader *r, const char *s, size_t n, int last)
 		r->ncarry = 0;
 		s = tmp;
 	}
-	in = (char *)s;
+	in = s;
 	inleft = n;
 	while (inleft) {
 		op = out;
-		outleft = sizeof(out);
+		outleft = DEC_OUT;
 		rc = iconv(r->cd, &in, &inleft, &op, &outleft);
 		feed_text(r, out, (size_t)(op - out));
 		if (rc != (size_t)-1)
 			continue;
 		if (errno == E2BIG)
 			continue;
-		if (errno == EINVAL && !last && inleft < sizeof(r->carry)) {
+		if (errno == EINVAL && !last && inleft < CARRY) {
 			memcpy(r->carry, in, inleft);
 			r->ncarry = inleft;
 			r->decoded += n - inleft;
@@ -471,7 +654,7 @@ static int decode(struct reader *r, const char *s, size_t n, int last)
 	if (last) {
 		/* Flush the converter: it may hold back a base letter. */
 		op = out;
-		outleft = sizeof(out);
+		outleft = DEC_OUT;
 		iconv(r->cd, NULL, NULL, &op, &outleft);
 		feed_text(r, out, (size_t)(op - out));
 	}
@@ -481,12 +664,14 @@ static int decode(struct reader *r, const char *s, size_t n, int last)
 /* End of input: the last line and any record still open. */
 static void finish(struct reader *r)
 {
+	char nl[2] = "\n";
+
 	if (r->pending.len || r->overlong)
-		feed_text(r, "\n", 1);
+		feed_text(r, nl, 1);
 	while (r->nlines && !r->failed) {
-		r->done = 0;
-		if (csv_fini(&r->parser, on_field, on_record, r) == 0 &&
-		    r->done) {
+		r->cur_raw = r->raw.buf;
+		r->cur_raw_len = r->raw.len;
+		if (csv_fini(&r->parser, on_field, on_record, r) == 0) {
 			record_clear(r);
 			parser_reset(r);
 			break;
@@ -506,7 +691,11 @@ static void reader_release(struct reader *r)
 	sb_release(&r->raw);
 	sb_release(&r->fbuf);
 	sb_release(&r->head);
+	sb_release(&r->clean);
+	free(r->dec_out);
+	free(r->dec_tmp);
 	free(r->line_at);
+	free(r->line_off);
 	free(r->foff);
 	free(r->flen);
 	free((void *)r->fptr);
@@ -534,11 +723,12 @@ int csvin_read_stream(FILE *f, const char *path,
 		      const struct csvin_opts *opts, const struct csvin_cb *cb,
 		      struct csvin_stats *st, struct etl_err *err)
 {
-	unsigned char *in = xmalloc(CHUNK), *out = xmalloc(CHUNK);
+	unsigned char *in, *out;
 	struct reader r = { 0 };
 	XXH3_state_t *hs;
 	z_stream z = { 0 };
 	int is_gz = -1, zrc = Z_OK, rc = 0, zended = 0;
+	char none[1] = "";
 	size_t n;
 
 	memset(st, 0, sizeof(*st));
@@ -554,10 +744,17 @@ int csvin_read_stream(FILE *f, const char *path,
 			return etl_errf(err, "unknown encoding '%s'",
 					opts->encoding);
 	}
+	in = xmalloc(CHUNK);
+	out = xmalloc(CHUNK);
+	r.dec_out = xmalloc(DEC_OUT);
+	r.dec_tmp = xmalloc(CHUNK + CARRY);
 	sb_init(&r.pending, r.max_record);
 	sb_init(&r.raw, 0);
 	sb_init(&r.fbuf, 0);
 	sb_init(&r.head, 0);
+	sb_init(&r.clean, 0);
+	line_mark(&r, 0, 0); /* line_off[0] always exists */
+	r.nlines = 0;
 	csv_init(&r.parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
 	hs = XXH3_createState();
 	XXH3_64bits_reset(hs);
@@ -617,7 +814,7 @@ int csvin_read_stream(FILE *f, const char *path,
 			      "'%s': truncated gzip: the stream ends after "
 			      "%llu bytes (%lu lines read)",
 			      path, (unsigned long long)st->bytes, st->lines);
-	if (!rc && !r.failed && decode(&r, "", 0, 1) < 0)
+	if (!rc && !r.failed && decode(&r, none, 0, 1) < 0)
 		rc = -1;
 	if (!rc && !r.failed)
 		finish(&r);

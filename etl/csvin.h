@@ -24,7 +24,8 @@ struct csvin_row {
 	int nfields;
 	const char *const *fields; /* NUL-terminated (embedded NULs rejected) */
 	const size_t *lens;
-	const char *raw; /* the record's text as decoded, without newline */
+	const char *raw; /* the record's text as decoded, without newline;
+			  * NUL-terminated; lines joined by '\n', CRs dropped */
 	size_t raw_len;
 };
 
@@ -36,9 +37,14 @@ struct csvin_row {
 
 /*
  * Callbacks.  on_header gets the first non-blank record and returns 0 to go
- * on or -1 to stop (with a message in err).  on_row gets each data record
- * with as many fields as the header.  on_reject gets a record the reader
- * could not use: reason is one of REJ_*, detail says what was expected.
+ * on or -1 to stop (with a message in err); a header that is not valid
+ * UTF-8 stops the read before it.  on_row gets each data record with as
+ * many fields as the header.  on_reject gets a record the reader could not
+ * use: reason is one of REJ_*, detail says what was expected (for invalid
+ * UTF-8, the byte offset in the text: the file offset for a plain file),
+ * raw is the record's text as valid UTF-8, each NUL byte and each byte
+ * that is not UTF-8 shown as U+FFFD, so rejects.csv stays UTF-8.
+ * Callbacks of different reads may run in different threads at once.
  */
 struct csvin_cb {
 	int (*on_header)(void *ctx, const struct csvin_row *row,

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REJECT_MESSAGES 10 /* reject messages printed per file */
 
 void batch_init(struct batch *b, struct ref *ref, int period,
 		const struct date *period_start, const struct date *today)

@@ -25,6 +25,8 @@
 #include <stdint.h>
 
 #define NONE32 0xffffffffu
+/* Reject messages printed per input file (rejects.csv has them all). */
+#define REJECT_MESSAGES 10
 /* A person key that is a BHXH code (a card with no personal ID). */
 #define KEY_BHXH_TAG (1ull << 62)
 

@@ -9,7 +9,7 @@ failed=0
 tally() {
 	# the suite's closing "N passed, N failed" line
 	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
-	p=$(printf '%s' "$line" | sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/')
+	p=$(printf '%s' "$line" | sed -E 's/^(.*[^0-9])?([0-9]+) passed.*/\2/')
 	f=$(printf '%s' "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
 	if [ -z "$line" ]; then
 		echo "check: suite $2 printed no summary: counted as failed"
@@ -31,6 +31,16 @@ echo "== end-to-end tests"
 sh tests/e2e/run.sh "$BUILD" > "$log" 2>&1
 cat "$log"
 tally "$log" e2e
+
+echo "== hostile inputs"
+sh tests/e2e/bad.sh "$BUILD" > "$log" 2>&1
+cat "$log"
+tally "$log" bad
+
+echo "== one roster in every encoding"
+sh tests/e2e/encodings.sh "$BUILD" > "$log" 2>&1
+cat "$log"
+tally "$log" encodings
 
 echo "== D02-LT workbook"
 sh tests/xlsx/check.sh "$BUILD" > "$log" 2>&1

@@ -24,6 +24,7 @@ struct ingest_ctx {
 	struct strbuf sb;
 	FILE *out, *rej;
 	unsigned long rows, rejected;
+	unsigned long file_rejects; /* of the file being read */
 };
 
 static int on_header(void *ctx, const struct csvin_row *row,
@@ -59,8 +60,9 @@ static void on_reject(void *ctx, unsigned long line, const char *reason,
 	struct ingest_ctx *c = ctx;
 	char *copy = xstrndup(raw, n);
 
-	warn("'%s':%lu: row rejected (%s): %s", c->in->path, line, reason,
-	     detail);
+	if (c->file_rejects++ < REJECT_MESSAGES)
+		warn("'%s':%lu: row rejected (%s): %s", c->in->path, line,
+		     reason, detail);
 	if (c->rej)
 		stream_write_reject(&c->sb, c->rej, c->in->label, line,
 				    reason_parse(reason), copy);
@@ -102,8 +104,13 @@ int cmd_ingest(int argc, char **argv)
 		copts.encoding = o.inputs[i].encoding;
 		copts.max_record = 0;
 		c.in = &o.inputs[i];
+		c.file_rejects = 0;
 		if (csvin_read(c.in->path, &copts, &cb, &st, &err) < 0)
 			die("%s", err.msg);
+		if (c.file_rejects > REJECT_MESSAGES)
+			warn("'%s': %lu rows rejected in all (see the reject "
+			     "stream)",
+			     c.in->path, c.file_rejects);
 		logmsg("read '%s': %lu rows (%s, %s)", c.in->label, c.rows,
 		       st.gzip ? "gzip" : "plain", st.encoding);
 		c.rows = 0;

@@ -2,7 +2,9 @@
  * test_csvin.c: the input reader on hand-made bytes: BOMs, CRLF, TSV,
  * blank lines, no final newline, broken quotes, wrong column counts, NUL
  * bytes, over-long lines, invalid UTF-8, gzip (whole and truncated),
- * UTF-16 and the legacy Vietnamese encodings through iconv.
+ * UTF-16 and the legacy Vietnamese encodings through iconv; the quote-free
+ * fast path against libcsv itself, byte offsets in messages, printable
+ * raw text of rejects, lines that straddle the reader's chunks.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 
 #include "csvin.h"
 
+#include <csv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +24,8 @@
 struct seen {
 	char rows[4096];    /* "line:f1|f2|...\n" per row */
 	char rejects[4096]; /* "line:REASON\n" per reject */
+	char detail[256];   /* the last reject's detail */
+	char raw[1024];     /* the last reject's raw text */
 	int nrows, nrejects;
 };
 
@@ -52,7 +57,8 @@ static void on_reject(void *ctx, unsigned long line, const char *reason,
 	struct seen *s = ctx;
 	size_t len = strlen(s->rejects);
 
-	(void)detail, (void)raw, (void)n;
+	snprintf(s->detail, sizeof(s->detail), "%s", detail);
+	snprintf(s->raw, sizeof(s->raw), "%.*s", (int)n, raw);
 	snprintf(s->rejects + len, sizeof(s->rejects) - len, "%lu:%s\n", line,
 		 reason);
 	s->nrejects++;
@@ -252,6 +258,219 @@ static void utf16_and_legacy_encodings(void **state)
 	assert_string_equal(csvin_encoding("TCVN"), "TCVN5712-1");
 }
 
+/* libcsv's own split of one line, strict, spaces trimmed: "f1|f2|..." */
+struct split {
+	char out[512];
+	int n;
+};
+
+static int lib_space(unsigned char c)
+{
+	return c == ' ';
+}
+
+static void lib_field(void *data, size_t len, void *ctx)
+{
+	struct split *sp = ctx;
+	size_t n = strlen(sp->out);
+
+	snprintf(sp->out + n, sizeof(sp->out) - n, "%s%.*s",
+		 sp->n++ ? "|" : "", (int)len, (const char *)data);
+}
+
+static void lib_split(const char *line, char delim, struct split *sp)
+{
+	struct csv_parser p;
+
+	memset(sp, 0, sizeof(*sp));
+	csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+	csv_set_space_func(&p, lib_space);
+	csv_set_delim(&p, (unsigned char)delim);
+	assert_int_equal(csv_parse(&p, line, strlen(line), lib_field, NULL,
+				   sp),
+			 strlen(line));
+	csv_fini(&p, lib_field, NULL, sp);
+	csv_free(&p);
+}
+
+static void plain_lines_split_as_libcsv_does(void **state)
+{
+	static const char *const lines[] = {
+		"1,2,3",        "  a , b  ,c ", "x,,y",      ",,z",
+		"a b,  c  d ,e", "\xe1\xba\xa0,\xc4\x90,x", "a\tb,c,d",
+		"1;2;3",        " 1 ; 2 ;3 ",   "1\t2\t3",   " 1 \t 2\t 3 ",
+		"a,b,",         "q,,",
+	};
+	struct seen s;
+	struct csvin_stats st;
+	struct etl_err err;
+	struct split want;
+	char data[256], got[sizeof(s.rows)];
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		char delim = strchr(lines[i], ';')    ? ';'
+			     : strchr(lines[i], ',')  ? ','
+						      : '\t';
+		int n = snprintf(data, sizeof(data), "h1%ch2%ch3\n%s\n", delim,
+				 delim, lines[i]);
+
+		assert_int_equal(read_bytes(data, (size_t)n, NULL, &s, &st,
+					    &err),
+				 0);
+		lib_split(lines[i], delim, &want);
+		assert_int_equal(want.n, 3);
+		memcpy(got, s.rows + 2, sizeof(got) - 2); /* after "2:" */
+		k = strlen(got);
+		if (k && got[k - 1] == '\n')
+			got[k - 1] = '\0';
+		assert_string_equal(got, want.out);
+		assert_int_equal(st.delim, delim);
+	}
+}
+
+static void carriage_return_inside_a_line(void **state)
+{
+	struct seen s;
+	struct csvin_stats st;
+	struct etl_err err;
+
+	(void)state;
+	/* libcsv ends a record at a lone CR: two records, both line 2 */
+	assert_int_equal(READ("a,b\n1,2\r3,4\n5,6\n", NULL, &s, &st, &err),
+			 0);
+	assert_string_equal(s.rows, "2:1|2\n2:3|4\n3:5|6\n");
+	assert_int_equal(st.lines, 3);
+}
+
+static void byte_offsets_and_printable_rejects(void **state)
+{
+	struct seen s;
+	struct csvin_stats st;
+	struct etl_err err;
+
+	(void)state;
+	/* BOM (3) + "a,b\n" (4) + "1,x\n" (4) + "2," (2): the bad byte is
+	 * at offset 13 of the file */
+	assert_int_equal(READ("\xef\xbb\xbf"
+			      "a,b\n1,x\n2,\xff\xc3z\n",
+			      NULL, &s, &st, &err),
+			 0);
+	assert_string_equal(s.rejects, "3:BAD_ENCODING\n");
+	assert_string_equal(s.detail, "invalid UTF-8 at byte offset 13; give "
+				      "--encoding");
+	assert_string_equal(s.raw, "2,\xef\xbf\xbd\xef\xbf\xbdz");
+	/* the same on the second line of a quoted record: 4 + 5 + 2 */
+	assert_int_equal(READ("a,b\n1,\"x\nyy\xe0\x80z\"\n", NULL, &s, &st,
+			      &err),
+			 0);
+	assert_string_equal(s.rejects, "2:BAD_ENCODING\n");
+	assert_string_equal(s.detail, "invalid UTF-8 at byte offset 11; give "
+				      "--encoding");
+	/* a NUL is shown, and the rest of the line is kept */
+	assert_int_equal(read_bytes("a,b\n1,x\0y\n", 10, NULL, &s, &st, &err),
+			 0);
+	assert_string_equal(s.rejects, "2:BAD_ENCODING\n");
+	assert_string_equal(s.raw, "1,x\xef\xbf\xbdy");
+	/* a header that is not UTF-8 stops the read */
+	assert_int_equal(READ("STT,H\xf5 t\xean\n1,2\n", NULL, &s, &st, &err),
+			 -1);
+	assert_non_null(strstr(err.msg, "':1: the header is not valid UTF-8 "
+					"(byte offset 5); give --encoding"));
+}
+
+/* Counting callbacks for long inputs. */
+struct count {
+	unsigned long rows, rejects, last_line;
+	int bad;
+};
+
+static void count_row(void *ctx, const struct csvin_row *row)
+{
+	struct count *c = ctx;
+	char want[64];
+
+	c->rows++;
+	snprintf(want, sizeof(want), "%lu", c->rows);
+	if (row->nfields != 2 || strcmp(row->fields[0], want) ||
+	    row->line != c->rows + 1 || row->lens[1] != (c->rows * 7) % 200)
+		c->bad++;
+	c->last_line = row->line;
+}
+
+static void count_reject(void *ctx, unsigned long line, const char *reason,
+			 const char *detail, const char *raw, size_t n)
+{
+	struct count *c = ctx;
+
+	(void)line, (void)reason, (void)detail, (void)raw, (void)n;
+	c->rejects++;
+}
+
+static void lines_straddle_chunks(void **state)
+{
+	char path[] = "/tmp/test_csvin_long_XXXXXX";
+	struct count c = { 0, 0, 0, 0 };
+	struct csvin_cb cb = { on_header, count_row, count_reject, &c };
+	struct csvin_opts opts = { NULL, 0 };
+	struct csvin_stats st;
+	struct etl_err err;
+	char field[256];
+	unsigned long i;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs("n,v\r\n", f);
+	/* lines of 3 to 210 bytes, CRLF, a 2-byte letter in most */
+	for (i = 1; i <= 20000; i++) {
+		size_t len = (i * 7) % 200, k;
+
+		for (k = 0; k < len; k++)
+			field[k] = (char)('a' + k % 26);
+		if (len >= 2)
+			memcpy(field + len - 2, "\xc3\xa0", 2);
+		fprintf(f, "%lu,%.*s\r\n", i, (int)len, field);
+	}
+	fclose(f);
+	assert_int_equal(csvin_read(path, &opts, &cb, &st, &err), 0);
+	unlink(path);
+	assert_true(st.bytes > 4 * 65536);
+	assert_int_equal(c.rows, 20000);
+	assert_int_equal(c.rejects, 0);
+	assert_int_equal(c.bad, 0);
+	assert_int_equal(c.last_line, 20001);
+	assert_int_equal(st.lines, 20001);
+}
+
+static void line_at_the_size_cap(void **state)
+{
+	struct seen s;
+	struct csvin_stats st;
+	struct etl_err err;
+	char data[1024];
+	size_t n;
+
+	(void)state;
+	/* max_record is 256: a line of 256 bytes is read, 257 is not */
+	n = (size_t)snprintf(data, sizeof(data), "a,b\n1,");
+	memset(data + n, 'x', 254);
+	n += 254;
+	n += (size_t)snprintf(data + n, sizeof(data) - n, "\n2,");
+	memset(data + n, 'y', 255);
+	n += 255;
+	n += (size_t)snprintf(data + n, sizeof(data) - n, "\n3,z\n");
+	assert_int_equal(read_bytes(data, n, NULL, &s, &st, &err), 0);
+	assert_int_equal(s.nrows, 2);
+	assert_string_equal(s.rejects, "3:RECORD_TOO_LONG\n");
+	assert_string_equal(s.detail, "line longer than 256 bytes");
+	assert_int_equal(strlen(s.raw), 256);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +483,11 @@ int main(void)
 		cmocka_unit_test(empty_file_is_an_error),
 		cmocka_unit_test(gzip_whole_and_truncated),
 		cmocka_unit_test(utf16_and_legacy_encodings),
+		cmocka_unit_test(plain_lines_split_as_libcsv_does),
+		cmocka_unit_test(carriage_return_inside_a_line),
+		cmocka_unit_test(byte_offsets_and_printable_rejects),
+		cmocka_unit_test(lines_straddle_chunks),
+		cmocka_unit_test(line_at_the_size_cap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,224 @@
+#!/bin/sh
+# tests/e2e/bad.sh BUILD: every hostile input of fixtures/bad/ (one story a
+# file, see fixtures/bad/README.md) run end to end through `doisoat run
+# --no-db`, with the exact outcome asserted: exit code, the messages on
+# stderr (file, line, byte offset; never an ID number or a birth date), the
+# rows of rejects.csv, and the file's accounting in summary.json.  One line
+# per test, "ok N - name" or "not ok N - name", then "bad: N passed, N
+# failed".
+BUILD=${1:-build}
+BIN=$BUILD/doisoat
+BAD=fixtures/bad
+SMALL=fixtures/small
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+n=0
+passed=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	passed=$((passed + 1))
+	echo "ok $n - $1"
+}
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+	[ -n "${2:-}" ] && sed 's/^/#   /' "$2" | head -n 40
+	return 0
+}
+# same NAME EXPECTED_FILE ACTUAL_FILE: the two files must be equal
+same() {
+	if diff -u "$2" "$3" > "$TMP/diff" 2>&1; then ok "$1"; else not_ok "$1" "$TMP/diff"; fi
+}
+# expect NAME TEXT ACTUAL_FILE: ACTUAL_FILE must hold exactly TEXT (and a newline)
+expect() {
+	printf '%s\n' "$2" | sed '/^$/d' > "$TMP/expected"
+	sed '/^$/d' "$3" > "$TMP/actual"
+	same "$1" "$TMP/expected" "$TMP/actual"
+}
+
+# bad FILE [options before --roster]: doisoat run on the small fixture's
+# cards and registry plus fixtures/bad/FILE as roster B.  Leaves the exit
+# code in $rc, the output folder in $out, the stderr lines about the bad
+# file in $TMP/err.
+bad() {
+	file=$1
+	shift
+	out=$TMP/out-$file
+	"$BIN" run --period 2024 --today 2024-06-30 --no-db --quiet --out "$out" \
+		--prior $SMALL/cards_2023.csv --registry $SMALL/registry.csv \
+		"$@" --roster "$BAD/$file=B" 2> "$TMP/stderr"
+	rc=$?
+	grep -v "'$SMALL/" "$TMP/stderr" > "$TMP/err"
+	# Messages never carry an ID number or a birth date.
+	if grep -Eq '[0-9]{9,12}|[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}' "$TMP/stderr"; then
+		not_ok "$file: no ID number or date on stderr" "$TMP/stderr"
+	else
+		ok "$file: no ID number or date on stderr"
+	fi
+}
+
+# exit_is NAME CODE
+exit_is() {
+	if [ "$rc" -eq "$2" ]; then ok "$1: exit $2"; else
+		echo "exit code $rc" > "$TMP/rc"
+		not_ok "$1: exit $2" "$TMP/rc"
+	fi
+}
+
+# rejects_are NAME "line,REASON ..." : roster B's rows of rejects.csv
+rejects_are() {
+	awk -F, '$1 == "B" { print $2 "," $3 }' "$out/rejects.csv" > "$TMP/rej" 2> /dev/null
+	expect "$1: rejects.csv" "$(printf '%s\n' $2)" "$TMP/rej"
+}
+
+# source_is NAME 'lines N, blank N, read N, accepted N, rejected N' BY REPAIRED:
+# roster B's accounting in summary.json, and rows read = accepted +
+# rejected for every input of the run
+source_is() {
+	tr -d '\n' < "$out/summary.json" | sed 's/},  *{"source"/}\n{"source"/g' |
+		grep '{"source": "B"' > "$TMP/src"
+	num() { sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p" "$TMP/src"; }
+	obj() { sed -n "s/.*\"$1\": \({[^}]*}\).*/\1/p" "$TMP/src"; }
+	printf 'lines %s, blank %s, read %s, accepted %s, rejected %s\n' \
+		"$(num lines)" "$(num blank_lines)" "$(num rows_read)" \
+		"$(num accepted)" "$(num rejected)" > "$TMP/acct"
+	printf 'rejected_by_reason %s\nrepaired %s\n' "$(obj rejected_by_reason)" \
+		"$(obj repaired)" >> "$TMP/acct"
+	expect "$1: summary.json accounting" "$2
+rejected_by_reason $3
+repaired $4" "$TMP/acct"
+	tr -d '\n' < "$out/summary.json" | sed 's/{"source"/\n&/g' |
+		grep '"rows_read"' | sed -E \
+		's/.*"rows_read": ([0-9]+), "accepted": ([0-9]+), "rejected": ([0-9]+).*/\1 \2 \3/' |
+		awk '$1 != $2 + $3 { bad++ } END { exit bad > 0 }' > /dev/null &&
+		ok "$1: rows read = accepted + rejected, every input" ||
+		not_ok "$1: rows read = accepted + rejected, every input" "$out/summary.json"
+}
+
+# The same seven people in every encoding: clean runs, same accounting.
+for spec in roster_utf8.csv:UTF-8: roster_bom_crlf.csv:UTF-8: \
+    roster_utf16le.csv:UTF-16LE: roster_utf16be.csv:UTF-16BE: \
+    roster_cp1258.csv:CP1258:windows-1258 roster_tcvn3.csv:TCVN5712-1:tcvn3; do
+	f=${spec%%:*}
+	rest=${spec#*:}
+	enc=${rest%%:*}
+	opt=${rest#*:}
+	bad "$f" ${opt:+--encoding "$opt"}
+	exit_is "$f" 0
+	expect "$f: nothing on stderr" "" "$TMP/err"
+	rejects_are "$f" ""
+	source_is "$f" "lines 8, blank 0, read 7, accepted 7, rejected 0" "{}" "{}"
+	if grep -q "{\"source\": \"B\".*\"encoding\": \"$enc\"" "$out/summary.json"; then
+		ok "$f: read as $enc"
+	else
+		not_ok "$f: read as $enc" "$out/summary.json"
+	fi
+	# The lists name the same rows, whatever the encoding.
+	for l in increase decrease change renew uninsured review rejects coverage; do
+		cat "$out/$l.csv"
+	done > "$TMP/lists-$f"
+	[ "$f" = roster_utf8.csv ] ||
+		same "$f: lists as for UTF-8" "$TMP/lists-roster_utf8.csv" "$TMP/lists-$f"
+done
+
+# A Windows-1258 file read without --encoding: the header is not UTF-8.
+bad roster_cp1258.csv
+exit_is "roster_cp1258.csv undeclared" 1
+expect "roster_cp1258.csv undeclared: message" \
+	"doisoat run: '$BAD/roster_cp1258.csv':1: the header is not valid UTF-8 (byte offset 6); give --encoding" \
+	"$TMP/err"
+
+# A byte Windows-1258 has no character for (0xEC) on line 4.
+bad roster_bad_cp1258.csv --encoding windows-1258
+exit_is roster_bad_cp1258.csv 1
+expect "roster_bad_cp1258.csv: message" \
+	"doisoat run: '$BAD/roster_bad_cp1258.csv':4: invalid CP1258 byte sequence at byte offset 217" \
+	"$TMP/err"
+[ ! -e "$out/rejects.csv" ] && ok "roster_bad_cp1258.csv: no lists written" ||
+	not_ok "roster_bad_cp1258.csv: no lists written"
+
+# Broken quotes, wrong column counts, blank lines, a NUL, invalid UTF-8, a
+# quoted newline, a quote never closed.
+bad roster_broken.csv
+exit_is roster_broken.csv 0
+P="doisoat run: warning: '$BAD/roster_broken.csv'"
+expect "roster_broken.csv: messages" "\
+$P:4: row rejected (BAD_QUOTING): a quote inside an unquoted field or after a closing quote
+$P:5: row rejected (BAD_COLUMN_COUNT): expected 7 fields, found 5
+$P:6: row rejected (BAD_COLUMN_COUNT): expected 7 fields, found 9
+$P:7: row rejected (BAD_ENCODING): NUL byte in a field
+$P:8: row rejected (BAD_ENCODING): invalid UTF-8 at byte offset 381; give --encoding
+$P:13: row rejected (BAD_QUOTING): quoted field not closed before the end of the file" "$TMP/err"
+rejects_are roster_broken.csv "4,BAD_QUOTING 5,BAD_COLUMN_COUNT 6,BAD_COLUMN_COUNT 7,BAD_ENCODING 8,BAD_ENCODING 13,BAD_QUOTING"
+source_is roster_broken.csv "lines 13, blank 2, read 9, accepted 3, rejected 6" \
+	'{"BAD_QUOTING": 2, "BAD_COLUMN_COUNT": 2, "BAD_ENCODING": 2}' "{}"
+if iconv -f UTF-8 -t UTF-8 "$out/rejects.csv" > /dev/null 2>&1 &&
+	grep -q '^B,7,BAD_ENCODING,"5,Nguyễn Thị H�òa,084192000005,05/05/1992,Nữ,29266,HN"$' "$out/rejects.csv" &&
+	grep -q '^B,8,BAD_ENCODING,"6,Hu�nh Th� H�nh,' "$out/rejects.csv"; then
+	ok "roster_broken.csv: rejects.csv is UTF-8, NUL and bad bytes shown as U+FFFD, whole raw line kept"
+else
+	not_ok "roster_broken.csv: rejects.csv is UTF-8, NUL and bad bytes shown as U+FFFD, whole raw line kept" "$out/rejects.csv"
+fi
+# The quoted field with a newline inside is one row, from line 11.
+"$BIN" ingest --roster "$BAD/roster_broken.csv=B" 2> /dev/null | cut -f3,8 > "$TMP/ingest"
+expect "roster_broken.csv: rows read (line, name)" "2	Nguyễn Văn An
+10	Trương Văn Hải
+11	Lê Văn\\nXuống Dòng" "$TMP/ingest"
+
+# A 1 MiB field: that row is rejected, the rows after it are read.
+bad roster_huge_field.csv.gz
+exit_is roster_huge_field.csv.gz 0
+expect "roster_huge_field.csv.gz: message" \
+	"doisoat run: warning: '$BAD/roster_huge_field.csv.gz':3: row rejected (RECORD_TOO_LONG): line longer than 1048576 bytes" \
+	"$TMP/err"
+rejects_are roster_huge_field.csv.gz "3,RECORD_TOO_LONG"
+source_is roster_huge_field.csv.gz "lines 4, blank 0, read 3, accepted 2, rejected 1" \
+	'{"RECORD_TOO_LONG": 1}' "{}"
+
+# A gzip cut short: the run stops, naming the file and how far it got.
+bad roster_truncated.csv.gz
+exit_is roster_truncated.csv.gz 1
+expect "roster_truncated.csv.gz: message" \
+	"doisoat run: '$BAD/roster_truncated.csv.gz': truncated gzip: the stream ends after 1968 bytes (6313 lines read)" \
+	"$TMP/err"
+[ ! -e "$out/summary.json" ] && ok "roster_truncated.csv.gz: no lists written" ||
+	not_ok "roster_truncated.csv.gz: no lists written"
+
+# An empty file is an error; a header with no rows is a source of 0 rows.
+bad empty.csv
+exit_is empty.csv 1
+expect "empty.csv: message" "doisoat run: '$BAD/empty.csv': empty file: no header line" "$TMP/err"
+bad header_only.csv
+exit_is header_only.csv 0
+expect "header_only.csv: nothing on stderr" "" "$TMP/err"
+rejects_are header_only.csv ""
+source_is header_only.csv "lines 1, blank 0, read 0, accepted 0, rejected 0" "{}" "{}"
+
+# Excel's damage: lost zeros, apostrophes, scientific notation, serial
+# dates, separators, full-width digits; mm/dd and 30 February rejected.
+bad roster_excel.csv
+exit_is roster_excel.csv 0
+P="doisoat run: warning: '$BAD/roster_excel.csv'"
+expect "roster_excel.csv: messages" "\
+$P:9: row rejected (BAD_DATE): the date of birth is missing or unreadable
+$P:10: row rejected (BAD_DATE): the date of birth is missing or unreadable" "$TMP/err"
+rejects_are roster_excel.csv "9,BAD_DATE 10,BAD_DATE"
+source_is roster_excel.csv "lines 11, blank 0, read 10, accepted 8, rejected 2" \
+	'{"BAD_DATE": 2}' '{"ID_ZERO_RESTORED": 1, "ID_SCIENTIFIC": 1, "DATE_SERIAL": 1}'
+# line, personal ID and date of birth as normalised
+"$BIN" ingest --roster "$BAD/roster_excel.csv=B" 2> /dev/null |
+	"$BIN" normalise --today 2024-06-30 2> /dev/null | cut -f3,4,9 > "$TMP/norm"
+expect "roster_excel.csv: IDs and dates as normalised" "2	084080000001	1980-03-15
+3	084175000002	1974-07-12
+4		2017-08-15
+5	084182000018	1982
+6	084192000005	1992-05
+7	084188000008	1988
+8	084072000024	1972-02-20
+11	084185000004	1985" "$TMP/norm"
+
+echo "bad: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
