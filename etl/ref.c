@@ -390,8 +390,10 @@ void ref_scope_set(struct ref *r, char (*codes)[8], size_t n)
 
 	free(r->scope);
 	r->scope = xmalloc(sizeof(*r->scope) * (n ? n : 1));
-	memcpy(r->scope, codes, sizeof(*r->scope) * n);
-	qsort(r->scope, n, sizeof(*r->scope), cmp_code8);
+	if (n) {
+		memcpy(r->scope, codes, sizeof(*r->scope) * n);
+		qsort(r->scope, n, sizeof(*r->scope), cmp_code8);
+	}
 	for (i = 0; i < n; i++)
 		if (!k || strcmp(r->scope[k - 1], r->scope[i]))
 			memcpy(r->scope[k++], r->scope[i], 8);
