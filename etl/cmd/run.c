@@ -23,6 +23,7 @@ static const char usage_str[] =
 	"                   [--groups FILE] [--as-of DATE] [--today DATE]\n"
 	"                   --out DIR [--db CONNINFO | --no-db]\n"
 	"                   [--max-rejects N] [--table] [--quiet]\n"
+	"       doisoat run --config FILE [OPTION]...\n"
 	"\n"
 	"Reconcile last year's cards (--prior), the population registry\n"
 	"extract (--registry) and this year's rosters (--roster) for the\n"
@@ -31,6 +32,8 @@ static const char usage_str[] =
 	"input options after it (utf-8, utf-16, windows-1258, tcvn3).\n"
 	"--db takes a libpq conninfo; without it the PG* environment is used.\n"
 	"--table prints the coverage table.  --today pins the run date.\n"
+	"--config reads options from an INI file ([run] and [load] keys are\n"
+	"the long options; see docs/operations.md); the command line wins.\n"
 	"\n"
 	"Exit codes: 0 done, 1 failed, 2 usage, 3 done but more rejected rows\n"
 	"than --max-rejects, 4 another run holds the database lock.\n";

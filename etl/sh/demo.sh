@@ -39,9 +39,9 @@ for f in increase decrease change renew uninsured review rejects; do
 	printf '  %-14s %7d rows\n' "$f.csv" $(($(wc -l < "$OUT/$f.csv") - 1))
 done
 echo
-echo "== in PostgreSQL (view doisoat.coverage_report, the reporting tools' view)"
+echo "== in PostgreSQL (view doisoat_report.coverage_bhyt, what the reporting tools read)"
 q="select commune_code, commune_name, population, insured, coverage_pct,
-   target_pct, pct_of_target, remaining from doisoat.coverage_report
+   target_pct, pct_of_target, remaining from doisoat_report.coverage_bhyt
    where period = 2024 order by is_total, commune_code"
 if [ -n "${DOISOAT_DB:-}" ]; then
 	psql "$DOISOAT_DB" -X -c "$q"
