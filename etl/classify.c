@@ -6,6 +6,8 @@
 #include "classify.h"
 #include "hashtab.h"
 
+#include <pthread.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +35,10 @@ struct ctx {
 	size_t ncov, cov_cap;
 	uint32_t *pending; /* people left for rule 3 or 4 (index_roster) */
 	size_t npending, pending_cap;
+	struct note *notes; /* review rows, added to the batch in order */
+	size_t nnotes, notes_cap;
+	unsigned te;        /* the group TE */
+	size_t lo, hi;      /* the people [lo, hi) of this context */
 };
 
 static const struct group *grp(const struct ctx *c, const struct rec *r)
@@ -52,11 +58,14 @@ static int resident(const struct ctx *c, const struct rec *g)
 	       ref_in_scope(c->ref, g->commune);
 }
 
+/* A review row; its text lives in this context's outputs arena. */
 static void review(struct ctx *c, struct rec *r, enum reason why,
 		   const char *detail)
 {
 	r->reason = (uint8_t)why;
-	batch_review(c->b, r, why, detail);
+	GROW(c->notes, c->notes_cap, c->nnotes + 1);
+	c->notes[c->nnotes++] = review_note(
+		r, why, detail ? arena_strdup(&c->o->arena, detail) : NULL);
 }
 
 /* Eligibility of roster row r for person with registry row g (or NULL). */
@@ -75,7 +84,7 @@ static enum reason ineligible(struct ctx *c, const struct rec *r,
 		if (!resident(c, g))
 			return R_MOVED_OUT;
 	}
-	if (!strcmp(gr->code, "TE")) {
+	if (r->group == c->te) {
 		end = te_end_date(dob);
 		if (date_cmp(&end, &c->b->period_start) < 0)
 			return R_AGED_OUT;
@@ -572,7 +581,7 @@ static void decide_pending(struct ctx *c, const struct person *p)
 		enum reason why = R_NOT_ON_ROSTER;
 
 		end = te_end_date(g ? &g->dob : &best->dob);
-		if (!strcmp(gr->code, "TE") &&
+		if (best->group == c->te &&
 		    date_cmp(&end, &b->period_start) < 0) {
 			why = R_AGED_OUT;
 			eff = end;
@@ -588,14 +597,69 @@ static void decide_pending(struct ctx *c, const struct person *p)
 	count_cov(c, g, 0, schemes);
 }
 
+/* Add the coverage counts of part to c's (both sorted by commune). */
+static void merge_cov(struct ctx *c, const struct ctx *part)
+{
+	size_t i, lo, hi, mid;
+
+	for (i = 0; i < part->ncov; i++) {
+		const struct cov *pc = &part->cov[i];
+
+		for (lo = 0, hi = c->ncov; lo < hi;) {
+			mid = (lo + hi) / 2;
+			if (strcmp(c->cov[mid].commune, pc->commune) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == c->ncov || strcmp(c->cov[lo].commune, pc->commune)) {
+			GROW(c->cov, c->cov_cap, c->ncov + 1);
+			memmove(&c->cov[lo + 1], &c->cov[lo],
+				(c->ncov - lo) * sizeof(*c->cov));
+			c->cov[lo] = *pc;
+			c->ncov++;
+			continue;
+		}
+		c->cov[lo].population += pc->population;
+		c->cov[lo].insured += pc->insured;
+		c->cov[lo].bhxh_compulsory += pc->bhxh_compulsory;
+		c->cov[lo].bhxh_voluntary += pc->bhxh_voluntary;
+		c->cov[lo].bhtn += pc->bhtn;
+	}
+}
+
+static void *classify_range(void *arg)
+{
+	struct ctx *c = arg;
+	size_t i;
+
+	for (i = c->lo; i < c->hi; i++)
+		classify_person(c, &c->b->people[i]);
+	return NULL;
+}
+
+/*
+ * Threads: the people are split into CLASSIFY_THREADS ranges (in key
+ * order), each classified into outputs, review rows and coverage counts
+ * of its own; they are then joined in range order, so the result is the
+ * one a single thread gives.  Rules 3 and 4 (pending people) come last,
+ * in one thread, as before.
+ */
+#define CLASSIFY_THREADS 2
+#define CLASSIFY_MIN_PEOPLE 100000 /* fewer: one thread is enough */
+
 void classify_run(struct batch *b, struct outputs *o)
 {
-	struct ctx c = { 0 };
-	size_t i;
+	struct ctx c = { 0 }, part[CLASSIFY_THREADS];
+	struct outputs parts[CLASSIFY_THREADS];
+	pthread_t tid[CLASSIFY_THREADS];
+	int started[CLASSIFY_THREADS] = { 0 };
+	size_t i, k, nparts;
 
 	c.b = b;
 	c.o = o;
 	c.ref = b->ref;
+	c.te = ref_group(b->ref, "TE");
 	c.day_before = date_add_days(b->period_start, -1);
 	c.newborn_after = b->period_start;
 	c.newborn_after.year--; /* born after this day: under 12 months */
@@ -607,11 +671,44 @@ void classify_run(struct batch *b, struct outputs *o)
 		memset(&c.cov[c.ncov], 0, sizeof(*c.cov));
 		memcpy(c.cov[c.ncov++].commune, b->ref->scope[i], 8);
 	}
-	for (i = 0; i < b->npeople; i++)
-		classify_person(&c, &b->people[i]);
+	nparts = b->npeople < CLASSIFY_MIN_PEOPLE ? 1 : CLASSIFY_THREADS;
+	for (k = 0; k < nparts; k++) {
+		part[k] = c;
+		part[k].cov = NULL;
+		part[k].ncov = part[k].cov_cap = 0;
+		outputs_init(&parts[k]);
+		part[k].o = &parts[k];
+		part[k].lo = b->npeople * k / nparts;
+		part[k].hi = b->npeople * (k + 1) / nparts;
+		if (k > 0)
+			started[k] = pthread_create(&tid[k], NULL,
+						    classify_range,
+						    &part[k]) == 0;
+	}
+	classify_range(&part[0]);
+	for (k = 0; k < nparts; k++) {
+		if (k > 0 && started[k])
+			pthread_join(tid[k], NULL);
+		else if (k > 0)
+			classify_range(&part[k]); /* no thread to be had */
+		outputs_absorb(o, &parts[k]);
+		for (i = 0; i < part[k].nnotes; i++)
+			batch_add_review(b, &part[k].notes[i]);
+		merge_cov(&c, &part[k]);
+		GROW(c.pending, c.pending_cap,
+		     c.npending + part[k].npending);
+		for (i = 0; i < part[k].npending; i++)
+			c.pending[c.npending++] = part[k].pending[i];
+		free(part[k].notes);
+		free(part[k].pending);
+		free(part[k].cov);
+	}
 	index_roster(&c);
 	for (i = 0; i < c.npending; i++)
 		decide_pending(&c, &b->people[c.pending[i]]);
+	for (i = 0; i < c.nnotes; i++)
+		batch_add_review(b, &c.notes[i]);
+	free(c.notes);
 	free(c.pending);
 	o->cov = c.cov;
 	o->ncov = c.ncov;

@@ -83,26 +83,37 @@ void outputs_release(struct outputs *o)
 	memset(o, 0, sizeof(*o));
 }
 
+/* Does a CSV cell need quotes (RFC 4180; spaces at the ends kept)? */
+static int needs_quotes(const char *s, size_t n)
+{
+	return strpbrk(s, ",\"\r\n") || (n && (s[0] == ' ' || s[n - 1] == ' '));
+}
+
 void out_add(struct outputs *o, enum list l, const char *commune,
 	     uint64_t key, enum reason reason, const char *const *cells)
 {
 	struct outlist *ol = &o->lists[l];
 	struct orow *row;
 	size_t len[COV_NCOLS + 1], total = 0;
-	int i, n = lists[l].ncols;
+	int i, n = lists[l].ncols, row_plain;
 	char *p;
 
 	if (!commune)
 		commune = "";
 	/* the cells and the commune, copied into one block */
-	for (i = 0; i < n; i++)
+	row_plain = 1;
+	for (i = 0; i < n; i++) {
 		total += len[i] = cells[i] ? strlen(cells[i]) + 1 : 1;
+		if (cells[i] && needs_quotes(cells[i], len[i] - 1))
+			row_plain = 0;
+	}
 	total += len[n] = strlen(commune) + 1;
 	GROW(ol->rows, ol->cap, ol->n + 1);
 	row = &ol->rows[ol->n++];
 	row->key = key;
 	row->seq = o->seq++;
 	row->reason = (uint8_t)reason;
+	row->plain = (uint8_t)row_plain;
 	p = arena_alloc(&o->arena, total);
 	row->text = p;
 	for (i = 0; i < n; i++) {
@@ -115,6 +126,26 @@ void out_add(struct outputs *o, enum list l, const char *commune,
 	memcpy(p, commune, len[n]);
 	row->commune = p;
 	ol->by_reason[reason]++;
+}
+
+void outputs_absorb(struct outputs *o, struct outputs *part)
+{
+	int l, k;
+	size_t i;
+
+	for (l = 0; l < L_N; l++) {
+		struct outlist *to = &o->lists[l], *from = &part->lists[l];
+
+		GROW(to->rows, to->cap, to->n + from->n);
+		for (i = 0; i < from->n; i++) {
+			to->rows[to->n] = from->rows[i];
+			to->rows[to->n++].seq = o->seq++;
+		}
+		for (k = 0; k < R_N; k++)
+			to->by_reason[k] += from->by_reason[k];
+	}
+	arena_absorb(&o->arena, &part->arena);
+	outputs_release(part);
 }
 
 const char *orow_cell(const struct orow *r, int i)
@@ -445,8 +476,7 @@ static void sort_list(struct outlist *ol, enum list l)
 /* One CSV cell, quoted when RFC 4180 needs it. */
 static void csv_cell(FILE *f, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' &&
-	    (!s[0] || s[strlen(s) - 1] != ' ')) {
+	if (!needs_quotes(s, strlen(s))) {
 		fputs(s, f);
 		return;
 	}
@@ -511,6 +541,33 @@ int write_file_atomic(const char *dir, const char *name, const char *data,
 	return atomic_commit(f, dir, name, tmp, err);
 }
 
+/* A row none of whose cells needs quotes: its block, NULs made commas. */
+static void write_plain_row(FILE *f, const char *text, int ncols)
+{
+	char buf[1024];
+	const char *p = text;
+	size_t n;
+	int i;
+
+	for (i = 0; i < ncols; i++)
+		p += strlen(p) + 1;
+	n = (size_t)(p - text); /* the cells and their NULs */
+	if (n > sizeof(buf)) {
+		for (i = 0, p = text; i < ncols; i++, p += strlen(p) + 1) {
+			if (i)
+				putc(',', f);
+			fputs(p, f);
+		}
+		putc('\n', f);
+		return;
+	}
+	memcpy(buf, text, n);
+	for (p = buf; (p = memchr(p, '\0', (size_t)(buf + n - p)));)
+		*(char *)p++ = ',';
+	buf[n - 1] = '\n';
+	fwrite(buf, 1, n, f);
+}
+
 int out_write_all(struct outputs *o, const char *dir, struct etl_err *err)
 {
 	char tmp[4096];
@@ -529,6 +586,10 @@ int out_write_all(struct outputs *o, const char *dir, struct etl_err *err)
 		for (r = 0; r < ol->n; r++) {
 			const char *cell = ol->rows[r].text;
 
+			if (ol->rows[r].plain) {
+				write_plain_row(f, cell, lists[l].ncols);
+				continue;
+			}
 			for (i = 0; i < lists[l].ncols; i++) {
 				if (i)
 					putc(',', f);

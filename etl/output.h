@@ -37,6 +37,7 @@ struct orow {
 	uint64_t key;
 	uint32_t seq;  /* order of addition, last tie-breaker */
 	uint8_t reason;
+	uint8_t plain; /* no cell needs CSV quoting */
 };
 
 /* Cell i of a row of list l. */
@@ -80,6 +81,12 @@ int list_ncols(enum list l);
  */
 void out_add(struct outputs *o, enum list l, const char *commune,
 	     uint64_t key, enum reason reason, const char *const *cells);
+
+/*
+ * Move the rows of part (filled by one thread) behind those of o, in
+ * order, as if they had been added to o; part is released.
+ */
+void outputs_absorb(struct outputs *o, struct outputs *part);
 
 /* Review and reject notes of the batch become rows of their lists. */
 void out_add_notes(struct outputs *o, const struct batch *b);

@@ -77,20 +77,35 @@ unsigned batch_add_source(struct batch *b, const char *path,
 	return (unsigned)b->nsrcs++;
 }
 
+struct note review_note(const struct rec *r, enum reason reason,
+			const char *text)
+{
+	struct note n;
+
+	memset(&n, 0, sizeof(n));
+	n.src = r->src;
+	n.line = r->line;
+	n.reason = (uint8_t)reason;
+	n.key = r->key ? r->key : r->pid;
+	n.bhxh = r->bhxh;
+	n.text = text ? text : "";
+	return n;
+}
+
+void batch_add_review(struct batch *b, const struct note *n)
+{
+	GROW(b->reviews, b->reviews_cap, b->nreviews + 1);
+	b->reviews[b->nreviews++] = *n;
+	b->srcs[n->src].review_by[n->reason]++;
+}
+
 void batch_review(struct batch *b, const struct rec *r, enum reason reason,
 		  const char *text)
 {
-	struct note *n;
+	struct note n = review_note(
+		r, reason, text ? arena_strdup(&b->arena, text) : NULL);
 
-	GROW(b->reviews, b->reviews_cap, b->nreviews + 1);
-	n = &b->reviews[b->nreviews++];
-	n->src = r->src;
-	n->line = r->line;
-	n->reason = (uint8_t)reason;
-	n->key = r->key ? r->key : r->pid;
-	n->bhxh = r->bhxh;
-	n->text = text ? arena_strdup(&b->arena, text) : "";
-	b->srcs[r->src].review_by[reason]++;
+	batch_add_review(b, &n);
 }
 
 void batch_reject(struct batch *b, unsigned src, unsigned long line,
@@ -204,6 +219,42 @@ static const char *code_str(struct batch *b, const char *s, size_t n,
 	return shared ? intern(b, buf) : arena_strdup(&b->arena, buf);
 }
 
+/*
+ * The memo of field f when it holds the raw value s (n bytes), else NULL
+ * after making it ready to hold s (the caller fills val/str, sets valid).
+ */
+static struct memo *memo_hit(struct batch *b, int f, const char *s,
+			     size_t n, int *hit)
+{
+	struct memo *m = &b->memo[f];
+
+	*hit = m->valid && m->len == n && !memcmp(m->raw, s, n);
+	if (*hit)
+		return m;
+	m->valid = 0;
+	if (n > sizeof(m->raw))
+		return NULL; /* too long to remember */
+	memcpy(m->raw, s, n);
+	m->len = (uint8_t)n;
+	return m;
+}
+
+/* code_str of a shared code, remembered from the row before. */
+static const char *memo_code(struct batch *b, int f, const char *s,
+			     size_t n)
+{
+	int hit;
+	struct memo *m = memo_hit(b, f, s, n, &hit);
+
+	if (hit)
+		return m->str;
+	if (!m)
+		return code_str(b, s, n, 1);
+	m->str = code_str(b, s, n, 1);
+	m->valid = 1;
+	return m->str;
+}
+
 static char *scratch(struct batch *b, size_t need)
 {
 	GROW(b->scratch, b->scratch_cap, need);
@@ -289,21 +340,48 @@ enum reason rec_normalise(struct batch *b, enum kind kind,
 
 	if (raw[F_SEX]) {
 		char sex = 0;
+		size_t len = strlen(raw[F_SEX]);
+		int hit;
+		struct memo *m = memo_hit(b, F_SEX, raw[F_SEX], len, &hit);
 
-		if (norm_sex(CELL(F_SEX), sex_checkbox, &sex) == NORM_OK)
+		if (hit && m->val >> 8 == (unsigned)sex_checkbox) {
+			r->sex = (uint8_t)m->val;
+		} else {
+			if (norm_sex(raw[F_SEX], len, sex_checkbox, &sex) !=
+			    NORM_OK)
+				sex = 0;
 			r->sex = (uint8_t)sex;
+			if (m) {
+				m->val = (unsigned)sex_checkbox << 8 |
+					 (unsigned char)sex;
+				m->valid = 1;
+			}
+		}
 	}
-	r->commune = code_str(b, CELL(F_COMMUNE), 1);
-	r->hospital = code_str(b, CELL(F_HOSPITAL), 1);
+	r->commune = memo_code(b, F_COMMUNE, CELL(F_COMMUNE));
+	r->hospital = memo_code(b, F_HOSPITAL, CELL(F_HOSPITAL));
 	r->household = kind == KIND_REGISTRY
 			       ? code_str(b, CELL(F_HOUSEHOLD), 0)
 			       : "";
 	r->ethnicity = "";
 	if (raw[F_ETHNICITY] && raw[F_ETHNICITY][0]) {
 		char folded[64];
+		size_t len = strlen(raw[F_ETHNICITY]);
+		int hit;
+		struct memo *m =
+			memo_hit(b, F_ETHNICITY, raw[F_ETHNICITY], len, &hit);
 
-		fold_header(CELL(F_ETHNICITY), folded, sizeof(folded));
-		r->ethnicity = intern(b, folded);
+		if (hit) {
+			r->ethnicity = m->str;
+		} else {
+			fold_header(raw[F_ETHNICITY], len, folded,
+				    sizeof(folded));
+			r->ethnicity = intern(b, folded);
+			if (m) {
+				m->str = r->ethnicity;
+				m->valid = 1;
+			}
+		}
 	}
 
 	/* Group: the roster's column, or a card's column or card code. */
@@ -340,10 +418,24 @@ enum reason rec_normalise(struct batch *b, enum kind kind,
 	r->status = (uint8_t)status;
 	r->schemes = SCHEME_BHYT;
 	if (raw[F_SCHEMES]) {
-		unsigned schemes;
+		unsigned schemes = SCHEME_BHYT;
+		size_t len = strlen(raw[F_SCHEMES]);
+		int hit;
+		struct memo *m =
+			memo_hit(b, F_SCHEMES, raw[F_SCHEMES], len, &hit);
 
-		if (norm_schemes(CELL(F_SCHEMES), &schemes) == NORM_OK)
-			r->schemes = (uint8_t)schemes;
+		if (hit) {
+			schemes = m->val;
+		} else {
+			if (norm_schemes(raw[F_SCHEMES], len, &schemes) !=
+			    NORM_OK)
+				schemes = SCHEME_BHYT;
+			if (m) {
+				m->val = schemes;
+				m->valid = 1;
+			}
+		}
+		r->schemes = (uint8_t)schemes;
 	}
 	r->flags = (uint16_t)flags;
 	return R_NONE;

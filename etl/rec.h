@@ -133,6 +133,14 @@ struct batch {
 	struct hashtab intern;
 	const char **interned;
 	size_t ninterned, interned_cap;
+	/* the last raw value of each few-valued field and what it gave:
+	   consecutive rows of a file mostly repeat them */
+	struct memo {
+		char raw[32];
+		uint8_t len, valid;
+		unsigned val;
+		const char *str;
+	} memo[F_NFIELDS];
 };
 
 void batch_init(struct batch *b, struct ref *ref, int period,
@@ -168,6 +176,11 @@ enum reason rec_normalise(struct batch *b, enum kind kind,
 /* Add a review row (text copied into the arena; may be NULL). */
 void batch_review(struct batch *b, const struct rec *r, enum reason reason,
 		  const char *text);
+/* The review note of row r, its text left as given (not copied). */
+struct note review_note(const struct rec *r, enum reason reason,
+			const char *text);
+/* Add a review note made by review_note (its text must outlive b). */
+void batch_add_review(struct batch *b, const struct note *n);
 /* Add a reject row. */
 void batch_reject(struct batch *b, unsigned src, unsigned long line,
 		  enum reason reason, const char *raw, size_t raw_len);
