@@ -11,6 +11,7 @@
 #include "identity.h"
 #include "hashtab.h"
 
+#include <pthread.h>
 #include <xxhash.h>
 
 #include <stdlib.h>
@@ -45,6 +46,34 @@ static void aside(struct batch *b, struct rec *r, enum reason why)
 	r->state = REC_ASIDE;
 	r->reason = (uint8_t)why;
 	batch_review(b, r, why, identity_detail(why, (enum kind)r->kind));
+}
+
+/*
+ * Steps 5 to 7 on a range of keys, in a thread of their own: review rows,
+ * duplicate counts, people and members are kept here and joined to the
+ * batch in range order afterwards.
+ */
+struct part {
+	struct batch *b;
+	const uint32_t *idx;
+	size_t lo, hi;        /* idx[lo, hi): whole key groups */
+	struct note *notes;
+	size_t nnotes, notes_cap;
+	unsigned long *merged; /* per source */
+	struct person *people;
+	size_t npeople, people_cap;
+	uint32_t *members;
+	size_t nmembers;
+};
+
+/* Set a row aside in a part (identity_detail's texts are constants). */
+static void part_aside(struct part *pt, struct rec *r, enum reason why)
+{
+	r->state = REC_ASIDE;
+	r->reason = (uint8_t)why;
+	GROW(pt->notes, pt->notes_cap, pt->nnotes + 1);
+	pt->notes[pt->nnotes++] =
+		review_note(r, why, identity_detail(why, (enum kind)r->kind));
 }
 
 /* Step 1: a row's own ID; an old CMND through the registry's CMND column. */
@@ -385,9 +414,10 @@ static uint32_t *order_rows(const struct batch *b, const char *by, size_t *n)
  * rows that disagree on name or birth date are all set aside; identical
  * ones merge; a different group is a separate enrolment.
  */
-static void dedup_run(struct batch *b, const uint32_t *idx, size_t i,
+static void dedup_run(struct part *pt, const uint32_t *idx, size_t i,
 		      size_t j)
 {
+	struct batch *b = pt->b;
 	struct rec *first = &b->recs[idx[i]];
 	size_t k, e;
 
@@ -400,7 +430,8 @@ static void dedup_run(struct batch *b, const uint32_t *idx, size_t i,
 	}
 	if (k < j) {
 		for (k = i; k < j; k++)
-			aside(b, &b->recs[idx[k]], R_CONFLICTING_DUPLICATE);
+			part_aside(pt, &b->recs[idx[k]],
+				   R_CONFLICTING_DUPLICATE);
 		return;
 	}
 	for (k = i + 1; k < j; k++) {
@@ -412,7 +443,7 @@ static void dedup_run(struct batch *b, const uint32_t *idx, size_t i,
 				break;
 		if (e < k) {
 			r->state = REC_MERGED;
-			b->srcs[r->src].merged++;
+			pt->merged[r->src]++;
 		}
 	}
 }
@@ -436,7 +467,7 @@ static int same_ascii_key(const struct rec *a, const struct rec *b)
  * Step 6 for roster row r whose registry row is g (or NULL): its key must
  * be believable.
  */
-static void check_roster_key(struct batch *b, struct rec *r,
+static void check_roster_key(struct part *pt, struct rec *r,
 			     const struct rec *g)
 {
 	if (r->kind != KIND_ROSTER || r->state != REC_OK ||
@@ -444,7 +475,7 @@ static void check_roster_key(struct batch *b, struct rec *r,
 		return;
 	if (g) {
 		if (strcmp(g->nkey, r->nkey) && !same_ascii_key(g, r))
-			aside(b, r, R_ID_NAME_MISMATCH);
+			part_aside(pt, r, R_ID_NAME_MISMATCH);
 	} else if (!(r->key & KEY_BHXH_TAG)) {
 		char id[13], sex;
 		int year;
@@ -452,29 +483,26 @@ static void check_roster_key(struct batch *b, struct rec *r,
 		fmt_pid(r->key, id);
 		id_birth(id, &year, &sex);
 		if (year != r->dob.year || (r->sex && r->sex != sex))
-			aside(b, r, R_ID_DEMOGRAPHIC_MISMATCH);
+			part_aside(pt, r, R_ID_DEMOGRAPHIC_MISMATCH);
 	}
 }
 
-/*
- * Steps 5 to 7 on one ordering of the rows by key (registry rows first,
- * then cards, then roster rows, each by source and line): duplicates
- * within a source are next to each other, the registry row leads its
- * person, and the people come out in key order.
- */
-static void dedup_and_build(struct batch *b)
+/* Steps 5 to 7 on the key groups of a part. */
+static void *dedup_part(void *arg)
 {
-	size_t n, i, j, k, s;
-	uint32_t *idx = order_rows(b, "krKsl", &n);
+	struct part *pt = arg;
+	struct batch *b = pt->b;
+	const uint32_t *idx = pt->idx;
+	size_t i, j, k, s;
 
-	b->members = xmalloc(sizeof(*b->members) * (n ? n : 1));
-	b->nmembers = 0;
-	for (i = 0; i < n; i = j) {
+	pt->members = xmalloc(sizeof(*pt->members) *
+			      (pt->hi > pt->lo ? pt->hi - pt->lo : 1));
+	for (i = pt->lo; i < pt->hi; i = j) {
 		uint64_t key = b->recs[idx[i]].key;
 		const struct rec *g = NULL;
 		struct person *p;
 
-		for (j = i; j < n && b->recs[idx[j]].key == key; j++)
+		for (j = i; j < pt->hi && b->recs[idx[j]].key == key; j++)
 			;
 		for (k = i; k < j; k = s) {
 			for (s = k + 1; s < j && b->recs[idx[s]].src ==
@@ -482,7 +510,7 @@ static void dedup_and_build(struct batch *b)
 			     s++)
 				;
 			if (s > k + 1)
-				dedup_run(b, idx, k, s);
+				dedup_run(pt, idx, k, s);
 		}
 		for (k = i; k < j && !g; k++) {
 			const struct rec *r = &b->recs[idx[k]];
@@ -491,28 +519,90 @@ static void dedup_and_build(struct batch *b)
 				g = r;
 		}
 		for (k = i; k < j; k++)
-			check_roster_key(b, &b->recs[idx[k]], g);
+			check_roster_key(pt, &b->recs[idx[k]], g);
 
 		/* Step 7: the person, if any row still counts. */
-		GROW(b->people, b->people_cap, b->npeople + 1);
-		p = &b->people[b->npeople];
+		GROW(pt->people, pt->people_cap, pt->npeople + 1);
+		p = &pt->people[pt->npeople];
 		p->key = key;
 		p->registry = g ? (uint32_t)(g - b->recs) : NONE32;
-		p->first = (uint32_t)b->nmembers;
+		p->first = (uint32_t)pt->nmembers;
 		p->n = 0;
 		for (k = i; k < j; k++) {
-			struct rec *r = &b->recs[idx[k]];
+			const struct rec *r = &b->recs[idx[k]];
 
-			if (r->state != REC_OK)
-				continue;
-			r->person = (uint32_t)b->npeople;
-			if (r->kind == KIND_REGISTRY)
-				continue;
-			b->members[b->nmembers++] = idx[k];
-			p->n++;
+			if (r->state == REC_OK && r->kind != KIND_REGISTRY) {
+				pt->members[pt->nmembers++] = idx[k];
+				p->n++;
+			}
 		}
 		if (p->n || g)
-			b->npeople++;
+			pt->npeople++;
+	}
+	return NULL;
+}
+
+#define IDENTITY_THREADS 2
+#define IDENTITY_MIN_ROWS 200000 /* fewer: one thread is enough */
+
+/*
+ * Steps 5 to 7 on one ordering of the rows by key (registry rows first,
+ * then cards, then roster rows, each by source and line): duplicates
+ * within a source are next to each other, the registry row leads its
+ * person, and the people come out in key order.  The keys are split into
+ * ranges done on threads of their own and joined in order, so the people,
+ * members and review rows are those one thread gives.
+ */
+static void dedup_and_build(struct batch *b)
+{
+	struct part pt[IDENTITY_THREADS];
+	pthread_t tid[IDENTITY_THREADS];
+	int started[IDENTITY_THREADS] = { 0 };
+	size_t n, k, nparts, i, cut;
+	uint32_t *idx = order_rows(b, "krKsl", &n);
+
+	nparts = n < IDENTITY_MIN_ROWS ? 1 : IDENTITY_THREADS;
+	for (k = 0, cut = 0; k < nparts; k++) {
+		memset(&pt[k], 0, sizeof(pt[k]));
+		pt[k].b = b;
+		pt[k].idx = idx;
+		pt[k].lo = cut;
+		cut = k + 1 == nparts ? n : n * (k + 1) / nparts;
+		/* whole key groups only */
+		while (cut > pt[k].lo && cut < n &&
+		       b->recs[idx[cut]].key == b->recs[idx[cut - 1]].key)
+			cut++;
+		pt[k].hi = cut;
+		pt[k].merged = xcalloc(b->nsrcs ? b->nsrcs : 1,
+				       sizeof(*pt[k].merged));
+		if (k > 0)
+			started[k] = pthread_create(&tid[k], NULL, dedup_part,
+						    &pt[k]) == 0;
+	}
+	dedup_part(&pt[0]);
+	b->members = xmalloc(sizeof(*b->members) * (n ? n : 1));
+	b->nmembers = 0;
+	for (k = 0; k < nparts; k++) {
+		if (k > 0 && started[k])
+			pthread_join(tid[k], NULL);
+		else if (k > 0)
+			dedup_part(&pt[k]); /* no thread to be had */
+		GROW(b->people, b->people_cap, b->npeople + pt[k].npeople);
+		for (i = 0; i < pt[k].npeople; i++) {
+			b->people[b->npeople] = pt[k].people[i];
+			b->people[b->npeople++].first += (uint32_t)b->nmembers;
+		}
+		memcpy(b->members + b->nmembers, pt[k].members,
+		       sizeof(*b->members) * pt[k].nmembers);
+		b->nmembers += pt[k].nmembers;
+		for (i = 0; i < pt[k].nnotes; i++)
+			batch_add_review(b, &pt[k].notes[i]);
+		for (i = 0; i < b->nsrcs; i++)
+			b->srcs[i].merged += pt[k].merged[i];
+		free(pt[k].people);
+		free(pt[k].members);
+		free(pt[k].notes);
+		free(pt[k].merged);
 	}
 	free(idx);
 }
@@ -538,7 +628,6 @@ static void build_people(struct batch *b)
 		for (j = i; j < n && b->recs[idx[j]].key == key; j++) {
 			struct rec *r = &b->recs[idx[j]];
 
-			r->person = (uint32_t)b->npeople;
 			if (r->kind == KIND_REGISTRY) {
 				if (p->registry == NONE32)
 					p->registry = idx[j];

@@ -283,7 +283,6 @@ enum reason rec_normalise(struct batch *b, enum kind kind,
 	memset(r, 0, sizeof(*r));
 	r->kind = (uint8_t)kind;
 	r->group = GROUP_NONE;
-	r->person = NONE32;
 
 	n = raw[F_NAME] ? strlen(raw[F_NAME]) : 0;
 	n = 8 * n + 16; /* room for NFC growth and the key's tone marks */

@@ -53,7 +53,6 @@ struct rec {
 	const char *ethnicity;
 	struct date dob, status_date;
 	uint32_t line;
-	uint32_t person; /* index into batch.people, NONE32 if none */
 	uint16_t src;
 	uint16_t group; /* index into ref groups, GROUP_NONE if none */
 	uint16_t flags; /* NF_* */
