@@ -76,11 +76,29 @@ static void part_aside(struct part *pt, struct rec *r, enum reason why)
 		review_note(r, why, identity_detail(why, (enum kind)r->kind));
 }
 
+/*
+ * The rows still looking for their key after step 1 (few: most rows carry
+ * a valid personal ID), in row order.  Steps 1 to 4 work on this list and
+ * scan all rows only where they must (the keyed rows that carry a BHXH
+ * code an unkeyed row asks for; the registry rows whose demographic key
+ * one asks for).
+ */
+struct unk {
+	uint32_t *idx;
+	size_t n, cap;
+};
+
+/* Is r a row still looking for its key? */
+static int unkeyed(const struct rec *r)
+{
+	return !r->key && r->kind != KIND_REGISTRY && r->state != REC_ASIDE;
+}
+
 /* Step 1: a row's own ID; an old CMND through the registry's CMND column. */
-static void key_own_and_cmnd(struct batch *b)
+static void key_own_and_cmnd(struct batch *b, struct unk *u)
 {
 	struct hashtab cm;
-	size_t i, pos, need = 0;
+	size_t i, k, pos, need = 0;
 	uint32_t v;
 
 	for (i = 0; i < b->nrecs; i++) {
@@ -91,8 +109,10 @@ static void key_own_and_cmnd(struct batch *b)
 			r->how = HOW_OWN;
 		} else if (r->kind == KIND_REGISTRY) {
 			aside(b, r, R_UNKEYED);
-		} else if (r->cmnd) {
-			need++;
+		} else if (r->state != REC_ASIDE) {
+			GROW(u->idx, u->cap, u->n + 1);
+			u->idx[u->n++] = (uint32_t)i;
+			need += r->cmnd != 0;
 		}
 	}
 	if (!need)
@@ -105,13 +125,12 @@ static void key_own_and_cmnd(struct batch *b)
 			ht_insert(&cm, ht_hash_u64(r->cmnd * 16 + r->cmnd_len),
 				  (uint32_t)i);
 	}
-	for (i = 0; i < b->nrecs; i++) {
-		struct rec *r = &b->recs[i];
+	for (k = 0; k < u->n; k++) {
+		struct rec *r = &b->recs[u->idx[k]];
 		uint64_t found = 0, h;
 		int n = 0;
 
-		if (r->key || r->kind == KIND_REGISTRY || !r->cmnd ||
-		    r->state == REC_ASIDE)
+		if (!r->cmnd)
 			continue;
 		h = ht_hash_u64(r->cmnd * 16 + r->cmnd_len);
 		for (pos = ht_first(&cm, h);
@@ -130,12 +149,6 @@ static void key_own_and_cmnd(struct batch *b)
 		}
 	}
 	ht_release(&cm);
-}
-
-/* Is r a row still looking for its key? */
-static int unkeyed(const struct rec *r)
-{
-	return !r->key && r->kind != KIND_REGISTRY && r->state != REC_ASIDE;
 }
 
 /*
@@ -161,15 +174,15 @@ static size_t bx_find(const struct hashtab *ht, const struct bx *bx,
 	return HT_NONE;
 }
 
-static void key_by_bhxh(struct batch *b)
+static void key_by_bhxh(struct batch *b, const struct unk *u)
 {
 	struct bx *bx = NULL;
-	size_t nbx = 0, cap = 0, i, v;
+	size_t nbx = 0, cap = 0, i, k, v;
 	struct hashtab ht;
 
 	ht_init(&ht, 64);
-	for (i = 0; i < b->nrecs; i++) {
-		const struct rec *r = &b->recs[i];
+	for (k = 0; k < u->n; k++) {
+		const struct rec *r = &b->recs[u->idx[k]];
 
 		if (unkeyed(r) && r->bhxh &&
 		    bx_find(&ht, bx, r->bhxh) == HT_NONE) {
@@ -192,8 +205,8 @@ static void key_by_bhxh(struct batch *b)
 			bx[v].ambiguous = 1;
 		}
 	}
-	for (i = 0; nbx && i < b->nrecs; i++) {
-		struct rec *r = &b->recs[i];
+	for (k = 0; nbx && k < u->n; k++) {
+		struct rec *r = &b->recs[u->idx[k]];
 
 		if (!unkeyed(r) || !r->bhxh ||
 		    (v = bx_find(&ht, bx, r->bhxh)) == HT_NONE || !bx[v].seen)
@@ -236,21 +249,25 @@ static int same_demog(const struct rec *a, const struct rec *b)
 /*
  * Rows still without a key that match exactly one registry person.  Only
  * registry rows whose demographic key an unkeyed row asks for are
- * considered.  Returns the number of rows keyed.
+ * considered.  Returns the number of rows keyed that carry a BHXH code
+ * (they may link others through it).
  */
-static size_t key_by_demographics(struct batch *b)
+static size_t key_by_demographics(struct batch *b, const struct unk *u)
 {
 	struct hashtab want, reg;
-	size_t i, pos, keyed = 0, nwant = 0;
+	size_t i, k, pos, keyed = 0, nwant = 0;
 	uint32_t v;
 	uint64_t h;
 
 	ht_init(&want, 64);
-	for (i = 0; i < b->nrecs; i++)
-		if (unkeyed(&b->recs[i]) && (h = demog_hash(&b->recs[i]))) {
-			ht_insert(&want, h, (uint32_t)i);
+	for (k = 0; k < u->n; k++) {
+		const struct rec *r = &b->recs[u->idx[k]];
+
+		if (unkeyed(r) && (h = demog_hash(r))) {
+			ht_insert(&want, h, u->idx[k]);
 			nwant++;
 		}
+	}
 	if (!nwant) {
 		ht_release(&want);
 		return 0;
@@ -266,8 +283,8 @@ static size_t key_by_demographics(struct batch *b)
 		if (ht_next(&want, h, &pos) != HT_NONE)
 			ht_insert(&reg, h, (uint32_t)i);
 	}
-	for (i = 0; i < b->nrecs; i++) {
-		struct rec *r = &b->recs[i];
+	for (k = 0; k < u->n; k++) {
+		struct rec *r = &b->recs[u->idx[k]];
 		uint64_t found = 0;
 		int n = 0;
 
@@ -286,7 +303,7 @@ static size_t key_by_demographics(struct batch *b)
 			r->key = found;
 			r->how = HOW_DEMOG;
 			b->srcs[r->src].matched_by_demographics++;
-			keyed++;
+			keyed += r->bhxh != 0;
 		}
 	}
 	ht_release(&reg);
@@ -295,15 +312,15 @@ static size_t key_by_demographics(struct batch *b)
 }
 
 /* Step 4: cards without an ID keep their BHXH code; rows may join them. */
-static void key_cards_by_bhxh(struct batch *b)
+static void key_cards_by_bhxh(struct batch *b, const struct unk *u)
 {
 	struct hashtab ht;
-	size_t i, pos;
+	size_t k, pos;
 	uint32_t v;
 
 	ht_init(&ht, 64);
-	for (i = 0; i < b->nrecs; i++) {
-		struct rec *r = &b->recs[i];
+	for (k = 0; k < u->n; k++) {
+		struct rec *r = &b->recs[u->idx[k]];
 
 		if (r->kind != KIND_PRIOR || r->key || r->state == REC_ASIDE)
 			continue;
@@ -313,10 +330,10 @@ static void key_cards_by_bhxh(struct batch *b)
 		}
 		r->key = KEY_BHXH_TAG | r->bhxh;
 		r->how = HOW_CARD;
-		ht_insert(&ht, ht_hash_u64(r->bhxh), (uint32_t)i);
+		ht_insert(&ht, ht_hash_u64(r->bhxh), u->idx[k]);
 	}
-	for (i = 0; i < b->nrecs; i++) {
-		struct rec *r = &b->recs[i];
+	for (k = 0; k < u->n; k++) {
+		struct rec *r = &b->recs[u->idx[k]];
 		uint64_t h;
 
 		if (r->kind != KIND_ROSTER || r->key || r->state == REC_ASIDE)
@@ -386,7 +403,13 @@ static uint32_t *order_rows(const struct batch *b, const char *by, size_t *n)
 				kv[i].key = r->src;
 				break;
 			case 'k':
-				kv[i].key = r->key;
+				/* the same order in 41 bits: IDs (< 2^40)
+				   before tagged BHXH codes (< 10^10) */
+				kv[i].key = r->key & KEY_BHXH_TAG
+						    ? 1ull << 40 |
+							      (r->key &
+							       ~KEY_BHXH_TAG)
+						    : r->key;
 				break;
 			case 'r':
 				kv[i].key = r->kind != KIND_REGISTRY;
@@ -648,11 +671,16 @@ void identity_build_people(struct batch *b)
 
 void identity_run(struct batch *b)
 {
-	key_own_and_cmnd(b);
-	key_by_bhxh(b);
-	/* rows keyed by demographics may link others by their BHXH code */
-	if (key_by_demographics(b))
-		key_by_bhxh(b);
-	key_cards_by_bhxh(b);
+	struct unk u = { NULL, 0, 0 };
+
+	key_own_and_cmnd(b, &u);
+	if (u.n) {
+		key_by_bhxh(b, &u);
+		/* rows keyed by demographics may link others by their code */
+		if (key_by_demographics(b, &u))
+			key_by_bhxh(b, &u);
+		key_cards_by_bhxh(b, &u);
+	}
+	free(u.idx);
 	dedup_and_build(b);
 }

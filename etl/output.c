@@ -6,6 +6,7 @@
 #include "hashtab.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -568,38 +569,78 @@ static void write_plain_row(FILE *f, const char *text, int ncols)
 	fwrite(buf, 1, n, f);
 }
 
+/* Sort list l and write it as dir/<its file>. */
+static int write_list(struct outputs *o, enum list l, const char *dir,
+		      struct etl_err *err)
+{
+	struct outlist *ol = &o->lists[l];
+	char tmp[4096];
+	FILE *f = atomic_open(dir, lists[l].file, tmp, err);
+	size_t r;
+	int i;
+
+	if (!f)
+		return -1;
+	sort_list(ol, l);
+	fputs(lists[l].header, f);
+	putc('\n', f);
+	for (r = 0; r < ol->n; r++) {
+		const char *cell = ol->rows[r].text;
+
+		if (ol->rows[r].plain) {
+			write_plain_row(f, cell, lists[l].ncols);
+			continue;
+		}
+		for (i = 0; i < lists[l].ncols; i++) {
+			if (i)
+				putc(',', f);
+			csv_cell(f, cell);
+			cell += strlen(cell) + 1;
+		}
+		putc('\n', f);
+	}
+	return atomic_commit(f, dir, lists[l].file, tmp, err);
+}
+
+struct writer {
+	struct outputs *o;
+	enum list l;
+	const char *dir;
+	struct etl_err err;
+	int rc;
+};
+
+static void *write_list_thread(void *arg)
+{
+	struct writer *w = arg;
+
+	w->rc = write_list(w->o, w->l, w->dir, &w->err);
+	return NULL;
+}
+
 int out_write_all(struct outputs *o, const char *dir, struct etl_err *err)
 {
-	char tmp[4096];
-	int l, i;
-	size_t r;
+	struct writer w = { o, L_RENEW, dir, { "" }, 0 };
+	pthread_t tid;
+	int l, rc = 0, threaded;
+	enum list big = L_RENEW;
 
-	for (l = 0; l < L_N; l++) {
-		struct outlist *ol = &o->lists[l];
-		FILE *f = atomic_open(dir, lists[l].file, tmp, err);
-
-		if (!f)
-			return -1;
-		sort_list(ol, (enum list)l);
-		fputs(lists[l].header, f);
-		putc('\n', f);
-		for (r = 0; r < ol->n; r++) {
-			const char *cell = ol->rows[r].text;
-
-			if (ol->rows[r].plain) {
-				write_plain_row(f, cell, lists[l].ncols);
-				continue;
-			}
-			for (i = 0; i < lists[l].ncols; i++) {
-				if (i)
-					putc(',', f);
-				csv_cell(f, cell);
-				cell += strlen(cell) + 1;
-			}
-			putc('\n', f);
-		}
-		if (atomic_commit(f, dir, lists[l].file, tmp, err) < 0)
-			return -1;
+	/* The longest list (renewals, mostly) on a thread of its own. */
+	for (l = 0; l < L_N; l++)
+		if (o->lists[l].n > o->lists[big].n)
+			big = (enum list)l;
+	w.l = big;
+	threaded = pthread_create(&tid, NULL, write_list_thread, &w) == 0;
+	for (l = 0; l < L_N && !rc; l++)
+		if (l != (int)big)
+			rc = write_list(o, (enum list)l, dir, err);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else
+		write_list_thread(&w);
+	if (!rc && w.rc < 0) {
+		*err = w.err;
+		rc = -1;
 	}
-	return 0;
+	return rc;
 }

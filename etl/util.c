@@ -330,7 +330,8 @@ int starts_with(const char *s, const char *prefix)
 
 void sort_kv(struct kv *a, size_t n)
 {
-	size_t count[256], i;
+	enum { BITS = 11, BUCKETS = 1 << BITS };
+	size_t *count, i;
 	uint64_t diff = 0;
 	struct kv *tmp, *src = a, *dst;
 	int shift;
@@ -340,27 +341,30 @@ void sort_kv(struct kv *a, size_t n)
 	for (i = 1; i < n; i++)
 		diff |= a[i].key ^ a[0].key;
 	tmp = xmalloc(n * sizeof(*a));
+	count = xmalloc(BUCKETS * sizeof(*count));
 	dst = tmp;
-	for (shift = 0; shift < 64; shift += 8) {
+	for (shift = 0; shift < 64; shift += BITS) {
 		size_t sum = 0;
 
-		if (!((diff >> shift) & 0xff))
-			continue; /* every key has the same byte here */
-		memset(count, 0, sizeof(count));
+		if (!((diff >> shift) & (BUCKETS - 1)))
+			continue; /* every key has the same digit here */
+		memset(count, 0, BUCKETS * sizeof(*count));
 		for (i = 0; i < n; i++)
-			count[(src[i].key >> shift) & 0xff]++;
-		for (i = 0; i < 256; i++) {
+			count[(src[i].key >> shift) & (BUCKETS - 1)]++;
+		for (i = 0; i < BUCKETS; i++) {
 			size_t c = count[i];
 
 			count[i] = sum;
 			sum += c;
 		}
 		for (i = 0; i < n; i++)
-			dst[count[(src[i].key >> shift) & 0xff]++] = src[i];
+			dst[count[(src[i].key >> shift) & (BUCKETS - 1)]++] =
+				src[i];
 		dst = src;
 		src = src == a ? tmp : a;
 	}
 	if (src != a)
 		memcpy(a, src, n * sizeof(*a));
+	free(count);
 	free(tmp);
 }

@@ -104,9 +104,9 @@ int starts_with(const char *s, const char *prefix);
 
 /*
  * Sort n (key, value) pairs by key, stably (equal keys keep their order),
- * with an LSD radix sort: linear time, one scratch copy of the array.
- * Byte positions where every key agrees are skipped, so small keys cost
- * few passes.  Used wherever millions of rows are ordered.
+ * with an LSD radix sort (11-bit digits): linear time, one scratch copy
+ * of the array.  Digits where every key agrees are skipped, so small keys
+ * cost few passes.  Used wherever millions of rows are ordered.
  */
 struct kv {
 	uint64_t key;

@@ -51,6 +51,37 @@ static void hashtab_confirms_keys(void **state)
 	ht_release(&h);
 }
 
+/* sort_kv: ordered by key, equal keys in their first order, any width. */
+static void sort_kv_is_a_stable_sort(void **state)
+{
+	static const uint64_t shapes[] = { 0xffull, 0xffffffffffull,
+					   ~0ull };
+	enum { N = 20000 };
+	struct kv *a = malloc(N * sizeof(*a));
+	uint64_t x = 88172645463325252ull;
+	size_t i, s;
+
+	(void)state;
+	for (s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
+		for (i = 0; i < N; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			/* few distinct keys, so equal keys are many */
+			a[i].key = (x % 37) * (shapes[s] / 37);
+			a[i].val = (uint32_t)i;
+		}
+		sort_kv(a, N);
+		for (i = 1; i < N; i++) {
+			assert_true(a[i - 1].key <= a[i].key);
+			if (a[i - 1].key == a[i].key)
+				assert_true(a[i - 1].val < a[i].val);
+		}
+	}
+	a[0].key = 5;
+	sort_kv(a, 1); /* one element: nothing to do */
+	assert_int_equal(a[0].key, 5);
+	free(a);
+}
+
 static void copytext_round_trip(void **state)
 {
 	struct strbuf sb;
@@ -198,6 +229,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hashtab_confirms_keys),
+		cmocka_unit_test(sort_kv_is_a_stable_sort),
 		cmocka_unit_test(copytext_round_trip),
 		cmocka_unit_test(fields_match_aliases),
 		cmocka_unit_test(colmap_names_missing_columns),
