@@ -581,12 +581,16 @@ static int write_list(struct outputs *o, enum list l, const char *dir,
 
 	if (!f)
 		return -1;
-	sort_list(ol, l);
 	fputs(lists[l].header, f);
 	putc('\n', f);
 	for (r = 0; r < ol->n; r++) {
 		const char *cell = ol->rows[r].text;
 
+		/* start the disk on what is written, so the final fsync
+		   does not wait for all of a large file */
+		if ((r & 0x3ffff) == 0x3ffff && fflush(f) == 0)
+			sync_file_range(fileno(f), 0, 0,
+					SYNC_FILE_RANGE_WRITE);
 		if (ol->rows[r].plain) {
 			write_plain_row(f, cell, lists[l].ncols);
 			continue;
@@ -620,11 +624,21 @@ static void *write_list_thread(void *arg)
 
 int out_write_all(struct outputs *o, const char *dir, struct etl_err *err)
 {
+	return out_write_all_and(o, dir, NULL, NULL, err);
+}
+
+int out_write_all_and(struct outputs *o, const char *dir,
+		      int (*also)(struct outputs *o, void *ctx,
+				  struct etl_err *err),
+		      void *ctx, struct etl_err *err)
+{
 	struct writer w = { o, L_RENEW, dir, { "" }, 0 };
 	pthread_t tid;
 	int l, rc = 0, threaded;
 	enum list big = L_RENEW;
 
+	for (l = 0; l < L_N; l++)
+		sort_list(&o->lists[l], (enum list)l);
 	/* The longest list (renewals, mostly) on a thread of its own. */
 	for (l = 0; l < L_N; l++)
 		if (o->lists[l].n > o->lists[big].n)
@@ -634,6 +648,8 @@ int out_write_all(struct outputs *o, const char *dir, struct etl_err *err)
 	for (l = 0; l < L_N && !rc; l++)
 		if (l != (int)big)
 			rc = write_list(o, (enum list)l, dir, err);
+	if (!rc && also)
+		rc = also(o, ctx, err);
 	if (threaded)
 		pthread_join(tid, NULL);
 	else

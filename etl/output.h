@@ -105,6 +105,15 @@ void out_add_coverage(struct outputs *o, const struct batch *b);
  * through a temporary file renamed into place, mode 0600.
  */
 int out_write_all(struct outputs *o, const char *dir, struct etl_err *err);
+/*
+ * The same, and also(o, ctx, err) in the meantime, once every list is
+ * sorted (the longest one is written by a thread of its own): the D02-LT
+ * workbook is made while renew.csv is written.  also must only read o.
+ */
+int out_write_all_and(struct outputs *o, const char *dir,
+		      int (*also)(struct outputs *o, void *ctx,
+				  struct etl_err *err),
+		      void *ctx, struct etl_err *err);
 
 /*
  * Atomic output files: atomic_open() creates DIR/.name.<pid>.tmp with mode
