@@ -293,6 +293,30 @@ static void emit_decrease(struct ctx *c, const struct person *p,
 	out_add(c->o, L_DECREASE, card->commune, p->key, why, cells);
 }
 
+/* The coverage counts of a commune, added (zero) in order when new. */
+static struct cov *cov_slot(struct ctx *c, const char *commune)
+{
+	size_t lo = 0, hi = c->ncov, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (strcmp(c->cov[mid].commune, commune) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == c->ncov || strcmp(c->cov[lo].commune, commune)) {
+		GROW(c->cov, c->cov_cap, c->ncov + 1);
+		memmove(&c->cov[lo + 1], &c->cov[lo],
+			(c->ncov - lo) * sizeof(*c->cov));
+		memset(&c->cov[lo], 0, sizeof(*c->cov));
+		snprintf(c->cov[lo].commune, sizeof(c->cov[lo].commune), "%s",
+			 commune);
+		c->ncov++;
+	}
+	return &c->cov[lo];
+}
+
 /*
  * The person's coverage commune: registry residence, counted once; with
  * the schemes (BHXH, BHTN) any of their roster rows enrols them in.
@@ -300,31 +324,16 @@ static void emit_decrease(struct ctx *c, const struct person *p,
 static void count_cov(struct ctx *c, const struct rec *g, int insured,
 		      unsigned schemes)
 {
-	size_t lo = 0, hi = c->ncov, mid;
+	struct cov *cv;
 
 	if (!resident(c, g))
 		return;
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		if (strcmp(c->cov[mid].commune, g->commune) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == c->ncov || strcmp(c->cov[lo].commune, g->commune)) {
-		GROW(c->cov, c->cov_cap, c->ncov + 1);
-		memmove(&c->cov[lo + 1], &c->cov[lo],
-			(c->ncov - lo) * sizeof(*c->cov));
-		memset(&c->cov[lo], 0, sizeof(*c->cov));
-		snprintf(c->cov[lo].commune, sizeof(c->cov[lo].commune), "%s",
-			 g->commune);
-		c->ncov++;
-	}
-	c->cov[lo].population++;
-	c->cov[lo].insured += insured;
-	c->cov[lo].bhxh_compulsory += !!(schemes & SCHEME_BHXH);
-	c->cov[lo].bhxh_voluntary += !!(schemes & SCHEME_BHXH_TN);
-	c->cov[lo].bhtn += !!(schemes & SCHEME_BHTN);
+	cv = cov_slot(c, g->commune);
+	cv->population++;
+	cv->insured += insured;
+	cv->bhxh_compulsory += !!(schemes & SCHEME_BHXH);
+	cv->bhxh_voluntary += !!(schemes & SCHEME_BHXH_TN);
+	cv->bhtn += !!(schemes & SCHEME_BHTN);
 }
 
 /* Is card a better card than best (rank, then input order)? */
@@ -600,31 +609,17 @@ static void decide_pending(struct ctx *c, const struct person *p)
 /* Add the coverage counts of part to c's (both sorted by commune). */
 static void merge_cov(struct ctx *c, const struct ctx *part)
 {
-	size_t i, lo, hi, mid;
+	size_t i;
 
 	for (i = 0; i < part->ncov; i++) {
 		const struct cov *pc = &part->cov[i];
+		struct cov *cv = cov_slot(c, pc->commune);
 
-		for (lo = 0, hi = c->ncov; lo < hi;) {
-			mid = (lo + hi) / 2;
-			if (strcmp(c->cov[mid].commune, pc->commune) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo == c->ncov || strcmp(c->cov[lo].commune, pc->commune)) {
-			GROW(c->cov, c->cov_cap, c->ncov + 1);
-			memmove(&c->cov[lo + 1], &c->cov[lo],
-				(c->ncov - lo) * sizeof(*c->cov));
-			c->cov[lo] = *pc;
-			c->ncov++;
-			continue;
-		}
-		c->cov[lo].population += pc->population;
-		c->cov[lo].insured += pc->insured;
-		c->cov[lo].bhxh_compulsory += pc->bhxh_compulsory;
-		c->cov[lo].bhxh_voluntary += pc->bhxh_voluntary;
-		c->cov[lo].bhtn += pc->bhtn;
+		cv->population += pc->population;
+		cv->insured += pc->insured;
+		cv->bhxh_compulsory += pc->bhxh_compulsory;
+		cv->bhxh_voluntary += pc->bhxh_voluntary;
+		cv->bhtn += pc->bhtn;
 	}
 }
 

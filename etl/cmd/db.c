@@ -5,6 +5,7 @@
  * before every load), and refuses a database migrated by a newer doisoat.
  */
 #include "doisoat.h"
+#include "stage.h"
 #include "config.h"
 #include "pgload.h"
 
@@ -106,16 +107,7 @@ static int db_migrate(const struct db_opts *o)
 	PGconn *conn;
 	int applied, version, rc;
 
-	switch (pgload_conninfo_has_password(o->conninfo, &err)) {
-	case -1:
-		die_code(EXIT_USAGE, "--db: %s", err.msg);
-	case 1:
-		die_code(EXIT_USAGE,
-			 "the connection string carries a password, which "
-			 "other users can read from the process list: put it "
-			 "in ~/.pgpass (mode 0600), PGPASSFILE or a service "
-			 "file instead");
-	}
+	refuse_password_conninfo(o->conninfo);
 	conn = pgload_connect(o->conninfo, &err);
 	if (!conn)
 		die("%s", err.msg);

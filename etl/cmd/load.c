@@ -7,6 +7,7 @@
  * the failure is recorded in the ledger afterwards.
  */
 #include "doisoat.h"
+#include "stage.h"
 #include "config.h"
 #include "hashtab.h"
 #include "pgload.h"
@@ -136,16 +137,7 @@ int cmd_load(int argc, char **argv)
 	set_progname("doisoat load");
 	parse_opts(argc, argv, &opts);
 	set_quiet(opts.quiet);
-	switch (pgload_conninfo_has_password(opts.conninfo, &err)) {
-	case -1:
-		die_code(EXIT_USAGE, "--db: %s", err.msg);
-	case 1:
-		die_code(EXIT_USAGE,
-			 "the connection string carries a password, which "
-			 "other users can read from the process list: put it "
-			 "in ~/.pgpass (mode 0600), PGPASSFILE or a service "
-			 "file instead");
-	}
+	refuse_password_conninfo(opts.conninfo);
 	if (getenv("PGPASSWORD"))
 		warn("PGPASSWORD is set: other users may read it from the "
 		     "process environment; ~/.pgpass is safer");

@@ -2,6 +2,7 @@
  * stage.c: helpers shared by the stage commands (see stage.h).
  */
 #include "stage.h"
+#include "pgload.h"
 
 #include <errno.h>
 #include <string.h>
@@ -25,4 +26,20 @@ void stage_close(FILE *f, const char *path)
 		    strerror(errno));
 	if (f != stdin && f != stdout)
 		fclose(f);
+}
+
+void refuse_password_conninfo(const char *conninfo)
+{
+	struct etl_err err = { "" };
+
+	switch (pgload_conninfo_has_password(conninfo, &err)) {
+	case -1:
+		die_code(EXIT_USAGE, "--db: %s", err.msg);
+	case 1:
+		die_code(EXIT_USAGE,
+			 "the connection string carries a password, which "
+			 "other users can read from the process list: put it "
+			 "in ~/.pgpass (mode 0600), PGPASSFILE or a service "
+			 "file instead");
+	}
 }

@@ -15,5 +15,10 @@ void parse_run_opts(int argc, char **argv, struct run_opts *o,
 /* fopen or die; "-" is stdin/stdout. */
 FILE *stage_open(const char *path, const char *mode);
 void stage_close(FILE *f, const char *path);
+/*
+ * Exit with EXIT_USAGE when a connection string carries a password (the
+ * process list shows it to every user), or cannot be parsed.
+ */
+void refuse_password_conninfo(const char *conninfo);
 
 #endif

@@ -12,22 +12,8 @@ BAD=fixtures/bad
 SMALL=fixtures/small
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-n=0
-passed=0
-failed=0
+. tests/lib.sh
 
-ok() {
-	n=$((n + 1))
-	passed=$((passed + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	[ -n "${2:-}" ] && sed 's/^/#   /' "$2" | head -n 40
-	return 0
-}
 # same NAME EXPECTED_FILE ACTUAL_FILE: the two files must be equal
 same() {
 	if diff -u "$2" "$3" > "$TMP/diff" 2>&1; then ok "$1"; else not_ok "$1" "$TMP/diff"; fi
@@ -220,5 +206,4 @@ expect "roster_excel.csv: IDs and dates as normalised" "2	084080000001	1980-03-1
 8	084072000024	1972-02-20
 11	084185000004	1985" "$TMP/norm"
 
-echo "bad: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary bad

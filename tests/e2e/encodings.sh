@@ -12,22 +12,8 @@ BAD=fixtures/bad
 SMALL=fixtures/small
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-n=0
-passed=0
-failed=0
+. tests/lib.sh
 
-ok() {
-	n=$((n + 1))
-	passed=$((passed + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	[ -n "${2:-}" ] && sed 's/^/#   /' "$2" | head -n 40
-	return 0
-}
 # same NAME EXPECTED ACTUAL: byte for byte
 same() {
 	if cmp -s "$2" "$3"; then ok "$1"; else
@@ -109,5 +95,4 @@ for spec in utf16le: utf16be: cp1258:windows-1258 tcvn3:tcvn3; do
 	same "long $name copy: normalised output as UTF-8" "$TMP/long.ref" "$TMP/long.$name.norm"
 done
 
-echo "encodings: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary encodings

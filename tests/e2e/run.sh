@@ -10,22 +10,8 @@ GOLDEN=$HERE/golden/small
 LISTS="increase decrease change renew uninsured review rejects coverage"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-n=0
-passed=0
-failed=0
+. tests/lib.sh
 
-ok() {
-	n=$((n + 1))
-	passed=$((passed + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	[ -n "${2:-}" ] && sed 's/^/#   /' "$2" | head -n 40
-	return 0
-}
 # check NAME CMD...: the command must succeed
 check() {
 	name=$1
@@ -317,5 +303,4 @@ else
 	ok "no ID number appears in messages"
 fi
 
-echo "e2e: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary e2e

@@ -21,6 +21,7 @@ build=$(cd "$1" 2>/dev/null && pwd) || {
 }
 bin=$build/doisoat
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tests/lib.sh"
 [ -x "$bin" ] || {
 	echo "run.sh: no binary '$bin' (run make first)" >&2
 	exit 2
@@ -29,9 +30,6 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 # The advisory lock key of etl/pgload.h (PGLOAD_LOCK_KEY).
 lock_key=28269996369994100
 
-n=0
-passed=0
-failed=0
 work=
 holder=
 bg=
@@ -52,20 +50,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
-ok() {
-	n=$((n + 1))
-	passed=$((passed + 1))
-	echo "ok $n - $1"
-}
 
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	if [ -n "${2:-}" ]; then
-		printf '%s\n' "$2" | sed 's/^/#   /'
-	fi
-}
 
 # check NAME COMMAND...: one test, passing when COMMAND succeeds.
 check() {
@@ -79,8 +64,7 @@ check() {
 }
 
 finish() {
-	echo "pg: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
+	summary pg
 	exit $?
 }
 

@@ -21,25 +21,10 @@
 ARG=${1:-build}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-n=0
-passed=0
-failed=0
+. tests/lib.sh
 
-ok() {
-	n=$((n + 1))
-	passed=$((passed + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	[ -n "${2:-}" ] && [ -s "$2" ] && sed 's/^/#   /' "$2" | head -n 20
-	return 0
-}
 finish() {
-	echo "xlsx: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
+	summary xlsx
 	exit
 }
 
