@@ -180,14 +180,15 @@ int pgload_exec(PGconn *conn, const char *sql, const char *what,
 	return rc;
 }
 
-int pgload_try_lock(PGconn *conn, struct etl_err *err)
+/* SELECT fn(key): 1 when the lock was taken, 0 when not, -1 on error. */
+static int try_advisory(PGconn *conn, const char *fn, long long key,
+			struct etl_err *err)
 {
 	char sql[80];
 	PGresult *res;
 	int rc;
 
-	snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_xact_lock(%lld)",
-		 PGLOAD_LOCK_KEY);
+	snprintf(sql, sizeof(sql), "SELECT %s(%lld)", fn, key);
 	res = PQexec(conn, sql);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
 		rc = pgload_result_err(err, res, "cannot take the run lock");
@@ -197,6 +198,18 @@ int pgload_try_lock(PGconn *conn, struct etl_err *err)
 	rc = PQgetvalue(res, 0, 0)[0] == 't';
 	PQclear(res);
 	return rc;
+}
+
+int pgload_try_lock(PGconn *conn, struct etl_err *err)
+{
+	return try_advisory(conn, "pg_try_advisory_xact_lock",
+			    PGLOAD_LOCK_KEY, err);
+}
+
+int pgload_try_run_lock(PGconn *conn, struct etl_err *err)
+{
+	return try_advisory(conn, "pg_try_advisory_lock", PGLOAD_RUN_LOCK_KEY,
+			    err);
 }
 
 int pgload_is_ident(const char *s)

@@ -61,6 +61,12 @@ int pgload_read_key(const char *path, struct pgload_hmac *h, int *loose,
  * objid 1936679284).
  */
 #define PGLOAD_LOCK_KEY 28269996369994100LL
+/*
+ * Key of the lock a whole `doisoat run` holds from its start (a session
+ * lock, so a second run exits at once instead of after its pipeline);
+ * its load stage still takes PGLOAD_LOCK_KEY like any load.
+ */
+#define PGLOAD_RUN_LOCK_KEY (PGLOAD_LOCK_KEY + 1)
 
 /* Chunk size of the COPY stream. */
 #define PGLOAD_CHUNK (64 * 1024)
@@ -112,6 +118,12 @@ int pgload_result_err(struct etl_err *err, const PGresult *res,
  * session, -1 error.
  */
 int pgload_try_lock(PGconn *conn, struct etl_err *err);
+/*
+ * Take the whole-run lock for the session (pg_try_advisory_lock(
+ * PGLOAD_RUN_LOCK_KEY)), released when the connection closes.  Returns 1
+ * taken, 0 held by another session, -1 error.
+ */
+int pgload_try_run_lock(PGconn *conn, struct etl_err *err);
 
 /*
  * Apply the migrations in dir: every *.sql file, in byte order of the

@@ -8,6 +8,7 @@
 #include "classify.h"
 #include "config.h"
 #include "d02lt.h"
+#include "pgload.h"
 #include "csvin.h"
 #include "identity.h"
 #include "stage.h"
@@ -37,6 +38,35 @@ static const char usage_str[] =
 	"\n"
 	"Exit codes: 0 done, 1 failed, 2 usage, 3 done but more rejected rows\n"
 	"than --max-rejects, 4 another run holds the database lock.\n";
+
+/*
+ * Before any work, a run that will load takes the whole-run lock on its
+ * own connection (held to the end): a second run exits at once with
+ * EXIT_BUSY, and an unreachable server fails the run before its pipeline.
+ */
+static PGconn *take_run_lock(const struct run_opts *o)
+{
+	const char *conninfo = o->db ? o->db : getenv("DOISOAT_DB");
+	struct etl_err err = { "" };
+	PGconn *conn;
+
+	if (!conninfo)
+		conninfo = "";
+	refuse_password_conninfo(conninfo);
+	conn = pgload_connect(conninfo, &err);
+	if (!conn)
+		die("%s", err.msg);
+	switch (pgload_try_run_lock(conn, &err)) {
+	case -1:
+		PQfinish(conn);
+		die("%s", err.msg);
+	case 0:
+		PQfinish(conn);
+		die_code(EXIT_BUSY, "another doisoat run holds the database "
+				    "lock; this one did nothing");
+	}
+	return conn;
+}
 
 /* The workbook, while the longest list is written (out_write_all_and). */
 struct workbook {
@@ -237,6 +267,7 @@ int cmd_run(int argc, char **argv)
 	struct etl_err err = { "" };
 	struct date start, today;
 	struct workbook wb;
+	PGconn *lock = NULL;
 	double t0 = now_seconds(), t1;
 	int rc = EXIT_OK;
 
@@ -262,6 +293,8 @@ int cmd_run(int argc, char **argv)
 	ref_init(&ref);
 	if (pipeline_ref(&ref, &o, &err) < 0)
 		die("%s", err.msg);
+	if (!o.no_db)
+		lock = take_run_lock(&o);
 	if (make_out_dir(o.out, &err) < 0)
 		die("%s", err.msg);
 	batch_init(&b, &ref, o.period, &start, &today);
@@ -326,6 +359,8 @@ int cmd_run(int argc, char **argv)
 		if (lrc != EXIT_OK)
 			rc = lrc;
 	}
+	if (lock)
+		PQfinish(lock); /* releases the run lock */
 	free_inputs(&o);
 	return rc;
 }

@@ -793,6 +793,35 @@ check "... with the busy message" \
 	sh -c "cat '$work/err1' '$work/err2' |
 	       grep -q 'another doisoat run holds the database lock'"
 
+# Two runs: the first takes the run lock as it starts (and is held up
+# here by a roster still being written, a FIFO); the second exits 4 at
+# once, before reading anything, and leaves no output folder.
+mkfifo "$work/slow.csv"
+sh "$root/etl/sh/fixture-args.sh" "$root/fixtures/small" >"$work/smallargs"
+set -- run --period 2024 --today 2024-06-30 --quiet
+while IFS= read -r a; do set -- "$@" "$a"; done <"$work/smallargs"
+(cd "$root" && exec "$bin" "$@" --out "$work/run1" \
+	--roster "$work/slow.csv=SLOW") 2>"$work/err1" &
+p1=$!
+i=0
+while [ "$(q "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
+	AND granted")" != 1 ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+t0=$(date +%s)
+(cd "$root" && exec "$bin" "$@" --out "$work/run2") 2>"$work/err2"
+r2=$?
+t1=$(date +%s)
+cat "$root/fixtures/small/roster_HN.csv" >"$work/slow.csv"
+wait "$p1"
+r1=$?
+check "two runs: the first loads, the second exits 4" eq "0 4" "$r1 $r2"
+check "... at once (under 5 s), with the busy message, no output folder" \
+	sh -c "[ $((t1 - t0)) -lt 5 ] && [ ! -e '$work/run2' ] &&
+	       grep -q 'another doisoat run holds the database lock' \
+		'$work/err2'"
+
 # PostgreSQL stopped during a load.
 bindir=${PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null |
 	sort -V | tail -n 1)}
