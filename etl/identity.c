@@ -514,6 +514,7 @@ static void check_roster_key(struct part *pt, struct rec *r,
 static void *dedup_part(void *arg)
 {
 	struct part *pt = arg;
+	/* cppcheck-suppress uninitvar ; set by dedup_and_build before */
 	struct batch *b = pt->b;
 	const uint32_t *idx = pt->idx;
 	size_t i, j, k, s;

@@ -94,6 +94,7 @@ static void table_reject(void *ctx, unsigned long line, const char *reason,
 int table_read(struct table *t, struct arena *a, const char *path,
 	       const char *text, size_t textlen, struct etl_err *err)
 {
+	/* cppcheck-suppress ctuuninitvar ; t is what this fills */
 	struct table_ctx c = { t, a, err, path, 0, 0 };
 	struct csvin_cb cb = { table_header, table_row, table_reject, &c };
 	struct csvin_stats st;

@@ -309,6 +309,7 @@ static void read_summary(const char *dir, struct strbuf *sb)
 	if (!f)
 		die("cannot open '%s': %s", path.buf, strerror(errno));
 	sb_init(sb, MAX_SUMMARY);
+	/* cppcheck-suppress nullPointerRedundantCheck ; die() returns not */
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		if (sb_add(sb, buf, n) < 0)
 			die("'%s' is larger than %u bytes", path.buf,
