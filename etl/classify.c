@@ -667,7 +667,9 @@ void classify_run(struct batch *b, struct outputs *o)
 		memset(&c.cov[c.ncov], 0, sizeof(*c.cov));
 		memcpy(c.cov[c.ncov++].commune, b->ref->scope[i], 8);
 	}
-	nparts = b->npeople < CLASSIFY_MIN_PEOPLE ? 1 : CLASSIFY_THREADS;
+	nparts = b->npeople < CLASSIFY_MIN_PEOPLE || etl_threads() < 2
+			 ? 1
+			 : CLASSIFY_THREADS;
 	for (k = 0; k < nparts; k++) {
 		part[k] = c;
 		part[k].cov = NULL;

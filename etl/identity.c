@@ -585,7 +585,8 @@ static void dedup_and_build(struct batch *b)
 	size_t n, k, nparts, i, cut;
 	uint32_t *idx = order_rows(b, "krKsl", &n);
 
-	nparts = n < IDENTITY_MIN_ROWS ? 1 : IDENTITY_THREADS;
+	nparts = n < IDENTITY_MIN_ROWS || etl_threads() < 2 ? 1
+							    : IDENTITY_THREADS;
 	for (k = 0, cut = 0; k < nparts; k++) {
 		memset(&pt[k], 0, sizeof(pt[k]));
 		pt[k].b = b;

@@ -644,7 +644,8 @@ int out_write_all_and(struct outputs *o, const char *dir,
 		if (o->lists[l].n > o->lists[big].n)
 			big = (enum list)l;
 	w.l = big;
-	threaded = pthread_create(&tid, NULL, write_list_thread, &w) == 0;
+	threaded = etl_threads() > 1 &&
+		   pthread_create(&tid, NULL, write_list_thread, &w) == 0;
 	for (l = 0; l < L_N && !rc; l++)
 		if (l != (int)big)
 			rc = write_list(o, (enum list)l, dir, err);

@@ -114,15 +114,6 @@ static void *reader(void *arg)
 	}
 }
 
-/* One reader per core, at most READ_THREADS_MAX. */
-static unsigned read_threads(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n < 1 ? 1 : n > READ_THREADS_MAX ? READ_THREADS_MAX
-						: (unsigned)n;
-}
-
 static off_t file_size(const char *path)
 {
 	struct stat st;
@@ -134,7 +125,7 @@ int pipeline_read(struct batch *b, const struct run_opts *o,
 		  struct etl_err *err)
 {
 	struct pool p;
-	pthread_t tid[READ_THREADS_MAX];
+	pthread_t tid[ETL_THREADS_MAX];
 	off_t *size;
 	unsigned i, j, first = b->nsrcs, nthreads = 0;
 	int kind, rc = 0;
@@ -169,7 +160,7 @@ int pipeline_read(struct batch *b, const struct run_opts *o,
 	p.next = 0;
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
-	for (i = 0; i < read_threads() && i < p.n; i++)
+	for (i = 0; etl_threads() > 1 && i < etl_threads() && i < p.n; i++)
 		if (pthread_create(&tid[i], NULL, reader, &p) == 0)
 			nthreads++;
 	if (!nthreads)

@@ -53,11 +53,10 @@ void pipeline_dates(const struct run_opts *o, struct date *start,
 
 /*
  * Read every input of o into b (in order: prior, registry, rosters), the
- * files read in parallel by up to READ_THREADS_MAX threads (one per core);
- * b ends the same as if they were read one by one.  On failure err names
- * the first failing input in that order.
+ * files read in parallel by etl_threads() threads (util.h); b ends the
+ * same as if they were read one by one.  On failure err names the first
+ * failing input in that order.
  */
-#define READ_THREADS_MAX 4
 int pipeline_read(struct batch *b, const struct run_opts *o,
 		  struct etl_err *err);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char *prog = "doisoat";
 static int quiet;
@@ -367,4 +368,13 @@ void sort_kv(struct kv *a, size_t n)
 		memcpy(a, src, n * sizeof(*a));
 	free(count);
 	free(tmp);
+}
+
+unsigned etl_threads(void)
+{
+	const char *env = getenv("DOISOAT_THREADS");
+	long n = env && *env ? strtol(env, NULL, 10)
+			     : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > ETL_THREADS_MAX ? ETL_THREADS_MAX : (unsigned)n;
 }

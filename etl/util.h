@@ -49,6 +49,13 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Log line on stderr: "<UTC time> <progname>: <msg>"; silent under quiet. */
 void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void set_quiet(int quiet);
+/*
+ * Threads a stage may use: DOISOAT_THREADS when set (1 = everything in
+ * the calling thread), else one per core; at most ETL_THREADS_MAX.  The
+ * results never depend on it.
+ */
+#define ETL_THREADS_MAX 4
+unsigned etl_threads(void);
 /* Seconds since an arbitrary fixed point (monotonic clock). */
 double now_seconds(void);
 

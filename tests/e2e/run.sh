@@ -168,6 +168,17 @@ if run_fixture "$CL" "$TMP/cl" > "$TMP/cl.err" 2>&1; then
 else
 	not_ok "run on the Càng Long fixture succeeds" "$TMP/cl.err"
 fi
+# threads never change the result: one thread gives the same bytes
+DOISOAT_THREADS=1 run_fixture "$CL" "$TMP/cl1" > /dev/null 2>&1
+same=1
+: > "$TMP/d"
+for l in $LISTS d02lt; do
+	f=$l.csv
+	[ "$l" = d02lt ] && f=d02lt.xlsx
+	cmp -s "$TMP/cl/$f" "$TMP/cl1/$f" || { echo "$f differs" >> "$TMP/d"; same=0; }
+done
+[ $same = 1 ] && ok "Càng Long: one thread (DOISOAT_THREADS=1) gives byte-identical lists and workbook" ||
+	not_ok "Càng Long: one thread (DOISOAT_THREADS=1) gives byte-identical lists and workbook" "$TMP/d"
 counts "$TMP/cl" > "$TMP/got"
 expected_counts "$CL/expected_counts.tsv" > "$TMP/want"
 if diff "$TMP/want" "$TMP/got" > "$TMP/d"; then
