@@ -13,6 +13,7 @@
 #include "copytext.h"
 #include "fields.h"
 #include "hashtab.h"
+#include "output.h"
 #include "ref.h"
 
 #include <stdlib.h>
@@ -80,6 +81,63 @@ static void sort_kv_is_a_stable_sort(void **state)
 	sort_kv(a, 1); /* one element: nothing to do */
 	assert_int_equal(a[0].key, 5);
 	free(a);
+}
+
+/* arena_absorb keeps what both arenas handed out, and dst goes on. */
+static void arena_absorb_keeps_strings(void **state)
+{
+	struct arena a, b;
+	char *x, *y, *z;
+	int i;
+
+	(void)state;
+	arena_init(&a);
+	arena_init(&b);
+	x = arena_strdup(&a, "xã Mỹ Cẩm");
+	for (i = 0; i < 3000; i++) /* several blocks in b */
+		y = arena_strdup(&b, "Thị trấn Càng Long, Trà Vinh............"
+				     "..........................................");
+	y = arena_strdup(&b, "29266");
+	arena_absorb(&a, &b);
+	assert_null(b.head);
+	z = arena_strdup(&a, "after");
+	assert_string_equal(x, "xã Mỹ Cẩm");
+	assert_string_equal(y, "29266");
+	assert_string_equal(z, "after");
+	arena_release(&a);
+	arena_release(&b); /* empty: nothing to free */
+}
+
+/* outputs_absorb: rows follow o's in order, seq renumbered, counts add. */
+static void outputs_absorb_appends_in_order(void **state)
+{
+	struct outputs o, part;
+	const char *r1[6] = { "084090001234", "A", "1990", "M", "29266", "" };
+	const char *r2[6] = { "084090001235", "B, C", "1991", "F", "29269",
+			      "H1" };
+
+	(void)state;
+	outputs_init(&o);
+	outputs_init(&part);
+	out_add(&o, L_UNINSURED, "29266", 2, R_NONE, r1);
+	out_add(&part, L_UNINSURED, "29269", 1, R_NONE, r2);
+	out_add(&part, L_DECREASE, "29269", 1, R_DEATH,
+		(const char *[10]){ "1", "", "", "B", "1991", "F", "29269", "HN",
+				    "2023-01-01", "DEATH" });
+	outputs_absorb(&o, &part);
+	assert_int_equal(o.lists[L_UNINSURED].n, 2);
+	/* the absorbed row comes after o's own, when keys tie too */
+	assert_true(o.lists[L_UNINSURED].rows[1].seq >
+		    o.lists[L_UNINSURED].rows[0].seq);
+	assert_string_equal(orow_cell(&o.lists[L_UNINSURED].rows[1], 1),
+			    "B, C");
+	assert_string_equal(o.lists[L_UNINSURED].rows[1].commune, "29269");
+	assert_int_equal(o.lists[L_UNINSURED].rows[0].plain, 1);
+	assert_int_equal(o.lists[L_UNINSURED].rows[1].plain, 0); /* comma */
+	assert_int_equal(o.lists[L_DECREASE].by_reason[R_DEATH], 1);
+	assert_string_equal(orow_cell(&o.lists[L_DECREASE].rows[0], 9),
+			    "DEATH");
+	outputs_release(&o);
 }
 
 static void copytext_round_trip(void **state)
@@ -230,6 +288,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hashtab_confirms_keys),
 		cmocka_unit_test(sort_kv_is_a_stable_sort),
+		cmocka_unit_test(arena_absorb_keeps_strings),
+		cmocka_unit_test(outputs_absorb_appends_in_order),
 		cmocka_unit_test(copytext_round_trip),
 		cmocka_unit_test(fields_match_aliases),
 		cmocka_unit_test(colmap_names_missing_columns),
