@@ -99,13 +99,16 @@ int copy_split(char *line, char **fields, int max)
 
 int copy_read_line(FILE *f, struct strbuf *sb)
 {
-	int c;
+	char buf[64 * 1024];
+	size_t n;
 
 	sb_reset(sb);
-	while ((c = getc(f)) != EOF) {
-		if (c == '\n')
-			return 1;
-		if (sb_addc(sb, c) < 0)
+	/* COPY text has no NUL: fgets pieces, up to the newline */
+	while (fgets(buf, sizeof(buf), f)) {
+		n = strlen(buf);
+		if (n && buf[n - 1] == '\n')
+			return sb_add(sb, buf, n - 1) < 0 ? -1 : 1;
+		if (sb_add(sb, buf, n) < 0)
 			return -1;
 	}
 	return sb->len > 0;

@@ -161,8 +161,28 @@ static int bad_line(struct etl_err *err, const char *name,
 			n, what);
 }
 
+/* stream_read's callback: the row joins the batch. */
+static void keep_row(void *ctx, struct batch *b, const struct rec *r,
+		     unsigned src, unsigned long line, enum reason why,
+		     const char *text)
+{
+	(void)ctx;
+	if (!r) {
+		batch_reject(b, src, line, why, text, strlen(text));
+		return;
+	}
+	GROW(b->recs, b->recs_cap, b->nrecs + 1);
+	b->recs[b->nrecs++] = *r;
+}
+
 int stream_read(struct batch *b, FILE *f, const char *name,
 		struct etl_err *err)
+{
+	return stream_read_each(b, f, name, keep_row, NULL, err);
+}
+
+int stream_read_each(struct batch *b, FILE *f, const char *name,
+		     stream_row_fn *each, void *ctx, struct etl_err *err)
 {
 	struct strbuf line;
 	char *fl[STREAM_NCOLS + 1];
@@ -211,7 +231,7 @@ int stream_read(struct batch *b, FILE *f, const char *name,
 			if (!text)
 				text = joined.buf ? joined.buf : "";
 			b->srcs[src].rows_read++;
-			batch_reject(b, src, ln, why, text, strlen(text));
+			each(ctx, b, NULL, src, ln, why, text);
 			sb_release(&joined);
 			continue;
 		}
@@ -230,8 +250,7 @@ int stream_read(struct batch *b, FILE *f, const char *name,
 		}
 		if (fl[7 + F_NFIELDS])
 			r.reason = (uint8_t)reason_parse(fl[7 + F_NFIELDS]);
-		GROW(b->recs, b->recs_cap, b->nrecs + 1);
-		b->recs[b->nrecs++] = r;
+		each(ctx, b, &r, src, ln, R_NONE, NULL);
 	}
 	if (got < 0)
 		rc = etl_errf(err, "'%s':%lu: line too long", name, n + 1);

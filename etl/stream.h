@@ -41,6 +41,17 @@ void stream_write_reject(struct strbuf *sb, FILE *f, const char *label,
  */
 int stream_read(struct batch *b, FILE *f, const char *name,
 		struct etl_err *err);
+/*
+ * The same, handing each row to each() instead of keeping it: r is the
+ * normalised row (src and line set), or NULL for a rejected one (why,
+ * text: the input line).  each may release and re-initialise b (to keep
+ * memory flat): the reader touches b again only for the next row.
+ */
+typedef void stream_row_fn(void *ctx, struct batch *b, const struct rec *r,
+			   unsigned src, unsigned long line, enum reason why,
+			   const char *text);
+int stream_read_each(struct batch *b, FILE *f, const char *name,
+		     stream_row_fn *each, void *ctx, struct etl_err *err);
 /* Read a reject stream into b's reject notes. */
 int stream_read_rejects(struct batch *b, FILE *f, const char *name,
 			struct etl_err *err);
