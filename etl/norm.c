@@ -558,6 +558,31 @@ void id_birth(const char id[12], int *year, char *sex)
 }
 
 /*
+ * The opening every ID column shares: out emptied, the cell's digits in d
+ * (nd of them).  A blank cell (NORM_EMPTY) and scientific notation
+ * (NORM_BAD, flagged NF_ID_SCIENTIFIC) are decided here: -1 with the
+ * result in *ret.  Else scan_digits's SCAN_DIGITS or SCAN_BAD, for the
+ * caller to judge.
+ */
+static int scan_id(const char *s, size_t n, char d[12], size_t *nd,
+		   char *out, unsigned *flags, int *ret)
+{
+	int rc = scan_digits(s, n, d, 12, nd);
+
+	out[0] = '\0';
+	if (rc == SCAN_EMPTY) {
+		*ret = NORM_EMPTY;
+		return -1;
+	}
+	if (rc == SCAN_SCI) {
+		*flags |= NF_ID_SCIENTIFIC;
+		*ret = NORM_BAD;
+		return -1;
+	}
+	return rc;
+}
+
+/*
  * Personal ID.  Beyond the header: an 8-digit value is an old CMND that
  * lost its leading zero (NORM_IS_CMND, NF_CMND_ZERO_RESTORED).
  */
@@ -565,15 +590,10 @@ int norm_person_id(const char *s, size_t n, char out[13], unsigned *flags)
 {
 	char d[12];
 	size_t nd;
-	int rc = scan_digits(s, n, d, sizeof(d), &nd);
+	int ret = NORM_BAD, rc = scan_id(s, n, d, &nd, out, flags, &ret);
 
-	out[0] = '\0';
-	if (rc == SCAN_EMPTY)
-		return NORM_EMPTY;
-	if (rc == SCAN_SCI) {
-		*flags |= NF_ID_SCIENTIFIC;
-		return NORM_BAD;
-	}
+	if (rc < 0)
+		return ret;
 	if (rc == SCAN_DIGITS && nd == 12 && id_valid(d)) {
 		memcpy(out, d, 12);
 		out[12] = '\0';
@@ -608,15 +628,10 @@ int norm_cmnd(const char *s, size_t n, char out[13], unsigned *flags)
 {
 	char d[12];
 	size_t nd;
-	int rc = scan_digits(s, n, d, sizeof(d), &nd);
+	int ret = NORM_BAD, rc = scan_id(s, n, d, &nd, out, flags, &ret);
 
-	out[0] = '\0';
-	if (rc == SCAN_EMPTY)
-		return NORM_EMPTY;
-	if (rc == SCAN_SCI) {
-		*flags |= NF_ID_SCIENTIFIC;
-		return NORM_BAD;
-	}
+	if (rc < 0)
+		return ret;
 	if (rc == SCAN_DIGITS && (nd == 8 || nd == 9 || nd == 12)) {
 		size_t pad = nd == 8;
 
@@ -641,15 +656,10 @@ int norm_bhxh(const char *s, size_t n, char out[13], unsigned *flags)
 {
 	char d[12];
 	size_t nd;
-	int rc = scan_digits(s, n, d, sizeof(d), &nd);
+	int ret = NORM_BAD, rc = scan_id(s, n, d, &nd, out, flags, &ret);
 
-	out[0] = '\0';
-	if (rc == SCAN_EMPTY)
-		return NORM_EMPTY;
-	if (rc == SCAN_SCI) {
-		*flags |= NF_ID_SCIENTIFIC;
-		return NORM_BAD;
-	}
+	if (rc < 0)
+		return ret;
 	if (rc == SCAN_DIGITS && (nd == 9 || nd == 10)) {
 		size_t pad = nd == 9;
 

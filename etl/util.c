@@ -40,12 +40,30 @@ void set_quiet(int q)
 	quiet = q;
 }
 
+/*
+ * One message line on stderr, written by one call: lines from threads
+ * (the readers of several files) never interleave.
+ */
+static void put_line(const char *head, const char *fmt, va_list ap)
+{
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "%s", head);
+
+	if (n < 0 || (size_t)n >= sizeof(line))
+		n = 0;
+	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	n = (int)strlen(line);
+	line[n++] = '\n';
+	fwrite(line, 1, (size_t)n, stderr);
+}
+
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
+	char head[128];
+
 	fflush(stdout);
-	fprintf(stderr, "%s: %s", prog, prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	snprintf(head, sizeof(head), "%s: %s", prog, prefix);
+	put_line(head, fmt, ap);
 }
 
 void die(const char *fmt, ...)
@@ -80,7 +98,7 @@ void warn(const char *fmt, ...)
 void logmsg(const char *fmt, ...)
 {
 	va_list ap;
-	char stamp[32];
+	char stamp[32], head[160];
 	struct tm tm;
 	time_t t;
 
@@ -88,12 +106,11 @@ void logmsg(const char *fmt, ...)
 		return;
 	t = time(NULL);
 	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(stderr, "%s %s: ", stamp, prog);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ ", &tm);
+	snprintf(head, sizeof(head), "%s%s: ", stamp, prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_line(head, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 double now_seconds(void)

@@ -22,35 +22,21 @@ tally() {
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-echo "== unit tests"
-sh tests/run-unit.sh "$@" > "$log" 2>&1
-cat "$log"
-tally "$log" unit
-
-echo "== end-to-end tests"
-sh tests/e2e/run.sh "$BUILD" > "$log" 2>&1
-cat "$log"
-tally "$log" e2e
-
-echo "== hostile inputs"
-sh tests/e2e/bad.sh "$BUILD" > "$log" 2>&1
-cat "$log"
-tally "$log" bad
-
-echo "== one roster in every encoding"
-sh tests/e2e/encodings.sh "$BUILD" > "$log" 2>&1
-cat "$log"
-tally "$log" encodings
-
-echo "== D02-LT workbook"
-sh tests/xlsx/check.sh "$BUILD" > "$log" 2>&1
-cat "$log"
-tally "$log" xlsx
-
-echo "== PostgreSQL integration tests"
-sh tests/pg/run.sh "$BUILD" > "$log" 2>&1
-cat "$log"
-tally "$log" pg
+# suite NAME TITLE COMMAND...: run one suite, show it, count it
+suite() {
+	name=$1
+	echo "== $2"
+	shift 2
+	"$@" > "$log" 2>&1
+	cat "$log"
+	tally "$log" "$name"
+}
+suite unit "unit tests" sh tests/run-unit.sh "$@"
+suite e2e "end-to-end tests" sh tests/e2e/run.sh "$BUILD"
+suite bad "hostile inputs" sh tests/e2e/bad.sh "$BUILD"
+suite encodings "one roster in every encoding" sh tests/e2e/encodings.sh "$BUILD"
+suite xlsx "D02-LT workbook" sh tests/xlsx/check.sh "$BUILD"
+suite pg "PostgreSQL integration tests" sh tests/pg/run.sh "$BUILD"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
