@@ -1,6 +1,7 @@
 /*
  * pipeline.c: pieces shared by the run command and the stage commands:
- * inputs, reference tables, dates, default scope, the printed table.
+ * inputs, reading them (in parallel), reference tables, dates, default
+ * scope, the printed tables.
  */
 #include "pipeline.h"
 
@@ -80,10 +81,10 @@ struct shard {
 struct pool {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	struct shard *shards;
+	struct shard *shards; /* shards[k]: source first + k */
 	const struct batch *main;
-	unsigned *order; /* sources, largest file first */
-	unsigned next, n;
+	unsigned *order; /* k of the shards, largest file first */
+	unsigned first, next, n;
 };
 
 static void *reader(void *arg)
@@ -101,7 +102,7 @@ static void *reader(void *arg)
 		if (i == UINT_MAX)
 			return NULL;
 		sh = &p->shards[i];
-		s = &p->main->srcs[i];
+		s = &p->main->srcs[p->first + i];
 		batch_init(&sh->b, p->main->ref, p->main->period,
 			   &p->main->period_start, &p->main->today);
 		batch_add_source(&sh->b, s->path, s->label, s->kind,
@@ -153,9 +154,7 @@ int pipeline_read(struct batch *b, const struct run_opts *o,
 		p.order[j] = i;
 	}
 	free(size);
-	for (i = 0; i < p.n; i++)
-		p.order[i] += first;
-	p.shards -= first; /* index shards by source */
+	p.first = first;
 	p.main = b;
 	p.next = 0;
 	pthread_mutex_init(&p.lock, NULL);
@@ -166,7 +165,7 @@ int pipeline_read(struct batch *b, const struct run_opts *o,
 	if (!nthreads)
 		reader(&p); /* no thread to be had: read them here */
 	for (i = first; i < first + p.n; i++) {
-		struct shard *sh = &p.shards[i];
+		struct shard *sh = &p.shards[i - first];
 
 		pthread_mutex_lock(&p.lock);
 		while (!sh->done)
@@ -197,7 +196,7 @@ int pipeline_read(struct batch *b, const struct run_opts *o,
 		pthread_join(tid[i], NULL);
 	pthread_mutex_destroy(&p.lock);
 	pthread_cond_destroy(&p.cond);
-	free(p.shards + first);
+	free(p.shards);
 	free(p.order);
 	return rc;
 }
