@@ -172,9 +172,11 @@ int pipeline_read(struct batch *b, const struct run_opts *o,
 			pthread_cond_wait(&p.cond, &p.lock);
 		pthread_mutex_unlock(&p.lock);
 		if (sh->rc < 0 && !rc) {
-			/* the first failing input, in input order: stop */
+			/* the first failing input, in input order: stop,
+			 * keeping the warnings of its rows before the error */
 			*err = sh->err;
 			rc = -1;
+			msgs_absorb(&b->msgs, &sh->b.msgs);
 			pthread_mutex_lock(&p.lock);
 			for (j = p.next; j < p.n; j++)
 				p.shards[p.order[j]].done = 1;
@@ -186,11 +188,12 @@ int pipeline_read(struct batch *b, const struct run_opts *o,
 			continue;
 		}
 		batch_absorb(b, &sh->b, i);
-		logmsg("read %s '%s': %lu rows, %lu accepted, %lu rejected "
-		       "(%.2f s)",
-		       kind_name(b->srcs[i].kind), b->srcs[i].label,
-		       b->srcs[i].rows_read, b->srcs[i].accepted,
-		       b->srcs[i].rejected, b->srcs[i].seconds);
+		msgs_add(&b->msgs, MSG_LOG,
+			 "read %s '%s': %lu rows, %lu accepted, %lu rejected "
+			 "(%.2f s)",
+			 kind_name(b->srcs[i].kind), b->srcs[i].label,
+			 b->srcs[i].rows_read, b->srcs[i].accepted,
+			 b->srcs[i].rejected, b->srcs[i].seconds);
 	}
 	for (i = 0; i < nthreads; i++)
 		pthread_join(tid[i], NULL);

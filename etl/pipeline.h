@@ -55,7 +55,10 @@ void pipeline_dates(const struct run_opts *o, struct date *start,
  * Read every input of o into b (in order: prior, registry, rosters), the
  * files read in parallel by etl_threads() threads (util.h); b ends the
  * same as if they were read one by one.  On failure err names the first
- * failing input in that order.
+ * failing input in that order.  Nothing is printed: the warnings of each
+ * input and a log line per input read are left in b->msgs, in input
+ * order, for the command to print with batch_print_msgs (rec.h), also
+ * after a failure (up to the failing input).
  */
 int pipeline_read(struct batch *b, const struct run_opts *o,
 		  struct etl_err *err);

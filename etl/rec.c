@@ -32,6 +32,7 @@ void batch_release(struct batch *b)
 	free(b->members);
 	free(b->scratch);
 	free(b->interned);
+	msgs_release(&b->msgs);
 	ht_release(&b->intern);
 	arena_release(&b->arena);
 	memset(b, 0, sizeof(*b));
@@ -57,8 +58,14 @@ void batch_absorb(struct batch *b, struct batch *shard, unsigned src)
 	to->path = path;
 	to->label = label;
 	to->encoding = enc;
+	msgs_absorb(&b->msgs, &shard->msgs);
 	arena_absorb(&b->arena, &shard->arena);
 	batch_release(shard);
+}
+
+void batch_print_msgs(struct batch *b, FILE *f)
+{
+	msgs_print(&b->msgs, f);
 }
 
 unsigned batch_add_source(struct batch *b, const char *path,
@@ -468,8 +475,9 @@ static void note_reject(struct read_ctx *c, unsigned long line,
 	struct source *s = &c->b->srcs[c->src];
 
 	if (c->messages++ < REJECT_MESSAGES)
-		warn("'%s':%lu: row rejected (%s): %s", s->path, line,
-		     reason_name(reason), detail);
+		msgs_add(&c->b->msgs, MSG_WARN,
+			 "'%s':%lu: row rejected (%s): %s", s->path, line,
+			 reason_name(reason), detail);
 }
 
 static void read_row(void *ctx, const struct csvin_row *row)
@@ -537,7 +545,8 @@ int batch_read_source(struct batch *b, unsigned i, struct etl_err *err)
 	memcpy(s->encoding_used, st.encoding, sizeof(s->encoding_used));
 	s->seconds = now_seconds() - t0;
 	if (c.messages > REJECT_MESSAGES)
-		warn("'%s': %lu rows rejected in all (see rejects.csv)",
-		     s->path, s->rejected);
+		msgs_add(&b->msgs, MSG_WARN,
+			 "'%s': %lu rows rejected in all (see rejects.csv)",
+			 s->path, s->rejected);
 	return rc;
 }

@@ -125,6 +125,7 @@ struct batch {
 	size_t npeople, people_cap;
 	uint32_t *members;
 	size_t nmembers;
+	struct msgs msgs; /* warnings for the command, in input order */
 	char *scratch; /* working buffer of rec_normalise */
 	size_t scratch_cap;
 	/* codes of few values (commune, hospital, unit, ethnicity), stored
@@ -152,17 +153,26 @@ unsigned batch_add_source(struct batch *b, const char *path,
 
 /*
  * Read and normalise every row of source i (spec §2-3): accepted rows are
- * appended to b->recs, unreadable ones to b->rejects.  Returns 0, or -1
- * with err when the file as a whole cannot be read.
+ * appended to b->recs, unreadable ones to b->rejects, and the warnings
+ * about them (the first REJECT_MESSAGES, then a count) to b->msgs in line
+ * order.  Returns 0, or -1 with err when the file as a whole cannot be
+ * read (b->msgs keeps the warnings of the rows before).
  */
 int batch_read_source(struct batch *b, unsigned i, struct etl_err *err);
 
 /*
  * Move what a shard batch read of one input (its source 0) into b as
- * source src: rows, rejects and the source's accounting; the shard's
- * strings join b's arena.  The shard is released.
+ * source src: rows, rejects, messages (after b's) and the source's
+ * accounting; the shard's strings join b's arena.  The shard is released.
  */
 void batch_absorb(struct batch *b, struct batch *shard, unsigned src);
+
+/*
+ * Commands only: print the messages the library left in b->msgs on f (in
+ * the order they were added: input order) and empty the list.  Library
+ * code never calls it.
+ */
+void batch_print_msgs(struct batch *b, FILE *f);
 
 /*
  * Normalise one row given its raw fields (NULL: column absent).  Returns

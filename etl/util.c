@@ -41,10 +41,10 @@ void set_quiet(int q)
 }
 
 /*
- * One message line on stderr, written by one call: lines from threads
- * (the readers of several files) never interleave.
+ * One message line on f, written by one call: lines from threads never
+ * interleave.
  */
-static void put_line(const char *head, const char *fmt, va_list ap)
+static void put_line(FILE *f, const char *head, const char *fmt, va_list ap)
 {
 	char line[1024];
 	int n = snprintf(line, sizeof(line), "%s", head);
@@ -54,7 +54,37 @@ static void put_line(const char *head, const char *fmt, va_list ap)
 	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	n = (int)strlen(line);
 	line[n++] = '\n';
-	fwrite(line, 1, (size_t)n, stderr);
+	fwrite(line, 1, (size_t)n, f);
+}
+
+/* put_line with the arguments given here. */
+static void put_linef(FILE *f, const char *head, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void put_linef(FILE *f, const char *head, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	put_line(f, head, fmt, ap);
+	va_end(ap);
+}
+
+/* "<progname>: <prefix>" */
+static void report_head(char *head, size_t n, const char *prefix)
+{
+	snprintf(head, n, "%s: %s", prog, prefix);
+}
+
+/* "<UTC time> <progname>: " */
+static void log_head(char *head, size_t n)
+{
+	char stamp[32];
+	struct tm tm;
+	time_t t = time(NULL);
+
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ ", &tm);
+	snprintf(head, n, "%s%s: ", stamp, prog);
 }
 
 static void vreport(const char *prefix, const char *fmt, va_list ap)
@@ -62,8 +92,8 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
 	char head[128];
 
 	fflush(stdout);
-	snprintf(head, sizeof(head), "%s: %s", prog, prefix);
-	put_line(head, fmt, ap);
+	report_head(head, sizeof(head), prefix);
+	put_line(stderr, head, fmt, ap);
 }
 
 void die(const char *fmt, ...)
@@ -98,19 +128,74 @@ void warn(const char *fmt, ...)
 void logmsg(const char *fmt, ...)
 {
 	va_list ap;
-	char stamp[32], head[160];
-	struct tm tm;
-	time_t t;
+	char head[160];
 
 	if (quiet)
 		return;
-	t = time(NULL);
-	gmtime_r(&t, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ ", &tm);
-	snprintf(head, sizeof(head), "%s%s: ", stamp, prog);
+	log_head(head, sizeof(head));
 	va_start(ap, fmt);
-	put_line(head, fmt, ap);
+	put_line(stderr, head, fmt, ap);
 	va_end(ap);
+}
+
+void msgs_add(struct msgs *m, enum msg_level level, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	text = xmalloc((size_t)n + 1);
+	text[0] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(text, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	GROW(m->v, m->cap, m->n + 1);
+	m->v[m->n].level = level;
+	m->v[m->n++].text = text;
+}
+
+void msgs_absorb(struct msgs *dst, struct msgs *src)
+{
+	GROW(dst->v, dst->cap, dst->n + src->n);
+	if (src->n)
+		memcpy(dst->v + dst->n, src->v, src->n * sizeof(*src->v));
+	dst->n += src->n;
+	src->n = 0; /* the texts now belong to dst */
+	msgs_release(src);
+}
+
+void msgs_print(struct msgs *m, FILE *f)
+{
+	char head[160];
+	size_t i;
+
+	fflush(stdout);
+	for (i = 0; i < m->n; i++) {
+		if (m->v[i].level == MSG_WARN)
+			report_head(head, sizeof(head), "warning: ");
+		else if (!quiet)
+			log_head(head, sizeof(head));
+		else
+			continue;
+		put_linef(f, head, "%s", m->v[i].text);
+	}
+	msgs_release(m);
+}
+
+void msgs_release(struct msgs *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		free(m->v[i].text);
+	free(m->v);
+	m->v = NULL;
+	m->n = m->cap = 0;
 }
 
 double now_seconds(void)

@@ -5,9 +5,10 @@
  * run, and a growable byte buffer with a hard cap.
  *
  * Ownership: library modules never exit and never print; they return -1 and
- * leave one reason in a caller's struct etl_err.  Only commands (etl/cmd/)
- * call die().  Messages never carry an ID number or a birth date: name the
- * file and line instead.
+ * leave one reason in a caller's struct etl_err, and leave warnings and log
+ * lines in a struct msgs for their command to print.  Only commands
+ * (etl/cmd/) call die(), warn(), logmsg() and msgs_print().  Messages never
+ * carry an ID number or a birth date: name the file and line instead.
  */
 #ifndef DOISOAT_UTIL_H
 #define DOISOAT_UTIL_H
@@ -49,6 +50,39 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Log line on stderr: "<UTC time> <progname>: <msg>"; silent under quiet. */
 void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void set_quiet(int quiet);
+
+/*
+ * msgs: the warnings and log lines of library code, kept for the command
+ * to print (library code never prints).  Append-only: messages stay in the
+ * order they were added.  Code that works in threads gives each thread a
+ * list of its own and joins them in input order (msgs_absorb), so what is
+ * printed never interleaves and never depends on the threads.  A zeroed
+ * struct msgs is an empty list.
+ */
+enum msg_level {
+	MSG_WARN, /* printed as warn() prints */
+	MSG_LOG, /* printed as logmsg() prints; dropped under quiet */
+};
+struct msg {
+	enum msg_level level;
+	char *text; /* owned by the list */
+};
+struct msgs {
+	struct msg *v;
+	size_t n, cap;
+};
+/* Append a message (formatted now). */
+void msgs_add(struct msgs *m, enum msg_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Append every message of src to dst, in order; src is left empty. */
+void msgs_absorb(struct msgs *dst, struct msgs *src);
+/*
+ * Commands only: print every message on f, in order, each line in one
+ * write, as warn() and logmsg() would (a log line is stamped with the time
+ * of printing); the list is left empty.
+ */
+void msgs_print(struct msgs *m, FILE *f);
+void msgs_release(struct msgs *m);
 /*
  * Threads a stage may use: DOISOAT_THREADS when set (1 = everything in
  * the calling thread), else one per core; at most ETL_THREADS_MAX.  The

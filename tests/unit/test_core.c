@@ -140,6 +140,60 @@ static void outputs_absorb_appends_in_order(void **state)
 	outputs_release(&o);
 }
 
+/* Read back what f holds (from its start). */
+static char *slurp(FILE *f)
+{
+	long n;
+	char *s;
+
+	fflush(f);
+	n = ftell(f);
+	rewind(f);
+	s = xcalloc((size_t)n + 1, 1);
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	return s;
+}
+
+/*
+ * msgs: absorbed lists follow in order, printing writes each warning as
+ * warn() does, logs only when not quiet, and empties the list.
+ */
+static void msgs_keep_order_and_print(void **state)
+{
+	struct msgs a = { 0 }, b = { 0 };
+	FILE *f = tmpfile();
+	char *out;
+
+	(void)state;
+	assert_non_null(f);
+	set_progname("doisoat test");
+	msgs_add(&a, MSG_WARN, "'%s':%d: first", "a.csv", 2);
+	msgs_add(&b, MSG_WARN, "'%s':%d: second", "b.csv", 3);
+	msgs_add(&b, MSG_LOG, "read %d rows", 7);
+	msgs_absorb(&a, &b);
+	assert_int_equal(b.n, 0);
+	assert_int_equal(a.n, 3);
+	set_quiet(1);
+	msgs_print(&a, f);
+	assert_int_equal(a.n, 0);
+	out = slurp(f);
+	assert_string_equal(out, "doisoat test: warning: 'a.csv':2: first\n"
+				 "doisoat test: warning: 'b.csv':3: second\n");
+	free(out);
+	/* not quiet: the log line comes, stamped, after the warning */
+	rewind(f);
+	msgs_add(&a, MSG_WARN, "w");
+	msgs_add(&a, MSG_LOG, "l");
+	set_quiet(0);
+	msgs_print(&a, f);
+	out = slurp(f);
+	assert_non_null(strstr(out, "doisoat test: warning: w\n"));
+	assert_true(strstr(out, "Z doisoat test: l\n") > strstr(out, "w\n"));
+	free(out);
+	msgs_release(&a);
+	fclose(f);
+}
+
 static void copytext_round_trip(void **state)
 {
 	struct strbuf sb;
@@ -290,6 +344,7 @@ int main(void)
 		cmocka_unit_test(sort_kv_is_a_stable_sort),
 		cmocka_unit_test(arena_absorb_keeps_strings),
 		cmocka_unit_test(outputs_absorb_appends_in_order),
+		cmocka_unit_test(msgs_keep_order_and_print),
 		cmocka_unit_test(copytext_round_trip),
 		cmocka_unit_test(fields_match_aliases),
 		cmocka_unit_test(colmap_names_missing_columns),
