@@ -300,8 +300,11 @@ int cmd_run(int argc, char **argv)
 	batch_init(&b, &ref, o.period, &start, &today);
 	outputs_init(&out);
 
-	if (pipeline_read(&b, &o, &err) < 0)
+	if (pipeline_read(&b, &o, &err) < 0) {
+		batch_print_msgs(&b, stderr);
 		die("%s", err.msg);
+	}
+	batch_print_msgs(&b, stderr);
 	pipeline_default_scope(&b);
 	t1 = now_seconds();
 	t.read = t1 - t0;

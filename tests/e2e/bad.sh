@@ -206,4 +206,44 @@ expect "roster_excel.csv: IDs and dates as normalised" "2	084080000001	1980-03-1
 8	084072000024	1972-02-20
 11	084185000004	1985" "$TMP/norm"
 
+# Several inputs with rejected rows, read in parallel: the warnings come
+# out in input order (file, then line), never mixed, the same bytes with
+# one thread or four.  Roster G is the largest, so it is read first.
+BADROW='0,Lê Văn Cường,,1990-02-30,Nam,29266,HN'
+awk -v bad="$BADROW" 'NR == 1 { print; for (i = 0; i < 12; i++) print bad }' \
+	"$BAD/roster_utf8.csv" > "$TMP/many.csv"
+awk -v bad="$BADROW" 'NR == 1 { print; print bad; next } { row[NR] = $0 }
+	END { for (i = 0; i < 3000; i++) for (j = 2; j <= NR; j++) print row[j]
+	      print bad }' "$BAD/roster_utf8.csv" > "$TMP/big.csv"
+multi() {
+	"$BIN" run --period 2024 --today 2024-06-30 --no-db --quiet --out "$TMP/out-multi" \
+		--prior $SMALL/cards_2023.csv --registry $SMALL/registry.csv \
+		--roster "$TMP/many.csv=M" --roster "$TMP/big.csv=G" \
+		--roster "$BAD/roster_broken.csv=B" --roster "$BAD/roster_excel.csv=E" \
+		2> "$1"
+}
+DOISOAT_THREADS=1 multi "$TMP/multi1"
+sed -n "s/^doisoat run: warning: '\([^']*\)'.*/\1/p" "$TMP/multi1" | uniq > "$TMP/files"
+expect "several inputs: warnings in input order" "\
+$SMALL/registry.csv
+$TMP/many.csv
+$TMP/big.csv
+$BAD/roster_broken.csv
+$BAD/roster_excel.csv" "$TMP/files"
+# within a file, in line order, the count of all after the first ten
+grep "'$TMP/many.csv'" "$TMP/multi1" | sed "s|^doisoat run: warning: '$TMP/||" > "$TMP/many"
+expect "several inputs: a file's warnings in line order" "\
+$(for l in 2 3 4 5 6 7 8 9 10 11; do
+	echo "many.csv':$l: row rejected (BAD_DATE): the date of birth is missing or unreadable"
+done)
+many.csv': 12 rows rejected in all (see rejects.csv)" "$TMP/many"
+sed -n "s|^doisoat run: warning: '$TMP/big.csv':\([0-9]*\):.*|\1|p" "$TMP/multi1" |
+	paste -sd ' ' - > "$TMP/big"
+expect "several inputs: the largest file's warnings in line order" "2 21003" "$TMP/big"
+for k in 1 2 3 4 5; do
+	DOISOAT_THREADS=4 multi "$TMP/multi4"
+	same "several inputs, 4 threads, run $k: the same stderr as 1 thread" \
+		"$TMP/multi1" "$TMP/multi4"
+done
+
 summary bad
