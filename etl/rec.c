@@ -277,24 +277,16 @@ static void opt_date(const char *s, size_t n, struct date *d)
 		memset(d, 0, sizeof(*d));
 }
 
-enum reason rec_normalise(struct batch *b, enum kind kind,
-			  const char *const raw[F_NFIELDS], int sex_checkbox,
-			  struct rec *r, const char **detail)
+/* The name and its match key; an empty name rejects the row. */
+static enum reason row_name(struct batch *b, const char *const *raw,
+			    struct rec *r, unsigned *flags, const char **detail)
 {
-	unsigned flags = 0;
-	char id[13], code[8], *buf;
-	struct card card;
-	size_t n;
-	int rc, status = STATUS_ALIVE;
+	size_t n = raw[F_NAME] ? strlen(raw[F_NAME]) : 0;
+	char *buf;
 
-	memset(r, 0, sizeof(*r));
-	r->kind = (uint8_t)kind;
-	r->group = GROUP_NONE;
-
-	n = raw[F_NAME] ? strlen(raw[F_NAME]) : 0;
 	n = 8 * n + 16; /* room for NFC growth and the key's tone marks */
 	buf = scratch(b, n);
-	if (norm_name(CELL(F_NAME), buf, n, &flags) != NORM_OK) {
+	if (norm_name(CELL(F_NAME), buf, n, flags) != NORM_OK) {
 		*detail = "the name is empty";
 		return R_EMPTY_NAME;
 	}
@@ -302,8 +294,14 @@ enum reason rec_normalise(struct batch *b, enum kind kind,
 	name_key(r->name, buf, n);
 	r->nkey = strcmp(buf, r->name) ? arena_strdup(&b->arena, buf)
 				       : r->name;
+	return R_NONE;
+}
 
-	if (norm_date(CELL(F_DOB), &r->dob, &flags) != NORM_OK) {
+/* The date of birth: missing, unreadable or out of range rejects. */
+static enum reason row_dob(struct batch *b, const char *const *raw,
+			   struct rec *r, unsigned *flags, const char **detail)
+{
+	if (norm_date(CELL(F_DOB), &r->dob, flags) != NORM_OK) {
 		*detail = "the date of birth is missing or unreadable";
 		return R_BAD_DATE;
 	}
@@ -312,107 +310,160 @@ enum reason rec_normalise(struct batch *b, enum kind kind,
 			  "date";
 		return R_DATE_OUT_OF_RANGE;
 	}
+	return R_NONE;
+}
 
-	/* Identifiers: a bad one is flagged and ignored (spec §3). */
-	rc = norm_person_id(CELL(F_PERSON_ID), id, &flags);
+/* The insurance card; its BHXH code fills a missing one (spec §3). */
+static void row_card(const char *const *raw, struct rec *r, unsigned *flags)
+{
+	struct card card;
+	uint64_t cb = 0;
+
+	if (norm_card(CELL(F_CARD), &card, flags) != NORM_OK)
+		return;
+	r->card_len = (uint8_t)strlen(card.code);
+	memcpy(r->card_group, card.group, sizeof(r->card_group));
+	memcpy(r->card_prov, card.province, sizeof(r->card_prov));
+	r->card_level = (uint8_t)card.level;
+	parse_digits(card.bhxh, 10, &cb);
+	if (!r->bhxh)
+		r->bhxh = cb;
+	else if (r->bhxh != cb)
+		r->card_len = 0; /* the card names another code */
+}
+
+/* Identifiers: a bad one is flagged and ignored (spec §3). */
+static void row_ids(const char *const *raw, struct rec *r, unsigned *flags)
+{
+	char id[13];
+	int rc;
+
+	rc = norm_person_id(CELL(F_PERSON_ID), id, flags);
 	if (rc == NORM_OK)
 		parse_digits(id, 12, &r->pid);
 	else if (rc == NORM_IS_CMND) {
 		parse_digits(id, strlen(id), &r->cmnd);
 		r->cmnd_len = (uint8_t)strlen(id);
 	}
-	if (norm_cmnd(CELL(F_CMND), id, &flags) == NORM_OK) {
+	if (norm_cmnd(CELL(F_CMND), id, flags) == NORM_OK) {
 		parse_digits(id, strlen(id), &r->cmnd);
 		r->cmnd_len = (uint8_t)strlen(id);
 	}
-	rc = norm_bhxh(CELL(F_BHXH), id, &flags);
+	rc = norm_bhxh(CELL(F_BHXH), id, flags);
 	if (rc == NORM_OK)
 		parse_digits(id, 10, &r->bhxh);
 	else if (rc == NORM_IS_PID && !r->pid)
 		parse_digits(id, 12, &r->pid);
-	if (norm_card(CELL(F_CARD), &card, &flags) == NORM_OK) {
-		uint64_t cb = 0;
+	row_card(raw, r, flags);
+}
 
-		r->card_len = (uint8_t)strlen(card.code);
-		memcpy(r->card_group, card.group, sizeof(r->card_group));
-		memcpy(r->card_prov, card.province, sizeof(r->card_prov));
-		r->card_level = (uint8_t)card.level;
-		parse_digits(card.bhxh, 10, &cb);
-		if (!r->bhxh)
-			r->bhxh = cb;
-		else if (r->bhxh != cb)
-			r->card_len = 0; /* the card names another code */
+/* Sex, remembered with the checkbox mode from the row before. */
+static void row_sex(struct batch *b, const char *const *raw, int sex_checkbox,
+		    struct rec *r)
+{
+	char sex = 0;
+	size_t len;
+	int hit;
+	struct memo *m;
+
+	if (!raw[F_SEX])
+		return;
+	len = strlen(raw[F_SEX]);
+	m = memo_hit(b, F_SEX, raw[F_SEX], len, &hit);
+	if (hit && m->val >> 8 == (unsigned)sex_checkbox) {
+		r->sex = (uint8_t)m->val;
+		return;
 	}
-
-	if (raw[F_SEX]) {
-		char sex = 0;
-		size_t len = strlen(raw[F_SEX]);
-		int hit;
-		struct memo *m = memo_hit(b, F_SEX, raw[F_SEX], len, &hit);
-
-		if (hit && m->val >> 8 == (unsigned)sex_checkbox) {
-			r->sex = (uint8_t)m->val;
-		} else {
-			if (norm_sex(raw[F_SEX], len, sex_checkbox, &sex) !=
-			    NORM_OK)
-				sex = 0;
-			r->sex = (uint8_t)sex;
-			if (m) {
-				m->val = (unsigned)sex_checkbox << 8 |
-					 (unsigned char)sex;
-				m->valid = 1;
-			}
-		}
+	if (norm_sex(raw[F_SEX], len, sex_checkbox, &sex) != NORM_OK)
+		sex = 0;
+	r->sex = (uint8_t)sex;
+	if (m) {
+		m->val = (unsigned)sex_checkbox << 8 | (unsigned char)sex;
+		m->valid = 1;
 	}
+}
+
+/* The ethnicity, folded like a header and interned ("" if none). */
+static void row_ethnicity(struct batch *b, const char *const *raw,
+			  struct rec *r)
+{
+	char folded[64];
+	size_t len;
+	int hit;
+	struct memo *m;
+
+	r->ethnicity = "";
+	if (!raw[F_ETHNICITY] || !raw[F_ETHNICITY][0])
+		return;
+	len = strlen(raw[F_ETHNICITY]);
+	m = memo_hit(b, F_ETHNICITY, raw[F_ETHNICITY], len, &hit);
+	if (hit) {
+		r->ethnicity = m->str;
+		return;
+	}
+	fold_header(raw[F_ETHNICITY], len, folded, sizeof(folded));
+	r->ethnicity = intern(b, folded);
+	if (m) {
+		m->str = r->ethnicity;
+		m->valid = 1;
+	}
+}
+
+/* Commune, hospital, household (registry rows) and ethnicity. */
+static void row_codes(struct batch *b, enum kind kind, const char *const *raw,
+		      struct rec *r)
+{
 	r->commune = memo_code(b, F_COMMUNE, CELL(F_COMMUNE));
 	r->hospital = memo_code(b, F_HOSPITAL, CELL(F_HOSPITAL));
 	r->household = kind == KIND_REGISTRY
 			       ? code_str(b, CELL(F_HOUSEHOLD), 0)
 			       : "";
-	r->ethnicity = "";
-	if (raw[F_ETHNICITY] && raw[F_ETHNICITY][0]) {
-		char folded[64];
-		size_t len = strlen(raw[F_ETHNICITY]);
-		int hit;
-		struct memo *m =
-			memo_hit(b, F_ETHNICITY, raw[F_ETHNICITY], len, &hit);
+	row_ethnicity(b, raw, r);
+}
 
-		if (hit) {
-			r->ethnicity = m->str;
-		} else {
-			fold_header(raw[F_ETHNICITY], len, folded,
-				    sizeof(folded));
-			r->ethnicity = intern(b, folded);
-			if (m) {
-				m->str = r->ethnicity;
-				m->valid = 1;
-			}
-		}
-	}
+/*
+ * Group: the roster's column, or a card's column or card code.  A prior
+ * or roster row whose group is missing or unknown is rejected.
+ */
+static enum reason row_group(struct batch *b, enum kind kind,
+			     const char *const *raw, struct rec *r,
+			     const char **detail)
+{
+	char code[8];
 
-	/* Group: the roster's column, or a card's column or card code. */
 	code[0] = '\0';
 	if (raw[F_GROUP] && raw[F_GROUP][0])
 		norm_code(CELL(F_GROUP), code, sizeof(code));
 	else if (kind == KIND_PRIOR)
 		memcpy(code, r->card_group, sizeof(r->card_group));
-	if (kind != KIND_REGISTRY) {
-		r->group = (uint16_t)ref_group(b->ref, code);
-		if (r->group == GROUP_NONE) {
-			*detail = code[0] ? "the group code is not in the "
-					    "groups table"
-					  : "the group code is missing";
-			return R_UNKNOWN_GROUP;
-		}
+	if (kind == KIND_REGISTRY)
+		return R_NONE;
+	r->group = (uint16_t)ref_group(b->ref, code);
+	if (r->group == GROUP_NONE) {
+		*detail = code[0] ? "the group code is not in the groups table"
+				  : "the group code is missing";
+		return R_UNKNOWN_GROUP;
 	}
-	if (raw[F_LEVEL] && raw[F_LEVEL][0]) {
-		int level;
+	return R_NONE;
+}
 
-		if (norm_level(CELL(F_LEVEL), &level) == NORM_OK)
-			r->level = (uint8_t)level;
-	}
+/* The benefit level: the column's, else the card's. */
+static void row_level(const char *const *raw, struct rec *r)
+{
+	int level;
+
+	if (raw[F_LEVEL] && raw[F_LEVEL][0] &&
+	    norm_level(CELL(F_LEVEL), &level) == NORM_OK)
+		r->level = (uint8_t)level;
 	if (!r->level)
 		r->level = r->card_level;
+}
+
+/* Registry status and its date; an unreadable status rejects the row. */
+static enum reason row_status(const char *const *raw, struct rec *r,
+			      const char **detail)
+{
+	int status = STATUS_ALIVE;
 
 	opt_date(CELL(F_STATUS_DATE), &r->status_date);
 	if (raw[F_STATUS] &&
@@ -422,27 +473,57 @@ enum reason rec_normalise(struct batch *b, enum kind kind,
 		return R_BAD_STATUS;
 	}
 	r->status = (uint8_t)status;
-	r->schemes = SCHEME_BHYT;
-	if (raw[F_SCHEMES]) {
-		unsigned schemes = SCHEME_BHYT;
-		size_t len = strlen(raw[F_SCHEMES]);
-		int hit;
-		struct memo *m =
-			memo_hit(b, F_SCHEMES, raw[F_SCHEMES], len, &hit);
+	return R_NONE;
+}
 
-		if (hit) {
-			schemes = m->val;
-		} else {
-			if (norm_schemes(raw[F_SCHEMES], len, &schemes) !=
-			    NORM_OK)
-				schemes = SCHEME_BHYT;
-			if (m) {
-				m->val = schemes;
-				m->valid = 1;
-			}
+/* The schemes a row takes part in: BHYT unless the column says more. */
+static void row_schemes(struct batch *b, const char *const *raw, struct rec *r)
+{
+	unsigned schemes = SCHEME_BHYT;
+	size_t len;
+	int hit;
+	struct memo *m;
+
+	r->schemes = SCHEME_BHYT;
+	if (!raw[F_SCHEMES])
+		return;
+	len = strlen(raw[F_SCHEMES]);
+	m = memo_hit(b, F_SCHEMES, raw[F_SCHEMES], len, &hit);
+	if (hit) {
+		schemes = m->val;
+	} else {
+		if (norm_schemes(raw[F_SCHEMES], len, &schemes) != NORM_OK)
+			schemes = SCHEME_BHYT;
+		if (m) {
+			m->val = schemes;
+			m->valid = 1;
 		}
-		r->schemes = (uint8_t)schemes;
 	}
+	r->schemes = (uint8_t)schemes;
+}
+
+enum reason rec_normalise(struct batch *b, enum kind kind,
+			  const char *const raw[F_NFIELDS], int sex_checkbox,
+			  struct rec *r, const char **detail)
+{
+	unsigned flags = 0;
+	enum reason why;
+
+	memset(r, 0, sizeof(*r));
+	r->kind = (uint8_t)kind;
+	r->group = GROUP_NONE;
+	if ((why = row_name(b, raw, r, &flags, detail)) != R_NONE ||
+	    (why = row_dob(b, raw, r, &flags, detail)) != R_NONE)
+		return why;
+	row_ids(raw, r, &flags);
+	row_sex(b, raw, sex_checkbox, r);
+	row_codes(b, kind, raw, r);
+	if ((why = row_group(b, kind, raw, r, detail)) != R_NONE)
+		return why;
+	row_level(raw, r);
+	if ((why = row_status(raw, r, detail)) != R_NONE)
+		return why;
+	row_schemes(b, raw, r);
 	r->flags = (uint16_t)flags;
 	return R_NONE;
 }
