@@ -32,6 +32,12 @@ struct reader {
 	size_t max_record;
 	int failed;
 
+	/* bytes as stored */
+	int is_gz;           /* -1 until the first chunk is seen */
+	int zended;          /* a gzip member ended (another may follow) */
+	z_stream z;
+	unsigned char *zout; /* inflate's output, CHUNK bytes */
+
 	/* decoding */
 	int started;          /* BOM and encoding decided */
 	iconv_t cd;           /* (iconv_t)-1 when the text is UTF-8 */
@@ -692,6 +698,9 @@ static void reader_release(struct reader *r)
 	sb_release(&r->fbuf);
 	sb_release(&r->head);
 	sb_release(&r->clean);
+	if (r->is_gz == 1)
+		inflateEnd(&r->z);
+	free(r->zout);
 	free(r->dec_out);
 	free(r->dec_tmp);
 	free(r->line_at);
@@ -719,115 +728,138 @@ int csvin_read(const char *path, const struct csvin_opts *opts,
 	return rc;
 }
 
+/* Set r up for a read; -1 (nothing held) for an unknown encoding. */
+static int reader_init(struct reader *r, const char *path,
+		       const struct csvin_opts *opts, const struct csvin_cb *cb,
+		       struct csvin_stats *st, struct etl_err *err)
+{
+	memset(r, 0, sizeof(*r));
+	r->path = path;
+	r->cb = cb;
+	r->st = st;
+	r->err = err;
+	r->cd = (iconv_t)-1;
+	r->is_gz = -1;
+	r->max_record = opts && opts->max_record ? opts->max_record : 1 << 20;
+	if (opts && opts->encoding) {
+		r->enc_name = csvin_encoding(opts->encoding);
+		if (!r->enc_name)
+			return etl_errf(err, "unknown encoding '%s'",
+					opts->encoding);
+	}
+	r->zout = xmalloc(CHUNK);
+	r->dec_out = xmalloc(DEC_OUT);
+	r->dec_tmp = xmalloc(CHUNK + CARRY);
+	sb_init(&r->pending, r->max_record);
+	sb_init(&r->raw, 0);
+	sb_init(&r->fbuf, 0);
+	sb_init(&r->head, 0);
+	sb_init(&r->clean, 0);
+	line_mark(r, 0, 0); /* line_off[0] always exists */
+	r->nlines = 0;
+	csv_init(&r->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+	return 0;
+}
+
+/* Inflate one chunk of a gzip file and decode what comes out. */
+static int inflate_chunk(struct reader *r, unsigned char *in, size_t n)
+{
+	int zrc;
+
+	r->z.next_in = in;
+	r->z.avail_in = (uInt)n;
+	while (r->z.avail_in) {
+		if (r->zended) {
+			/* Another gzip member follows. */
+			inflateReset(&r->z);
+			r->zended = 0;
+		}
+		r->z.next_out = r->zout;
+		r->z.avail_out = CHUNK;
+		zrc = inflate(&r->z, Z_NO_FLUSH);
+		if (zrc != Z_OK && zrc != Z_STREAM_END && zrc != Z_BUF_ERROR)
+			return etl_errf(r->err,
+					"'%s': corrupt gzip data after %llu "
+					"bytes: %s",
+					r->path,
+					(unsigned long long)r->st->bytes,
+					r->z.msg ? r->z.msg : "inflate failed");
+		if (zrc == Z_STREAM_END)
+			r->zended = 1;
+		if (decode(r, (char *)r->zout, CHUNK - r->z.avail_out, 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* One chunk of the file as stored; the first tells gzip by its magic. */
+static int feed_bytes(struct reader *r, unsigned char *in, size_t n)
+{
+	if (r->is_gz < 0) {
+		r->is_gz = n >= 2 && in[0] == 0x1f && in[1] == 0x8b;
+		if (r->is_gz && inflateInit2(&r->z, 16 + MAX_WBITS) != Z_OK)
+			return etl_errf(r->err, "'%s': zlib init failed",
+					r->path);
+		r->st->gzip = r->is_gz;
+	}
+	if (r->is_gz)
+		return inflate_chunk(r, in, n);
+	return decode(r, (char *)in, n, 0);
+}
+
+/* After the last byte: damage to the file as a whole, the last line. */
+static int read_end(struct reader *r, FILE *f)
+{
+	char none[1] = "";
+
+	if (ferror(f))
+		return etl_errf(r->err, "'%s': read error: %s", r->path,
+				strerror(errno));
+	if (r->is_gz == 1 && !r->zended)
+		return etl_errf(r->err,
+				"'%s': truncated gzip: the stream ends after "
+				"%llu bytes (%lu lines read)",
+				r->path, (unsigned long long)r->st->bytes,
+				r->st->lines);
+	if (decode(r, none, 0, 1) < 0)
+		return -1;
+	if (!r->failed)
+		finish(r);
+	if (!r->failed && !r->header_seen)
+		return etl_errf(r->err, "'%s': empty file: no header line",
+				r->path);
+	return r->failed ? -1 : 0;
+}
+
 int csvin_read_stream(FILE *f, const char *path,
 		      const struct csvin_opts *opts, const struct csvin_cb *cb,
 		      struct csvin_stats *st, struct etl_err *err)
 {
-	unsigned char *in, *out;
-	struct reader r = { 0 };
+	struct reader r;
 	XXH3_state_t *hs;
-	z_stream z = { 0 };
-	int is_gz = -1, zrc = Z_OK, rc = 0, zended = 0;
-	char none[1] = "";
+	unsigned char *in;
 	size_t n;
+	int rc = 0;
 
 	memset(st, 0, sizeof(*st));
-	r.path = path;
-	r.cb = cb;
-	r.st = st;
-	r.err = err;
-	r.cd = (iconv_t)-1;
-	r.max_record = opts && opts->max_record ? opts->max_record : 1 << 20;
-	if (opts && opts->encoding) {
-		r.enc_name = csvin_encoding(opts->encoding);
-		if (!r.enc_name)
-			return etl_errf(err, "unknown encoding '%s'",
-					opts->encoding);
-	}
+	if (reader_init(&r, path, opts, cb, st, err) < 0)
+		return -1;
 	in = xmalloc(CHUNK);
-	out = xmalloc(CHUNK);
-	r.dec_out = xmalloc(DEC_OUT);
-	r.dec_tmp = xmalloc(CHUNK + CARRY);
-	sb_init(&r.pending, r.max_record);
-	sb_init(&r.raw, 0);
-	sb_init(&r.fbuf, 0);
-	sb_init(&r.head, 0);
-	sb_init(&r.clean, 0);
-	line_mark(&r, 0, 0); /* line_off[0] always exists */
-	r.nlines = 0;
-	csv_init(&r.parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
 	hs = XXH3_createState();
 	XXH3_64bits_reset(hs);
-
-	while (!r.failed && (n = fread(in, 1, CHUNK, f)) > 0) {
+	/* The first error stops the read: its message names the place. */
+	while (!rc && !r.failed && (n = fread(in, 1, CHUNK, f)) > 0) {
 		st->bytes += n;
 		XXH3_64bits_update(hs, in, n);
-		if (is_gz < 0) {
-			is_gz = n >= 2 && in[0] == 0x1f && in[1] == 0x8b;
-			if (is_gz && inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
-				rc = etl_errf(err, "'%s': zlib init failed",
-					      path);
-				break;
-			}
-			st->gzip = is_gz;
-		}
-		if (!is_gz) {
-			if (decode(&r, (char *)in, n, 0) < 0)
-				rc = -1;
-			continue;
-		}
-		z.next_in = in;
-		z.avail_in = (uInt)n;
-		while (z.avail_in && !rc) {
-			if (zended) {
-				/* Another gzip member follows. */
-				inflateReset(&z);
-				zended = 0;
-			}
-			z.next_out = out;
-			z.avail_out = CHUNK;
-			zrc = inflate(&z, Z_NO_FLUSH);
-			if (zrc != Z_OK && zrc != Z_STREAM_END &&
-			    zrc != Z_BUF_ERROR) {
-				rc = etl_errf(err,
-					      "'%s': corrupt gzip data after "
-					      "%llu bytes: %s",
-					      path,
-					      (unsigned long long)st->bytes,
-					      z.msg ? z.msg : "inflate failed");
-				break;
-			}
-			if (zrc == Z_STREAM_END)
-				zended = 1;
-			if (decode(&r, (char *)out, CHUNK - z.avail_out,
-				   0) < 0)
-				rc = -1;
-		}
-		if (rc)
-			break;
+		rc = feed_bytes(&r, in, n);
 	}
-	if (!rc && !r.failed && ferror(f))
-		rc = etl_errf(err, "'%s': read error: %s", path,
-			      strerror(errno));
-	if (!rc && !r.failed && is_gz == 1 && !zended)
-		rc = etl_errf(err,
-			      "'%s': truncated gzip: the stream ends after "
-			      "%llu bytes (%lu lines read)",
-			      path, (unsigned long long)st->bytes, st->lines);
-	if (!rc && !r.failed && decode(&r, none, 0, 1) < 0)
-		rc = -1;
 	if (!rc && !r.failed)
-		finish(&r);
-	if (!rc && !r.failed && !r.header_seen)
-		rc = etl_errf(err, "'%s': empty file: no header line", path);
+		rc = read_end(&r, f);
 	if (r.failed)
 		rc = -1;
 	st->xxh3 = XXH3_64bits_digest(hs);
 	XXH3_freeState(hs);
-	if (is_gz == 1)
-		inflateEnd(&z);
 	reader_release(&r);
 	free(in);
-	free(out);
 	return rc;
 }

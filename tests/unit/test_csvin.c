@@ -471,6 +471,66 @@ static void line_at_the_size_cap(void **state)
 	assert_int_equal(strlen(s.raw), 256);
 }
 
+/* Rows handed out: how many, the line of the last; rejects. */
+static void last_row(void *ctx, const struct csvin_row *row)
+{
+	unsigned long *seen = ctx;
+
+	seen[0]++;
+	seen[1] = row->line;
+}
+
+static void last_reject(void *ctx, unsigned long line, const char *reason,
+			const char *detail, const char *raw, size_t n)
+{
+	unsigned long *seen = ctx;
+
+	(void)line, (void)reason, (void)detail, (void)raw, (void)n;
+	seen[2]++;
+}
+
+/*
+ * An undecodable byte stops the read of a plain file where it is: the
+ * message names that line and offset (not a later bad byte's), and no row
+ * after it is handed out.
+ */
+static void plain_file_stops_at_the_first_bad_byte(void **state)
+{
+	char path[] = "/tmp/test_csvin_cp_XXXXXX";
+	unsigned long seen[3] = { 0, 0, 0 };
+	struct csvin_cb cb = { on_header, last_row, last_reject, seen };
+	struct csvin_opts opts = { "windows-1258", 0 };
+	struct csvin_stats st;
+	struct etl_err err;
+	unsigned long i;
+	long off = 0, size;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs("n,v\n", f);
+	/* 0x81 is no character of Windows-1258: on line 10, then far on */
+	for (i = 2; i <= 20000; i++) {
+		if (i == 10)
+			off = ftell(f) + 4; /* "10,x" */
+		fprintf(f, "%lu,%s\n", i,
+			i == 10 || i == 15000 ? "x\x81y" : "Hoa");
+	}
+	size = ftell(f);
+	fclose(f);
+	assert_true(size > 2 * 65536); /* the bad bytes in different chunks */
+	assert_int_equal(csvin_read(path, &opts, &cb, &st, &err), -1);
+	unlink(path);
+	assert_non_null(strstr(err.msg, "':10: invalid CP1258 byte sequence"));
+	assert_int_equal(strtol(strstr(err.msg, "offset ") + 7, NULL, 10), off);
+	assert_int_equal(seen[0], 8);
+	assert_int_equal(seen[1], 9);
+	assert_int_equal(seen[2], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +548,7 @@ int main(void)
 		cmocka_unit_test(byte_offsets_and_printable_rejects),
 		cmocka_unit_test(lines_straddle_chunks),
 		cmocka_unit_test(line_at_the_size_cap),
+		cmocka_unit_test(plain_file_stops_at_the_first_bad_byte),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
