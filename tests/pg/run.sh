@@ -532,6 +532,43 @@ check "every person row has one, a card without person_id none" \
 	       WHERE period = 2024),
 	      (SELECT count(*) FROM doisoat.decrease WHERE period = 2024
 	       AND pseudonym IS NULL)")"
+# Every pseudonym of the load against the openssl command line, live:
+# HMAC-SHA256 of person_id under the key file's bytes (less its newline).
+pseudonyms_match_openssl() {
+	q "SELECT person_id, pseudonym FROM (
+	     SELECT person_id, pseudonym FROM doisoat.increase
+	     WHERE period = 2024 UNION ALL
+	     SELECT person_id, pseudonym FROM doisoat.decrease
+	     WHERE period = 2024 UNION ALL
+	     SELECT person_id, pseudonym FROM doisoat.change
+	     WHERE period = 2024 UNION ALL
+	     SELECT person_id, pseudonym FROM doisoat.renew
+	     WHERE period = 2024 UNION ALL
+	     SELECT person_id, pseudonym FROM doisoat.uninsured
+	     WHERE period = 2024) x
+	   WHERE person_id IS NOT NULL ORDER BY 1" >"$work/pseudo" || {
+		cp "$work/pseudo" "$work/err"
+		return 1
+	}
+	key=$(cat "$work/key")
+	: >"$work/err"
+	rows=0
+	while IFS='|' read -r id got; do
+		want=$(printf '%s' "$id" | openssl dgst -sha256 -hmac "$key" |
+			sed 's/^.*= //')
+		rows=$((rows + 1))
+		if [ -z "$want" ] || [ "$want" != "$got" ]; then
+			echo "row $rows: openssl '$want', doisoat '$got'" \
+				>>"$work/err"
+		fi
+	done <"$work/pseudo"
+	if [ "$rows" -ne 7 ]; then
+		echo "$rows person rows, want 7" >>"$work/err"
+	fi
+	[ ! -s "$work/err" ]
+}
+check "every pseudonym is what openssl dgst -sha256 -hmac gives" \
+	pseudonyms_match_openssl
 check "DOISOAT_PSEUDONYM_KEY_FILE gives the same pseudonyms" \
 	sh -c "cd '$root' && DOISOAT_PSEUDONYM_KEY_FILE='$work/key' \
 	       '$bin' load -q --out '$work/r2024' 2>'$work/err'"
