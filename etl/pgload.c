@@ -271,12 +271,14 @@ static int read_text(const char *path, struct strbuf *sb, struct etl_err *err)
 	return rc;
 }
 
+/* A migration: *.sql, but not current.sql (the schema they all make). */
 static int is_sql_file(const struct dirent *d)
 {
 	size_t n = strlen(d->d_name);
 
 	return d->d_name[0] != '.' && n > 4 &&
-	       !strcmp(d->d_name + n - 4, ".sql");
+	       !strcmp(d->d_name + n - 4, ".sql") &&
+	       strcmp(d->d_name, PGLOAD_SCHEMA_DUMP) != 0;
 }
 
 /* Byte order, whatever the locale. */

@@ -126,19 +126,26 @@ int pgload_try_lock(PGconn *conn, struct etl_err *err);
 int pgload_try_run_lock(PGconn *conn, struct etl_err *err);
 
 /*
- * Apply the migrations in dir: every *.sql file, in byte order of the
- * names, whose version (the number the name starts with: 001_core.sql is
- * 1) is not yet in doisoat.schema_migrations; each applied file is
- * recorded there.  Creates the schema doisoat and that table first if
- * needed.  The files are plain SQL (no psql meta-commands).  Call inside a
- * transaction that holds the run lock, so a failure leaves nothing behind.
- * Refuses (-1, nothing applied) a database whose schema is newer than the
- * files (a version recorded above the last file: the database was migrated
- * by a newer doisoat) and a folder that ends below PGLOAD_SCHEMA_VERSION.
- * Sets *applied (may be NULL) to the number of files applied and *version
- * (may be NULL) to the schema version after them.  Returns 0, or -1 (no
- * such folder, no *.sql in it, a name without a version, two files with
- * one version, a newer database, a failing file).
+ * The file in the schema folder that is no migration: the schema after
+ * all of them, for reading (made by etl/sh/schema-dump.sh).
+ */
+#define PGLOAD_SCHEMA_DUMP "current.sql"
+
+/*
+ * Apply the migrations in dir: every *.sql file but PGLOAD_SCHEMA_DUMP,
+ * in byte order of the names, whose version (the number the name starts
+ * with: 001_core.sql is 1) is not yet in doisoat.schema_migrations; each
+ * applied file is recorded there.  Files are not checksummed: a file
+ * applied before is not read again, so editing its comments is safe.  Creates
+ * the schema doisoat and that table first if needed.  The files are plain SQL
+ * (no psql meta-commands).  Call inside a transaction that holds the run lock,
+ * so a failure leaves nothing behind. Refuses (-1, nothing applied) a database
+ * whose schema is newer than the files (a version recorded above the last file:
+ * the database was migrated by a newer doisoat) and a folder that ends below
+ * PGLOAD_SCHEMA_VERSION. Sets *applied (may be NULL) to the number of files
+ * applied and *version (may be NULL) to the schema version after them.  Returns
+ * 0, or -1 (no such folder, no *.sql in it, a name without a version, two files
+ * with one version, a newer database, a failing file).
  */
 int pgload_migrate(PGconn *conn, const char *dir, int *applied, int *version,
 		   struct etl_err *err);

@@ -5,8 +5,9 @@
 # small hand-made output folders (written here into a temp folder; all IDs
 # are fake) and runs of the generated Càng Long fixture, and checks the
 # tables, idempotence, periods, the accounting checks, connection errors,
-# the run lock, roles and views, pseudonyms, and faults (the loader killed
-# in the middle of COPY, the server stopped during a load).  Prints
+# the run lock, roles and views, pseudonyms (against the openssl command),
+# the migrated schema against schemas/current.sql, and faults (the loader
+# killed in the middle of COPY, the server stopped during a load).  Prints
 # "ok N - name" / "not ok N - name" per test, then
 # "pg: N passed, N failed"; exits 1 if any failed.
 set -u
@@ -407,6 +408,27 @@ check "db migrate on an empty database" \
 check "db migrate creates every table" eq "13" \
 	"$(psql -X -Atq -d fresh -c "SELECT count(*) FROM pg_tables
 	   WHERE schemaname = 'doisoat'")"
+
+# schemas/current.sql is what the migrations make (etl/sh/schema-dump.sh
+# prints it; on a failure, the diff is the test's note).
+schema_is_current() {
+	sh "$root/etl/sh/schema-dump.sh" "$1" >"$work/schema.sql" \
+		2>"$work/err" &&
+		diff -u "$root/schemas/current.sql" "$work/schema.sql" \
+			>"$work/err"
+}
+schema_differs() {
+	! schema_is_current "$1" &&
+		grep -q '^+ *not_in_current integer' "$work/err"
+}
+check "schemas/current.sql is the migrated schema (regenerate: its header)" \
+	schema_is_current dbname=fresh
+psql -X -q -d fresh -c "ALTER TABLE doisoat.runs
+	ADD COLUMN not_in_current int" 2>"$work/err"
+check "... and a column it lacks shows in the diff" \
+	schema_differs dbname=fresh
+psql -X -q -d fresh -c "ALTER TABLE doisoat.runs
+	DROP COLUMN not_in_current" 2>"$work/err"
 check "db migrate again is a no-op" \
 	sh -c "'$bin' db migrate -q --db dbname=fresh \
 	       --schemas '$root/schemas' 2>'$work/err'"
