@@ -1,15 +1,20 @@
 /*
  * pgload.c: connect, migrate, lock and COPY over libpq, and the
- * HMAC-SHA256 of pseudonyms (see pgload.h).  The COPY follows psql's
- * copy.c: COPY ... FROM STDIN, PQputCopyData in chunks, PQputCopyEnd, then
- * drain PQgetResult until NULL.
+ * HMAC-SHA256 of pseudonyms through libcrypto (see pgload.h).  The COPY
+ * follows psql's copy.c: COPY ... FROM STDIN, PQputCopyData in chunks,
+ * PQputCopyEnd, then drain PQgetResult until NULL.
  */
 #include "pgload.h"
 #include "hashtab.h"
 
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -202,8 +207,8 @@ static int try_advisory(PGconn *conn, const char *fn, long long key,
 
 int pgload_try_lock(PGconn *conn, struct etl_err *err)
 {
-	return try_advisory(conn, "pg_try_advisory_xact_lock",
-			    PGLOAD_LOCK_KEY, err);
+	return try_advisory(conn, "pg_try_advisory_xact_lock", PGLOAD_LOCK_KEY,
+			    err);
 }
 
 int pgload_try_run_lock(PGconn *conn, struct etl_err *err)
@@ -266,12 +271,14 @@ static int read_text(const char *path, struct strbuf *sb, struct etl_err *err)
 	return rc;
 }
 
+/* A migration: *.sql, but not current.sql (the schema they all make). */
 static int is_sql_file(const struct dirent *d)
 {
 	size_t n = strlen(d->d_name);
 
 	return d->d_name[0] != '.' && n > 4 &&
-	       !strcmp(d->d_name + n - 4, ".sql");
+	       !strcmp(d->d_name + n - 4, ".sql") &&
+	       strcmp(d->d_name, PGLOAD_SCHEMA_DUMP) != 0;
 }
 
 /* Byte order, whatever the locale. */
@@ -388,8 +395,8 @@ static int apply_file(PGconn *conn, const char *dir, const char *name,
 	return rc;
 }
 
-int pgload_migrate(PGconn *conn, const char *dir, int *applied,
-		   int *version, struct etl_err *err)
+int pgload_migrate(PGconn *conn, const char *dir, int *applied, int *version,
+		   struct etl_err *err)
 {
 	struct dirent **list = NULL;
 	long *versions = NULL, have = 0, top = 0;
@@ -449,8 +456,7 @@ int pgload_migrate(PGconn *conn, const char *dir, int *applied,
 			continue;
 		}
 		if (rc == 0)
-			rc = apply_file(conn, dir, list[i]->d_name, vtext,
-					err);
+			rc = apply_file(conn, dir, list[i]->d_name, vtext, err);
 		if (rc == 0)
 			count++;
 	}
@@ -503,7 +509,7 @@ static int has_name(const char *list, size_t len, const char *name)
 
 /* Where the columns of opts are in the file's header (-1: absent). */
 struct colmap {
-	int drop;   /* index of opts->drop */
+	int drop; /* index of opts->drop */
 	int pseudo; /* index of opts->pseudo_of */
 	int key, alt, skip; /* of opts->key_col, alt_col, skip_col */
 };
@@ -575,8 +581,10 @@ static int header_columns(PGconn *conn, const char *table, char *header,
 	}
 	if (rc == 0 && o->hmac && map->pseudo >= 0) {
 		if (has_name(seen.buf, seen.len, o->pseudo_col))
-			rc = etl_errf(err, "'%s': header column '%s' is made "
-				      "by the loader", name, o->pseudo_col);
+			rc = etl_errf(err,
+				      "'%s': header column '%s' is made "
+				      "by the loader",
+				      name, o->pseudo_col);
 		else if (!has_name(cols.buf, cols.len, o->pseudo_col))
 			rc = etl_errf(err, "'%s': %s has no column '%s'", name,
 				      table, o->pseudo_col);
@@ -591,6 +599,104 @@ static int header_columns(PGconn *conn, const char *table, char *header,
 	return rc;
 }
 
+/* ---- HMAC-SHA256 pseudonyms (libcrypto) ---- */
+
+/* A MAC context set up for HMAC-SHA256 with key, or NULL. */
+static EVP_MAC_CTX *hmac_new(const void *key, size_t len)
+{
+	char digest[] = "SHA256";
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest,
+						 0),
+		OSSL_PARAM_construct_end(),
+	};
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+
+	EVP_MAC_free(mac); /* ctx keeps its own reference */
+	if (ctx && !EVP_MAC_init(ctx, key, len, params)) {
+		EVP_MAC_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return ctx;
+}
+
+/*
+ * HMAC of msg under the key ctx was set up with, in hex.  ctx can be used
+ * again: EVP_MAC_init() without a key starts over with the same key.
+ */
+static int hmac_hex(EVP_MAC_CTX *ctx, const void *msg, size_t len, char hex[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char d[32];
+	size_t n = 0, i;
+
+	hex[0] = '\0';
+	if (!EVP_MAC_init(ctx, NULL, 0, NULL) ||
+	    !EVP_MAC_update(ctx, msg, len) ||
+	    !EVP_MAC_final(ctx, d, &n, sizeof(d)) || n != sizeof(d))
+		return -1;
+	for (i = 0; i < n; i++) {
+		hex[2 * i] = digits[d[i] >> 4];
+		hex[2 * i + 1] = digits[d[i] & 15];
+	}
+	hex[2 * n] = '\0';
+	return 0;
+}
+
+int pseudonym_hmac(const void *key, size_t keylen, const void *msg,
+		   size_t msglen, char out_hex[65])
+{
+	EVP_MAC_CTX *ctx = hmac_new(key, keylen);
+	int rc = -1;
+
+	out_hex[0] = '\0';
+	if (ctx)
+		rc = hmac_hex(ctx, msg, msglen, out_hex);
+	EVP_MAC_CTX_free(ctx);
+	return rc;
+}
+
+int pgload_read_key(const char *path, struct pgload_hmac *h, int *loose,
+		    struct etl_err *err)
+{
+	struct stat st;
+	size_t n;
+	FILE *f;
+	int rc = 0;
+
+	*loose = 0;
+	h->len = 0;
+	f = fopen(path, "rb");
+	if (!f)
+		return etl_errf(err, "cannot open pseudonym key '%s': %s", path,
+				strerror(errno));
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077))
+		*loose = 1;
+	n = fread(h->key, 1, sizeof(h->key), f);
+	if (ferror(f))
+		rc = etl_errf(err, "cannot read pseudonym key '%s': %s", path,
+			      strerror(errno));
+	else if (n == sizeof(h->key))
+		rc = etl_errf(err,
+			      "pseudonym key '%s' is longer than %zu bytes",
+			      path, sizeof(h->key) - 1);
+	fclose(f);
+	while (rc == 0 && n && (h->key[n - 1] == '\n' || h->key[n - 1] == '\r'))
+		n--;
+	if (rc == 0 && n < 16)
+		rc = etl_errf(err,
+			      "pseudonym key '%s' is shorter than 16 bytes "
+			      "(make one: head -c 32 /dev/urandom | base64 "
+			      "> FILE; chmod 600 FILE)",
+			      path);
+	if (rc == 0)
+		h->len = n;
+	else
+		OPENSSL_cleanse(h->key, sizeof(h->key));
+	return rc;
+}
+
 /*
  * The row filter between the file and COPY: a byte-level CSV scanner that
  * knows only what decides the structure (quotes toggle; a comma or a
@@ -600,27 +706,29 @@ static int header_columns(PGconn *conn, const char *table, char *header,
  * their quotes.  A CR before a record's LF is dropped (COPY takes LF).
  * Output goes out in chunks.
  */
-#define NSLOTS 4 /* fields captured: pseudonym source, key, alt, skip */
+#define NSLOTS	4 /* fields captured: pseudonym source, key, alt, skip */
 #define MAX_VAL 64
 
 struct xform {
 	PGconn *conn;
 	const struct pgload_copy_opts *o;
-	int drop;            /* column left out, -1 none */
+	int drop; /* column left out, -1 none */
 	int pseudo, key, alt, skip; /* capture slots, -1 none */
 	signed char slot_of[MAX_COLS + 1]; /* field -> capture slot */
-	int header;          /* in the header line */
-	int field;           /* index of the current field */
-	int kept;            /* a kept field has started in this record */
-	int quoted;          /* inside quotes */
-	int cr;              /* a CR outside quotes waits for its LF */
-	int bytes;           /* the record has bytes */
-	int slot;            /* capture slot of the current field, or -1 */
+	int header; /* in the header line */
+	int field; /* index of the current field */
+	int kept; /* a kept field has started in this record */
+	int quoted; /* inside quotes */
+	int cr; /* a CR outside quotes waits for its LF */
+	int bytes; /* the record has bytes */
+	int slot; /* capture slot of the current field, or -1 */
 	char val[NSLOTS][MAX_VAL];
 	size_t nval[NSLOTS];
 	char *out;
 	size_t nout;
-	int failed;
+	EVP_MAC_CTX *mac; /* keyed for the pseudonyms, or NULL */
+	int failed; /* stop: a send failed, or mac_failed */
+	int mac_failed; /* libcrypto failed */
 };
 
 static void x_flush(struct xform *x)
@@ -696,14 +804,16 @@ static void x_record_end(struct xform *x)
 	size_t len;
 	int i;
 
-	if (x->o->hmac && x->pseudo >= 0) {
+	if (x->mac && x->pseudo >= 0) {
 		if (x->kept)
 			x_put(x, ",", 1);
 		if (x->header) {
 			x_put(x, x->o->pseudo_col, strlen(x->o->pseudo_col));
 		} else if ((v = x_val(x, x->pseudo, &len))) {
-			pgload_hmac_hex(x->o->hmac, v, len, hex);
-			x_put(x, hex, 64);
+			if (hmac_hex(x->mac, v, len, hex) == 0)
+				x_put(x, hex, 64);
+			else
+				x->mac_failed = x->failed = 1;
 		}
 	}
 	if (x->o->keys && !x->header)
@@ -776,16 +886,17 @@ static int x_slot(struct xform *x, int f, int *nslots)
 	return x->slot_of[f];
 }
 
-/* Put the COPY to an end and drain the results: the row count, or -1. */
-static long long copy_finish(PGconn *conn, int failed, int read_failed,
+/*
+ * Put the COPY to an end (abort: why it is cancelled, or NULL) and drain
+ * the results: the row count, or -1.
+ */
+static long long copy_finish(PGconn *conn, int failed, const char *abort,
 			     const char *what, struct etl_err *err)
 {
 	PGresult *res;
 	long long rows = -1;
 
-	if (PQputCopyEnd(conn, read_failed ? "aborted because of read failure"
-					   : NULL) != 1 &&
-	    !failed)
+	if (PQputCopyEnd(conn, abort) != 1 && !failed)
 		failed = conn_err(err, conn, what);
 	/* Pump libpq dry, else the connection stays busy (psql copy.c). */
 	while ((res = PQgetResult(conn)) != NULL) {
@@ -802,17 +913,20 @@ static long long copy_finish(PGconn *conn, int failed, int read_failed,
 	return failed ? -1 : rows;
 }
 
-/* Send the header line, then the rest of fp; drain the results. */
+/*
+ * Send the header line, then the rest of fp; drain the results.  mac:
+ * keyed for the pseudonyms (o->hmac and a pseudo_of column), else NULL.
+ */
 static long long copy_stream(PGconn *conn, FILE *fp, const char *header,
 			     size_t header_len, const struct colmap *map,
-			     const struct pgload_copy_opts *o,
+			     const struct pgload_copy_opts *o, EVP_MAC_CTX *mac,
 			     const char *what, struct etl_err *err)
 {
 	char *buf = xmalloc(PGLOAD_CHUNK);
 	struct xform x = { 0 };
 	unsigned long long total = header_len;
 	int sent = 1, read_failed, failed = 0;
-	int filter = map->drop >= 0 || (o->hmac && map->pseudo >= 0) ||
+	int filter = map->drop >= 0 || mac ||
 		     (o->keys && (map->key >= 0 || map->alt >= 0));
 	int nslots = 0;
 	size_t n;
@@ -822,7 +936,8 @@ static long long copy_stream(PGconn *conn, FILE *fp, const char *header,
 		x.o = o;
 		x.drop = map->drop;
 		memset(x.slot_of, -1, sizeof(x.slot_of));
-		x.pseudo = o->hmac ? x_slot(&x, map->pseudo, &nslots) : -1;
+		x.mac = mac;
+		x.pseudo = mac ? x_slot(&x, map->pseudo, &nslots) : -1;
 		x.key = x.alt = x.skip = -1;
 		if (o->keys) {
 			x.key = x_slot(&x, map->key, &nslots);
@@ -849,15 +964,23 @@ static long long copy_stream(PGconn *conn, FILE *fp, const char *header,
 	read_failed = ferror(fp);
 	if (filter && sent && !x.failed && !read_failed)
 		x_end(&x);
-	if (x.failed)
+	if (x.failed && !x.mac_failed)
 		sent = 0;
 	free(buf);
 	free(x.out);
 	if (!sent)
 		failed = conn_err(err, conn, what);
+	else if (x.mac_failed)
+		failed = etl_errf(err,
+				  "%s: cannot compute a pseudonym (libcrypto)",
+				  what);
 	else if (read_failed)
 		failed = etl_errf(err, "%s: read error", what);
-	return copy_finish(conn, failed, read_failed, what, err);
+	return copy_finish(conn, failed,
+			   read_failed	  ? "aborted because of read failure"
+			   : x.mac_failed ? "aborted: no pseudonym"
+					  : NULL,
+			   what, err);
 }
 
 long long pgload_copy(PGconn *conn, const char *table, FILE *fp,
@@ -867,12 +990,14 @@ long long pgload_copy(PGconn *conn, const char *table, FILE *fp,
 	static const struct pgload_copy_opts none;
 	struct strbuf sql;
 	struct colmap map;
+	EVP_MAC_CTX *mac = NULL;
 	char *line = NULL, *header, *names;
 	char what[300];
 	size_t cap = 0;
 	ssize_t n;
 	PGresult *res;
 	long long rows = -1;
+	int rc;
 
 	if (!opts)
 		opts = &none;
@@ -908,206 +1033,28 @@ long long pgload_copy(PGconn *conn, const char *table, FILE *fp,
 
 	sb_init(&sql, 0);
 	sb_addf(&sql, "COPY %s (", table);
-	if (header_columns(conn, table, names, name, opts, &map, &sql, err) ==
-	    0) {
+	rc = header_columns(conn, table, names, name, opts, &map, &sql, err);
+	if (rc == 0 && opts->hmac && map.pseudo >= 0 &&
+	    !(mac = hmac_new(opts->hmac->key, opts->hmac->len)))
+		rc = etl_errf(err,
+			      "'%s': cannot set up HMAC-SHA256 (libcrypto)",
+			      name);
+	if (rc == 0) {
 		sb_adds(&sql, ") FROM STDIN (FORMAT csv, HEADER true)");
 		res = PQexec(conn, sql.buf);
 		if (PQresultStatus(res) == PGRES_COPY_IN) {
 			PQclear(res);
 			/* Send the header too: COPY counts the file's lines. */
 			rows = copy_stream(conn, fp, line, (size_t)n, &map,
-					   opts, what, err);
+					   opts, mac, what, err);
 		} else {
 			pgload_result_err(err, res, what);
 			PQclear(res);
 		}
 	}
+	EVP_MAC_CTX_free(mac);
 	sb_release(&sql);
 	free(header);
 	free(line);
 	return rows;
-}
-
-/* ---- SHA-256 and HMAC-SHA256 (FIPS 180-4, RFC 2104) ---- */
-
-static const uint32_t sha_k[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
-	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
-	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
-	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
-	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-
-#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
-
-static void sha_block(uint32_t h[8], const unsigned char *p)
-{
-	uint32_t w[64], a, b, c, d, e, f, g, hh, t1, t2;
-	int i;
-
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (; i < 64; i++)
-		w[i] = w[i - 16] +
-		       (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^
-			(w[i - 15] >> 3)) +
-		       w[i - 7] +
-		       (ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10));
-	a = h[0], b = h[1], c = h[2], d = h[3];
-	e = h[4], f = h[5], g = h[6], hh = h[7];
-	for (i = 0; i < 64; i++) {
-		t1 = hh + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) +
-		     ((e & f) ^ (~e & g)) + sha_k[i] + w[i];
-		t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) +
-		     ((a & b) ^ (a & c) ^ (b & c));
-		hh = g, g = f, f = e, e = d + t1;
-		d = c, c = b, b = a, a = t1 + t2;
-	}
-	h[0] += a, h[1] += b, h[2] += c, h[3] += d;
-	h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
-}
-
-static void sha_init(struct sha256 *s)
-{
-	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372,
-					0xa54ff53a, 0x510e527f, 0x9b05688c,
-					0x1f83d9ab, 0x5be0cd19 };
-
-	memcpy(s->h, iv, sizeof(iv));
-	s->len = 0;
-	s->nbuf = 0;
-}
-
-static void sha_update(struct sha256 *s, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-
-	s->len += n;
-	while (n) {
-		size_t take = 64 - s->nbuf;
-
-		if (take > n)
-			take = n;
-		memcpy(s->buf + s->nbuf, p, take);
-		s->nbuf += take;
-		p += take;
-		n -= take;
-		if (s->nbuf == 64) {
-			sha_block(s->h, s->buf);
-			s->nbuf = 0;
-		}
-	}
-}
-
-static void sha_final(struct sha256 *s, unsigned char out[32])
-{
-	uint64_t bits = s->len * 8;
-	int i;
-
-	s->buf[s->nbuf++] = 0x80;
-	if (s->nbuf > 56) {
-		memset(s->buf + s->nbuf, 0, 64 - s->nbuf);
-		sha_block(s->h, s->buf);
-		s->nbuf = 0;
-	}
-	memset(s->buf + s->nbuf, 0, 56 - s->nbuf);
-	for (i = 0; i < 8; i++)
-		s->buf[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha_block(s->h, s->buf);
-	for (i = 0; i < 8; i++) {
-		out[4 * i] = (unsigned char)(s->h[i] >> 24);
-		out[4 * i + 1] = (unsigned char)(s->h[i] >> 16);
-		out[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
-		out[4 * i + 3] = (unsigned char)s->h[i];
-	}
-}
-
-void pgload_hmac_init(struct pgload_hmac *h, const void *key, size_t len)
-{
-	unsigned char k[64] = { 0 }, pad[64];
-	struct sha256 s;
-	int i;
-
-	if (len > 64) {
-		sha_init(&s);
-		sha_update(&s, key, len);
-		sha_final(&s, k);
-	} else {
-		memcpy(k, key, len);
-	}
-	for (i = 0; i < 64; i++)
-		pad[i] = k[i] ^ 0x36;
-	sha_init(&h->inner);
-	sha_update(&h->inner, pad, 64);
-	for (i = 0; i < 64; i++)
-		pad[i] = k[i] ^ 0x5c;
-	sha_init(&h->outer);
-	sha_update(&h->outer, pad, 64);
-	memset(k, 0, sizeof(k));
-	memset(pad, 0, sizeof(pad));
-}
-
-void pgload_hmac_hex(const struct pgload_hmac *h, const void *msg,
-		     size_t len, char hex[65])
-{
-	static const char digits[] = "0123456789abcdef";
-	unsigned char d[32];
-	struct sha256 s = h->inner;
-	int i;
-
-	sha_update(&s, msg, len);
-	sha_final(&s, d);
-	s = h->outer;
-	sha_update(&s, d, 32);
-	sha_final(&s, d);
-	for (i = 0; i < 32; i++) {
-		hex[2 * i] = digits[d[i] >> 4];
-		hex[2 * i + 1] = digits[d[i] & 15];
-	}
-	hex[64] = '\0';
-}
-
-int pgload_read_key(const char *path, struct pgload_hmac *h, int *loose,
-		    struct etl_err *err)
-{
-	unsigned char key[4096];
-	struct stat st;
-	size_t n;
-	FILE *f;
-	int rc = 0;
-
-	*loose = 0;
-	f = fopen(path, "rb");
-	if (!f)
-		return etl_errf(err, "cannot open pseudonym key '%s': %s",
-				path, strerror(errno));
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077))
-		*loose = 1;
-	n = fread(key, 1, sizeof(key), f);
-	if (ferror(f))
-		rc = etl_errf(err, "cannot read pseudonym key '%s': %s", path,
-			      strerror(errno));
-	else if (n == sizeof(key))
-		rc = etl_errf(err, "pseudonym key '%s' is longer than %zu "
-			      "bytes", path, sizeof(key) - 1);
-	fclose(f);
-	while (rc == 0 && n && (key[n - 1] == '\n' || key[n - 1] == '\r'))
-		n--;
-	if (rc == 0 && n < 16)
-		rc = etl_errf(err,
-			      "pseudonym key '%s' is shorter than 16 bytes "
-			      "(make one: head -c 32 /dev/urandom | base64 "
-			      "> FILE; chmod 600 FILE)",
-			      path);
-	if (rc == 0)
-		pgload_hmac_init(h, key, n);
-	memset(key, 0, sizeof(key));
-	return rc;
 }

@@ -15,41 +15,41 @@
 #include "util.h"
 
 #include <libpq-fe.h>
-#include <stdint.h>
-
-struct hashtab;
+#include <stddef.h>
 #include <stdio.h>
 
+struct hashtab;
+
 /*
- * HMAC-SHA256 (RFC 2104, FIPS 180-4) with the key's inner and outer
- * blocks hashed once, for the pseudonyms of the reporting views: a keyed
- * hash, because a plain hash of a 12-digit ID is reversed by trying every
- * ID (reliability.md B3).  Written here (about 100 lines) rather than
- * linking OpenSSL for one function, and computed in the client so the key
- * never travels through SQL or the server's logs.
+ * Pseudonyms for the reporting views: HMAC-SHA256(key, person_id) (RFC
+ * 2104) as 64 lower-case hex digits, computed with OpenSSL's libcrypto.
+ * A keyed hash, because a plain hash of a 12-digit ID is reversed by
+ * trying every ID (reliability.md B3); computed in the client so the key
+ * never travels through SQL or the server's logs.  The same digits as
+ *   printf '%s' "$MSG" | openssl dgst -sha256 -hmac "$KEY"
  */
-struct sha256 {
-	uint32_t h[8];
-	uint64_t len; /* bytes hashed */
-	unsigned char buf[64];
-	size_t nbuf;
-};
 
+/* A pseudonym key as pgload_read_key() read it (the file's bytes). */
 struct pgload_hmac {
-	struct sha256 inner, outer; /* after the key's ipad / opad block */
+	unsigned char key[4096];
+	size_t len; /* 16 to sizeof(key) - 1 */
 };
-
-/* Set up h for key (any length; longer than 64 bytes is hashed first). */
-void pgload_hmac_init(struct pgload_hmac *h, const void *key, size_t len);
-/* HMAC-SHA256(key, msg) as 64 lower-case hex digits and a NUL in hex. */
-void pgload_hmac_hex(const struct pgload_hmac *h, const void *msg,
-		     size_t len, char hex[65]);
 
 /*
- * Read a pseudonym key from path: the file's bytes without a trailing
- * newline, at least 16 bytes.  Sets *loose to 1 when the file is readable
+ * HMAC-SHA256(key, msg) into out_hex: 64 lower-case hex digits and a NUL.
+ * Any key length (one longer than 64 bytes is hashed first, RFC 2104).
+ * Returns 0, or -1 when libcrypto fails (out of memory; out_hex is then
+ * the empty string).
+ */
+int pseudonym_hmac(const void *key, size_t keylen, const void *msg,
+		   size_t msglen, char out_hex[65]);
+
+/*
+ * Read a pseudonym key from path into h: the file's bytes without its
+ * trailing newlines (LF or CR LF), at least 16 and at most
+ * sizeof(h->key) - 1 bytes.  Sets *loose to 1 when the file is readable
  * by group or others (the caller warns).  Returns 0, or -1 (unreadable,
- * too short, empty).
+ * too short, too long).
  */
 int pgload_read_key(const char *path, struct pgload_hmac *h, int *loose,
 		    struct etl_err *err);
@@ -126,22 +126,29 @@ int pgload_try_lock(PGconn *conn, struct etl_err *err);
 int pgload_try_run_lock(PGconn *conn, struct etl_err *err);
 
 /*
- * Apply the migrations in dir: every *.sql file, in byte order of the
- * names, whose version (the number the name starts with: 001_core.sql is
- * 1) is not yet in doisoat.schema_migrations; each applied file is
- * recorded there.  Creates the schema doisoat and that table first if
- * needed.  The files are plain SQL (no psql meta-commands).  Call inside a
- * transaction that holds the run lock, so a failure leaves nothing behind.
- * Refuses (-1, nothing applied) a database whose schema is newer than the
- * files (a version recorded above the last file: the database was migrated
- * by a newer doisoat) and a folder that ends below PGLOAD_SCHEMA_VERSION.
- * Sets *applied (may be NULL) to the number of files applied and *version
- * (may be NULL) to the schema version after them.  Returns 0, or -1 (no
- * such folder, no *.sql in it, a name without a version, two files with
- * one version, a newer database, a failing file).
+ * The file in the schema folder that is no migration: the schema after
+ * all of them, for reading (made by etl/sh/schema-dump.sh).
  */
-int pgload_migrate(PGconn *conn, const char *dir, int *applied,
-		   int *version, struct etl_err *err);
+#define PGLOAD_SCHEMA_DUMP "current.sql"
+
+/*
+ * Apply the migrations in dir: every *.sql file but PGLOAD_SCHEMA_DUMP,
+ * in byte order of the names, whose version (the number the name starts
+ * with: 001_core.sql is 1) is not yet in doisoat.schema_migrations; each
+ * applied file is recorded there.  Files are not checksummed: a file
+ * applied before is not read again, so editing its comments is safe.  Creates
+ * the schema doisoat and that table first if needed.  The files are plain SQL
+ * (no psql meta-commands).  Call inside a transaction that holds the run lock,
+ * so a failure leaves nothing behind. Refuses (-1, nothing applied) a database
+ * whose schema is newer than the files (a version recorded above the last file:
+ * the database was migrated by a newer doisoat) and a folder that ends below
+ * PGLOAD_SCHEMA_VERSION. Sets *applied (may be NULL) to the number of files
+ * applied and *version (may be NULL) to the schema version after them.  Returns
+ * 0, or -1 (no such folder, no *.sql in it, a name without a version, two files
+ * with one version, a newer database, a failing file).
+ */
+int pgload_migrate(PGconn *conn, const char *dir, int *applied, int *version,
+		   struct etl_err *err);
 
 /*
  * How pgload_copy() reshapes the rows on their way to the server.  All

@@ -10,6 +10,12 @@
 -- rows of its period in every result table, so each period holds exactly
 -- one run's results, while doisoat.runs keeps every load.
 --
+-- Later migrations reshape the result tables made here (schemas/current.sql
+-- shows the outcome): 005_partitions.sql partitions them by period, drops
+-- their foreign keys to doisoat.runs and the indexes at the end of this
+-- file (all but coverage's unique key), and adds pseudonym to the person
+-- lists and raw to rejects.
+--
 -- dob is text, not date: the pipeline keeps a birth date at the precision
 -- the sources give it, so dob may be 'yyyy-mm-dd', 'yyyy-mm' or 'yyyy'
 -- (a birth known only by year, common for older people); a date column
@@ -19,8 +25,9 @@
 -- benefit_level is text: it is a code (the third character of a card
 -- code, 1-5, best to worst 5, 1, 2, 3, 4), not a quantity.
 --
--- The rejects table has no raw column: raw input lines carry personal
--- data and stay in the run's output folder, out of the database.
+-- The rejects table is made here without the raw column of rejects.csv:
+-- raw input lines carry personal data.  005_partitions.sql adds
+-- rejects.raw, which stays NULL unless the load is told --keep-raw.
 
 CREATE SCHEMA IF NOT EXISTS doisoat;
 
@@ -151,7 +158,7 @@ CREATE TABLE IF NOT EXISTS doisoat.review (
 	detail text
 );
 
--- rejects.csv without its raw column (see above).
+-- rejects.csv, without its raw column until 005 (see above).
 CREATE TABLE IF NOT EXISTS doisoat.rejects (
 	period int NOT NULL,
 	run_id bigint NOT NULL REFERENCES doisoat.runs,
@@ -189,6 +196,8 @@ CREATE TABLE IF NOT EXISTS doisoat.coverage (
 	bhtn_remaining int
 );
 
+-- Dropped with the unpartitioned tables by 005_partitions.sql, which
+-- makes only coverage_period_idx again.
 CREATE INDEX IF NOT EXISTS increase_period_idx
 	ON doisoat.increase (period, commune_code);
 CREATE INDEX IF NOT EXISTS decrease_period_idx

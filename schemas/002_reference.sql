@@ -1,7 +1,8 @@
 -- 002_reference.sql: the shipped reference tables, as the binary that
 -- loads a run knows them (etl/data/groups.csv and etl/data/communes.csv,
 -- compiled in).  `doisoat load` replaces their contents on every load, in
--- the load's transaction, so they always match the run just loaded.
+-- the load's transaction, so they always match the run just loaded
+-- (005_partitions.sql adds run_id, the run that last refreshed them).
 -- Recorded in doisoat.schema_migrations as version 2.
 
 -- Group codes (mã đối tượng): one row per code and validity interval

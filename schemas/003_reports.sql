@@ -1,6 +1,10 @@
--- 003_reports.sql: first views for reporting tools (Grafana, Metabase,
--- spreadsheets).  Deliberately simple; roles and a separate report schema
--- come later (reliability.md B2).  Recorded as version 3.
+-- 003_reports.sql: the first view for reporting tools (Grafana,
+-- Metabase, spreadsheets).  Recorded as version 3.  Superseded: the roles
+-- (004_roles.sql) and the views of schema doisoat_report
+-- (007_report.sql, coverage_bhyt, coverage_bhxh, coverage_bhtn) came
+-- later (reliability.md B2).  This view stays, made again by
+-- 005_partitions.sql, in schema doisoat, which doisoat_reporter cannot
+-- read.
 
 -- Coverage of each period as its latest load left it: the commune rows,
 -- then the TOTAL row (order by period, is_total, commune_code).

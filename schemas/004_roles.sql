@@ -24,7 +24,10 @@
 --
 -- doisoat.set_privileges() gives every object of the three schemas to
 -- doisoat_owner and (re)grants what the loader and the reporter may do.
--- Every migration that creates objects ends by calling it.
+-- This file only defines it: 007_report.sql ends by calling it, for
+-- every object made up to then (pending files are applied in order, in
+-- one transaction); a later migration that creates objects must end by
+-- calling it too.
 
 DO $$
 BEGIN

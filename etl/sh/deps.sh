@@ -15,9 +15,12 @@ set -f # the package globs below are for dpkg-query, not the shell
 # One entry per need; "a|b" is satisfied by either package (a is the one
 # installed).  A version glob accepts e.g. postgresql-15 for postgresql.
 # gcc, make and libc6-dev are the part of build-essential doisoat uses.
-needs="gcc make libc6-dev pkg-config libpq-dev libcsv-dev
+# libssl-dev is for libcrypto (the HMAC-SHA256 of pseudonyms); the openssl
+# command is for the tests, which check those pseudonyms with it.
+needs="gcc make libc6-dev pkg-config libpq-dev libssl-dev libcsv-dev
 libxxhash-dev zlib1g-dev libutf8proc-dev libxlsxwriter-dev libcmocka-dev
-postgresql|postgresql-[0-9]* postgresql-client|postgresql-client-[0-9]* time unzip"
+postgresql|postgresql-[0-9]* postgresql-client|postgresql-client-[0-9]* time unzip
+openssl"
 
 installed() {
 	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null |

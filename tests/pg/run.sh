@@ -5,8 +5,9 @@
 # small hand-made output folders (written here into a temp folder; all IDs
 # are fake) and runs of the generated Càng Long fixture, and checks the
 # tables, idempotence, periods, the accounting checks, connection errors,
-# the run lock, roles and views, pseudonyms, and faults (the loader killed
-# in the middle of COPY, the server stopped during a load).  Prints
+# the run lock, roles and views, pseudonyms (against the openssl command),
+# the migrated schema against schemas/current.sql, and faults (the loader
+# killed in the middle of COPY, the server stopped during a load).  Prints
 # "ok N - name" / "not ok N - name" per test, then
 # "pg: N passed, N failed"; exits 1 if any failed.
 set -u
@@ -407,6 +408,27 @@ check "db migrate on an empty database" \
 check "db migrate creates every table" eq "13" \
 	"$(psql -X -Atq -d fresh -c "SELECT count(*) FROM pg_tables
 	   WHERE schemaname = 'doisoat'")"
+
+# schemas/current.sql is what the migrations make (etl/sh/schema-dump.sh
+# prints it; on a failure, the diff is the test's note).
+schema_is_current() {
+	sh "$root/etl/sh/schema-dump.sh" "$1" >"$work/schema.sql" \
+		2>"$work/err" &&
+		diff -u "$root/schemas/current.sql" "$work/schema.sql" \
+			>"$work/err"
+}
+schema_differs() {
+	! schema_is_current "$1" &&
+		grep -q '^+ *not_in_current integer' "$work/err"
+}
+check "schemas/current.sql is the migrated schema (regenerate: its header)" \
+	schema_is_current dbname=fresh
+psql -X -q -d fresh -c "ALTER TABLE doisoat.runs
+	ADD COLUMN not_in_current int" 2>"$work/err"
+check "... and a column it lacks shows in the diff" \
+	schema_differs dbname=fresh
+psql -X -q -d fresh -c "ALTER TABLE doisoat.runs
+	DROP COLUMN not_in_current" 2>"$work/err"
 check "db migrate again is a no-op" \
 	sh -c "'$bin' db migrate -q --db dbname=fresh \
 	       --schemas '$root/schemas' 2>'$work/err'"
@@ -532,6 +554,43 @@ check "every person row has one, a card without person_id none" \
 	       WHERE period = 2024),
 	      (SELECT count(*) FROM doisoat.decrease WHERE period = 2024
 	       AND pseudonym IS NULL)")"
+# Every pseudonym of the load against the openssl command line, live:
+# HMAC-SHA256 of person_id under the key file's bytes (less its newline).
+pseudonyms_match_openssl() {
+	q "SELECT person_id, pseudonym FROM (
+	     SELECT person_id, pseudonym FROM doisoat.increase
+	     WHERE period = 2024 UNION ALL
+	     SELECT person_id, pseudonym FROM doisoat.decrease
+	     WHERE period = 2024 UNION ALL
+	     SELECT person_id, pseudonym FROM doisoat.change
+	     WHERE period = 2024 UNION ALL
+	     SELECT person_id, pseudonym FROM doisoat.renew
+	     WHERE period = 2024 UNION ALL
+	     SELECT person_id, pseudonym FROM doisoat.uninsured
+	     WHERE period = 2024) x
+	   WHERE person_id IS NOT NULL ORDER BY 1" >"$work/pseudo" || {
+		cp "$work/pseudo" "$work/err"
+		return 1
+	}
+	key=$(cat "$work/key")
+	: >"$work/err"
+	rows=0
+	while IFS='|' read -r id got; do
+		want=$(printf '%s' "$id" | openssl dgst -sha256 -hmac "$key" |
+			sed 's/^.*= //')
+		rows=$((rows + 1))
+		if [ -z "$want" ] || [ "$want" != "$got" ]; then
+			echo "row $rows: openssl '$want', doisoat '$got'" \
+				>>"$work/err"
+		fi
+	done <"$work/pseudo"
+	if [ "$rows" -ne 7 ]; then
+		echo "$rows person rows, want 7" >>"$work/err"
+	fi
+	[ ! -s "$work/err" ]
+}
+check "every pseudonym is what openssl dgst -sha256 -hmac gives" \
+	pseudonyms_match_openssl
 check "DOISOAT_PSEUDONYM_KEY_FILE gives the same pseudonyms" \
 	sh -c "cd '$root' && DOISOAT_PSEUDONYM_KEY_FILE='$work/key' \
 	       '$bin' load -q --out '$work/r2024' 2>'$work/err'"
