@@ -130,7 +130,4 @@ int atomic_commit(FILE *f, const char *dir, const char *name,
 int write_file_atomic(const char *dir, const char *name, const char *data,
 		      size_t len, struct etl_err *err);
 
-/* "93,08%" style (Vietnamese decimal comma) from hundredths of a percent. */
-void fmt_pct_vi(long hundredths, char *out, size_t n);
-
 #endif
