@@ -478,16 +478,13 @@ static void index_roster(struct ctx *c)
 	ht_init(&want, 2 * c->npending + 16);
 	for (i = 0; i < c->npending; i++) {
 		const struct person *p = &b->people[c->pending[i]];
+		/* the rows possible_match looks by */
 		const struct rec *who[2] = { p->registry != NONE32
 						     ? &b->recs[p->registry]
 						     : NULL,
-					     NULL };
-		uint32_t m;
+					     best_card(&c->ru, p) };
 		int k;
 
-		for (m = 0; m < p->n && !who[1]; m++)
-			if (member(b, p, m)->kind == KIND_PRIOR)
-				who[1] = member(b, p, m);
 		for (k = 0; k < 2; k++)
 			if (who[k])
 				ht_insert(&want,
