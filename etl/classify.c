@@ -50,6 +50,8 @@ struct ctx {
 	size_t lo, hi; /* the people [lo, hi) of this context */
 };
 
+/* ---- the decision ----------------------------------------------------- */
+
 /* Row i of person p's cards and roster rows. */
 static struct rec *member(const struct batch *b, const struct person *p,
 			  uint32_t i)
@@ -300,6 +302,8 @@ void classify_decide_pending(const struct rules *ru, struct decision *d,
 	}
 }
 
+/* ---- review rows ------------------------------------------------------ */
+
 /* A review row; its text lives in this context's outputs arena. */
 static void review(struct ctx *c, struct rec *r, enum reason why,
 		   const char *detail)
@@ -413,6 +417,8 @@ static void write_review(struct ctx *c, const struct decision *d)
 			 "with its BHXH code");
 }
 
+/* ---- rule 3: roster rows that may be a card holder -------------------- */
+
 static uint64_t name_hash(const char *nkey, const char *commune)
 {
 	return ht_hash(nkey, strlen(nkey)) ^
@@ -506,6 +512,8 @@ static void index_roster(struct ctx *c)
 	}
 	ht_release(&want);
 }
+
+/* ---- the rows of each list -------------------------------------------- */
 
 /* Cells shared by the output rows */
 struct cells {
@@ -684,6 +692,8 @@ static void write_renew(struct ctx *c, const struct person *p,
 	cells[n] = x.level;
 	out_add(c->o, L_RENEW, auth->commune, p->key, R_NONE, cells);
 }
+
+/* ---- coverage and the run --------------------------------------------- */
 
 /* The coverage counts of a commune, added (zero) in order when new. */
 static struct cov *cov_slot(struct ctx *c, const char *commune)
