@@ -3,7 +3,8 @@
  * decides the eligibility of each roster row and exactly one outcome (or
  * none, rule 2), and adds the rows of increase, decrease, change, renew,
  * uninsured and review to the outputs, with the per-commune counts behind
- * the coverage report.
+ * the coverage report.  The decision (classify_decide) is kept apart from
+ * the writing of the rows, so it can be looked at on its own.
  */
 #ifndef DOISOAT_CLASSIFY_H
 #define DOISOAT_CLASSIFY_H
@@ -20,5 +21,73 @@ void classify_run(struct batch *b, struct outputs *o);
  * of birth, the latest date it could be (never cut by mistake).
  */
 struct date te_end_date(const struct date *dob);
+
+/* What the rules look at besides the person: the run and its dates. */
+struct rules {
+	struct batch *b;
+	const struct ref *ref;
+	unsigned te; /* the group TE */
+	struct date day_before; /* period_start - 1 day */
+	struct date newborn_after; /* born after it: under 12 months (rule 5) */
+};
+
+void rules_init(struct rules *ru, struct batch *b);
+
+/* The outcome of a person, and so the list its main row goes to. */
+enum outcome {
+	OUTCOME_NONE, /* no card, not a resident: nothing to list */
+	OUTCOME_DECEASED, /* rules 1 and 2: every card decreases from eff */
+	OUTCOME_PENDING, /* cards, no eligible row: rule 3 or 4, decided
+			    by classify_decide_pending */
+	OUTCOME_REVIEW, /* the best card is a review row */
+	OUTCOME_DECREASE, /* rule 4: the best card decreases from eff */
+	OUTCOME_INCREASE, /* rule 5 */
+	OUTCOME_CHANGE, /* rules 6 and 7 */
+	OUTCOME_RENEW, /* rule 8 */
+	OUTCOME_UNINSURED, /* rule 9 */
+};
+
+/* The fields rule 7 finds changed, in change.csv's order. */
+#define CHANGED_NAME	 0x01u
+#define CHANGED_DOB	 0x02u
+#define CHANGED_SEX	 0x04u
+#define CHANGED_LEVEL	 0x08u
+#define CHANGED_HOSPITAL 0x10u
+#define CHANGED_COMMUNE	 0x20u
+
+/* What classify_decide finds for one person. */
+struct decision {
+	enum outcome outcome;
+	enum reason why; /* the outcome's reason; R_NONE for renew,
+			    uninsured and none */
+	struct rec *g; /* the registry row, or NULL */
+	struct rec *best; /* the best card (lowest group rank), or NULL */
+	struct rec *win; /* the eligible roster row whose group wins */
+	unsigned changed; /* CHANGED_* (rule 7) */
+	int dup_cards; /* the cards other than best decrease as
+			  R_DUPLICATE_CARD */
+	int ncards, neligible;
+	int level; /* benefit level of the eligible groups, 0: none */
+	unsigned schemes; /* SCHEME_* of the person's roster rows */
+	uint64_t bhxh; /* the first BHXH code among the person's rows */
+	struct date eff; /* when a decrease takes effect */
+};
+
+/*
+ * Decide the outcome of person p of ru->b (rules 1, 2 and 5 to 9; rules 3
+ * and 4 are OUTCOME_PENDING).  Writes nothing but the eligibility of each
+ * of p's roster rows, kept in its reason (R_NONE: eligible).
+ */
+void classify_decide(const struct rules *ru, const struct person *p,
+		     struct decision *d);
+
+/*
+ * Rules 3 and 4 for a person classify_decide left pending: a review of the
+ * best card when a roster row not counted for them may be them
+ * (possible_match), else a decrease of the best card, with the reason
+ * judged on that card.
+ */
+void classify_decide_pending(const struct rules *ru, struct decision *d,
+			     int possible_match);
 
 #endif

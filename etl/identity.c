@@ -49,14 +49,15 @@ static void aside(struct batch *b, struct rec *r, enum reason why)
 }
 
 /*
- * Steps 5 to 7 on a range of keys, in a thread of their own: review rows,
- * duplicate counts, people and members are kept here and joined to the
- * batch in range order afterwards.
+ * Steps 5 to 7 (or 7 alone) on a range of keys, in a thread of their own:
+ * review rows, duplicate counts, people and members are kept here and
+ * joined to the batch in range order afterwards.
  */
 struct part {
 	struct batch *b;
 	const uint32_t *idx;
-	size_t lo, hi;        /* idx[lo, hi): whole key groups */
+	size_t lo, hi; /* idx[lo, hi): whole key groups */
+	int dedup; /* steps 5 and 6 too (0: rows already deduplicated) */
 	struct note *notes;
 	size_t nnotes, notes_cap;
 	unsigned long *merged; /* per source */
@@ -363,7 +364,8 @@ static int in_read_order(const struct batch *b)
 	for (i = 1; i < b->nrecs; i++) {
 		const struct rec *p = &b->recs[i - 1], *r = &b->recs[i];
 
-		if (p->kind > r->kind || (p->kind == r->kind && p->src > r->src) ||
+		if (p->kind > r->kind ||
+		    (p->kind == r->kind && p->src > r->src) ||
 		    (p->src == r->src && p->line >= r->line))
 			return 0;
 	}
@@ -405,11 +407,11 @@ static uint32_t *order_rows(const struct batch *b, const char *by, size_t *n)
 			case 'k':
 				/* the same order in 41 bits: IDs (< 2^40)
 				   before tagged BHXH codes (< 10^10) */
-				kv[i].key = r->key & KEY_BHXH_TAG
-						    ? 1ull << 40 |
-							      (r->key &
-							       ~KEY_BHXH_TAG)
-						    : r->key;
+				kv[i].key =
+					r->key & KEY_BHXH_TAG
+						? 1ull << 40 | (r->key &
+								~KEY_BHXH_TAG)
+						: r->key;
 				break;
 			case 'r':
 				kv[i].key = r->kind != KIND_REGISTRY;
@@ -437,8 +439,7 @@ static uint32_t *order_rows(const struct batch *b, const char *by, size_t *n)
  * rows that disagree on name or birth date are all set aside; identical
  * ones merge; a different group is a separate enrolment.
  */
-static void dedup_run(struct part *pt, const uint32_t *idx, size_t i,
-		      size_t j)
+static void dedup_run(struct part *pt, const uint32_t *idx, size_t i, size_t j)
 {
 	struct batch *b = pt->b;
 	struct rec *first = &b->recs[idx[i]];
@@ -510,79 +511,131 @@ static void check_roster_key(struct part *pt, struct rec *r,
 	}
 }
 
-/* Steps 5 to 7 on the key groups of a part. */
-static void *dedup_part(void *arg)
+/* Step 5 on the key group idx[i, j): each source's rows in turn. */
+static void dedup_group(struct part *pt, size_t i, size_t j)
+{
+	const struct rec *recs = pt->b->recs;
+	const uint32_t *idx = pt->idx;
+	size_t k, s;
+
+	for (k = i; k < j; k = s) {
+		for (s = k + 1; s < j && recs[idx[s]].src == recs[idx[k]].src;
+		     s++)
+			;
+		if (s > k + 1)
+			dedup_run(pt, idx, k, s);
+	}
+}
+
+/* The registry row of the key group idx[i, j) still counted, or NULL. */
+static const struct rec *registry_row(const struct part *pt, size_t i, size_t j)
+{
+	const struct rec *recs = pt->b->recs;
+
+	for (; i < j; i++) {
+		const struct rec *r = &recs[pt->idx[i]];
+
+		if (r->kind == KIND_REGISTRY && r->state == REC_OK)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * Step 7 on the key group idx[i, j) whose registry row is g (or NULL): the
+ * person, with the cards and roster rows still counted, if any row counts.
+ */
+static void add_person(struct part *pt, size_t i, size_t j, const struct rec *g)
+{
+	const struct rec *recs = pt->b->recs;
+	struct person *p;
+	size_t k;
+
+	GROW(pt->people, pt->people_cap, pt->npeople + 1);
+	p = &pt->people[pt->npeople];
+	p->key = recs[pt->idx[i]].key;
+	p->registry = g ? (uint32_t)(g - recs) : NONE32;
+	p->first = (uint32_t)pt->nmembers;
+	p->n = 0;
+	for (k = i; k < j; k++) {
+		const struct rec *r = &recs[pt->idx[k]];
+
+		if (r->state == REC_OK && r->kind != KIND_REGISTRY) {
+			pt->members[pt->nmembers++] = pt->idx[k];
+			p->n++;
+		}
+	}
+	if (p->n || g)
+		pt->npeople++;
+}
+
+/* Steps 5 to 7 (7 alone unless pt->dedup) on the key groups of a part. */
+static void *people_part(void *arg)
 {
 	struct part *pt = arg;
-	/* cppcheck-suppress uninitvar ; set by dedup_and_build before */
+	/* cppcheck-suppress uninitvar ; set by build_people before */
 	struct batch *b = pt->b;
 	const uint32_t *idx = pt->idx;
-	size_t i, j, k, s;
+	size_t i, j, k;
 
 	pt->members = xmalloc(sizeof(*pt->members) *
 			      (pt->hi > pt->lo ? pt->hi - pt->lo : 1));
 	for (i = pt->lo; i < pt->hi; i = j) {
 		uint64_t key = b->recs[idx[i]].key;
-		const struct rec *g = NULL;
-		struct person *p;
+		const struct rec *g;
 
 		for (j = i; j < pt->hi && b->recs[idx[j]].key == key; j++)
 			;
-		for (k = i; k < j; k = s) {
-			for (s = k + 1; s < j && b->recs[idx[s]].src ==
-							 b->recs[idx[k]].src;
-			     s++)
-				;
-			if (s > k + 1)
-				dedup_run(pt, idx, k, s);
-		}
-		for (k = i; k < j && !g; k++) {
-			const struct rec *r = &b->recs[idx[k]];
-
-			if (r->kind == KIND_REGISTRY && r->state == REC_OK)
-				g = r;
-		}
-		for (k = i; k < j; k++)
+		if (pt->dedup)
+			dedup_group(pt, i, j);
+		g = registry_row(pt, i, j);
+		for (k = i; pt->dedup && k < j; k++)
 			check_roster_key(pt, &b->recs[idx[k]], g);
-
-		/* Step 7: the person, if any row still counts. */
-		GROW(pt->people, pt->people_cap, pt->npeople + 1);
-		p = &pt->people[pt->npeople];
-		p->key = key;
-		p->registry = g ? (uint32_t)(g - b->recs) : NONE32;
-		p->first = (uint32_t)pt->nmembers;
-		p->n = 0;
-		for (k = i; k < j; k++) {
-			const struct rec *r = &b->recs[idx[k]];
-
-			if (r->state == REC_OK && r->kind != KIND_REGISTRY) {
-				pt->members[pt->nmembers++] = idx[k];
-				p->n++;
-			}
-		}
-		if (p->n || g)
-			pt->npeople++;
+		add_person(pt, i, j, g);
 	}
 	return NULL;
 }
 
-#define IDENTITY_THREADS 2
+/* Move the people, members, review rows and counts of pt to the batch. */
+static void join_part(struct batch *b, struct part *pt)
+{
+	size_t i;
+
+	GROW(b->people, b->people_cap, b->npeople + pt->npeople);
+	for (i = 0; i < pt->npeople; i++) {
+		b->people[b->npeople] = pt->people[i];
+		b->people[b->npeople++].first += (uint32_t)b->nmembers;
+	}
+	memcpy(b->members + b->nmembers, pt->members,
+	       sizeof(*b->members) * pt->nmembers);
+	b->nmembers += pt->nmembers;
+	for (i = 0; i < pt->nnotes; i++)
+		batch_add_review(b, &pt->notes[i]);
+	for (i = 0; i < b->nsrcs; i++)
+		b->srcs[i].merged += pt->merged[i];
+	free(pt->people);
+	free(pt->members);
+	free(pt->notes);
+	free(pt->merged);
+}
+
+#define IDENTITY_THREADS  2
 #define IDENTITY_MIN_ROWS 200000 /* fewer: one thread is enough */
 
 /*
- * Steps 5 to 7 on one ordering of the rows by key (registry rows first,
- * then cards, then roster rows, each by source and line): duplicates
- * within a source are next to each other, the registry row leads its
- * person, and the people come out in key order.  The keys are split into
- * ranges done on threads of their own and joined in order, so the people,
- * members and review rows are those one thread gives.
+ * Steps 5 to 7 (dedup) or 7 alone on one ordering of the rows by key
+ * (registry rows first, then cards, then roster rows, each by source and
+ * line): duplicates within a source are next to each other, the registry
+ * row leads its person, and the people come out in key order.  The keys
+ * are split into ranges done on threads of their own and joined in order,
+ * so the people, members and review rows are those one thread gives.
  */
-static void dedup_and_build(struct batch *b)
+static void build_people(struct batch *b, int dedup)
 {
 	struct part pt[IDENTITY_THREADS];
 	pthread_t tid[IDENTITY_THREADS];
 	int started[IDENTITY_THREADS] = { 0 };
-	size_t n, k, nparts, i, cut;
+	size_t n, k, nparts, cut;
 	uint32_t *idx = order_rows(b, "krKsl", &n);
 
 	nparts = n < IDENTITY_MIN_ROWS || etl_threads() < 2 ? 1
@@ -591,6 +644,7 @@ static void dedup_and_build(struct batch *b)
 		memset(&pt[k], 0, sizeof(pt[k]));
 		pt[k].b = b;
 		pt[k].idx = idx;
+		pt[k].dedup = dedup;
 		pt[k].lo = cut;
 		cut = k + 1 == nparts ? n : n * (k + 1) / nparts;
 		/* whole key groups only */
@@ -598,77 +652,28 @@ static void dedup_and_build(struct batch *b)
 		       b->recs[idx[cut]].key == b->recs[idx[cut - 1]].key)
 			cut++;
 		pt[k].hi = cut;
-		pt[k].merged = xcalloc(b->nsrcs ? b->nsrcs : 1,
-				       sizeof(*pt[k].merged));
+		pt[k].merged =
+			xcalloc(b->nsrcs ? b->nsrcs : 1, sizeof(*pt[k].merged));
 		if (k > 0)
-			started[k] = pthread_create(&tid[k], NULL, dedup_part,
+			started[k] = pthread_create(&tid[k], NULL, people_part,
 						    &pt[k]) == 0;
 	}
-	dedup_part(&pt[0]);
+	people_part(&pt[0]);
 	b->members = xmalloc(sizeof(*b->members) * (n ? n : 1));
 	b->nmembers = 0;
 	for (k = 0; k < nparts; k++) {
 		if (k > 0 && started[k])
 			pthread_join(tid[k], NULL);
 		else if (k > 0)
-			dedup_part(&pt[k]); /* no thread to be had */
-		GROW(b->people, b->people_cap, b->npeople + pt[k].npeople);
-		for (i = 0; i < pt[k].npeople; i++) {
-			b->people[b->npeople] = pt[k].people[i];
-			b->people[b->npeople++].first += (uint32_t)b->nmembers;
-		}
-		memcpy(b->members + b->nmembers, pt[k].members,
-		       sizeof(*b->members) * pt[k].nmembers);
-		b->nmembers += pt[k].nmembers;
-		for (i = 0; i < pt[k].nnotes; i++)
-			batch_add_review(b, &pt[k].notes[i]);
-		for (i = 0; i < b->nsrcs; i++)
-			b->srcs[i].merged += pt[k].merged[i];
-		free(pt[k].people);
-		free(pt[k].members);
-		free(pt[k].notes);
-		free(pt[k].merged);
-	}
-	free(idx);
-}
-
-/* People from rows already keyed and deduplicated (the diff stage). */
-static void build_people(struct batch *b)
-{
-	size_t n, i, j;
-	uint32_t *idx = order_rows(b, "krKsl", &n);
-
-	b->members = xmalloc(sizeof(*b->members) * (n ? n : 1));
-	b->nmembers = 0;
-	for (i = 0; i < n; i = j) {
-		struct person *p;
-		uint64_t key = b->recs[idx[i]].key;
-
-		GROW(b->people, b->people_cap, b->npeople + 1);
-		p = &b->people[b->npeople];
-		p->key = key;
-		p->registry = NONE32;
-		p->first = (uint32_t)b->nmembers;
-		p->n = 0;
-		for (j = i; j < n && b->recs[idx[j]].key == key; j++) {
-			struct rec *r = &b->recs[idx[j]];
-
-			if (r->kind == KIND_REGISTRY) {
-				if (p->registry == NONE32)
-					p->registry = idx[j];
-				continue;
-			}
-			b->members[b->nmembers++] = idx[j];
-			p->n++;
-		}
-		b->npeople++;
+			people_part(&pt[k]); /* no thread to be had */
+		join_part(b, &pt[k]);
 	}
 	free(idx);
 }
 
 void identity_build_people(struct batch *b)
 {
-	build_people(b);
+	build_people(b, 0);
 }
 
 void identity_run(struct batch *b)
@@ -684,5 +689,5 @@ void identity_run(struct batch *b)
 		key_cards_by_bhxh(b, &u);
 	}
 	free(u.idx);
-	dedup_and_build(b);
+	build_people(b, 1);
 }

@@ -15,8 +15,9 @@
 void identity_run(struct batch *b);
 
 /*
- * Only the last step: group rows that already carry keys and states (a
- * stream written by `doisoat dedup`) into people.
+ * Only the last step, the one identity_run ends with: group rows that
+ * already carry keys and states (a stream written by `doisoat dedup`) into
+ * people, without deduplicating them again.
  */
 void identity_build_people(struct batch *b);
 

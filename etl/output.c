@@ -90,8 +90,8 @@ static int needs_quotes(const char *s, size_t n)
 	return strpbrk(s, ",\"\r\n") || (n && (s[0] == ' ' || s[n - 1] == ' '));
 }
 
-void out_add(struct outputs *o, enum list l, const char *commune,
-	     uint64_t key, enum reason reason, const char *const *cells)
+void out_add(struct outputs *o, enum list l, const char *commune, uint64_t key,
+	     enum reason reason, const char *const *cells)
 {
 	struct outlist *ol = &o->lists[l];
 	struct orow *row;
@@ -213,16 +213,11 @@ static long div_round(long long num, long long den)
 	return -(long)((-2 * num + den) / (2 * den));
 }
 
-static void fmt_hundredths(long h, char *out, size_t n, char point)
+/* "93.08" from 9308 hundredths. */
+static void fmt_hundredths(long h, char *out, size_t n)
 {
-	snprintf(out, n, "%s%ld%c%02ld", h < 0 ? "-" : "", labs(h) / 100,
-		 point, labs(h) % 100);
-}
-
-void fmt_pct_vi(long hundredths, char *out, size_t n)
-{
-	fmt_hundredths(hundredths, out, n, ',');
-	strncat(out, "%", n - strlen(out) - 1);
+	snprintf(out, n, "%s%ld.%02ld", h < 0 ? "-" : "", labs(h) / 100,
+		 labs(h) % 100);
 }
 
 /* Basis points (hundredths of a percent) of a target, or -1. */
@@ -236,13 +231,11 @@ static void rate(char *out, size_t n, long num, long den)
 {
 	out[0] = '\0';
 	if (den > 0)
-		fmt_hundredths(div_round((long long)num * 10000, den), out, n,
-			       '.');
+		fmt_hundredths(div_round((long long)num * 10000, den), out, n);
 }
 
 /* People still to enrol: round(target × base) - have; "" without target. */
-static void remaining(char *out, size_t n, long target_bp, long base,
-		      long have)
+static void remaining(char *out, size_t n, long target_bp, long base, long have)
 {
 	out[0] = '\0';
 	if (target_bp >= 0 && base >= 0)
@@ -272,13 +265,12 @@ static void add_cov_row(struct outputs *o, const char *code, const char *name,
 	num(cell[3], 24, c->insured);
 	rate(cell[4], 24, c->insured, c->population);
 	if (t->bhyt >= 0) {
-		fmt_hundredths(t->bhyt, cell[5], 24, '.');
+		fmt_hundredths(t->bhyt, cell[5], 24);
 		if (c->population > 0 && t->bhyt > 0)
-			fmt_hundredths(div_round((long long)c->insured *
-							 100000000LL,
-						 (long long)c->population *
-							 t->bhyt),
-				       cell[6], 24, '.');
+			fmt_hundredths(
+				div_round((long long)c->insured * 100000000LL,
+					  (long long)c->population * t->bhyt),
+				cell[6], 24);
 		remaining(cell[7], 24, t->bhyt, c->population, c->insured);
 	}
 	if (t->lf >= 0) {
@@ -289,10 +281,10 @@ static void add_cov_row(struct outputs *o, const char *code, const char *name,
 		num(cell[10], 24, c->bhxh_voluntary);
 		rate(cell[11], 24, bhxh, t->lf);
 		if (t->bhxh >= 0)
-			fmt_hundredths(t->bhxh, cell[12], 24, '.');
+			fmt_hundredths(t->bhxh, cell[12], 24);
 		rate(cell[13], 24, c->bhxh_voluntary, t->lf);
 		if (t->vol >= 0)
-			fmt_hundredths(t->vol, cell[14], 24, '.');
+			fmt_hundredths(t->vol, cell[14], 24);
 		/* compulsory: against the compulsory part of the target */
 		if (t->bhxh >= 0)
 			remaining(cell[15], 24,
@@ -302,7 +294,7 @@ static void add_cov_row(struct outputs *o, const char *code, const char *name,
 		num(cell[17], 24, c->bhtn);
 		rate(cell[18], 24, c->bhtn, t->lf);
 		if (t->bhtn >= 0)
-			fmt_hundredths(t->bhtn, cell[19], 24, '.');
+			fmt_hundredths(t->bhtn, cell[19], 24);
 		remaining(cell[20], 24, t->bhtn, t->lf, c->bhtn);
 	}
 	cells[0] = code;
@@ -357,10 +349,10 @@ void out_add_coverage(struct outputs *o, const struct batch *b)
 		struct cov_targets t;
 
 		targets_of(ref_target(b->ref, c->commune), &t);
-		add_cov_row(o, c->commune,
-			    ref_commune_name(b->ref, c->commune,
-					     &b->period_start),
-			    c, &t);
+		add_cov_row(
+			o, c->commune,
+			ref_commune_name(b->ref, c->commune, &b->period_start),
+			c, &t);
 		total.population += c->population;
 		total.insured += c->insured;
 		total.bhxh_compulsory += c->bhxh_compulsory;
@@ -417,8 +409,8 @@ static void sort_rows(struct outlist *ol)
 		const char *c = ol->rows[i].commune;
 		uint64_t h = ht_hash(c, strlen(c));
 
-		for (pos = ht_first(&ht, h); (v = ht_next(&ht, h, &pos)) !=
-					     HT_NONE;)
+		for (pos = ht_first(&ht, h);
+		     (v = ht_next(&ht, h, &pos)) != HT_NONE;)
 			if (!strcmp(names[v], c))
 				break;
 		if (v == HT_NONE) {
@@ -508,8 +500,8 @@ FILE *atomic_open(const char *dir, const char *name, char tmp[4096],
 	return f;
 }
 
-int atomic_commit(FILE *f, const char *dir, const char *name,
-		  const char *tmp, struct etl_err *err)
+int atomic_commit(FILE *f, const char *dir, const char *name, const char *tmp,
+		  struct etl_err *err)
 {
 	char path[4096];
 	int bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0;
@@ -589,8 +581,7 @@ static int write_list(struct outputs *o, enum list l, const char *dir,
 		/* start the disk on what is written, so the final fsync
 		   does not wait for all of a large file */
 		if ((r & 0x3ffff) == 0x3ffff && fflush(f) == 0)
-			sync_file_range(fileno(f), 0, 0,
-					SYNC_FILE_RANGE_WRITE);
+			sync_file_range(fileno(f), 0, 0, SYNC_FILE_RANGE_WRITE);
 		if (ol->rows[r].plain) {
 			write_plain_row(f, cell, lists[l].ncols);
 			continue;

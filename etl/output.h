@@ -33,9 +33,9 @@ enum list {
  */
 struct orow {
 	const char *commune; /* in the block, after the cells */
-	const char *text;    /* the cells */
+	const char *text; /* the cells */
 	uint64_t key;
-	uint32_t seq;  /* order of addition, last tie-breaker */
+	uint32_t seq; /* order of addition, last tie-breaker */
 	uint8_t reason;
 	uint8_t plain; /* no cell needs CSV quoting */
 };
@@ -55,7 +55,7 @@ struct outlist {
 struct cov {
 	char commune[8];
 	long population; /* registry people alive and living there */
-	long insured;    /* of them, increase + change + renew */
+	long insured; /* of them, increase + change + renew */
 	long bhxh_compulsory, bhxh_voluntary, bhtn; /* of them, enrolled */
 };
 
@@ -79,8 +79,8 @@ int list_ncols(enum list l);
  * Add a row: ncells strings are copied into the arena (NULL is written as
  * an empty cell).
  */
-void out_add(struct outputs *o, enum list l, const char *commune,
-	     uint64_t key, enum reason reason, const char *const *cells);
+void out_add(struct outputs *o, enum list l, const char *commune, uint64_t key,
+	     enum reason reason, const char *const *cells);
 
 /*
  * Move the rows of part (filled by one thread) behind those of o, in
@@ -123,14 +123,11 @@ int out_write_all_and(struct outputs *o, const char *dir,
  */
 FILE *atomic_open(const char *dir, const char *name, char tmp[4096],
 		  struct etl_err *err);
-int atomic_commit(FILE *f, const char *dir, const char *name,
-		  const char *tmp, struct etl_err *err);
+int atomic_commit(FILE *f, const char *dir, const char *name, const char *tmp,
+		  struct etl_err *err);
 
 /* Write any text as DIR/name atomically with mode 0600. */
 int write_file_atomic(const char *dir, const char *name, const char *data,
 		      size_t len, struct etl_err *err);
-
-/* "93,08%" style (Vietnamese decimal comma) from hundredths of a percent. */
-void fmt_pct_vi(long hundredths, char *out, size_t n);
 
 #endif

@@ -198,6 +198,34 @@ static void not_on_roster_and_possible_match(void **state)
 	release(&f);
 }
 
+/*
+ * Rule 3 looks for roster rows by the name and commune of the best card,
+ * not of the first one: the roster row below has the commune of the HN
+ * card (best, read second) and was indexed only by the GD card's, so the
+ * card holder was decreased as NOT_ON_ROSTER.
+ */
+static void possible_match_by_the_best_card(void **state)
+{
+	const struct row rows[] = {
+		{ KIND_PRIOR, ID_A, NULL, "Trần Văn Nam", "02/02/1990", "Nam",
+		  "29266", "GD", NULL, NULL },
+		{ KIND_PRIOR, ID_A, NULL, "Trần Văn Nam", "02/02/1990", "Nam",
+		  "29269", "HN", NULL, NULL },
+		REG(ID_A, "Trần Văn Nam", "02/02/1990", "Nam"),
+		{ KIND_ROSTER, NULL, NULL, "Trần Văn Nam", "02/02/1990", "Nam",
+		  "29269", "HN", NULL, NULL },
+	};
+	struct fix f;
+
+	(void)state;
+	build(&f, rows, 4);
+	/* the GD card goes as a duplicate; the HN card is a review row */
+	assert_string_equal(only(&f, L_DECREASE, 9), "DUPLICATE_CARD");
+	assert_int_equal(f.o.lists[L_REVIEW].by_reason[R_POSSIBLE_MATCH], 1);
+	assert_int_equal(f.o.lists[L_REVIEW].by_reason[R_UNKEYED], 1);
+	release(&f);
+}
+
 static void new_newborn_uninsured(void **state)
 {
 	const struct row rows[] = {
@@ -290,6 +318,7 @@ int main(void)
 		cmocka_unit_test(death_decreases_every_card),
 		cmocka_unit_test(child_aged_out_moves_to_poor_household),
 		cmocka_unit_test(not_on_roster_and_possible_match),
+		cmocka_unit_test(possible_match_by_the_best_card),
 		cmocka_unit_test(new_newborn_uninsured),
 		cmocka_unit_test(id_name_mismatch_is_set_aside),
 		cmocka_unit_test(csv_files_quoted_and_private),
