@@ -28,7 +28,7 @@ TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/tes
 REFDATA  := etl/data/groups.csv etl/data/communes.csv
 
 .PHONY: all help deps demo check test test-unit test-e2e test-xlsx test-pg bench \
-        fixtures fmt lint clean
+        fixtures golden fmt lint clean
 
 all: $(BUILD)/doisoat $(BUILD)/gen-fixture ## build the binary and the fixture generator
 
@@ -81,6 +81,9 @@ test-e2e: all ## end-to-end tests of the real binary on the fixtures
 	@sh tests/e2e/run.sh $(BUILD)
 	@sh tests/e2e/bad.sh $(BUILD)
 	@sh tests/e2e/encodings.sh $(BUILD)
+
+golden: all ## rewrite the small fixture's golden lists (review the diff!)
+	@UPDATE=1 sh tests/e2e/run.sh $(BUILD)
 
 test-xlsx: all ## read the D02-LT workbook back; render it to PDF when LibreOffice is there
 	@sh tests/xlsx/check.sh $(BUILD)
