@@ -245,6 +245,21 @@ static int scan_id(const char *s, size_t n, char d[12], size_t *nd, char *out,
 }
 
 /*
+ * out: the nd digits of d after the zeros that make them width digits
+ * long (leading zeros Excel dropped), NUL-terminated.  Returns how many
+ * zeros were put back.
+ */
+static size_t zero_pad(char *out, const char *d, size_t nd, size_t width)
+{
+	size_t pad = width - nd;
+
+	memset(out, '0', pad);
+	memcpy(out + pad, d, nd);
+	out[width] = '\0';
+	return pad;
+}
+
+/*
  * Personal ID.  Beyond the header: an 8-digit value is an old CMND that
  * lost its leading zero (NORM_IS_CMND, NF_CMND_ZERO_RESTORED).
  */
@@ -257,14 +272,11 @@ int norm_person_id(const char *s, size_t n, char out[13], unsigned *flags)
 	if (rc < 0)
 		return ret;
 	if (rc == SCAN_DIGITS && nd == 12 && id_valid(d)) {
-		memcpy(out, d, 12);
-		out[12] = '\0';
+		zero_pad(out, d, 12, 12);
 		return NORM_OK;
 	}
 	if (rc == SCAN_DIGITS && nd == 11) {
-		out[0] = '0';
-		memcpy(out + 1, d, 11);
-		out[12] = '\0';
+		zero_pad(out, d, 11, 12);
 		if (id_valid(out)) {
 			*flags |= NF_ID_ZERO_RESTORED;
 			return NORM_OK;
@@ -272,12 +284,7 @@ int norm_person_id(const char *s, size_t n, char out[13], unsigned *flags)
 		out[0] = '\0';
 	}
 	if (rc == SCAN_DIGITS && (nd == 9 || nd == 8)) {
-		size_t pad = 9 - nd;
-
-		memset(out, '0', pad);
-		memcpy(out + pad, d, nd);
-		out[9] = '\0';
-		if (pad)
+		if (zero_pad(out, d, nd, 9))
 			*flags |= NF_CMND_ZERO_RESTORED;
 		return NORM_IS_CMND;
 	}
@@ -295,12 +302,7 @@ int norm_cmnd(const char *s, size_t n, char out[13], unsigned *flags)
 	if (rc < 0)
 		return ret;
 	if (rc == SCAN_DIGITS && (nd == 8 || nd == 9 || nd == 12)) {
-		size_t pad = nd == 8;
-
-		out[0] = '0';
-		memcpy(out + pad, d, nd);
-		out[nd + pad] = '\0';
-		if (pad)
+		if (zero_pad(out, d, nd, nd == 8 ? 9 : nd))
 			*flags |= NF_CMND_ZERO_RESTORED;
 		return NORM_OK;
 	}
@@ -323,12 +325,7 @@ int norm_bhxh(const char *s, size_t n, char out[13], unsigned *flags)
 	if (rc < 0)
 		return ret;
 	if (rc == SCAN_DIGITS && (nd == 9 || nd == 10)) {
-		size_t pad = nd == 9;
-
-		out[0] = '0';
-		memcpy(out + pad, d, nd);
-		out[10] = '\0';
-		if (pad)
+		if (zero_pad(out, d, nd, 10))
 			*flags |= NF_BHXH_ZERO_RESTORED;
 		return NORM_OK;
 	}
@@ -393,13 +390,9 @@ int norm_card(const char *s, size_t n, struct card *out, unsigned *flags)
 		memcpy(out->province, c + 3, 2);
 		memcpy(out->bhxh, c + 5, 10);
 	} else {
-		size_t pad = k == 9;
-
-		out->bhxh[0] = '0';
-		memcpy(out->bhxh + pad, c, k);
-		memcpy(out->code, out->bhxh, 10);
-		if (pad)
+		if (zero_pad(out->bhxh, c, k, 10))
 			*flags |= NF_BHXH_ZERO_RESTORED;
+		memcpy(out->code, out->bhxh, 10);
 	}
 	return NORM_OK;
 }
