@@ -68,32 +68,66 @@ void fold_header(const char *s, size_t n, char *out, size_t outsz)
 
 /* --- worded fields --- */
 
-/* Index of the folded cell in a NULL-ended word list, or -1. */
-static int fold_lookup(const char *s, size_t n, const char *const *words)
+/* A word of a worded field as fold_header writes it, and what it means. */
+struct word {
+	const char *folded;
+	int value;
+};
+
+/*
+ * What the cell (s, n) means by words[0..nw): 1 with it in *value, or 0
+ * when the folded cell is none of them (a cell over 96 bytes never is).
+ */
+static int fold_find(const char *s, size_t n, const struct word *words,
+		     size_t nw, int *value)
 {
 	char f[48];
-	int i;
+	size_t i;
 
 	if (n > 96)
-		return -1;
+		return 0;
 	fold_header(s, n, f, sizeof(f));
-	for (i = 0; words[i]; i++)
-		if (!strcmp(f, words[i]))
-			return i;
-	return -1;
+	for (i = 0; i < nw; i++) {
+		if (!strcmp(f, words[i].folded)) {
+			*value = words[i].value;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /* 1/2 is a common encoding too (domain.md §9): 2 is Nữ. */
 int norm_sex(const char *s, size_t n, int checkbox, char *out)
 {
-	static const char *const words[] = { "nam", "m",	"male",
-					     "1",   "nam_gioi", "nu",
-					     "f",   "female",	"0",
-					     "2",   "nu_gioi",	NULL };
-	static const char *const ticks[] = { "x",     "1", "true",  "yes",
-					     "co",    "0", "false", "no",
-					     "khong", NULL };
-	int w;
+	static const struct word words[] = {
+		/* a man */
+		{ "nam", 'M' },
+		{ "m", 'M' },
+		{ "male", 'M' },
+		{ "1", 'M' },
+		{ "nam_gioi", 'M' },
+		/* a woman */
+		{ "nu", 'F' },
+		{ "f", 'F' },
+		{ "female", 'F' },
+		{ "0", 'F' },
+		{ "2", 'F' },
+		{ "nu_gioi", 'F' },
+	};
+	static const struct word ticks[] = {
+		/* ticked: a woman */
+		{ "x", 'F' },
+		{ "1", 'F' },
+		{ "true", 'F' },
+		{ "yes", 'F' },
+		{ "co", 'F' },
+		/* not ticked: a man */
+		{ "0", 'M' },
+		{ "false", 'M' },
+		{ "no", 'M' },
+		{ "khong", 'M' },
+	};
+	int v;
 
 	*out = 0;
 	cell_trim(&s, &n);
@@ -110,16 +144,16 @@ int norm_sex(const char *s, size_t n, int checkbox, char *out)
 			*out = 'F';
 			return NORM_OK;
 		}
-		if ((w = fold_lookup(s, n, ticks)) >= 0) {
-			*out = w < 5 ? 'F' : 'M';
+		if (fold_find(s, n, ticks, ARRAY_SIZE(ticks), &v)) {
+			*out = (char)v;
 			return NORM_OK;
 		}
 	} else if (!n) {
 		return NORM_EMPTY;
 	}
-	if ((w = fold_lookup(s, n, words)) < 0)
+	if (!fold_find(s, n, words, ARRAY_SIZE(words), &v))
 		return NORM_BAD;
-	*out = w < 5 ? 'M' : 'F';
+	*out = (char)v;
 	return NORM_OK;
 }
 
@@ -212,10 +246,7 @@ int norm_pct(const char *s, size_t n, double *out)
 /* Any case, with or without diacritics; empty is alive (NORM_OK). */
 int norm_status(const char *s, size_t n, int *out)
 {
-	static const struct {
-		const char *word;
-		int status;
-	} words[] = {
+	static const struct word words[] = {
 		{ "con_song", STATUS_ALIVE },
 		{ "song", STATUS_ALIVE },
 		{ "dang_song", STATUS_ALIVE },
@@ -244,32 +275,20 @@ int norm_status(const char *s, size_t n, int *out)
 		{ "moved", STATUS_MOVED },
 		{ "moved_away", STATUS_MOVED },
 	};
-	char f[48];
-	size_t i;
 
 	*out = STATUS_ALIVE;
 	cell_trim(&s, &n);
 	if (!n)
 		return NORM_OK;
-	if (n > 96)
+	if (!fold_find(s, n, words, ARRAY_SIZE(words), out))
 		return NORM_BAD;
-	fold_header(s, n, f, sizeof(f));
-	for (i = 0; i < ARRAY_SIZE(words); i++) {
-		if (!strcmp(f, words[i].word)) {
-			*out = words[i].status;
-			return NORM_OK;
-		}
-	}
-	return NORM_BAD;
+	return NORM_OK;
 }
 
 /* A bare "BHXH" is the compulsory scheme. */
 int norm_schemes(const char *s, size_t n, unsigned *out)
 {
-	static const struct {
-		const char *word;
-		unsigned scheme;
-	} words[] = {
+	static const struct word words[] = {
 		{ "bhxh_bat_buoc", SCHEME_BHXH },
 		{ "bhxh_bb", SCHEME_BHXH },
 		{ "bat_buoc", SCHEME_BHXH },
@@ -291,8 +310,8 @@ int norm_schemes(const char *s, size_t n, unsigned *out)
 	*out = 0;
 	while (i <= n) {
 		const char *tok = s + i;
-		size_t len = 0, w;
-		char f[48];
+		size_t len = 0;
+		int scheme;
 
 		while (i + len < n && !memchr(",;+/", s[i + len], 4))
 			len++;
@@ -300,15 +319,9 @@ int norm_schemes(const char *s, size_t n, unsigned *out)
 		cell_trim(&tok, &len);
 		if (!len)
 			continue;
-		if (len > 96)
+		if (!fold_find(tok, len, words, ARRAY_SIZE(words), &scheme))
 			return NORM_BAD;
-		fold_header(tok, len, f, sizeof(f));
-		for (w = 0; w < ARRAY_SIZE(words); w++)
-			if (!strcmp(f, words[w].word))
-				break;
-		if (w == ARRAY_SIZE(words))
-			return NORM_BAD;
-		got |= words[w].scheme;
+		got |= (unsigned)scheme;
 	}
 	if (!got) {
 		*out = SCHEME_BHYT;
