@@ -160,7 +160,9 @@ int norm_sex(const char *s, size_t n, int checkbox, char *out)
 /* "4", " 4 ", "4.0" or "4,00" (a float export), "Mức 4". */
 int norm_level(const char *s, size_t n, int *out)
 {
+	static const struct word muc[] = { { "muc", 0 } };
 	size_t i;
+	int v;
 
 	*out = 0;
 	cell_trim(&s, &n);
@@ -169,15 +171,11 @@ int norm_level(const char *s, size_t n, int *out)
 	if (n > 24)
 		return NORM_BAD;
 	if (!is_digit(s[0])) {
-		char f[8];
 		size_t sp = n;
 
 		while (sp > 0 && s[sp - 1] != ' ')
 			sp--;
-		if (!sp)
-			return NORM_BAD;
-		fold_header(s, sp, f, sizeof(f));
-		if (strcmp(f, "muc"))
+		if (!sp || !fold_find(s, sp, muc, ARRAY_SIZE(muc), &v))
 			return NORM_BAD;
 		s += sp;
 		n -= sp;

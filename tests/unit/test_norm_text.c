@@ -67,14 +67,24 @@ static void levels(void **state)
 		const char *in;
 		int rc, out;
 	} cases[] = {
-		{ "1", NORM_OK, 1 },	  { "5", NORM_OK, 5 },
-		{ " 4 ", NORM_OK, 4 },	  { "4.0", NORM_OK, 4 },
-		{ "4,00", NORM_OK, 4 },	  { "Mức 4", NORM_OK, 4 },
-		{ "muc 2", NORM_OK, 2 },  { "0", NORM_BAD, 0 },
-		{ "6", NORM_BAD, 0 },	  { "4.5", NORM_BAD, 0 },
-		{ "4.", NORM_BAD, 0 },	  { "44", NORM_BAD, 0 },
-		{ "abc", NORM_BAD, 0 },	  { "Mức", NORM_BAD, 0 },
-		{ "Mức 6", NORM_BAD, 0 }, { "", NORM_EMPTY, 0 },
+		{ "1", NORM_OK, 1 },
+		{ "5", NORM_OK, 5 },
+		{ " 4 ", NORM_OK, 4 },
+		{ "4.0", NORM_OK, 4 },
+		{ "4,00", NORM_OK, 4 },
+		{ "Mức 4", NORM_OK, 4 },
+		{ "muc 2", NORM_OK, 2 },
+		{ "0", NORM_BAD, 0 },
+		{ "6", NORM_BAD, 0 },
+		{ "4.5", NORM_BAD, 0 },
+		{ "4.", NORM_BAD, 0 },
+		{ "44", NORM_BAD, 0 },
+		{ "abc", NORM_BAD, 0 },
+		{ "Mức", NORM_BAD, 0 },
+		{ "Mức 6", NORM_BAD, 0 },
+		{ "", NORM_EMPTY, 0 },
+		/* "muc_" and a 4-byte letter: not cut back to "muc" */
+		{ "Mức \xf0\xa0\x80\x80 4", NORM_BAD, 0 },
 	};
 	size_t i;
 
