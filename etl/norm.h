@@ -11,7 +11,7 @@
  *   norm_name.c  names, match keys, accent-free keys
  *   norm_text.c  sex, level, percentage, status, schemes, header folding,
  *                flag names
- * What they share is in norm_int.h and norm_util.c (private).
+ * What they share is in norm_int.h and norm_cell.c (private).
  *
  * Return values are small enums: NORM_OK, NORM_EMPTY (blank cell) and
  * NORM_BAD (present but unusable), plus field-specific ones below.  Repairs

@@ -2,8 +2,9 @@
  * norm_int.h: the helpers the norm_*.c files share, for them alone (the
  * public contract is norm.h): ASCII classes, trimming a raw cell, stepping
  * through UTF-8, a bounded output buffer, and the ASCII letter under a
- * Latin letter.  The one-line helpers are inline here; the others live in
- * norm_util.c, and ascii_base() with the vowel tables in norm_name.c.
+ * Latin letter.  What runs once a character is inline here (the split
+ * from one file must not cost the per-character loops a call); trimming
+ * lives in norm_cell.c, ascii_base() with the vowel tables in norm_name.c.
  */
 #ifndef DOISOAT_NORM_INT_H
 #define DOISOAT_NORM_INT_H
@@ -11,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+#include <utf8proc.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -46,16 +49,58 @@ static inline int to_lower(int c)
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
-/* --- cells and code points (norm_util.c) --- */
+/* --- cells (norm_cell.c) --- */
 
 /* Remove ASCII whitespace and NBSP (C2 A0) from both ends of (s, n). */
 void cell_trim(const char **s, size_t *n);
 /* Trim, then drop one leading Excel text marker (', or a curly quote). */
 void cell_trim_marker(const char **s, size_t *n);
+
+/* --- UTF-8 --- */
+
 /* Next code point of (s, n) at *i; -1 on invalid UTF-8 (*i unchanged). */
-int utf8_next(const char *s, size_t n, size_t *i, int32_t *cp);
+static inline int utf8_next(const char *s, size_t n, size_t *i, int32_t *cp)
+{
+	utf8proc_ssize_t len;
+
+	if ((unsigned char)s[*i] < 0x80) {
+		*cp = (unsigned char)s[(*i)++];
+		return 0;
+	}
+	len = utf8proc_iterate((const utf8proc_uint8_t *)s + *i,
+			       (utf8proc_ssize_t)(n - *i), cp);
+	if (len <= 0)
+		return -1;
+	*i += (size_t)len;
+	return 0;
+}
+
 /* The UTF-8 bytes of cp in b; returns their number (1-4). */
-size_t utf8_encode(int32_t cp, char b[4]);
+static inline size_t utf8_encode(int32_t cp, char b[4])
+{
+	unsigned u = (unsigned)cp;
+
+	if (u < 0x80) {
+		b[0] = (char)u;
+		return 1;
+	}
+	if (u < 0x800) {
+		b[0] = (char)(0xc0 | (u >> 6));
+		b[1] = (char)(0x80 | (u & 0x3f));
+		return 2;
+	}
+	if (u < 0x10000) {
+		b[0] = (char)(0xe0 | (u >> 12));
+		b[1] = (char)(0x80 | ((u >> 6) & 0x3f));
+		b[2] = (char)(0x80 | (u & 0x3f));
+		return 3;
+	}
+	b[0] = (char)(0xf0 | (u >> 18));
+	b[1] = (char)(0x80 | ((u >> 12) & 0x3f));
+	b[2] = (char)(0x80 | ((u >> 6) & 0x3f));
+	b[3] = (char)(0x80 | (u & 0x3f));
+	return 4;
+}
 
 /*
  * A bounded output buffer.  A write that does not fit is refused whole and
@@ -85,8 +130,13 @@ static inline void ob_putc(struct obuf *o, int c)
 	ob_put(o, &b, 1);
 }
 
-/* Append code point cp as UTF-8 (norm_util.c). */
-void ob_put_cp(struct obuf *o, int32_t cp);
+/* Append code point cp as UTF-8. */
+static inline void ob_put_cp(struct obuf *o, int32_t cp)
+{
+	char b[4];
+
+	ob_put(o, b, utf8_encode(cp, b));
+}
 
 static inline void ob_end(struct obuf *o)
 {
