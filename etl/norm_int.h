@@ -134,8 +134,9 @@ static inline void ob_putc(struct obuf *o, int c)
 static inline void ob_put_cp(struct obuf *o, int32_t cp)
 {
 	char b[4];
+	size_t n = utf8_encode(cp, b);
 
-	ob_put(o, b, utf8_encode(cp, b));
+	ob_put(o, b, n);
 }
 
 static inline void ob_end(struct obuf *o)
