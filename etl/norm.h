@@ -2,8 +2,16 @@
  * norm.h: one pure function per field (spec §3).  Each takes the raw bytes
  * of one cell (UTF-8, not NUL-terminated, may be empty) and writes a
  * canonical form into a caller buffer.  No I/O, no allocation visible to
- * the caller, no global state: safe to call from anywhere, table-tested in
- * tests/unit/test_norm.c.
+ * the caller, no global state: safe to call from anywhere.
+ *
+ * One header; the code is in four files by what they normalise, each
+ * table-tested by the test file of the same name (tests/unit/test_norm_*.c):
+ *   norm_id.c    personal ID, CMND, BHXH code, card code, other codes
+ *   norm_date.c  dates and date arithmetic
+ *   norm_name.c  names, match keys, accent-free keys
+ *   norm_text.c  sex, level, percentage, status, schemes, header folding,
+ *                flag names
+ * What they share is in norm_int.h and norm_cell.c (private).
  *
  * Return values are small enums: NORM_OK, NORM_EMPTY (blank cell) and
  * NORM_BAD (present but unusable), plus field-specific ones below.  Repairs
@@ -21,14 +29,14 @@ enum {
 	NORM_EMPTY = 1,
 	NORM_BAD = 2,
 	NORM_IS_CMND = 3, /* norm_person_id: a 9-digit value, out is the CMND */
-	NORM_IS_PID = 4,  /* norm_bhxh: a 12-digit value, out is a person ID */
+	NORM_IS_PID = 4, /* norm_bhxh: a 12-digit value, out is a person ID */
 };
 
 /* Repair and suspicion flags, OR-ed into *flags. */
 enum {
-	NF_ID_ZERO_RESTORED = 1u << 0,   /* 11-digit ID padded to 12 */
-	NF_ID_SCIENTIFIC = 1u << 1,      /* 1.23457E+11: digits lost */
-	NF_ID_MALFORMED = 1u << 2,       /* not a structurally valid ID */
+	NF_ID_ZERO_RESTORED = 1u << 0, /* 11-digit ID padded to 12 */
+	NF_ID_SCIENTIFIC = 1u << 1, /* 1.23457E+11: digits lost */
+	NF_ID_MALFORMED = 1u << 2, /* not a structurally valid ID */
 	NF_CMND_ZERO_RESTORED = 1u << 3, /* 8-digit CMND padded to 9 */
 	NF_BHXH_ZERO_RESTORED = 1u << 4, /* 9-digit BHXH code padded to 10 */
 	NF_BHXH_MALFORMED = 1u << 5,
@@ -40,6 +48,8 @@ enum {
 #define NF_COUNT 10
 /* Name of flag bit i ("ID_ZERO_RESTORED", ...), for summaries. */
 const char *nf_name(unsigned bit_index);
+
+/* --- identifiers and codes (norm_id.c) --- */
 
 /*
  * Personal ID (12 digits).  Strips spaces, dots, dashes, a leading
@@ -77,13 +87,22 @@ int norm_bhxh(const char *s, size_t n, char out[13], unsigned *flags);
  * upper-cased.  Fills the parts that are present ("" when absent, level 0).
  */
 struct card {
-	char code[16];  /* canonical card code as written: 15 or 10 chars */
-	char group[3];  /* "HN" or "" */
-	int level;      /* 1-5, or 0 */
+	char code[16]; /* canonical card code as written: 15 or 10 chars */
+	char group[3]; /* "HN" or "" */
+	int level; /* 1-5, or 0 */
 	char province[3];
 	char bhxh[11]; /* the 10-digit BHXH code */
 };
 int norm_card(const char *s, size_t n, struct card *out, unsigned *flags);
+
+/*
+ * Codes (commune, group, hospital, unit, household): trimmed, upper-cased,
+ * leading zeros kept; a commune code given with its name ("29266 - Thị trấn
+ * Càng Long") keeps the code.  outsz bytes at most (truncation is NORM_BAD).
+ */
+int norm_code(const char *s, size_t n, char *out, size_t outsz);
+
+/* --- dates (norm_date.c) --- */
 
 /*
  * Dates (spec §3): dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd,
@@ -96,8 +115,8 @@ enum { DATE_NONE = 0, DATE_YEAR = 1, DATE_MONTH = 2, DATE_DAY = 3 };
 struct date {
 	int16_t year;
 	uint8_t month; /* 0 when precision < DATE_MONTH */
-	uint8_t day;   /* 0 when precision < DATE_DAY */
-	uint8_t prec;  /* DATE_* */
+	uint8_t day; /* 0 when precision < DATE_DAY */
+	uint8_t prec; /* DATE_* */
 };
 int norm_date(const char *s, size_t n, struct date *out, unsigned *flags);
 /* Compare at the coarser precision of the two: <0, 0, >0. */
@@ -112,6 +131,8 @@ struct date date_make(int year, int month, int day);
 int days_in_month(int year, int month);
 /* The day before / after a full date. */
 struct date date_add_days(struct date d, int days);
+
+/* --- names (norm_name.c) --- */
 
 /*
  * Names: NFC, whitespace collapsed and trimmed, NBSP and zero-width
@@ -128,19 +149,14 @@ void name_key(const char *name, char *out, size_t outsz);
 /* Accent-free key (NGUYEN VAN A, Đ -> D): for review candidates only. */
 void name_key_ascii(const char *name, char *out, size_t outsz);
 
+/* --- worded fields, header folding (norm_text.c) --- */
+
 /*
  * Sex: Nam/Nữ, M/F, 1/0 (1 = Nam), Male/Female, in any case -> 'M'/'F'.
  * With checkbox set (a "Nữ" column): x, X, 1 -> 'F', empty -> 'M'.
  * Returns NORM_OK, NORM_EMPTY (no checkbox) or NORM_BAD.
  */
 int norm_sex(const char *s, size_t n, int checkbox, char *out);
-
-/*
- * Codes (commune, group, hospital, unit, household): trimmed, upper-cased,
- * leading zeros kept; a commune code given with its name ("29266 - Thị trấn
- * Càng Long") keeps the code.  outsz bytes at most (truncation is NORM_BAD).
- */
-int norm_code(const char *s, size_t n, char *out, size_t outsz);
 
 /* Benefit level 1-5. */
 int norm_level(const char *s, size_t n, int *out);
@@ -161,8 +177,8 @@ int norm_status(const char *s, size_t n, int *out);
  */
 enum {
 	SCHEME_BHYT = 1,
-	SCHEME_BHXH = 2,      /* compulsory */
-	SCHEME_BHXH_TN = 4,   /* voluntary */
+	SCHEME_BHXH = 2, /* compulsory */
+	SCHEME_BHXH_TN = 4, /* voluntary */
 	SCHEME_BHTN = 8,
 };
 int norm_schemes(const char *s, size_t n, unsigned *out);
