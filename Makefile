@@ -22,10 +22,13 @@ LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -pthread
 
 LIB_SRC  := $(filter-out etl/doisoat.c,$(wildcard etl/*.c))
 CMD_SRC  := etl/doisoat.c $(wildcard etl/cmd/*.c)
-LIB_OBJ  := $(LIB_SRC:etl/%.c=$(BUILD)/etl/%.o) $(BUILD)/refdata.o
+LIB_OBJ  := $(LIB_SRC:etl/%.c=$(BUILD)/etl/%.o) $(BUILD)/refdata.o \
+            $(BUILD)/schemas.o
 CMD_OBJ  := $(CMD_SRC:etl/%.c=$(BUILD)/etl/%.o)
 TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 REFDATA  := etl/data/groups.csv etl/data/communes.csv
+# The numbered migrations (not current.sql, which is for reading).
+SCHEMAS  := $(sort $(wildcard schemas/[0-9]*.sql))
 
 .PHONY: all help deps demo check test test-unit test-e2e test-xlsx test-pg bench \
         fixtures golden fmt lint clean
@@ -56,6 +59,15 @@ $(BUILD)/refdata.c: $(REFDATA) etl/sh/embed.sh
 	sh etl/sh/embed.sh $(REFDATA) > $@
 
 $(BUILD)/refdata.o: $(BUILD)/refdata.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# So are the schema migrations: doisoat db migrate and load need no
+# schemas/ folder (--schemas DIR or $$DOISOAT_SCHEMAS still name one).
+$(BUILD)/schemas.c: $(SCHEMAS) etl/sh/embed.sh
+	@mkdir -p $(BUILD)
+	sh etl/sh/embed.sh --index schema_files $(SCHEMAS) > $@
+
+$(BUILD)/schemas.o: $(BUILD)/schemas.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libetl.a
