@@ -31,12 +31,23 @@ REFDATA  := etl/data/groups.csv etl/data/communes.csv
 SCHEMAS  := $(sort $(wildcard schemas/[0-9]*.sql))
 
 .PHONY: all help deps demo check test test-unit test-e2e test-xlsx test-pg bench \
-        fixtures golden fmt lint clean
+        fixtures golden fmt lint clean install uninstall
+
+# make install: where the files go ($(DESTDIR) in front of each, for
+# packaging and the install test).
+PREFIX  ?= /usr/local
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man
+DOCDIR   = $(PREFIX)/share/doc/doisoat
+DATADIR  = $(PREFIX)/share/doisoat
+INSTALL ?= install
+DOCS_MD := $(wildcard docs/*.md)
+UNITS   := etl/systemd/doisoat.service etl/systemd/doisoat.timer
 
 all: $(BUILD)/doisoat $(BUILD)/gen-fixture ## build the binary and the fixture generator
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
 	  awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 deps: ## install the Debian packages doisoat needs (as root; no-op when present)
@@ -118,6 +129,34 @@ fmt: ## reformat the C sources with clang-format
 lint: ## cppcheck over the sources
 	cppcheck --std=c11 --enable=warning,performance,portability --inline-suppr \
 	  --error-exitcode=1 -q --suppress=missingIncludeSystem etl/
+
+# doisoat.1 and the example service name /usr/local, the default PREFIX:
+# the installed copies name PREFIX.
+install: $(BUILD)/doisoat ## install binary, man page, docs, schemas, example systemd units (PREFIX, DESTDIR)
+	@mkdir -p $(BUILD)/install
+	sed 's|/usr/local/|$(PREFIX)/|g' doisoat.1 > $(BUILD)/install/doisoat.1
+	sed 's|/usr/local/bin/|$(BINDIR)/|g' etl/systemd/doisoat.service \
+	  > $(BUILD)/install/doisoat.service
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR)/examples \
+	  $(DESTDIR)$(DATADIR)/schemas
+	$(INSTALL) -m 755 $(BUILD)/doisoat $(DESTDIR)$(BINDIR)/doisoat
+	$(INSTALL) -m 644 $(BUILD)/install/doisoat.1 $(DESTDIR)$(MANDIR)/man1/doisoat.1
+	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	$(INSTALL) -m 644 $(DOCS_MD) $(DESTDIR)$(DOCDIR)/docs/
+	$(INSTALL) -m 644 $(BUILD)/install/doisoat.service etl/systemd/doisoat.timer \
+	  $(DESTDIR)$(DOCDIR)/examples/
+	$(INSTALL) -m 644 schemas/*.sql $(DESTDIR)$(DATADIR)/schemas/
+
+uninstall: ## remove what make install put (same PREFIX, DESTDIR)
+	rm -f $(DESTDIR)$(BINDIR)/doisoat $(DESTDIR)$(MANDIR)/man1/doisoat.1 \
+	  $(DESTDIR)$(DOCDIR)/README.md \
+	  $(addprefix $(DESTDIR)$(DOCDIR)/,$(DOCS_MD)) \
+	  $(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(UNITS))) \
+	  $(addprefix $(DESTDIR)$(DATADIR)/,$(wildcard schemas/*.sql))
+	@for d in $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR)/examples \
+	  $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR); do \
+	  if [ -d "$$d" ]; then rmdir "$$d" || exit 1; fi; done
 
 clean: ## remove build outputs
 	rm -rf build build-asan out
