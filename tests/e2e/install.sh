@@ -177,6 +177,26 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 		       doisoat.timer 2>&1 | grep -v 'man doisoat(1)' |
 		       grep . && exit 1; exit 0"
 fi
+# docs/operations.md shows the units as they are (less their opening
+# comment).
+# doc_block FILE: the ```ini block after the line "`FILE`:".
+doc_block() {
+	awk -v head="\`$1\`:" '$0 == head { on = 1; next }
+		on && /^```ini$/ { grab = 1; next }
+		grab && /^```$/ { exit }
+		grab { print }' "$root/docs/operations.md"
+}
+for u in doisoat.service doisoat.timer; do
+	doc_block "$u" >"$tmp/doc.$u"
+	awk 'body || !/^#/ { body = 1; print }' "$root/etl/systemd/$u" \
+		>"$tmp/unit.$u"
+	if [ -s "$tmp/doc.$u" ] && diff -u "$tmp/doc.$u" "$tmp/unit.$u" \
+		>"$tmp/d" 2>&1; then
+		ok "docs/operations.md shows etl/systemd/$u as it is"
+	else
+		not_ok "docs/operations.md shows etl/systemd/$u as it is" "$tmp/d"
+	fi
+done
 check "nothing is installed outside DESTDIR/usr" \
 	sh -c "[ -z \"\$(find '$dest' -mindepth 1 -maxdepth 1 ! -name usr)\" ]"
 
