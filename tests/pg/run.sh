@@ -5,11 +5,13 @@
 # small hand-made output folders (written here into a temp folder; all IDs
 # are fake) and runs of the generated Càng Long fixture, and checks the
 # tables, idempotence, periods, the accounting checks, connection errors,
-# the run lock, roles and views, pseudonyms (against the openssl command),
-# the migrated schema against schemas/current.sql, and faults (the loader
-# killed in the middle of COPY, the server stopped during a load).  Prints
-# "ok N - name" / "not ok N - name" per test, then
-# "pg: N passed, N failed"; exits 1 if any failed.
+# the run lock, roles and views (their comments, the coverage totals),
+# pseudonyms (against the openssl command), the migrated schema against
+# schemas/current.sql (from the folder, from the schema files built into
+# the binary, and by the binary `make install` installs, run outside the
+# checkout), and faults (the loader killed in the middle of COPY, the
+# server stopped during a load).  Prints "ok N - name" / "not ok N - name"
+# per test, then "pg: N passed, N failed"; exits 1 if any failed.
 set -u
 
 [ $# -eq 1 ] || {
