@@ -31,7 +31,7 @@ REFDATA  := etl/data/groups.csv etl/data/communes.csv
 SCHEMAS  := $(sort $(wildcard schemas/[0-9]*.sql))
 
 .PHONY: all help deps demo check test test-unit test-e2e test-xlsx test-pg bench \
-        fixtures golden fmt lint clean install uninstall
+        fixtures golden fmt lint clean install uninstall test-install
 
 # make install: where the files go ($(DESTDIR) in front of each, for
 # packaging and the install test).
@@ -104,6 +104,9 @@ test-e2e: all ## end-to-end tests of the real binary on the fixtures
 	@sh tests/e2e/run.sh $(BUILD)
 	@sh tests/e2e/bad.sh $(BUILD)
 	@sh tests/e2e/encodings.sh $(BUILD)
+
+test-install: all ## make install into a temporary DESTDIR; run the installed doisoat, man doisoat
+	@sh tests/e2e/install.sh $(BUILD)
 
 golden: all ## rewrite the small fixture's golden lists (review the diff!)
 	@UPDATE=1 sh tests/e2e/run.sh $(BUILD)
