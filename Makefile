@@ -22,18 +22,32 @@ LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lm -pthread
 
 LIB_SRC  := $(filter-out etl/doisoat.c,$(wildcard etl/*.c))
 CMD_SRC  := etl/doisoat.c $(wildcard etl/cmd/*.c)
-LIB_OBJ  := $(LIB_SRC:etl/%.c=$(BUILD)/etl/%.o) $(BUILD)/refdata.o
+LIB_OBJ  := $(LIB_SRC:etl/%.c=$(BUILD)/etl/%.o) $(BUILD)/refdata.o \
+            $(BUILD)/schemas.o
 CMD_OBJ  := $(CMD_SRC:etl/%.c=$(BUILD)/etl/%.o)
 TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 REFDATA  := etl/data/groups.csv etl/data/communes.csv
+# The numbered migrations (not current.sql, which is for reading).
+SCHEMAS  := $(sort $(wildcard schemas/[0-9]*.sql))
 
 .PHONY: all help deps demo check test test-unit test-e2e test-xlsx test-pg bench \
-        fixtures golden fmt lint clean
+        fixtures golden fmt lint clean install uninstall test-install
+
+# make install: where the files go ($(DESTDIR) in front of each, for
+# packaging and the install test).
+PREFIX  ?= /usr/local
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man
+DOCDIR   = $(PREFIX)/share/doc/doisoat
+DATADIR  = $(PREFIX)/share/doisoat
+INSTALL ?= install
+DOCS_MD := $(wildcard docs/*.md)
+UNITS   := etl/systemd/doisoat.service etl/systemd/doisoat.timer
 
 all: $(BUILD)/doisoat $(BUILD)/gen-fixture ## build the binary and the fixture generator
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
 	  awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 deps: ## install the Debian packages doisoat needs (as root; no-op when present)
@@ -56,6 +70,15 @@ $(BUILD)/refdata.c: $(REFDATA) etl/sh/embed.sh
 	sh etl/sh/embed.sh $(REFDATA) > $@
 
 $(BUILD)/refdata.o: $(BUILD)/refdata.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# So are the schema migrations: doisoat db migrate and load need no
+# schemas/ folder (--schemas DIR or $$DOISOAT_SCHEMAS still name one).
+$(BUILD)/schemas.c: $(SCHEMAS) etl/sh/embed.sh
+	@mkdir -p $(BUILD)
+	sh etl/sh/embed.sh --index schema_files $(SCHEMAS) > $@
+
+$(BUILD)/schemas.o: $(BUILD)/schemas.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libetl.a
@@ -82,6 +105,9 @@ test-e2e: all ## end-to-end tests of the real binary on the fixtures
 	@sh tests/e2e/bad.sh $(BUILD)
 	@sh tests/e2e/encodings.sh $(BUILD)
 
+test-install: all ## make install into a temporary DESTDIR; run the installed doisoat, man doisoat
+	@sh tests/e2e/install.sh $(BUILD)
+
 golden: all ## rewrite the small fixture's golden lists (review the diff!)
 	@UPDATE=1 sh tests/e2e/run.sh $(BUILD)
 
@@ -106,6 +132,34 @@ fmt: ## reformat the C sources with clang-format
 lint: ## cppcheck over the sources
 	cppcheck --std=c11 --enable=warning,performance,portability --inline-suppr \
 	  --error-exitcode=1 -q --suppress=missingIncludeSystem etl/
+
+# doisoat.1 and the example service name /usr/local, the default PREFIX:
+# the installed copies name PREFIX.
+install: $(BUILD)/doisoat ## install binary, man page, docs, schemas, example systemd units (PREFIX, DESTDIR)
+	@mkdir -p $(BUILD)/install
+	sed 's|/usr/local/|$(PREFIX)/|g' doisoat.1 > $(BUILD)/install/doisoat.1
+	sed 's|/usr/local/bin/|$(BINDIR)/|g' etl/systemd/doisoat.service \
+	  > $(BUILD)/install/doisoat.service
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR)/examples \
+	  $(DESTDIR)$(DATADIR)/schemas
+	$(INSTALL) -m 755 $(BUILD)/doisoat $(DESTDIR)$(BINDIR)/doisoat
+	$(INSTALL) -m 644 $(BUILD)/install/doisoat.1 $(DESTDIR)$(MANDIR)/man1/doisoat.1
+	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	$(INSTALL) -m 644 $(DOCS_MD) $(DESTDIR)$(DOCDIR)/docs/
+	$(INSTALL) -m 644 $(BUILD)/install/doisoat.service etl/systemd/doisoat.timer \
+	  $(DESTDIR)$(DOCDIR)/examples/
+	$(INSTALL) -m 644 schemas/*.sql $(DESTDIR)$(DATADIR)/schemas/
+
+uninstall: ## remove what make install put (same PREFIX, DESTDIR)
+	rm -f $(DESTDIR)$(BINDIR)/doisoat $(DESTDIR)$(MANDIR)/man1/doisoat.1 \
+	  $(DESTDIR)$(DOCDIR)/README.md \
+	  $(addprefix $(DESTDIR)$(DOCDIR)/,$(DOCS_MD)) \
+	  $(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(UNITS))) \
+	  $(addprefix $(DESTDIR)$(DATADIR)/,$(wildcard schemas/*.sql))
+	@for d in $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR)/examples \
+	  $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR); do \
+	  if [ -d "$$d" ]; then rmdir "$$d" || exit 1; fi; done
 
 clean: ## remove build outputs
 	rm -rf build build-asan out

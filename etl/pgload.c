@@ -363,22 +363,159 @@ static int version_applied(PGconn *conn, const char *version,
 	return rc;
 }
 
-static int apply_file(PGconn *conn, const char *dir, const char *name,
-		      const char *version, struct etl_err *err)
-{
-	const char *params[1] = { version };
-	struct strbuf path, sql;
-	char what[300];
-	PGresult *res;
-	int rc;
+/* The schema files built in: build/schemas.c, made by etl/sh/embed.sh. */
+extern const char *const schema_files_names[];
+extern const char *const schema_files_texts[];
+extern const size_t schema_files_lens[];
+extern const size_t schema_files_count;
 
+size_t pgload_builtin_schemas(void)
+{
+	return schema_files_count;
+}
+
+const char *pgload_builtin_schema(size_t i, const char **text, size_t *len)
+{
+	if (i >= schema_files_count)
+		return NULL;
+	if (text)
+		*text = schema_files_texts[i];
+	if (len)
+		*len = schema_files_lens[i];
+	return schema_files_names[i];
+}
+
+/* One migration: its file name, version, and text (NULL: read the file). */
+struct migration {
+	const char *name;
+	long version;
+	const char *text;
+};
+
+/* The migrations of one source, in byte order of their names. */
+struct migrations {
+	const char *dir; /* NULL: built in */
+	struct dirent **list; /* scandir()'s, owning the names */
+	struct migration *m;
+	int n;
+	char where[300]; /* "schema folder 'DIR'" or "the built-in ..." */
+};
+
+/* Read the names of dir's migrations, or take the built-in ones. */
+static int list_migrations(struct migrations *ms, const char *dir,
+			   struct etl_err *err)
+{
+	int i, n;
+
+	memset(ms, 0, sizeof(*ms));
+	ms->dir = dir;
+	if (!dir) {
+		snprintf(ms->where, sizeof(ms->where),
+			 "the schema files built into doisoat");
+		n = (int)schema_files_count;
+	} else {
+		snprintf(ms->where, sizeof(ms->where), "schema folder '%s'",
+			 dir);
+		n = scandir(dir, &ms->list, is_sql_file, cmp_names);
+		if (n < 0)
+			return etl_errf(err,
+					"cannot read schema folder '%s': %s",
+					dir, strerror(errno));
+	}
+	ms->n = n;
+	ms->m = xcalloc((size_t)(n ? n : 1), sizeof(*ms->m));
+	for (i = 0; i < n; i++) {
+		ms->m[i].name =
+			dir ? ms->list[i]->d_name : schema_files_names[i];
+		ms->m[i].text = dir ? NULL : schema_files_texts[i];
+		ms->m[i].version = file_version(ms->m[i].name);
+	}
+	if (n == 0)
+		return etl_errf(err, "no *.sql files in %s", ms->where);
+	return 0;
+}
+
+static void release_migrations(struct migrations *ms)
+{
+	int i;
+
+	for (i = 0; ms->list && i < ms->n; i++)
+		free(ms->list[i]);
+	free(ms->list);
+	free(ms->m);
+}
+
+/* "DIR/NAME", or "NAME (built in)", for messages. */
+static void migration_path(const struct migrations *ms,
+			   const struct migration *m, struct strbuf *path)
+{
+	if (ms->dir)
+		sb_addf(path, "%s/%s", ms->dir, m->name);
+	else
+		sb_addf(path, "%s (built in)", m->name);
+}
+
+/*
+ * Check the versions: each file has one, no two the same, the last one
+ * at least PGLOAD_SCHEMA_VERSION.  Sets *top to the highest.
+ */
+static int check_versions(const struct migrations *ms, long *top,
+			  struct etl_err *err)
+{
+	struct strbuf path;
+	int i, j;
+
+	*top = 0;
+	for (i = 0; i < ms->n; i++) {
+		if (ms->m[i].version < 0) {
+			sb_init(&path, 0);
+			migration_path(ms, &ms->m[i], &path);
+			etl_errf(err,
+				 "schema file '%s' has no version number "
+				 "(name it NNN_what.sql)",
+				 path.buf);
+			sb_release(&path);
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (ms->m[j].version == ms->m[i].version)
+				return etl_errf(err,
+						"schema files '%s' and '%s' in "
+						"%s have the same version %ld",
+						ms->m[j].name, ms->m[i].name,
+						ms->where, ms->m[i].version);
+		if (ms->m[i].version > *top)
+			*top = ms->m[i].version;
+	}
+	if (*top < PGLOAD_SCHEMA_VERSION)
+		return etl_errf(err,
+				"%s ends at version %ld but this doisoat needs "
+				"version %d: use the schemas/ folder of this "
+				"doisoat's release, or leave out --schemas and "
+				"$DOISOAT_SCHEMAS to use the built-in files",
+				ms->where, *top, PGLOAD_SCHEMA_VERSION);
+	return 0;
+}
+
+static int apply_file(PGconn *conn, const struct migrations *ms,
+		      const struct migration *m, struct etl_err *err)
+{
+	const char *params[1];
+	struct strbuf path, sql;
+	char what[300], version[16];
+	PGresult *res;
+	int rc = 0;
+
+	snprintf(version, sizeof(version), "%ld", m->version);
+	params[0] = version;
 	sb_init(&path, 0);
 	sb_init(&sql, MAX_SQL_FILE);
-	sb_addf(&path, "%s/%s", dir, name);
-	rc = read_text(path.buf, &sql, err);
+	migration_path(ms, m, &path);
+	if (!m->text)
+		rc = read_text(path.buf, &sql, err);
 	if (rc == 0) {
 		snprintf(what, sizeof(what), "migration '%s' failed", path.buf);
-		rc = pgload_exec(conn, sql.buf, what, err);
+		rc = pgload_exec(conn, m->text ? m->text : sql.buf, what, err);
 	}
 	if (rc == 0) {
 		res = PQexecParams(conn,
@@ -398,72 +535,41 @@ static int apply_file(PGconn *conn, const char *dir, const char *name,
 int pgload_migrate(PGconn *conn, const char *dir, int *applied, int *version,
 		   struct etl_err *err)
 {
-	struct dirent **list = NULL;
-	long *versions = NULL, have = 0, top = 0;
+	struct migrations ms;
+	long have = 0, top = 0;
 	char vtext[16];
-	int i, j, n, rc = 0, count = 0;
+	int i, rc, count = 0;
 
 	if (applied)
 		*applied = 0;
 	if (version)
 		*version = 0;
-	n = scandir(dir, &list, is_sql_file, cmp_names);
-	if (n < 0)
-		return etl_errf(err, "cannot read schema folder '%s': %s", dir,
-				strerror(errno));
-	if (n == 0)
-		rc = etl_errf(err, "no *.sql files in schema folder '%s'", dir);
-	versions = xcalloc((size_t)(n ? n : 1), sizeof(*versions));
-	for (i = 0; rc == 0 && i < n; i++) {
-		versions[i] = file_version(list[i]->d_name);
-		if (versions[i] < 0) {
-			rc = etl_errf(err,
-				      "schema file '%s/%s' has no version "
-				      "number (name it NNN_what.sql)",
-				      dir, list[i]->d_name);
-			break;
-		}
-		for (j = 0; j < i; j++)
-			if (versions[j] == versions[i])
-				rc = etl_errf(err,
-					      "schema files '%s' and '%s' in "
-					      "'%s' have the same version %ld",
-					      list[j]->d_name, list[i]->d_name,
-					      dir, versions[i]);
-		if (versions[i] > top)
-			top = versions[i];
-	}
-	if (rc == 0 && top < PGLOAD_SCHEMA_VERSION)
-		rc = etl_errf(err,
-			      "schema folder '%s' ends at version %ld but this "
-			      "doisoat needs version %d: use the schemas/ "
-			      "folder of this doisoat's release",
-			      dir, top, PGLOAD_SCHEMA_VERSION);
+	rc = list_migrations(&ms, dir, err);
+	if (rc == 0)
+		rc = check_versions(&ms, &top, err);
 	if (rc == 0)
 		rc = db_version(conn, &have, err);
 	if (rc == 0 && have > top)
 		rc = etl_errf(err,
 			      "the database schema is at version %ld, newer "
-			      "than the schema files in '%s' (up to %ld): a "
+			      "than the schema files %s%s%s (up to %ld): a "
 			      "newer doisoat has migrated this database; run "
 			      "that version, or restore the database",
-			      have, dir, top);
-	for (i = 0; rc == 0 && i < n; i++) {
-		snprintf(vtext, sizeof(vtext), "%ld", versions[i]);
+			      have, dir ? "in '" : "built into this doisoat",
+			      dir ? dir : "", dir ? "'" : "", top);
+	for (i = 0; rc == 0 && i < ms.n; i++) {
+		snprintf(vtext, sizeof(vtext), "%ld", ms.m[i].version);
 		rc = version_applied(conn, vtext, err);
 		if (rc == 1) {
 			rc = 0;
 			continue;
 		}
 		if (rc == 0)
-			rc = apply_file(conn, dir, list[i]->d_name, vtext, err);
+			rc = apply_file(conn, &ms, &ms.m[i], err);
 		if (rc == 0)
 			count++;
 	}
-	for (i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-	free(versions);
+	release_migrations(&ms);
 	if (applied)
 		*applied = count;
 	if (version && rc == 0)

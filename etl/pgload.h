@@ -74,7 +74,7 @@ int pgload_read_key(const char *path, struct pgload_hmac *h, int *loose,
 /*
  * The lowest schema version (the number of the last file in schemas/)
  * this doisoat's load needs: a schema folder that ends below it is an old
- * copy next to a newer binary.
+ * copy next to a newer binary.  The built-in files always reach it.
  */
 #define PGLOAD_SCHEMA_VERSION 7
 
@@ -132,23 +132,35 @@ int pgload_try_run_lock(PGconn *conn, struct etl_err *err);
 #define PGLOAD_SCHEMA_DUMP "current.sql"
 
 /*
- * Apply the migrations in dir: every *.sql file but PGLOAD_SCHEMA_DUMP,
- * in byte order of the names, whose version (the number the name starts
- * with: 001_core.sql is 1) is not yet in doisoat.schema_migrations; each
- * applied file is recorded there.  Files are not checksummed: a file
- * applied before is not read again, so editing its comments is safe.  Creates
- * the schema doisoat and that table first if needed.  The files are plain SQL
- * (no psql meta-commands).  Call inside a transaction that holds the run lock,
- * so a failure leaves nothing behind. Refuses (-1, nothing applied) a database
- * whose schema is newer than the files (a version recorded above the last file:
- * the database was migrated by a newer doisoat) and a folder that ends below
- * PGLOAD_SCHEMA_VERSION. Sets *applied (may be NULL) to the number of files
- * applied and *version (may be NULL) to the schema version after them.  Returns
- * 0, or -1 (no such folder, no *.sql in it, a name without a version, two files
+ * Apply the migrations: those of the folder dir when dir is not NULL
+ * (every *.sql file but PGLOAD_SCHEMA_DUMP), else those built into the
+ * binary (pgload_builtin_schema(): schemas/NNN_*.sql when it was built).
+ * In byte order of the names, each file whose version (the number the name
+ * starts with: 001_core.sql is 1) is not yet in doisoat.schema_migrations
+ * is applied and recorded there.  Files are not checksummed: a file
+ * applied before is not read again, so editing its comments is safe.
+ * Creates the schema doisoat and that table first if needed.  The files
+ * are plain SQL (no psql meta-commands).  Call inside a transaction that
+ * holds the run lock, so a failure leaves nothing behind. Refuses (-1,
+ * nothing applied) a database whose schema is newer than the files (a
+ * version recorded above the last file: the database was migrated by a
+ * newer doisoat) and files that end below PGLOAD_SCHEMA_VERSION (an old
+ * folder).  Sets *applied (may be NULL) to the number of files applied and
+ * *version (may be NULL) to the schema version after them.  Returns 0, or
+ * -1 (no such folder, no *.sql in it, a name without a version, two files
  * with one version, a newer database, a failing file).
  */
 int pgload_migrate(PGconn *conn, const char *dir, int *applied, int *version,
 		   struct etl_err *err);
+
+/* The number of schema migrations built into the binary. */
+size_t pgload_builtin_schemas(void);
+/*
+ * The i-th built-in migration, in name order: returns its file name
+ * ("001_core.sql") and sets *text (may be NULL) to its SQL, *len (may be
+ * NULL) to its length; NULL when i is not below pgload_builtin_schemas().
+ */
+const char *pgload_builtin_schema(size_t i, const char **text, size_t *len);
 
 /*
  * How pgload_copy() reshapes the rows on their way to the server.  All

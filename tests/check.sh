@@ -36,6 +36,7 @@ suite e2e "end-to-end tests" sh tests/e2e/run.sh "$BUILD"
 suite bad "hostile inputs" sh tests/e2e/bad.sh "$BUILD"
 suite encodings "one roster in every encoding" sh tests/e2e/encodings.sh "$BUILD"
 suite xlsx "D02-LT workbook" sh tests/xlsx/check.sh "$BUILD"
+suite install "make install into a temporary DESTDIR" sh tests/e2e/install.sh "$BUILD"
 suite pg "PostgreSQL integration tests" sh tests/pg/run.sh "$BUILD"
 
 echo "$passed passed, $failed failed"

@@ -95,8 +95,8 @@ static void parse_opts(int argc, char **argv, struct db_opts *o)
 	}
 	if (!o->conninfo)
 		o->conninfo = "";
-	if (!o->schemas || !*o->schemas)
-		o->schemas = "schemas";
+	if (o->schemas && !*o->schemas) /* i12-install: NULL = built in */
+		o->schemas = NULL;
 }
 
 static int db_migrate(const struct db_opts *o)
@@ -135,7 +135,8 @@ static int db_migrate(const struct db_opts *o)
 	PQclear(res);
 	pgload_describe(conn, server, sizeof(server));
 	logmsg("%s: %d schema file(s) applied from '%s', schema version %d",
-	       server, applied, o->schemas, version);
+	       server, applied, o->schemas ? o->schemas : "(built in)",
+	       version); /* i12-install: NULL = built in */
 	PQfinish(conn);
 	return EXIT_OK;
 }

@@ -289,8 +289,8 @@ static void parse_opts(int argc, char **argv, struct load_opts *o)
 	}
 	if (!o->conninfo)
 		o->conninfo = "";
-	if (!o->schemas || !*o->schemas)
-		o->schemas = "schemas";
+	if (o->schemas && !*o->schemas) /* i12-install: NULL = built in */
+		o->schemas = NULL;
 	if (o->key_file && !*o->key_file)
 		o->key_file = NULL;
 }
@@ -435,7 +435,8 @@ static void migrate(struct load *L, const char *schemas)
 	if (applied)
 		logmsg("schema: applied %d migration(s) from '%s', now at "
 		       "version %d",
-		       applied, schemas, version);
+		       applied, schemas ? schemas : "(built in)",
+		       version); /* i12-install: NULL = built in */
 }
 
 /* Log the input files an earlier run already had, unchanged. */

@@ -16,11 +16,13 @@ set -f # the package globs below are for dpkg-query, not the shell
 # installed).  A version glob accepts e.g. postgresql-15 for postgresql.
 # gcc, make and libc6-dev are the part of build-essential doisoat uses.
 # libssl-dev is for libcrypto (the HMAC-SHA256 of pseudonyms); the openssl
-# command is for the tests, which check those pseudonyms with it.
+# command is for the tests, which check those pseudonyms with it.  man-db
+# (and groff-base, for groff) are for the install test, which renders the
+# man page.
 needs="gcc make libc6-dev pkg-config libpq-dev libssl-dev libcsv-dev
 libxxhash-dev zlib1g-dev libutf8proc-dev libxlsxwriter-dev libcmocka-dev
 postgresql|postgresql-[0-9]* postgresql-client|postgresql-client-[0-9]* time unzip
-openssl"
+openssl man-db groff-base|groff"
 
 installed() {
 	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null |

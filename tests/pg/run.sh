@@ -5,11 +5,13 @@
 # small hand-made output folders (written here into a temp folder; all IDs
 # are fake) and runs of the generated Càng Long fixture, and checks the
 # tables, idempotence, periods, the accounting checks, connection errors,
-# the run lock, roles and views, pseudonyms (against the openssl command),
-# the migrated schema against schemas/current.sql, and faults (the loader
-# killed in the middle of COPY, the server stopped during a load).  Prints
-# "ok N - name" / "not ok N - name" per test, then
-# "pg: N passed, N failed"; exits 1 if any failed.
+# the run lock, roles and views (their comments, the coverage totals),
+# pseudonyms (against the openssl command), the migrated schema against
+# schemas/current.sql (from the folder, from the schema files built into
+# the binary, and by the binary `make install` installs, run outside the
+# checkout), and faults (the loader killed in the middle of COPY, the
+# server stopped during a load).  Prints "ok N - name" / "not ok N - name"
+# per test, then "pg: N passed, N failed"; exits 1 if any failed.
 set -u
 
 [ $# -eq 1 ] || {
@@ -219,6 +221,10 @@ fi
 ok "start a throwaway cluster"
 
 write_run "$work/r2024" 2024
+# The schema version the files make: the number of the last migration.
+top=$(ls "$root/schemas" | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$/\1/p' |
+	sort -n | tail -n 1)
+mkdir -p "$work/nowhere" # a folder without schemas/, outside the checkout
 
 # --- tests -------------------------------------------------------------
 
@@ -230,7 +236,7 @@ check "a folder without summary.json exits 1" run_load 1 --out "$work"
 
 check "load a run" run_load 0 --out "$work/r2024"
 check "rows in every table" eq "2 2 1 1 2 2 1 3" "$(counts 2024)"
-check "schema migrations recorded" eq "1 2 3 4 5 6 7" \
+check "schema migrations recorded" eq "$(seq -s ' ' 1 "$top")" \
 	"$(q "SELECT string_agg(version::text, ' ' ORDER BY version)
 	      FROM doisoat.schema_migrations")"
 check "runs row from summary.json" eq "2024|loaded|0.1.0|t" \
@@ -287,7 +293,7 @@ check "runs keeps both loads; the results are the second's" eq "2|t" \
 	"$(q "SELECT (SELECT count(*) FROM doisoat.runs),
 	      (SELECT bool_and(run_id = (SELECT max(run_id) FROM doisoat.runs))
 	       FROM doisoat.increase)")"
-check "no migration applied twice" eq "7" \
+check "no migration applied twice" eq "$top" \
 	"$(q "SELECT count(*) FROM doisoat.schema_migrations")"
 
 # Another period does not touch 2024.
@@ -432,13 +438,54 @@ psql -X -q -d fresh -c "ALTER TABLE doisoat.runs
 check "db migrate again is a no-op" \
 	sh -c "'$bin' db migrate -q --db dbname=fresh \
 	       --schemas '$root/schemas' 2>'$work/err'"
+# The schema files built into the binary: the same schema as the folder.
+q "CREATE DATABASE fromdir" >/dev/null
+q "CREATE DATABASE builtin" >/dev/null
+check "db migrate --schemas DIR migrates from the folder" \
+	sh -c "cd '$work/nowhere' && '$bin' db migrate -q --db dbname=fromdir \
+	       --schemas '$root/schemas' 2>'$work/err'"
+check "db migrate outside the checkout, no --schemas, no \$DOISOAT_SCHEMAS" \
+	sh -c "cd '$work/nowhere' && '$bin' db migrate --db dbname=builtin \
+	       2>'$work/err' && grep -q \"schema version $top\" '$work/err'"
+check "... gives the schema version of the folder" \
+	eq "$(psql -X -Atq -d fromdir -c "SELECT string_agg(version::text,
+	      ' ' ORDER BY version) FROM doisoat.schema_migrations")" \
+	"$(psql -X -Atq -d builtin -c "SELECT string_agg(version::text, ' '
+	   ORDER BY version) FROM doisoat.schema_migrations")"
+check "... and the schema of schemas/current.sql" \
+	schema_is_current dbname=builtin
+check "an unreadable --schemas folder is refused, not replaced by the built-in files" \
+	sh -c "cd '$work/nowhere' && '$bin' db migrate -q --db dbname=builtin \
+	       --schemas '$work/no-such-dir' 2>'$work/err'; [ \$? -eq 1 ] &&
+	       grep -q \"cannot read schema folder '$work/no-such-dir'\" \
+	       '$work/err'"
+check "DOISOAT_SCHEMAS names a folder too" \
+	sh -c "cd '$work/nowhere' && DOISOAT_SCHEMAS='$work/no-such-dir' \
+	       '$bin' db migrate -q --db dbname=builtin 2>'$work/err';
+	       [ \$? -eq 1 ] && grep -q 'no-such-dir' '$work/err'"
+
+# The installed binary (make install into a temporary DESTDIR) migrates a
+# database from outside the checkout, with no schema folder anywhere.
+q "CREATE DATABASE installed" >/dev/null
+check "make install DESTDIR=... PREFIX=/usr" \
+	sh -c "make --no-print-directory -C '$root' install \
+	       DESTDIR='$work/inst' PREFIX=/usr BUILD='$build' \
+	       >'$work/err' 2>&1"
+check "the installed doisoat db migrate works outside the checkout" \
+	sh -c "cd '$work/nowhere' && env -u DOISOAT_SCHEMAS \
+	       PATH='$work/inst/usr/bin:/usr/bin:/bin' \
+	       doisoat db migrate --db dbname=installed 2>'$work/err' &&
+	       grep -q \"schema version $top\" '$work/err'"
+check "... and makes the schema of schemas/current.sql" \
+	schema_is_current dbname=installed
+
 check "db without a subcommand exits 2" \
 	sh -c "'$bin' db 2>/dev/null; [ \$? -eq 2 ]"
 
 check "db migrate logs the server and the schema version" \
 	sh -c "'$bin' db migrate --db dbname=fresh \
 	       --schemas '$root/schemas' 2>'$work/err' &&
-	       grep -q \"database 'fresh' on server .*schema version 7\" \
+	       grep -q \"database 'fresh' on server .*schema version $top\" \
 	       '$work/err'"
 
 # --- the ledger of failed loads, the accounting checks -----------------
@@ -661,7 +708,7 @@ q "CREATE ROLE t_reporter LOGIN IN ROLE doisoat_reporter;
 views=$(q "SELECT table_name FROM information_schema.views
 	   WHERE table_schema = 'doisoat_report' ORDER BY 1")
 check "the report schema has its views" \
-	eq "communes coverage_bhtn coverage_bhxh coverage_bhyt groups outcomes person_outcomes reject_counts review_counts run_inputs runs" \
+	eq "communes coverage_bhtn coverage_bhtn_communes coverage_bhtn_total coverage_bhxh coverage_bhxh_communes coverage_bhxh_total coverage_bhyt coverage_bhyt_communes coverage_bhyt_total groups outcomes person_outcomes reject_counts review_counts run_inputs runs" \
 	"$(echo $views)"
 bad=
 for v in $views; do
@@ -696,6 +743,62 @@ check "coverage views give BHYT, BHXH and BHTN per commune" eq "t|t|t" \
 	       WHERE period = 2024) = 3,
 	      (SELECT count(*) FROM doisoat_report.coverage_bhtn
 	       WHERE period = 2024) = 3")"
+# Every view and every column carries its description (COMMENT ON), for
+# Metabase, Superset and psql's \d+.
+check "every view of doisoat_report has a comment" eq "17 views, 0 without" \
+	"$(q "SELECT count(*) || ' views, ' || count(*) FILTER (WHERE
+	      coalesce(obj_description(c.oid, 'pg_class'), '') = '') ||
+	      ' without' FROM pg_class c
+	      JOIN pg_namespace n ON n.oid = c.relnamespace
+	      WHERE n.nspname = 'doisoat_report' AND c.relkind = 'v'")"
+check "every column of every view has a comment" eq "" \
+	"$(q "SELECT string_agg(c.relname || '.' || a.attname, ' ')
+	      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+	      JOIN pg_namespace n ON n.oid = c.relnamespace
+	      WHERE n.nspname = 'doisoat_report' AND c.relkind = 'v'
+	      AND a.attnum > 0 AND NOT a.attisdropped
+	      AND coalesce(col_description(c.oid, a.attnum), '') = ''")"
+check "... of which there are many" eq "t" \
+	"$(q "SELECT count(*) > 150 FROM pg_description d
+	      JOIN pg_class c ON c.oid = d.objoid
+	      JOIN pg_namespace n ON n.oid = c.relnamespace
+	      WHERE n.nspname = 'doisoat_report' AND d.objsubid > 0")"
+check "the reporting role reads the comments" \
+	sh -c "psql -X -Atq -U t_reporter -c \"SELECT col_description(
+	       'doisoat_report.coverage_bhyt'::regclass, 1)\" | grep -q year"
+
+# The total row cannot be counted twice: coverage_*_communes has the
+# commune rows only, coverage_*_total the total only, and summing the
+# communes gives the total, for every period loaded.
+cov_sums() {
+	q "SELECT string_agg(t.period || ':' || s.n || ':' ||
+		((t.population, t.insured) IS NOT DISTINCT FROM
+		 (s.population, s.insured)), ' ' ORDER BY t.period)
+	   FROM doisoat_report.coverage_bhyt_total t,
+	   LATERAL (SELECT count(*) AS n, sum(c.population) AS population,
+			   sum(c.insured) AS insured
+		    FROM doisoat_report.coverage_bhyt_communes c
+		    WHERE c.period = t.period) s"
+}
+check "summing the commune rows of BHYT coverage gives the total" \
+	eq "2023:3:true 2024:2:true 2025:2:true" "$(cov_sums)"
+check "coverage_bhyt has the communes and the total, flagged by is_total" \
+	eq "2|1|2|1" \
+	"$(q "SELECT count(*) FILTER (WHERE NOT is_total),
+	      count(*) FILTER (WHERE is_total),
+	      (SELECT count(*) FROM doisoat_report.coverage_bhyt_communes
+	       WHERE period = 2024),
+	      (SELECT count(*) FROM doisoat_report.coverage_bhyt_total
+	       WHERE period = 2024)
+	      FROM doisoat_report.coverage_bhyt WHERE period = 2024")"
+check "no commune view has a TOTAL row" eq "0" \
+	"$(q "SELECT (SELECT count(*) FROM doisoat_report.coverage_bhyt_communes
+		      WHERE commune_code = 'TOTAL') +
+	      (SELECT count(*) FROM doisoat_report.coverage_bhxh_communes
+	       WHERE commune_code = 'TOTAL') +
+	      (SELECT count(*) FROM doisoat_report.coverage_bhtn_communes
+	       WHERE commune_code = 'TOTAL')")"
+
 check "outcomes per commune, group and reason" \
 	eq "00001|increase|TE|NEWBORN|1" \
 	"$(q "SELECT commune_code, list, group_code, reason, people
@@ -764,6 +867,20 @@ check "load the small fixture's run (period 2024)" \
 	run_load 0 --out "$work/small"
 check "load the generated run over it" run_load 0 --out "$work/big"
 big=$(dump_period 2024 norun)
+# Its coverage has BHXH and BHTN figures: their sums too.
+check "generated run: the commune rows of BHYT, BHXH, BHTN add up to the totals" \
+	eq "2023:3:true 2024:$(($(wc -l <"$work/big/coverage.csv") - 2)):true 2025:2:true|t|t" \
+	"$(cov_sums)|$(q "SELECT bool_and(
+	      (t.bhxh_compulsory, t.bhxh_voluntary) = (SELECT
+	       sum(c.bhxh_compulsory), sum(c.bhxh_voluntary)
+	       FROM doisoat_report.coverage_bhxh_communes c
+	       WHERE c.period = t.period))
+	      FROM doisoat_report.coverage_bhxh_total t
+	      WHERE t.period = 2024")|$(q "SELECT bool_and(t.bhtn = (SELECT
+	       sum(c.bhtn) FROM doisoat_report.coverage_bhtn_communes c
+	       WHERE c.period = t.period))
+	      FROM doisoat_report.coverage_bhtn_total t
+	      WHERE t.period = 2024")"
 check "load it again" run_load 0 --out "$work/big"
 check "the same run twice gives the same rows" same "$big" \
 	"$(dump_period 2024 norun)"
