@@ -33,17 +33,68 @@ void rules_init(struct rules *ru, struct batch *b)
 	ru->newborn_after.year--;
 	if (ru->newborn_after.month == 2 && ru->newborn_after.day == 29)
 		ru->newborn_after.day = 28;
+	ru->ambiguous = NULL;
+	ru->nambiguous = 0;
+}
+
+/* Does row r carry its person's key as a personal ID? */
+static int keyed_by_pid(const struct rec *r)
+{
+	return r->key && !(r->key & KEY_BHXH_TAG);
+}
+
+uint64_t *ambiguous_codes(const struct batch *b, size_t *n)
+{
+	struct kv *kv = NULL;
+	uint64_t *codes = NULL;
+	size_t m = 0, cap = 0, nc = 0, ccap = 0, i, j, k;
+
+	for (i = 0; i < b->nrecs; i++) {
+		const struct rec *r = &b->recs[i];
+
+		if (!r->bhxh ||
+		    (r->state == REC_ASIDE ? r->reason != R_AMBIGUOUS_IDENTITY
+					   : !keyed_by_pid(r)))
+			continue;
+		GROW(kv, cap, m + 1);
+		kv[m].key = r->bhxh;
+		kv[m++].val = (uint32_t)i;
+	}
+	sort_kv(kv, m);
+	for (i = 0; i < m; i = j) {
+		const struct rec *first = &b->recs[kv[i].val];
+		int amb = first->state == REC_ASIDE;
+
+		for (j = i + 1; j < m && kv[j].key == kv[i].key; j++)
+			;
+		for (k = i; k < j && !amb; k++) {
+			const struct rec *r = &b->recs[kv[k].val];
+
+			amb = r->state == REC_ASIDE || r->key != first->key;
+		}
+		if (amb) {
+			GROW(codes, ccap, nc + 1);
+			codes[nc++] = kv[i].key;
+		}
+	}
+	free(kv);
+	*n = nc;
+	return codes;
+}
+
+/* A BHXH code as a list may print it: 0 (none) when ambiguous. */
+static uint64_t shown_code(const struct rules *ru, uint64_t code)
+{
+	return code_ambiguous(ru->ambiguous, ru->nambiguous, code) ? 0 : code;
 }
 
 /* Everything the rules and the writers look at for one person. */
 struct ctx {
 	struct rules ru;
 	struct outputs *o;
-	struct hashtab by_pid; /* roster rows by the ID they carry */
-	struct hashtab by_name; /* roster rows by name key + commune */
 	struct cov *cov;
 	size_t ncov, cov_cap;
-	uint32_t *pending; /* people left for rule 3 or 4 (index_roster) */
+	uint32_t *pending; /* people left for rule 3 or 4 (rule3_scan) */
 	size_t npending, pending_cap;
 	struct note *notes; /* review rows, added to the batch in order */
 	size_t nnotes, notes_cap;
@@ -119,6 +170,23 @@ static enum reason ineligible(const struct rules *ru, const struct rec *r,
 	return R_NONE;
 }
 
+/*
+ * Is roster row r of a person the registry does not know ineligible only
+ * for that (rule 3): not a TE row past its end date, not an area-based row
+ * whose commune (when it gives one) does not qualify?
+ */
+static int only_not_in_registry(const struct rules *ru, const struct rec *r)
+{
+	const struct group *gr = grp(ru, r);
+	struct date end;
+
+	if (r->kind != KIND_ROSTER || r->reason != R_NOT_IN_REGISTRY ||
+	    te_ended(ru, NULL, r, &end))
+		return 0;
+	return !gr->area_based || !r->commune[0] ||
+	       ref_area_ok(ru->ref, r->commune, gr->code, &ru->b->period_start);
+}
+
 /* Does row r's group rank before row than's (the first of equals wins)? */
 static int outranks(const struct rules *ru, const struct rec *r,
 		    const struct rec *than)
@@ -156,8 +224,8 @@ static void scan_rows(const struct rules *ru, const struct person *p,
 	for (i = 0; i < p->n; i++) {
 		struct rec *r = member(b, p, i);
 
-		if (!d->bhxh && r->bhxh)
-			d->bhxh = r->bhxh;
+		if (!d->bhxh)
+			d->bhxh = shown_code(ru, r->bhxh);
 		if (r->kind == KIND_PRIOR) {
 			d->ncards++;
 			continue;
@@ -243,8 +311,6 @@ void classify_decide(const struct rules *ru, const struct person *p,
 		d->eff = d->g->status_date;
 		return;
 	}
-	/* One card per person: the others are duplicates. */
-	d->dup_cards = d->ncards > 1 && !(p->key & KEY_BHXH_TAG);
 	if (!d->neligible) {
 		if (!d->best) {
 			d->outcome = resident(ru, d->g) ? OUTCOME_UNINSURED
@@ -253,10 +319,18 @@ void classify_decide(const struct rules *ru, const struct person *p,
 			d->outcome = OUTCOME_REVIEW;
 			d->why = R_UNKEYED_CARD;
 		} else {
+			uint32_t i;
+
 			d->outcome = OUTCOME_PENDING;
+			for (i = 0; i < p->n && !d->own_unknown; i++)
+				d->own_unknown = only_not_in_registry(
+					ru, member(ru->b, p, i));
 		}
 		return;
 	}
+	/* One card per person: the others are duplicates (change, renew;
+	   a decrease in classify_decide_pending). */
+	d->dup_cards = d->ncards > 1 && !(p->key & KEY_BHXH_TAG);
 	d->level = benefit_level(ru, p);
 	if (!d->best) {
 		d->outcome = OUTCOME_INCREASE;
@@ -281,13 +355,15 @@ void classify_decide_pending(const struct rules *ru, struct decision *d,
 	const char *commune = g ? g->commune : best->commune;
 	struct date end;
 
-	if (possible_match) {
-		/* Rule 3 */
+	if (possible_match || d->own_unknown) {
+		/* Rule 3: every card stays until a human decides */
 		d->outcome = OUTCOME_REVIEW;
 		d->why = R_POSSIBLE_MATCH;
+		d->dup_cards = 0;
 		return;
 	}
-	/* Rule 4 */
+	/* Rule 4 (pending people have a personal ID as key) */
+	d->dup_cards = d->ncards > 1;
 	d->outcome = OUTCOME_DECREASE;
 	d->why = R_NOT_ON_ROSTER;
 	d->eff = ru->day_before;
@@ -409,108 +485,307 @@ static void review_multiple(struct ctx *c, const struct person *p,
 /* The review row of a person's best card (OUTCOME_REVIEW). */
 static void write_review(struct ctx *c, const struct decision *d)
 {
-	review(c, d->best, d->why,
-	       d->why == R_POSSIBLE_MATCH
-		       ? "a roster row not linked to this card holder "
-			 "carries the same ID or name and birth date"
-		       : "card without a personal ID and no roster row "
-			 "with its BHXH code");
+	const char *text =
+		d->why != R_POSSIBLE_MATCH
+			? "card without a personal ID and no roster row with "
+			  "its BHXH code"
+		: d->own_unknown
+			? "the card holder's own roster row is in review: the "
+			  "registry does not know this personal ID"
+			: "a roster row not linked to this card holder "
+			  "carries the same ID or name and birth date";
+
+	review(c, d->best, d->why, text);
 }
 
 /* ---- rule 3: roster rows that may be a card holder -------------------- */
 
-static uint64_t name_hash(const char *nkey, const char *commune)
+/*
+ * What rule 3 looks for, for the people left pending (c->pending[w]): the
+ * identifiers that lead to them (their key; the registry's CMND; the BHXH
+ * codes of their rows) and their names (accent-free key, of the registry
+ * row and of every card, with its birth date and commune).  Every roster
+ * row not counted for a pending person is then held against these once.
+ */
+enum { TOK_PID = 1, TOK_CMND, TOK_BHXH };
+
+struct r3tok {
+	uint64_t val;
+	uint32_t who; /* index into c->pending */
+	uint8_t type; /* TOK_* */
+};
+
+struct r3name {
+	char *ascii; /* accent-free name key */
+	const struct rec *r; /* registry row or card: birth date, commune */
+	uint32_t who;
+};
+
+struct rule3 {
+	struct hashtab ids, names;
+	struct hashtab dates; /* birth dates of the names (want_date) */
+	struct r3tok *toks;
+	size_t ntoks, toks_cap;
+	struct r3name *nms;
+	size_t nnms, nms_cap;
+	uint8_t *maybe; /* per pending person: a row may be them */
+};
+
+/*
+ * A roster row as rule 3 sees it.  TODO(issue 10): rows rejected with a
+ * readable ID, or a readable name and birth date, are candidates too
+ * (counted = 0) once the reader keeps what their raw line still yields;
+ * and a row without a commune should stand in the commune its file stands
+ * for once files can name one (today: anywhere in scope).
+ */
+struct r3cand {
+	uint64_t pid, cmnd, bhxh; /* cmnd as tok_cmnd encodes it */
+	uint64_t counted; /* the key the row is counted for, 0 if none */
+	const char *name, *commune;
+	struct date dob;
+};
+
+static uint64_t tok_hash(int type, uint64_t val)
 {
-	return ht_hash(nkey, strlen(nkey)) ^
-	       ht_hash(commune, strlen(commune)) * 0x9e3779b97f4a7c15ull;
+	return ht_hash_u64(val ^ (uint64_t)type << 60);
 }
 
-/* Rule 3: a roster row not counted for person p that may be p. */
-static int possible_match(struct ctx *c, const struct person *p,
-			  const struct rec *g, const struct rec *card)
+static uint64_t tok_cmnd(const struct rec *r)
 {
-	const struct rec *who[2] = { g, card };
-	size_t pos;
-	uint32_t v;
-	uint64_t h;
-	int i;
+	return r->cmnd ? r->cmnd * 16 + r->cmnd_len : 0;
+}
 
-	if (!(p->key & KEY_BHXH_TAG)) {
-		h = ht_hash_u64(p->key);
-		for (pos = ht_first(&c->by_pid, h);
-		     (v = ht_next(&c->by_pid, h, &pos)) != HT_NONE;) {
-			const struct rec *r = &c->ru.b->recs[v];
+static uint64_t name_hash(const char *ascii, int year)
+{
+	return ht_hash(ascii, strlen(ascii)) ^
+	       (uint64_t)(year + 1) * 0x9e3779b97f4a7c15ull;
+}
 
-			if (r->pid == p->key &&
-			    (r->state == REC_ASIDE || r->key != p->key))
-				return 1;
-		}
-	}
-	/* By the registry's name and commune, and by the card's. */
-	for (i = 0; i < 2; i++) {
-		if (!who[i])
-			continue;
-		h = name_hash(who[i]->nkey, who[i]->commune);
-		for (pos = ht_first(&c->by_name, h);
-		     (v = ht_next(&c->by_name, h, &pos)) != HT_NONE;) {
-			const struct rec *r = &c->ru.b->recs[v];
+/* The accent-free key of a name (caller frees). */
+static char *ascii_key(const char *name)
+{
+	size_t n = 4 * strlen(name) + 1;
+	char *k = xmalloc(n);
 
-			if ((r->state == REC_ASIDE || r->key != p->key) &&
-			    !strcmp(r->nkey, who[i]->nkey) &&
-			    !strcmp(r->commune, who[i]->commune) &&
-			    !date_cmp_coarse(&r->dob, &who[i]->dob))
-				return 1;
-		}
-	}
-	return 0;
+	name_key_ascii(name, k, n);
+	return k;
+}
+
+static void want_tok(struct rule3 *r3, int type, uint64_t val, uint32_t who)
+{
+	if (!val)
+		return;
+	GROW(r3->toks, r3->toks_cap, r3->ntoks + 1);
+	r3->toks[r3->ntoks] = (struct r3tok){ val, who, (uint8_t)type };
+	ht_insert(&r3->ids, tok_hash(type, val), (uint32_t)r3->ntoks++);
 }
 
 /*
- * The roster rows rule 3 may find for the people in c->pending: by the ID
- * they carry, those not counted for that ID's person; by name key and
- * commune, those whose name and commune a pending person has.  Built once,
- * after every other person is decided, so a run pays for the few people
- * it concerns, not for every roster row.
+ * Birth dates, to pass over the roster rows whose birth date agrees with
+ * no wanted name's before their name is looked at: of a wanted name's
+ * date, the exact day (D_DAY), the month when it is known to the month
+ * only (D_MONTH_ONLY) or at least (D_MONTH), the year when it is known to
+ * the year only (D_YEAR_ONLY) or at least (D_YEAR).  A filter: a hash hit
+ * is not confirmed (rule3_candidate compares the dates).
  */
-static void index_roster(struct ctx *c)
+enum { D_DAY = 1, D_MONTH_ONLY, D_YEAR_ONLY, D_MONTH, D_YEAR };
+
+static uint64_t date_hash(int what, const struct date *d)
+{
+	uint64_t v = (uint64_t)what << 32 | (uint64_t)(uint16_t)d->year << 16;
+
+	if (what != D_YEAR_ONLY && what != D_YEAR)
+		v |= (uint64_t)d->month << 8;
+	if (what == D_DAY)
+		v |= d->day;
+	return ht_hash_u64(v);
+}
+
+static void want_date(struct rule3 *r3, const struct date *d)
+{
+	ht_insert(&r3->dates, date_hash(D_YEAR, d), 0);
+	if (d->prec >= DATE_MONTH)
+		ht_insert(&r3->dates, date_hash(D_MONTH, d), 0);
+	ht_insert(&r3->dates,
+		  date_hash(d->prec == DATE_DAY	    ? D_DAY
+			    : d->prec == DATE_MONTH ? D_MONTH_ONLY
+						    : D_YEAR_ONLY,
+			    d),
+		  0);
+}
+
+static int has_date(const struct rule3 *r3, int what, const struct date *d)
+{
+	uint64_t h = date_hash(what, d);
+	size_t pos = ht_first(&r3->dates, h);
+
+	return ht_next(&r3->dates, h, &pos) != HT_NONE;
+}
+
+/* Does birth date d agree (coarser precision) with a wanted name's? */
+static int date_wanted(const struct rule3 *r3, const struct date *d)
+{
+	switch (d->prec) {
+	case DATE_DAY:
+		return has_date(r3, D_DAY, d) ||
+		       has_date(r3, D_MONTH_ONLY, d) ||
+		       has_date(r3, D_YEAR_ONLY, d);
+	case DATE_MONTH:
+		return has_date(r3, D_MONTH, d) || has_date(r3, D_YEAR_ONLY, d);
+	case DATE_YEAR:
+		return has_date(r3, D_YEAR, d);
+	default:
+		return 0;
+	}
+}
+
+static void want_name(struct rule3 *r3, const struct rec *r, uint32_t who)
+{
+	struct r3name *nm;
+
+	if (!r->dob.prec)
+		return;
+	want_date(r3, &r->dob);
+	GROW(r3->nms, r3->nms_cap, r3->nnms + 1);
+	nm = &r3->nms[r3->nnms];
+	nm->ascii = ascii_key(r->name);
+	nm->r = r;
+	nm->who = who;
+	ht_insert(&r3->names, name_hash(nm->ascii, r->dob.year),
+		  (uint32_t)r3->nnms++);
+}
+
+/* What leads to pending person w, into the tables. */
+static void want_person(struct ctx *c, struct rule3 *r3, uint32_t w)
 {
 	struct batch *b = c->ru.b;
-	struct hashtab want;
-	size_t i, pos;
-	uint64_t h;
+	const struct person *p = &b->people[c->pending[w]];
+	const struct rec *g =
+		p->registry != NONE32 ? &b->recs[p->registry] : NULL;
+	uint32_t i;
 
-	ht_init(&c->by_pid, 64);
-	ht_init(&c->by_name, 64);
-	ht_init(&want, 2 * c->npending + 16);
-	for (i = 0; i < c->npending; i++) {
-		const struct person *p = &b->people[c->pending[i]];
-		/* the rows possible_match looks by */
-		const struct rec *who[2] = { p->registry != NONE32
-						     ? &b->recs[p->registry]
-						     : NULL,
-					     best_card(&c->ru, p) };
-		int k;
-
-		for (k = 0; k < 2; k++)
-			if (who[k])
-				ht_insert(&want,
-					  name_hash(who[k]->nkey,
-						    who[k]->commune),
-					  0);
+	want_tok(r3, TOK_PID, p->key, w);
+	if (g) {
+		want_tok(r3, TOK_CMND, tok_cmnd(g), w);
+		want_tok(r3, TOK_BHXH, g->bhxh, w);
+		want_name(r3, g, w);
 	}
+	for (i = 0; i < p->n; i++) {
+		const struct rec *r = member(b, p, i);
+
+		want_tok(r3, TOK_BHXH, r->bhxh, w);
+		if (r->kind == KIND_PRIOR)
+			want_name(r3, r, w);
+	}
+}
+
+/* The pending people candidate x carries an identifier of (type, val). */
+static void match_tok(struct ctx *c, struct rule3 *r3, const struct r3cand *x,
+		      int type, uint64_t val)
+{
+	uint64_t h = tok_hash(type, val);
+	size_t pos;
+	uint32_t v;
+
+	if (!val)
+		return;
+	for (pos = ht_first(&r3->ids, h);
+	     (v = ht_next(&r3->ids, h, &pos)) != HT_NONE;) {
+		const struct r3tok *t = &r3->toks[v];
+
+		if (t->type == type && t->val == val &&
+		    x->counted != c->ru.b->people[c->pending[t->who]].key)
+			r3->maybe[t->who] = 1;
+	}
+}
+
+/*
+ * Rule 3 for candidate x: it may be every pending person it is not
+ * counted for whose key it carries (written, or through its CMND or BHXH
+ * code: an ambiguous code leads to each person it is seen with), or whose
+ * accent-free name and birth date (coarser precision) it has in the same
+ * commune (a row without a commune: any commune in scope).
+ */
+static void rule3_candidate(struct ctx *c, struct rule3 *r3,
+			    const struct r3cand *x)
+{
+	size_t pos;
+	uint32_t v;
+	uint64_t h;
+	char *ascii;
+
+	match_tok(c, r3, x, TOK_PID, x->pid);
+	match_tok(c, r3, x, TOK_CMND, x->cmnd);
+	match_tok(c, r3, x, TOK_BHXH, x->bhxh);
+	if (!r3->nnms || !date_wanted(r3, &x->dob))
+		return;
+	ascii = ascii_key(x->name);
+	h = name_hash(ascii, x->dob.year);
+	for (pos = ht_first(&r3->names, h);
+	     (v = ht_next(&r3->names, h, &pos)) != HT_NONE;) {
+		const struct r3name *nm = &r3->nms[v];
+		const struct rec *r = nm->r;
+
+		if (!strcmp(nm->ascii, ascii) &&
+		    !date_cmp_coarse(&x->dob, &r->dob) &&
+		    (x->commune[0] ? !strcmp(x->commune, r->commune)
+				   : ref_in_scope(c->ru.ref, r->commune)) &&
+		    x->counted != c->ru.b->people[c->pending[nm->who]].key)
+			r3->maybe[nm->who] = 1;
+	}
+	free(ascii);
+}
+
+/*
+ * Rule 3 for every person in c->pending at once: r3->maybe[w] tells
+ * whether some roster row not counted for pending person w may be them.
+ * Done after every other person is decided, so a run pays for the few
+ * people it concerns: one pass over the roster rows (merged rows left
+ * out: their twin counts).
+ */
+static void rule3_scan(struct ctx *c, struct rule3 *r3)
+{
+	struct batch *b = c->ru.b;
+	size_t i;
+
+	memset(r3, 0, sizeof(*r3));
+	r3->maybe = xcalloc(c->npending ? c->npending : 1, 1);
+	if (!c->npending)
+		return;
+	ht_init(&r3->ids, 4 * c->npending);
+	ht_init(&r3->names, 2 * c->npending);
+	ht_init(&r3->dates, 8 * c->npending);
+	for (i = 0; i < c->npending; i++)
+		want_person(c, r3, (uint32_t)i);
 	for (i = 0; i < b->nrecs; i++) {
 		const struct rec *r = &b->recs[i];
+		struct r3cand x;
 
 		if (r->kind != KIND_ROSTER || r->state == REC_MERGED)
 			continue;
-		if (r->pid && (r->state == REC_ASIDE || r->key != r->pid))
-			ht_insert(&c->by_pid, ht_hash_u64(r->pid), (uint32_t)i);
-		h = name_hash(r->nkey, r->commune);
-		pos = ht_first(&want, h);
-		if (ht_next(&want, h, &pos) != HT_NONE)
-			ht_insert(&c->by_name, h, (uint32_t)i);
+		x.pid = r->pid;
+		x.cmnd = tok_cmnd(r);
+		x.bhxh = r->bhxh;
+		x.counted = r->state == REC_OK ? r->key : 0;
+		x.name = r->name;
+		x.commune = r->commune;
+		x.dob = r->dob;
+		rule3_candidate(c, r3, &x);
 	}
-	ht_release(&want);
+}
+
+static void rule3_release(struct rule3 *r3)
+{
+	size_t i;
+
+	for (i = 0; i < r3->nnms; i++)
+		free(r3->nms[i].ascii);
+	free(r3->nms);
+	free(r3->toks);
+	free(r3->maybe);
+	ht_release(&r3->ids);
+	ht_release(&r3->names);
+	ht_release(&r3->dates);
 }
 
 /* ---- the rows of each list -------------------------------------------- */
@@ -568,8 +843,8 @@ static void write_decrease(struct ctx *c, const struct person *p,
 	const char *cells[10];
 	int n;
 
-	fill_common(&x, p->key, card->bhxh, card, &card->dob, card->sex,
-		    card->level);
+	fill_common(&x, p->key, shown_code(&c->ru, card->bhxh), card,
+		    &card->dob, card->sex, card->level);
 	date_format(eff, x.eff);
 	n = person_cells(cells, &x, 1, card->name, card->commune);
 	cells[n++] = grp(&c->ru, card)->code;
@@ -781,13 +1056,13 @@ static void classify_person(struct ctx *c, const struct person *p)
 
 	classify_decide(&c->ru, p, &d);
 	review_ineligible(c, p, d.g);
-	write_card_decreases(c, p, &d);
 	if (d.outcome == OUTCOME_PENDING) {
-		/* rules 3 and 4, once the roster is indexed */
+		/* rules 3 and 4, once the roster rows are looked through */
 		GROW(c->pending, c->pending_cap, c->npending + 1);
 		c->pending[c->npending++] = (uint32_t)(p - c->ru.b->people);
 		return;
 	}
+	write_card_decreases(c, p, &d);
 	if (d.win)
 		review_multiple(c, p, &d);
 	write_outcome(c, p, &d);
@@ -795,14 +1070,16 @@ static void classify_person(struct ctx *c, const struct person *p)
 
 /*
  * Rules 3 and 4 for a person with cards and no eligible roster row (their
- * review rows and duplicate cards are written already).
+ * review rows are written already); maybe: rule3_scan found a roster row
+ * that may be them.
  */
-static void decide_pending(struct ctx *c, const struct person *p)
+static void decide_pending(struct ctx *c, const struct person *p, int maybe)
 {
 	struct decision d;
 
 	classify_decide(&c->ru, p, &d);
-	classify_decide_pending(&c->ru, &d, possible_match(c, p, d.g, d.best));
+	classify_decide_pending(&c->ru, &d, maybe);
+	write_card_decreases(c, p, &d);
 	write_outcome(c, p, &d);
 }
 
@@ -850,10 +1127,15 @@ void classify_run(struct batch *b, struct outputs *o)
 	struct outputs parts[CLASSIFY_THREADS];
 	pthread_t tid[CLASSIFY_THREADS];
 	int started[CLASSIFY_THREADS] = { 0 };
+	struct rule3 r3;
 	size_t i, k, nparts;
 
 	rules_init(&c.ru, b);
 	c.o = o;
+	free(o->ambiguous);
+	o->ambiguous = ambiguous_codes(b, &o->nambiguous);
+	c.ru.ambiguous = o->ambiguous;
+	c.ru.nambiguous = o->nambiguous;
 	/* Every commune in scope has a coverage row, people or not. */
 	for (i = 0; b->ref->scope && i < b->ref->nscope; i++) {
 		GROW(c.cov, c.cov_cap, c.ncov + 1);
@@ -893,15 +1175,14 @@ void classify_run(struct batch *b, struct outputs *o)
 		free(part[k].pending);
 		free(part[k].cov);
 	}
-	index_roster(&c);
+	rule3_scan(&c, &r3);
 	for (i = 0; i < c.npending; i++)
-		decide_pending(&c, &b->people[c.pending[i]]);
+		decide_pending(&c, &b->people[c.pending[i]], r3.maybe[i]);
+	rule3_release(&r3);
 	for (i = 0; i < c.nnotes; i++)
 		batch_add_review(b, &c.notes[i]);
 	free(c.notes);
 	free(c.pending);
 	o->cov = c.cov;
 	o->ncov = c.ncov;
-	ht_release(&c.by_pid);
-	ht_release(&c.by_name);
 }

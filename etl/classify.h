@@ -29,9 +29,21 @@ struct rules {
 	unsigned te; /* the group TE */
 	struct date day_before; /* period_start - 1 day */
 	struct date newborn_after; /* born after it: under 12 months (rule 5) */
+	/* the ambiguous BHXH codes (ambiguous_codes), sorted; none after
+	   rules_init */
+	const uint64_t *ambiguous;
+	size_t nambiguous;
 };
 
 void rules_init(struct rules *ru, struct batch *b);
+
+/*
+ * The BHXH codes no list may print against anyone (spec §4 step 3): the
+ * codes carried by counted rows (not set aside; registry rows, cards and
+ * roster rows) of two or more personal IDs, and the codes of rows identity
+ * set aside as AMBIGUOUS_IDENTITY.  Sorted, caller frees; *n set.
+ */
+uint64_t *ambiguous_codes(const struct batch *b, size_t *n);
 
 /* The outcome of a person, and so the list its main row goes to. */
 enum outcome {
@@ -65,11 +77,16 @@ struct decision {
 	struct rec *win; /* the eligible roster row whose group wins */
 	unsigned changed; /* CHANGED_* (rule 7) */
 	int dup_cards; /* the cards other than best decrease as
-			  R_DUPLICATE_CARD */
+			  R_DUPLICATE_CARD (outcomes DECREASE, CHANGE and
+			  RENEW only: a person in review keeps every card) */
 	int ncards, neligible;
+	/* some roster row of the person is ineligible only because the
+	   registry does not know them (rule 3: review, never decrease) */
+	int own_unknown;
 	int level; /* benefit level of the eligible groups, 0: none */
 	unsigned schemes; /* SCHEME_* of the person's roster rows */
-	uint64_t bhxh; /* the first BHXH code among the person's rows */
+	uint64_t bhxh; /* the first BHXH code among the person's rows that
+			  is not ambiguous (rules.ambiguous) */
 	struct date eff; /* when a decrease takes effect */
 };
 
@@ -84,8 +101,10 @@ void classify_decide(const struct rules *ru, const struct person *p,
 /*
  * Rules 3 and 4 for a person classify_decide left pending: a review of the
  * best card when a roster row not counted for them may be them
- * (possible_match), else a decrease of the best card, with the reason
- * judged on that card.
+ * (possible_match) or when their own roster rows are ineligible only
+ * because the registry does not know them (d->own_unknown); else a
+ * decrease of the best card, with the reason judged on that card, and of
+ * the other cards as duplicates.
  */
 void classify_decide_pending(const struct rules *ru, struct decision *d,
 			     int possible_match);

@@ -5,7 +5,10 @@
  *   3. name key + date of birth + sex + commune matching exactly one
  *      registry person, then step 2 again;
  *   4. cards left without an ID keep their BHXH code as key;
- *   5. duplicates within each source; 6. believability of roster keys;
+ *   5. believability of roster keys (registry rows deduplicated first,
+ *      within each file, for the registry row the keys are checked on);
+ *   6. duplicates: a card row repeating a card (same card code), roster
+ *      rows within each source, those set aside in 5 left out;
  *   7. people.
  */
 #include "identity.h"
@@ -435,36 +438,88 @@ static uint32_t *order_rows(const struct batch *b, const char *by, size_t *n)
 }
 
 /*
- * Step 5 on the rows [i, j) of one source and one key, in line order:
- * rows that disagree on name or birth date are all set aside; identical
- * ones merge; a different group is a separate enrolment.
+ * Step 6 on the rows [i, j) of one source and one key, in line order (rows
+ * no longer counted, set aside by step 5, are passed over): rows that
+ * disagree on name or birth date are all set aside; identical ones merge;
+ * a different group is a separate enrolment.
  */
 static void dedup_run(struct part *pt, const uint32_t *idx, size_t i, size_t j)
 {
 	struct batch *b = pt->b;
-	struct rec *first = &b->recs[idx[i]];
+	struct rec *first = NULL;
 	size_t k, e;
 
-	for (k = i + 1; k < j; k++) {
+	for (k = i; k < j; k++) {
 		const struct rec *r = &b->recs[idx[k]];
 
-		if (strcmp(r->nkey, first->nkey) ||
-		    date_cmp_coarse(&r->dob, &first->dob))
+		if (r->state != REC_OK)
+			continue;
+		if (!first)
+			first = &b->recs[idx[k]];
+		else if (strcmp(r->nkey, first->nkey) ||
+			 date_cmp_coarse(&r->dob, &first->dob))
 			break;
 	}
 	if (k < j) {
 		for (k = i; k < j; k++)
-			part_aside(pt, &b->recs[idx[k]],
-				   R_CONFLICTING_DUPLICATE);
+			if (b->recs[idx[k]].state == REC_OK)
+				part_aside(pt, &b->recs[idx[k]],
+					   R_CONFLICTING_DUPLICATE);
 		return;
 	}
 	for (k = i + 1; k < j; k++) {
 		struct rec *r = &b->recs[idx[k]];
 
+		if (r->state != REC_OK)
+			continue;
 		for (e = i; e < k; e++)
 			if (b->recs[idx[e]].group == r->group &&
 			    b->recs[idx[e]].state == REC_OK)
 				break;
+		if (e < k) {
+			r->state = REC_MERGED;
+			pt->merged[r->src]++;
+		}
+	}
+}
+
+/* Are two card rows one card: the same card code and group? */
+static int same_card(const struct rec *a, const struct rec *b)
+{
+	char ca[16], cb[16];
+
+	if (a->group != b->group || a->bhxh != b->bhxh)
+		return 0;
+	fmt_card(a, ca);
+	fmt_card(b, cb);
+	return !strcmp(ca, cb);
+}
+
+/*
+ * Step 6 for the cards of the key group idx[i, j) (spec §4: prior cards
+ * are cards, not rows to merge): a card row repeating an earlier card of
+ * the person (same card code and group, in any card file) is merged into
+ * it, whatever its name or birth date; cards with different codes all
+ * stay (the duplicate-card rule of classify decides between them).
+ */
+static void dedup_cards(struct part *pt, size_t i, size_t j)
+{
+	struct batch *b = pt->b;
+	const uint32_t *idx = pt->idx;
+	size_t k, e;
+
+	for (k = i; k < j; k++) {
+		struct rec *r = &b->recs[idx[k]];
+
+		if (r->kind != KIND_PRIOR || r->state != REC_OK)
+			continue;
+		for (e = i; e < k; e++) {
+			const struct rec *c = &b->recs[idx[e]];
+
+			if (c->kind == KIND_PRIOR && c->state == REC_OK &&
+			    same_card(c, r))
+				break;
+		}
 		if (e < k) {
 			r->state = REC_MERGED;
 			pt->merged[r->src]++;
@@ -488,7 +543,7 @@ static int same_ascii_key(const struct rec *a, const struct rec *b)
 }
 
 /*
- * Step 6 for roster row r whose registry row is g (or NULL): its key must
+ * Step 5 for roster row r whose registry row is g (or NULL): its key must
  * be believable.
  */
 static void check_roster_key(struct part *pt, struct rec *r,
@@ -511,8 +566,11 @@ static void check_roster_key(struct part *pt, struct rec *r,
 	}
 }
 
-/* Step 5 on the key group idx[i, j): each source's rows in turn. */
-static void dedup_group(struct part *pt, size_t i, size_t j)
+/*
+ * Step 6 on the rows of one kind (registry or roster) of the key group
+ * idx[i, j): each source's rows in turn.
+ */
+static void dedup_group(struct part *pt, size_t i, size_t j, enum kind kind)
 {
 	const struct rec *recs = pt->b->recs;
 	const uint32_t *idx = pt->idx;
@@ -522,7 +580,7 @@ static void dedup_group(struct part *pt, size_t i, size_t j)
 		for (s = k + 1; s < j && recs[idx[s]].src == recs[idx[k]].src;
 		     s++)
 			;
-		if (s > k + 1)
+		if (s > k + 1 && recs[idx[k]].kind == kind)
 			dedup_run(pt, idx, k, s);
 	}
 }
@@ -587,10 +645,16 @@ static void *people_part(void *arg)
 		for (j = i; j < pt->hi && b->recs[idx[j]].key == key; j++)
 			;
 		if (pt->dedup)
-			dedup_group(pt, i, j);
+			dedup_group(pt, i, j, KIND_REGISTRY);
 		g = registry_row(pt, i, j);
-		for (k = i; pt->dedup && k < j; k++)
-			check_roster_key(pt, &b->recs[idx[k]], g);
+		if (pt->dedup) {
+			dedup_cards(pt, i, j);
+			/* believability first: a row set aside is nobody's
+			   duplicate (spec §4) */
+			for (k = i; k < j; k++)
+				check_roster_key(pt, &b->recs[idx[k]], g);
+			dedup_group(pt, i, j, KIND_ROSTER);
+		}
 		add_person(pt, i, j, g);
 	}
 	return NULL;

@@ -80,6 +80,7 @@ void outputs_release(struct outputs *o)
 	for (l = 0; l < L_N; l++)
 		free(o->lists[l].rows);
 	free(o->cov);
+	free(o->ambiguous);
 	arena_release(&o->arena);
 	memset(o, 0, sizeof(*o));
 }
@@ -169,6 +170,22 @@ void orow_cells(const struct orow *r, enum list l, const char **out)
 	}
 }
 
+int code_ambiguous(const uint64_t *codes, size_t n, uint64_t code)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (code && lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (codes[mid] == code)
+			return 1;
+		if (codes[mid] < code)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
 /* Review and reject rows sort by source label, then line. */
 static void add_note(struct outputs *o, enum list l, const struct batch *b,
 		     const struct note *n)
@@ -184,7 +201,12 @@ static void add_note(struct outputs *o, enum list l, const struct batch *b,
 		cells[3] = n->text;
 	} else {
 		fmt_pid(n->key, pid);
-		fmt_bhxh(n->bhxh, bhxh);
+		/* an ambiguous code is shown on no person's row */
+		fmt_bhxh(pid[0] && code_ambiguous(o->ambiguous, o->nambiguous,
+						  n->bhxh)
+				 ? 0
+				 : n->bhxh,
+			 bhxh);
 		cells[2] = pid;
 		cells[3] = bhxh;
 		cells[4] = reason_name((enum reason)n->reason);

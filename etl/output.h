@@ -65,7 +65,14 @@ struct outputs {
 	struct cov *cov;
 	size_t ncov;
 	uint32_t seq;
+	/* BHXH codes printed against no one (spec §4 step 3), sorted; set
+	   by classify_run, freed with the outputs */
+	uint64_t *ambiguous;
+	size_t nambiguous;
 };
+
+/* Is code in the sorted list codes[n] (ambiguous BHXH codes)? */
+int code_ambiguous(const uint64_t *codes, size_t n, uint64_t code);
 
 void outputs_init(struct outputs *o);
 void outputs_release(struct outputs *o);
@@ -88,7 +95,11 @@ void out_add(struct outputs *o, enum list l, const char *commune, uint64_t key,
  */
 void outputs_absorb(struct outputs *o, struct outputs *part);
 
-/* Review and reject notes of the batch become rows of their lists. */
+/*
+ * Review and reject notes of the batch become rows of their lists.  A
+ * review row that names a personal ID shows no ambiguous BHXH code
+ * (o->ambiguous): it may not be that person's.
+ */
 void out_add_notes(struct outputs *o, const struct batch *b);
 /*
  * Coverage rows from o->cov and the targets (spec §7): BHYT against the

@@ -201,9 +201,14 @@ static void te_card_end_at_its_edges(void **state)
 		{ "30/09/2017", "30/09/2017", 1, "2023-09-30" },
 		{ "01/10/2017", "01/10/2017", 1, "2023-10-31" },
 		/* month or year only: the latest day it could be */
+		{ "09/2017", "09/2017", 1, "2023-09-30" },
+		{ "10/2017", "10/2017", 1, "2023-10-31" },
 		{ "12/2017", "12/2017", 1, "2023-12-31" },
+		{ "01/2018", "01/2018", 0, NULL },
 		{ "2017", "2017", 1, "2023-12-31" },
 		{ "2018", "2018", 0, NULL },
+		/* a month-only registry date decides over the row's day */
+		{ "10/2017", "15/08/2017", 1, "2023-10-31" },
 		/* the registry's birth date, not the row's */
 		{ "15/01/2018", "15/01/2017", 0, NULL },
 		{ "15/01/2017", "15/01/2018", 1, "2023-09-30" },
@@ -283,9 +288,12 @@ static void new_newborn_uninsured_or_nothing(void **state)
 		/* born after 2023-01-01: under 12 months */
 		{ "02/01/2023", HERE, 1, OUTCOME_INCREASE, R_NEWBORN },
 		{ "01/01/2023", HERE, 1, OUTCOME_INCREASE, R_NEW },
-		/* month only: the earliest day it could be */
+		/* month or year only: the earliest day it could be */
 		{ "01/2023", HERE, 1, OUTCOME_INCREASE, R_NEW },
 		{ "02/2023", HERE, 1, OUTCOME_INCREASE, R_NEWBORN },
+		{ "12/2022", HERE, 1, OUTCOME_INCREASE, R_NEW },
+		{ "2023", HERE, 1, OUTCOME_INCREASE, R_NEW },
+		{ "2024", HERE, 1, OUTCOME_INCREASE, R_NEWBORN },
 		{ "01/01/2020", HERE, 0, OUTCOME_UNINSURED, R_NONE },
 		{ "01/01/2020", AWAY, 0, OUTCOME_NONE, R_NONE },
 	};
@@ -339,6 +347,87 @@ static void duplicate_and_unkeyed_cards(void **state)
 	release(&f);
 }
 
+/*
+ * One card per person only for a decrease, a change or a renewal (spec
+ * §4): a person left pending has no duplicate cards yet; rule 3 keeps
+ * every card, rule 4 decreases the others as duplicates.
+ */
+static void duplicate_cards_wait_for_the_outcome(void **state)
+{
+	const struct row rows[] = {
+		CARD(ID_A, "15/01/1990", "GD"),
+		CARD(ID_A, "15/01/1990", "HN"),
+		REG(ID_A, "15/01/1990", HERE),
+	};
+	struct fix f;
+
+	(void)state;
+	decide(&f, rows, 3);
+	assert_int_equal(f.d.outcome, OUTCOME_PENDING);
+	assert_int_equal(f.d.dup_cards, 0);
+	classify_decide_pending(&f.ru, &f.d, 1);
+	assert_int_equal(f.d.outcome, OUTCOME_REVIEW);
+	assert_int_equal(f.d.dup_cards, 0);
+	release(&f);
+
+	decide(&f, rows, 3);
+	classify_decide_pending(&f.ru, &f.d, 0);
+	assert_int_equal(f.d.outcome, OUTCOME_DECREASE);
+	assert_int_equal(f.d.why, R_NOT_ON_ROSTER);
+	assert_int_equal(f.d.dup_cards, 1);
+	release(&f);
+}
+
+/*
+ * Rule 3 (spec §5): a card holder whose own roster row is ineligible only
+ * because the registry does not know them is in review, never decreased
+ * (the extract may be incomplete); a row that would be ineligible anyway
+ * (a TE row past its end date, a DK row in a commune that does not
+ * qualify) leaves rule 4 its reason.
+ */
+static void not_in_registry_only_is_a_review(void **state)
+{
+	const struct row hn[] = {
+		CARD(ID_A, "15/01/1990", "HN"),
+		ROSTER(ID_A, "15/01/1990", "HN"),
+	};
+	const struct row te[] = {
+		CARD(ID_K, "15/01/2017", "TE"),
+		ROSTER(ID_K, "15/01/2017", "TE"),
+	};
+	const struct row dk[] = {
+		CARD(ID_A, "15/01/1990", "DK"),
+		ROSTER(ID_A, "15/01/1990", "DK"),
+	};
+	struct fix f;
+
+	(void)state;
+	decide(&f, hn, 2);
+	assert_int_equal(f.b.recs[1].reason, R_NOT_IN_REGISTRY);
+	assert_int_equal(f.d.outcome, OUTCOME_PENDING);
+	assert_int_equal(f.d.own_unknown, 1);
+	classify_decide_pending(&f.ru, &f.d, 0);
+	assert_int_equal(f.d.outcome, OUTCOME_REVIEW);
+	assert_int_equal(f.d.why, R_POSSIBLE_MATCH);
+	release(&f);
+
+	decide(&f, te, 2);
+	assert_int_equal(f.b.recs[1].reason, R_NOT_IN_REGISTRY);
+	assert_int_equal(f.d.own_unknown, 0);
+	classify_decide_pending(&f.ru, &f.d, 0);
+	assert_int_equal(f.d.outcome, OUTCOME_DECREASE);
+	assert_int_equal(f.d.why, R_AGED_OUT);
+	release(&f);
+
+	decide(&f, dk, 2);
+	assert_int_equal(f.b.recs[1].reason, R_NOT_IN_REGISTRY);
+	assert_int_equal(f.d.own_unknown, 0);
+	classify_decide_pending(&f.ru, &f.d, 0);
+	assert_int_equal(f.d.outcome, OUTCOME_DECREASE);
+	assert_int_equal(f.d.why, R_AREA_NOT_ELIGIBLE);
+	release(&f);
+}
+
 static void possible_match_is_a_review(void **state)
 {
 	const struct row rows[] = {
@@ -365,6 +454,8 @@ int main(void)
 		cmocka_unit_test(deceased_decreases_every_card),
 		cmocka_unit_test(new_newborn_uninsured_or_nothing),
 		cmocka_unit_test(duplicate_and_unkeyed_cards),
+		cmocka_unit_test(duplicate_cards_wait_for_the_outcome),
+		cmocka_unit_test(not_in_registry_only_is_a_review),
 		cmocka_unit_test(possible_match_is_a_review),
 	};
 

@@ -19,11 +19,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A row as cells: kind, id, bhxh, name, dob, sex, commune, group, status */
+/* A row gives the cells it has; the cells after them are absent. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+/*
+ * A row as cells: kind, id, bhxh, name, dob, sex, commune, group, status,
+ * status date, card code, CMND
+ */
 struct row {
 	enum kind kind;
 	const char *id, *bhxh, *name, *dob, *sex, *commune, *group, *status,
-		*status_date;
+		*status_date, *card, *cmnd;
 };
 
 struct fix {
@@ -35,7 +41,8 @@ struct fix {
 static void build(struct fix *f, const struct row *rows, size_t n)
 {
 	struct etl_err err;
-	struct date start = date_make(2024, 1, 1), today = date_make(2024, 6, 30);
+	struct date start = date_make(2024, 1, 1),
+		    today = date_make(2024, 6, 30);
 	size_t i;
 
 	ref_init(&f->ref);
@@ -59,9 +66,11 @@ static void build(struct fix *f, const struct row *rows, size_t n)
 		raw[F_GROUP] = rows[i].group;
 		raw[F_STATUS] = rows[i].status;
 		raw[F_STATUS_DATE] = rows[i].status_date;
-		assert_int_equal(rec_normalise(&f->b, rows[i].kind, raw, 0, &r,
-					       &detail),
-				 R_NONE);
+		raw[F_CARD] = rows[i].card;
+		raw[F_CMND] = rows[i].cmnd;
+		assert_int_equal(
+			rec_normalise(&f->b, rows[i].kind, raw, 0, &r, &detail),
+			R_NONE);
 		r.src = (uint16_t)rows[i].kind;
 		r.line = (uint32_t)(i + 2);
 		GROW(f->b.recs, f->b.recs_cap, f->b.nrecs + 1);
@@ -89,13 +98,43 @@ static void release(struct fix *f)
 static const char *only(struct fix *f, enum list l, int reason_col)
 {
 	assert_int_equal(f->o.lists[l].n, 1);
-	return reason_col < 0 ? "-" : orow_cell(&f->o.lists[l].rows[0], reason_col);
+	return reason_col < 0 ? "-"
+			      : orow_cell(&f->o.lists[l].rows[0], reason_col);
+}
+
+/* The row of list l whose first cell (person_id) is pid, or NULL. */
+static const struct orow *row_of(const struct fix *f, enum list l,
+				 const char *pid)
+{
+	size_t i;
+
+	for (i = 0; i < f->o.lists[l].n; i++)
+		if (!strcmp(orow_cell(&f->o.lists[l].rows[i], 0), pid))
+			return &f->o.lists[l].rows[i];
+	return NULL;
+}
+
+/* Cell col of the review row for line (the row's line in the batch). */
+static const char *review_cell(const struct fix *f, unsigned line, int col)
+{
+	char want[16];
+	size_t i;
+
+	snprintf(want, sizeof(want), "%u", line);
+	for (i = 0; i < f->o.lists[L_REVIEW].n; i++)
+		if (!strcmp(orow_cell(&f->o.lists[L_REVIEW].rows[i], 1), want))
+			return orow_cell(&f->o.lists[L_REVIEW].rows[i], col);
+	fail_msg("no review row for line %u", line);
+	return NULL;
 }
 
 #define ID_A "084090001234" /* born 1990, male */
 #define ID_K "084318000111" /* born 2018, female */
-#define REG(id, name, dob, sex) \
-	{ KIND_REGISTRY, id, NULL, name, dob, sex, "29266", NULL, NULL, NULL }
+#define REG(id, name, dob, sex)                                                \
+	{                                                                      \
+		KIND_REGISTRY, id, NULL, name, dob, sex, "29266", NULL, NULL,  \
+			NULL                                                   \
+	}
 
 static void renew_when_nothing_differs(void **state)
 {
@@ -103,8 +142,8 @@ static void renew_when_nothing_differs(void **state)
 		{ KIND_PRIOR, ID_A, "8400000001", "Nguyễn Văn Hoà", "1990",
 		  "Nam", "29266", "HN", NULL, NULL },
 		REG(ID_A, "NGUYỄN VĂN HÒA", "12/03/1990", "Nam"),
-		{ KIND_ROSTER, ID_A, NULL, "Nguyen Van Hoa", "12/03/1990",
-		  NULL, "29266", "HN", NULL, NULL },
+		{ KIND_ROSTER, ID_A, NULL, "Nguyen Van Hoa", "12/03/1990", NULL,
+		  "29266", "HN", NULL, NULL },
 	};
 	struct fix f;
 
@@ -114,7 +153,8 @@ static void renew_when_nothing_differs(void **state)
 	assert_string_equal(only(&f, L_RENEW, -1), "-");
 	assert_int_equal(f.o.lists[L_CHANGE].n, 0);
 	assert_string_equal(orow_cell(&f.o.lists[L_RENEW].rows[0], 0), ID_A);
-	assert_string_equal(orow_cell(&f.o.lists[L_RENEW].rows[0], 1), "8400000001");
+	assert_string_equal(orow_cell(&f.o.lists[L_RENEW].rows[0], 1),
+			    "8400000001");
 	release(&f);
 }
 
@@ -135,7 +175,8 @@ static void death_decreases_every_card(void **state)
 	(void)state;
 	build(&f, rows, 4);
 	assert_int_equal(f.o.lists[L_DECREASE].n, 2);
-	assert_string_equal(orow_cell(&f.o.lists[L_DECREASE].rows[0], 9), "DEATH");
+	assert_string_equal(orow_cell(&f.o.lists[L_DECREASE].rows[0], 9),
+			    "DEATH");
 	assert_string_equal(orow_cell(&f.o.lists[L_DECREASE].rows[0], 8),
 			    "2024-01-01");
 	assert_string_equal(only(&f, L_REVIEW, 4), "ROSTER_LISTS_DECEASED");
@@ -219,10 +260,232 @@ static void possible_match_by_the_best_card(void **state)
 
 	(void)state;
 	build(&f, rows, 4);
-	/* the GD card goes as a duplicate; the HN card is a review row */
-	assert_string_equal(only(&f, L_DECREASE, 9), "DUPLICATE_CARD");
+	/* the HN card is a review row; a person in review keeps every
+	   card, the GD card too (spec §4) */
+	assert_int_equal(f.o.lists[L_DECREASE].n, 0);
 	assert_int_equal(f.o.lists[L_REVIEW].by_reason[R_POSSIBLE_MATCH], 1);
 	assert_int_equal(f.o.lists[L_REVIEW].by_reason[R_UNKEYED], 1);
+	release(&f);
+}
+
+/*
+ * Duplicate cards go with a decrease, a change or a renewal only: a card
+ * holder decreased by rule 4 loses the other card as DUPLICATE_CARD; one
+ * in review by rule 3 keeps both (possible_match_by_the_best_card).
+ */
+static void duplicate_cards_go_with_a_decrease(void **state)
+{
+	const struct row rows[] = {
+		{ KIND_PRIOR, ID_A, NULL, "Trần Văn Nam", "02/02/1990", "Nam",
+		  "29266", "GD", NULL, NULL },
+		{ KIND_PRIOR, ID_A, NULL, "Trần Văn Nam", "02/02/1990", "Nam",
+		  "29266", "HN", NULL, NULL },
+		REG(ID_A, "Trần Văn Nam", "02/02/1990", "Nam"),
+	};
+	struct fix f;
+
+	(void)state;
+	build(&f, rows, 3);
+	assert_int_equal(f.o.lists[L_DECREASE].n, 2);
+	assert_int_equal(f.o.lists[L_DECREASE].by_reason[R_NOT_ON_ROSTER], 1);
+	assert_int_equal(f.o.lists[L_DECREASE].by_reason[R_DUPLICATE_CARD], 1);
+	release(&f);
+}
+
+/*
+ * Believability before duplicates (spec §4): another person's typo equal
+ * to a real ID is set aside ID_NAME_MISMATCH and is nobody's duplicate, so
+ * the real person's own row in the same file still counts (it was set
+ * aside CONFLICTING_DUPLICATE with the typo, and the card went to review).
+ */
+static void typo_row_knocks_no_one_out(void **state)
+{
+	const struct row rows[] = {
+		{ KIND_PRIOR, ID_A, NULL, "Võ Văn Thật", "05/05/1990", "Nam",
+		  "29266", "HN", NULL, NULL },
+		REG(ID_A, "Võ Văn Thật", "05/05/1990", "Nam"),
+		{ KIND_ROSTER, ID_A, NULL, "Đặng Thị Khác", "07/07/1991", NULL,
+		  "29266", "HN", NULL, NULL },
+		{ KIND_ROSTER, ID_A, NULL, "Võ Văn Thật", "05/05/1990", NULL,
+		  "29266", "HN", NULL, NULL },
+	};
+	struct fix f;
+
+	(void)state;
+	build(&f, rows, 4);
+	assert_string_equal(only(&f, L_RENEW, -1), "-");
+	assert_string_equal(only(&f, L_REVIEW, 4), "ID_NAME_MISMATCH");
+	assert_string_equal(review_cell(&f, 4, 1), "4");
+	assert_int_equal(f.o.lists[L_DECREASE].n, 0);
+	release(&f);
+}
+
+/*
+ * Prior cards are cards, not rows to merge (spec §4): two cards of one
+ * person and group with different card codes are two cards (the second
+ * decreases DUPLICATE_CARD; it was merged away and stayed alive unseen);
+ * a card row repeated with the same card code is one card, merged even
+ * when it writes the name otherwise (it was CONFLICTING_DUPLICATE, and the
+ * person looked card-less).
+ */
+static void cards_are_cards_not_rows(void **state)
+{
+	const struct row two[] = {
+		{ KIND_PRIOR, ID_A, NULL, "Trần Văn Nam", "02/02/1990", "Nam",
+		  "29266", "HN", NULL, NULL, "HN2848400000001" },
+		{ KIND_PRIOR, ID_A, NULL, "Trần Văn Nam", "02/02/1990", "Nam",
+		  "29266", "HN", NULL, NULL, "HN2848400000009" },
+		REG(ID_A, "Trần Văn Nam", "02/02/1990", "Nam"),
+		{ KIND_ROSTER, ID_A, NULL, "Trần Văn Nam", "02/02/1990", NULL,
+		  "29266", "HN", NULL, NULL },
+	};
+	const struct row repeated[] = {
+		{ KIND_PRIOR, ID_A, NULL, "Trần Văn Nam", "02/02/1990", "Nam",
+		  "29266", "HN", NULL, NULL, "HN2848400000001" },
+		{ KIND_PRIOR, ID_A, NULL, "Tran Van Nam", "1990", "Nam",
+		  "29266", "HN", NULL, NULL, "HN2848400000001" },
+		REG(ID_A, "Trần Văn Nam", "02/02/1990", "Nam"),
+		{ KIND_ROSTER, ID_A, NULL, "Trần Văn Nam", "02/02/1990", NULL,
+		  "29266", "HN", NULL, NULL },
+	};
+	struct fix f;
+
+	(void)state;
+	build(&f, two, 4);
+	assert_string_equal(only(&f, L_RENEW, -1), "-");
+	assert_string_equal(orow_cell(&f.o.lists[L_RENEW].rows[0], 2),
+			    "HN2848400000001");
+	assert_string_equal(only(&f, L_DECREASE, 9), "DUPLICATE_CARD");
+	assert_string_equal(orow_cell(&f.o.lists[L_DECREASE].rows[0], 2),
+			    "HN2848400000009");
+	assert_int_equal(f.b.srcs[0].merged, 0);
+	release(&f);
+
+	build(&f, repeated, 4);
+	assert_string_equal(only(&f, L_RENEW, -1), "-");
+	assert_int_equal(f.o.lists[L_DECREASE].n, 0);
+	assert_int_equal(f.o.lists[L_REVIEW].n, 0);
+	assert_int_equal(f.b.srcs[0].merged, 1);
+	release(&f);
+}
+
+/*
+ * Rule 3's breadth (spec §5): a card holder is in review, not decreased,
+ * when a roster row not counted for them reaches them through its CMND or
+ * its BHXH code, has their accent-free name and birth date, or has their
+ * name and birth date and no commune (anywhere in scope); or when their
+ * own roster row is ineligible only because the registry does not know
+ * them.  Each case was NOT_ON_ROSTER before.
+ */
+static void rule3_reaches_card_holders(void **state)
+{
+#define CARD_A                                                                 \
+	{                                                                      \
+		KIND_PRIOR, ID_A, NULL, "Lê Văn Hùng", "02/02/1990", "Nam",    \
+			"29266", "HN", NULL, NULL, "HN2848400000001"           \
+	}
+#define REG_A                                                                  \
+	{                                                                      \
+		KIND_REGISTRY, ID_A, NULL, "Lê Văn Hùng", "02/02/1990", "Nam", \
+			"29266", NULL, NULL, NULL, NULL, "331234567"           \
+	}
+#define REG_B REG("084091005678", "Phạm Văn Khác", "03/03/1991", "Nam")
+	const struct row cases[][4] = {
+		/* B's own row, counted for B, with A's CMND */
+		{ CARD_A,
+		  REG_A,
+		  REG_B,
+		  { KIND_ROSTER, "084091005678", NULL, "Phạm Văn Khác",
+		    "03/03/1991", NULL, "29266", "DN", NULL, NULL, NULL,
+		    "331234567" } },
+		/* B's own row, counted for B, with A's BHXH code */
+		{ CARD_A,
+		  REG_A,
+		  REG_B,
+		  { KIND_ROSTER, "084091005678", "8400000001", "Phạm Văn Khác",
+		    "03/03/1991", NULL, "29266", "DN" } },
+		/* no ID, the name without accents (no demographic key) */
+		{ CARD_A,
+		  REG_A,
+		  REG_B,
+		  { KIND_ROSTER, NULL, NULL, "Le Van Hung", "02/02/1990", "Nam",
+		    "29266", "HN" } },
+		/* no ID, no commune */
+		{ CARD_A,
+		  REG_A,
+		  REG_B,
+		  { KIND_ROSTER, NULL, NULL, "Lê Văn Hùng", "02/1990", NULL,
+		    NULL, "HN" } },
+	};
+	const struct row unknown[] = {
+		CARD_A,
+		{ KIND_ROSTER, ID_A, NULL, "Lê Văn Hùng", "02/02/1990", NULL,
+		  "29266", "HN" },
+	};
+	size_t i;
+	struct fix f;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		build(&f, cases[i], 4);
+		if (f.o.lists[L_DECREASE].n ||
+		    f.o.lists[L_REVIEW].by_reason[R_POSSIBLE_MATCH] != 1)
+			fail_msg("case %zu: %zu decreases, no POSSIBLE_MATCH",
+				 i, f.o.lists[L_DECREASE].n);
+		release(&f);
+	}
+	/* the registry does not know A; A's own HN row is NOT_IN_REGISTRY */
+	build(&f, unknown, 2);
+	assert_int_equal(f.o.lists[L_DECREASE].n, 0);
+	assert_int_equal(f.o.lists[L_REVIEW].by_reason[R_POSSIBLE_MATCH], 1);
+	assert_int_equal(f.o.lists[L_REVIEW].by_reason[R_NOT_IN_REGISTRY], 1);
+	assert_string_equal(review_cell(&f, 2, 5),
+			    "the card holder's own roster row is in review: "
+			    "the registry does not know this personal ID");
+	release(&f);
+#undef CARD_A
+#undef REG_A
+#undef REG_B
+}
+
+/*
+ * An ambiguous BHXH code (seen with two personal IDs) is printed against
+ * no one (spec §4 step 3): not on B's increase, not on A's renewal, not on
+ * a review row that names an ID; the review row of the row it could not
+ * place, which names no one, keeps it.
+ */
+static void ambiguous_code_is_printed_against_no_one(void **state)
+{
+	const struct row rows[] = {
+		{ KIND_PRIOR, ID_A, NULL, "Lê Văn Hùng", "02/02/1990", "Nam",
+		  "29266", "HN", NULL, NULL, "HN2848400000001" },
+		REG(ID_A, "Lê Văn Hùng", "02/02/1990", "Nam"),
+		REG("084091005678", "Phạm Văn Khác", "03/03/1991", "Nam"),
+		{ KIND_ROSTER, ID_A, NULL, "Lê Văn Hùng", "02/02/1990", NULL,
+		  "29266", "HN" },
+		{ KIND_ROSTER, "084091005678", "8400000001", "Phạm Văn Khác",
+		  "03/03/1991", NULL, "29266", "DN" },
+		{ KIND_ROSTER, NULL, "8400000001", "Tô Thị Nga", "1991", "Nữ",
+		  "29266", "GD" },
+		/* A listed again as TE: a review row that names A */
+		{ KIND_ROSTER, ID_A, NULL, "Lê Văn Hùng", "02/02/1990", NULL,
+		  "29266", "TE" },
+	};
+	struct fix f;
+
+	(void)state;
+	build(&f, rows, 7);
+	assert_non_null(row_of(&f, L_RENEW, ID_A));
+	assert_string_equal(orow_cell(row_of(&f, L_RENEW, ID_A), 1), "");
+	assert_string_equal(orow_cell(row_of(&f, L_RENEW, ID_A), 2),
+			    "HN2848400000001");
+	assert_non_null(row_of(&f, L_INCREASE, "084091005678"));
+	assert_string_equal(
+		orow_cell(row_of(&f, L_INCREASE, "084091005678"), 1), "");
+	assert_string_equal(review_cell(&f, 7, 4), "AMBIGUOUS_IDENTITY");
+	assert_string_equal(review_cell(&f, 7, 3), "8400000001");
+	assert_string_equal(review_cell(&f, 8, 4), "AGED_OUT");
+	assert_string_equal(review_cell(&f, 8, 2), ID_A);
 	release(&f);
 }
 
@@ -235,10 +498,10 @@ static void new_newborn_uninsured(void **state)
 		REG("084085000999", "Phạm Văn F", "01/01/1985", "Nam"),
 		{ KIND_ROSTER, ID_A, NULL, "Phạm Văn C", "05/05/1990", NULL,
 		  "29266", "GD", NULL, NULL },
-		{ KIND_ROSTER, "084323000777", NULL, "Phạm Thị D",
-		  "02/01/2023", NULL, "29266", "TE", NULL, NULL },
-		{ KIND_ROSTER, "084323000778", NULL, "Phạm Thị E",
-		  "01/01/2023", NULL, "29266", "TE", NULL, NULL },
+		{ KIND_ROSTER, "084323000777", NULL, "Phạm Thị D", "02/01/2023",
+		  NULL, "29266", "TE", NULL, NULL },
+		{ KIND_ROSTER, "084323000778", NULL, "Phạm Thị E", "01/01/2023",
+		  NULL, "29266", "TE", NULL, NULL },
 	};
 	struct fix f;
 	size_t i;
@@ -285,7 +548,8 @@ static void csv_files_quoted_and_private(void **state)
 {
 	char dir[] = "/tmp/test_output_XXXXXX", path[256], buf[256];
 	const char *cells[6] = { "084090001234", "Nguyễn \"Tí\", Văn",
-				 "1990", "M", "29266", "" };
+				 "1990",	 "M",
+				 "29266",	 "" };
 	struct outputs o;
 	struct etl_err err;
 	struct stat st;
@@ -319,6 +583,11 @@ int main(void)
 		cmocka_unit_test(child_aged_out_moves_to_poor_household),
 		cmocka_unit_test(not_on_roster_and_possible_match),
 		cmocka_unit_test(possible_match_by_the_best_card),
+		cmocka_unit_test(duplicate_cards_go_with_a_decrease),
+		cmocka_unit_test(typo_row_knocks_no_one_out),
+		cmocka_unit_test(cards_are_cards_not_rows),
+		cmocka_unit_test(rule3_reaches_card_holders),
+		cmocka_unit_test(ambiguous_code_is_printed_against_no_one),
 		cmocka_unit_test(new_newborn_uninsured),
 		cmocka_unit_test(id_name_mismatch_is_set_aside),
 		cmocka_unit_test(csv_files_quoted_and_private),
