@@ -609,7 +609,7 @@ int batch_read_source(struct batch *b, unsigned i, struct etl_err *err)
 {
 	struct read_ctx c = { b, i, { { 0 }, 0, 0 }, 0 };
 	struct csvin_cb cb = { read_header, read_row, read_reject, &c };
-	struct csvin_opts opts = { b->srcs[i].encoding, 0 };
+	struct csvin_opts opts = { .encoding = b->srcs[i].encoding };
 	struct csvin_stats st;
 	struct source *s = &b->srcs[i];
 	double t0 = now_seconds();

@@ -95,7 +95,7 @@ int cmd_ingest(int argc, char **argv)
 	c.rej = o.nrejects ? stage_open(o.rejects[0], "w") : NULL;
 	/* In kind order, as `doisoat run` reads them. */
 	for (k = 0; k < KIND_N * o.ninputs; k++) {
-		struct csvin_opts copts;
+		struct csvin_opts copts = { 0 };
 		struct csvin_stats st;
 
 		i = k % o.ninputs;

@@ -154,6 +154,30 @@ expect "roster_broken.csv: rows read (line, name)" "2	Nguyễn Văn An
 10	Trương Văn Hải
 11	Lê Văn\\nXuống Dòng" "$TMP/ingest"
 
+# A stray opening quote (Excel writes one when a cell starts with a quote)
+# is a reject of its own line only: the rows it would glue on are read
+# (line 6's quote and line 10's closing quote end the glued records), so
+# their holders' cards are not decreased NOT_ON_ROSTER; the quoted newline
+# of lines 11-12 is still one row.
+bad roster_stray_quote.csv
+exit_is roster_stray_quote.csv 0
+P="doisoat run: warning: '$BAD/roster_stray_quote.csv'"
+expect "roster_stray_quote.csv: messages" "\
+$P:3: row rejected (BAD_QUOTING): quoted field not closed on its line
+$P:8: row rejected (BAD_QUOTING): quoted field not closed on its line
+$P:10: row rejected (BAD_QUOTING): a quote inside an unquoted field or after a closing quote" "$TMP/err"
+rejects_are roster_stray_quote.csv "3,BAD_QUOTING 8,BAD_QUOTING 10,BAD_QUOTING"
+source_is roster_stray_quote.csv "lines 12, blank 0, read 10, accepted 7, rejected 3" \
+	'{"BAD_QUOTING": 3}' "{}"
+grep '^B,3,' "$out/rejects.csv" > "$TMP/rej3"
+expect "roster_stray_quote.csv: the reject holds line 3 alone" \
+	'B,3,BAD_QUOTING,"""An,084080090001,01/01/1990,Nam,29266,HN"' "$TMP/rej3"
+grep -E '^(084175000002|084188000008),' "$out/decrease.csv" > "$TMP/dec"
+expect "roster_stray_quote.csv: rows after the stray quotes keep their cards" "" "$TMP/dec"
+"$BIN" ingest --roster "$BAD/roster_stray_quote.csv=B" 2> /dev/null | cut -f3 |
+	paste -sd ' ' - > "$TMP/ingest"
+expect "roster_stray_quote.csv: lines of the rows read" "2 4 5 6 7 9 11" "$TMP/ingest"
+
 # A 1 MiB field: that row is rejected, the rows after it are read.
 bad roster_huge_field.csv.gz
 exit_is roster_huge_field.csv.gz 0
