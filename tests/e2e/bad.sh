@@ -188,6 +188,25 @@ rejects_are roster_huge_field.csv.gz "3,RECORD_TOO_LONG"
 source_is roster_huge_field.csv.gz "lines 4, blank 0, read 3, accepted 2, rejected 1" \
 	'{"RECORD_TOO_LONG": 1}' "{}"
 
+# A header line over the record limit (1 MiB) stops the run at once: 3 MB
+# of NUL bytes, and /dev/zero itself, which never ends.
+zero_run() {
+	timeout 20 "$BIN" run --period 2024 --today 2024-06-30 --no-db --quiet \
+		--out "$TMP/out-zero" --prior $SMALL/cards_2023.csv \
+		--registry $SMALL/registry.csv --roster "$1=B" 2> "$TMP/stderr"
+	rc=$?
+	grep -v "'$SMALL/" "$TMP/stderr" > "$TMP/err"
+}
+head -c 3000000 /dev/zero > "$TMP/zeros.csv"
+zero_run "$TMP/zeros.csv"
+exit_is "3 MB of NUL bytes" 1
+expect "3 MB of NUL bytes: message" \
+	"doisoat run: '$TMP/zeros.csv':1: header line longer than 1048576 bytes" "$TMP/err"
+zero_run /dev/zero
+exit_is "/dev/zero (timeout 20 s gives 124)" 1
+expect "/dev/zero: message" \
+	"doisoat run: '/dev/zero':1: header line longer than 1048576 bytes" "$TMP/err"
+
 # A gzip cut short: the run stops, naming the file and how far it got.
 bad roster_truncated.csv.gz
 exit_is roster_truncated.csv.gz 1
