@@ -541,7 +541,7 @@ static int read_header(void *ctx, const struct csvin_row *row,
 {
 	struct read_ctx *c = ctx;
 	struct source *s = &c->b->srcs[c->src];
-	char msg[400];
+	char msg[COLMAP_MSG_MAX];
 
 	if (colmap_build(&c->map, s->kind, row->nfields, row->fields,
 			 row->lens, msg, sizeof(msg)) < 0)

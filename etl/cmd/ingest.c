@@ -31,7 +31,7 @@ static int on_header(void *ctx, const struct csvin_row *row,
 		     struct etl_err *err)
 {
 	struct ingest_ctx *c = ctx;
-	char msg[400];
+	char msg[COLMAP_MSG_MAX];
 
 	if (colmap_build(&c->map, c->in->kind, row->nfields, row->fields,
 			 row->lens, msg, sizeof(msg)) < 0)

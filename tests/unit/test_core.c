@@ -259,7 +259,7 @@ static void colmap_names_missing_columns(void **state)
 	size_t lens[] = { strlen(cells[0]), strlen(cells[1]),
 			  strlen(cells[2]) };
 	struct colmap m;
-	char msg[400];
+	char msg[COLMAP_MSG_MAX];
 
 	(void)state;
 	assert_int_equal(colmap_build(&m, KIND_ROSTER, 3, cells, lens, msg,
@@ -270,6 +270,50 @@ static void colmap_names_missing_columns(void **state)
 	assert_non_null(strstr(msg, "person_id"));
 	assert_int_equal(m.col[F_NAME], 0);
 	assert_int_equal(m.col[F_DOB], 1);
+	/* one list, "; " between requirements, " or " between alternatives */
+	assert_string_equal(msg,
+			    "missing required column: group_code "
+			    "(ma_doi_tuong, doi_tuong, group_code); "
+			    "person_id (so_dinh_danh_ca_nhan, so_ddcn, "
+			    "so_cccd, cccd, so_cccd_cmnd, so_cmnd_cccd, "
+			    "so_cmnd_ho_chieu_the_can_cuoc, "
+			    "so_cccd_cmnd_ho_chieu, so_dinh_danh, "
+			    "ma_dinh_danh, person_id) or cmnd (so_cmnd, "
+			    "cmnd, so_cmnd_cu, cmnd_cu) or bhxh_code "
+			    "(ma_so_bhxh, ma_bhxh, ma_so_bhxh_so_dinh_danh, "
+			    "bhxh_code) or card_code (ma_the, ma_the_bhyt, "
+			    "so_the_bhyt, card_code)");
+}
+
+/* With every column missing, the message is whole in an etl_err. */
+static void colmap_message_is_never_cut(void **state)
+{
+	const char *cells[] = { "Ghi chú" };
+	size_t lens[] = { strlen(cells[0]) };
+	struct colmap m;
+	struct etl_err err;
+	char msg[COLMAP_MSG_MAX];
+	int k;
+
+	(void)state;
+	for (k = 0; k < KIND_N; k++) {
+		assert_int_equal(colmap_build(&m, (enum kind)k, 1, cells, lens,
+					      msg, sizeof(msg)),
+				 -1);
+		assert_non_null(strstr(msg, "missing required column: "
+					    "full_name (") ||
+				strstr(msg, "missing required column: "
+					    "person_id ("));
+		assert_null(strstr(msg, ": ;"));
+		assert_int_equal(msg[strlen(msg) - 1], ')');
+		assert_true(strlen(msg) < sizeof(msg) - 1);
+		/* as rec.c puts it, with a long path */
+		etl_errf(&err, "'%0200d':1: %s input: %s", 0,
+			 kind_name((enum kind)k), msg);
+		assert_non_null(strstr(err.msg, msg));
+	}
+	assert_non_null(strstr(msg, "or card_code (ma_the, ma_the_bhyt, "
+				    "so_the_bhyt, card_code)"));
 }
 
 static void ref_groups_levels_by_date(void **state)
@@ -348,6 +392,7 @@ int main(void)
 		cmocka_unit_test(copytext_round_trip),
 		cmocka_unit_test(fields_match_aliases),
 		cmocka_unit_test(colmap_names_missing_columns),
+		cmocka_unit_test(colmap_message_is_never_cut),
 		cmocka_unit_test(ref_groups_levels_by_date),
 		cmocka_unit_test(te_end_dates),
 	};
