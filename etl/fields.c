@@ -176,11 +176,13 @@ static int check_required(const struct colmap *m, const int *alts,
 	/* "missing required column: a (...); b (...) or c (...)" */
 	for (a = alts; *a >= 0; a++) {
 		size_t len = strlen(msg);
+		const char *sep = "missing required column: ";
 
-		snprintf(msg + len, msgsz - len, "%s",
-			 a != alts ? " or "
-			 : len	   ? "; "
-				   : "missing required column: ");
+		if (a != alts)
+			sep = " or ";
+		else if (len)
+			sep = "; ";
+		snprintf(msg + len, msgsz - len, "%s", sep);
 		describe(msg, msgsz, (enum field)*a);
 	}
 	return -1;
