@@ -204,10 +204,14 @@ int pipeline_read(struct batch *b, const struct run_opts *o,
 	return rc;
 }
 
+/* The coverage counts keep commune codes as the scope does: whole. */
+_Static_assert(sizeof(((struct cov *)0)->commune) == COMMUNE_CODE_MAX + 1,
+	       "struct cov holds a commune code of COMMUNE_CODE_MAX bytes");
+
 void pipeline_default_scope(struct batch *b)
 {
-	char(*codes)[8] = NULL;
-	size_t n = 0, cap = 0, i;
+	char(*codes)[COMMUNE_CODE_MAX + 1] = NULL;
+	size_t n = 0, cap = 0, i, len;
 
 	if (b->ref->scope)
 		return;
@@ -217,8 +221,11 @@ void pipeline_default_scope(struct batch *b)
 		if (r->kind != KIND_REGISTRY || !r->commune[0] ||
 		    (n && !strcmp(codes[n - 1], r->commune)))
 			continue;
+		len = strlen(r->commune);
+		if (len > COMMUNE_CODE_MAX)
+			abort(); /* cannot be: rec_normalise rejects the row */
 		GROW(codes, cap, n + 1);
-		snprintf(codes[n++], 8, "%s", r->commune);
+		memcpy(codes[n++], r->commune, len + 1);
 	}
 	ref_scope_set(b->ref, codes, n);
 	free(codes);

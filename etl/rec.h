@@ -47,7 +47,8 @@ struct rec {
 	uint64_t key;  /* person key, 0 until identity finds one */
 	const char *name;      /* normalised full name */
 	const char *nkey;      /* name match key (== name when equal) */
-	const char *commune;   /* "" if none; all strings below likewise */
+	const char *commune;   /* "" if none (at most COMMUNE_CODE_MAX bytes);
+				* all strings below likewise */
 	const char *hospital;
 	const char *household; /* registry rows only (the outreach list) */
 	const char *ethnicity;

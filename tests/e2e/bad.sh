@@ -207,6 +207,34 @@ exit_is "/dev/zero (timeout 20 s gives 124)" 1
 expect "/dev/zero: message" \
 	"doisoat run: '/dev/zero':1: header line longer than 1048576 bytes" "$TMP/err"
 
+# A registry commune code longer than 7 bytes is never cut (it made a
+# bogus commune "2926612" in coverage, a half letter with a 2-byte one, and
+# sent its residents' cards to MOVED_OUT): the row is rejected
+# CODE_TOO_LONG, naming file and line.
+sed '3s/,29266,/,292661234,/; 4s/,29266,/,292661Ư,/' $SMALL/registry.csv > "$TMP/registry_long.csv"
+"$BIN" run --period 2024 --today 2024-06-30 --no-db --quiet --out "$TMP/out-long" \
+	--prior $SMALL/cards_2023.csv --registry "$TMP/registry_long.csv" \
+	--roster "$BAD/roster_utf8.csv=B" 2> "$TMP/stderr"
+rc=$?
+exit_is "long commune code" 0
+grep "registry_long.csv':[34]:" "$TMP/stderr" | sed "s|$TMP/||" > "$TMP/err"
+expect "long commune code: messages" "\
+doisoat run: warning: 'registry_long.csv':3: row rejected (CODE_TOO_LONG): the commune code is longer than 7 bytes
+doisoat run: warning: 'registry_long.csv':4: row rejected (CODE_TOO_LONG): the commune code is longer than 7 bytes" "$TMP/err"
+awk -F, '$1 == "registry_long.csv" { print $2 "," $3 }' "$TMP/out-long/rejects.csv" > "$TMP/rej"
+expect "long commune code: rejects.csv" "3,CODE_TOO_LONG
+4,CODE_TOO_LONG
+38,BAD_STATUS" "$TMP/rej"
+cut -d, -f1 "$TMP/out-long/coverage.csv" | paste -sd ' ' - > "$TMP/cov"
+expect "long commune code: no cut code in coverage.csv" \
+	"commune_code 29266 29269 29272 TOTAL" "$TMP/cov"
+iconv -f UTF-8 -t UTF-8 "$TMP/out-long/coverage.csv" > /dev/null 2>&1 &&
+	ok "long commune code: coverage.csv is UTF-8" ||
+	not_ok "long commune code: coverage.csv is UTF-8" "$TMP/out-long/coverage.csv"
+grep MOVED_OUT "$TMP/out-long/decrease.csv" | cut -d, -f1 > "$TMP/moved"
+expect "long commune code: only persons 18 and 39 moved out (not 2)" "084084000039
+084182000018" "$TMP/moved"
+
 # A gzip cut short: the run stops, naming the file and how far it got.
 bad roster_truncated.csv.gz
 exit_is roster_truncated.csv.gz 1

@@ -1,7 +1,8 @@
 /*
  * test_core.c: unit tests of the small modules under the pipeline:
  * hashtab (XXH3 multimap), copytext (COPY escaping), fields (header
- * aliases), ref (shipped groups, levels by date), classify's TE end date.
+ * aliases), ref (shipped groups, levels by date, targets and commune
+ * codes it refuses), classify's TE end date.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void hashtab_confirms_keys(void **state)
 {
@@ -381,6 +383,99 @@ static void te_end_dates(void **state)
 	}
 }
 
+/* Write text to a temporary file; its name is left in path. */
+static void temp_file(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+/* ref_load_targets on text: its result, the message after the path. */
+static int load_targets(const char *text, struct ref *r, struct etl_err *err,
+			const char **after)
+{
+	char path[] = "/tmp/test_core_targets_XXXXXX";
+	int rc;
+
+	temp_file(path, text);
+	ref_init(r);
+	err->msg[0] = '\0';
+	rc = ref_load_targets(r, path, err);
+	unlink(path);
+	*after = strstr(err->msg, "':") ? strstr(err->msg, "':") + 2 : "";
+	return rc;
+}
+
+/* A commune or the TOTAL row given twice: an error naming both lines. */
+static void targets_given_twice(void **state)
+{
+	struct ref r;
+	struct etl_err err;
+	const char *msg;
+
+	(void)state;
+	assert_int_equal(load_targets("commune_code,bhyt_target_pct\n"
+				      "29266,95\nTOTAL,90\n\n29269,90\n",
+				      &r, &err, &msg),
+			 0);
+	assert_int_equal(r.ntargets, 3);
+	ref_release(&r);
+	/* line numbers are physical lines: the blank line 4 counts */
+	assert_int_equal(load_targets("commune_code,bhyt_target_pct\n"
+				      "29266,95\nTOTAL,90\n\n29269,90\n"
+				      "TOTAL,91\n",
+				      &r, &err, &msg),
+			 -1);
+	assert_string_equal(msg, "6: TOTAL is given twice, on lines 3 and 6");
+	ref_release(&r);
+	assert_int_equal(load_targets("commune_code,bhyt_target_pct\n"
+				      "29266,95\n\"29269\",90\n29266,91\n",
+				      &r, &err, &msg),
+			 -1);
+	assert_string_equal(msg, "4: commune 29266 is given twice, on lines "
+				 "2 and 4");
+	ref_release(&r);
+}
+
+/* A commune code over COMMUNE_CODE_MAX bytes is an error, never cut. */
+static void reference_commune_code_too_long(void **state)
+{
+	char path[] = "/tmp/test_core_scope_XXXXXX";
+	struct ref r;
+	struct etl_err err;
+	const char *msg;
+	char out[COMMUNE_CODE_MAX + 1];
+
+	(void)state;
+	assert_int_equal(load_targets("commune_code,bhyt_target_pct\n"
+				      "29266,95\n292661234,90\n",
+				      &r, &err, &msg),
+			 -1);
+	assert_string_equal(msg, "3: commune code longer than 7 bytes");
+	ref_release(&r);
+	/* 6 digits and a 2-byte letter: 8 bytes, where a cut would leave
+	 * half a letter */
+	temp_file(path, "ma_xa\n29266\n292661\xc6\xaf\n");
+	ref_init(&r);
+	assert_int_equal(ref_load_scope(&r, path, &err), -1);
+	unlink(path);
+	assert_non_null(strstr(err.msg, "':3: commune code longer than 7 "
+					"bytes"));
+	ref_release(&r);
+	/* 7 bytes fit, letters upper-cased; control bytes are bad */
+	assert_int_equal(commune_code("2926\xc6\xb0x", 7, out), NORM_OK);
+	assert_string_equal(out, "2926\xc6\xafX");
+	assert_int_equal(commune_code("29266\xc6\xb0x", 8, out), CODE_TOO_LONG);
+	assert_string_equal(out, "");
+	assert_int_equal(commune_code("29\x01", 3, out), NORM_BAD);
+	assert_int_equal(commune_code("", 0, out), NORM_EMPTY);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -395,6 +490,8 @@ int main(void)
 		cmocka_unit_test(colmap_message_is_never_cut),
 		cmocka_unit_test(ref_groups_levels_by_date),
 		cmocka_unit_test(te_end_dates),
+		cmocka_unit_test(targets_given_twice),
+		cmocka_unit_test(reference_commune_code_too_long),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
