@@ -14,12 +14,23 @@
 #include <sys/stat.h>
 #include <time.h>
 
-void input_add(struct run_opts *o, enum kind kind, const char *arg,
-	       const char *encoding)
+/* The message of a run with more inputs than INPUTS_MAX. */
+static int too_many_inputs(struct etl_err *err)
+{
+	return etl_errf(err,
+			"too many input files: at most %u (--prior, "
+			"--registry and --roster together)",
+			(unsigned)INPUTS_MAX);
+}
+
+int input_add(struct run_opts *o, enum kind kind, const char *arg,
+	      const char *encoding, struct etl_err *err)
 {
 	struct input *in;
 	const char *eq = strrchr(arg, '='), *slash;
 
+	if (o->ninputs >= INPUTS_MAX)
+		return too_many_inputs(err);
 	GROW(o->inputs, o->inputs_cap, o->ninputs + 1);
 	in = &o->inputs[o->ninputs++];
 	in->kind = kind;
@@ -32,6 +43,7 @@ void input_add(struct run_opts *o, enum kind kind, const char *arg,
 		slash = strrchr(arg, '/');
 		in->label = xstrdup(slash ? slash + 1 : arg);
 	}
+	return 0;
 }
 
 int pipeline_ref(struct ref *ref, const struct run_opts *o,
@@ -131,6 +143,8 @@ int pipeline_read(struct batch *b, const struct run_opts *o,
 	unsigned i, j, first = b->nsrcs, nthreads = 0;
 	int kind, rc = 0;
 
+	if (b->nsrcs + o->ninputs > INPUTS_MAX)
+		return too_many_inputs(err);
 	for (kind = 0; kind < KIND_N; kind++)
 		for (i = 0; i < o->ninputs; i++)
 			if ((int)o->inputs[i].kind == kind)

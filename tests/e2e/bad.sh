@@ -277,6 +277,39 @@ expect "roster_excel.csv: IDs and dates as normalised" "2	084080000001	1980-03-1
 8	084072000024	1972-02-20
 11	084185000004	1985" "$TMP/norm"
 
+# At most 65,535 input files (a row's source index is 16 bits): one more
+# is a usage error naming the limit, before anything is read; at the limit
+# the last file's rejects are still its own.  The argv (--roster=h, a
+# relative path, to stay under ARG_MAX) goes through xargs -x: one
+# command or none.
+mkdir "$TMP/many-inputs"
+cp "$BAD/header_only.csv" "$TMP/many-inputs/h"
+cp "$BAD/roster_broken.csv" "$TMP/many-inputs/b"
+ROOT=$(pwd)
+many_inputs() {
+	(cd "$TMP/many-inputs" &&
+		awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) print "--roster=h"
+			print "--roster=b=LAST" }' |
+		xargs -x -n 70000 -s 2000000 sh -c '"$@" 2> err; echo "$?" > rc' sh \
+			"$ROOT/$BIN" run --period 2024 --today 2024-06-30 --no-db --quiet \
+			--out out --prior "$ROOT/$SMALL/cards_2023.csv" \
+			--registry "$ROOT/$SMALL/registry.csv")
+	rc=$(cat "$TMP/many-inputs/rc")
+}
+many_inputs 65533 # + prior, registry and LAST: 65,536 inputs
+exit_is "65,536 input files" 2
+expect "65,536 input files: message" \
+	"doisoat run: too many input files: at most 65535 (--prior, --registry and --roster together)" \
+	"$TMP/many-inputs/err"
+[ ! -e "$TMP/many-inputs/out" ] && ok "65,536 input files: nothing written" ||
+	not_ok "65,536 input files: nothing written"
+many_inputs 65532 # 65,535 inputs
+exit_is "65,535 input files" 0
+awk -F, 'NR > 1 && $1 != "registry.csv" { print $1 "," $2 }' \
+	"$TMP/many-inputs/out/rejects.csv" | sort -u | paste -sd ' ' - > "$TMP/rej"
+expect "65,535 input files: the last file's rejects are its own" \
+	"LAST,13 LAST,4 LAST,5 LAST,6 LAST,7 LAST,8" "$TMP/rej"
+
 # Several inputs with rejected rows, read in parallel: the warnings come
 # out in input order (file, then line), never mixed, the same bytes with
 # one thread or four.  Roster G is the largest, so it is read first.

@@ -378,6 +378,48 @@ static void default_scope_keeps_codes_whole(void **state)
 	release(&f);
 }
 
+/* More than INPUTS_MAX input files: a usage error, nothing wraps. */
+static void inputs_beyond_the_limit(void **state)
+{
+	struct run_opts o;
+	struct etl_err err;
+	struct ref ref;
+	struct batch b;
+	struct date d = date_make(2024, 1, 1);
+	size_t i;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	for (i = 0; i < INPUTS_MAX; i++)
+		assert_int_equal(
+			input_add(&o, KIND_ROSTER, "r.csv=R", NULL, &err), 0);
+	assert_int_equal(o.ninputs, 65535);
+	assert_string_equal(o.inputs[INPUTS_MAX - 1].label, "R");
+	assert_int_equal(input_add(&o, KIND_ROSTER, "one-more.csv", NULL, &err),
+			 -1);
+	assert_int_equal(o.ninputs, 65535);
+	assert_string_equal(err.msg, "too many input files: at most 65535 "
+				     "(--prior, --registry and --roster "
+				     "together)");
+	/* pipeline_read checks it too, before reading anything */
+	ref_init(&ref);
+	batch_init(&b, &ref, 2024, &d, &d);
+	batch_add_source(&b, "x.csv", "x", KIND_PRIOR, NULL);
+	err.msg[0] = '\0';
+	assert_int_equal(pipeline_read(&b, &o, &err), -1);
+	assert_non_null(strstr(err.msg, "at most 65535"));
+	assert_int_equal(b.nsrcs, 1);
+	batch_release(&b);
+	ref_release(&ref);
+	for (i = 0; i < o.ninputs; i++) {
+		free((void *)o.inputs[i].path);
+		free((void *)o.inputs[i].label);
+	}
+	free(o.inputs);
+	/* struct rec did not grow (the limit keeps src 16 bits) */
+	assert_true(sizeof(struct rec) <= 128);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +432,7 @@ int main(void)
 		cmocka_unit_test(csv_files_quoted_and_private),
 		cmocka_unit_test(codes_are_never_cut),
 		cmocka_unit_test(default_scope_keeps_codes_whole),
+		cmocka_unit_test(inputs_beyond_the_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
