@@ -7,7 +7,9 @@
  * its raw text, which rejects.csv carries.  A line without a quote is
  * split on the delimiter directly, the way libcsv's strict mode would
  * split it; a line with a quote, and every line of a record that spans
- * lines, goes through libcsv (CSV_STRICT | CSV_STRICT_FINI).
+ * lines, goes through libcsv (CSV_STRICT | CSV_STRICT_FINI).  A record
+ * that spans lines and does not end well gives up its first line as a
+ * reject and the lines after it are read again (reject_first_line).
  */
 #include "csvin.h"
 
@@ -19,7 +21,6 @@
 #include <zlib.h>
 
 #define CHUNK (64 * 1024)
-#define MAX_RECORD_LINES 100 /* a quoted field may span this many lines */
 #define CSV_BLOCK (64 * 1024) /* libcsv grows its field buffer by this */
 #define CARRY 8 /* longest incomplete multibyte sequence kept */
 #define DEC_OUT (CHUNK * 4) /* iconv output buffer */
@@ -30,6 +31,7 @@ struct reader {
 	struct csvin_stats *st;
 	struct etl_err *err;
 	size_t max_record;
+	unsigned long max_lines;
 	int failed;
 
 	/* bytes as stored */
@@ -70,6 +72,7 @@ struct reader {
 	const char **fptr;
 	size_t fcap;
 	int nf;
+	int split;              /* the record spans lines and is unusable */
 	int header_seen;
 	int ncols;
 	struct strbuf clean;    /* a reject's raw text made printable */
@@ -211,6 +214,13 @@ static const char *printable(struct reader *r, const char *raw, size_t *n)
 static void reject(struct reader *r, unsigned long line, const char *reason,
 		   const char *detail, const char *raw, size_t n)
 {
+	if (!r->header_seen) {
+		/* Without its header a file cannot be read at all. */
+		etl_errf(r->err, "'%s':%lu: the header cannot be read: %s",
+			 r->path, line, detail);
+		r->failed = 1;
+		return;
+	}
 	raw = printable(r, raw, &n);
 	r->st->records++;
 	r->cb->on_reject(r->cb->ctx, line, reason, detail, raw, n);
@@ -301,6 +311,14 @@ static void on_record(int c, void *ctx)
 		r->st->blank++;
 		goto out;
 	}
+	/* Trailing empty cells beyond the header are tolerated. */
+	while (r->nf > r->ncols && !r->flen[r->nf - 1])
+		r->nf--;
+	if (r->nlines > 1 && r->nf != r->ncols) {
+		/* Lines glued by a stray quote: process_line splits them. */
+		r->split = 1;
+		goto out;
+	}
 	if (memchr(row.raw, '\0', row.raw_len)) {
 		reject(r, row.line, REJ_BAD_ENCODING, "NUL byte in a field",
 		       row.raw, row.raw_len);
@@ -314,9 +332,6 @@ static void on_record(int c, void *ctx)
 		       row.raw_len);
 		goto out;
 	}
-	/* Trailing empty cells beyond the header are tolerated. */
-	while (r->nf > r->ncols && !r->flen[r->nf - 1])
-		r->nf--;
 	if (r->nf != r->ncols) {
 		snprintf(detail, sizeof(detail), "expected %d fields, found %d",
 			 r->ncols, r->nf);
@@ -406,12 +421,16 @@ static void line_mark(struct reader *r, size_t at, uint64_t off)
 	r->nlines++;
 }
 
+/* Why the first line of a record that spans lines is rejected. */
+#define NOT_CLOSED     "quoted field not closed on its line"
+#define NOT_CLOSED_EOF "quoted field not closed before the end of the file"
+
 /*
- * The open record cannot end well (quote never closed, too long): reject
- * its first line and read the lines after it again.
+ * The open record, which spans lines, cannot end well (a quote error on a
+ * later line, the wrong field count, too many lines or bytes, the end of
+ * the file): reject its first line and read the lines after it again.
  */
-static void reject_first_line(struct reader *r, const char *reason,
-			      const char *detail)
+static void reject_first_line(struct reader *r, const char *detail)
 {
 	struct strbuf rest;
 	size_t *at = NULL, first_len;
@@ -419,8 +438,9 @@ static void reject_first_line(struct reader *r, const char *reason,
 	unsigned long first = r->rec_line;
 	int i, n = r->nlines;
 
+	r->split = 0;
 	first_len = n > 1 ? r->line_at[1] - 1 : r->raw.len;
-	reject(r, first, reason, detail, r->raw.buf, first_len);
+	reject(r, first, REJ_BAD_QUOTING, detail, r->raw.buf, first_len);
 	sb_init(&rest, 0);
 	if (n > 1) {
 		sb_add(&rest, r->raw.buf + r->line_at[1],
@@ -489,6 +509,11 @@ static void process_line(struct reader *r, char *s, size_t n,
 	if (used == n)
 		used += csv_parse(&r->parser, "\n", 1, on_field, on_record, r) -
 			1;
+	if ((used != n || r->split) && r->nlines > 1) {
+		/* The record that spans lines does not parse. */
+		reject_first_line(r, NOT_CLOSED);
+		return;
+	}
 	if (used != n) {
 		/* Strict mode: a quote inside a field or after its end. */
 		reject(r, r->rec_line, REJ_BAD_QUOTING,
@@ -505,9 +530,8 @@ static void process_line(struct reader *r, char *s, size_t n,
 	}
 	if (r->nlines == 1) /* the record goes on: keep its first line */
 		sb_add(&r->raw, s, n);
-	if (r->nlines >= MAX_RECORD_LINES || r->raw.len > r->max_record)
-		reject_first_line(r, REJ_BAD_QUOTING,
-				  "quoted field not closed");
+	if (r->nlines >= CSVIN_RECORD_LINES || r->raw.len > r->max_record)
+		reject_first_line(r, NOT_CLOSED);
 }
 
 /* A complete line. */
@@ -515,6 +539,14 @@ static void line_done(struct reader *r, char *s, size_t n, uint64_t off)
 {
 	char detail[96];
 
+	if (r->st->lines >= r->max_lines) {
+		etl_errf(r->err,
+			 "'%s': more than %lu lines, the most an input file "
+			 "may have",
+			 r->path, r->max_lines);
+		r->failed = 1;
+		return;
+	}
 	r->st->lines++;
 	if (!r->overlong) {
 		process_line(r, s, n, r->st->lines, off);
@@ -522,8 +554,9 @@ static void line_done(struct reader *r, char *s, size_t n, uint64_t off)
 	}
 	snprintf(detail, sizeof(detail), "line longer than %zu bytes",
 		 r->max_record);
-	if (r->nlines)
-		reject_first_line(r, REJ_TOO_LONG, detail);
+	/* An open record cannot take in this line: it will never close. */
+	while (r->nlines && !r->failed)
+		reject_first_line(r, NOT_CLOSED);
 	reject(r, r->st->lines, REJ_TOO_LONG, detail, s, n);
 	r->overlong = 0;
 }
@@ -534,6 +567,15 @@ static void keep(struct reader *r, const char *s, size_t len)
 	if (!r->pending.len && !r->overlong)
 		r->pending_off = r->text_off;
 	if (!r->overlong && sb_add(&r->pending, s, len) < 0) {
+		if (!r->header_seen) {
+			/* Stop now: the line may never end (/dev/zero). */
+			etl_errf(r->err,
+				 "'%s':%lu: header line longer than %zu "
+				 "bytes",
+				 r->path, r->st->lines + 1, r->max_record);
+			r->failed = 1;
+			return;
+		}
 		/* Keep what fits, for the reject row. */
 		sb_add(&r->pending, s, r->pending.cap - r->pending.len);
 		r->overlong = 1;
@@ -556,6 +598,8 @@ static void feed_text(struct reader *r, char *s, size_t n)
 		}
 		if (r->pending.len || r->overlong || len > r->max_record) {
 			keep(r, s, len);
+			if (r->failed)
+				return;
 			line_done(r, r->pending.buf, r->pending.len,
 				  r->pending_off);
 			sb_reset(&r->pending);
@@ -677,14 +721,13 @@ static void finish(struct reader *r)
 	while (r->nlines && !r->failed) {
 		r->cur_raw = r->raw.buf;
 		r->cur_raw_len = r->raw.len;
-		if (csv_fini(&r->parser, on_field, on_record, r) == 0) {
+		if (csv_fini(&r->parser, on_field, on_record, r) == 0 &&
+		    !r->split) {
 			record_clear(r);
 			parser_reset(r);
 			break;
 		}
-		reject_first_line(r, REJ_BAD_QUOTING,
-				  "quoted field not closed before the end of "
-				  "the file");
+		reject_first_line(r, NOT_CLOSED_EOF);
 	}
 }
 
@@ -740,7 +783,10 @@ static int reader_init(struct reader *r, const char *path,
 	r->err = err;
 	r->cd = (iconv_t)-1;
 	r->is_gz = -1;
-	r->max_record = opts && opts->max_record ? opts->max_record : 1 << 20;
+	r->max_record =
+		opts && opts->max_record ? opts->max_record : CSVIN_MAX_RECORD;
+	r->max_lines =
+		opts && opts->max_lines ? opts->max_lines : CSVIN_MAX_LINES;
 	if (opts && opts->encoding) {
 		r->enc_name = csvin_encoding(opts->encoding);
 		if (!r->enc_name)

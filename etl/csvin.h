@@ -8,7 +8,19 @@
  * rows handed to the caller, and rows the reader itself rejects (broken
  * quoting, wrong column count, invalid UTF-8, NUL bytes, over-long
  * records).  Damage to the file as a whole (unreadable, truncated gzip,
- * undecodable bytes) is an error, not a reject.
+ * undecodable bytes, a header that cannot be read, more lines than the
+ * limit) is an error, not a reject.
+ *
+ * Records that span lines.  A quoted field may hold newlines, so a record
+ * whose quote does not close on its first line goes on to the next lines.
+ * Such a record is accepted only if it closes properly (strict quoting) and
+ * has the header's number of fields.  If it does not (a quote error on a
+ * later line, the wrong field count, the end of the file, more than
+ * CSVIN_RECORD_LINES lines or max_record bytes, an over-long line), only
+ * its first line is rejected (BAD_QUOTING: the stray quote Excel writes
+ * when a cell starts with one) and reading starts again at its second
+ * line, so no valid row after a stray quote is lost and every physical
+ * line is counted once.
  */
 #ifndef DOISOAT_CSVIN_H
 #define DOISOAT_CSVIN_H
@@ -35,15 +47,22 @@ struct csvin_row {
 #define REJ_BAD_ENCODING "BAD_ENCODING"
 #define REJ_TOO_LONG "RECORD_TOO_LONG"
 
+/* Limits (see csvin_opts). */
+#define CSVIN_MAX_RECORD (1 << 20) /* bytes of a line or record */
+#define CSVIN_MAX_LINES UINT32_MAX /* physical lines of one file */
+#define CSVIN_RECORD_LINES 100     /* lines one quoted record may span */
+
 /*
  * Callbacks.  on_header gets the first non-blank record and returns 0 to go
  * on or -1 to stop (with a message in err); a header that is not valid
- * UTF-8 stops the read before it.  on_row gets each data record with as
- * many fields as the header.  on_reject gets a record the reader could not
- * use: reason is one of REJ_*, detail says what was expected (for invalid
- * UTF-8, the byte offset in the text: the file offset for a plain file),
- * raw is the record's text as valid UTF-8, each NUL byte and each byte
- * that is not UTF-8 shown as U+FFFD, so rejects.csv stays UTF-8.
+ * UTF-8, is longer than max_record bytes or does not parse stops the read
+ * before it (no reject is ever reported before the header).  on_row gets
+ * each data record with as many fields as the header.  on_reject gets a
+ * record the reader could not use: reason is one of REJ_*, detail says
+ * what was expected (for invalid UTF-8, the byte offset in the text: the
+ * file offset for a plain file), raw is the record's text as valid UTF-8,
+ * each NUL byte and each byte that is not UTF-8 shown as U+FFFD, so
+ * rejects.csv stays UTF-8.
  * Callbacks of different reads may run in different threads at once.
  */
 struct csvin_cb {
@@ -56,8 +75,11 @@ struct csvin_cb {
 };
 
 struct csvin_opts {
-	const char *encoding; /* NULL: detect (BOM, else UTF-8) */
-	size_t max_record;    /* bytes per record; 0: 1 MiB */
+	const char *encoding;    /* NULL: detect (BOM, else UTF-8) */
+	size_t max_record;       /* bytes per record; 0: CSVIN_MAX_RECORD */
+	unsigned long max_lines; /* lines per file; 0: CSVIN_MAX_LINES; a
+				  * file with more stops the read (line
+				  * numbers are 32 bits in rejects.csv) */
 };
 
 struct csvin_stats {

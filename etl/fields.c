@@ -140,8 +140,7 @@ static void describe(char *msg, size_t msgsz, enum field f)
 	size_t i, len = strlen(msg);
 	const char *sep = " (";
 
-	snprintf(msg + len, msgsz - len, "%s%s", len ? "; " : "",
-		 field_name(f));
+	snprintf(msg + len, msgsz - len, "%s", field_name(f));
 	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
 		if (aliases[i].field != (int)f)
 			continue;
@@ -174,13 +173,16 @@ static int check_required(const struct colmap *m, const int *alts,
 	for (a = alts; *a >= 0; a++)
 		if (m->col[*a] >= 0)
 			return 0;
-	if (!msg[0])
-		snprintf(msg, msgsz, "missing required column: ");
+	/* "missing required column: a (...); b (...) or c (...)" */
 	for (a = alts; *a >= 0; a++) {
 		size_t len = strlen(msg);
+		const char *sep = "missing required column: ";
 
 		if (a != alts)
-			snprintf(msg + len, msgsz - len, " or ");
+			sep = " or ";
+		else if (len)
+			sep = "; ";
+		snprintf(msg + len, msgsz - len, "%s", sep);
 		describe(msg, msgsz, (enum field)*a);
 	}
 	return -1;

@@ -59,9 +59,12 @@ struct colmap {
 
 /*
  * Build the map from a header row.  Returns 0, or -1 with a message in msg
- * (msgsz bytes) naming the missing required column(s) of this kind and the
- * header names accepted for them.  A column named twice keeps the first.
+ * (msgsz bytes; COLMAP_MSG_MAX holds the longest) naming the missing
+ * required column(s) of this kind and the header names accepted for them:
+ * "missing required column: a (...); b (...) or c (...)".  A column named
+ * twice keeps the first.
  */
+#define COLMAP_MSG_MAX 800
 int colmap_build(struct colmap *m, enum kind k, int ncells,
 		 const char *const *cells, const size_t *lens, char *msg,
 		 size_t msgsz);

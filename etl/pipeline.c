@@ -14,12 +14,23 @@
 #include <sys/stat.h>
 #include <time.h>
 
-void input_add(struct run_opts *o, enum kind kind, const char *arg,
-	       const char *encoding)
+/* The message of a run with more inputs than INPUTS_MAX. */
+static int too_many_inputs(struct etl_err *err)
+{
+	return etl_errf(err,
+			"too many input files: at most %u (--prior, "
+			"--registry and --roster together)",
+			(unsigned)INPUTS_MAX);
+}
+
+int input_add(struct run_opts *o, enum kind kind, const char *arg,
+	      const char *encoding, struct etl_err *err)
 {
 	struct input *in;
 	const char *eq = strrchr(arg, '='), *slash;
 
+	if (o->ninputs >= INPUTS_MAX)
+		return too_many_inputs(err);
 	GROW(o->inputs, o->inputs_cap, o->ninputs + 1);
 	in = &o->inputs[o->ninputs++];
 	in->kind = kind;
@@ -32,6 +43,7 @@ void input_add(struct run_opts *o, enum kind kind, const char *arg,
 		slash = strrchr(arg, '/');
 		in->label = xstrdup(slash ? slash + 1 : arg);
 	}
+	return 0;
 }
 
 int pipeline_ref(struct ref *ref, const struct run_opts *o,
@@ -131,6 +143,8 @@ int pipeline_read(struct batch *b, const struct run_opts *o,
 	unsigned i, j, first = b->nsrcs, nthreads = 0;
 	int kind, rc = 0;
 
+	if (b->nsrcs + o->ninputs > INPUTS_MAX)
+		return too_many_inputs(err);
 	for (kind = 0; kind < KIND_N; kind++)
 		for (i = 0; i < o->ninputs; i++)
 			if ((int)o->inputs[i].kind == kind)
@@ -204,10 +218,14 @@ int pipeline_read(struct batch *b, const struct run_opts *o,
 	return rc;
 }
 
+/* The coverage counts keep commune codes as the scope does: whole. */
+_Static_assert(sizeof(((struct cov *)0)->commune) == COMMUNE_CODE_MAX + 1,
+	       "struct cov holds a commune code of COMMUNE_CODE_MAX bytes");
+
 void pipeline_default_scope(struct batch *b)
 {
-	char(*codes)[8] = NULL;
-	size_t n = 0, cap = 0, i;
+	char(*codes)[COMMUNE_CODE_MAX + 1] = NULL;
+	size_t n = 0, cap = 0, i, len;
 
 	if (b->ref->scope)
 		return;
@@ -217,8 +235,11 @@ void pipeline_default_scope(struct batch *b)
 		if (r->kind != KIND_REGISTRY || !r->commune[0] ||
 		    (n && !strcmp(codes[n - 1], r->commune)))
 			continue;
+		len = strlen(r->commune);
+		if (len > COMMUNE_CODE_MAX)
+			abort(); /* cannot be: rec_normalise rejects the row */
 		GROW(codes, cap, n + 1);
-		snprintf(codes[n++], 8, "%s", r->commune);
+		memcpy(codes[n++], r->commune, len + 1);
 	}
 	ref_scope_set(b->ref, codes, n);
 	free(codes);

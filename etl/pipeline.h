@@ -38,10 +38,12 @@ struct run_opts {
 
 /*
  * Parse "FILE[=LABEL]" into an input of the given kind; the label
- * defaults to the file's base name.
+ * defaults to the file's base name.  Returns 0, or -1 (nothing added) with
+ * err naming the limit when o already holds INPUTS_MAX inputs (rec.h): a
+ * usage error for the command.
  */
-void input_add(struct run_opts *o, enum kind kind, const char *arg,
-	       const char *encoding);
+int input_add(struct run_opts *o, enum kind kind, const char *arg,
+	      const char *encoding, struct etl_err *err);
 
 /* Load the reference tables named in the options. */
 int pipeline_ref(struct ref *ref, const struct run_opts *o,
@@ -52,7 +54,8 @@ void pipeline_dates(const struct run_opts *o, struct date *start,
 		    struct date *today);
 
 /*
- * Read every input of o into b (in order: prior, registry, rosters), the
+ * Read every input of o into b (in order: prior, registry, rosters; more
+ * than INPUTS_MAX sources in all is an error, before any is read), the
  * files read in parallel by etl_threads() threads (util.h); b ends the
  * same as if they were read one by one.  On failure err names the first
  * failing input in that order.  Nothing is printed: the warnings of each

@@ -20,6 +20,7 @@ static const struct {
 				  "Ngày sinh ngoài khoảng hợp lệ" },
 	[R_UNKNOWN_GROUP] = { "UNKNOWN_GROUP", "Mã đối tượng không hợp lệ" },
 	[R_BAD_STATUS] = { "BAD_STATUS", "Trạng thái không đọc được" },
+	[R_CODE_TOO_LONG] = { "CODE_TOO_LONG", "Mã xã quá dài" },
 	[R_UNKEYED] = { "UNKEYED", "Không xác định được số định danh" },
 	[R_UNKEYED_CARD] = { "UNKEYED_CARD",
 			     "Thẻ chưa có số định danh cá nhân" },

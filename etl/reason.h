@@ -19,6 +19,7 @@ enum reason {
 	R_DATE_OUT_OF_RANGE,
 	R_UNKNOWN_GROUP,
 	R_BAD_STATUS,
+	R_CODE_TOO_LONG,
 	/* review: a human decides */
 	R_UNKEYED,
 	R_UNKEYED_CARD,

@@ -215,13 +215,23 @@ static const char *intern(struct batch *b, const char *s)
 	return b->interned[b->ninterned++];
 }
 
-/* A normalised code; interned when it is of a kind with few values. */
+static char *scratch(struct batch *b, size_t need)
+{
+	GROW(b->scratch, b->scratch_cap, need);
+	return b->scratch;
+}
+
+/*
+ * A normalised code, whole whatever its length ("" if empty or bad);
+ * interned when it is of a kind with few values.
+ */
 static const char *code_str(struct batch *b, const char *s, size_t n,
 			    int shared)
 {
-	char buf[64];
+	size_t cap = 2 * n + 8; /* upper case grows UTF-8 by half at most */
+	char *buf = scratch(b, cap);
 
-	if (!n || norm_code(s, n, buf, sizeof(buf)) != NORM_OK)
+	if (!n || norm_code(s, n, buf, cap) != NORM_OK)
 		return "";
 	return shared ? intern(b, buf) : arena_strdup(&b->arena, buf);
 }
@@ -260,12 +270,6 @@ static const char *memo_code(struct batch *b, int f, const char *s,
 	m->str = code_str(b, s, n, 1);
 	m->valid = 1;
 	return m->str;
-}
-
-static char *scratch(struct batch *b, size_t need)
-{
-	GROW(b->scratch, b->scratch_cap, need);
-	return b->scratch;
 }
 
 /* An optional date: unreadable ones are dropped (the row stays). */
@@ -409,11 +413,48 @@ static void row_ethnicity(struct batch *b, const char *const *raw,
 	}
 }
 
-/* Commune, hospital, household (registry rows) and ethnicity. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/*
+ * The commune code, remembered from the row before.  It is never cut: one
+ * longer than COMMUNE_CODE_MAX bytes rejects the row.
+ */
+static enum reason row_commune(struct batch *b, const char *const *raw,
+			       struct rec *r, const char **detail)
+{
+	const char *s = raw[F_COMMUNE] ? raw[F_COMMUNE] : "";
+	size_t n = strlen(s);
+	char code[COMMUNE_CODE_MAX + 1];
+	struct memo *m;
+	int hit, rc;
+
+	r->commune = "";
+	if (!n)
+		return R_NONE;
+	m = memo_hit(b, F_COMMUNE, s, n, &hit);
+	if (hit) {
+		r->commune = m->str;
+		return R_NONE;
+	}
+	rc = commune_code(s, n, code);
+	if (rc == CODE_TOO_LONG) {
+		*detail = "the commune code is longer than " STR(
+			COMMUNE_CODE_MAX) " bytes";
+		return R_CODE_TOO_LONG;
+	}
+	r->commune = rc == NORM_OK ? intern(b, code) : "";
+	if (m) {
+		m->str = r->commune;
+		m->valid = 1;
+	}
+	return R_NONE;
+}
+
+/* Hospital, household (registry rows) and ethnicity. */
 static void row_codes(struct batch *b, enum kind kind, const char *const *raw,
 		      struct rec *r)
 {
-	r->commune = memo_code(b, F_COMMUNE, CELL(F_COMMUNE));
 	r->hospital = memo_code(b, F_HOSPITAL, CELL(F_HOSPITAL));
 	r->household = kind == KIND_REGISTRY
 			       ? code_str(b, CELL(F_HOUSEHOLD), 0)
@@ -429,18 +470,24 @@ static enum reason row_group(struct batch *b, enum kind kind,
 			     const char *const *raw, struct rec *r,
 			     const char **detail)
 {
-	char code[8];
+	char code[8]; /* longer than any in the groups table */
+	int given = 0, rc;
 
 	code[0] = '\0';
-	if (raw[F_GROUP] && raw[F_GROUP][0])
-		norm_code(CELL(F_GROUP), code, sizeof(code));
-	else if (kind == KIND_PRIOR)
+	if (raw[F_GROUP] && raw[F_GROUP][0]) {
+		rc = norm_code(CELL(F_GROUP), code, sizeof(code));
+		given = rc != NORM_EMPTY;
+		if (rc != NORM_OK) /* too long or bad: unknown, never cut */
+			code[0] = '\0';
+	} else if (kind == KIND_PRIOR) {
 		memcpy(code, r->card_group, sizeof(r->card_group));
+	}
 	if (kind == KIND_REGISTRY)
 		return R_NONE;
 	r->group = (uint16_t)ref_group(b->ref, code);
 	if (r->group == GROUP_NONE) {
-		*detail = code[0] ? "the group code is not in the groups table"
+		*detail = code[0] || given
+				  ? "the group code is not in the groups table"
 				  : "the group code is missing";
 		return R_UNKNOWN_GROUP;
 	}
@@ -517,6 +564,8 @@ enum reason rec_normalise(struct batch *b, enum kind kind,
 		return why;
 	row_ids(raw, r, &flags);
 	row_sex(b, raw, sex_checkbox, r);
+	if ((why = row_commune(b, raw, r, detail)) != R_NONE)
+		return why;
 	row_codes(b, kind, raw, r);
 	if ((why = row_group(b, kind, raw, r, detail)) != R_NONE)
 		return why;
@@ -541,7 +590,7 @@ static int read_header(void *ctx, const struct csvin_row *row,
 {
 	struct read_ctx *c = ctx;
 	struct source *s = &c->b->srcs[c->src];
-	char msg[400];
+	char msg[COLMAP_MSG_MAX];
 
 	if (colmap_build(&c->map, s->kind, row->nfields, row->fields,
 			 row->lens, msg, sizeof(msg)) < 0)
@@ -609,7 +658,7 @@ int batch_read_source(struct batch *b, unsigned i, struct etl_err *err)
 {
 	struct read_ctx c = { b, i, { { 0 }, 0, 0 }, 0 };
 	struct csvin_cb cb = { read_header, read_row, read_reject, &c };
-	struct csvin_opts opts = { b->srcs[i].encoding, 0 };
+	struct csvin_opts opts = { .encoding = b->srcs[i].encoding };
 	struct csvin_stats st;
 	struct source *s = &b->srcs[i];
 	double t0 = now_seconds();

@@ -27,6 +27,12 @@
 #define NONE32 0xffffffffu
 /* Reject messages printed per input file (rejects.csv has them all). */
 #define REJECT_MESSAGES 10
+/*
+ * Input files one run may read: a row's source index is 16 bits (struct
+ * rec, struct note), and struct rec stays 128 bytes.  More is a usage
+ * error (input_add, pipeline.h), never a wrapped index.
+ */
+#define INPUTS_MAX 65535
 /* A person key that is a BHXH code (a card with no personal ID). */
 #define KEY_BHXH_TAG (1ull << 62)
 
@@ -47,7 +53,8 @@ struct rec {
 	uint64_t key;  /* person key, 0 until identity finds one */
 	const char *name;      /* normalised full name */
 	const char *nkey;      /* name match key (== name when equal) */
-	const char *commune;   /* "" if none; all strings below likewise */
+	const char *commune;   /* "" if none (at most COMMUNE_CODE_MAX bytes);
+				* all strings below likewise */
 	const char *hospital;
 	const char *household; /* registry rows only (the outreach list) */
 	const char *ethnicity;

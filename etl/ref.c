@@ -20,6 +20,22 @@ void ref_init(struct ref *r)
 	arena_init(&r->arena);
 }
 
+int commune_code(const char *s, size_t n, char out[COMMUNE_CODE_MAX + 1])
+{
+	size_t cap = 2 * n + 8; /* upper case grows UTF-8 by half at most */
+	char *whole;
+	int rc = norm_code(s, n, out, COMMUNE_CODE_MAX + 1);
+
+	if (rc != NORM_BAD)
+		return rc;
+	/* A bad character, or a code too long for out? */
+	out[0] = '\0';
+	whole = xmalloc(cap);
+	rc = norm_code(s, n, whole, cap);
+	free(whole);
+	return rc == NORM_OK ? CODE_TOO_LONG : NORM_BAD;
+}
+
 void ref_release(struct ref *r)
 {
 	free(r->groups);
@@ -72,9 +88,13 @@ static int table_header(void *ctx, const struct csvin_row *row,
 static void table_row(void *ctx, const struct csvin_row *row)
 {
 	struct table_ctx *c = ctx;
+	struct table *t = c->t;
+	size_t cap = t->cap;
 
-	GROW(c->t->rows, c->t->cap, c->t->nrows + 1);
-	c->t->rows[c->t->nrows++] = copy_cells(c->a, row);
+	GROW(t->rows, t->cap, t->nrows + 1);
+	GROW(t->lines, cap, t->nrows + 1);
+	t->lines[t->nrows] = row->line;
+	t->rows[t->nrows++] = copy_cells(c->a, row);
 }
 
 static void table_reject(void *ctx, unsigned long line, const char *reason,
@@ -133,12 +153,33 @@ int table_col(const struct table *t, const char *const *names)
 void table_release(struct table *t)
 {
 	free(t->rows);
+	free(t->lines);
 	t->rows = NULL;
+	t->lines = NULL;
 	t->nrows = t->cap = 0;
 }
 
-/* Line of row i in messages: header is line 1 (blank lines aside). */
-#define LINE(i) ((unsigned long)(i) + 2)
+/* Line of row i of table t in messages. */
+#define LINE(t, i) ((t)->lines[i])
+
+/* The commune code in row i, column col; -1 with err if unusable. */
+static int commune_cell(const struct table *t, size_t i, int col,
+			char out[COMMUNE_CODE_MAX + 1], struct etl_err *err)
+{
+	const char *s = t->rows[i][col];
+
+	switch (commune_code(s, strlen(s), out)) {
+	case NORM_OK:
+		return 0;
+	case CODE_TOO_LONG:
+		return etl_errf(err,
+				"'%s':%lu: commune code longer than %d bytes",
+				t->name, LINE(t, i), COMMUNE_CODE_MAX);
+	default:
+		return etl_errf(err, "'%s':%lu: bad commune code", t->name,
+				LINE(t, i));
+	}
+}
 
 static int need_col(const struct table *t, const char *const *names,
 		    struct etl_err *err)
@@ -168,7 +209,7 @@ static int date_cell(const struct table *t, size_t i, int col,
 		return 0;
 	if (rc != NORM_OK || d->prec != DATE_DAY)
 		return etl_errf(err, "'%s':%lu: '%s' is not a date", t->name,
-				LINE(i), t->header[col]);
+				LINE(t, i), t->header[col]);
 	return 0;
 }
 
@@ -230,7 +271,7 @@ int ref_load_groups(struct ref *r, const char *path, struct etl_err *err)
 		if (norm_code(row[code], strlen(row[code]), cc, sizeof(cc)) !=
 		    NORM_OK) {
 			etl_errf(err, "'%s':%lu: bad group code", t.name,
-				 LINE(i));
+				 LINE(&t, i));
 			goto fail;
 		}
 		gi = ref_group(r, cc);
@@ -249,7 +290,7 @@ int ref_load_groups(struct ref *r, const char *path, struct etl_err *err)
 					(uint16_t)r->ngroups;
 			if (g->rank <= 0) {
 				etl_errf(err, "'%s':%lu: bad rank", t.name,
-					 LINE(i));
+					 LINE(&t, i));
 				goto fail;
 			}
 		} else {
@@ -257,7 +298,7 @@ int ref_load_groups(struct ref *r, const char *path, struct etl_err *err)
 		}
 		if (g->nlevels == 4) {
 			etl_errf(err, "'%s':%lu: too many levels for %s",
-				 t.name, LINE(i), cc);
+				 t.name, LINE(&t, i), cc);
 			goto fail;
 		}
 		l = &g->levels[g->nlevels++];
@@ -267,7 +308,7 @@ int ref_load_groups(struct ref *r, const char *path, struct etl_err *err)
 		    date_cell(&t, i, to, &l->to, err) < 0) {
 			if (!err || !err->msg[0] || l->level == 0)
 				etl_errf(err, "'%s':%lu: bad level or date",
-					 t.name, LINE(i));
+					 t.name, LINE(&t, i));
 			goto fail;
 		}
 	}
@@ -348,12 +389,12 @@ int ref_load_areas(struct ref *r, const char *path, struct etl_err *err)
 
 		GROW(r->areas, cap, r->nareas + 1);
 		ar = &r->areas[r->nareas++];
-		if (norm_code(row[commune], strlen(row[commune]), ar->commune,
-			      sizeof(ar->commune)) != NORM_OK ||
-		    norm_code(row[group], strlen(row[group]), ar->group,
+		if (commune_cell(&t, i, commune, ar->commune, err) < 0)
+			goto fail;
+		if (norm_code(row[group], strlen(row[group]), ar->group,
 			      sizeof(ar->group)) != NORM_OK) {
-			etl_errf(err, "'%s':%lu: bad commune or group code",
-				 t.name, LINE(i));
+			etl_errf(err, "'%s':%lu: bad group code", t.name,
+				 LINE(&t, i));
 			goto fail;
 		}
 		if (date_cell(&t, i, from, &ar->from, err) < 0 ||
@@ -385,7 +426,7 @@ static int cmp_code8(const void *a, const void *b)
 	return strcmp((const char *)a, (const char *)b);
 }
 
-void ref_scope_set(struct ref *r, char (*codes)[8], size_t n)
+void ref_scope_set(struct ref *r, char (*codes)[COMMUNE_CODE_MAX + 1], size_t n)
 {
 	size_t i, k = 0;
 
@@ -397,7 +438,7 @@ void ref_scope_set(struct ref *r, char (*codes)[8], size_t n)
 	}
 	for (i = 0; i < n; i++)
 		if (!k || strcmp(r->scope[k - 1], r->scope[i]))
-			memcpy(r->scope[k++], r->scope[i], 8);
+			memcpy(r->scope[k++], r->scope[i], sizeof(*r->scope));
 	r->nscope = k;
 }
 
@@ -405,7 +446,7 @@ int ref_load_scope(struct ref *r, const char *path, struct etl_err *err)
 {
 	static const char *const c_commune[] = { "commune_code", "ma_xa",
 						 NULL };
-	char(*codes)[8];
+	char(*codes)[COMMUNE_CODE_MAX + 1];
 	struct table t;
 	int commune;
 	size_t i;
@@ -418,13 +459,10 @@ int ref_load_scope(struct ref *r, const char *path, struct etl_err *err)
 	}
 	codes = xmalloc(sizeof(*codes) * (t.nrows ? t.nrows : 1));
 	for (i = 0; i < t.nrows; i++) {
-		const char *s = t.rows[i][commune];
-
-		if (norm_code(s, strlen(s), codes[i], 8) != NORM_OK) {
+		if (commune_cell(&t, i, commune, codes[i], err) < 0) {
 			free(codes);
 			table_release(&t);
-			return etl_errf(err, "'%s':%lu: bad commune code",
-					t.name, LINE(i));
+			return -1;
 		}
 	}
 	ref_scope_set(r, codes, t.nrows);
@@ -458,7 +496,28 @@ static int pct_cell(const struct table *t, size_t i, int col, double *out,
 	}
 	if (rc != NORM_OK)
 		return etl_errf(err, "'%s':%lu: '%s' is not a percentage",
-				t->name, LINE(i), t->header[col]);
+				t->name, LINE(t, i), t->header[col]);
+	return 0;
+}
+
+/*
+ * Row i of the targets table t (the target first + i) names a commune, or
+ * TOTAL, that an earlier row named: only one of them could be used.
+ */
+static int target_twice(const struct ref *r, const struct table *t,
+			size_t first, size_t i, struct etl_err *err)
+{
+	const char *c = r->targets[first + i].commune;
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (!strcmp(r->targets[first + j].commune, c))
+			return etl_errf(err,
+					"'%s':%lu: %s%s is given twice, on "
+					"lines %lu and %lu",
+					t->name, LINE(t, i),
+					strcmp(c, "TOTAL") ? "commune " : "", c,
+					LINE(t, j), LINE(t, i));
 	return 0;
 }
 
@@ -474,7 +533,7 @@ int ref_load_targets(struct ref *r, const char *path, struct etl_err *err)
 	static const char *const c_lf[] = { "labour_force", NULL };
 	struct table t;
 	int commune, bhyt, bhxh, vol, bhtn, lf;
-	size_t i, cap = 0;
+	size_t i, cap = 0, first = r->ntargets;
 
 	if (table_read(&t, &r->arena, path, NULL, 0, err) < 0)
 		return -1;
@@ -492,12 +551,9 @@ int ref_load_targets(struct ref *r, const char *path, struct etl_err *err)
 
 		GROW(r->targets, cap, r->ntargets + 1);
 		tg = &r->targets[r->ntargets++];
-		if (norm_code(row[commune], strlen(row[commune]), tg->commune,
-			      sizeof(tg->commune)) != NORM_OK) {
-			etl_errf(err, "'%s':%lu: bad commune code", t.name,
-				 LINE(i));
+		if (commune_cell(&t, i, commune, tg->commune, err) < 0 ||
+		    target_twice(r, &t, first, i, err) < 0)
 			goto fail;
-		}
 		if (pct_cell(&t, i, bhyt, &tg->bhyt, err) < 0 ||
 		    pct_cell(&t, i, bhxh, &tg->bhxh, err) < 0 ||
 		    pct_cell(&t, i, vol, &tg->bhxh_voluntary, err) < 0 ||
@@ -510,7 +566,7 @@ int ref_load_targets(struct ref *r, const char *path, struct etl_err *err)
 				etl_errf(err,
 					 "'%s':%lu: labour_force is not a "
 					 "number",
-					 t.name, LINE(i));
+					 t.name, LINE(&t, i));
 				goto fail;
 			}
 		}
@@ -563,9 +619,9 @@ int ref_load_communes(struct ref *r, const char *path, struct etl_err *err)
 	for (i = 0; i < t.nrows; i++) {
 		struct commune_name *c = &r->communes[i];
 
-		snprintf(c->code, sizeof(c->code), "%s", t.rows[i][code]);
 		c->name = t.rows[i][name];
-		if (date_cell(&t, i, from, &c->from, err) < 0 ||
+		if (commune_cell(&t, i, code, c->code, err) < 0 ||
+		    date_cell(&t, i, from, &c->from, err) < 0 ||
 		    date_cell(&t, i, to, &c->to, err) < 0)
 			goto fail;
 	}

@@ -15,6 +15,24 @@
 
 #define GROUP_NONE 0xffff
 
+/*
+ * The longest commune code, in bytes (the codes of Vietnam's communes have
+ * five digits).  Codes are kept whole in char[COMMUNE_CODE_MAX + 1] here
+ * and in the coverage counts (struct cov, output.h), never cut: a longer
+ * code rejects its row (CODE_TOO_LONG) and stops the load of a reference
+ * file, naming the file and line.
+ */
+#define COMMUNE_CODE_MAX 7
+/* commune_code's result for a code longer than COMMUNE_CODE_MAX bytes */
+#define CODE_TOO_LONG 16
+
+/*
+ * A commune code normalised by norm_code (norm.h) into out: NORM_OK,
+ * NORM_EMPTY, NORM_BAD (a control character, invalid UTF-8), or
+ * CODE_TOO_LONG.  out is "" unless NORM_OK.
+ */
+int commune_code(const char *s, size_t n, char out[COMMUNE_CODE_MAX + 1]);
+
 struct group_level {
 	int level;
 	struct date from, to; /* prec DATE_NONE: open */
@@ -32,19 +50,19 @@ struct group {
 };
 
 struct area {
-	char commune[8];
+	char commune[COMMUNE_CODE_MAX + 1];
 	char group[4];
 	struct date from, to; /* to.prec DATE_NONE: open */
 };
 
 struct target {
-	char commune[8];
+	char commune[COMMUNE_CODE_MAX + 1]; /* or "TOTAL": the district's */
 	double bhyt, bhxh, bhxh_voluntary, bhtn; /* percent; <0: not given */
 	long labour_force;                        /* <0: not given */
 };
 
 struct commune_name {
-	char code[8];
+	char code[COMMUNE_CODE_MAX + 1];
 	const char *name;
 	struct date from, to;
 };
@@ -56,7 +74,8 @@ struct ref {
 	uint16_t group_ix[26 * 26]; /* "AA".."ZZ" -> index + 1 (0: none) */
 	struct area *areas;
 	size_t nareas;
-	char (*scope)[8]; /* sorted commune codes; NULL: not given */
+	/* communes in scope, sorted; NULL: no scope given */
+	char (*scope)[COMMUNE_CODE_MAX + 1];
 	size_t nscope;
 	struct target *targets;
 	size_t ntargets;
@@ -67,7 +86,12 @@ struct ref {
 void ref_init(struct ref *r);
 void ref_release(struct ref *r);
 
-/* Loaders: path NULL loads the shipped default (groups, communes only). */
+/*
+ * Loaders: path NULL loads the shipped default (groups, communes only).
+ * Each returns 0, or -1 with err naming the file and line of the first
+ * cell it cannot use: a bad or too long commune code, a commune (or the
+ * TOTAL row) given twice in the targets, ...
+ */
 int ref_load_groups(struct ref *r, const char *path, struct etl_err *err);
 int ref_load_areas(struct ref *r, const char *path, struct etl_err *err);
 int ref_load_scope(struct ref *r, const char *path, struct etl_err *err);
@@ -86,8 +110,9 @@ int ref_area_ok(const struct ref *r, const char *commune, const char *group,
 		const struct date *on);
 /* Is commune in scope?  (With no scope file: always 1.) */
 int ref_in_scope(const struct ref *r, const char *commune);
-/* Add communes to the scope (used to build it from registry rows). */
-void ref_scope_set(struct ref *r, char (*codes)[8], size_t n);
+/* Set the scope to n communes (used to build it from registry rows). */
+void ref_scope_set(struct ref *r, char (*codes)[COMMUNE_CODE_MAX + 1],
+		   size_t n);
 /* Target of a commune, or NULL. */
 const struct target *ref_target(const struct ref *r, const char *commune);
 /* Name of a commune on a date, or "" if unknown. */
@@ -102,6 +127,7 @@ struct table {
 	int ncols;
 	char **header;
 	char ***rows;
+	unsigned long *lines; /* physical line where each row starts */
 	size_t nrows, cap;
 	const char *name;
 };

@@ -29,7 +29,7 @@ enum {
 
 /* Where a callee leaves one reason for failing. */
 struct etl_err {
-	char msg[512];
+	char msg[1024]; /* room for a path and the longest message */
 };
 
 /* Format a reason into err (may be NULL) and return -1. */

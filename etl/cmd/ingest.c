@@ -31,7 +31,7 @@ static int on_header(void *ctx, const struct csvin_row *row,
 		     struct etl_err *err)
 {
 	struct ingest_ctx *c = ctx;
-	char msg[400];
+	char msg[COLMAP_MSG_MAX];
 
 	if (colmap_build(&c->map, c->in->kind, row->nfields, row->fields,
 			 row->lens, msg, sizeof(msg)) < 0)
@@ -95,7 +95,7 @@ int cmd_ingest(int argc, char **argv)
 	c.rej = o.nrejects ? stage_open(o.rejects[0], "w") : NULL;
 	/* In kind order, as `doisoat run` reads them. */
 	for (k = 0; k < KIND_N * o.ninputs; k++) {
-		struct csvin_opts copts;
+		struct csvin_opts copts = { 0 };
 		struct csvin_stats st;
 
 		i = k % o.ninputs;

@@ -101,6 +101,18 @@ static struct date parse_date_opt(const char *s, const char *opt)
 	return d;
 }
 
+/* input_add, or exit with EXIT_USAGE past the most input files. */
+static void add_input(struct run_opts *o, enum kind kind, const char *arg,
+		      const char *enc, const char *cmd)
+{
+	struct etl_err err;
+
+	if (input_add(o, kind, arg, enc, &err) < 0) {
+		fprintf(stderr, "doisoat %s: %s\n", cmd, err.msg);
+		exit(EXIT_USAGE);
+	}
+}
+
 void parse_run_opts(int argc, char **argv, struct run_opts *o,
 		    const char *cmd)
 {
@@ -154,13 +166,13 @@ void parse_run_opts(int argc, char **argv, struct run_opts *o,
 			}
 			break;
 		case O_PRIOR:
-			input_add(o, KIND_PRIOR, optarg, enc);
+			add_input(o, KIND_PRIOR, optarg, enc, cmd);
 			break;
 		case O_REGISTRY:
-			input_add(o, KIND_REGISTRY, optarg, enc);
+			add_input(o, KIND_REGISTRY, optarg, enc, cmd);
 			break;
 		case O_ROSTER:
-			input_add(o, KIND_ROSTER, optarg, enc);
+			add_input(o, KIND_ROSTER, optarg, enc, cmd);
 			break;
 		case O_ENCODING:
 			enc = optarg;

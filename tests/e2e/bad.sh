@@ -154,6 +154,30 @@ expect "roster_broken.csv: rows read (line, name)" "2	Nguyễn Văn An
 10	Trương Văn Hải
 11	Lê Văn\\nXuống Dòng" "$TMP/ingest"
 
+# A stray opening quote (Excel writes one when a cell starts with a quote)
+# is a reject of its own line only: the rows it would glue on are read
+# (line 6's quote and line 10's closing quote end the glued records), so
+# their holders' cards are not decreased NOT_ON_ROSTER; the quoted newline
+# of lines 11-12 is still one row.
+bad roster_stray_quote.csv
+exit_is roster_stray_quote.csv 0
+P="doisoat run: warning: '$BAD/roster_stray_quote.csv'"
+expect "roster_stray_quote.csv: messages" "\
+$P:3: row rejected (BAD_QUOTING): quoted field not closed on its line
+$P:8: row rejected (BAD_QUOTING): quoted field not closed on its line
+$P:10: row rejected (BAD_QUOTING): a quote inside an unquoted field or after a closing quote" "$TMP/err"
+rejects_are roster_stray_quote.csv "3,BAD_QUOTING 8,BAD_QUOTING 10,BAD_QUOTING"
+source_is roster_stray_quote.csv "lines 12, blank 0, read 10, accepted 7, rejected 3" \
+	'{"BAD_QUOTING": 3}' "{}"
+grep '^B,3,' "$out/rejects.csv" > "$TMP/rej3"
+expect "roster_stray_quote.csv: the reject holds line 3 alone" \
+	'B,3,BAD_QUOTING,"""An,084080090001,01/01/1990,Nam,29266,HN"' "$TMP/rej3"
+grep -E '^(084175000002|084188000008),' "$out/decrease.csv" > "$TMP/dec"
+expect "roster_stray_quote.csv: rows after the stray quotes keep their cards" "" "$TMP/dec"
+"$BIN" ingest --roster "$BAD/roster_stray_quote.csv=B" 2> /dev/null | cut -f3 |
+	paste -sd ' ' - > "$TMP/ingest"
+expect "roster_stray_quote.csv: lines of the rows read" "2 4 5 6 7 9 11" "$TMP/ingest"
+
 # A 1 MiB field: that row is rejected, the rows after it are read.
 bad roster_huge_field.csv.gz
 exit_is roster_huge_field.csv.gz 0
@@ -163,6 +187,53 @@ expect "roster_huge_field.csv.gz: message" \
 rejects_are roster_huge_field.csv.gz "3,RECORD_TOO_LONG"
 source_is roster_huge_field.csv.gz "lines 4, blank 0, read 3, accepted 2, rejected 1" \
 	'{"RECORD_TOO_LONG": 1}' "{}"
+
+# A header line over the record limit (1 MiB) stops the run at once: 3 MB
+# of NUL bytes, and /dev/zero itself, which never ends.
+zero_run() {
+	timeout 20 "$BIN" run --period 2024 --today 2024-06-30 --no-db --quiet \
+		--out "$TMP/out-zero" --prior $SMALL/cards_2023.csv \
+		--registry $SMALL/registry.csv --roster "$1=B" 2> "$TMP/stderr"
+	rc=$?
+	grep -v "'$SMALL/" "$TMP/stderr" > "$TMP/err"
+}
+head -c 3000000 /dev/zero > "$TMP/zeros.csv"
+zero_run "$TMP/zeros.csv"
+exit_is "3 MB of NUL bytes" 1
+expect "3 MB of NUL bytes: message" \
+	"doisoat run: '$TMP/zeros.csv':1: header line longer than 1048576 bytes" "$TMP/err"
+zero_run /dev/zero
+exit_is "/dev/zero (timeout 20 s gives 124)" 1
+expect "/dev/zero: message" \
+	"doisoat run: '/dev/zero':1: header line longer than 1048576 bytes" "$TMP/err"
+
+# A registry commune code longer than 7 bytes is never cut (it made a
+# bogus commune "2926612" in coverage, a half letter with a 2-byte one, and
+# sent its residents' cards to MOVED_OUT): the row is rejected
+# CODE_TOO_LONG, naming file and line.
+sed '3s/,29266,/,292661234,/; 4s/,29266,/,292661Ư,/' $SMALL/registry.csv > "$TMP/registry_long.csv"
+"$BIN" run --period 2024 --today 2024-06-30 --no-db --quiet --out "$TMP/out-long" \
+	--prior $SMALL/cards_2023.csv --registry "$TMP/registry_long.csv" \
+	--roster "$BAD/roster_utf8.csv=B" 2> "$TMP/stderr"
+rc=$?
+exit_is "long commune code" 0
+grep "registry_long.csv':[34]:" "$TMP/stderr" | sed "s|$TMP/||" > "$TMP/err"
+expect "long commune code: messages" "\
+doisoat run: warning: 'registry_long.csv':3: row rejected (CODE_TOO_LONG): the commune code is longer than 7 bytes
+doisoat run: warning: 'registry_long.csv':4: row rejected (CODE_TOO_LONG): the commune code is longer than 7 bytes" "$TMP/err"
+awk -F, '$1 == "registry_long.csv" { print $2 "," $3 }' "$TMP/out-long/rejects.csv" > "$TMP/rej"
+expect "long commune code: rejects.csv" "3,CODE_TOO_LONG
+4,CODE_TOO_LONG
+38,BAD_STATUS" "$TMP/rej"
+cut -d, -f1 "$TMP/out-long/coverage.csv" | paste -sd ' ' - > "$TMP/cov"
+expect "long commune code: no cut code in coverage.csv" \
+	"commune_code 29266 29269 29272 TOTAL" "$TMP/cov"
+iconv -f UTF-8 -t UTF-8 "$TMP/out-long/coverage.csv" > /dev/null 2>&1 &&
+	ok "long commune code: coverage.csv is UTF-8" ||
+	not_ok "long commune code: coverage.csv is UTF-8" "$TMP/out-long/coverage.csv"
+grep MOVED_OUT "$TMP/out-long/decrease.csv" | cut -d, -f1 > "$TMP/moved"
+expect "long commune code: only persons 18 and 39 moved out (not 2)" "084084000039
+084182000018" "$TMP/moved"
 
 # A gzip cut short: the run stops, naming the file and how far it got.
 bad roster_truncated.csv.gz
@@ -205,6 +276,39 @@ expect "roster_excel.csv: IDs and dates as normalised" "2	084080000001	1980-03-1
 7	084188000008	1988
 8	084072000024	1972-02-20
 11	084185000004	1985" "$TMP/norm"
+
+# At most 65,535 input files (a row's source index is 16 bits): one more
+# is a usage error naming the limit, before anything is read; at the limit
+# the last file's rejects are still its own.  The argv (--roster=h, a
+# relative path, to stay under ARG_MAX) goes through xargs -x: one
+# command or none.
+mkdir "$TMP/many-inputs"
+cp "$BAD/header_only.csv" "$TMP/many-inputs/h"
+cp "$BAD/roster_broken.csv" "$TMP/many-inputs/b"
+ROOT=$(pwd)
+many_inputs() {
+	(cd "$TMP/many-inputs" &&
+		awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) print "--roster=h"
+			print "--roster=b=LAST" }' |
+		xargs -x -n 70000 -s 2000000 sh -c '"$@" 2> err; echo "$?" > rc' sh \
+			"$ROOT/$BIN" run --period 2024 --today 2024-06-30 --no-db --quiet \
+			--out out --prior "$ROOT/$SMALL/cards_2023.csv" \
+			--registry "$ROOT/$SMALL/registry.csv")
+	rc=$(cat "$TMP/many-inputs/rc")
+}
+many_inputs 65533 # + prior, registry and LAST: 65,536 inputs
+exit_is "65,536 input files" 2
+expect "65,536 input files: message" \
+	"doisoat run: too many input files: at most 65535 (--prior, --registry and --roster together)" \
+	"$TMP/many-inputs/err"
+[ ! -e "$TMP/many-inputs/out" ] && ok "65,536 input files: nothing written" ||
+	not_ok "65,536 input files: nothing written"
+many_inputs 65532 # 65,535 inputs
+exit_is "65,535 input files" 0
+awk -F, 'NR > 1 && $1 != "registry.csv" { print $1 "," $2 }' \
+	"$TMP/many-inputs/out/rejects.csv" | sort -u | paste -sd ' ' - > "$TMP/rej"
+expect "65,535 input files: the last file's rejects are its own" \
+	"LAST,13 LAST,4 LAST,5 LAST,6 LAST,7 LAST,8" "$TMP/rej"
 
 # Several inputs with rejected rows, read in parallel: the warnings come
 # out in input order (file, then line), never mixed, the same bytes with

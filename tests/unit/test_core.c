@@ -1,7 +1,8 @@
 /*
  * test_core.c: unit tests of the small modules under the pipeline:
  * hashtab (XXH3 multimap), copytext (COPY escaping), fields (header
- * aliases), ref (shipped groups, levels by date), classify's TE end date.
+ * aliases), ref (shipped groups, levels by date, targets and commune
+ * codes it refuses), classify's TE end date.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void hashtab_confirms_keys(void **state)
 {
@@ -259,7 +261,7 @@ static void colmap_names_missing_columns(void **state)
 	size_t lens[] = { strlen(cells[0]), strlen(cells[1]),
 			  strlen(cells[2]) };
 	struct colmap m;
-	char msg[400];
+	char msg[COLMAP_MSG_MAX];
 
 	(void)state;
 	assert_int_equal(colmap_build(&m, KIND_ROSTER, 3, cells, lens, msg,
@@ -270,6 +272,50 @@ static void colmap_names_missing_columns(void **state)
 	assert_non_null(strstr(msg, "person_id"));
 	assert_int_equal(m.col[F_NAME], 0);
 	assert_int_equal(m.col[F_DOB], 1);
+	/* one list, "; " between requirements, " or " between alternatives */
+	assert_string_equal(msg,
+			    "missing required column: group_code "
+			    "(ma_doi_tuong, doi_tuong, group_code); "
+			    "person_id (so_dinh_danh_ca_nhan, so_ddcn, "
+			    "so_cccd, cccd, so_cccd_cmnd, so_cmnd_cccd, "
+			    "so_cmnd_ho_chieu_the_can_cuoc, "
+			    "so_cccd_cmnd_ho_chieu, so_dinh_danh, "
+			    "ma_dinh_danh, person_id) or cmnd (so_cmnd, "
+			    "cmnd, so_cmnd_cu, cmnd_cu) or bhxh_code "
+			    "(ma_so_bhxh, ma_bhxh, ma_so_bhxh_so_dinh_danh, "
+			    "bhxh_code) or card_code (ma_the, ma_the_bhyt, "
+			    "so_the_bhyt, card_code)");
+}
+
+/* With every column missing, the message is whole in an etl_err. */
+static void colmap_message_is_never_cut(void **state)
+{
+	const char *cells[] = { "Ghi chú" };
+	size_t lens[] = { strlen(cells[0]) };
+	struct colmap m;
+	struct etl_err err;
+	char msg[COLMAP_MSG_MAX];
+	int k;
+
+	(void)state;
+	for (k = 0; k < KIND_N; k++) {
+		assert_int_equal(colmap_build(&m, (enum kind)k, 1, cells, lens,
+					      msg, sizeof(msg)),
+				 -1);
+		assert_non_null(strstr(msg, "missing required column: "
+					    "full_name (") ||
+				strstr(msg, "missing required column: "
+					    "person_id ("));
+		assert_null(strstr(msg, ": ;"));
+		assert_int_equal(msg[strlen(msg) - 1], ')');
+		assert_true(strlen(msg) < sizeof(msg) - 1);
+		/* as rec.c puts it, with a long path */
+		etl_errf(&err, "'%0200d':1: %s input: %s", 0,
+			 kind_name((enum kind)k), msg);
+		assert_non_null(strstr(err.msg, msg));
+	}
+	assert_non_null(strstr(msg, "or card_code (ma_the, ma_the_bhyt, "
+				    "so_the_bhyt, card_code)"));
 }
 
 static void ref_groups_levels_by_date(void **state)
@@ -337,6 +383,99 @@ static void te_end_dates(void **state)
 	}
 }
 
+/* Write text to a temporary file; its name is left in path. */
+static void temp_file(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+/* ref_load_targets on text: its result, the message after the path. */
+static int load_targets(const char *text, struct ref *r, struct etl_err *err,
+			const char **after)
+{
+	char path[] = "/tmp/test_core_targets_XXXXXX";
+	int rc;
+
+	temp_file(path, text);
+	ref_init(r);
+	err->msg[0] = '\0';
+	rc = ref_load_targets(r, path, err);
+	unlink(path);
+	*after = strstr(err->msg, "':") ? strstr(err->msg, "':") + 2 : "";
+	return rc;
+}
+
+/* A commune or the TOTAL row given twice: an error naming both lines. */
+static void targets_given_twice(void **state)
+{
+	struct ref r;
+	struct etl_err err;
+	const char *msg;
+
+	(void)state;
+	assert_int_equal(load_targets("commune_code,bhyt_target_pct\n"
+				      "29266,95\nTOTAL,90\n\n29269,90\n",
+				      &r, &err, &msg),
+			 0);
+	assert_int_equal(r.ntargets, 3);
+	ref_release(&r);
+	/* line numbers are physical lines: the blank line 4 counts */
+	assert_int_equal(load_targets("commune_code,bhyt_target_pct\n"
+				      "29266,95\nTOTAL,90\n\n29269,90\n"
+				      "TOTAL,91\n",
+				      &r, &err, &msg),
+			 -1);
+	assert_string_equal(msg, "6: TOTAL is given twice, on lines 3 and 6");
+	ref_release(&r);
+	assert_int_equal(load_targets("commune_code,bhyt_target_pct\n"
+				      "29266,95\n\"29269\",90\n29266,91\n",
+				      &r, &err, &msg),
+			 -1);
+	assert_string_equal(msg, "4: commune 29266 is given twice, on lines "
+				 "2 and 4");
+	ref_release(&r);
+}
+
+/* A commune code over COMMUNE_CODE_MAX bytes is an error, never cut. */
+static void reference_commune_code_too_long(void **state)
+{
+	char path[] = "/tmp/test_core_scope_XXXXXX";
+	struct ref r;
+	struct etl_err err;
+	const char *msg;
+	char out[COMMUNE_CODE_MAX + 1];
+
+	(void)state;
+	assert_int_equal(load_targets("commune_code,bhyt_target_pct\n"
+				      "29266,95\n292661234,90\n",
+				      &r, &err, &msg),
+			 -1);
+	assert_string_equal(msg, "3: commune code longer than 7 bytes");
+	ref_release(&r);
+	/* 6 digits and a 2-byte letter: 8 bytes, where a cut would leave
+	 * half a letter */
+	temp_file(path, "ma_xa\n29266\n292661\xc6\xaf\n");
+	ref_init(&r);
+	assert_int_equal(ref_load_scope(&r, path, &err), -1);
+	unlink(path);
+	assert_non_null(strstr(err.msg, "':3: commune code longer than 7 "
+					"bytes"));
+	ref_release(&r);
+	/* 7 bytes fit, letters upper-cased; control bytes are bad */
+	assert_int_equal(commune_code("2926\xc6\xb0x", 7, out), NORM_OK);
+	assert_string_equal(out, "2926\xc6\xafX");
+	assert_int_equal(commune_code("29266\xc6\xb0x", 8, out), CODE_TOO_LONG);
+	assert_string_equal(out, "");
+	assert_int_equal(commune_code("29\x01", 3, out), NORM_BAD);
+	assert_int_equal(commune_code("", 0, out), NORM_EMPTY);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,8 +487,11 @@ int main(void)
 		cmocka_unit_test(copytext_round_trip),
 		cmocka_unit_test(fields_match_aliases),
 		cmocka_unit_test(colmap_names_missing_columns),
+		cmocka_unit_test(colmap_message_is_never_cut),
 		cmocka_unit_test(ref_groups_levels_by_date),
 		cmocka_unit_test(te_end_dates),
+		cmocka_unit_test(targets_given_twice),
+		cmocka_unit_test(reference_commune_code_too_long),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

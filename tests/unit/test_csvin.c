@@ -71,7 +71,7 @@ static int read_bytes(const char *data, size_t n, const char *enc,
 {
 	char path[] = "/tmp/test_csvin_XXXXXX";
 	struct csvin_cb cb = { on_header, on_row, on_reject, s };
-	struct csvin_opts opts = { enc, 256 };
+	struct csvin_opts opts = { .encoding = enc, .max_record = 256 };
 	int fd = mkstemp(path), rc;
 
 	assert_true(fd >= 0);
@@ -162,6 +162,196 @@ static void unclosed_quote_rejects_one_line(void **state)
 			 0);
 	assert_string_equal(s.rejects, "2:BAD_QUOTING\n");
 	assert_string_equal(s.rows, "3:3|4\n4:5|6\n");
+}
+
+/*
+ * A stray opening quote (Excel writes one when a cell starts with a
+ * quote) takes only its own line: the lines it would glue on are read.
+ */
+static void stray_quote_rejects_only_its_line(void **state)
+{
+	struct seen s;
+	struct csvin_stats st;
+	struct etl_err err;
+
+	(void)state;
+	/* the glued record breaks on line 5's quote */
+	assert_int_equal(READ("a,b\n1,2\n\"x,3\n4,5\n6,\"7\"\n8,9\n", NULL, &s,
+			      &st, &err),
+			 0);
+	assert_string_equal(s.rejects, "3:BAD_QUOTING\n");
+	assert_string_equal(s.detail, "quoted field not closed on its line");
+	assert_string_equal(s.raw, "\"x,3");
+	assert_string_equal(s.rows, "2:1|2\n4:4|5\n5:6|7\n6:8|9\n");
+	assert_int_equal(st.lines, 6);
+	assert_int_equal(st.records, 5);
+	/* the glued record closes, with three fields for two columns */
+	assert_int_equal(
+		READ("a,b\n\"x,1\n2,3\n4\",5,6\n7,8\n", NULL, &s, &st, &err),
+		0);
+	assert_string_equal(s.rejects, "2:BAD_QUOTING\n4:BAD_QUOTING\n");
+	assert_string_equal(s.rows, "3:2|3\n5:7|8\n");
+	assert_int_equal(st.records, 4);
+	/* a second stray quote among the lines read again */
+	assert_int_equal(READ("a,b\n\"x,1\n2,2\n\"y,3\n4,4\n5,\"q\"\n6,6\n",
+			      NULL, &s, &st, &err),
+			 0);
+	assert_string_equal(s.rejects, "2:BAD_QUOTING\n4:BAD_QUOTING\n");
+	assert_string_equal(s.rows, "3:2|2\n5:4|4\n6:5|q\n7:6|6\n");
+	assert_int_equal(st.records, 6);
+}
+
+/* A record that spans lines, closes and has the header's field count. */
+static void multiline_record_that_parses_is_kept(void **state)
+{
+	struct seen s;
+	struct csvin_stats st;
+	struct etl_err err;
+
+	(void)state;
+	assert_int_equal(READ("a,b\n\"one\ntwo\n\nthree\",2\n3,\"x\ny\"\n"
+			      "4,5\n",
+			      NULL, &s, &st, &err),
+			 0);
+	assert_string_equal(s.rows, "2:one\ntwo\n\nthree|2\n6:3|x\ny\n8:4|5\n");
+	assert_int_equal(s.nrejects, 0);
+	assert_int_equal(st.lines, 8);
+	assert_int_equal(st.blank, 0);
+}
+
+/*
+ * An over-long line ends every record still open before it: their first
+ * lines are rejected as unclosed quotes, the long line as too long, and
+ * the rows after it keep their own line numbers.
+ */
+static void overlong_line_inside_an_open_record(void **state)
+{
+	struct seen s;
+	struct csvin_stats st;
+	struct etl_err err;
+	char data[1024];
+	size_t n;
+
+	(void)state;
+	n = (size_t)snprintf(data, sizeof(data), "a,b\n\"x,1\n\"y,2\n");
+	memset(data + n, 'z', 300); /* longer than max_record (256) */
+	n += 300;
+	n += (size_t)snprintf(data + n, sizeof(data) - n, "\n3,4\n5,6\n");
+	assert_int_equal(read_bytes(data, n, NULL, &s, &st, &err), 0);
+	assert_string_equal(s.rejects, "2:BAD_QUOTING\n3:BAD_QUOTING\n"
+				       "4:RECORD_TOO_LONG\n");
+	assert_string_equal(s.rows, "5:3|4\n6:5|6\n");
+	assert_int_equal(st.lines, 6);
+}
+
+/* A header that does not parse stops the read: no reject comes first. */
+static void header_that_does_not_parse_stops(void **state)
+{
+	struct seen s;
+	struct csvin_stats st;
+	struct etl_err err;
+
+	(void)state;
+	assert_int_equal(READ("\"a,b\nc,d\n1,2\n", NULL, &s, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "':1: the header cannot be read: "
+					"quoted field not closed before the "
+					"end of the file"));
+	assert_int_equal(s.nrejects, 0);
+	assert_int_equal(s.nrows, 0);
+	assert_int_equal(READ("\n\na\"x,b\n1,2\n", NULL, &s, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "':3: the header cannot be read: a "
+					"quote inside an unquoted field"));
+	assert_int_equal(s.nrejects, 0);
+}
+
+/* A header longer than max_record stops the read. */
+static void header_longer_than_the_cap(void **state)
+{
+	struct seen s;
+	struct csvin_stats st;
+	struct etl_err err;
+	char data[600];
+
+	(void)state;
+	memset(data, 'h', sizeof(data));
+	data[400] = '\n';
+	assert_int_equal(read_bytes(data, sizeof(data), NULL, &s, &st, &err),
+			 -1);
+	assert_non_null(strstr(err.msg, "':1: header line longer than 256 "
+					"bytes"));
+	assert_int_equal(s.nrejects, 0);
+}
+
+/* An endless stream of NUL bytes (/dev/zero), up to a safety stop. */
+struct zeros {
+	size_t served, stop;
+};
+
+static ssize_t zeros_read(void *cookie, char *buf, size_t n)
+{
+	struct zeros *z = cookie;
+
+	if (z->served >= z->stop)
+		return 0;
+	memset(buf, 0, n);
+	z->served += n;
+	return (ssize_t)n;
+}
+
+static void header_from_dev_zero_stops_soon(void **state)
+{
+	struct zeros z = { 0, (size_t)64 << 20 };
+	cookie_io_functions_t io = { zeros_read, NULL, NULL, NULL };
+	struct seen s;
+	struct csvin_cb cb = { on_header, on_row, on_reject, &s };
+	struct csvin_stats st;
+	struct etl_err err;
+	FILE *f = fopencookie(&z, "r", io);
+	int rc;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	rc = csvin_read_stream(f, "zeros", NULL, &cb, &st, &err);
+	fclose(f);
+	assert_int_equal(rc, -1);
+	assert_string_equal(err.msg, "'zeros':1: header line longer than "
+				     "1048576 bytes");
+	/* it stopped at the cap, not at the end of the 64 MiB */
+	assert_true(z.served < (size_t)2 << 20);
+}
+
+/* More lines than max_lines (blank ones too) stop the read. */
+static void more_lines_than_the_limit(void **state)
+{
+	char path[] = "/tmp/test_csvin_lines_XXXXXX";
+	struct seen s;
+	struct csvin_cb cb = { on_header, on_row, on_reject, &s };
+	struct csvin_opts opts = { .max_lines = 10 };
+	struct csvin_stats st;
+	struct etl_err err;
+	static const char ten[] = "a,b\n1,2\n\n3,4\n5,6\n7,8\n\n9,9\n1,1\n2,2";
+	FILE *f;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs(ten, f);
+	fclose(f);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(csvin_read(path, &opts, &cb, &st, &err), 0);
+	assert_int_equal(st.lines, 10);
+	f = fopen(path, "a");
+	fputs("\n3,3\n", f);
+	fclose(f);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(csvin_read(path, &opts, &cb, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "': more than 10 lines, the most an "
+					"input file may have"));
+	unlink(path);
+	/* the default is the 32-bit line numbers of rejects.csv */
+	assert_true(CSVIN_MAX_LINES == UINT32_MAX);
 }
 
 static void nul_overlong_and_bad_utf8(void **state)
@@ -413,7 +603,7 @@ static void lines_straddle_chunks(void **state)
 	char path[] = "/tmp/test_csvin_long_XXXXXX";
 	struct count c = { 0, 0, 0, 0 };
 	struct csvin_cb cb = { on_header, count_row, count_reject, &c };
-	struct csvin_opts opts = { NULL, 0 };
+	struct csvin_opts opts = { .encoding = NULL };
 	struct csvin_stats st;
 	struct etl_err err;
 	char field[256];
@@ -499,7 +689,7 @@ static void plain_file_stops_at_the_first_bad_byte(void **state)
 	char path[] = "/tmp/test_csvin_cp_XXXXXX";
 	unsigned long seen[3] = { 0, 0, 0 };
 	struct csvin_cb cb = { on_header, last_row, last_reject, seen };
-	struct csvin_opts opts = { "windows-1258", 0 };
+	struct csvin_opts opts = { .encoding = "windows-1258" };
 	struct csvin_stats st;
 	struct etl_err err;
 	unsigned long i;
@@ -539,6 +729,13 @@ int main(void)
 		cmocka_unit_test(multiline_quoted_field),
 		cmocka_unit_test(broken_rows_are_rejects),
 		cmocka_unit_test(unclosed_quote_rejects_one_line),
+		cmocka_unit_test(stray_quote_rejects_only_its_line),
+		cmocka_unit_test(multiline_record_that_parses_is_kept),
+		cmocka_unit_test(overlong_line_inside_an_open_record),
+		cmocka_unit_test(header_that_does_not_parse_stops),
+		cmocka_unit_test(header_longer_than_the_cap),
+		cmocka_unit_test(header_from_dev_zero_stops_soon),
+		cmocka_unit_test(more_lines_than_the_limit),
 		cmocka_unit_test(nul_overlong_and_bad_utf8),
 		cmocka_unit_test(empty_file_is_an_error),
 		cmocka_unit_test(gzip_whole_and_truncated),

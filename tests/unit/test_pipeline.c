@@ -12,6 +12,7 @@
 #include "classify.h"
 #include "identity.h"
 #include "output.h"
+#include "pipeline.h"
 #include "rec.h"
 
 #include <stdlib.h>
@@ -575,6 +576,142 @@ static void csv_files_quoted_and_private(void **state)
 	assert_int_equal(system("rm -rf /tmp/test_output_*"), 0);
 }
 
+/* rec_normalise on a registry row with the given commune and hospital. */
+static enum reason norm_row(struct batch *b, const char *commune,
+			    const char *hospital, struct rec *r,
+			    const char **detail)
+{
+	const char *raw[F_NFIELDS] = { 0 };
+
+	raw[F_PERSON_ID] = ID_A;
+	raw[F_NAME] = "Nguyễn Văn A";
+	raw[F_DOB] = "01/01/1990";
+	raw[F_SEX] = "Nam";
+	raw[F_COMMUNE] = commune;
+	raw[F_HOSPITAL] = hospital;
+	*detail = "";
+	return rec_normalise(b, KIND_REGISTRY, raw, 0, r, detail);
+}
+
+/*
+ * Codes are kept whole: a commune code over COMMUNE_CODE_MAX bytes rejects
+ * the row (it was cut to 7 bytes, half a letter with a 2-byte one); other
+ * codes have no limit (a hospital code over 63 bytes was dropped).
+ */
+static void codes_are_never_cut(void **state)
+{
+	struct ref ref;
+	struct batch b;
+	struct date start = date_make(2024, 1, 1),
+		    today = date_make(2024, 6, 30);
+	struct etl_err err;
+	struct rec r;
+	const char *detail;
+	char hospital[101];
+
+	(void)state;
+	ref_init(&ref);
+	assert_int_equal(ref_load_groups(&ref, NULL, &err), 0);
+	batch_init(&b, &ref, 2024, &start, &today);
+	assert_int_equal(norm_row(&b, "292661234", NULL, &r, &detail),
+			 R_CODE_TOO_LONG);
+	assert_string_equal(detail, "the commune code is longer than 7 bytes");
+	assert_string_equal(reason_name(R_CODE_TOO_LONG), "CODE_TOO_LONG");
+	assert_int_equal(norm_row(&b, "292661\xc6\xaf", NULL, &r, &detail),
+			 R_CODE_TOO_LONG);
+	/* the same raw value again (the memo of the row before) */
+	assert_int_equal(norm_row(&b, "292661\xc6\xaf", NULL, &r, &detail),
+			 R_CODE_TOO_LONG);
+	assert_int_equal(norm_row(&b,
+				  "2926\xc6\xb0"
+				  "1",
+				  NULL, &r, &detail),
+			 R_NONE);
+	assert_string_equal(r.commune, "2926\xc6\xaf"
+				       "1");
+	assert_int_equal(
+		norm_row(&b, "29266 - Thị trấn Càng Long", NULL, &r, &detail),
+		R_NONE);
+	assert_string_equal(r.commune, "29266");
+	memset(hospital, 'h', 100);
+	hospital[100] = '\0';
+	assert_int_equal(norm_row(&b, "29266", hospital, &r, &detail), R_NONE);
+	assert_int_equal(strlen(r.hospital), 100);
+	assert_int_equal(r.hospital[99], 'H');
+	batch_release(&b);
+	ref_release(&ref);
+}
+
+/* The default scope holds the registry's commune codes whole. */
+static void default_scope_keeps_codes_whole(void **state)
+{
+	const struct row rows[] = {
+		{ KIND_REGISTRY, ID_A, NULL, "Nguyễn Văn A", "01/01/1990",
+		  "Nam",
+		  "2926\xc6\xb0"
+		  "1",
+		  NULL, NULL, NULL },
+		{ KIND_REGISTRY, ID_K, NULL, "Kim Thị K", "01/01/2018", "Nữ",
+		  "29269", NULL, NULL, NULL },
+	};
+	struct fix f;
+
+	(void)state;
+	build(&f, rows, 2);
+	ref_release(&f.ref);
+	ref_init(&f.ref); /* no scope file */
+	pipeline_default_scope(&f.b);
+	assert_int_equal(f.ref.nscope, 2);
+	assert_string_equal(f.ref.scope[0], "29269");
+	assert_string_equal(f.ref.scope[1], "2926\xc6\xaf"
+					    "1");
+	assert_true(ref_in_scope(&f.ref, "2926\xc6\xaf"
+					 "1"));
+	release(&f);
+}
+
+/* More than INPUTS_MAX input files: a usage error, nothing wraps. */
+static void inputs_beyond_the_limit(void **state)
+{
+	struct run_opts o;
+	struct etl_err err;
+	struct ref ref;
+	struct batch b;
+	struct date d = date_make(2024, 1, 1);
+	size_t i;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	for (i = 0; i < INPUTS_MAX; i++)
+		assert_int_equal(
+			input_add(&o, KIND_ROSTER, "r.csv=R", NULL, &err), 0);
+	assert_int_equal(o.ninputs, 65535);
+	assert_string_equal(o.inputs[INPUTS_MAX - 1].label, "R");
+	assert_int_equal(input_add(&o, KIND_ROSTER, "one-more.csv", NULL, &err),
+			 -1);
+	assert_int_equal(o.ninputs, 65535);
+	assert_string_equal(err.msg, "too many input files: at most 65535 "
+				     "(--prior, --registry and --roster "
+				     "together)");
+	/* pipeline_read checks it too, before reading anything */
+	ref_init(&ref);
+	batch_init(&b, &ref, 2024, &d, &d);
+	batch_add_source(&b, "x.csv", "x", KIND_PRIOR, NULL);
+	err.msg[0] = '\0';
+	assert_int_equal(pipeline_read(&b, &o, &err), -1);
+	assert_non_null(strstr(err.msg, "at most 65535"));
+	assert_int_equal(b.nsrcs, 1);
+	batch_release(&b);
+	ref_release(&ref);
+	for (i = 0; i < o.ninputs; i++) {
+		free((void *)o.inputs[i].path);
+		free((void *)o.inputs[i].label);
+	}
+	free(o.inputs);
+	/* struct rec did not grow (the limit keeps src 16 bits) */
+	assert_true(sizeof(struct rec) <= 128);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -591,6 +728,9 @@ int main(void)
 		cmocka_unit_test(new_newborn_uninsured),
 		cmocka_unit_test(id_name_mismatch_is_set_aside),
 		cmocka_unit_test(csv_files_quoted_and_private),
+		cmocka_unit_test(codes_are_never_cut),
+		cmocka_unit_test(default_scope_keeps_codes_whole),
+		cmocka_unit_test(inputs_beyond_the_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
