@@ -257,32 +257,3 @@ int stream_read_each(struct batch *b, FILE *f, const char *name,
 	sb_release(&line);
 	return rc;
 }
-
-int stream_read_rejects(struct batch *b, FILE *f, const char *name,
-			struct etl_err *err)
-{
-	struct strbuf line;
-	char *fl[5];
-	unsigned long n = 0;
-	int got;
-
-	sb_init(&line, 1 << 24);
-	while ((got = copy_read_line(f, &line)) > 0) {
-		unsigned src;
-
-		n++;
-		if (copy_split(line.buf, fl, 5) != 4 || !fl[0] || !fl[1] ||
-		    !fl[2]) {
-			sb_release(&line);
-			return etl_errf(err, "'%s':%lu: not a reject stream",
-					name, n);
-		}
-		src = batch_source(b, KIND_ROSTER, fl[0]);
-		b->srcs[src].rows_read++;
-		batch_reject(b, src, strtoul(fl[1], NULL, 10),
-			     reason_parse(fl[2]), fl[3] ? fl[3] : "",
-			     fl[3] ? strlen(fl[3]) : 0);
-	}
-	sb_release(&line);
-	return got < 0 ? etl_errf(err, "'%s': line too long", name) : 0;
-}
