@@ -12,53 +12,44 @@
 #include <string.h>
 
 static const char usage_str[] =
-	"usage: doisoat dedup [--groups FILE] [--out FILE] [INPUT...]\n"
-	"Key and deduplicate a normalised row stream (stdin or INPUT).\n";
+	"usage: doisoat dedup [--groups FILE] [--out FILE] [--quiet]\n"
+	"                     [INPUT...]\n"
+	"Key and deduplicate a normalised row stream (stdin or INPUT) to\n"
+	"--out, else stdout.\n";
+
+static const struct option options[] = {
+	OPTION("groups", required_argument, OPT_GROUPS),
+	OPTION("out", required_argument, OPT_OUT),
+	OPTS_END,
+};
+
+static const struct cmd_def dedup_def = { "doisoat dedup", usage_str,
+					  options, NULL, 1 };
 
 int cmd_dedup(int argc, char **argv)
 {
-	struct run_opts o;
+	struct stage s;
 	struct ref ref;
 	struct batch b;
-	struct etl_err err = { "" };
 	struct strbuf sb;
-	struct date start, today;
-	FILE *out, *in;
+	FILE *out;
 	size_t i;
-	int a;
 
-	set_progname("doisoat dedup");
-	if (argc > 1 && !strcmp(argv[1], "--help")) {
-		fputs(usage_str, stdout);
-		return EXIT_OK;
-	}
-	parse_run_opts(argc, argv, &o, "dedup");
-	set_quiet(o.quiet);
-	if (!o.period)
-		o.period = 2000;
-	pipeline_dates(&o, &start, &today);
-	ref_init(&ref);
-	if (pipeline_ref(&ref, &o, &err) < 0)
-		die("%s", err.msg);
-	batch_init(&b, &ref, o.period, &start, &today);
-	for (a = 0; a < (o.nargs ? o.nargs : 1); a++) {
-		const char *name = o.nargs ? o.args[a] : "-";
-
-		in = stage_open(name, "r");
-		if (stream_read(&b, in, name, &err) < 0)
-			die("%s", err.msg);
-		stage_close(in, name);
-	}
+	stage_parse(&s, &dedup_def, argc, argv);
+	s.o.period = 2000;
+	stage_batch(&s, &ref, &b);
+	stage_read_rows(&s, &b);
 	identity_run(&b);
 	sb_init(&sb, 0);
-	out = stage_open(o.out, "w");
+	out = stage_open(s.o.out, "w");
 	for (i = 0; i < b.nrecs; i++)
 		stream_write_rec(&sb, out, &b, &b.recs[i]);
-	stage_close(out, o.out);
+	stage_close(out, s.o.out);
 	logmsg("%zu rows, %zu people, %zu set aside for review", b.nrecs,
 	       b.npeople, b.nreviews);
 	sb_release(&sb);
 	batch_release(&b);
 	ref_release(&ref);
+	stage_release(&s);
 	return EXIT_OK;
 }

@@ -16,12 +16,23 @@
 static const char usage_str[] =
 	"usage: doisoat diff --period YEAR [--as-of DATE] [--areas FILE]\n"
 	"                    [--scope FILE] [--targets FILE] [--groups FILE]\n"
-	"                    [--out FILE] [INPUT...]\n"
-	"Classify a keyed row stream (stdin or INPUT); outcome rows to stdout.\n";
+	"                    [--out FILE] [--quiet] [INPUT...]\n"
+	"Classify a keyed row stream (stdin or INPUT); outcome rows to --out,\n"
+	"else stdout.\n";
 
-void write_outcomes(const struct outputs *o, FILE *f);
+static const struct option options[] = {
+	OPTS_PERIOD,
+	OPTS_AREAS,
+	OPTION("groups", required_argument, OPT_GROUPS),
+	OPTION("out", required_argument, OPT_OUT),
+	OPTS_END,
+};
 
-void write_outcomes(const struct outputs *o, FILE *f)
+static const struct cmd_def diff_def = { "doisoat diff", usage_str, options,
+					 NULL, 1 };
+
+/* The outcome rows of every list, as COPY text. */
+static void write_outcomes(const struct outputs *o, FILE *f)
 {
 	struct strbuf sb;
 	char name[32], key[24];
@@ -54,41 +65,18 @@ void write_outcomes(const struct outputs *o, FILE *f)
 
 int cmd_diff(int argc, char **argv)
 {
-	struct run_opts o;
+	struct stage s;
 	struct ref ref;
 	struct batch b;
 	struct outputs out;
-	struct etl_err err = { "" };
-	struct date start, today;
 	FILE *f;
 	size_t i;
-	int a;
 
-	set_progname("doisoat diff");
-	if (argc > 1 && !strcmp(argv[1], "--help")) {
-		fputs(usage_str, stdout);
-		return EXIT_OK;
-	}
-	parse_run_opts(argc, argv, &o, "diff");
-	set_quiet(o.quiet);
-	if (!o.period) {
-		fputs(usage_str, stderr);
-		return EXIT_USAGE;
-	}
-	pipeline_dates(&o, &start, &today);
-	ref_init(&ref);
-	if (pipeline_ref(&ref, &o, &err) < 0)
-		die("%s", err.msg);
-	batch_init(&b, &ref, o.period, &start, &today);
-	outputs_init(&out);
-	for (a = 0; a < (o.nargs ? o.nargs : 1); a++) {
-		const char *name = o.nargs ? o.args[a] : "-";
-
-		f = stage_open(name, "r");
-		if (stream_read(&b, f, name, &err) < 0)
-			die("%s", err.msg);
-		stage_close(f, name);
-	}
+	stage_parse(&s, &diff_def, argc, argv);
+	if (!s.o.period)
+		usage_error("--period is required");
+	stage_batch(&s, &ref, &b);
+	stage_read_rows(&s, &b);
 	/* Rows dedup set aside are review rows again here. */
 	for (i = 0; i < b.nrecs; i++) {
 		const struct rec *r = &b.recs[i];
@@ -100,14 +88,16 @@ int cmd_diff(int argc, char **argv)
 	}
 	pipeline_default_scope(&b);
 	identity_build_people(&b);
+	outputs_init(&out);
 	classify_run(&b, &out);
 	out_add_notes(&out, &b);
 	out_add_coverage(&out, &b);
-	f = stage_open(o.out, "w");
+	f = stage_open(s.o.out, "w");
 	write_outcomes(&out, f);
-	stage_close(f, o.out);
+	stage_close(f, s.o.out);
 	outputs_release(&out);
 	batch_release(&b);
 	ref_release(&ref);
+	stage_release(&s);
 	return EXIT_OK;
 }
