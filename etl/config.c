@@ -90,8 +90,10 @@ static int key_line(char *s, struct config_args *c, const char *path,
 				"dashes)",
 				path, line);
 	if (!strcmp(key, "config"))
-		return etl_errf(err, "'%s':%lu: 'config' cannot be set in a "
-				     "config file", path, line);
+		return etl_errf(err,
+				"'%s':%lu: 'config' cannot be set in a "
+				"config file",
+				path, line);
 	if (val && is_word(val, no))
 		return 0;
 	n = strlen(key) + (val ? strlen(val) : 0) + 4;
@@ -103,8 +105,8 @@ static int key_line(char *s, struct config_args *c, const char *path,
 	return add_arg(c, arg, path, line, err);
 }
 
-int config_read(const char *path, const char *section,
-		struct config_args *c, struct etl_err *err)
+int config_read(const char *path, const char *section, struct config_args *c,
+		struct etl_err *err)
 {
 	char *buf = NULL, *s;
 	size_t bufcap = 0;

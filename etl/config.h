@@ -34,7 +34,7 @@
  */
 struct config_args {
 	int argc;
-	char **argv;      /* argv[argc] is NULL */
+	char **argv; /* argv[argc] is NULL */
 	const char *file; /* the file read by config_expand(), or NULL */
 };
 
@@ -49,8 +49,8 @@ void config_args_init(struct config_args *c, const char *argv0);
  * comment, a [section] nor a key, a key that is not an option name, the
  * key "config"); c then holds the options before it.
  */
-int config_read(const char *path, const char *section,
-		struct config_args *c, struct etl_err *err);
+int config_read(const char *path, const char *section, struct config_args *c,
+		struct etl_err *err);
 
 /*
  * The --config hook of a command: fill c (not yet initialised) with

@@ -34,10 +34,10 @@ struct load {
 	struct pgload_hmac hmac;
 	int have_key;
 	int keep_raw;
-	long long rows;  /* rows loaded into the lists */
+	long long rows; /* rows loaded into the lists */
 	struct hashtab keys; /* person keys of the outcome lists (hashes) */
 	unsigned long key_dups; /* rows whose key hash was seen before */
-	int progress;    /* show a progress line */
+	int progress; /* show a progress line */
 	struct etl_err *err; /* where a failure is told */
 };
 
@@ -47,21 +47,20 @@ static const struct list_table {
 	int person; /* has person_id: gets a pseudonym */
 	int outcomes; /* summary.json outcomes has its counts by reason */
 } tables[] = {
-	{ "increase", 1, 1 },	/* new cards */
-	{ "decrease", 1, 1 },	/* cards to end */
-	{ "change", 1, 1 },	/* changed cards */
-	{ "renew", 1, 0 },	/* renewed cards */
-	{ "uninsured", 1, 0 },	/* people without a card */
-	{ "review", 0, 1 },	/* rows and people for a human */
-	{ "rejects", 0, 1 },	/* unreadable input rows */
-	{ "coverage", 0, 0 },	/* per commune, then TOTAL */
+	{ "increase", 1, 1 }, /* new cards */
+	{ "decrease", 1, 1 }, /* cards to end */
+	{ "change", 1, 1 }, /* changed cards */
+	{ "renew", 1, 0 }, /* renewed cards */
+	{ "uninsured", 1, 0 }, /* people without a card */
+	{ "review", 0, 1 }, /* rows and people for a human */
+	{ "rejects", 0, 1 }, /* unreadable input rows */
+	{ "coverage", 0, 0 }, /* per commune, then TOTAL */
 };
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
 /* summary.json as text: PostgreSQL parses it (jsonb), not us. */
-static int read_summary(const char *dir, struct strbuf *sb,
-			struct etl_err *err)
+static int read_summary(const char *dir, struct strbuf *sb, struct etl_err *err)
 {
 	struct strbuf path;
 	char buf[8192];
@@ -92,6 +91,20 @@ static int read_summary(const char *dir, struct strbuf *sb,
 	return rc;
 }
 
+/* Where a load runs, for its ledger row: host name ("": unknown), pid. */
+struct whence {
+	char host[256];
+	char pid[16];
+};
+
+static void whence_of(struct whence *w)
+{
+	if (gethostname(w->host, sizeof(w->host)) < 0)
+		w->host[0] = '\0';
+	w->host[sizeof(w->host) - 1] = '\0';
+	snprintf(w->pid, sizeof(w->pid), "%ld", (long)getpid());
+}
+
 /*
  * Record a load that did not commit, in a transaction of its own (best
  * effort: not when the server is gone, the schema is not there yet, or
@@ -100,15 +113,12 @@ static int read_summary(const char *dir, struct strbuf *sb,
 static void record_failure(struct load *L, const char *msg)
 {
 	const char *params[4] = { L->summary, msg, NULL, NULL };
-	char host[256] = "", pid[16];
+	struct whence w;
 	PGresult *res;
 
-	if (gethostname(host, sizeof(host)) < 0)
-		host[0] = '\0';
-	host[sizeof(host) - 1] = '\0';
-	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
-	params[2] = host;
-	params[3] = pid;
+	whence_of(&w);
+	params[2] = w.host;
+	params[3] = w.pid;
 	res = PQexecParams(L->conn,
 			   "INSERT INTO doisoat.runs (period, period_start, "
 			   "started_at, finished_at, status, version, "
@@ -271,7 +281,8 @@ static int report_redelivery(struct load *L)
 static int insert_run(struct load *L)
 {
 	const char *params[3] = { L->summary, NULL, NULL };
-	char what[300], host[256] = "", pid[16];
+	char what[300];
+	struct whence w;
 	PGresult *res;
 	int noperiod;
 
@@ -285,12 +296,9 @@ static int insert_run(struct load *L)
 	if (noperiod)
 		return bail(L, "'%s/summary.json' has no period", L->dir);
 
-	if (gethostname(host, sizeof(host)) < 0)
-		host[0] = '\0';
-	host[sizeof(host) - 1] = '\0';
-	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
-	params[1] = host;
-	params[2] = pid;
+	whence_of(&w);
+	params[1] = w.host;
+	params[2] = w.pid;
 	res = exec_params(L,
 			  "INSERT INTO doisoat.runs (period, period_start, "
 			  "started_at, status, version, summary, host, pid) "
@@ -366,8 +374,8 @@ static int start_run(struct load *L)
 }
 
 /* Replace the reference tables with the copies compiled into doisoat. */
-static int copy_embedded(struct load *L, const char *table,
-			 const char *text, size_t len, const char *name)
+static int copy_embedded(struct load *L, const char *table, const char *text,
+			 size_t len, const char *name)
 {
 	struct etl_err err = { { 0 } };
 	long long rows;
@@ -411,7 +419,7 @@ static int expected_rows(struct load *L, const char *file, long long *n)
 	if (!res)
 		return -1;
 	*n = PQgetisnull(res, 0, 0) ? -1
-				     : strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+				    : strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
 	return 0;
 }
@@ -442,8 +450,8 @@ static void show_progress(void *arg, unsigned long long bytes)
  * COPY the open list file f (path) of table t into staging: the rows, or
  * -1 after bail().
  */
-static long long copy_list(struct load *L, const struct list_table *t,
-			   FILE *f, const char *path, const char *file)
+static long long copy_list(struct load *L, const struct list_table *t, FILE *f,
+			   const char *path, const char *file)
 {
 	struct etl_err err = { { 0 } };
 	struct pgload_copy_opts co = { 0 };
@@ -524,8 +532,7 @@ static int load_table(struct load *L, const struct list_table *t)
 	f = fopen(path.buf, "rb");
 	present = f != NULL;
 	if (!f && errno != ENOENT) {
-		rc = bail(L, "cannot open '%s': %s", path.buf,
-			  strerror(errno));
+		rc = bail(L, "cannot open '%s': %s", path.buf, strerror(errno));
 	} else if (f) {
 		rows = copy_list(L, t, f, path.buf, file);
 		fclose(f);
@@ -584,8 +591,7 @@ static int check_inputs(struct load *L, struct strbuf *sql)
 		  "$1::jsonb->'inputs', '[]')) e WHERE $2::text IS NOT NULL "
 		  "AND (e->>'rows_read')::bigint IS DISTINCT FROM "
 		  "(e->>'accepted')::bigint + (e->>'rejected')::bigint",
-		  "input '%s': %s rows read but %s accepted + %s rejected") <
-	    0)
+		  "input '%s': %s rows read but %s accepted + %s rejected") < 0)
 		return -1;
 
 	/* rejects.csv has as many rows per input as it says it rejected */

@@ -16,12 +16,12 @@
 #include "util.h"
 
 struct load_opts {
-	const char *out;      /* the run's output folder */
+	const char *out; /* the run's output folder */
 	const char *conninfo; /* libpq conninfo or URI; "": PG* environment */
-	const char *schemas;  /* folder of the schema files (NNN_name.sql) */
+	const char *schemas; /* folder of the schema files (NNN_name.sql) */
 	const char *key_file; /* pseudonym key (HMAC-SHA256), or NULL: none */
-	int keep_raw;         /* keep the raw input line of rejected rows */
-	int progress;         /* draw a progress line on stderr while COPYing */
+	int keep_raw; /* keep the raw input line of rejected rows */
+	int progress; /* draw a progress line on stderr while COPYing */
 };
 
 /*

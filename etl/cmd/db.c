@@ -31,17 +31,6 @@ static const char usage_str[] =
 	"Exit codes: 0 done, 1 failed (nothing applied, or the database is\n"
 	"newer), 2 usage, 4 another doisoat run holds the database lock.\n";
 
-static const struct option options[] = {
-	OPTION("db", required_argument, OPT_DB),
-	OPTION("schemas", required_argument, OPT_SCHEMAS),
-	OPTION("config", required_argument, OPT_CONFIG),
-	OPTS_END,
-};
-
-/* takes arguments: the subcommand's name is not an option */
-static const struct cmd_def db_def = { "doisoat db", usage_str, options, "db",
-				       1 };
-
 static int db_migrate(const struct load_opts *o)
 {
 	struct etl_err err = { { 0 } };
@@ -81,6 +70,15 @@ static int db_migrate(const struct load_opts *o)
 	PQfinish(conn);
 	return EXIT_OK;
 }
+
+/* takes arguments: the subcommand's name is not an option */
+static const struct cmd_def db_def = {
+	.prog = "doisoat db",
+	.takes_args = 1,
+	.config = "db",
+	.usage = usage_str,
+	.options = { OPT_DB, OPT_SCHEMAS },
+};
 
 int cmd_db(int argc, char **argv)
 {

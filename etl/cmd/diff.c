@@ -20,17 +20,6 @@ static const char usage_str[] =
 	"Classify a keyed row stream (stdin or INPUT); outcome rows to --out,\n"
 	"else stdout.\n";
 
-static const struct option options[] = {
-	OPTS_PERIOD,
-	OPTS_AREAS,
-	OPTION("groups", required_argument, OPT_GROUPS),
-	OPTION("out", required_argument, OPT_OUT),
-	OPTS_END,
-};
-
-static const struct cmd_def diff_def = { "doisoat diff", usage_str, options,
-					 NULL, 1 };
-
 /* The outcome rows of every list, as COPY text. */
 static void write_outcomes(const struct outputs *o, FILE *f)
 {
@@ -63,11 +52,18 @@ static void write_outcomes(const struct outputs *o, FILE *f)
 	sb_release(&sb);
 }
 
+static const struct cmd_def diff_def = {
+	.prog = "doisoat diff",
+	.takes_args = 1,
+	.usage = usage_str,
+	.options = { OPT_PERIOD, OPT_AS_OF, OPT_AREAS, OPT_SCOPE, OPT_TARGETS,
+		     OPT_GROUPS, OPT_OUT },
+};
+
 int cmd_diff(int argc, char **argv)
 {
 	struct stage s;
-	struct ref ref;
-	struct batch b;
+	struct batch *b = &s.b;
 	struct outputs out;
 	FILE *f;
 	size_t i;
@@ -75,29 +71,27 @@ int cmd_diff(int argc, char **argv)
 	stage_parse(&s, &diff_def, argc, argv);
 	if (!s.o.period)
 		usage_error("--period is required");
-	stage_batch(&s, &ref, &b);
-	stage_read_rows(&s, &b);
+	stage_batch(&s);
+	stage_read_rows(&s);
 	/* Rows dedup set aside are review rows again here. */
-	for (i = 0; i < b.nrecs; i++) {
-		const struct rec *r = &b.recs[i];
+	for (i = 0; i < b->nrecs; i++) {
+		const struct rec *r = &b->recs[i];
 
 		if (r->state == REC_ASIDE)
-			batch_review(&b, r, (enum reason)r->reason,
+			batch_review(b, r, (enum reason)r->reason,
 				     identity_detail((enum reason)r->reason,
 						     (enum kind)r->kind));
 	}
-	pipeline_default_scope(&b);
-	identity_build_people(&b);
+	pipeline_default_scope(b);
+	identity_build_people(b);
 	outputs_init(&out);
-	classify_run(&b, &out);
-	out_add_notes(&out, &b);
-	out_add_coverage(&out, &b);
+	classify_run(b, &out);
+	out_add_notes(&out, b);
+	out_add_coverage(&out, b);
 	f = stage_open(s.o.out, "w");
 	write_outcomes(&out, f);
 	stage_close(f, s.o.out);
 	outputs_release(&out);
-	batch_release(&b);
-	ref_release(&ref);
 	stage_release(&s);
 	return EXIT_OK;
 }

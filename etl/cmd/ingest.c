@@ -15,22 +15,11 @@
 static const char usage_str[] =
 	"usage: doisoat ingest [--prior FILE]... [--registry FILE]...\n"
 	"                      [--roster FILE[=LABEL]]... [--encoding ENC]\n"
-	"                      [--rejects FILE] [--max-rejects N] [--out FILE]\n"
-	"                      [--quiet]\n"
+	"                      [--rejects FILE] [--max-rejects N]\n"
+	"                      [--out FILE] [--quiet]\n"
 	"Write the rows of the input files as a row stream (--out, else\n"
 	"stdout); rejected rows as a reject stream to --rejects.  Exit 3 when\n"
 	"more rows are rejected than --max-rejects.\n";
-
-static const struct option options[] = {
-	OPTS_INPUTS,
-	OPTION("rejects", required_argument, OPT_REJECTS),
-	OPTION("max-rejects", required_argument, OPT_MAX_REJECTS),
-	OPTION("out", required_argument, OPT_OUT),
-	OPTS_END,
-};
-
-static const struct cmd_def ingest_def = { "doisoat ingest", usage_str,
-					   options, NULL, 0 };
 
 struct ingest_ctx {
 	const struct input *in;
@@ -61,10 +50,9 @@ static void on_row(void *ctx, const struct csvin_row *row)
 	int f;
 
 	for (f = 0; f < F_NFIELDS; f++)
-		raw[f] = c->map.col[f] >= 0 ? row->fields[c->map.col[f]]
-					    : NULL;
-	stream_write_raw(&c->sb, c->out, c->in->kind, c->in->label,
-			 row->line, raw, c->map.sex_checkbox, row->raw);
+		raw[f] = c->map.col[f] >= 0 ? row->fields[c->map.col[f]] : NULL;
+	stream_write_raw(&c->sb, c->out, c->in->kind, c->in->label, row->line,
+			 raw, c->map.sex_checkbox, row->raw);
 	c->rows++;
 }
 
@@ -83,6 +71,13 @@ static void on_reject(void *ctx, unsigned long line, const char *reason,
 	free(copy);
 	c->rejected++;
 }
+
+static const struct cmd_def ingest_def = {
+	.prog = "doisoat ingest",
+	.usage = usage_str,
+	.options = { OPT_PRIOR, OPT_REGISTRY, OPT_ROSTER, OPT_ENCODING,
+		     OPT_REJECTS, OPT_MAX_REJECTS, OPT_OUT },
+};
 
 int cmd_ingest(int argc, char **argv)
 {

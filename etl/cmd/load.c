@@ -34,11 +34,13 @@ static const char usage_str[] =
 	"  -k, --pseudonym-key FILE  secret key of the pseudonyms in the\n"
 	"                            reporting views, HMAC-SHA256 (default:\n"
 	"                            $DOISOAT_PSEUDONYM_KEY_FILE; none: no\n"
-	"                            pseudonyms, doisoat_report.person_outcomes\n"
+	"                            pseudonyms, "
+	"doisoat_report.person_outcomes\n"
 	"                            stays empty)\n"
 	"      --keep-raw            keep the raw input line of rejected rows\n"
 	"                            (personal data) in doisoat.rejects.raw\n"
-	"      --config FILE         options from the [load] section of an INI\n"
+	"      --config FILE         options from the [load] section of an "
+	"INI\n"
 	"                            file (see docs/operations.md)\n"
 	"  -q, --quiet               no log lines\n"
 	"  -h, --help                this text\n"
@@ -49,19 +51,6 @@ static const char usage_str[] =
 	"Exit codes: 0 loaded, 1 failed (nothing committed: unreadable\n"
 	"folder, database error, accounting check failed), 2 usage (also a\n"
 	"password in --db), 4 another doisoat run holds the database lock.\n";
-
-static const struct option options[] = {
-	OPTION("out", required_argument, OPT_OUT),
-	OPTION("db", required_argument, OPT_DB),
-	OPTION("schemas", required_argument, OPT_SCHEMAS),
-	OPTION("pseudonym-key", required_argument, OPT_KEY),
-	OPTION("keep-raw", no_argument, OPT_KEEP_RAW),
-	OPTION("config", required_argument, OPT_CONFIG),
-	OPTS_END,
-};
-
-static const struct cmd_def load_def = { "doisoat load", usage_str, options,
-					 "load", 0 };
 
 /* An option of load (or db) into its struct load_opts (a cmd_opt_fn). */
 static int load_opt(void *ctx, int code, const char *arg)
@@ -75,11 +64,11 @@ static int load_opt(void *ctx, int code, const char *arg)
 	case OPT_DB:
 		o->conninfo = arg;
 		return 1;
+	case OPT_KEY: /* "": none */
+		o->key_file = *arg ? arg : NULL;
+		return 1;
 	case OPT_SCHEMAS:
 		o->schemas = arg;
-		return 1;
-	case OPT_KEY:
-		o->key_file = arg;
 		return 1;
 	case OPT_KEEP_RAW:
 		o->keep_raw = 1;
@@ -108,6 +97,13 @@ static void load_finish(struct load_opts *o, int quiet)
 	o->progress = !quiet && isatty(STDERR_FILENO);
 }
 
+static const struct cmd_def load_def = {
+	.prog = "doisoat load",
+	.config = "load",
+	.usage = usage_str,
+	.options = { OPT_OUT, OPT_DB, OPT_SCHEMAS, OPT_KEY, OPT_KEEP_RAW },
+};
+
 void load_parse(const struct cmd_def *d, int argc, char **argv,
 		struct load_opts *o, struct cmd_args *a)
 {
@@ -130,8 +126,7 @@ void load_opts_of_run(const struct stage *run, struct load_opts *o,
 			config_release(&a->cfg);
 			die_code(EXIT_USAGE, "%s", err.msg);
 		}
-		cmd_getopt(&load_def, a->cfg.argc, a->cfg.argv, load_opt, o,
-			   a);
+		cmd_getopt(&load_def, a->cfg.argc, a->cfg.argv, load_opt, o, a);
 	}
 	o->out = run->o.out;
 	if (run->o.db)

@@ -17,18 +17,6 @@ static const char usage_str[] =
 	"rejected rows as a reject stream to --rejects.  Exit 3 when more\n"
 	"rows are rejected than --max-rejects.\n";
 
-static const struct option options[] = {
-	OPTION("groups", required_argument, OPT_GROUPS),
-	OPTION("today", required_argument, OPT_TODAY),
-	OPTION("rejects", required_argument, OPT_REJECTS),
-	OPTION("max-rejects", required_argument, OPT_MAX_REJECTS),
-	OPTION("out", required_argument, OPT_OUT),
-	OPTS_END,
-};
-
-static const struct cmd_def normalise_def = { "doisoat normalise", usage_str,
-					      options, NULL, 1 };
-
 /* Where each normalised row goes, and the batch renewed now and then. */
 struct sink {
 	struct strbuf sb;
@@ -77,20 +65,25 @@ static void normalise_input(void *ctx, FILE *in, const char *name)
 		die("%s", err.msg);
 }
 
+static const struct cmd_def normalise_def = {
+	.prog = "doisoat normalise",
+	.takes_args = 1,
+	.usage = usage_str,
+	.options = { OPT_GROUPS, OPT_TODAY, OPT_REJECTS, OPT_MAX_REJECTS,
+		     OPT_OUT },
+};
+
 int cmd_normalise(int argc, char **argv)
 {
 	struct stage s;
-	struct ref ref;
-	struct batch b;
 	struct sink k;
 	int rc;
 
 	stage_parse(&s, &normalise_def, argc, argv);
-	if (!s.o.period)
-		s.o.period = 2000;
-	stage_batch(&s, &ref, &b);
+	s.o.period = 2000; /* the period does not change a row */
+	stage_batch(&s);
 	memset(&k, 0, sizeof(k));
-	k.b = &b;
+	k.b = &s.b;
 	sb_init(&k.sb, 0);
 	k.out = stage_open(s.o.out, "w");
 	k.rej = s.o.nrejects ? stage_open(s.o.rejects[0], "w") : NULL;
@@ -101,8 +94,6 @@ int cmd_normalise(int argc, char **argv)
 	logmsg("%lu rows normalised, %lu rejected", k.rows, k.rejected);
 	rc = stage_rejects_code(&s, k.rejected);
 	sb_release(&k.sb);
-	batch_release(&b);
-	ref_release(&ref);
 	stage_release(&s);
 	return rc;
 }

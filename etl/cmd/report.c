@@ -16,22 +16,10 @@ static const char usage_str[] =
 	"usage: doisoat report --out DIR [--rejects FILE]... [--table]\n"
 	"                      [--period YEAR [--as-of DATE] [--groups FILE]]\n"
 	"                      [--quiet] [INPUT...]\n"
-	"Write the CSV lists from outcome rows (stdin or INPUT) and the reject\n"
-	"streams of ingest and normalise (--rejects) into DIR; with --period,\n"
-	"the D02-LT workbook d02lt.xlsx too.  --table prints the coverage\n"
-	"table.\n";
-
-static const struct option options[] = {
-	OPTION("out", required_argument, OPT_OUT),
-	OPTION("rejects", required_argument, OPT_REJECTS_IN),
-	OPTION("table", no_argument, OPT_TABLE),
-	OPTS_PERIOD,
-	OPTION("groups", required_argument, OPT_GROUPS),
-	OPTS_END,
-};
-
-static const struct cmd_def report_def = { "doisoat report", usage_str,
-					   options, NULL, 1 };
+	"Write the CSV lists from outcome rows (stdin or INPUT) and the\n"
+	"reject streams of ingest and normalise (--rejects) into DIR; with\n"
+	"--period, the D02-LT workbook d02lt.xlsx too.  --table prints the\n"
+	"coverage table.\n";
 
 static int list_by_name(const char *name)
 {
@@ -40,8 +28,7 @@ static int list_by_name(const char *name)
 	for (l = 0; l < L_N; l++) {
 		const char *f = list_file((enum list)l);
 
-		if (!strncmp(f, name, strlen(name)) &&
-		    f[strlen(name)] == '.')
+		if (!strncmp(f, name, strlen(name)) && f[strlen(name)] == '.')
 			return l;
 	}
 	return -1;
@@ -65,8 +52,7 @@ static void read_outcomes(void *ctx, FILE *f, const char *name)
 		l = nf >= 4 && fl[0] ? list_by_name(fl[0]) : -1;
 		if (l < 0 || nf != 4 + list_ncols((enum list)l) || !fl[2])
 			die("'%s':%lu: not an outcome row", name, n);
-		out_add(o, (enum list)l, fl[1],
-			strtoull(fl[2], NULL, 10),
+		out_add(o, (enum list)l, fl[1], strtoull(fl[2], NULL, 10),
 			fl[3] ? reason_parse(fl[3]) : R_NONE,
 			(const char *const *)(fl + 4));
 	}
@@ -97,18 +83,22 @@ static void read_rejects(struct outputs *out, const char *path)
 }
 
 /* The workbook names the period and the communes: with --period. */
-static void write_workbook(const struct stage *s, struct outputs *out)
+static void write_workbook(struct stage *s, struct outputs *out)
 {
 	struct etl_err err = { "" };
-	struct ref ref;
-	struct batch b;
 
-	stage_batch(s, &ref, &b);
-	if (d02lt_write(out, &b, s->o.out, &err) < 0)
+	stage_batch(s);
+	if (d02lt_write(out, &s->b, s->o.out, &err) < 0)
 		die("%s", err.msg);
-	batch_release(&b);
-	ref_release(&ref);
 }
+
+static const struct cmd_def report_def = {
+	.prog = "doisoat report",
+	.takes_args = 1,
+	.usage = usage_str,
+	.options = { OPT_OUT, OPT_REJECTS_IN, OPT_TABLE, OPT_PERIOD, OPT_AS_OF,
+		     OPT_GROUPS },
+};
 
 int cmd_report(int argc, char **argv)
 {

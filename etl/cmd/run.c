@@ -35,24 +35,6 @@ static const char usage_str[] =
 	"Exit codes: 0 done, 1 failed, 2 usage, 3 done but more rejected rows\n"
 	"than --max-rejects, 4 another run holds the database lock.\n";
 
-static const struct option options[] = {
-	OPTS_PERIOD,
-	OPTS_INPUTS,
-	OPTS_AREAS,
-	OPTION("groups", required_argument, OPT_GROUPS),
-	OPTION("today", required_argument, OPT_TODAY),
-	OPTION("out", required_argument, OPT_OUT),
-	OPTION("db", required_argument, OPT_DB),
-	OPTION("no-db", no_argument, OPT_NO_DB),
-	OPTION("max-rejects", required_argument, OPT_MAX_REJECTS),
-	OPTION("table", no_argument, OPT_TABLE),
-	OPTION("config", required_argument, OPT_CONFIG),
-	OPTS_END,
-};
-
-static const struct cmd_def run_def = { "doisoat run", usage_str, options,
-					"run", 0 };
-
 /*
  * Before any work, a run that will load takes the whole-run lock on its
  * own connection (held to the end): a second run exits at once with
@@ -156,11 +138,19 @@ static int run_pipeline(const struct run_opts *o, struct batch *b, double t0)
 	return rc;
 }
 
+static const struct cmd_def run_def = {
+	.prog = "doisoat run",
+	.config = "run",
+	.usage = usage_str,
+	.options = { OPT_PERIOD, OPT_AS_OF, OPT_TODAY, OPT_PRIOR, OPT_REGISTRY,
+		     OPT_ROSTER, OPT_ENCODING, OPT_AREAS, OPT_SCOPE,
+		     OPT_TARGETS, OPT_GROUPS, OPT_OUT, OPT_DB, OPT_NO_DB,
+		     OPT_MAX_REJECTS, OPT_TABLE },
+};
+
 int cmd_run(int argc, char **argv)
 {
 	struct stage s;
-	struct ref ref;
-	struct batch b;
 	struct load_opts lo;
 	struct cmd_args la;
 	PGconn *lock = NULL;
@@ -174,12 +164,11 @@ int cmd_run(int argc, char **argv)
 			    "required");
 	if (!s.o.no_db)
 		load_opts_of_run(&s, &lo, &la);
-	stage_batch(&s, &ref, &b);
+	stage_batch(&s);
 	if (!s.o.no_db)
 		lock = take_run_lock(lo.conninfo);
-	rc = run_pipeline(&s.o, &b, t0);
-	batch_release(&b);
-	ref_release(&ref);
+	rc = run_pipeline(&s.o, &s.b, t0);
+	stage_batch_release(&s);
 	if (!s.o.no_db) {
 		set_quiet(s.o.quiet || la.quiet); /* [load] quiet: its log */
 		lrc = load_and_report(&lo);

@@ -8,6 +8,7 @@
 #include "stream.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -25,31 +26,82 @@ void usage_error(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
-/* getopt_long's short options: the table's codes that are letters. */
-static void short_opts(const struct option *opts, char *s, size_t size)
-{
-	size_t n = 0;
+/*
+ * Every option, in the order of the codes (stage.h): its long name, '='
+ * when it takes a value, and after '/' the letter of its short form.
+ */
+static const char *const option_specs[OPT_END - OPT_PERIOD] = {
+	"period=/p", "as-of=",	  "today=",   "prior=",	    "registry=",
+	"roster=",   "encoding=", "areas=",   "scope=",	    "targets=",
+	"groups=",   "out=/o",	  "db=/d",    "no-db",	    "max-rejects=",
+	"table",     "rejects=",  "rejects=", "schemas=/s", "pseudonym-key=/k",
+	"keep-raw",  "config=",	  "quiet/q",  "help/h",
+};
 
-	for (; opts->name && n + 3 < size; opts++) {
-		if (opts->val >= 256)
-			continue;
-		s[n++] = (char)opts->val;
-		if (opts->has_arg == required_argument)
-			s[n++] = ':';
+/* getopt_long's view of a command's options. */
+struct optset {
+	struct option longs[CMD_MAX_OPTIONS + 4];
+	char names[CMD_MAX_OPTIONS + 3][24];
+	char shorts[2 * CMD_MAX_OPTIONS + 8];
+	int letter_code[128]; /* the code of a short option */
+};
+
+/* Add the option of code to set. */
+static void optset_add(struct optset *set, int code)
+{
+	const char *spec = option_specs[code - OPT_PERIOD];
+	size_t n = strcspn(spec, "=/"), k = 0, ns = strlen(set->shorts);
+	const char *letter = strchr(spec, '/');
+	struct option *o;
+
+	while (set->longs[k].name)
+		k++;
+	snprintf(set->names[k], sizeof(set->names[k]), "%.*s", (int)n, spec);
+	o = &set->longs[k];
+	o->name = set->names[k];
+	o->has_arg = spec[n] == '=' ? required_argument : no_argument;
+	o->val = code;
+	if (letter) {
+		set->shorts[ns++] = letter[1];
+		if (o->has_arg)
+			set->shorts[ns++] = ':';
+		set->letter_code[(unsigned char)letter[1]] = code;
 	}
-	s[n] = '\0';
+}
+
+/* The options of d: its own, --config with a section, --quiet, --help. */
+static void optset_build(struct optset *set, const struct cmd_def *d)
+{
+	int i;
+
+	memset(set, 0, sizeof(*set));
+	for (i = 0; i < CMD_MAX_OPTIONS && d->options[i]; i++)
+		optset_add(set, d->options[i]);
+	if (d->config)
+		optset_add(set, OPT_CONFIG);
+	optset_add(set, OPT_QUIET);
+	optset_add(set, OPT_HELP);
+}
+
+/* getopt_long(), the short options turned into their codes. */
+static int next_opt(const struct optset *set, int argc, char **argv)
+{
+	int c = getopt_long(argc, argv, set->shorts, set->longs, NULL);
+
+	return c > 0 && c < 128 && set->letter_code[c] ? set->letter_code[c]
+						       : c;
 }
 
 /* -h or --help anywhere: the usage, exit 0; whatever else is there. */
 static void help_if_asked(const struct cmd_def *d, int argc, char **argv)
 {
-	char shorts[64];
+	struct optset set;
 	int c;
 
-	short_opts(d->options, shorts, sizeof(shorts));
+	optset_build(&set, d);
 	opterr = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, shorts, d->options, NULL)) != -1)
+	while ((c = next_opt(&set, argc, argv)) != -1)
 		if (c == OPT_HELP) {
 			fputs(d->usage, stdout);
 			exit(EXIT_OK);
@@ -61,16 +113,18 @@ static void help_if_asked(const struct cmd_def *d, int argc, char **argv)
 static int option_loop(const struct cmd_def *d, int argc, char **argv,
 		       cmd_opt_fn *own, void *ctx, struct cmd_args *a)
 {
-	char shorts[64];
+	struct optset set;
 	int c;
 
-	short_opts(d->options, shorts, sizeof(shorts));
+	optset_build(&set, d);
 	optind = 0;
-	while ((c = getopt_long(argc, argv, shorts, d->options, NULL)) != -1) {
+	while ((c = next_opt(&set, argc, argv)) != -1) {
 		if (c == OPT_QUIET)
 			a->quiet = 1;
-		else if (c != OPT_CONFIG && (c == '?' || !own(ctx, c, optarg))) {
-			/* getopt_long said why (a code of the table is own's) */
+		else if (c != OPT_CONFIG &&
+			 (c == '?' || !own(ctx, c, optarg))) {
+			/* getopt_long said why (a code of the table is own's)
+			 */
 			fprintf(stderr, "Try '%s --help'.\n", d->prog);
 			exit(EXIT_USAGE);
 		}
@@ -78,8 +132,8 @@ static int option_loop(const struct cmd_def *d, int argc, char **argv,
 	return optind;
 }
 
-void cmd_getopt(const struct cmd_def *d, int argc, char **argv,
-		cmd_opt_fn *own, void *ctx, struct cmd_args *a)
+void cmd_getopt(const struct cmd_def *d, int argc, char **argv, cmd_opt_fn *own,
+		void *ctx, struct cmd_args *a)
 {
 	int i = option_loop(d, argc, argv, own, ctx, a);
 
@@ -87,8 +141,8 @@ void cmd_getopt(const struct cmd_def *d, int argc, char **argv,
 		usage_error("unexpected argument '%s'", argv[i]);
 }
 
-void cmd_parse(const struct cmd_def *d, int argc, char **argv,
-	       cmd_opt_fn *own, void *ctx, struct cmd_args *a)
+void cmd_parse(const struct cmd_def *d, int argc, char **argv, cmd_opt_fn *own,
+	       void *ctx, struct cmd_args *a)
 {
 	struct etl_err err = { { 0 } };
 	int i;
@@ -163,30 +217,39 @@ static int input_opt(struct stage *s, int code, const char *arg)
 	return 0;
 }
 
-/* The reference files and dates: 1 if code is one of them. */
-static int ref_opt(struct run_opts *o, int code, const char *arg)
+/* The field of o an option names a file (or a conninfo) in, or NULL. */
+static const char **text_field(struct run_opts *o, int code)
+{
+	return code == OPT_AREAS     ? &o->areas
+	       : code == OPT_SCOPE   ? &o->scope
+	       : code == OPT_TARGETS ? &o->targets
+	       : code == OPT_GROUPS  ? &o->groups
+	       : code == OPT_OUT     ? &o->out
+	       : code == OPT_DB	     ? &o->db
+				     : NULL;
+}
+
+/* The flags and numbers: 1 if code is one of them. */
+static int value_opt(struct run_opts *o, int code, const char *arg)
 {
 	switch (code) {
 	case OPT_PERIOD:
 		o->period = (int)number_opt(arg, "--period", 1900, 2200);
-		return 1;
-	case OPT_AREAS:
-		o->areas = arg;
-		return 1;
-	case OPT_SCOPE:
-		o->scope = arg;
-		return 1;
-	case OPT_TARGETS:
-		o->targets = arg;
-		return 1;
-	case OPT_GROUPS:
-		o->groups = arg;
 		return 1;
 	case OPT_AS_OF:
 		o->as_of = date_opt(arg, "--as-of");
 		return 1;
 	case OPT_TODAY:
 		o->today = date_opt(arg, "--today");
+		return 1;
+	case OPT_MAX_REJECTS:
+		o->max_rejects = number_opt(arg, "--max-rejects", 0, LONG_MAX);
+		return 1;
+	case OPT_NO_DB:
+		o->no_db = 1;
+		return 1;
+	case OPT_TABLE:
+		o->table = 1;
 		return 1;
 	}
 	return 0;
@@ -196,34 +259,24 @@ int stage_opt(void *ctx, int code, const char *arg)
 {
 	struct stage *s = ctx;
 	struct run_opts *o = &s->o;
+	const char **field = text_field(o, code);
 
-	switch (code) {
-	case OPT_OUT:
-		o->out = arg;
+	if (field) {
+		*field = arg;
 		return 1;
-	case OPT_DB:
-		o->db = arg;
-		return 1;
-	case OPT_NO_DB:
-		o->no_db = 1;
-		return 1;
-	case OPT_MAX_REJECTS:
-		o->max_rejects = number_opt(arg, "--max-rejects", 0, LONG_MAX);
-		return 1;
-	case OPT_TABLE:
-		o->table = 1;
-		return 1;
-	case OPT_REJECTS: /* given again: the last one */
+	}
+	if (code == OPT_REJECTS) { /* given again: the last one */
 		o->rejects[0] = arg;
 		o->nrejects = 1;
 		return 1;
-	case OPT_REJECTS_IN:
+	}
+	if (code == OPT_REJECTS_IN) {
 		if (o->nrejects == 16)
 			usage_error("too many --rejects");
 		o->rejects[o->nrejects++] = arg;
 		return 1;
 	}
-	return input_opt(s, code, arg) || ref_opt(o, code, arg);
+	return value_opt(o, code, arg) || input_opt(s, code, arg);
 }
 
 void stage_parse(struct stage *s, const struct cmd_def *d, int argc,
@@ -241,6 +294,7 @@ void stage_release(struct stage *s)
 {
 	size_t i;
 
+	stage_batch_release(s);
 	for (i = 0; i < s->o.ninputs; i++) {
 		free((char *)s->o.inputs[i].path);
 		free((char *)s->o.inputs[i].label);
@@ -251,16 +305,26 @@ void stage_release(struct stage *s)
 	cmd_args_release(&s->a);
 }
 
-void stage_batch(const struct stage *s, struct ref *ref, struct batch *b)
+void stage_batch(struct stage *s)
 {
 	struct etl_err err = { { 0 } };
 	struct date start, today;
 
 	pipeline_dates(&s->o, &start, &today);
-	ref_init(ref);
-	if (pipeline_ref(ref, &s->o, &err) < 0)
+	ref_init(&s->ref);
+	if (pipeline_ref(&s->ref, &s->o, &err) < 0)
 		die("%s", err.msg);
-	batch_init(b, ref, s->o.period, &start, &today);
+	batch_init(&s->b, &s->ref, s->o.period, &start, &today);
+	s->has_batch = 1;
+}
+
+void stage_batch_release(struct stage *s)
+{
+	if (!s->has_batch)
+		return;
+	batch_release(&s->b);
+	ref_release(&s->ref);
+	s->has_batch = 0;
 }
 
 void stage_each_input(const struct stage *s, stage_input_fn *fn, void *ctx)
@@ -284,9 +348,9 @@ static void read_rows(void *b, FILE *f, const char *name)
 		die("%s", err.msg);
 }
 
-void stage_read_rows(const struct stage *s, struct batch *b)
+void stage_read_rows(struct stage *s)
 {
-	stage_each_input(s, read_rows, b);
+	stage_each_input(s, read_rows, &s->b);
 }
 
 int stage_rejects_code(const struct stage *s, unsigned long rejected)

@@ -4,10 +4,10 @@
  * and output files, the database options.
  *
  * Each command owns its options, like git's builtins: its own option
- * table (struct option, built from the entries below), its own usage text
- * and, for options no other command takes, its own handler, all in its
- * own file.  cmd_parse() reads argv against that table the same way for
- * every command:
+ * table (struct cmd_def: the codes below), its own usage text and, for
+ * options no stage command takes, its own handler, all in its own file.
+ * cmd_parse() reads argv against that table the same way for every
+ * command:
  *   - -h or --help anywhere (before "--") prints the command's usage to
  *     stdout and exits 0;
  *   - an option not in the table, or one without its argument, prints
@@ -27,19 +27,19 @@
 #include "load.h"
 #include "pipeline.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
-/* The getopt_long codes of the options (a letter: it has a short form). */
+/*
+ * Every option of doisoat has a code (stage.c holds its name, whether it
+ * takes a value, and its short letter, once for all commands).  A
+ * command's option table is the list of the codes it takes; --quiet and
+ * --help go without saying, --config with a config section.
+ */
 enum {
-	OPT_DB = 'd',
-	OPT_HELP = 'h',
-	OPT_KEY = 'k',
-	OPT_OUT = 'o',
-	OPT_PERIOD = 'p',
-	OPT_QUIET = 'q',
-	OPT_SCHEMAS = 's',
-	OPT_PRIOR = 256,
+	OPT_PERIOD = 256,
+	OPT_AS_OF,
+	OPT_TODAY,
+	OPT_PRIOR,
 	OPT_REGISTRY,
 	OPT_ROSTER,
 	OPT_ENCODING,
@@ -47,45 +47,31 @@ enum {
 	OPT_SCOPE,
 	OPT_TARGETS,
 	OPT_GROUPS,
-	OPT_AS_OF,
-	OPT_TODAY,
+	OPT_OUT,
+	OPT_DB,
 	OPT_NO_DB,
 	OPT_MAX_REJECTS,
 	OPT_TABLE,
-	OPT_REJECTS,    /* --rejects FILE: where rejected rows go (one) */
+	OPT_REJECTS, /* --rejects FILE: where rejected rows go (one) */
 	OPT_REJECTS_IN, /* --rejects FILE...: reject streams to read */
-	OPT_CONFIG,
+	OPT_SCHEMAS,
+	OPT_KEY,
 	OPT_KEEP_RAW,
+	OPT_CONFIG,
+	OPT_QUIET,
+	OPT_HELP,
+	OPT_END /* after the last */
 };
 
-/* Entries of an option table. */
-#define OPTION(name, has_arg, code) { name, has_arg, NULL, code }
-/* --prior, --registry, --roster FILE and --encoding ENC (of those after) */
-#define OPTS_INPUTS                                                            \
-	OPTION("prior", required_argument, OPT_PRIOR),                         \
-		OPTION("registry", required_argument, OPT_REGISTRY),           \
-		OPTION("roster", required_argument, OPT_ROSTER),               \
-		OPTION("encoding", required_argument, OPT_ENCODING)
-/* the reference files: --areas, --scope, --targets FILE (--groups apart) */
-#define OPTS_AREAS                                                             \
-	OPTION("areas", required_argument, OPT_AREAS),                         \
-		OPTION("scope", required_argument, OPT_SCOPE),                 \
-		OPTION("targets", required_argument, OPT_TARGETS)
-#define OPTS_PERIOD                                                            \
-	OPTION("period", required_argument, OPT_PERIOD),                       \
-		OPTION("as-of", required_argument, OPT_AS_OF)
-/* every table ends so: --quiet, --help, the closing entry */
-#define OPTS_END                                                               \
-	OPTION("quiet", no_argument, OPT_QUIET),                               \
-		OPTION("help", no_argument, OPT_HELP), OPTION(NULL, 0, 0)
+#define CMD_MAX_OPTIONS 20
 
 /* A command, as cmd_parse() reads its argv. */
 struct cmd_def {
-	const char *prog;              /* "doisoat dedup": names messages */
-	const char *usage;             /* for -h, --help */
-	const struct option *options;  /* what it takes; OPTS_END last */
-	const char *config;            /* --config FILE's section, or NULL */
-	int takes_args;                /* takes INPUT... arguments */
+	const char *prog; /* "doisoat dedup": names messages */
+	const char *usage; /* for -h, --help */
+	const char *config; /* --config FILE's section, or NULL */
+	int takes_args; /* takes INPUT... arguments */
+	int options[CMD_MAX_OPTIONS]; /* codes of the options it takes */
 };
 
 /*
@@ -98,9 +84,9 @@ typedef int cmd_opt_fn(void *ctx, int code, const char *arg);
 /* What cmd_parse() read. */
 struct cmd_args {
 	struct config_args cfg; /* the options read (--config's first) */
-	char **args;            /* the INPUT arguments (in cfg) */
+	char **args; /* the INPUT arguments (in cfg) */
 	int nargs;
-	int quiet;              /* --quiet (cmd_parse() calls set_quiet()) */
+	int quiet; /* --quiet (cmd_parse() calls set_quiet()) */
 };
 
 /*
@@ -109,15 +95,15 @@ struct cmd_args {
  * option of the table handed to own(ctx, ...).  Strings handed to own()
  * live until cmd_args_release(a).  Exits on a usage error.
  */
-void cmd_parse(const struct cmd_def *d, int argc, char **argv,
-	       cmd_opt_fn *own, void *ctx, struct cmd_args *a);
+void cmd_parse(const struct cmd_def *d, int argc, char **argv, cmd_opt_fn *own,
+	       void *ctx, struct cmd_args *a);
 /*
  * Only the option loop of cmd_parse() over argv (no --help scan, no
  * --config, no INPUT arguments allowed): for options that came from a
  * config file.  Exits on a usage error.
  */
-void cmd_getopt(const struct cmd_def *d, int argc, char **argv,
-		cmd_opt_fn *own, void *ctx, struct cmd_args *a);
+void cmd_getopt(const struct cmd_def *d, int argc, char **argv, cmd_opt_fn *own,
+		void *ctx, struct cmd_args *a);
 void cmd_args_release(struct cmd_args *a);
 
 /*
@@ -129,9 +115,12 @@ void usage_error(const char *fmt, ...)
 
 /* A stage command's options and what they need while it runs. */
 struct stage {
-	struct run_opts o;    /* INPUT arguments in o.args */
+	struct run_opts o; /* INPUT arguments in o.args */
 	struct cmd_args a;
 	const char *encoding; /* --encoding: of the input files after it */
+	struct ref ref; /* with stage_batch() */
+	struct batch b;
+	int has_batch;
 };
 
 /*
@@ -142,21 +131,23 @@ void stage_parse(struct stage *s, const struct cmd_def *d, int argc,
 		 char **argv);
 /* The option code of a stage command into s->o (a cmd_opt_fn). */
 int stage_opt(void *s, int code, const char *arg);
+/* Release all of s (the batch too). */
 void stage_release(struct stage *s);
 
 /*
- * The reference tables and an empty batch for s's options (period,
- * --as-of, --today, --areas, --scope, --targets, --groups), or die.
+ * Load s->ref and start an empty s->b for s's options (period, --as-of,
+ * --today, --areas, --scope, --targets, --groups), or die.
  */
-void stage_batch(const struct stage *s, struct ref *ref, struct batch *b);
+void stage_batch(struct stage *s);
+void stage_batch_release(struct stage *s);
 /*
  * Hand each INPUT argument (none: "-", stdin) to fn, opened; close it
  * after.
  */
 typedef void stage_input_fn(void *ctx, FILE *f, const char *name);
 void stage_each_input(const struct stage *s, stage_input_fn *fn, void *ctx);
-/* Read each INPUT row stream into b (stream_read()), or die. */
-void stage_read_rows(const struct stage *s, struct batch *b);
+/* Read each INPUT row stream into s->b (stream_read()), or die. */
+void stage_read_rows(struct stage *s);
 /* EXIT_REJECTS if more rows were rejected than --max-rejects allows. */
 int stage_rejects_code(const struct stage *s, unsigned long rejected);
 
