@@ -81,6 +81,7 @@ test-e2e: all ## end-to-end tests of the real binary on the fixtures
 	@sh tests/e2e/run.sh $(BUILD)
 	@sh tests/e2e/bad.sh $(BUILD)
 	@sh tests/e2e/encodings.sh $(BUILD)
+	@sh tests/e2e/options.sh $(BUILD)
 
 test-xlsx: all ## read the D02-LT workbook back; render it to PDF when LibreOffice is there
 	@sh tests/xlsx/check.sh $(BUILD)

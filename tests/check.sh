@@ -35,6 +35,7 @@ suite unit "unit tests" sh tests/run-unit.sh "$@"
 suite e2e "end-to-end tests" sh tests/e2e/run.sh "$BUILD"
 suite bad "hostile inputs" sh tests/e2e/bad.sh "$BUILD"
 suite encodings "one roster in every encoding" sh tests/e2e/encodings.sh "$BUILD"
+suite options "each command owns its options" sh tests/e2e/options.sh "$BUILD"
 suite xlsx "D02-LT workbook" sh tests/xlsx/check.sh "$BUILD"
 suite pg "PostgreSQL integration tests" sh tests/pg/run.sh "$BUILD"
 

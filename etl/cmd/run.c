@@ -12,6 +12,7 @@
 #include "stage.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static const char usage_str[] =
 	"usage: doisoat run --period YEAR --prior FILE... --registry FILE...\n"
@@ -157,6 +158,7 @@ int cmd_run(int argc, char **argv)
 	double t0 = now_seconds();
 	int rc, lrc;
 
+	memset(&la, 0, sizeof(la));
 	stage_parse(&s, &run_def, argc, argv);
 	if (!s.o.period || !s.o.out || !has_kind(&s.o, KIND_PRIOR) ||
 	    !has_kind(&s.o, KIND_REGISTRY))
