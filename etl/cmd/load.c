@@ -117,10 +117,14 @@ void load_opts_of_run(const struct stage *run, struct load_opts *o,
 {
 	struct etl_err err = { "" };
 	const char *file = run->a.cfg.file;
+	char where[600];
 
 	load_defaults(o);
 	memset(a, 0, sizeof(*a));
-	config_args_init(&a->cfg, progname());
+	/* getopt_long's messages start with argv[0]: say where */
+	snprintf(where, sizeof(where), "%s: '%s' [load]", progname(),
+		 file ? file : "");
+	config_args_init(&a->cfg, where);
 	if (file) {
 		if (config_read(file, "load", &a->cfg, &err) < 0) {
 			config_release(&a->cfg);

@@ -123,8 +123,7 @@ static int option_loop(const struct cmd_def *d, int argc, char **argv,
 			a->quiet = 1;
 		else if (c != OPT_CONFIG &&
 			 (c == '?' || !own(ctx, c, optarg))) {
-			/* getopt_long said why (a code of the table is own's)
-			 */
+			/* getopt_long said why, or own() did not take it */
 			fprintf(stderr, "Try '%s --help'.\n", d->prog);
 			exit(EXIT_USAGE);
 		}

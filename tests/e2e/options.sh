@@ -176,6 +176,19 @@ usage_err "--config twice exits 2" "doisoat run: --config given twice" \
 	run --config "$TMP/run.ini" --config "$TMP/run.ini"
 usage_err "a missing config file exits 2" "cannot open config file" \
 	run --config "$TMP/none.ini"
+{
+	echo "period = 2024"
+	echo "prior = fixtures/small/cards_2023.csv"
+	echo "registry = fixtures/small/registry.csv"
+	echo "out = $TMP/loadbad"
+	echo "[load]"
+	echo "no-db"
+} > "$TMP/loadbad.ini"
+usage_err "a [load] key that load does not take fails the run at once" \
+	"loadbad.ini' [load]: unrecognized option '--no-db'" \
+	run --config "$TMP/loadbad.ini"
+[ ! -e "$TMP/loadbad" ] && ok "... before any work" ||
+	not_ok "... before any work"
 
 # --- a config run frees what it read --------------------------------------
 # A sanitizer build (make SANITIZE=address,undefined) checks for leaks by
