@@ -104,6 +104,7 @@ test-e2e: all ## end-to-end tests of the real binary on the fixtures
 	@sh tests/e2e/run.sh $(BUILD)
 	@sh tests/e2e/bad.sh $(BUILD)
 	@sh tests/e2e/encodings.sh $(BUILD)
+	@sh tests/e2e/options.sh $(BUILD)
 
 test-install: all ## make install into a temporary DESTDIR; run the installed doisoat, man doisoat
 	@sh tests/e2e/install.sh $(BUILD)

@@ -11,8 +11,6 @@
 
 #define MAX_ARGS 4096
 
-static const char *last_file;
-
 static char *trim(char *s)
 {
 	char *end;
@@ -45,22 +43,29 @@ static int is_word(const char *s, const char *const *words)
 	return 0;
 }
 
-/* Append arg; the array is reallocated to fit (a few dozen entries). */
-static int add_arg(char ***args, int *nargs, char *arg, const char *path,
+/* Append arg (taken over), and the closing NULL. */
+static void push(struct config_args *c, char *arg)
+{
+	c->argv = xrealloc(c->argv, ((size_t)c->argc + 2) * sizeof(*c->argv));
+	c->argv[c->argc++] = arg;
+	c->argv[c->argc] = NULL;
+}
+
+/* Append an option of a file (taken over): at most MAX_ARGS in all. */
+static int add_arg(struct config_args *c, char *arg, const char *path,
 		   unsigned long line, struct etl_err *err)
 {
-	if (*nargs >= MAX_ARGS) {
+	if (c->argc >= MAX_ARGS) {
 		free(arg);
 		return etl_errf(err, "'%s':%lu: more than %d options", path,
 				line, MAX_ARGS);
 	}
-	*args = xrealloc(*args, ((size_t)*nargs + 1) * sizeof(**args));
-	(*args)[(*nargs)++] = arg;
+	push(c, arg);
 	return 0;
 }
 
 /* One "key [= value]" line of a section we use. */
-static int key_line(char *s, char ***args, int *nargs, const char *path,
+static int key_line(char *s, struct config_args *c, const char *path,
 		    unsigned long line, struct etl_err *err)
 {
 	static const char *const yes[] = { "yes", "true", "on", NULL };
@@ -85,8 +90,10 @@ static int key_line(char *s, char ***args, int *nargs, const char *path,
 				"dashes)",
 				path, line);
 	if (!strcmp(key, "config"))
-		return etl_errf(err, "'%s':%lu: 'config' cannot be set in a "
-				     "config file", path, line);
+		return etl_errf(err,
+				"'%s':%lu: 'config' cannot be set in a "
+				"config file",
+				path, line);
 	if (val && is_word(val, no))
 		return 0;
 	n = strlen(key) + (val ? strlen(val) : 0) + 4;
@@ -95,11 +102,11 @@ static int key_line(char *s, char ***args, int *nargs, const char *path,
 		snprintf(arg, n, "--%s", key);
 	else
 		snprintf(arg, n, "--%s=%s", key, val);
-	return add_arg(args, nargs, arg, path, line, err);
+	return add_arg(c, arg, path, line, err);
 }
 
-int config_read(const char *path, const char *section, char ***args,
-		int *nargs, struct etl_err *err)
+int config_read(const char *path, const char *section, struct config_args *c,
+		struct etl_err *err)
 {
 	char *buf = NULL, *s;
 	size_t bufcap = 0;
@@ -141,7 +148,7 @@ int config_read(const char *path, const char *section, char ***args,
 			continue;
 		}
 		if (use)
-			rc = key_line(s, args, nargs, path, line, err);
+			rc = key_line(s, c, path, line, err);
 	}
 	if (rc == 0 && ferror(f))
 		rc = etl_errf(err, "cannot read config file '%s': %s", path,
@@ -151,59 +158,77 @@ int config_read(const char *path, const char *section, char ***args,
 	return rc;
 }
 
-int config_expand(int *argc, char ***argv, const char *section,
-		  struct etl_err *err)
+void config_args_init(struct config_args *c, const char *argv0)
 {
-	const char *path = NULL;
-	char **in = *argv, **out;
-	int i, n = 0, at = -1, skip = 0;
+	c->argc = 0;
+	c->argv = NULL;
+	c->file = NULL;
+	push(c, xstrdup(argv0));
+}
 
-	for (i = 1; i < *argc; i++) {
-		const char *a = in[i];
+/* Where "--config FILE" or "--config=FILE" is in argv: 0 or -1. */
+static int find_config(int argc, char **argv, const char **path, int *at,
+		       int *skip, struct etl_err *err)
+{
+	int i;
+
+	*path = NULL;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
 
 		if (!strcmp(a, "--"))
 			break;
 		if (strcmp(a, "--config") && !starts_with(a, "--config="))
 			continue;
-		if (path)
+		if (*path)
 			return etl_errf(err, "--config given twice");
 		if (a[8] == '=') {
-			path = a + 9;
-			skip = 1;
-		} else if (i + 1 < *argc) {
-			path = in[i + 1];
-			skip = 2;
+			*path = a + 9;
+			*skip = 1;
+		} else if (i + 1 < argc) {
+			*path = argv[i + 1];
+			*skip = 2;
 		} else {
 			return etl_errf(err, "--config needs a FILE");
 		}
-		if (!*path)
+		if (!**path)
 			return etl_errf(err, "--config needs a FILE");
-		at = i;
+		*at = i;
 	}
-	if (!path)
-		return 0;
+	return 0;
+}
 
-	out = xmalloc(sizeof(*out));
-	out[n++] = in[0];
-	if (config_read(path, section, &out, &n, err) < 0)
+int config_expand(struct config_args *c, int argc, char **argv,
+		  const char *section, struct etl_err *err)
+{
+	const char *path = NULL;
+	int i, at = -1, skip = 0;
+
+	config_args_init(c, argv[0]);
+	if (section && find_config(argc, argv, &path, &at, &skip, err) < 0)
 		return -1;
-	/* the rest of argv, without --config, and the closing NULL */
-	out = xrealloc(out, ((size_t)n + (size_t)*argc) * sizeof(*out));
-	for (i = 1; i < *argc; i++) {
+	if (path && config_read(path, section, c, err) < 0)
+		return -1;
+	c->file = path;
+	/* the rest of argv, without --config */
+	for (i = 1; i < argc; i++) {
 		if (i == at) {
 			i += skip - 1;
 			continue;
 		}
-		out[n++] = in[i];
+		push(c, xstrdup(argv[i]));
 	}
-	out[n] = NULL;
-	*argc = n;
-	*argv = out;
-	last_file = path;
 	return 0;
 }
 
-const char *config_file(void)
+void config_release(struct config_args *c)
 {
-	return last_file;
+	int i;
+
+	for (i = 0; i < c->argc; i++)
+		free(c->argv[i]);
+	free(c->argv);
+	c->argc = 0;
+	c->argv = NULL;
+	c->file = NULL;
 }

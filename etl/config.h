@@ -28,31 +28,45 @@
 #include "util.h"
 
 /*
- * Read the options of section from the INI file path (section "run" also
- * takes the keys before any section header) and append them to *args as
- * "--key=value" or "--key" strings; *nargs counts them.  The strings and
- * the array are allocated (xmalloc) and live until the process exits.
- * Returns 0, or -1 with the file and line of the first problem (no such
- * file, a line that is neither a comment, a [section] nor a key, a key
- * that is not an option name, the key "config").
+ * An argument vector made of a config file's options and a command line's
+ * arguments.  It owns its strings and its array (config_release() frees
+ * them); getopt_long() may reorder the array.
  */
-int config_read(const char *path, const char *section, char ***args,
-		int *nargs, struct etl_err *err);
+struct config_args {
+	int argc;
+	char **argv; /* argv[argc] is NULL */
+	const char *file; /* the file read by config_expand(), or NULL */
+};
+
+/* Start c with argv[0] = argv0 alone. */
+void config_args_init(struct config_args *c, const char *argv0);
 
 /*
- * The --config hook of a command: if argv holds "--config FILE" or
- * "--config=FILE", replace *argc and *argv by a new vector: argv[0], the
+ * Read the options of section from the INI file path (section "run" also
+ * takes the keys before any section header) and append them to c as
+ * "--key=value" or "--key" strings.  Returns 0, or -1 with the file and
+ * line of the first problem (no such file, a line that is neither a
+ * comment, a [section] nor a key, a key that is not an option name, the
+ * key "config"); c then holds the options before it.
+ */
+int config_read(const char *path, const char *section, struct config_args *c,
+		struct etl_err *err);
+
+/*
+ * The --config hook of a command: fill c (not yet initialised) with
+ * argv[0], then, if argv holds "--config FILE" or "--config=FILE", the
  * options of section from FILE, then the rest of argv without the
  * --config option.  Options on the command line come after the file's, so
- * they win where an option is given once and add to repeated ones.  The
- * new vector lives until the process exits.  Without --config, nothing
- * changes.  Returns 0, or -1 (a bad file, --config without a value, two
- * --config).  The file used is remembered for config_file().
+ * they win where an option is given once and add to repeated ones.
+ * Without --config, or with section NULL (a command without --config), c
+ * is a copy of argv.  c->file is the file read.
+ * Returns 0, or -1 (a bad file, --config without a value, two --config);
+ * either way the caller calls config_release(c).
  */
-int config_expand(int *argc, char ***argv, const char *section,
-		  struct etl_err *err);
+int config_expand(struct config_args *c, int argc, char **argv,
+		  const char *section, struct etl_err *err);
 
-/* The file the last config_expand() read, or NULL. */
-const char *config_file(void);
+/* Free c's strings and array. */
+void config_release(struct config_args *c);
 
 #endif

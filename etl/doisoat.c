@@ -56,8 +56,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "doisoat: '%s' is not a command. See 'doisoat "
-			"--help'.\n",
+	fprintf(stderr,
+		"doisoat: '%s' is not a command. See 'doisoat "
+		"--help'.\n",
 		argv[1]);
 	return EXIT_USAGE;
 }

@@ -1,8 +1,8 @@
 /*
- * doisoat.h: the stage commands of the one doisoat binary.  Each cmd_*()
- * takes its own argv (argv[0] is the command name), parses its options with
- * getopt_long, and returns an exit code (util.h: EXIT_*).  doisoat.c
- * dispatches to them from one table.
+ * doisoat.h: the commands of the one doisoat binary.  Each cmd_*() takes
+ * its own argv (argv[0] is the command name), reads the options it owns
+ * (cmd/stage.h: cmd_parse()), and returns an exit code (util.h: EXIT_*).
+ * doisoat.c dispatches to them from one table.
  */
 #ifndef DOISOAT_DOISOAT_H
 #define DOISOAT_DOISOAT_H

@@ -51,8 +51,7 @@ void stream_write_raw(struct strbuf *sb, FILE *f, enum kind kind,
 
 static const char *status_text(int status)
 {
-	static const char *const s[] = { "alive", "dead", "missing",
-					 "moved" };
+	static const char *const s[] = { "alive", "dead", "missing", "moved" };
 
 	return s[status];
 }
@@ -75,9 +74,9 @@ static void schemes_text(unsigned schemes, char *out, size_t n)
 void stream_write_rec(struct strbuf *sb, FILE *f, const struct batch *b,
 		      const struct rec *r)
 {
-	char pid[13], cmnd[13], bhxh[11], card[16], dob[11],
-		sd[11], sex[2] = { (char)r->sex, 0 }, level[2] = { 0, 0 },
-		schemes[80], flags[8], key[24];
+	char pid[13], cmnd[13], bhxh[11], card[16], dob[11], sd[11],
+		sex[2] = { (char)r->sex, 0 }, level[2] = { 0, 0 }, schemes[80],
+		flags[8], key[24];
 	const char *cells[F_NFIELDS];
 
 	fmt_pid(r->pid, pid);
@@ -97,8 +96,8 @@ void stream_write_rec(struct strbuf *sb, FILE *f, const struct batch *b,
 	cells[F_DOB] = dob;
 	cells[F_SEX] = sex;
 	cells[F_COMMUNE] = r->commune;
-	cells[F_GROUP] = r->group == GROUP_NONE ? ""
-						: b->ref->groups[r->group].code;
+	cells[F_GROUP] =
+		r->group == GROUP_NONE ? "" : b->ref->groups[r->group].code;
 	cells[F_LEVEL] = level;
 	cells[F_HOSPITAL] = r->hospital;
 	cells[F_VALID_FROM] = NULL; /* read, not kept (rec.h) */
@@ -106,8 +105,8 @@ void stream_write_rec(struct strbuf *sb, FILE *f, const struct batch *b,
 	cells[F_FIVE_YEAR] = NULL;
 	cells[F_ETHNICITY] = r->ethnicity;
 	cells[F_HOUSEHOLD] = r->household;
-	cells[F_STATUS] = r->kind == KIND_REGISTRY ? status_text(r->status)
-						   : NULL;
+	cells[F_STATUS] =
+		r->kind == KIND_REGISTRY ? status_text(r->status) : NULL;
 	cells[F_STATUS_DATE] = sd;
 	cells[F_UNIT] = NULL;
 	cells[F_SCHEMES] = schemes;
@@ -122,18 +121,19 @@ void stream_write_rec(struct strbuf *sb, FILE *f, const struct batch *b,
 	snprintf(flags, sizeof(flags), "%u", r->flags);
 	copy_field(sb, flags, 0);
 	if (r->key) {
-		snprintf(key, sizeof(key), "%llu",
-			 (unsigned long long)r->key);
+		snprintf(key, sizeof(key), "%llu", (unsigned long long)r->key);
 		copy_field(sb, key, 0);
 		copy_field(sb, state_names[r->state], 0);
-		copy_field(sb, r->reason ? reason_name((enum reason)r->reason)
-					 : NULL,
+		copy_field(sb,
+			   r->reason ? reason_name((enum reason)r->reason)
+				     : NULL,
 			   0);
 	} else {
 		copy_field(sb, NULL, 0);
 		copy_field(sb, r->state ? state_names[r->state] : NULL, 0);
-		copy_field(sb, r->reason ? reason_name((enum reason)r->reason)
-					 : NULL,
+		copy_field(sb,
+			   r->reason ? reason_name((enum reason)r->reason)
+				     : NULL,
 			   0);
 	}
 	copy_field(sb, NULL, 0); /* raw: only ingest carries it */
@@ -154,11 +154,11 @@ void stream_write_reject(struct strbuf *sb, FILE *f, const char *label,
 	copy_end_row(sb, f);
 }
 
-static int bad_line(struct etl_err *err, const char *name,
-		    unsigned long n, const char *what)
+static int bad_line(struct etl_err *err, const char *name, unsigned long n,
+		    const char *what)
 {
-	return etl_errf(err, "'%s':%lu: not a doisoat row stream (%s)", name,
-			n, what);
+	return etl_errf(err, "'%s':%lu: not a doisoat row stream (%s)", name, n,
+			what);
 }
 
 /* stream_read's callback: the row joins the batch. */
@@ -175,8 +175,7 @@ static void keep_row(void *ctx, struct batch *b, const struct rec *r,
 	b->recs[b->nrecs++] = *r;
 }
 
-int stream_read(struct batch *b, FILE *f, const char *name,
-		struct etl_err *err)
+int stream_read(struct batch *b, FILE *f, const char *name, struct etl_err *err)
 {
 	return stream_read_each(b, f, name, keep_row, NULL, err);
 }
@@ -203,11 +202,11 @@ int stream_read_each(struct batch *b, FILE *f, const char *name,
 		n++;
 		nf = copy_split(line.buf, fl, STREAM_NCOLS + 1);
 		if (nf != STREAM_NCOLS)
-			return sb_release(&line), bad_line(err, name, n,
-							   "column count");
+			return sb_release(&line),
+			       bad_line(err, name, n, "column count");
 		if (!fl[0] || kind_parse(fl[0], &kind) < 0 || !fl[1] || !fl[2])
-			return sb_release(&line), bad_line(err, name, n,
-							   "kind or source");
+			return sb_release(&line),
+			       bad_line(err, name, n, "kind or source");
 		ln = strtoul(fl[2], &end, 10);
 		src = batch_source(b, kind, fl[1]);
 		for (i = 0; i < F_NFIELDS; i++)
@@ -256,33 +255,4 @@ int stream_read_each(struct batch *b, FILE *f, const char *name,
 		rc = etl_errf(err, "'%s':%lu: line too long", name, n + 1);
 	sb_release(&line);
 	return rc;
-}
-
-int stream_read_rejects(struct batch *b, FILE *f, const char *name,
-			struct etl_err *err)
-{
-	struct strbuf line;
-	char *fl[5];
-	unsigned long n = 0;
-	int got;
-
-	sb_init(&line, 1 << 24);
-	while ((got = copy_read_line(f, &line)) > 0) {
-		unsigned src;
-
-		n++;
-		if (copy_split(line.buf, fl, 5) != 4 || !fl[0] || !fl[1] ||
-		    !fl[2]) {
-			sb_release(&line);
-			return etl_errf(err, "'%s':%lu: not a reject stream",
-					name, n);
-		}
-		src = batch_source(b, KIND_ROSTER, fl[0]);
-		b->srcs[src].rows_read++;
-		batch_reject(b, src, strtoul(fl[1], NULL, 10),
-			     reason_parse(fl[2]), fl[3] ? fl[3] : "",
-			     fl[3] ? strlen(fl[3]) : 0);
-	}
-	sb_release(&line);
-	return got < 0 ? etl_errf(err, "'%s': line too long", name) : 0;
 }

@@ -52,9 +52,6 @@ typedef void stream_row_fn(void *ctx, struct batch *b, const struct rec *r,
 			   const char *text);
 int stream_read_each(struct batch *b, FILE *f, const char *name,
 		     stream_row_fn *each, void *ctx, struct etl_err *err);
-/* Read a reject stream into b's reject notes. */
-int stream_read_rejects(struct batch *b, FILE *f, const char *name,
-			struct etl_err *err);
 
 /* Source index of (kind, label), registering it when new. */
 unsigned batch_source(struct batch *b, enum kind kind, const char *label);

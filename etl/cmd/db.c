@@ -6,19 +6,17 @@
  */
 #include "doisoat.h"
 #include "stage.h"
-#include "config.h"
 #include "pgload.h"
 
-#include <getopt.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const char usage_str[] =
 	"usage: doisoat db migrate [--db CONNINFO] [--schemas DIR]\n"
 	"                          [--config FILE] [--quiet]\n"
 	"\n"
-	"Apply the schema files in DIR (NNN_name.sql, in name order) that are\n"
-	"not yet recorded in doisoat.schema_migrations, in one transaction.\n"
+	"Apply the schema migrations (built in, or the NNN_name.sql files of\n"
+	"--schemas DIR, in name order) that are not yet recorded in\n"
+	"doisoat.schema_migrations, in one transaction.\n"
 	"Creates the roles doisoat_owner, doisoat_loader and doisoat_reporter\n"
 	"if absent: run it as a superuser, or as a member of doisoat_owner.\n"
 	"Refuses a database whose schema is newer than the files.\n"
@@ -26,7 +24,7 @@ static const char usage_str[] =
 	"  -d, --db CONNINFO   libpq conninfo or URI (default: $DOISOAT_DB,\n"
 	"                      else the PG* environment); no password here\n"
 	"  -s, --schemas DIR   schema files (default: $DOISOAT_SCHEMAS, else\n"
-	"                      ./schemas)\n"
+	"                      the ones built in)\n"
 	"      --config FILE   options from the [db] section of an INI file\n"
 	"  -q, --quiet         no log lines\n"
 	"  -h, --help          this text\n"
@@ -34,72 +32,7 @@ static const char usage_str[] =
 	"Exit codes: 0 done, 1 failed (nothing applied, or the database is\n"
 	"newer), 2 usage, 4 another doisoat run holds the database lock.\n";
 
-struct db_opts {
-	const char *conninfo;
-	const char *schemas;
-	int quiet;
-};
-
-static void usage(int code)
-{
-	fputs(usage_str, code ? stderr : stdout);
-	exit(code);
-}
-
-/* Options after "migrate": argv[0] is the subcommand. */
-static void parse_opts(int argc, char **argv, struct db_opts *o)
-{
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "schemas", required_argument, NULL, 's' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct etl_err err = { { 0 } };
-	int c;
-
-	if (config_expand(&argc, &argv, "db", &err) < 0) {
-		fprintf(stderr, "%s: %s\n", progname(), err.msg);
-		exit(EXIT_USAGE);
-	}
-	o->conninfo = getenv("DOISOAT_DB");
-	o->schemas = getenv("DOISOAT_SCHEMAS");
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "d:s:qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			o->conninfo = optarg;
-			break;
-		case 's':
-			o->schemas = optarg;
-			break;
-		case 'c': /* read by config_expand() */
-			break;
-		case 'q':
-			o->quiet = 1;
-			break;
-		case 'h':
-			usage(EXIT_OK);
-			break;
-		default:
-			fprintf(stderr, "Try 'doisoat db --help'.\n");
-			exit(EXIT_USAGE);
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "%s: unexpected argument '%s'\n", progname(),
-			argv[optind]);
-		usage(EXIT_USAGE);
-	}
-	if (!o->conninfo)
-		o->conninfo = "";
-	if (o->schemas && !*o->schemas) /* i12-install: NULL = built in */
-		o->schemas = NULL;
-}
-
-static int db_migrate(const struct db_opts *o)
+static int db_migrate(const struct load_opts *o)
 {
 	struct etl_err err = { { 0 } };
 	char server[400];
@@ -107,7 +40,6 @@ static int db_migrate(const struct db_opts *o)
 	PGconn *conn;
 	int applied, version, rc;
 
-	refuse_password_conninfo(o->conninfo);
 	conn = pgload_connect(o->conninfo, &err);
 	if (!conn)
 		die("%s", err.msg);
@@ -136,32 +68,35 @@ static int db_migrate(const struct db_opts *o)
 	pgload_describe(conn, server, sizeof(server));
 	logmsg("%s: %d schema file(s) applied from '%s', schema version %d",
 	       server, applied, o->schemas ? o->schemas : "(built in)",
-	       version); /* i12-install: NULL = built in */
+	       version);
 	PQfinish(conn);
 	return EXIT_OK;
 }
 
+/* takes arguments: the subcommand's name is not an option */
+static const struct cmd_def db_def = {
+	.prog = "doisoat db",
+	.takes_args = 1,
+	.config = "db",
+	.usage = usage_str,
+	.options = { OPT_DB, OPT_SCHEMAS },
+};
+
 int cmd_db(int argc, char **argv)
 {
-	struct db_opts opts = { 0 };
-	const char *saved_prog = progname();
-	int rc;
+	struct load_opts o;
+	struct cmd_args a;
+	int migrate = argc > 1 && !strcmp(argv[1], "migrate"), rc;
 
-	if (argc < 2)
-		usage(EXIT_USAGE);
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		usage(EXIT_OK);
-	if (strcmp(argv[1], "migrate")) {
-		fprintf(stderr,
-			"doisoat db: '%s' is not a db command. See 'doisoat db "
-			"--help'.\n",
-			argv[1]);
-		return EXIT_USAGE;
-	}
-	set_progname("doisoat db");
-	parse_opts(argc - 1, argv + 1, &opts);
-	set_quiet(opts.quiet);
-	rc = db_migrate(&opts);
-	set_progname(saved_prog);
+	/* the options come after the subcommand */
+	load_parse(&db_def, argc - migrate, argv + migrate, &o, &a);
+	if (!migrate && a.nargs)
+		usage_error("'%s' is not a db command", a.args[0]);
+	if (!migrate)
+		usage_error("no db command (db migrate)");
+	if (a.nargs)
+		usage_error("unexpected argument '%s'", a.args[0]);
+	rc = db_migrate(&o);
+	cmd_args_release(&a);
 	return rc;
 }

@@ -16,12 +16,12 @@
 static const char usage_str[] =
 	"usage: doisoat diff --period YEAR [--as-of DATE] [--areas FILE]\n"
 	"                    [--scope FILE] [--targets FILE] [--groups FILE]\n"
-	"                    [--out FILE] [INPUT...]\n"
-	"Classify a keyed row stream (stdin or INPUT); outcome rows to stdout.\n";
+	"                    [--out FILE] [--quiet] [INPUT...]\n"
+	"Classify a keyed row stream (stdin or INPUT); outcome rows to --out,\n"
+	"else stdout.\n";
 
-void write_outcomes(const struct outputs *o, FILE *f);
-
-void write_outcomes(const struct outputs *o, FILE *f)
+/* The outcome rows of every list, as COPY text. */
+static void write_outcomes(const struct outputs *o, FILE *f)
 {
 	struct strbuf sb;
 	char name[32], key[24];
@@ -52,62 +52,46 @@ void write_outcomes(const struct outputs *o, FILE *f)
 	sb_release(&sb);
 }
 
+static const struct cmd_def diff_def = {
+	.prog = "doisoat diff",
+	.takes_args = 1,
+	.usage = usage_str,
+	.options = { OPT_PERIOD, OPT_AS_OF, OPT_AREAS, OPT_SCOPE, OPT_TARGETS,
+		     OPT_GROUPS, OPT_OUT },
+};
+
 int cmd_diff(int argc, char **argv)
 {
-	struct run_opts o;
-	struct ref ref;
-	struct batch b;
+	struct stage s;
+	struct batch *b = &s.b;
 	struct outputs out;
-	struct etl_err err = { "" };
-	struct date start, today;
 	FILE *f;
 	size_t i;
-	int a;
 
-	set_progname("doisoat diff");
-	if (argc > 1 && !strcmp(argv[1], "--help")) {
-		fputs(usage_str, stdout);
-		return EXIT_OK;
-	}
-	parse_run_opts(argc, argv, &o, "diff");
-	set_quiet(o.quiet);
-	if (!o.period) {
-		fputs(usage_str, stderr);
-		return EXIT_USAGE;
-	}
-	pipeline_dates(&o, &start, &today);
-	ref_init(&ref);
-	if (pipeline_ref(&ref, &o, &err) < 0)
-		die("%s", err.msg);
-	batch_init(&b, &ref, o.period, &start, &today);
-	outputs_init(&out);
-	for (a = 0; a < (o.nargs ? o.nargs : 1); a++) {
-		const char *name = o.nargs ? o.args[a] : "-";
-
-		f = stage_open(name, "r");
-		if (stream_read(&b, f, name, &err) < 0)
-			die("%s", err.msg);
-		stage_close(f, name);
-	}
+	stage_parse(&s, &diff_def, argc, argv);
+	if (!s.o.period)
+		usage_error("--period is required");
+	stage_batch(&s);
+	stage_read_rows(&s);
 	/* Rows dedup set aside are review rows again here. */
-	for (i = 0; i < b.nrecs; i++) {
-		const struct rec *r = &b.recs[i];
+	for (i = 0; i < b->nrecs; i++) {
+		const struct rec *r = &b->recs[i];
 
 		if (r->state == REC_ASIDE)
-			batch_review(&b, r, (enum reason)r->reason,
+			batch_review(b, r, (enum reason)r->reason,
 				     identity_detail((enum reason)r->reason,
 						     (enum kind)r->kind));
 	}
-	pipeline_default_scope(&b);
-	identity_build_people(&b);
-	classify_run(&b, &out);
-	out_add_notes(&out, &b);
-	out_add_coverage(&out, &b);
-	f = stage_open(o.out, "w");
+	pipeline_default_scope(b);
+	identity_build_people(b);
+	outputs_init(&out);
+	classify_run(b, &out);
+	out_add_notes(&out, b);
+	out_add_coverage(&out, b);
+	f = stage_open(s.o.out, "w");
 	write_outcomes(&out, f);
-	stage_close(f, o.out);
+	stage_close(f, s.o.out);
 	outputs_release(&out);
-	batch_release(&b);
-	ref_release(&ref);
+	stage_release(&s);
 	return EXIT_OK;
 }

@@ -15,8 +15,11 @@
 static const char usage_str[] =
 	"usage: doisoat ingest [--prior FILE]... [--registry FILE]...\n"
 	"                      [--roster FILE[=LABEL]]... [--encoding ENC]\n"
-	"                      [--rejects FILE] [--out FILE]\n"
-	"Write the rows of the input files as a row stream (stdout).\n";
+	"                      [--rejects FILE] [--max-rejects N]\n"
+	"                      [--out FILE] [--quiet]\n"
+	"Write the rows of the input files as a row stream (--out, else\n"
+	"stdout); rejected rows as a reject stream to --rejects.  Exit 3 when\n"
+	"more rows are rejected than --max-rejects.\n";
 
 struct ingest_ctx {
 	const struct input *in;
@@ -47,10 +50,9 @@ static void on_row(void *ctx, const struct csvin_row *row)
 	int f;
 
 	for (f = 0; f < F_NFIELDS; f++)
-		raw[f] = c->map.col[f] >= 0 ? row->fields[c->map.col[f]]
-					    : NULL;
-	stream_write_raw(&c->sb, c->out, c->in->kind, c->in->label,
-			 row->line, raw, c->map.sex_checkbox, row->raw);
+		raw[f] = c->map.col[f] >= 0 ? row->fields[c->map.col[f]] : NULL;
+	stream_write_raw(&c->sb, c->out, c->in->kind, c->in->label, row->line,
+			 raw, c->map.sex_checkbox, row->raw);
 	c->rows++;
 }
 
@@ -70,40 +72,41 @@ static void on_reject(void *ctx, unsigned long line, const char *reason,
 	c->rejected++;
 }
 
+static const struct cmd_def ingest_def = {
+	.prog = "doisoat ingest",
+	.usage = usage_str,
+	.options = { OPT_PRIOR, OPT_REGISTRY, OPT_ROSTER, OPT_ENCODING,
+		     OPT_REJECTS, OPT_MAX_REJECTS, OPT_OUT },
+};
+
 int cmd_ingest(int argc, char **argv)
 {
-	struct run_opts o;
+	struct stage s;
 	struct ingest_ctx c;
 	struct csvin_cb cb = { on_header, on_row, on_reject, &c };
 	struct etl_err err = { "" };
+	const struct run_opts *o = &s.o;
 	size_t i, k;
+	int rc;
 
-	set_progname("doisoat ingest");
-	if (argc > 1 && !strcmp(argv[1], "--help")) {
-		fputs(usage_str, stdout);
-		return EXIT_OK;
-	}
-	parse_run_opts(argc, argv, &o, "ingest");
-	set_quiet(o.quiet);
-	if (!o.ninputs || o.nargs) {
-		fputs(usage_str, stderr);
-		return EXIT_USAGE;
-	}
+	stage_parse(&s, &ingest_def, argc, argv);
+	if (!o->ninputs)
+		usage_error("no input: --prior, --registry or --roster");
 	memset(&c, 0, sizeof(c));
 	sb_init(&c.sb, 0);
-	c.out = stage_open(o.out, "w");
-	c.rej = o.nrejects ? stage_open(o.rejects[0], "w") : NULL;
+	c.out = stage_open(o->out, "w");
+	c.rej = o->nrejects ? stage_open(o->rejects[0], "w") : NULL;
 	/* In kind order, as `doisoat run` reads them. */
-	for (k = 0; k < KIND_N * o.ninputs; k++) {
+	for (k = 0; k < KIND_N * o->ninputs; k++) {
 		struct csvin_opts copts = { 0 };
 		struct csvin_stats st;
 
-		i = k % o.ninputs;
-		if ((int)o.inputs[i].kind != (int)(k / o.ninputs))
+		i = k % o->ninputs;
+		if ((int)o->inputs[i].kind != (int)(k / o->ninputs))
 			continue;
-		copts.encoding = o.inputs[i].encoding;
+		copts.encoding = o->inputs[i].encoding;
 		copts.max_record = 0;
-		c.in = &o.inputs[i];
+		c.in = &o->inputs[i];
 		c.file_rejects = 0;
 		if (csvin_read(c.in->path, &copts, &cb, &st, &err) < 0)
 			die("%s", err.msg);
@@ -115,11 +118,11 @@ int cmd_ingest(int argc, char **argv)
 		       st.gzip ? "gzip" : "plain", st.encoding);
 		c.rows = 0;
 	}
-	stage_close(c.out, o.out);
+	stage_close(c.out, o->out);
 	if (c.rej)
-		stage_close(c.rej, o.rejects[0]);
+		stage_close(c.rej, o->rejects[0]);
 	sb_release(&c.sb);
-	return o.max_rejects >= 0 && c.rejected > (unsigned long)o.max_rejects
-		       ? EXIT_REJECTS
-		       : EXIT_OK;
+	rc = stage_rejects_code(&s, c.rejected);
+	stage_release(&s);
+	return rc;
 }

@@ -11,16 +11,17 @@
 
 static const char usage_str[] =
 	"usage: doisoat normalise [--groups FILE] [--today DATE]\n"
-	"                         [--rejects FILE] [--out FILE] [INPUT...]\n"
-	"Normalise a row stream (stdin or INPUT files) to stdout.\n";
+	"                         [--rejects FILE] [--max-rejects N]\n"
+	"                         [--out FILE] [--quiet] [INPUT...]\n"
+	"Normalise a row stream (stdin or INPUT files) to --out, else stdout;\n"
+	"rejected rows as a reject stream to --rejects.  Exit 3 when more\n"
+	"rows are rejected than --max-rejects.\n";
 
 /* Where each normalised row goes, and the batch renewed now and then. */
 struct sink {
 	struct strbuf sb;
 	FILE *out, *rej;
-	struct ref *ref;
-	int period;
-	struct date start, today;
+	struct batch *b;
 	unsigned long rows, rejected, since_reset;
 };
 
@@ -44,59 +45,55 @@ static void write_row(void *ctx, struct batch *b, const struct rec *r,
 	}
 	/* the rows are written: their strings need not stay */
 	if (++k->since_reset == NORMALISE_CHUNK) {
+		struct ref *ref = b->ref;
+		int period = b->period;
+		struct date start = b->period_start, today = b->today;
+
 		batch_release(b);
-		batch_init(b, k->ref, k->period, &k->start, &k->today);
+		batch_init(b, ref, period, &start, &today);
 		k->since_reset = 0;
 	}
 }
 
+/* One input stream: every row to the sink. */
+static void normalise_input(void *ctx, FILE *in, const char *name)
+{
+	struct sink *k = ctx;
+	struct etl_err err = { "" };
+
+	if (stream_read_each(k->b, in, name, write_row, k, &err) < 0)
+		die("%s", err.msg);
+}
+
+static const struct cmd_def normalise_def = {
+	.prog = "doisoat normalise",
+	.takes_args = 1,
+	.usage = usage_str,
+	.options = { OPT_GROUPS, OPT_TODAY, OPT_REJECTS, OPT_MAX_REJECTS,
+		     OPT_OUT },
+};
+
 int cmd_normalise(int argc, char **argv)
 {
-	struct run_opts o;
-	struct ref ref;
-	struct batch b;
-	struct etl_err err = { "" };
+	struct stage s;
 	struct sink k;
-	FILE *in;
-	int a;
+	int rc;
 
-	set_progname("doisoat normalise");
-	if (argc > 1 && !strcmp(argv[1], "--help")) {
-		fputs(usage_str, stdout);
-		return EXIT_OK;
-	}
-	parse_run_opts(argc, argv, &o, "normalise");
-	set_quiet(o.quiet);
-	if (!o.period)
-		o.period = 2000;
+	stage_parse(&s, &normalise_def, argc, argv);
+	s.o.period = 2000; /* the period does not change a row */
+	stage_batch(&s);
 	memset(&k, 0, sizeof(k));
-	pipeline_dates(&o, &k.start, &k.today);
-	ref_init(&ref);
-	if (pipeline_ref(&ref, &o, &err) < 0)
-		die("%s", err.msg);
-	k.ref = &ref;
-	k.period = o.period;
-	batch_init(&b, &ref, o.period, &k.start, &k.today);
+	k.b = &s.b;
 	sb_init(&k.sb, 0);
-	k.out = stage_open(o.out, "w");
-	k.rej = o.nrejects ? stage_open(o.rejects[0], "w") : NULL;
-	for (a = 0; a < (o.nargs ? o.nargs : 1); a++) {
-		const char *name = o.nargs ? o.args[a] : "-";
-
-		in = stage_open(name, "r");
-		if (stream_read_each(&b, in, name, write_row, &k, &err) < 0)
-			die("%s", err.msg);
-		stage_close(in, name);
-	}
-	stage_close(k.out, o.out);
+	k.out = stage_open(s.o.out, "w");
+	k.rej = s.o.nrejects ? stage_open(s.o.rejects[0], "w") : NULL;
+	stage_each_input(&s, normalise_input, &k);
+	stage_close(k.out, s.o.out);
 	if (k.rej)
-		stage_close(k.rej, o.rejects[0]);
+		stage_close(k.rej, s.o.rejects[0]);
 	logmsg("%lu rows normalised, %lu rejected", k.rows, k.rejected);
-	a = o.max_rejects >= 0 && k.rejected > (unsigned long)o.max_rejects
-		    ? EXIT_REJECTS
-		    : EXIT_OK;
+	rc = stage_rejects_code(&s, k.rejected);
 	sb_release(&k.sb);
-	batch_release(&b);
-	ref_release(&ref);
-	return a;
+	stage_release(&s);
+	return rc;
 }

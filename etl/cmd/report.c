@@ -14,9 +14,12 @@
 
 static const char usage_str[] =
 	"usage: doisoat report --out DIR [--rejects FILE]... [--table]\n"
-	"                      [--period YEAR [--groups FILE]] [INPUT...]\n"
-	"Write the CSV lists from outcome rows (stdin or INPUT) into DIR;\n"
-	"with --period, the D02-LT workbook d02lt.xlsx too.\n";
+	"                      [--period YEAR [--as-of DATE] [--groups FILE]]\n"
+	"                      [--quiet] [INPUT...]\n"
+	"Write the CSV lists from outcome rows (stdin or INPUT) and the\n"
+	"reject streams of ingest and normalise (--rejects) into DIR; with\n"
+	"--period, the D02-LT workbook d02lt.xlsx too.  --table prints the\n"
+	"coverage table.\n";
 
 static int list_by_name(const char *name)
 {
@@ -25,15 +28,16 @@ static int list_by_name(const char *name)
 	for (l = 0; l < L_N; l++) {
 		const char *f = list_file((enum list)l);
 
-		if (!strncmp(f, name, strlen(name)) &&
-		    f[strlen(name)] == '.')
+		if (!strncmp(f, name, strlen(name)) && f[strlen(name)] == '.')
 			return l;
 	}
 	return -1;
 }
 
-static void read_outcomes(struct outputs *o, FILE *f, const char *name)
+/* One input of outcome rows into the outputs (a stage_input_fn). */
+static void read_outcomes(void *ctx, FILE *f, const char *name)
 {
+	struct outputs *o = ctx;
 	struct strbuf line;
 	char *fl[4 + COV_NCOLS];
 	unsigned long n = 0;
@@ -48,8 +52,7 @@ static void read_outcomes(struct outputs *o, FILE *f, const char *name)
 		l = nf >= 4 && fl[0] ? list_by_name(fl[0]) : -1;
 		if (l < 0 || nf != 4 + list_ncols((enum list)l) || !fl[2])
 			die("'%s':%lu: not an outcome row", name, n);
-		out_add(o, (enum list)l, fl[1],
-			strtoull(fl[2], NULL, 10),
+		out_add(o, (enum list)l, fl[1], strtoull(fl[2], NULL, 10),
 			fl[3] ? reason_parse(fl[3]) : R_NONE,
 			(const char *const *)(fl + 4));
 	}
@@ -58,78 +61,67 @@ static void read_outcomes(struct outputs *o, FILE *f, const char *name)
 	sb_release(&line);
 }
 
+/* A reject stream of ingest or normalise into rejects.csv's rows. */
+static void read_rejects(struct outputs *out, const char *path)
+{
+	struct strbuf line;
+	char *fl[5];
+	FILE *f;
+	int got;
+
+	f = stage_open(path, "r");
+	sb_init(&line, 1 << 24);
+	while ((got = copy_read_line(f, &line)) > 0) {
+		if (copy_split(line.buf, fl, 5) != 4 || !fl[0] || !fl[1] ||
+		    !fl[2])
+			die("'%s': not a reject stream", path);
+		out_add(out, L_REJECTS, fl[0], strtoull(fl[1], NULL, 10),
+			reason_parse(fl[2]), (const char *const *)fl);
+	}
+	sb_release(&line);
+	stage_close(f, path);
+}
+
+/* The workbook names the period and the communes: with --period. */
+static void write_workbook(struct stage *s, struct outputs *out)
+{
+	struct etl_err err = { "" };
+
+	stage_batch(s);
+	if (d02lt_write(out, &s->b, s->o.out, &err) < 0)
+		die("%s", err.msg);
+}
+
+static const struct cmd_def report_def = {
+	.prog = "doisoat report",
+	.takes_args = 1,
+	.usage = usage_str,
+	.options = { OPT_OUT, OPT_REJECTS_IN, OPT_TABLE, OPT_PERIOD, OPT_AS_OF,
+		     OPT_GROUPS },
+};
+
 int cmd_report(int argc, char **argv)
 {
-	struct run_opts o;
+	struct stage s;
 	struct outputs out;
 	struct etl_err err = { "" };
-	FILE *f;
 	int a;
 
-	set_progname("doisoat report");
-	if (argc > 1 && !strcmp(argv[1], "--help")) {
-		fputs(usage_str, stdout);
-		return EXIT_OK;
-	}
-	parse_run_opts(argc, argv, &o, "report");
-	set_quiet(o.quiet);
-	if (!o.out) {
-		fputs(usage_str, stderr);
-		return EXIT_USAGE;
-	}
+	stage_parse(&s, &report_def, argc, argv);
+	if (!s.o.out)
+		usage_error("--out DIR is required");
 	outputs_init(&out);
-	for (a = 0; a < (o.nargs ? o.nargs : 1); a++) {
-		const char *name = o.nargs ? o.args[a] : "-";
-
-		f = stage_open(name, "r");
-		read_outcomes(&out, f, name);
-		stage_close(f, name);
-	}
-	for (a = 0; a < o.nrejects; a++) {
-		struct strbuf line;
-		char *fl[5];
-		int got;
-
-		f = stage_open(o.rejects[a], "r");
-		sb_init(&line, 1 << 24);
-		while ((got = copy_read_line(f, &line)) > 0) {
-			const char *cells[4];
-
-			if (copy_split(line.buf, fl, 5) != 4 || !fl[0] ||
-			    !fl[1] || !fl[2])
-				die("'%s': not a reject stream", o.rejects[a]);
-			cells[0] = fl[0];
-			cells[1] = fl[1];
-			cells[2] = fl[2];
-			cells[3] = fl[3];
-			out_add(&out, L_REJECTS, fl[0],
-				strtoull(fl[1], NULL, 10), reason_parse(fl[2]),
-				cells);
-		}
-		sb_release(&line);
-		stage_close(f, o.rejects[a]);
-	}
-	if (make_out_dir(o.out, &err) < 0 ||
-	    out_write_all(&out, o.out, &err) < 0)
+	stage_each_input(&s, read_outcomes, &out);
+	for (a = 0; a < s.o.nrejects; a++)
+		read_rejects(&out, s.o.rejects[a]);
+	if (make_out_dir(s.o.out, &err) < 0 ||
+	    out_write_all(&out, s.o.out, &err) < 0)
 		die("%s", err.msg);
-	/* The workbook names the period and the communes: --period. */
-	if (o.period) {
-		struct ref ref;
-		struct batch b;
-		struct date start, today;
-
-		pipeline_dates(&o, &start, &today);
-		ref_init(&ref);
-		if (pipeline_ref(&ref, &o, &err) < 0)
-			die("%s", err.msg);
-		batch_init(&b, &ref, o.period, &start, &today);
-		if (d02lt_write(&out, &b, o.out, &err) < 0)
-			die("%s", err.msg);
-		batch_release(&b);
-		ref_release(&ref);
-	}
-	if (o.table)
+	if (s.o.period)
+		write_workbook(&s, &out);
+	if (s.o.table)
 		print_coverage(&out, stdout);
 	outputs_release(&out);
+	stage_release(&s);
 	return EXIT_OK;
 }

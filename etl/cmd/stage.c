@@ -1,11 +1,373 @@
 /*
- * stage.c: helpers shared by the stage commands (see stage.h).
+ * stage.c: what the commands share (see stage.h): reading their options,
+ * the options of the stage commands, their start-up and files.
  */
 #include "stage.h"
+#include "csvin.h"
 #include "pgload.h"
+#include "stream.h"
 
 #include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+
+void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help'.\n", progname());
+	exit(EXIT_USAGE);
+}
+
+/*
+ * Every option, in the order of the codes (stage.h): its long name, '='
+ * when it takes a value, and after '/' the letter of its short form.
+ */
+static const char *const option_specs[OPT_END - OPT_PERIOD] = {
+	"period=/p", "as-of=",	  "today=",   "prior=",	    "registry=",
+	"roster=",   "encoding=", "areas=",   "scope=",	    "targets=",
+	"groups=",   "out=/o",	  "db=/d",    "no-db",	    "max-rejects=",
+	"table",     "rejects=",  "rejects=", "schemas=/s", "pseudonym-key=/k",
+	"keep-raw",  "config=",	  "quiet/q",  "help/h",
+};
+
+/* getopt_long's view of a command's options. */
+struct optset {
+	struct option longs[CMD_MAX_OPTIONS + 4];
+	char names[CMD_MAX_OPTIONS + 3][24];
+	char shorts[2 * CMD_MAX_OPTIONS + 8];
+	int letter_code[128]; /* the code of a short option */
+};
+
+/* Add the option of code to set. */
+static void optset_add(struct optset *set, int code)
+{
+	const char *spec = option_specs[code - OPT_PERIOD];
+	size_t n = strcspn(spec, "=/"), k = 0, ns = strlen(set->shorts);
+	const char *letter = strchr(spec, '/');
+	struct option *o;
+
+	while (set->longs[k].name)
+		k++;
+	snprintf(set->names[k], sizeof(set->names[k]), "%.*s", (int)n, spec);
+	o = &set->longs[k];
+	o->name = set->names[k];
+	o->has_arg = spec[n] == '=' ? required_argument : no_argument;
+	o->val = code;
+	if (letter) {
+		set->shorts[ns++] = letter[1];
+		if (o->has_arg)
+			set->shorts[ns++] = ':';
+		set->letter_code[(unsigned char)letter[1]] = code;
+	}
+}
+
+/* The options of d: its own, --config with a section, --quiet, --help. */
+static void optset_build(struct optset *set, const struct cmd_def *d)
+{
+	int i;
+
+	memset(set, 0, sizeof(*set));
+	for (i = 0; i < CMD_MAX_OPTIONS && d->options[i]; i++)
+		optset_add(set, d->options[i]);
+	if (d->config)
+		optset_add(set, OPT_CONFIG);
+	optset_add(set, OPT_QUIET);
+	optset_add(set, OPT_HELP);
+}
+
+/* getopt_long(), the short options turned into their codes. */
+static int next_opt(const struct optset *set, int argc, char **argv)
+{
+	int c = getopt_long(argc, argv, set->shorts, set->longs, NULL);
+
+	return c > 0 && c < 128 && set->letter_code[c] ? set->letter_code[c]
+						       : c;
+}
+
+/* -h or --help anywhere: the usage, exit 0; whatever else is there. */
+static void help_if_asked(const struct cmd_def *d, int argc, char **argv)
+{
+	struct optset set;
+	int c;
+
+	optset_build(&set, d);
+	opterr = 0;
+	optind = 0;
+	while ((c = next_opt(&set, argc, argv)) != -1)
+		if (c == OPT_HELP) {
+			fputs(d->usage, stdout);
+			exit(EXIT_OK);
+		}
+	opterr = 1;
+}
+
+/* The option loop: returns optind. */
+static int option_loop(const struct cmd_def *d, int argc, char **argv,
+		       cmd_opt_fn *own, void *ctx, struct cmd_args *a)
+{
+	struct optset set;
+	int c;
+
+	optset_build(&set, d);
+	optind = 0;
+	while ((c = next_opt(&set, argc, argv)) != -1) {
+		if (c == OPT_QUIET)
+			a->quiet = 1;
+		else if (c != OPT_CONFIG &&
+			 (c == '?' || !own(ctx, c, optarg))) {
+			/* getopt_long said why, or own() did not take it */
+			fprintf(stderr, "Try '%s --help'.\n", d->prog);
+			exit(EXIT_USAGE);
+		}
+	}
+	return optind;
+}
+
+void cmd_getopt(const struct cmd_def *d, int argc, char **argv, cmd_opt_fn *own,
+		void *ctx, struct cmd_args *a)
+{
+	int i = option_loop(d, argc, argv, own, ctx, a);
+
+	if (i < argc)
+		usage_error("unexpected argument '%s'", argv[i]);
+}
+
+void cmd_parse(const struct cmd_def *d, int argc, char **argv, cmd_opt_fn *own,
+	       void *ctx, struct cmd_args *a)
+{
+	struct etl_err err = { { 0 } };
+	int i;
+
+	set_progname(d->prog);
+	memset(a, 0, sizeof(*a));
+	help_if_asked(d, argc, argv);
+	if (config_expand(&a->cfg, argc, argv, d->config, &err) < 0) {
+		config_release(&a->cfg);
+		die_code(EXIT_USAGE, "%s", err.msg);
+	}
+	/* getopt_long's messages start with argv[0] */
+	free(a->cfg.argv[0]);
+	a->cfg.argv[0] = xstrdup(d->prog);
+	i = option_loop(d, a->cfg.argc, a->cfg.argv, own, ctx, a);
+	set_quiet(a->quiet);
+	if (i < a->cfg.argc && !d->takes_args)
+		usage_error("unexpected argument '%s'", a->cfg.argv[i]);
+	a->args = a->cfg.argv + i;
+	a->nargs = a->cfg.argc - i;
+}
+
+void cmd_args_release(struct cmd_args *a)
+{
+	config_release(&a->cfg);
+	a->args = NULL;
+	a->nargs = 0;
+}
+
+static struct date date_opt(const char *s, const char *opt)
+{
+	struct date d;
+	unsigned flags = 0;
+
+	if (norm_date(s, strlen(s), &d, &flags) != NORM_OK ||
+	    d.prec != DATE_DAY)
+		usage_error("%s: '%s' is not a date", opt, s);
+	return d;
+}
+
+static long number_opt(const char *s, const char *opt, long min, long max)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (!*s || *end || n < min || n > max)
+		usage_error("bad %s '%s'", opt, s);
+	return n;
+}
+
+/* input_add, or a usage error past the most input files. */
+static void add_input(struct stage *s, enum kind kind, const char *arg)
+{
+	struct etl_err err = { "" };
+
+	if (input_add(&s->o, kind, arg, s->encoding, &err) < 0)
+		usage_error("%s", err.msg);
+}
+
+/* --prior, --registry, --roster, --encoding: 1 if code is one of them. */
+static int input_opt(struct stage *s, int code, const char *arg)
+{
+	switch (code) {
+	case OPT_PRIOR:
+		add_input(s, KIND_PRIOR, arg);
+		return 1;
+	case OPT_REGISTRY:
+		add_input(s, KIND_REGISTRY, arg);
+		return 1;
+	case OPT_ROSTER:
+		add_input(s, KIND_ROSTER, arg);
+		return 1;
+	case OPT_ENCODING:
+		if (!csvin_encoding(arg))
+			usage_error("unknown encoding '%s' (utf-8, utf-16, "
+				    "windows-1258, tcvn3)",
+				    arg);
+		s->encoding = arg;
+		return 1;
+	}
+	return 0;
+}
+
+/* The field of o an option names a file (or a conninfo) in, or NULL. */
+static const char **text_field(struct run_opts *o, int code)
+{
+	return code == OPT_AREAS     ? &o->areas
+	       : code == OPT_SCOPE   ? &o->scope
+	       : code == OPT_TARGETS ? &o->targets
+	       : code == OPT_GROUPS  ? &o->groups
+	       : code == OPT_OUT     ? &o->out
+	       : code == OPT_DB	     ? &o->db
+				     : NULL;
+}
+
+/* The flags and numbers: 1 if code is one of them. */
+static int value_opt(struct run_opts *o, int code, const char *arg)
+{
+	switch (code) {
+	case OPT_PERIOD:
+		o->period = (int)number_opt(arg, "--period", 1900, 2200);
+		return 1;
+	case OPT_AS_OF:
+		o->as_of = date_opt(arg, "--as-of");
+		return 1;
+	case OPT_TODAY:
+		o->today = date_opt(arg, "--today");
+		return 1;
+	case OPT_MAX_REJECTS:
+		o->max_rejects = number_opt(arg, "--max-rejects", 0, LONG_MAX);
+		return 1;
+	case OPT_NO_DB:
+		o->no_db = 1;
+		return 1;
+	case OPT_TABLE:
+		o->table = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int stage_opt(void *ctx, int code, const char *arg)
+{
+	struct stage *s = ctx;
+	struct run_opts *o = &s->o;
+	const char **field = text_field(o, code);
+
+	if (field) {
+		*field = arg;
+		return 1;
+	}
+	if (code == OPT_REJECTS) { /* given again: the last one */
+		o->rejects[0] = arg;
+		o->nrejects = 1;
+		return 1;
+	}
+	if (code == OPT_REJECTS_IN) {
+		if (o->nrejects == 16)
+			usage_error("too many --rejects");
+		o->rejects[o->nrejects++] = arg;
+		return 1;
+	}
+	return value_opt(o, code, arg) || input_opt(s, code, arg);
+}
+
+void stage_parse(struct stage *s, const struct cmd_def *d, int argc,
+		 char **argv)
+{
+	memset(s, 0, sizeof(*s));
+	s->o.max_rejects = -1;
+	cmd_parse(d, argc, argv, stage_opt, s, &s->a);
+	s->o.quiet = s->a.quiet;
+	s->o.args = s->a.args;
+	s->o.nargs = s->a.nargs;
+}
+
+void stage_release(struct stage *s)
+{
+	size_t i;
+
+	stage_batch_release(s);
+	for (i = 0; i < s->o.ninputs; i++) {
+		free((char *)s->o.inputs[i].path);
+		free((char *)s->o.inputs[i].label);
+	}
+	free(s->o.inputs);
+	s->o.inputs = NULL;
+	s->o.ninputs = 0;
+	cmd_args_release(&s->a);
+}
+
+void stage_batch(struct stage *s)
+{
+	struct etl_err err = { { 0 } };
+	struct date start, today;
+
+	pipeline_dates(&s->o, &start, &today);
+	ref_init(&s->ref);
+	if (pipeline_ref(&s->ref, &s->o, &err) < 0)
+		die("%s", err.msg);
+	batch_init(&s->b, &s->ref, s->o.period, &start, &today);
+	s->has_batch = 1;
+}
+
+void stage_batch_release(struct stage *s)
+{
+	if (!s->has_batch)
+		return;
+	batch_release(&s->b);
+	ref_release(&s->ref);
+	s->has_batch = 0;
+}
+
+void stage_each_input(const struct stage *s, stage_input_fn *fn, void *ctx)
+{
+	int a;
+
+	for (a = 0; a < (s->o.nargs ? s->o.nargs : 1); a++) {
+		const char *name = s->o.nargs ? s->o.args[a] : "-";
+		FILE *f = stage_open(name, "r");
+
+		fn(ctx, f, name);
+		stage_close(f, name);
+	}
+}
+
+static void read_rows(void *b, FILE *f, const char *name)
+{
+	struct etl_err err = { { 0 } };
+
+	if (stream_read(b, f, name, &err) < 0)
+		die("%s", err.msg);
+}
+
+void stage_read_rows(struct stage *s)
+{
+	stage_each_input(s, read_rows, &s->b);
+}
+
+int stage_rejects_code(const struct stage *s, unsigned long rejected)
+{
+	return s->o.max_rejects >= 0 &&
+			       rejected > (unsigned long)s->o.max_rejects
+		       ? EXIT_REJECTS
+		       : EXIT_OK;
+}
 
 FILE *stage_open(const char *path, const char *mode)
 {
@@ -28,10 +390,13 @@ void stage_close(FILE *f, const char *path)
 		fclose(f);
 }
 
-void refuse_password_conninfo(const char *conninfo)
+const char *stage_conninfo(const char *db)
 {
 	struct etl_err err = { "" };
+	const char *conninfo = db ? db : getenv("DOISOAT_DB");
 
+	if (!conninfo)
+		conninfo = "";
 	switch (pgload_conninfo_has_password(conninfo, &err)) {
 	case -1:
 		die_code(EXIT_USAGE, "--db: %s", err.msg);
@@ -42,4 +407,5 @@ void refuse_password_conninfo(const char *conninfo)
 			 "in ~/.pgpass (mode 0600), PGPASSFILE or a service "
 			 "file instead");
 	}
+	return conninfo;
 }

@@ -1,24 +1,178 @@
 /*
- * stage.h: what the stage commands share: options common to the stages,
- * opening their input and output files.
+ * stage.h: what the commands of etl/cmd/ share: reading their options,
+ * the options several of them take, their start-up, opening their input
+ * and output files, the database options.
+ *
+ * Each command owns its options, like git's builtins: its own option
+ * table (struct cmd_def: the codes below), its own usage text and, for
+ * options no stage command takes, its own handler, all in its own file.
+ * cmd_parse() reads argv against that table the same way for every
+ * command:
+ *   - -h or --help anywhere (before "--") prints the command's usage to
+ *     stdout and exits 0;
+ *   - an option not in the table, or one without its argument, prints
+ *     "doisoat CMD: unrecognized option '--x'" (getopt's words) and "Try
+ *     'doisoat CMD --help'." and exits EXIT_USAGE, as does a bad value;
+ *   - --config FILE (commands with a config section): the file's options
+ *     go first, as if typed before argv's, so the command line wins.
+ * The stage commands (run, ingest, normalise, dedup, diff, report) keep
+ * their options in a struct run_opts, every one of them stored by
+ * stage_opt(); load and db keep theirs in a struct load_opts
+ * (load_parse()).
  */
 #ifndef DOISOAT_STAGE_H
 #define DOISOAT_STAGE_H
 
+#include "config.h"
+#include "load.h"
 #include "pipeline.h"
 
 #include <stdio.h>
 
-/* Parse the options every stage takes (like run's) into o. */
-void parse_run_opts(int argc, char **argv, struct run_opts *o,
-		    const char *cmd);
-/* fopen or die; "-" is stdin/stdout. */
+/*
+ * Every option of doisoat has a code (stage.c holds its name, whether it
+ * takes a value, and its short letter, once for all commands).  A
+ * command's option table is the list of the codes it takes; --quiet and
+ * --help go without saying, --config with a config section.
+ */
+enum {
+	OPT_PERIOD = 256,
+	OPT_AS_OF,
+	OPT_TODAY,
+	OPT_PRIOR,
+	OPT_REGISTRY,
+	OPT_ROSTER,
+	OPT_ENCODING,
+	OPT_AREAS,
+	OPT_SCOPE,
+	OPT_TARGETS,
+	OPT_GROUPS,
+	OPT_OUT,
+	OPT_DB,
+	OPT_NO_DB,
+	OPT_MAX_REJECTS,
+	OPT_TABLE,
+	OPT_REJECTS, /* --rejects FILE: where rejected rows go (one) */
+	OPT_REJECTS_IN, /* --rejects FILE...: reject streams to read */
+	OPT_SCHEMAS,
+	OPT_KEY,
+	OPT_KEEP_RAW,
+	OPT_CONFIG,
+	OPT_QUIET,
+	OPT_HELP,
+	OPT_END /* after the last */
+};
+
+#define CMD_MAX_OPTIONS 20
+
+/* A command, as cmd_parse() reads its argv. */
+struct cmd_def {
+	const char *prog; /* "doisoat dedup": names messages */
+	const char *usage; /* for -h, --help */
+	const char *config; /* --config FILE's section, or NULL */
+	int takes_args; /* takes INPUT... arguments */
+	int options[CMD_MAX_OPTIONS]; /* codes of the options it takes */
+};
+
+/*
+ * A command's own option: code (of its table) with its argument (NULL if
+ * none) into ctx.  Returns 1, or 0 if code is not one of its own.  A bad
+ * value: usage_error().
+ */
+typedef int cmd_opt_fn(void *ctx, int code, const char *arg);
+
+/* What cmd_parse() read. */
+struct cmd_args {
+	struct config_args cfg; /* the options read (--config's first) */
+	char **args; /* the INPUT arguments (in cfg) */
+	int nargs;
+	int quiet; /* --quiet (cmd_parse() calls set_quiet()) */
+};
+
+/*
+ * Set the program name to d->prog and read argv (argv[0]: the command's
+ * name) against d: --help, --quiet and --config as above, every other
+ * option of the table handed to own(ctx, ...).  Strings handed to own()
+ * live until cmd_args_release(a).  Exits on a usage error.
+ */
+void cmd_parse(const struct cmd_def *d, int argc, char **argv, cmd_opt_fn *own,
+	       void *ctx, struct cmd_args *a);
+/*
+ * Only the option loop of cmd_parse() over argv (no --help scan, no
+ * --config, no INPUT arguments allowed): for options that came from a
+ * config file.  Exits on a usage error.
+ */
+void cmd_getopt(const struct cmd_def *d, int argc, char **argv, cmd_opt_fn *own,
+		void *ctx, struct cmd_args *a);
+void cmd_args_release(struct cmd_args *a);
+
+/*
+ * Exit EXIT_USAGE after "<progname>: <msg>" and "Try '<progname>
+ * --help'." on stderr.
+ */
+void usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+/* A stage command's options and what they need while it runs. */
+struct stage {
+	struct run_opts o; /* INPUT arguments in o.args */
+	struct cmd_args a;
+	const char *encoding; /* --encoding: of the input files after it */
+	struct ref ref; /* with stage_batch() */
+	struct batch b;
+	int has_batch;
+};
+
+/*
+ * cmd_parse() for a stage command: every option of d's table into s->o,
+ * by stage_opt() (the stage commands have no option of their own).
+ */
+void stage_parse(struct stage *s, const struct cmd_def *d, int argc,
+		 char **argv);
+/* The option code of a stage command into s->o (a cmd_opt_fn). */
+int stage_opt(void *s, int code, const char *arg);
+/* Release all of s (the batch too). */
+void stage_release(struct stage *s);
+
+/*
+ * Load s->ref and start an empty s->b for s's options (period, --as-of,
+ * --today, --areas, --scope, --targets, --groups), or die.
+ */
+void stage_batch(struct stage *s);
+void stage_batch_release(struct stage *s);
+/*
+ * Hand each INPUT argument (none: "-", stdin) to fn, opened; close it
+ * after.
+ */
+typedef void stage_input_fn(void *ctx, FILE *f, const char *name);
+void stage_each_input(const struct stage *s, stage_input_fn *fn, void *ctx);
+/* Read each INPUT row stream into s->b (stream_read()), or die. */
+void stage_read_rows(struct stage *s);
+/* EXIT_REJECTS if more rows were rejected than --max-rejects allows. */
+int stage_rejects_code(const struct stage *s, unsigned long rejected);
+
+/* fopen or die; "-" or NULL is stdin/stdout. */
 FILE *stage_open(const char *path, const char *mode);
 void stage_close(FILE *f, const char *path);
+
+/* The options of `doisoat load` (and `db`), into a struct load_opts. */
+void load_parse(const struct cmd_def *d, int argc, char **argv,
+		struct load_opts *o, struct cmd_args *a);
 /*
- * Exit with EXIT_USAGE when a connection string carries a password (the
- * process list shows it to every user), or cannot be parsed.
+ * The load stage of `doisoat run`: o as `doisoat load` takes it from the
+ * [load] section of the run's config file (NULL: none), then the run's
+ * --out, --db (when given) and --quiet.  a keeps the file's strings.
  */
-void refuse_password_conninfo(const char *conninfo);
+void load_opts_of_run(const struct stage *run, struct load_opts *o,
+		      struct cmd_args *a);
+/* load_run() and its messages: the exit code, or die on failure. */
+int load_and_report(const struct load_opts *o);
+
+/*
+ * --db, else $DOISOAT_DB, else "" (the PG* environment).  Exit with
+ * EXIT_USAGE when it carries a password (the process list shows it to
+ * every user), or cannot be parsed.
+ */
+const char *stage_conninfo(const char *db);
 
 #endif

@@ -299,7 +299,8 @@ many_inputs() {
 many_inputs 65533 # + prior, registry and LAST: 65,536 inputs
 exit_is "65,536 input files" 2
 expect "65,536 input files: message" \
-	"doisoat run: too many input files: at most 65535 (--prior, --registry and --roster together)" \
+	"doisoat run: too many input files: at most 65535 (--prior, --registry and --roster together)
+Try 'doisoat run --help'." \
 	"$TMP/many-inputs/err"
 [ ! -e "$TMP/many-inputs/out" ] && ok "65,536 input files: nothing written" ||
 	not_ok "65,536 input files: nothing written"

@@ -1,0 +1,42 @@
+/*
+ * load.h: loading a run's output folder (summary.json and the CSV lists)
+ * into PostgreSQL, in one transaction under the load lock: schema
+ * migrations, the ledger row, COPY of every list into staging tables, the
+ * accounting checks of spec §8, then the swap of the period's results
+ * (schemas/006_load.sql).  `doisoat load` and the last step of `doisoat
+ * run` both call load_run().
+ *
+ * Like every library module it never exits; it logs its steps with
+ * logmsg() and warns with warn() (util.h), and draws a progress line on
+ * stderr only when asked to.
+ */
+#ifndef DOISOAT_LOAD_H
+#define DOISOAT_LOAD_H
+
+#include "util.h"
+
+struct load_opts {
+	const char *out; /* the run's output folder */
+	const char *conninfo; /* libpq conninfo or URI; "": PG* environment */
+	const char *schemas; /* folder of the schema files (NNN_name.sql) */
+	const char *key_file; /* pseudonym key (HMAC-SHA256), or NULL: none */
+	int keep_raw; /* keep the raw input line of rejected rows */
+	int progress; /* draw a progress line on stderr while COPYing */
+};
+
+/*
+ * Load the run in o->out.  Returns:
+ *   EXIT_OK    loaded and committed;
+ *   EXIT_BUSY  another doisoat run holds the lock: nothing was done, err
+ *              says so (the caller prints it);
+ *   -1         failed, err says why (a file, a list, a count: never a
+ *              value from a row).  Nothing was committed; a failure after
+ *              the schema migrations is recorded in doisoat.runs with
+ *              status 'failed' (best effort: not when the server is gone
+ *              or summary.json is not JSON).
+ * The caller has checked conninfo for a password
+ * (pgload_conninfo_has_password()).
+ */
+int load_run(const struct load_opts *o, struct etl_err *err);
+
+#endif
