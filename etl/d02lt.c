@@ -1098,10 +1098,17 @@ int d02lt_write_rows(const struct outputs *o, const struct batch *b,
 	for (i = 0; i < n && w->lerr == LXW_NO_ERROR; i++)
 		commune_sheet(w, &cs[i]);
 
+	errno = 0;
 	e = workbook_close(w->wb);
 	if (w->lerr != LXW_NO_ERROR || e != LXW_NO_ERROR) {
-		etl_errf(err, "'%s': cannot write the workbook: %s", tmp.buf,
-			 lxw_strerror(w->lerr != LXW_NO_ERROR ? w->lerr : e));
+		/* a full disk shows as a zip error: say what the system said */
+		char why[128] = "";
+
+		if (errno)
+			snprintf(why, sizeof(why), " (%s)", strerror(errno));
+		etl_errf(err, "'%s': cannot write the workbook: %s%s", tmp.buf,
+			 lxw_strerror(w->lerr != LXW_NO_ERROR ? w->lerr : e),
+			 why);
 		unlink(tmp.buf);
 		goto out;
 	}

@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#define SUMMARY "summary.json"
+#define SUMMARY		  "summary.json"
 #define MAX_SUMMARY_BYTES (64u << 20)
 
 /* ---- doisoat's own file names ------------------------------------------ */
@@ -195,7 +195,7 @@ static int remove_tree(int dfd, const char *name, int depth)
 	close(fd);
 	may();
 	return unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? -1
-									 : 0;
+									: 0;
 }
 
 /* fsync a folder; file systems that cannot (EINVAL) are let be. */
@@ -294,8 +294,8 @@ struct jp {
 
 static void jws(struct jp *j)
 {
-	while (j->p < j->end &&
-	       (*j->p == ' ' || *j->p == '\t' || *j->p == '\r' || *j->p == '\n'))
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
+				 *j->p == '\r' || *j->p == '\n'))
 		j->p++;
 }
 
@@ -505,9 +505,8 @@ static int jfiles(struct jp *j, struct outdir_file **files, size_t *n,
 	return jlit(j, ']') ? 0 : -1;
 }
 
-int outdir_parse_files(const char *json, size_t len,
-		       struct outdir_file **files, size_t *n,
-		       struct etl_err *err)
+int outdir_parse_files(const char *json, size_t len, struct outdir_file **files,
+		       size_t *n, struct etl_err *err)
 {
 	struct jp j = { json, json + len };
 	struct strbuf key;
@@ -619,8 +618,8 @@ static int roll_forward(int fd, const char *shown, struct etl_err *err)
 				 SUMMARY, strerror(errno));
 			goto out;
 		}
-		if (outdir_parse_files(sb.buf, sb.len, &files, &nfiles,
-				       NULL) == 0 &&
+		if (outdir_parse_files(sb.buf, sb.len, &files, &nfiles, NULL) ==
+			    0 &&
 		    remove_old(fd, files, nfiles, shown, err) < 0)
 			goto out;
 	}
@@ -738,8 +737,7 @@ static int lock_dir(const char *dir, struct etl_err *err)
 				 dir);
 			return OUTDIR_BUSY;
 		}
-		return etl_errf(err, "'%s': cannot lock: %s", dir,
-				strerror(e));
+		return etl_errf(err, "'%s': cannot lock: %s", dir, strerror(e));
 	}
 	return fd;
 }
@@ -897,12 +895,14 @@ int outdir_begin(const char *dir, struct outdir *od, struct etl_err *err)
 				"for the names inside it)",
 				len, OUTDIR_PATH_MAX, PATH_MAX);
 	if (g_state)
-		return etl_errf(err, "'%s': this process is already writing "
-				     "an output folder",
+		return etl_errf(err,
+				"'%s': this process is already writing "
+				"an output folder",
 				dir);
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return etl_errf(err, "'%s': cannot create the output folder: "
-				     "%s",
+		return etl_errf(err,
+				"'%s': cannot create the output folder: "
+				"%s",
 				dir, strerror(errno));
 	fd = lock_dir(dir, err);
 	if (fd < 0)
@@ -955,8 +955,7 @@ int outdir_manifest(struct outdir *od, struct etl_err *err)
 		GROW(od->files, cap, od->nfiles + 1);
 		f = &od->files[od->nfiles++];
 		f->name = xstrdup(ns.v[i]);
-		rc = hash_at(sfd, f->name, od->stage, &f->bytes, &f->xxh3,
-			     err);
+		rc = hash_at(sfd, f->name, od->stage, &f->bytes, &f->xxh3, err);
 	}
 	names_release(&ns);
 	close(sfd);
@@ -972,8 +971,9 @@ static int seal_file(int sfd, const char *nm, const struct outdir_file *files,
 	int fd;
 
 	if (strcmp(nm, SUMMARY) && !f)
-		return etl_errf(err, "'%s/%s' is staged but summary.json does "
-				     "not list it",
+		return etl_errf(err,
+				"'%s/%s' is staged but summary.json does "
+				"not list it",
 				shown, nm);
 	fd = open_regular(sfd, nm, &st);
 	if (fd < 0)
@@ -982,8 +982,9 @@ static int seal_file(int sfd, const char *nm, const struct outdir_file *files,
 						: strerror(errno));
 	if (f && (unsigned long long)st.st_size != f->bytes) {
 		close(fd);
-		return etl_errf(err, "'%s/%s' changed after summary.json was "
-				     "written",
+		return etl_errf(err,
+				"'%s/%s' changed after summary.json was "
+				"written",
 				shown, nm);
 	}
 	if (fsync(fd) < 0) {
@@ -1032,8 +1033,9 @@ static int seal(struct outdir *od, struct etl_err *err)
 		seen += strcmp(ns.v[i], SUMMARY) != 0;
 	}
 	if (seen != nfiles) {
-		etl_errf(err, "'%s': summary.json lists files that are not "
-			      "staged",
+		etl_errf(err,
+			 "'%s': summary.json lists files that are not "
+			 "staged",
 			 od->stage);
 		goto out;
 	}
@@ -1128,18 +1130,21 @@ int outdir_verify(const char *dir, struct etl_err *err)
 
 		if (fstatat(fd, f->name, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
 		    errno == ENOENT)
-			rc = etl_errf(err, "'%s/%s' is missing but "
-					   "summary.json lists it",
+			rc = etl_errf(err,
+				      "'%s/%s' is missing but "
+				      "summary.json lists it",
 				      dir, f->name);
 		else if (hash_at(fd, f->name, dir, &bytes, &h, err) < 0)
 			rc = -1;
 		else if (bytes != f->bytes)
-			rc = etl_errf(err, "'%s/%s' has %llu bytes but "
-					   "summary.json says %llu",
+			rc = etl_errf(err,
+				      "'%s/%s' has %llu bytes but "
+				      "summary.json says %llu",
 				      dir, f->name, bytes, f->bytes);
 		else if (h != f->xxh3)
-			rc = etl_errf(err, "'%s/%s': its XXH3 %016llx is not "
-					   "summary.json's %016llx",
+			rc = etl_errf(err,
+				      "'%s/%s': its XXH3 %016llx is not "
+				      "summary.json's %016llx",
 				      dir, f->name, (unsigned long long)h,
 				      (unsigned long long)f->xxh3);
 	}

@@ -48,13 +48,13 @@
 #include <limits.h>
 
 #define OUTDIR_STAGING ".doisoat-staging."
-#define OUTDIR_COMMIT ".doisoat-commit"
+#define OUTDIR_COMMIT  ".doisoat-commit"
 /*
  * Bytes of PATH_MAX kept for the names built inside the output folder
  * (staging folder, temporary files, libxlsxwriter's): the folder's own
  * path may be at most OUTDIR_PATH_MAX bytes.
  */
-#define OUTDIR_ROOM 96
+#define OUTDIR_ROOM	96
 #define OUTDIR_PATH_MAX (PATH_MAX - 1 - OUTDIR_ROOM)
 /* Returned when another process holds the folder's lock. */
 #define OUTDIR_BUSY (-2)
@@ -121,9 +121,8 @@ int outdir_verify(const char *dir, struct etl_err *err);
  * xstrdup'ed; free with outdir_files_free).  Returns 0, 1 when there is
  * no "files" key, or -1 with err when the text is not such JSON.
  */
-int outdir_parse_files(const char *json, size_t len,
-		       struct outdir_file **files, size_t *n,
-		       struct etl_err *err);
+int outdir_parse_files(const char *json, size_t len, struct outdir_file **files,
+		       size_t *n, struct etl_err *err);
 void outdir_files_free(struct outdir_file *files, size_t n);
 
 /*

@@ -502,8 +502,7 @@ int out_path(struct strbuf *sb, const char *dir, const char *name,
 int out_create_tmp(const char *dir, const char *name, struct strbuf *tmp,
 		   struct etl_err *err)
 {
-	const int flags =
-		O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
 	struct strbuf base;
 	int fd, rc;
 

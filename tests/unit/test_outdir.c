@@ -175,14 +175,14 @@ static int write_set(const char *dir, const char *const *files,
 	return outdir_commit(&od, err);
 }
 
-static const char *const old_set[] = { "increase.csv", "id\nold 1\n",
-				       "d02lt.xlsx",   "old workbook",
-				       "renew.csv",    "id\nold 2\n",
-				       NULL };
-static const char *const new_set[] = { "increase.csv", "id\nnew 1\nnew 2\n",
-				       "renew.csv",    "id\nnew 3\n",
-				       "review.csv",   "source\nnew 4\n",
-				       NULL };
+static const char *const old_set[] = {
+	"increase.csv", "id\nold 1\n", "d02lt.xlsx", "old workbook",
+	"renew.csv",	"id\nold 2\n", NULL
+};
+static const char *const new_set[] = {
+	"increase.csv", "id\nnew 1\nnew 2\n", "renew.csv", "id\nnew 3\n",
+	"review.csv",	"source\nnew 4\n",    NULL
+};
 
 /* dir holding the old set and a file of the user's */
 static void make_old(const char *dir)
@@ -342,9 +342,8 @@ static void commit_checks_the_staging_folder(void **state)
 
 	/* no summary.json */
 	assert_int_equal(outdir_begin(dir, &od, &err), 0);
-	assert_int_equal(write_file_atomic(od.stage, "renew.csv", "x\n", 2,
-					   &err),
-			 0);
+	assert_int_equal(
+		write_file_atomic(od.stage, "renew.csv", "x\n", 2, &err), 0);
 	assert_int_equal(outdir_commit(&od, &err), -1);
 	assert_non_null(strstr(err.msg, "summary.json"));
 	snapshot(dir, 1, &after);
@@ -354,9 +353,8 @@ static void commit_checks_the_staging_folder(void **state)
 	outputs_init(&o);
 	assert_int_equal(outdir_begin(dir, &od, &err), 0);
 	assert_int_equal(summary_write_files(&o, &od, &err), 0);
-	assert_int_equal(write_file_atomic(od.stage, "renew.csv", "x\n", 2,
-					   &err),
-			 0);
+	assert_int_equal(
+		write_file_atomic(od.stage, "renew.csv", "x\n", 2, &err), 0);
 	assert_int_equal(outdir_commit(&od, &err), -1);
 	assert_non_null(strstr(err.msg, "renew.csv"));
 	snapshot(dir, 1, &after);
@@ -364,9 +362,8 @@ static void commit_checks_the_staging_folder(void **state)
 
 	/* abort: the staging folder goes, the folder stays */
 	assert_int_equal(outdir_begin(dir, &od, &err), 0);
-	assert_int_equal(write_file_atomic(od.stage, "renew.csv", "x\n", 2,
-					   &err),
-			 0);
+	assert_int_equal(
+		write_file_atomic(od.stage, "renew.csv", "x\n", 2, &err), 0);
 	outdir_abort(&od);
 	outdir_abort(&od);
 	snapshot(dir, 1, &after);
@@ -401,7 +398,7 @@ static void write_error_leaves_the_old_set(void **state)
 	if (pid == 0) {
 		struct rlimit rl = { 4096, 4096 };
 		const char *cells[6] = { "079190000001", "A", "1990", "M",
-					 "29266", "" };
+					 "29266",	 "" };
 		struct etl_err err = { "" };
 		struct outputs o;
 		struct outdir od;
@@ -711,8 +708,9 @@ static void long_paths_fail_never_cut(void **state)
 static void summary_lists_every_file(void **state)
 {
 	char *dir = temp_dir(), line[256], *p;
-	const char *cells[6] = { "079190000001", "A", "1990", "M", "29266",
-				 "" };
+	const char *cells[6] = {
+		"079190000001", "A", "1990", "M", "29266", ""
+	};
 	const char *text = "person_id,full_name,dob,sex,commune_code,"
 			   "household_code\n"
 			   "079190000001,A,1990,M,29266,\n"
@@ -830,9 +828,8 @@ static void parse_files_strictly(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		int rc = outdir_parse_files(cases[i].json,
-					    strlen(cases[i].json), &files, &n,
-					    &err);
+		int rc = outdir_parse_files(
+			cases[i].json, strlen(cases[i].json), &files, &n, &err);
 
 		if (rc != cases[i].rc || n != cases[i].n)
 			fail_msg("case %zu: rc %d n %zu", i, rc, n);
