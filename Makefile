@@ -28,7 +28,7 @@ TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/tes
 REFDATA  := etl/data/groups.csv etl/data/communes.csv
 
 .PHONY: all help deps demo check test test-unit test-e2e test-xlsx test-pg bench \
-        fixtures fmt lint clean
+        fixtures fmt lint clean test-faults
 
 all: $(BUILD)/doisoat $(BUILD)/gen-fixture ## build the binary and the fixture generator
 
@@ -84,6 +84,9 @@ test-e2e: all ## end-to-end tests of the real binary on the fixtures
 
 test-xlsx: all ## read the D02-LT workbook back; render it to PDF when LibreOffice is there
 	@sh tests/xlsx/check.sh $(BUILD)
+
+test-faults: all $(BUILD)/tests/test_outdir ## kill runs at random points, fill the disk: the output folder stays whole
+	@sh tests/e2e/faults.sh $(BUILD)
 
 test-pg: all ## integration tests against a real (private) PostgreSQL
 	@sh tests/pg/run.sh $(BUILD)
