@@ -31,7 +31,8 @@ REFDATA  := etl/data/groups.csv etl/data/communes.csv
 SCHEMAS  := $(sort $(wildcard schemas/[0-9]*.sql))
 
 .PHONY: all help deps demo check test test-unit test-e2e test-xlsx test-pg bench \
-        fixtures golden fmt lint clean install uninstall test-install
+        fixtures golden fmt lint clean install uninstall test-install \
+        test-faults
 
 # make install: where the files go ($(DESTDIR) in front of each, for
 # packaging and the install test).
@@ -114,6 +115,9 @@ golden: all ## rewrite the small fixture's golden lists (review the diff!)
 
 test-xlsx: all ## read the D02-LT workbook back; render it to PDF when LibreOffice is there
 	@sh tests/xlsx/check.sh $(BUILD)
+
+test-faults: all $(BUILD)/tests/test_outdir ## kill runs at random points, fill the disk: the output folder stays whole
+	@sh tests/e2e/faults.sh $(BUILD)
 
 test-pg: all ## integration tests against a real (private) PostgreSQL
 	@sh tests/pg/run.sh $(BUILD)

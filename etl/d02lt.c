@@ -998,10 +998,10 @@ static lxw_datetime to_lxw(const struct date *d)
 	return dt;
 }
 
-/* Flush the finished file to disk and set its mode. */
+/* Flush the finished file to disk and set its mode (never via a link). */
 static int finish_file(const char *tmp, struct etl_err *err)
 {
-	int fd = open(tmp, O_RDONLY);
+	int fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0)
 		return etl_errf(err, "'%s': cannot reopen: %s", tmp,
@@ -1026,7 +1026,8 @@ int d02lt_write_rows(const struct outputs *o, const struct batch *b,
 	lxw_workbook_options opt = { 0 };
 	lxw_doc_properties props = { 0 };
 	struct tm tm = { 0 };
-	char path[4096], tmp[4096], title[96], pstart[16];
+	struct strbuf path, tmp;
+	char title[96], pstart[16];
 	struct date before;
 	long n, i;
 	lxw_error e;
@@ -1040,6 +1041,8 @@ int d02lt_write_rows(const struct outputs *o, const struct batch *b,
 	if (b->period_start.prec != DATE_DAY)
 		return etl_errf(err, "d02lt: the period has no start date");
 
+	sb_init(&path, 0);
+	sb_init(&tmp, 0);
 	w = xcalloc(1, sizeof(*w));
 	w->o = o;
 	w->b = b;
@@ -1056,27 +1059,25 @@ int d02lt_write_rows(const struct outputs *o, const struct batch *b,
 	snprintf(w->period, sizeof(w->period), "Kỳ: năm %d (từ ngày %s)",
 		 b->period, pstart);
 
-	snprintf(path, sizeof(path), "%s/d02lt.xlsx", dir);
-	snprintf(tmp, sizeof(tmp), "%s/.d02lt.xlsx.%ld.tmp", dir,
-		 (long)getpid());
-	/* Create it 0600 first: libxlsxwriter's fopen keeps the mode. */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0) {
-		etl_errf(err, "'%s': cannot create: %s", tmp, strerror(errno));
+	if (out_path(&path, dir, D02LT_FILE, err) < 0)
 		goto out;
-	}
-	if (fchmod(fd, 0600) < 0 || close(fd) < 0) {
-		etl_errf(err, "'%s': cannot create: %s", tmp, strerror(errno));
-		unlink(tmp);
+	/* Create it 0600 first: libxlsxwriter's fopen keeps the mode. */
+	fd = out_create_tmp(dir, D02LT_FILE, &tmp, err);
+	if (fd < 0)
+		goto out;
+	if (close(fd) < 0) {
+		etl_errf(err, "'%s': cannot create: %s", tmp.buf,
+			 strerror(errno));
+		unlink(tmp.buf);
 		goto out;
 	}
 
 	opt.constant_memory = LXW_TRUE;
 	opt.tmpdir = (char *)dir;
-	w->wb = workbook_new_opt(tmp, &opt);
+	w->wb = workbook_new_opt(tmp.buf, &opt);
 	if (!w->wb) {
-		etl_errf(err, "'%s': cannot start the workbook", tmp);
-		unlink(tmp);
+		etl_errf(err, "'%s': cannot start the workbook", tmp.buf);
+		unlink(tmp.buf);
 		goto out;
 	}
 	/* A fixed creation time (the period's start): same inputs, same bytes.
@@ -1097,25 +1098,34 @@ int d02lt_write_rows(const struct outputs *o, const struct batch *b,
 	for (i = 0; i < n && w->lerr == LXW_NO_ERROR; i++)
 		commune_sheet(w, &cs[i]);
 
+	errno = 0;
 	e = workbook_close(w->wb);
 	if (w->lerr != LXW_NO_ERROR || e != LXW_NO_ERROR) {
-		etl_errf(err, "'%s': cannot write the workbook: %s", tmp,
-			 lxw_strerror(w->lerr != LXW_NO_ERROR ? w->lerr : e));
-		unlink(tmp);
+		/* a full disk shows as a zip error: say what the system said */
+		char why[128] = "";
+
+		if (errno)
+			snprintf(why, sizeof(why), " (%s)", strerror(errno));
+		etl_errf(err, "'%s': cannot write the workbook: %s%s", tmp.buf,
+			 lxw_strerror(w->lerr != LXW_NO_ERROR ? w->lerr : e),
+			 why);
+		unlink(tmp.buf);
 		goto out;
 	}
-	if (finish_file(tmp, err) < 0) {
-		unlink(tmp);
+	if (finish_file(tmp.buf, err) < 0) {
+		unlink(tmp.buf);
 		goto out;
 	}
-	if (rename(tmp, path) < 0) {
-		etl_errf(err, "'%s': cannot rename into place: %s", path,
+	if (rename(tmp.buf, path.buf) < 0) {
+		etl_errf(err, "'%s': cannot rename into place: %s", path.buf,
 			 strerror(errno));
-		unlink(tmp);
+		unlink(tmp.buf);
 		goto out;
 	}
 	rc = 0;
 out:
+	sb_release(&path);
+	sb_release(&tmp);
 	free(cs);
 	free(w);
 	return rc;

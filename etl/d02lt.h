@@ -48,6 +48,8 @@
 #include "output.h"
 #include "rec.h"
 
+/* The workbook's file name in the output folder. */
+#define D02LT_FILE "d02lt.xlsx"
 /* Excel's row limit: a sheet never holds more rows than this. */
 #define D02LT_MAX_ROWS 1048576UL
 /* Fewest rows a sheet may be limited to (header block + one section). */

@@ -5,6 +5,7 @@
  * failure is recorded in the ledger afterwards.
  */
 #include "load.h"
+#include "outdir.h"
 #include "hashtab.h"
 #include "pgload.h"
 
@@ -818,6 +819,17 @@ int load_run(const struct load_opts *o, struct etl_err *err)
 	L.progress = o->progress;
 	L.err = err;
 	sb_init(&summary, MAX_SUMMARY);
+	/* finish an interrupted commit; then every file as summary.json says */
+	rc = outdir_recover(o->out, err);
+	if (rc == OUTDIR_BUSY) {
+		sb_release(&summary);
+		return EXIT_BUSY;
+	}
+	if (rc < 0 || outdir_verify(o->out, err) < 0) {
+		sb_release(&summary);
+		return -1;
+	}
+	rc = -1;
 	if (read_summary(o->out, &summary, err) == 0) {
 		L.summary = summary.buf;
 		L.conn = pgload_connect(o->conninfo, err);

@@ -8,8 +8,10 @@
 #include <errno.h>
 #include <pthread.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const struct {
@@ -504,18 +506,69 @@ static void csv_cell(FILE *f, const char *s)
 	putc('"', f);
 }
 
-FILE *atomic_open(const char *dir, const char *name, char tmp[4096],
+int out_path(struct strbuf *sb, const char *dir, const char *name,
+	     struct etl_err *err)
+{
+	size_t n = strlen(dir) + 1 + strlen(name);
+
+	sb_reset(sb);
+	if (n > PATH_MAX - 1)
+		return etl_errf(err,
+				"'%.64s...': path too long: %zu bytes, the "
+				"limit is %d (PATH_MAX less one)",
+				dir, n, PATH_MAX - 1);
+	sb_addf(sb, "%s/%s", dir, name);
+	return 0;
+}
+
+int out_create_tmp(const char *dir, const char *name, struct strbuf *tmp,
+		   struct etl_err *err)
+{
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	struct strbuf base;
+	int fd, rc;
+
+	sb_init(&base, 0);
+	sb_addf(&base, ".%s.%ld.tmp", name, (long)getpid());
+	rc = out_path(tmp, dir, base.buf, err);
+	sb_release(&base);
+	if (rc < 0)
+		return -1;
+	fd = open(tmp->buf, flags, 0600);
+	if (fd < 0 && errno == EEXIST) {
+		/* our PID in the name: a dead process's leftover */
+		if (unlink(tmp->buf) < 0 && errno != ENOENT)
+			return etl_errf(err, "'%s': cannot remove: %s",
+					tmp->buf, strerror(errno));
+		fd = open(tmp->buf, flags, 0600);
+	}
+	if (fd < 0)
+		return etl_errf(err, "'%s': cannot create: %s", tmp->buf,
+				strerror(errno));
+	if (fchmod(fd, 0600) < 0) {
+		etl_errf(err, "'%s': cannot set mode 0600: %s", tmp->buf,
+			 strerror(errno));
+		close(fd);
+		unlink(tmp->buf);
+		return -1;
+	}
+	return fd;
+}
+
+FILE *atomic_open(const char *dir, const char *name, struct strbuf *tmp,
 		  struct etl_err *err)
 {
 	FILE *f;
-	int fd;
+	int fd = out_create_tmp(dir, name, tmp, err);
 
-	snprintf(tmp, 4096, "%s/.%s.%ld.tmp", dir, name, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		etl_errf(err, "'%s': cannot create: %s", tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "w");
+	if (!f) {
+		etl_errf(err, "'%s': cannot create: %s", tmp->buf,
+			 strerror(errno));
+		close(fd);
+		unlink(tmp->buf);
 		return NULL;
 	}
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
@@ -525,35 +578,49 @@ FILE *atomic_open(const char *dir, const char *name, char tmp[4096],
 int atomic_commit(FILE *f, const char *dir, const char *name, const char *tmp,
 		  struct etl_err *err)
 {
-	char path[4096];
-	int bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) < 0;
+	struct strbuf path;
+	int e = 0;
 
-	bad |= fclose(f) != 0;
-	if (bad) {
-		etl_errf(err, "'%s': write failed: %s", tmp, strerror(errno));
+	if (fflush(f) != 0 || ferror(f))
+		e = errno ? errno : EIO;
+	else if (fsync(fileno(f)) < 0)
+		e = errno;
+	if (fclose(f) != 0 && !e)
+		e = errno;
+	if (e) {
+		etl_errf(err, "'%s/%s': cannot write: %s", dir, name,
+			 strerror(e));
 		unlink(tmp);
 		return -1;
 	}
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (rename(tmp, path) < 0) {
-		etl_errf(err, "'%s': cannot rename into place: %s", path,
-			 strerror(errno));
+	sb_init(&path, 0);
+	if (out_path(&path, dir, name, err) < 0 || rename(tmp, path.buf) < 0) {
+		if (path.len)
+			etl_errf(err, "'%s': cannot rename into place: %s",
+				 path.buf, strerror(errno));
 		unlink(tmp);
+		sb_release(&path);
 		return -1;
 	}
+	sb_release(&path);
 	return 0;
 }
 
 int write_file_atomic(const char *dir, const char *name, const char *data,
 		      size_t len, struct etl_err *err)
 {
-	char tmp[4096];
-	FILE *f = atomic_open(dir, name, tmp, err);
+	struct strbuf tmp;
+	FILE *f;
+	int rc = -1;
 
-	if (!f)
-		return -1;
-	fwrite(data, 1, len, f);
-	return atomic_commit(f, dir, name, tmp, err);
+	sb_init(&tmp, 0);
+	f = atomic_open(dir, name, &tmp, err);
+	if (f) {
+		fwrite(data, 1, len, f);
+		rc = atomic_commit(f, dir, name, tmp.buf, err);
+	}
+	sb_release(&tmp);
+	return rc;
 }
 
 /* A row none of whose cells needs quotes: its block, NULs made commas. */
@@ -588,13 +655,17 @@ static int write_list(struct outputs *o, enum list l, const char *dir,
 		      struct etl_err *err)
 {
 	struct outlist *ol = &o->lists[l];
-	char tmp[4096];
-	FILE *f = atomic_open(dir, lists[l].file, tmp, err);
+	struct strbuf tmp;
+	FILE *f;
 	size_t r;
-	int i;
+	int i, rc;
 
-	if (!f)
+	sb_init(&tmp, 0);
+	f = atomic_open(dir, lists[l].file, &tmp, err);
+	if (!f) {
+		sb_release(&tmp);
 		return -1;
+	}
 	fputs(lists[l].header, f);
 	putc('\n', f);
 	for (r = 0; r < ol->n; r++) {
@@ -616,7 +687,9 @@ static int write_list(struct outputs *o, enum list l, const char *dir,
 		}
 		putc('\n', f);
 	}
-	return atomic_commit(f, dir, lists[l].file, tmp, err);
+	rc = atomic_commit(f, dir, lists[l].file, tmp.buf, err);
+	sb_release(&tmp);
+	return rc;
 }
 
 struct writer {

@@ -127,12 +127,33 @@ int out_write_all_and(struct outputs *o, const char *dir,
 		      void *ctx, struct etl_err *err);
 
 /*
- * Atomic output files: atomic_open() creates DIR/.name.<pid>.tmp with mode
- * 0600 (tmp receives its path); atomic_commit() flushes, fsyncs and closes
- * it and renames it to DIR/name, or removes it on failure.  Both return
- * NULL / -1 with err on failure.
+ * Output paths are built whole, never cut: out_path() sets sb to
+ * "DIR/name" and returns 0, or -1 with err when that would pass PATH_MAX
+ * (so two outputs can never end up with one cut-down name).
  */
-FILE *atomic_open(const char *dir, const char *name, char tmp[4096],
+int out_path(struct strbuf *sb, const char *dir, const char *name,
+	     struct etl_err *err);
+
+/*
+ * Create DIR/.name.<pid>.tmp for writing and return its descriptor (tmp
+ * receives its path), or -1 with err.  The file is made with O_EXCL and
+ * O_NOFOLLOW, then fchmod'ed to 0600, so the umask, a stale file left at
+ * that name (mode 0666, say) or a symlink planted there can neither widen
+ * its mode nor redirect the write: what sits at the name (it carries our
+ * PID, so it is a dead process's leftover) is removed, never followed.
+ */
+int out_create_tmp(const char *dir, const char *name, struct strbuf *tmp,
+		   struct etl_err *err);
+
+/*
+ * Atomic output files: atomic_open() creates DIR/.name.<pid>.tmp as
+ * out_create_tmp() does (tmp receives its path; sb_init it first and
+ * sb_release it after atomic_commit); atomic_commit() flushes, fsyncs and
+ * closes it and renames it to DIR/name, or removes it on failure (a full
+ * disk or any write error is reported there).  Both return NULL / -1
+ * with err on failure.
+ */
+FILE *atomic_open(const char *dir, const char *name, struct strbuf *tmp,
 		  struct etl_err *err);
 int atomic_commit(FILE *f, const char *dir, const char *name, const char *tmp,
 		  struct etl_err *err);

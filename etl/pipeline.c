@@ -255,15 +255,6 @@ unsigned long pipeline_rejects(const struct batch *b)
 	return n;
 }
 
-int make_out_dir(const char *dir, struct etl_err *err)
-{
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return etl_errf(err, "'%s': cannot create the output folder: "
-				     "%s",
-				dir, strerror(errno));
-	return 0;
-}
-
 /* 13737 -> "13.737"; negative numbers in brackets, as the seed does. */
 static void fmt_count(long v, char *out, size_t n)
 {

@@ -75,7 +75,4 @@ void print_coverage(const struct outputs *o, FILE *f);
 /* Count of rejected rows in all inputs. */
 unsigned long pipeline_rejects(const struct batch *b);
 
-/* Create the output folder (mode 0700) if missing. */
-int make_out_dir(const char *dir, struct etl_err *err);
-
 #endif

@@ -73,56 +73,147 @@ static void json_source(struct strbuf *sb, const struct source *s)
 	sb_addf(sb, ", \"seconds\": %.3f}", s->seconds);
 }
 
-int summary_write(const struct batch *b, const struct outputs *o,
-		  const struct timings *t, int exit_code, const char *dir,
-		  struct etl_err *err)
+/* The list whose file is name, or -1. */
+static int list_of(const char *name)
 {
-	struct strbuf sb;
+	int l;
+
+	for (l = 0; l < L_N; l++)
+		if (!strcmp(list_file((enum list)l), name))
+			return l;
+	return -1;
+}
+
+/* "outputs": rows per list file */
+static void json_outputs(struct strbuf *sb, const struct outputs *o)
+{
+	int l;
+
+	sb_adds(sb, "  \"outputs\": {");
+	for (l = 0; l < L_N; l++)
+		sb_addf(sb, "%s\"%s\": %zu", l ? ", " : "",
+			list_file((enum list)l), o->lists[l].n);
+	sb_adds(sb, "},\n");
+}
+
+/* "files": every other file of the folder, one a line, sorted by name */
+static void json_files(struct strbuf *sb, const struct outputs *o,
+		       const struct outdir *od)
+{
+	size_t i;
+	int l;
+
+	sb_adds(sb, "  \"files\": [\n");
+	for (i = 0; i < od->nfiles; i++) {
+		const struct outdir_file *f = &od->files[i];
+
+		sb_adds(sb, "    {\"name\": ");
+		json_str(sb, f->name);
+		sb_addf(sb, ", \"bytes\": %llu", f->bytes);
+		if ((l = list_of(f->name)) >= 0)
+			sb_addf(sb, ", \"rows\": %zu", o->lists[l].n);
+		sb_addf(sb, ", \"xxh3\": \"%016llx\"}%s\n",
+			(unsigned long long)f->xxh3,
+			i + 1 < od->nfiles ? "," : "");
+	}
+	sb_adds(sb, "  ],\n");
+}
+
+/* The whole text; "files" from od when it is given. */
+static void summary_json(struct strbuf *sb, const struct batch *b,
+			 const struct outputs *o, const struct timings *t,
+			 int exit_code, const struct outdir *od)
+{
 	char start[11];
 	unsigned long dup = 0, demog = 0;
 	size_t i;
-	int l, rc;
+	int l;
 
-	sb_init(&sb, 0);
 	date_format(&b->period_start, start);
-	sb_addf(&sb,
+	sb_addf(sb,
 		"{\n  \"doisoat_version\": \"%s\",\n  \"period\": %d,\n"
 		"  \"period_start\": \"%s\",\n  \"exit_code\": %d,\n"
 		"  \"inputs\": [\n",
 		DOISOAT_VERSION, b->period, start, exit_code);
 	for (i = 0; i < b->nsrcs; i++) {
-		json_source(&sb, &b->srcs[i]);
-		sb_adds(&sb, i + 1 < b->nsrcs ? ",\n" : "\n");
+		json_source(sb, &b->srcs[i]);
+		sb_adds(sb, i + 1 < b->nsrcs ? ",\n" : "\n");
 		dup += b->srcs[i].merged;
 		demog += b->srcs[i].matched_by_demographics;
 	}
-	sb_addf(&sb, "  ],\n  \"people\": %zu,\n", b->npeople);
-	sb_addf(&sb,
+	sb_addf(sb, "  ],\n  \"people\": %zu,\n", b->npeople);
+	sb_addf(sb,
 		"  \"flags\": {\"DUPLICATE_ROW\": %lu, "
 		"\"MATCHED_BY_DEMOGRAPHICS\": %lu},\n",
 		dup, demog);
-	sb_adds(&sb, "  \"outputs\": {");
-	for (l = 0; l < L_N; l++)
-		sb_addf(&sb, "%s\"%s\": %zu", l ? ", " : "",
-			list_file((enum list)l), o->lists[l].n);
-	sb_adds(&sb, "},\n  \"outcomes\": {\n");
+	json_outputs(sb, o);
+	if (od)
+		json_files(sb, o, od);
+	sb_adds(sb, "  \"outcomes\": {\n");
 	for (l = 0; l < L_COVERAGE; l++) {
 		char name[32];
 
 		snprintf(name, sizeof(name), "%s", list_file((enum list)l));
 		*strchr(name, '.') = '\0';
-		sb_adds(&sb, "    ");
+		sb_adds(sb, "    ");
 		if (l == L_RENEW || l == L_UNINSURED)
-			sb_addf(&sb, "\"%s\": %zu", name, o->lists[l].n);
+			sb_addf(sb, "\"%s\": %zu", name, o->lists[l].n);
 		else
-			json_counts(&sb, name, o->lists[l].by_reason, R_N, 0);
-		sb_adds(&sb, l + 1 < L_COVERAGE ? ",\n" : "\n");
+			json_counts(sb, name, o->lists[l].by_reason, R_N, 0);
+		sb_adds(sb, l + 1 < L_COVERAGE ? ",\n" : "\n");
 	}
-	sb_addf(&sb,
+	sb_addf(sb,
 		"  },\n  \"timings\": {\"read\": %.3f, \"identity\": %.3f, "
 		"\"classify\": %.3f, \"write\": %.3f, \"total\": %.3f}\n}\n",
 		t->read, t->identity, t->classify, t->write, t->total);
+}
+
+int summary_write(const struct batch *b, const struct outputs *o,
+		  const struct timings *t, int exit_code, const char *dir,
+		  struct etl_err *err)
+{
+	struct strbuf sb;
+	int rc;
+
+	sb_init(&sb, 0);
+	summary_json(&sb, b, o, t, exit_code, NULL);
 	rc = write_file_atomic(dir, "summary.json", sb.buf, sb.len, err);
+	sb_release(&sb);
+	return rc;
+}
+
+int summary_write_outdir(const struct batch *b, const struct outputs *o,
+			 const struct timings *t, int exit_code,
+			 struct outdir *od, struct etl_err *err)
+{
+	struct strbuf sb;
+	int rc;
+
+	if (outdir_manifest(od, err) < 0)
+		return -1;
+	sb_init(&sb, 0);
+	summary_json(&sb, b, o, t, exit_code, od);
+	rc = write_file_atomic(od->stage, "summary.json", sb.buf, sb.len, err);
+	sb_release(&sb);
+	return rc;
+}
+
+int summary_write_files(const struct outputs *o, struct outdir *od,
+			struct etl_err *err)
+{
+	struct strbuf sb;
+	int rc;
+
+	if (outdir_manifest(od, err) < 0)
+		return -1;
+	sb_init(&sb, 0);
+	sb_addf(&sb, "{\n  \"doisoat_version\": \"%s\",\n", DOISOAT_VERSION);
+	json_outputs(&sb, o);
+	json_files(&sb, o, od);
+	/* the last key of "files" ends with a comma: close the object */
+	sb.len -= 2;
+	sb_adds(&sb, "\n}\n");
+	rc = write_file_atomic(od->stage, "summary.json", sb.buf, sb.len, err);
 	sb_release(&sb);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include "doisoat.h"
 #include "d02lt.h"
 #include "copytext.h"
+#include "outdir.h"
 #include "stage.h"
 #include "stream.h"
 
@@ -83,12 +84,13 @@ static void read_rejects(struct outputs *out, const char *path)
 }
 
 /* The workbook names the period and the communes: with --period. */
-static void write_workbook(struct stage *s, struct outputs *out)
+static void write_workbook(struct stage *s, struct outputs *out,
+			   const char *dir)
 {
 	struct etl_err err = { "" };
 
 	stage_batch(s);
-	if (d02lt_write(out, &s->b, s->o.out, &err) < 0)
+	if (d02lt_write(out, &s->b, dir, &err) < 0)
 		die("%s", err.msg);
 }
 
@@ -105,6 +107,7 @@ int cmd_report(int argc, char **argv)
 	struct stage s;
 	struct outputs out;
 	struct etl_err err = { "" };
+	struct outdir od;
 	int a;
 
 	stage_parse(&s, &report_def, argc, argv);
@@ -114,11 +117,14 @@ int cmd_report(int argc, char **argv)
 	stage_each_input(&s, read_outcomes, &out);
 	for (a = 0; a < s.o.nrejects; a++)
 		read_rejects(&out, s.o.rejects[a]);
-	if (make_out_dir(s.o.out, &err) < 0 ||
-	    out_write_all(&out, s.o.out, &err) < 0)
+	stage_outdir_begin(s.o.out, &od);
+	if (out_write_all(&out, od.stage, &err) < 0)
 		die("%s", err.msg);
 	if (s.o.period)
-		write_workbook(&s, &out);
+		write_workbook(&s, &out, od.stage);
+	if (summary_write_files(&out, &od, &err) < 0 ||
+	    outdir_commit(&od, &err) < 0)
+		die("%s", err.msg);
 	if (s.o.table)
 		print_coverage(&out, stdout);
 	outputs_release(&out);

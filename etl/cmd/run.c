@@ -9,6 +9,7 @@
 #include "d02lt.h"
 #include "pgload.h"
 #include "identity.h"
+#include "outdir.h"
 #include "stage.h"
 
 #include <stdlib.h>
@@ -95,12 +96,14 @@ static int run_pipeline(const struct run_opts *o, struct batch *b, double t0)
 	struct outputs out;
 	struct timings t = { 0 };
 	struct etl_err err = { "" };
-	struct workbook wb = { b, o->out };
+	struct outdir od;
+	struct workbook wb = { b, NULL };
 	double t1;
 	int rc = EXIT_OK;
 
-	if (make_out_dir(o->out, &err) < 0)
-		die("%s", err.msg);
+	/* recovers the folder; exit() before the commit removes the staging */
+	stage_outdir_begin(o->out, &od);
+	wb.dir = od.stage;
 	outputs_init(&out);
 	if (pipeline_read(b, o, &err) < 0) {
 		batch_print_msgs(b, stderr);
@@ -118,7 +121,7 @@ static int run_pipeline(const struct run_opts *o, struct batch *b, double t0)
 	out_add_coverage(&out, b);
 	t.classify = now_seconds() - t1;
 	t1 = now_seconds();
-	if (out_write_all_and(&out, o->out, write_d02lt, &wb, &err) < 0)
+	if (out_write_all_and(&out, od.stage, write_d02lt, &wb, &err) < 0)
 		die("%s", err.msg);
 	t.write = now_seconds() - t1;
 	if (o->max_rejects >= 0 &&
@@ -129,7 +132,8 @@ static int run_pipeline(const struct run_opts *o, struct batch *b, double t0)
 		rc = EXIT_REJECTS;
 	}
 	t.total = now_seconds() - t0;
-	if (summary_write(b, &out, &t, rc, o->out, &err) < 0)
+	if (summary_write_outdir(b, &out, &t, rc, &od, &err) < 0 ||
+	    outdir_commit(&od, &err) < 0)
 		die("%s", err.msg);
 	logmsg("%zu people: %zu increase, %zu decrease, %zu change, %zu "
 	       "renew, %zu uninsured, %zu review, %zu rejects (%.2f s)",

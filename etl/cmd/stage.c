@@ -3,6 +3,7 @@
  * the options of the stage commands, their start-up and files.
  */
 #include "stage.h"
+#include "outdir.h"
 #include "csvin.h"
 #include "pgload.h"
 #include "stream.h"
@@ -408,4 +409,18 @@ const char *stage_conninfo(const char *db)
 			 "file instead");
 	}
 	return conninfo;
+}
+
+void stage_outdir_begin(const char *dir, struct outdir *od)
+{
+	struct etl_err err = { "" };
+
+	switch (outdir_begin(dir, od, &err)) {
+	case 0:
+		return;
+	case OUTDIR_BUSY:
+		die_code(EXIT_BUSY, "%s", err.msg);
+	default:
+		die("%s", err.msg);
+	}
 }

@@ -175,4 +175,11 @@ int load_and_report(const struct load_opts *o);
  */
 const char *stage_conninfo(const char *db);
 
+struct outdir;
+/*
+ * outdir_begin() on --out, or die: EXIT_BUSY when another process writes
+ * the folder.  Write every output into od->stage, then outdir_commit().
+ */
+void stage_outdir_begin(const char *dir, struct outdir *od);
+
 #endif

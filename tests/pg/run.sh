@@ -910,6 +910,8 @@ stalled_run() {
 	cp -r "$work/big" "$work/stall"
 	rm "$work/stall/renew.csv"
 	mkfifo "$work/stall/renew.csv"
+	# a FIFO is no file summary.json lists: not checked
+	sed -i '/"name": "renew.csv"/d' "$work/stall/summary.json"
 	half=$(($(wc -c <"$work/big/renew.csv") / 2))
 	(
 		head -c "$half" "$work/big/renew.csv"
