@@ -4,7 +4,7 @@
 # Unit tests link libetl.a, never the binary.
 
 CC      ?= cc
-PKGS    := libpq libcrypto zlib libxxhash libutf8proc xlsxwriter
+PKGS    := libpq libcrypto zlib libxxhash libutf8proc xlsxwriter minizip expat freexl
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wpointer-arith -Wvla -Wformat=2 -Wundef \
            -fno-common

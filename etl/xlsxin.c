@@ -1,0 +1,1351 @@
+/*
+ * xlsxin.c: the .xlsx reader.  A workbook is a zip of XML parts; minizip
+ * reads one part at a time, inflating it in chunks into expat (with
+ * namespaces, so a prefixed "x:row" is a row too):
+ *   _rels/.rels                  where the workbook part is
+ *   xl/workbook.xml              sheet names, order, state; date1904
+ *   xl/_rels/workbook.xml.rels   each sheet's part; styles; shared strings
+ *   xl/styles.xml                what each cell format makes of a number
+ *   xl/sharedStrings.xml         the strings, held in one buffer
+ *   xl/worksheets/sheetN.xml     streamed: one row in memory at a time
+ * Every part's size is capped as it inflates, its CRC checked at the end;
+ * a DOCTYPE stops the parse (no entities to expand).  The cell decoding
+ * itself is in xlsxcell.c.
+ */
+#include "xlsxin.h"
+
+#include <errno.h>
+#include <expat.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unzip.h>
+#include <xxhash.h>
+
+#define CHUNK	    (64 * 1024)
+#define NS_SEP	    '\x01' /* expat's separator between namespace and name */
+#define MAX_ENTRIES 100000 /* zip entries: a workbook has dozens */
+#define MAX_XF	    1000000 /* cell formats (Excel stops at 64,000) */
+#define MAX_COLS    16384 /* column XFD */
+#define REL_NS_ID   "relationships\x01id"
+
+struct sheetinfo {
+	char *name;
+	char *rid;
+	int hidden;
+};
+
+struct rel {
+	char *id, *type, *target;
+};
+
+struct customfmt {
+	unsigned id;
+	int kind, width;
+};
+
+/* The state of one worksheet's stream. */
+struct sheetrun {
+	struct xlsxin_sheet info;
+	struct etl_err refusal; /* on_header's message when it refused */
+	unsigned long row; /* number of the row being read */
+	int in_row, in_c, in_v, in_is, in_t, rph;
+	int col; /* column of the cell being read */
+	char type; /* the cell's t: s n b e d i(nlineStr) t(str) */
+	unsigned style; /* the cell's s */
+	struct strbuf val; /* the cell's <v> or inline text */
+	struct strbuf cells; /* the row's decoded cells, NUL after each */
+	size_t *coff; /* per column: offset in cells */
+	uint32_t *stamp; /* per column: rowseq when set */
+	size_t ccap;
+	uint32_t rowseq;
+	int maxcol; /* highest column set in the row, -1 none */
+	int too_long;
+	int header_seen, ncols;
+	const char **fptr;
+	size_t *flen;
+	struct strbuf raw; /* the row as one CSV line */
+};
+
+struct book {
+	const char *path;
+	struct xlsxin_opts o;
+	const struct csvin_cb *cb;
+	struct xlsxin_stats *st;
+	struct etl_err *err;
+	int failed; /* err holds the reason */
+	unzFile zf;
+	XML_Parser xp;
+	const char *part; /* being parsed, for messages */
+	char *buf; /* CHUNK bytes of inflated part */
+
+	char *wb_part; /* the workbook part's path */
+	struct sheetinfo *sheets;
+	size_t nsheets, sheets_cap;
+	struct rel *rels;
+	size_t nrels, rels_cap;
+	int in_sheets;
+
+	struct customfmt *fmts;
+	size_t nfmts, fmts_cap;
+	unsigned *xf_id; /* numFmtId of each cellXfs entry */
+	uint8_t *xf_kind, *xf_width;
+	size_t nxf, xf_cap;
+	int in_numfmts, in_cellxfs;
+
+	char *ss; /* shared strings, one after the other */
+	size_t ss_len, ss_cap;
+	uint32_t *ss_off; /* string i is ss[ss_off[i] .. ss_off[i+1]) */
+	size_t nss, ss_off_cap;
+	int in_si, in_t, rph;
+	struct strbuf text; /* a shared string being read */
+
+	struct sheetrun *sh;
+	char first_refusal[sizeof(((struct etl_err *)0)->msg)];
+};
+
+/* ---- small helpers ---- */
+
+static const char *local(const char *name)
+{
+	const char *s = strrchr(name, NS_SEP);
+
+	return s ? s + 1 : name;
+}
+
+static const char *attr(const char **atts, const char *name)
+{
+	for (; *atts; atts += 2)
+		if (!strcmp(local(atts[0]), name) &&
+		    (!strcmp(name, "id") ? strchr(atts[0], NS_SEP) != NULL : 1))
+			return atts[1];
+	return NULL;
+}
+
+/* Stop the parse with a reason (the first reason wins). */
+static void fail(struct book *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void fail(struct book *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!b->failed) {
+		va_start(ap, fmt);
+		vsnprintf(b->err->msg, sizeof(b->err->msg), fmt, ap);
+		va_end(ap);
+		b->failed = 1;
+	}
+	if (b->xp)
+		XML_StopParser(b->xp, XML_FALSE);
+}
+
+/*
+ * OOXML's escape for characters XML cannot hold: _xHHHH_ is the UTF-16
+ * unit HHHH (a pair for characters beyond the BMP), _x005F_ an underscore.
+ * Decoded in place; control characters and lone halves stay as written.
+ */
+static size_t put_utf8(char *out, unsigned cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+static int hex_unit(const char *s, size_t n, unsigned *u)
+{
+	size_t i;
+
+	if (n < 7 || s[0] != '_' || s[1] != 'x' || s[6] != '_')
+		return -1;
+	*u = 0;
+	for (i = 2; i < 6; i++) {
+		char c = s[i];
+		int v = c >= '0' && c <= '9'   ? c - '0'
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10
+					       : -1;
+		if (v < 0)
+			return -1;
+		*u = *u << 4 | (unsigned)v;
+	}
+	return 0;
+}
+
+static size_t unescape_x(char *s, size_t n)
+{
+	size_t i = 0, k = 0;
+	unsigned u, lo;
+
+	if (!memchr(s, '_', n))
+		return n;
+	while (i < n) {
+		if (hex_unit(s + i, n - i, &u) < 0 ||
+		    (u < 0x20 && u != '\t' && u != '\n' && u != '\r')) {
+			s[k++] = s[i++];
+			continue;
+		}
+		if (u >= 0xd800 && u < 0xdc00) {
+			if (hex_unit(s + i + 7, n - i - 7, &lo) < 0 ||
+			    lo < 0xdc00 || lo > 0xdfff) {
+				s[k++] = s[i++];
+				continue;
+			}
+			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+			i += 7;
+		} else if (u >= 0xdc00 && u <= 0xdfff) {
+			s[k++] = s[i++];
+			continue;
+		}
+		k += put_utf8(s + k, u);
+		i += 7;
+	}
+	return k;
+}
+
+/* ---- reading a part ---- */
+
+static void XMLCALL no_doctype(void *ctx, const XML_Char *name,
+			       const XML_Char *sysid, const XML_Char *pubid,
+			       int has_internal)
+{
+	struct book *b = ctx;
+
+	(void)name, (void)sysid, (void)pubid, (void)has_internal;
+	fail(b, "'%s': part '%s' has a DOCTYPE: not a workbook Excel writes",
+	     b->path, b->part);
+}
+
+/* Position minizip on part name; 0, or 1 when there is no such part. */
+static int part_find(struct book *b, const char *name, uint64_t cap,
+		     const char *what)
+{
+	unz_file_info64 fi;
+
+	if (unzLocateFile(b->zf, name, 2) != UNZ_OK)
+		return 1;
+	if (unzGetCurrentFileInfo64(b->zf, &fi, NULL, 0, NULL, 0, NULL, 0) !=
+	    UNZ_OK) {
+		fail(b, "'%s': part '%s' is unreadable: damaged zip", b->path,
+		     name);
+		return -1;
+	}
+	if (fi.uncompressed_size > cap) {
+		fail(b,
+		     "'%s': %s '%s' is %llu bytes uncompressed, more than the "
+		     "%llu allowed: not read (a damaged or hostile file?)",
+		     b->path, what, name,
+		     (unsigned long long)fi.uncompressed_size,
+		     (unsigned long long)cap);
+		return -1;
+	}
+	if (unzOpenCurrentFile(b->zf) != UNZ_OK) {
+		fail(b,
+		     "'%s': part '%s' cannot be opened: damaged, encrypted, "
+		     "or compressed in a way this reader does not know",
+		     b->path, name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Inflate the current part into the parser, counting against cap. */
+static void part_feed(struct book *b, const char *name, uint64_t cap,
+		      const char *what)
+{
+	uint64_t total = 0;
+	int n, rc, ok = 1;
+
+	while (ok && (n = unzReadCurrentFile(b->zf, b->buf, CHUNK)) > 0) {
+		total += (uint64_t)n;
+		if (total > cap) {
+			fail(b,
+			     "'%s': %s '%s' inflates to more than %llu bytes: "
+			     "not read (a damaged or hostile file?)",
+			     b->path, what, name, (unsigned long long)cap);
+			break;
+		}
+		ok = XML_Parse(b->xp, b->buf, n, 0) == XML_STATUS_OK;
+	}
+	if (ok && n < 0)
+		fail(b, "'%s': part '%s' is damaged (zip error %d)", b->path,
+		     name, n);
+	else if (ok && n == 0)
+		XML_Parse(b->xp, b->buf, 0, 1);
+	if (!b->failed && XML_GetErrorCode(b->xp) != XML_ERROR_NONE &&
+	    XML_GetErrorCode(b->xp) != XML_ERROR_ABORTED)
+		fail(b,
+		     "'%s': part '%s' is not well-formed XML: %s at line %lu",
+		     b->path, name, XML_ErrorString(XML_GetErrorCode(b->xp)),
+		     (unsigned long)XML_GetCurrentLineNumber(b->xp));
+	rc = unzCloseCurrentFile(b->zf);
+	if (!b->failed && rc == UNZ_CRCERROR)
+		fail(b, "'%s': part '%s' fails its CRC check: damaged file",
+		     b->path, name);
+}
+
+/*
+ * Parse part name with the given handlers.  Returns 0, 1 when the part
+ * does not exist, -1 on failure (b->err says why).  A parse stopped by
+ * a handler that did not fail (a sheet skipped) is a success.
+ */
+static int part_parse(struct book *b, const char *name, uint64_t cap,
+		      const char *what, XML_StartElementHandler start,
+		      XML_EndElementHandler end, XML_CharacterDataHandler text)
+{
+	int rc = part_find(b, name, cap, what);
+
+	if (rc)
+		return rc;
+	b->xp = XML_ParserCreateNS(NULL, NS_SEP);
+	if (!b->xp) {
+		unzCloseCurrentFile(b->zf);
+		fail(b, "'%s': out of memory", b->path);
+		return -1;
+	}
+	b->part = name;
+	XML_SetUserData(b->xp, b);
+	XML_SetElementHandler(b->xp, start, end);
+	XML_SetCharacterDataHandler(b->xp, text);
+	XML_SetStartDoctypeDeclHandler(b->xp, no_doctype);
+	part_feed(b, name, cap, what);
+	XML_ParserFree(b->xp);
+	b->xp = NULL;
+	return b->failed ? -1 : 0;
+}
+
+/* ---- package: _rels/.rels, workbook.xml, its rels ---- */
+
+/* Does a relationship type URI end in /what? */
+static int rel_is(const char *type, const char *what)
+{
+	size_t n = strlen(type), w = strlen(what);
+
+	return n > w && type[n - w - 1] == '/' && !strcmp(type + n - w, what);
+}
+
+static void XMLCALL rels_start(void *ctx, const XML_Char *name,
+			       const XML_Char **atts)
+{
+	struct book *b = ctx;
+	const char *id = attr(atts, "Id"), *type = attr(atts, "Type"),
+		   *target = attr(atts, "Target"),
+		   *mode = attr(atts, "TargetMode");
+	struct rel *r;
+
+	if (strcmp(local(name), "Relationship") || !id || !type || !target ||
+	    (mode && !strcmp(mode, "External")))
+		return;
+	if (b->nrels >= MAX_ENTRIES) {
+		fail(b, "'%s': part '%s' has too many relationships", b->path,
+		     b->part);
+		return;
+	}
+	GROW(b->rels, b->rels_cap, b->nrels + 1);
+	r = &b->rels[b->nrels++];
+	r->id = xstrdup(id);
+	r->type = xstrdup(type);
+	r->target = xstrdup(target);
+}
+
+static void rels_clear(struct book *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nrels; i++) {
+		free(b->rels[i].id);
+		free(b->rels[i].type);
+		free(b->rels[i].target);
+	}
+	b->nrels = 0;
+}
+
+static const struct rel *rel_by_type(const struct book *b, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < b->nrels; i++)
+		if (rel_is(b->rels[i].type, what))
+			return &b->rels[i];
+	return NULL;
+}
+
+static const struct rel *rel_by_id(const struct book *b, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < b->nrels; i++)
+		if (!strcmp(b->rels[i].id, id))
+			return &b->rels[i];
+	return NULL;
+}
+
+/*
+ * The zip path of a relationship's target: absolute ("/xl/x.xml") from the
+ * package root, else relative to the folder of the part that points to it
+ * ("worksheets/sheet1.xml" from "xl/workbook.xml"); "." and ".." resolved.
+ */
+static char *part_path(const char *from, const char *target)
+{
+	struct strbuf sb;
+	const char *seg, *slash;
+	size_t n;
+
+	sb_init(&sb, 0);
+	if (target[0] == '/') {
+		target++;
+	} else if ((slash = strrchr(from, '/'))) {
+		sb_add(&sb, from, (size_t)(slash - from));
+	}
+	for (seg = target; *seg; seg = slash ? slash + 1 : seg + n) {
+		slash = strchr(seg, '/');
+		n = slash ? (size_t)(slash - seg) : strlen(seg);
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			char *up = sb.len ? strrchr(sb.buf, '/') : NULL;
+
+			sb.len = up ? (size_t)(up - sb.buf) : 0;
+			if (sb.buf)
+				sb.buf[sb.len] = '\0';
+			continue;
+		}
+		if (sb.len)
+			sb_addc(&sb, '/');
+		sb_add(&sb, seg, n);
+	}
+	return sb.buf ? sb.buf : xstrdup("");
+}
+
+static int flag_true(const char *v)
+{
+	return v && (!strcmp(v, "1") || !strcmp(v, "true"));
+}
+
+static void XMLCALL wb_start(void *ctx, const XML_Char *name,
+			     const XML_Char **atts)
+{
+	struct book *b = ctx;
+	const char *n = local(name), *sname, *rid, *state;
+	struct sheetinfo *s;
+
+	if (!strcmp(n, "workbookPr")) {
+		b->st->date1904 = flag_true(attr(atts, "date1904"));
+	} else if (!strcmp(n, "sheets")) {
+		b->in_sheets = 1;
+	} else if (b->in_sheets && !strcmp(n, "sheet")) {
+		sname = attr(atts, "name");
+		rid = attr(atts, "id");
+		state = attr(atts, "state");
+		if (!sname || !rid) {
+			fail(b, "'%s': a sheet in '%s' has no name or no id",
+			     b->path, b->part);
+			return;
+		}
+		if (b->nsheets >= MAX_ENTRIES) {
+			fail(b, "'%s': too many sheets", b->path);
+			return;
+		}
+		GROW(b->sheets, b->sheets_cap, b->nsheets + 1);
+		s = &b->sheets[b->nsheets++];
+		s->name = xstrdup(sname);
+		s->rid = xstrdup(rid);
+		s->hidden = !state || !strcmp(state, "visible") ? 0
+			    : !strcmp(state, "veryHidden")	? 2
+								: 1;
+	}
+}
+
+static void XMLCALL wb_end(void *ctx, const XML_Char *name)
+{
+	struct book *b = ctx;
+
+	if (!strcmp(local(name), "sheets"))
+		b->in_sheets = 0;
+}
+
+static void XMLCALL no_text(void *ctx, const XML_Char *s, int len)
+{
+	(void)ctx, (void)s, (void)len;
+}
+
+static void XMLCALL no_end(void *ctx, const XML_Char *name)
+{
+	(void)ctx, (void)name;
+}
+
+/* The workbook part, from the package's relationships. */
+static int find_workbook(struct book *b)
+{
+	const struct rel *r;
+	int rc;
+
+	rc = part_parse(b, "_rels/.rels", b->o.max_part, "part", rels_start,
+			no_end, no_text);
+	if (rc < 0)
+		return -1;
+	r = rc ? NULL : rel_by_type(b, "officeDocument");
+	b->wb_part = r ? part_path("", r->target) : xstrdup("xl/workbook.xml");
+	rels_clear(b);
+	rc = part_parse(b, b->wb_part, b->o.max_part, "part", wb_start, wb_end,
+			no_text);
+	if (rc > 0)
+		fail(b,
+		     "'%s': a zip file but not an Excel workbook (no part "
+		     "'%s')",
+		     b->path, b->wb_part);
+	if (rc)
+		return -1;
+	if (!b->nsheets)
+		return etl_errf(b->err, "'%s': the workbook has no sheet",
+				b->path);
+	return 0;
+}
+
+/* The workbook's relationships (sheets, styles, shared strings). */
+static int read_wb_rels(struct book *b)
+{
+	char *rels;
+	const char *slash = strrchr(b->wb_part, '/');
+	size_t dir = slash ? (size_t)(slash - b->wb_part + 1) : 0;
+	int rc;
+
+	rels = xmalloc(strlen(b->wb_part) + 16);
+	snprintf(rels, strlen(b->wb_part) + 16, "%.*s_rels/%s.rels", (int)dir,
+		 b->wb_part, b->wb_part + dir);
+	rc = part_parse(b, rels, b->o.max_part, "part", rels_start, no_end,
+			no_text);
+	if (rc > 0)
+		fail(b, "'%s': the workbook has no relationships part '%s'",
+		     b->path, rels);
+	free(rels);
+	return rc ? -1 : 0;
+}
+
+/* ---- styles.xml: what each cell format makes of a number ---- */
+
+static void XMLCALL styles_start(void *ctx, const XML_Char *name,
+				 const XML_Char **atts)
+{
+	struct book *b = ctx;
+	const char *n = local(name), *id = attr(atts, "numFmtId"),
+		   *code = attr(atts, "formatCode");
+	struct customfmt *f;
+
+	if (!strcmp(n, "numFmts")) {
+		b->in_numfmts = 1;
+	} else if (!strcmp(n, "cellXfs")) {
+		b->in_cellxfs = 1;
+	} else if (b->in_numfmts && !strcmp(n, "numFmt") && id && code) {
+		if (b->nfmts >= MAX_XF) {
+			fail(b, "'%s': too many number formats", b->path);
+			return;
+		}
+		GROW(b->fmts, b->fmts_cap, b->nfmts + 1);
+		f = &b->fmts[b->nfmts++];
+		f->id = (unsigned)strtoul(id, NULL, 10);
+		f->kind = (int)xlsxin_custom_fmt(code, &f->width);
+	} else if (b->in_cellxfs && !strcmp(n, "xf")) {
+		if (b->nxf >= MAX_XF) {
+			fail(b, "'%s': too many cell formats", b->path);
+			return;
+		}
+		GROW(b->xf_id, b->xf_cap, b->nxf + 1);
+		b->xf_id[b->nxf++] = id ? (unsigned)strtoul(id, NULL, 10) : 0;
+	}
+}
+
+static void XMLCALL styles_end(void *ctx, const XML_Char *name)
+{
+	struct book *b = ctx;
+	const char *n = local(name);
+
+	if (!strcmp(n, "numFmts"))
+		b->in_numfmts = 0;
+	else if (!strcmp(n, "cellXfs"))
+		b->in_cellxfs = 0;
+}
+
+static int fmt_cmp(const void *a, const void *b)
+{
+	const struct customfmt *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Each cell format's kind, from its numFmtId (custom formats first). */
+static void styles_resolve(struct book *b)
+{
+	struct customfmt key, *f;
+	size_t i;
+
+	if (b->nfmts)
+		qsort(b->fmts, b->nfmts, sizeof(*b->fmts), fmt_cmp);
+	b->xf_kind = xcalloc(b->nxf ? b->nxf : 1, 1);
+	b->xf_width = xcalloc(b->nxf ? b->nxf : 1, 1);
+	for (i = 0; i < b->nxf; i++) {
+		key.id = b->xf_id[i];
+		f = b->nfmts ? bsearch(&key, b->fmts, b->nfmts, sizeof(key),
+				       fmt_cmp)
+			     : NULL;
+		if (f) {
+			b->xf_kind[i] = (uint8_t)f->kind;
+			b->xf_width[i] = (uint8_t)f->width;
+		} else {
+			b->xf_kind[i] = (uint8_t)xlsxin_builtin_fmt(key.id);
+		}
+	}
+}
+
+/* ---- sharedStrings.xml: every string in one buffer ---- */
+
+static void XMLCALL sst_start(void *ctx, const XML_Char *name,
+			      const XML_Char **atts)
+{
+	struct book *b = ctx;
+	const char *n = local(name);
+
+	(void)atts;
+	if (!strcmp(n, "si")) {
+		b->in_si = 1;
+		sb_reset(&b->text);
+	} else if (b->in_si && !strcmp(n, "rPh")) {
+		b->rph++;
+	} else if (b->in_si && !strcmp(n, "t")) {
+		b->in_t = 1;
+	}
+}
+
+static void XMLCALL sst_end(void *ctx, const XML_Char *name)
+{
+	struct book *b = ctx;
+	const char *n = local(name);
+	size_t len;
+
+	if (!strcmp(n, "t")) {
+		b->in_t = 0;
+	} else if (!strcmp(n, "rPh")) {
+		b->rph -= b->rph > 0;
+	} else if (!strcmp(n, "si") && b->in_si) {
+		b->in_si = 0;
+		len = b->text.len ? unescape_x(b->text.buf, b->text.len) : 0;
+		GROW(b->ss, b->ss_cap, b->ss_len + len);
+		GROW(b->ss_off, b->ss_off_cap, b->nss + 2);
+		if (len)
+			memcpy(b->ss + b->ss_len, b->text.buf, len);
+		b->ss_len += len;
+		b->ss_off[++b->nss] = (uint32_t)b->ss_len;
+	}
+}
+
+static void XMLCALL sst_text(void *ctx, const XML_Char *s, int len)
+{
+	struct book *b = ctx;
+
+	if (b->in_si && b->in_t && !b->rph &&
+	    sb_add(&b->text, s, (size_t)len) < 0)
+		fail(b, "'%s': shared string %zu is longer than %zu bytes",
+		     b->path, b->nss, b->o.max_record);
+}
+
+/* Styles and shared strings, where the workbook's relationships say. */
+static int read_styles_strings(struct book *b)
+{
+	const struct rel *r;
+	char *path;
+	int rc = 0;
+
+	if ((r = rel_by_type(b, "styles"))) {
+		path = part_path(b->wb_part, r->target);
+		rc = part_parse(b, path, b->o.max_part, "part", styles_start,
+				styles_end, no_text);
+		free(path);
+	}
+	if (rc < 0)
+		return -1;
+	styles_resolve(b);
+	GROW(b->ss_off, b->ss_off_cap, 1);
+	b->ss_off[0] = 0;
+	if ((r = rel_by_type(b, "sharedStrings"))) {
+		path = part_path(b->wb_part, r->target);
+		rc = part_parse(b, path, b->o.max_strings, "shared strings",
+				sst_start, sst_end, sst_text);
+		free(path);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- a worksheet, row by row ---- */
+
+static int blank_text(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return 0;
+	return 1;
+}
+
+/* A number cell's text under its format (see xlsxin.h). */
+static size_t number_text(const struct book *b, unsigned style, const char *v,
+			  char out[XLSXIN_NUM_MAX])
+{
+	int kind = style < b->nxf ? b->xf_kind[style] : XF_GENERAL;
+	char *end;
+	double x = strtod(v, &end);
+	size_t n;
+
+	if (end == v || *end || kind == XF_GENERAL)
+		return xlsxin_number(v, out);
+	if (kind == XF_DATE && !xlsxin_serial_date(x, b->st->date1904, out))
+		return 10;
+	if (kind == XF_PERCENT) {
+		n = xlsxin_double(x * 100, out);
+		out[n++] = '%';
+		out[n] = '\0';
+		return n;
+	}
+	if (kind == XF_ZEROS && x >= 0 && x < 9007199254740992.0 &&
+	    x == (double)(uint64_t)x)
+		return (size_t)snprintf(out, XLSXIN_NUM_MAX, "%0*.0f",
+					b->xf_width[style], x);
+	return xlsxin_number(v, out);
+}
+
+/* Room for column need - 1 in the per-column arrays. */
+static void cols_grow(struct sheetrun *sh, size_t need)
+{
+	size_t cap = sh->ccap ? sh->ccap : 64;
+
+	while (cap < need)
+		cap *= 2;
+	if (cap > MAX_COLS)
+		cap = MAX_COLS;
+	sh->coff = xrealloc(sh->coff, cap * sizeof(*sh->coff));
+	sh->stamp = xrealloc(sh->stamp, cap * sizeof(*sh->stamp));
+	sh->fptr = xrealloc(sh->fptr, cap * sizeof(*sh->fptr));
+	sh->flen = xrealloc(sh->flen, cap * sizeof(*sh->flen));
+	memset(sh->stamp + sh->ccap, 0, (cap - sh->ccap) * sizeof(*sh->stamp));
+	sh->ccap = cap;
+}
+
+/* Set the current cell of the row to s (n bytes). */
+static void cell_put(struct book *b, const char *s, size_t n)
+{
+	struct sheetrun *sh = b->sh;
+
+	if (!n)
+		return;
+	if ((size_t)sh->col >= sh->ccap)
+		cols_grow(sh, (size_t)sh->col + 1);
+	sh->coff[sh->col] = sh->cells.len;
+	if (sb_add(&sh->cells, s, n) < 0 || sb_addc(&sh->cells, '\0') < 0) {
+		sh->too_long = 1;
+		return;
+	}
+	sh->stamp[sh->col] = sh->rowseq;
+	if (sh->col > sh->maxcol)
+		sh->maxcol = sh->col;
+}
+
+/* The end of a cell: decode its value by type and format. */
+static void cell_done(struct book *b)
+{
+	struct sheetrun *sh = b->sh;
+	char num[XLSXIN_NUM_MAX];
+	const char *v = sh->val.buf ? sh->val.buf : "";
+	size_t n = sh->val.len;
+	char *end;
+	unsigned long i;
+
+	switch (sh->type) {
+	case 's':
+		if (!n)
+			return;
+		i = strtoul(v, &end, 10);
+		if (*end || end == v || i >= b->nss) {
+			fail(b,
+			     "'%s#%s':%lu: a cell refers to shared string "
+			     "'%s', "
+			     "which the workbook does not have: damaged file",
+			     b->path, sh->info.name, sh->row, v);
+			return;
+		}
+		cell_put(b, b->ss + b->ss_off[i],
+			 b->ss_off[i + 1] - b->ss_off[i]);
+		return;
+	case 'i':
+	case 't':
+	case 'e':
+		cell_put(b, v, n ? unescape_x(sh->val.buf, n) : 0);
+		return;
+	case 'b':
+		if (n == 1 && (v[0] == '0' || v[0] == '1'))
+			cell_put(b, v[0] == '1' ? "TRUE" : "FALSE",
+				 v[0] == '1' ? 4 : 5);
+		else
+			cell_put(b, v, n);
+		return;
+	case 'd': /* ISO 8601 date (strict OOXML): its date part */
+		cell_put(b, v, n >= 10 && v[4] == '-' && v[7] == '-' ? 10 : n);
+		return;
+	default:
+		if (n)
+			cell_put(b, num, number_text(b, sh->style, v, num));
+	}
+}
+
+/* Column c's text in the current row ("" when the cell is missing). */
+static const char *cell_at(const struct sheetrun *sh, int c, size_t *n)
+{
+	const char *s;
+
+	if ((size_t)c >= sh->ccap || sh->stamp[c] != sh->rowseq) {
+		*n = 0;
+		return "";
+	}
+	s = sh->cells.buf + sh->coff[c];
+	*n = strlen(s);
+	return s;
+}
+
+/* The last column holding a non-blank cell, -1 when the row is blank. */
+static int last_filled(const struct sheetrun *sh)
+{
+	int c;
+	size_t n;
+
+	for (c = sh->maxcol; c >= 0; c--)
+		if (!blank_text(cell_at(sh, c, &n)))
+			return c;
+	return -1;
+}
+
+/*
+ * Fill row with the current row's first width cells, and its raw text:
+ * the cells as one CSV line (quoted where a cell holds a comma, a quote or
+ * a line break), cut at a character boundary to max_record bytes.
+ */
+static void row_build(struct book *b, int width, struct csvin_row *row)
+{
+	struct sheetrun *sh = b->sh;
+	const char *s;
+	size_t n, k;
+	int c;
+
+	if ((size_t)width > sh->ccap)
+		cols_grow(sh, (size_t)width);
+	sb_reset(&sh->raw);
+	for (c = 0; c < width; c++) {
+		s = cell_at(sh, c, &n);
+		sh->fptr[c] = s;
+		sh->flen[c] = n;
+		if (c)
+			sb_addc(&sh->raw, ',');
+		if (!strpbrk(s, ",\"\r\n")) {
+			sb_add(&sh->raw, s, n);
+			continue;
+		}
+		sb_addc(&sh->raw, '"');
+		for (k = 0; k < n; k++) {
+			if (s[k] == '"')
+				sb_addc(&sh->raw, '"');
+			sb_addc(&sh->raw, s[k]);
+		}
+		sb_addc(&sh->raw, '"');
+	}
+	if (sh->raw.len > b->o.max_record) {
+		n = b->o.max_record;
+		while (n && ((unsigned char)sh->raw.buf[n] & 0xc0) == 0x80)
+			n--;
+		sh->raw.len = n;
+		sh->raw.buf[n] = '\0';
+		sh->too_long = 1;
+	}
+	row->line = sh->row;
+	row->nfields = width;
+	row->fields = sh->fptr;
+	row->lens = sh->flen;
+	row->raw = sh->raw.buf ? sh->raw.buf : "";
+	row->raw_len = sh->raw.len;
+}
+
+/* A non-empty row before the header: the header, or a title row. */
+static void row_head(struct book *b, int last)
+{
+	struct sheetrun *sh = b->sh;
+	struct csvin_row row;
+
+	row_build(b, last + 1, &row);
+	if (!b->o.is_header(b->cb->ctx, &row)) {
+		if (++sh->info.title < b->o.max_title)
+			return;
+		snprintf(sh->refusal.msg, sizeof(sh->refusal.msg),
+			 "'%s#%s': no header row among the first %u "
+			 "non-empty rows",
+			 b->path, sh->info.name, b->o.max_title);
+		sh->info.why = sh->refusal.msg;
+		XML_StopParser(b->xp, XML_FALSE);
+		return;
+	}
+	sh->info.header_line = sh->row;
+	sh->ncols = last + 1;
+	if (b->cb->on_header(b->cb->ctx, &row, &sh->refusal) < 0) {
+		sh->info.why = sh->refusal.msg;
+		XML_StopParser(b->xp, XML_FALSE);
+		return;
+	}
+	sh->header_seen = 1;
+}
+
+/* The end of a row: blank, title, header, or a data row to hand on. */
+static void row_done(struct book *b)
+{
+	struct sheetrun *sh = b->sh;
+	struct csvin_row row;
+	char detail[128];
+	int last = last_filled(sh);
+
+	if (last < 0 && !sh->too_long)
+		return;
+	if (last < 0)
+		last = 0;
+	sh->info.lines = sh->row;
+	if (!sh->header_seen) {
+		row_head(b, last);
+		return;
+	}
+	sh->info.records++;
+	row_build(b, last + 1 > sh->ncols ? last + 1 : sh->ncols, &row);
+	if (sh->too_long) {
+		snprintf(detail, sizeof(detail), "longer than %zu bytes",
+			 b->o.max_record);
+		b->cb->on_reject(b->cb->ctx, row.line, REJ_TOO_LONG, detail,
+				 row.raw, row.raw_len);
+	} else if (last >= sh->ncols) {
+		snprintf(detail, sizeof(detail),
+			 "expected %d fields, found %d (a cell right of the "
+			 "header's last column)",
+			 sh->ncols, last + 1);
+		b->cb->on_reject(b->cb->ctx, row.line, REJ_COLUMN_COUNT, detail,
+				 row.raw, row.raw_len);
+	} else {
+		b->cb->on_row(b->cb->ctx, &row);
+	}
+}
+
+/* A row's number: its r, else the one after the previous row. */
+static void row_start(struct book *b, const char *r)
+{
+	struct sheetrun *sh = b->sh;
+	unsigned long n = sh->row + 1;
+	char *end;
+
+	if (r) {
+		n = strtoul(r, &end, 10);
+		if (*end || end == r || n == 0 || n > 0x7fffffffUL) {
+			fail(b, "'%s#%s': a row after row %lu has a bad number",
+			     b->path, sh->info.name, sh->row);
+			return;
+		}
+		if (n <= sh->row) {
+			fail(b,
+			     "'%s#%s': row %lu comes after row %lu: rows out "
+			     "of order (damaged file)",
+			     b->path, sh->info.name, n, sh->row);
+			return;
+		}
+	}
+	sh->row = n;
+	sh->in_row = 1;
+	sh->rowseq++;
+	sh->maxcol = -1;
+	sh->col = -1;
+	sh->too_long = 0;
+	sb_reset(&sh->cells);
+}
+
+/* A cell's column (its r, else the next), type and format. */
+static void cell_start(struct book *b, const XML_Char **atts)
+{
+	struct sheetrun *sh = b->sh;
+	const char *r = attr(atts, "r"), *t = attr(atts, "t"),
+		   *s = attr(atts, "s");
+	unsigned long rownum;
+	int col = sh->col + 1;
+
+	if (r && xlsxin_cellref(r, &col, &rownum) < 0) {
+		fail(b, "'%s#%s':%lu: bad cell reference '%.20s'", b->path,
+		     sh->info.name, sh->row, r);
+		return;
+	}
+	if (col >= MAX_COLS) {
+		fail(b, "'%s#%s':%lu: a cell beyond the last column (XFD)",
+		     b->path, sh->info.name, sh->row);
+		return;
+	}
+	sh->col = col;
+	sh->in_c = 1;
+	sh->type = !t || !strcmp(t, "n")     ? 'n'
+		   : !strcmp(t, "inlineStr") ? 'i'
+		   : !strcmp(t, "str")	     ? 't'
+					     : t[0];
+	sh->style = s ? (unsigned)strtoul(s, NULL, 10) : 0;
+	sb_reset(&sh->val);
+}
+
+static void XMLCALL sheet_start(void *ctx, const XML_Char *name,
+				const XML_Char **atts)
+{
+	struct book *b = ctx;
+	struct sheetrun *sh = b->sh;
+	const char *n = local(name);
+
+	if (!strcmp(n, "row")) {
+		row_start(b, attr(atts, "r"));
+	} else if (!sh->in_row) {
+		return;
+	} else if (!strcmp(n, "c")) {
+		cell_start(b, atts);
+	} else if (!sh->in_c) {
+		return;
+	} else if (!strcmp(n, "v")) {
+		sh->in_v = 1;
+	} else if (!strcmp(n, "is")) {
+		sh->in_is = 1;
+	} else if (sh->in_is && !strcmp(n, "t")) {
+		sh->in_t = 1;
+	} else if (sh->in_is && !strcmp(n, "rPh")) {
+		sh->rph++;
+	}
+}
+
+static void XMLCALL sheet_end(void *ctx, const XML_Char *name)
+{
+	struct book *b = ctx;
+	struct sheetrun *sh = b->sh;
+	const char *n = local(name);
+
+	if (!strcmp(n, "v")) {
+		sh->in_v = 0;
+	} else if (!strcmp(n, "t")) {
+		sh->in_t = 0;
+	} else if (!strcmp(n, "rPh")) {
+		sh->rph -= sh->rph > 0;
+	} else if (!strcmp(n, "is")) {
+		sh->in_is = 0;
+	} else if (!strcmp(n, "c") && sh->in_c) {
+		sh->in_c = 0;
+		cell_done(b);
+	} else if (!strcmp(n, "row") && sh->in_row) {
+		sh->in_row = 0;
+		row_done(b);
+	}
+}
+
+static void XMLCALL sheet_text(void *ctx, const XML_Char *s, int len)
+{
+	struct book *b = ctx;
+	struct sheetrun *sh = b->sh;
+
+	size_t n = (size_t)len;
+
+	if (!sh->in_c || !(sh->in_v || (sh->in_is && sh->in_t && !sh->rph)))
+		return;
+	if (sb_add(&sh->val, s, n) == 0)
+		return;
+	/* over max_record: keep what fits, cut at a character boundary */
+	sh->too_long = 1;
+	n = sh->val.cap - sh->val.len;
+	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	sb_add(&sh->val, s, n);
+}
+
+/* ---- the whole workbook ---- */
+
+static void sheet_reset(struct sheetrun *sh, const struct book *b, int i)
+{
+	const struct sheetinfo *si = &b->sheets[i];
+
+	memset(&sh->info, 0, sizeof(sh->info));
+	sh->info.name = si->name;
+	sh->info.index = i + 1;
+	sh->info.count = (int)b->nsheets;
+	sh->info.hidden = si->hidden;
+	sh->refusal.msg[0] = '\0';
+	sh->row = 0;
+	sh->in_row = sh->in_c = sh->in_v = sh->in_is = sh->in_t = sh->rph = 0;
+	sh->header_seen = 0;
+	sh->ncols = 0;
+}
+
+/* What became of a sheet that was parsed to its end (or stopped). */
+static void sheet_tally(struct book *b, struct sheetrun *sh)
+{
+	struct xlsxin_sheet *in = &sh->info;
+	struct xlsxin_stats *st = b->st;
+
+	if (sh->header_seen) {
+		in->status = XLSXIN_READ;
+		in->blank = in->lines - in->title - in->records - 1;
+		st->sheets_read++;
+		st->title += in->title;
+		st->base.lines += in->lines;
+		st->base.blank += in->blank + in->title;
+		st->base.records += in->records;
+		return;
+	}
+	if (!in->why && in->title) {
+		snprintf(sh->refusal.msg, sizeof(sh->refusal.msg),
+			 "'%s#%s': no header row found", b->path, in->name);
+		in->why = sh->refusal.msg;
+	}
+	in->status = in->why ? XLSXIN_SKIPPED : XLSXIN_EMPTY;
+	if (in->why) {
+		st->sheets_skipped++;
+		if (!b->first_refusal[0])
+			snprintf(b->first_refusal, sizeof(b->first_refusal),
+				 "%s", in->why);
+	} else {
+		st->sheets_empty++;
+	}
+}
+
+/* Read sheet i (0-based) to its end, or to its refused header. */
+static int read_sheet(struct book *b, int i)
+{
+	struct sheetrun *sh = b->sh;
+	const struct rel *r = rel_by_id(b, b->sheets[i].rid);
+	char *path = NULL;
+	int rc = 0;
+
+	sheet_reset(sh, b, i);
+	if (!r)
+		return etl_errf(b->err,
+				"'%s#%s': the workbook names no part for this "
+				"sheet: damaged file",
+				b->path, b->sheets[i].name);
+	path = part_path(b->wb_part, r->target);
+	sh->info.part = path;
+	if (b->o.on_sheet)
+		b->o.on_sheet(b->cb->ctx, &sh->info);
+	if (rel_is(r->type, "worksheet")) {
+		rc = part_parse(b, path, b->o.max_sheet, "sheet", sheet_start,
+				sheet_end, sheet_text);
+		if (rc > 0)
+			fail(b, "'%s#%s': the sheet's part '%s' is missing",
+			     b->path, b->sheets[i].name, path);
+		if (rc)
+			goto out;
+		sheet_tally(b, sh);
+	} else {
+		sh->info.status = XLSXIN_OTHER;
+		b->st->sheets_empty++;
+	}
+	if (b->o.on_sheet_end)
+		b->o.on_sheet_end(b->cb->ctx, &sh->info);
+out:
+	free(path);
+	return rc ? -1 : 0;
+}
+
+/* Bytes and XXH3 of the file as stored; the first four bytes. */
+static int hash_file(const char *path, struct csvin_stats *st,
+		     unsigned char magic[4], char *buf, struct etl_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	XXH3_state_t *hs;
+	size_t n;
+	int bad;
+
+	memset(magic, 0, 4);
+	if (!f)
+		return etl_errf(err, "'%s': %s", path, strerror(errno));
+	hs = XXH3_createState();
+	XXH3_64bits_reset(hs);
+	while ((n = fread(buf, 1, CHUNK, f)) > 0) {
+		if (!st->bytes)
+			memcpy(magic, buf, n < 4 ? n : 4);
+		st->bytes += n;
+		XXH3_64bits_update(hs, buf, n);
+	}
+	bad = ferror(f);
+	fclose(f);
+	st->xxh3 = XXH3_64bits_digest(hs);
+	XXH3_freeState(hs);
+	return bad ? etl_errf(err, "'%s': read error", path) : 0;
+}
+
+int xlsxin_sniff(const char *path)
+{
+	unsigned char m[4];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(m, 1, 4, f);
+	fclose(f);
+	return n == 4 && !memcmp(m, "PK\3\4", 4);
+}
+
+int xlsxin_first_row(void *ctx, const struct csvin_row *row)
+{
+	(void)ctx, (void)row;
+	return 1;
+}
+
+static void opts_resolve(struct xlsxin_opts *o, const struct xlsxin_opts *in)
+{
+	if (in)
+		*o = *in;
+	else
+		memset(o, 0, sizeof(*o));
+	if (!o->is_header)
+		o->is_header = xlsxin_first_row;
+	if (!o->max_title)
+		o->max_title = 30;
+	if (!o->max_sheet)
+		o->max_sheet = (uint64_t)2 << 30;
+	if (!o->max_strings)
+		o->max_strings = (uint64_t)256 << 20;
+	if (o->max_strings > 0xfffffff0u) /* shared-string offsets: 32 bits */
+		o->max_strings = 0xfffffff0u;
+	if (!o->max_part)
+		o->max_part = (uint64_t)64 << 20;
+	if (!o->max_record)
+		o->max_record = 1 << 20;
+}
+
+static void book_release(struct book *b)
+{
+	struct sheetrun *sh = b->sh;
+	size_t i;
+
+	if (b->zf)
+		unzClose(b->zf);
+	rels_clear(b);
+	for (i = 0; i < b->nsheets; i++) {
+		free(b->sheets[i].name);
+		free(b->sheets[i].rid);
+	}
+	free(b->sheets);
+	free(b->rels);
+	free(b->wb_part);
+	free(b->fmts);
+	free(b->xf_id);
+	free(b->xf_kind);
+	free(b->xf_width);
+	free(b->ss);
+	free(b->ss_off);
+	free(b->buf);
+	sb_release(&b->text);
+	sb_release(&sh->val);
+	sb_release(&sh->cells);
+	sb_release(&sh->raw);
+	free(sh->coff);
+	free(sh->stamp);
+	free(sh->fptr);
+	free(sh->flen);
+	free(sh);
+}
+
+/* Open the zip and read everything but the sheets. */
+static int book_open(struct book *b)
+{
+	unz_global_info64 gi;
+
+	b->zf = unzOpen64(b->path);
+	if (!b->zf)
+		return etl_errf(b->err,
+				"'%s': not a readable zip file: a truncated or "
+				"damaged workbook",
+				b->path);
+	if (unzGetGlobalInfo64(b->zf, &gi) != UNZ_OK ||
+	    gi.number_entry > MAX_ENTRIES)
+		return etl_errf(b->err,
+				"'%s': the zip's directory is damaged or lists "
+				"too many parts",
+				b->path);
+	if (find_workbook(b) < 0 || read_wb_rels(b) < 0 ||
+	    read_styles_strings(b) < 0)
+		return -1;
+	return 0;
+}
+
+/* The sheets to read: all, or the one opts names. */
+static int read_sheets(struct book *b)
+{
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < b->nsheets; i++) {
+		if (b->o.sheet && strcmp(b->o.sheet, b->sheets[i].name))
+			continue;
+		found = 1;
+		if (read_sheet(b, (int)i) < 0)
+			return -1;
+	}
+	if (!found)
+		return etl_errf(b->err, "'%s': no sheet named '%s'", b->path,
+				b->o.sheet);
+	if (b->st->sheets_read)
+		return 0;
+	if (b->first_refusal[0])
+		return etl_errf(b->err, "%s", b->first_refusal);
+	return etl_errf(b->err, "'%s': empty workbook: no sheet has a row",
+			b->path);
+}
+
+int xlsxin_read(const char *path, const struct xlsxin_opts *opts,
+		const struct csvin_cb *cb, struct xlsxin_stats *st,
+		struct etl_err *err)
+{
+	struct book b;
+	unsigned char magic[4];
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	st->base.delim = ',';
+	memcpy(st->base.encoding, "UTF-8", 6);
+	memset(&b, 0, sizeof(b));
+	b.path = path;
+	b.cb = cb;
+	b.st = st;
+	b.err = err;
+	opts_resolve(&b.o, opts);
+	b.buf = xmalloc(CHUNK);
+	b.sh = xcalloc(1, sizeof(*b.sh));
+	sb_init(&b.text, b.o.max_record);
+	sb_init(&b.sh->val, b.o.max_record);
+	sb_init(&b.sh->cells, b.o.max_record);
+	sb_init(&b.sh->raw, 0);
+	rc = hash_file(path, &st->base, magic, b.buf, err);
+	if (!rc && memcmp(magic, "PK\3\4", 4))
+		rc = etl_errf(err,
+			      "'%s': not an .xlsx workbook (no zip header)",
+			      path);
+	if (!rc)
+		rc = book_open(&b);
+	if (!rc) {
+		st->sheets = (int)b.nsheets;
+		rc = read_sheets(&b);
+	}
+	book_release(&b);
+	return rc;
+}
