@@ -28,9 +28,9 @@ TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/tes
 REFDATA  := etl/data/groups.csv etl/data/communes.csv
 
 .PHONY: all help deps demo check test test-unit test-e2e test-xlsx test-pg bench \
-        fixtures golden fmt lint clean
+        fixtures fixtures-xlsx golden fmt lint clean
 
-all: $(BUILD)/doisoat $(BUILD)/gen-fixture ## build the binary and the fixture generator
+all: $(BUILD)/doisoat $(BUILD)/gen-fixture $(BUILD)/gen-xlsx ## build the binary and the fixture generators
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -67,8 +67,15 @@ $(BUILD)/gen-fixture: fixtures/gen-fixture.c
 	@mkdir -p $(BUILD)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs zlib 2>/dev/null) -lm
 
+$(BUILD)/gen-xlsx: fixtures/gen-xlsx.c
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs xlsxwriter 2>/dev/null) -lcsv
+
 fixtures: $(BUILD)/gen-fixture ## write the Càng Long fixture to fixtures/canglong/
 	$(BUILD)/gen-fixture --out fixtures/canglong
+
+fixtures-xlsx: $(BUILD)/gen-xlsx ## rewrite fixtures/xlsx/ (the small fixture as workbooks)
+	$(BUILD)/gen-xlsx --small fixtures/small --out fixtures/xlsx
 
 demo: deps ## build, start a private PostgreSQL if none is configured, run on Càng Long, show coverage
 	@$(MAKE) --no-print-directory all
