@@ -121,6 +121,25 @@ static int shortest_digits(double x, char digits[20], int *ndigits)
 	return exp;
 }
 
+/* A whole number's digits (the common case, without printf). */
+static size_t put_int(int64_t v, char *out)
+{
+	char tmp[24];
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	size_t n = 0, k = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		out[k++] = '-';
+	while (n)
+		out[k++] = tmp[--n];
+	out[k] = '\0';
+	return k;
+}
+
 size_t xlsxin_double(double x, char out[XLSXIN_NUM_MAX])
 {
 	char digits[20];
@@ -131,7 +150,7 @@ size_t xlsxin_double(double x, char out[XLSXIN_NUM_MAX])
 	if (x == 0)
 		return (size_t)snprintf(out, XLSXIN_NUM_MAX, "0");
 	if (x == floor(x) && fabs(x) < TWO53)
-		return (size_t)snprintf(out, XLSXIN_NUM_MAX, "%.0f", x);
+		return put_int((int64_t)x, out);
 	if (x < 0)
 		out[k++] = '-';
 	exp = shortest_digits(fabs(x), digits, &n);
@@ -177,7 +196,17 @@ static int parse_number(const char *v, double *x)
 size_t xlsxin_number(const char *v, char out[XLSXIN_NUM_MAX])
 {
 	double x;
+	size_t n = 0, k = 0;
 
+	/* plain digits (most cells): as they are, leading zeros dropped */
+	while (v[n] >= '0' && v[n] <= '9' && n < 16)
+		n++;
+	if (n && n < 16 && !v[n]) {
+		while (k + 1 < n && v[k] == '0')
+			k++;
+		memcpy(out, v + k, n - k + 1);
+		return n - k;
+	}
 	if (parse_number(v, &x) < 0)
 		return (size_t)snprintf(out, XLSXIN_NUM_MAX, "%s", v);
 	return xlsxin_double(x, out);
