@@ -13,13 +13,13 @@
  * itself is in xlsxcell.c.
  */
 #include "xlsxin.h"
+#include "xlrows.h"
 
-#include <errno.h>
+#include <stddef.h>
 #include <expat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unzip.h>
-#include <xxhash.h>
 
 #define CHUNK	    (64 * 1024)
 #define MAX_ENTRIES 100000 /* zip entries: a workbook has dozens */
@@ -41,28 +41,14 @@ struct customfmt {
 	int kind, width;
 };
 
-/* The state of one worksheet's stream. */
-struct sheetrun {
-	struct xlsxin_sheet info;
-	struct etl_err refusal; /* on_header's message when it refused */
-	unsigned long row; /* number of the row being read */
+/* Where the sheet's XML stands: in which row, cell and value. */
+struct cellxml {
 	int in_row, in_c, in_v, in_is, in_t, rph;
+	unsigned long prev; /* the previous row's number */
 	int col; /* column of the cell being read */
 	char type; /* the cell's t: s n b e d i(nlineStr) t(str) */
 	unsigned style; /* the cell's s */
 	struct strbuf val; /* the cell's <v> or inline text */
-	struct strbuf cells; /* the row's decoded cells, NUL after each */
-	size_t *coff; /* per column: offset in cells */
-	size_t *clen; /* per column: length */
-	uint32_t *stamp; /* per column: rowseq when set */
-	size_t ccap;
-	uint32_t rowseq;
-	int maxcol; /* highest column set in the row, -1 none */
-	int too_long;
-	int header_seen, ncols;
-	const char **fptr;
-	size_t *flen;
-	struct strbuf raw; /* the row as one CSV line */
 };
 
 struct book {
@@ -98,8 +84,8 @@ struct book {
 	int in_si, in_t, rph;
 	struct strbuf text; /* a shared string being read */
 
-	struct sheetrun *sh;
-	char first_refusal[sizeof(((struct etl_err *)0)->msg)];
+	struct cellxml cx;
+	struct xlrows rows;
 };
 
 /* ---- small helpers ---- */
@@ -696,14 +682,6 @@ static int read_styles_strings(struct book *b)
 
 /* ---- a worksheet, row by row ---- */
 
-static int blank_text(const char *s)
-{
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return 0;
-	return 1;
-}
-
 /* A number cell's text under its format (see xlsxin.h). */
 static size_t number_text(const struct book *b, unsigned style, const char *v,
 			  char out[XLSXIN_NUM_MAX])
@@ -733,55 +711,22 @@ static size_t number_text(const struct book *b, unsigned style, const char *v,
 	return xlsxin_number(v, out);
 }
 
-/* Room for column need - 1 in the per-column arrays. */
-static void cols_grow(struct sheetrun *sh, size_t need)
-{
-	size_t cap = sh->ccap ? sh->ccap : 64;
-
-	while (cap < need)
-		cap *= 2;
-	if (cap > MAX_COLS)
-		cap = MAX_COLS;
-	sh->coff = xrealloc(sh->coff, cap * sizeof(*sh->coff));
-	sh->clen = xrealloc(sh->clen, cap * sizeof(*sh->clen));
-	sh->stamp = xrealloc(sh->stamp, cap * sizeof(*sh->stamp));
-	sh->fptr = xrealloc(sh->fptr, cap * sizeof(*sh->fptr));
-	sh->flen = xrealloc(sh->flen, cap * sizeof(*sh->flen));
-	memset(sh->stamp + sh->ccap, 0, (cap - sh->ccap) * sizeof(*sh->stamp));
-	sh->ccap = cap;
-}
-
-/* Set the current cell of the row to s (n bytes). */
 static void cell_put(struct book *b, const char *s, size_t n)
 {
-	struct sheetrun *sh = b->sh;
-
-	if (!n)
-		return;
-	if ((size_t)sh->col >= sh->ccap)
-		cols_grow(sh, (size_t)sh->col + 1);
-	sh->coff[sh->col] = sh->cells.len;
-	sh->clen[sh->col] = n;
-	if (sb_add(&sh->cells, s, n) < 0 || sb_addc(&sh->cells, '\0') < 0) {
-		sh->too_long = 1;
-		return;
-	}
-	sh->stamp[sh->col] = sh->rowseq;
-	if (sh->col > sh->maxcol)
-		sh->maxcol = sh->col;
+	xlrows_cell(&b->rows, b->cx.col, s, n);
 }
 
 /* The end of a cell: decode its value by type and format. */
 static void cell_done(struct book *b)
 {
-	struct sheetrun *sh = b->sh;
+	struct cellxml *cx = &b->cx;
 	char num[XLSXIN_NUM_MAX];
-	const char *v = sh->val.buf ? sh->val.buf : "";
-	size_t n = sh->val.len;
+	const char *v = cx->val.buf ? cx->val.buf : "";
+	size_t n = cx->val.len;
 	char *end;
 	unsigned long i;
 
-	switch (sh->type) {
+	switch (cx->type) {
 	case 's':
 		if (!n)
 			return;
@@ -791,7 +736,7 @@ static void cell_done(struct book *b)
 			     "'%s#%s':%lu: a cell refers to shared string "
 			     "'%s', "
 			     "which the workbook does not have: damaged file",
-			     b->path, sh->info.name, sh->row, v);
+			     b->path, b->rows.info.name, b->rows.row, v);
 			return;
 		}
 		cell_put(b, b->ss + b->ss_off[i],
@@ -800,7 +745,7 @@ static void cell_done(struct book *b)
 	case 'i':
 	case 't':
 	case 'e':
-		cell_put(b, v, n ? unescape_x(sh->val.buf, n) : 0);
+		cell_put(b, v, n ? unescape_x(cx->val.buf, n) : 0);
 		return;
 	case 'b':
 		if (n == 1 && (v[0] == '0' || v[0] == '1'))
@@ -814,187 +759,45 @@ static void cell_done(struct book *b)
 		return;
 	default:
 		if (n)
-			cell_put(b, num, number_text(b, sh->style, v, num));
-	}
-}
-
-/* Column c's text in the current row ("" when the cell is missing). */
-static const char *cell_at(const struct sheetrun *sh, int c, size_t *n)
-{
-	const char *s;
-
-	if ((size_t)c >= sh->ccap || sh->stamp[c] != sh->rowseq) {
-		*n = 0;
-		return "";
-	}
-	s = sh->cells.buf + sh->coff[c];
-	*n = sh->clen[c];
-	return s;
-}
-
-/* The last column holding a non-blank cell, -1 when the row is blank. */
-static int last_filled(const struct sheetrun *sh)
-{
-	int c;
-	size_t n;
-
-	for (c = sh->maxcol; c >= 0; c--)
-		if (!blank_text(cell_at(sh, c, &n)))
-			return c;
-	return -1;
-}
-
-/*
- * Fill row with the current row's first width cells, and its raw text:
- * the cells as one CSV line (quoted where a cell holds a comma, a quote or
- * a line break), cut at a character boundary to max_record bytes.
- */
-static void row_build(struct book *b, int width, struct csvin_row *row)
-{
-	struct sheetrun *sh = b->sh;
-	const char *s;
-	size_t n, k;
-	int c;
-
-	if ((size_t)width > sh->ccap)
-		cols_grow(sh, (size_t)width);
-	sb_reset(&sh->raw);
-	for (c = 0; c < width; c++) {
-		s = cell_at(sh, c, &n);
-		sh->fptr[c] = s;
-		sh->flen[c] = n;
-		if (c)
-			sb_addc(&sh->raw, ',');
-		if (!strpbrk(s, ",\"\r\n")) {
-			sb_add(&sh->raw, s, n);
-			continue;
-		}
-		sb_addc(&sh->raw, '"');
-		for (k = 0; k < n; k++) {
-			if (s[k] == '"')
-				sb_addc(&sh->raw, '"');
-			sb_addc(&sh->raw, s[k]);
-		}
-		sb_addc(&sh->raw, '"');
-	}
-	if (sh->raw.len > b->o.max_record) {
-		n = b->o.max_record;
-		while (n && ((unsigned char)sh->raw.buf[n] & 0xc0) == 0x80)
-			n--;
-		sh->raw.len = n;
-		sh->raw.buf[n] = '\0';
-		sh->too_long = 1;
-	}
-	row->line = sh->row;
-	row->nfields = width;
-	row->fields = sh->fptr;
-	row->lens = sh->flen;
-	row->raw = sh->raw.buf ? sh->raw.buf : "";
-	row->raw_len = sh->raw.len;
-}
-
-/* A non-empty row before the header: the header, or a title row. */
-static void row_head(struct book *b, int last)
-{
-	struct sheetrun *sh = b->sh;
-	struct csvin_row row;
-
-	row_build(b, last + 1, &row);
-	if (!b->o.is_header(b->cb->ctx, &row)) {
-		if (++sh->info.title < b->o.max_title)
-			return;
-		snprintf(sh->refusal.msg, sizeof(sh->refusal.msg),
-			 "'%s#%s': no header row among the first %u "
-			 "non-empty rows",
-			 b->path, sh->info.name, b->o.max_title);
-		sh->info.why = sh->refusal.msg;
-		XML_StopParser(b->xp, XML_FALSE);
-		return;
-	}
-	sh->info.header_line = sh->row;
-	sh->ncols = last + 1;
-	if (b->cb->on_header(b->cb->ctx, &row, &sh->refusal) < 0) {
-		sh->info.why = sh->refusal.msg;
-		XML_StopParser(b->xp, XML_FALSE);
-		return;
-	}
-	sh->header_seen = 1;
-}
-
-/* The end of a row: blank, title, header, or a data row to hand on. */
-static void row_done(struct book *b)
-{
-	struct sheetrun *sh = b->sh;
-	struct csvin_row row;
-	char detail[128];
-	int last = last_filled(sh);
-
-	if (last < 0 && !sh->too_long)
-		return;
-	if (last < 0)
-		last = 0;
-	sh->info.lines = sh->row;
-	if (!sh->header_seen) {
-		row_head(b, last);
-		return;
-	}
-	sh->info.records++;
-	row_build(b, last + 1 > sh->ncols ? last + 1 : sh->ncols, &row);
-	if (sh->too_long) {
-		snprintf(detail, sizeof(detail), "longer than %zu bytes",
-			 b->o.max_record);
-		b->cb->on_reject(b->cb->ctx, row.line, REJ_TOO_LONG, detail,
-				 row.raw, row.raw_len);
-	} else if (last >= sh->ncols) {
-		snprintf(detail, sizeof(detail),
-			 "expected %d fields, found %d (a cell right of the "
-			 "header's last column)",
-			 sh->ncols, last + 1);
-		b->cb->on_reject(b->cb->ctx, row.line, REJ_COLUMN_COUNT, detail,
-				 row.raw, row.raw_len);
-	} else {
-		b->cb->on_row(b->cb->ctx, &row);
+			cell_put(b, num, number_text(b, cx->style, v, num));
 	}
 }
 
 /* A row's number: its r, else the one after the previous row. */
 static void row_start(struct book *b, const char *r)
 {
-	struct sheetrun *sh = b->sh;
-	unsigned long n = sh->row + 1;
+	struct cellxml *cx = &b->cx;
+	unsigned long n = cx->prev + 1;
 	char *end;
 
 	if (r) {
 		n = strtoul(r, &end, 10);
 		if (*end || end == r || n == 0 || n > 0x7fffffffUL) {
 			fail(b, "'%s#%s': a row after row %lu has a bad number",
-			     b->path, sh->info.name, sh->row);
+			     b->path, b->rows.info.name, cx->prev);
 			return;
 		}
-		if (n <= sh->row) {
+		if (n <= cx->prev) {
 			fail(b,
 			     "'%s#%s': row %lu comes after row %lu: rows out "
 			     "of order (damaged file)",
-			     b->path, sh->info.name, n, sh->row);
+			     b->path, b->rows.info.name, n, cx->prev);
 			return;
 		}
 	}
-	sh->row = n;
-	sh->in_row = 1;
-	sh->rowseq++;
-	sh->maxcol = -1;
-	sh->col = -1;
-	sh->too_long = 0;
-	sb_reset(&sh->cells);
+	cx->prev = n;
+	cx->in_row = 1;
+	cx->col = -1;
+	xlrows_row(&b->rows, n);
 }
 
 /* A cell's column (its r, else the next), type and format. */
 static void cell_start(struct book *b, const XML_Char **atts)
 {
-	struct sheetrun *sh = b->sh;
+	struct cellxml *cx = &b->cx;
 	const char *r = NULL, *t = NULL, *s = NULL;
 	unsigned long rownum;
-	int col = sh->col + 1;
+	int col = cx->col + 1;
 
 	for (; *atts; atts += 2) { /* one pass: this runs for every cell */
 		const char *n = local(atts[0]);
@@ -1010,205 +813,126 @@ static void cell_start(struct book *b, const XML_Char **atts)
 	}
 	if (r && xlsxin_cellref(r, &col, &rownum) < 0) {
 		fail(b, "'%s#%s':%lu: bad cell reference '%.20s'", b->path,
-		     sh->info.name, sh->row, r);
+		     b->rows.info.name, b->rows.row, r);
 		return;
 	}
 	if (col >= MAX_COLS) {
 		fail(b, "'%s#%s':%lu: a cell beyond the last column (XFD)",
-		     b->path, sh->info.name, sh->row);
+		     b->path, b->rows.info.name, b->rows.row);
 		return;
 	}
-	sh->col = col;
-	sh->in_c = 1;
-	sh->type = !t || !strcmp(t, "n")     ? 'n'
+	cx->col = col;
+	cx->in_c = 1;
+	cx->type = !t || !strcmp(t, "n")     ? 'n'
 		   : !strcmp(t, "inlineStr") ? 'i'
 		   : !strcmp(t, "str")	     ? 't'
 					     : t[0];
-	sh->style = s ? (unsigned)strtoul(s, NULL, 10) : 0;
-	sb_reset(&sh->val);
+	cx->style = s ? (unsigned)strtoul(s, NULL, 10) : 0;
+	sb_reset(&cx->val);
 }
 
 static void XMLCALL sheet_start(void *ctx, const XML_Char *name,
 				const XML_Char **atts)
 {
 	struct book *b = ctx;
-	struct sheetrun *sh = b->sh;
+	struct cellxml *cx = &b->cx;
 	const char *n = local(name);
 
 	if (!strcmp(n, "row")) {
 		row_start(b, attr(atts, "r"));
-	} else if (!sh->in_row) {
+	} else if (!cx->in_row) {
 		return;
 	} else if (!strcmp(n, "c")) {
 		cell_start(b, atts);
-	} else if (!sh->in_c) {
+	} else if (!cx->in_c) {
 		return;
 	} else if (!strcmp(n, "v")) {
-		sh->in_v = 1;
+		cx->in_v = 1;
 	} else if (!strcmp(n, "is")) {
-		sh->in_is = 1;
-	} else if (sh->in_is && !strcmp(n, "t")) {
-		sh->in_t = 1;
-	} else if (sh->in_is && !strcmp(n, "rPh")) {
-		sh->rph++;
+		cx->in_is = 1;
+	} else if (cx->in_is && !strcmp(n, "t")) {
+		cx->in_t = 1;
+	} else if (cx->in_is && !strcmp(n, "rPh")) {
+		cx->rph++;
 	}
 }
 
 static void XMLCALL sheet_end(void *ctx, const XML_Char *name)
 {
 	struct book *b = ctx;
-	struct sheetrun *sh = b->sh;
+	struct cellxml *cx = &b->cx;
 	const char *n = local(name);
 
 	if (!strcmp(n, "v")) {
-		sh->in_v = 0;
+		cx->in_v = 0;
 	} else if (!strcmp(n, "t")) {
-		sh->in_t = 0;
+		cx->in_t = 0;
 	} else if (!strcmp(n, "rPh")) {
-		sh->rph -= sh->rph > 0;
+		cx->rph -= cx->rph > 0;
 	} else if (!strcmp(n, "is")) {
-		sh->in_is = 0;
-	} else if (!strcmp(n, "c") && sh->in_c) {
-		sh->in_c = 0;
+		cx->in_is = 0;
+	} else if (!strcmp(n, "c") && cx->in_c) {
+		cx->in_c = 0;
 		cell_done(b);
-	} else if (!strcmp(n, "row") && sh->in_row) {
-		sh->in_row = 0;
-		row_done(b);
+	} else if (!strcmp(n, "row") && cx->in_row) {
+		cx->in_row = 0;
+		xlrows_row_end(&b->rows);
+		if (b->rows.stop) /* the sheet is skipped */
+			XML_StopParser(b->xp, XML_FALSE);
 	}
 }
 
 static void XMLCALL sheet_text(void *ctx, const XML_Char *s, int len)
 {
 	struct book *b = ctx;
-	struct sheetrun *sh = b->sh;
-
+	struct cellxml *cx = &b->cx;
 	size_t n = (size_t)len;
 
-	if (!sh->in_c || !(sh->in_v || (sh->in_is && sh->in_t && !sh->rph)))
+	if (!cx->in_c || !(cx->in_v || (cx->in_is && cx->in_t && !cx->rph)))
 		return;
-	if (sb_add(&sh->val, s, n) == 0)
+	if (sb_add(&cx->val, s, n) == 0)
 		return;
 	/* over max_record: keep what fits, cut at a character boundary */
-	sh->too_long = 1;
-	n = sh->val.cap - sh->val.len;
+	b->rows.too_long = 1;
+	n = cx->val.cap - cx->val.len;
 	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
 		n--;
-	sb_add(&sh->val, s, n);
+	sb_add(&cx->val, s, n);
 }
 
 /* ---- the whole workbook ---- */
 
-static void sheet_reset(struct sheetrun *sh, const struct book *b, int i)
-{
-	const struct sheetinfo *si = &b->sheets[i];
-
-	memset(&sh->info, 0, sizeof(sh->info));
-	sh->info.name = si->name;
-	sh->info.index = i + 1;
-	sh->info.count = (int)b->nsheets;
-	sh->info.hidden = si->hidden;
-	sh->refusal.msg[0] = '\0';
-	sh->row = 0;
-	sh->in_row = sh->in_c = sh->in_v = sh->in_is = sh->in_t = sh->rph = 0;
-	sh->header_seen = 0;
-	sh->ncols = 0;
-}
-
-/* What became of a sheet that was parsed to its end (or stopped). */
-static void sheet_tally(struct book *b, struct sheetrun *sh)
-{
-	struct xlsxin_sheet *in = &sh->info;
-	struct xlsxin_stats *st = b->st;
-
-	if (sh->header_seen) {
-		in->status = XLSXIN_READ;
-		in->blank = in->lines - in->title - in->records - 1;
-		st->sheets_read++;
-		st->title += in->title;
-		st->base.lines += in->lines;
-		st->base.blank += in->blank + in->title;
-		st->base.records += in->records;
-		return;
-	}
-	if (!in->why && in->title) {
-		snprintf(sh->refusal.msg, sizeof(sh->refusal.msg),
-			 "'%s#%s': no header row found", b->path, in->name);
-		in->why = sh->refusal.msg;
-	}
-	in->status = in->why ? XLSXIN_SKIPPED : XLSXIN_EMPTY;
-	if (in->why) {
-		st->sheets_skipped++;
-		if (!b->first_refusal[0])
-			snprintf(b->first_refusal, sizeof(b->first_refusal),
-				 "%s", in->why);
-	} else {
-		st->sheets_empty++;
-	}
-}
-
 /* Read sheet i (0-based) to its end, or to its refused header. */
 static int read_sheet(struct book *b, int i)
 {
-	struct sheetrun *sh = b->sh;
-	const struct rel *r = rel_by_id(b, b->sheets[i].rid);
-	char *path = NULL;
+	const struct sheetinfo *si = &b->sheets[i];
+	const struct rel *r = rel_by_id(b, si->rid);
+	char *path;
 	int rc = 0;
 
-	sheet_reset(sh, b, i);
 	if (!r)
 		return etl_errf(b->err,
 				"'%s#%s': the workbook names no part for this "
 				"sheet: damaged file",
-				b->path, b->sheets[i].name);
+				b->path, si->name);
 	path = part_path(b->wb_part, r->target);
-	sh->info.part = path;
-	if (b->o.on_sheet)
-		b->o.on_sheet(b->cb->ctx, &sh->info);
-	if (rel_is(r->type, "worksheet")) {
-		rc = part_parse(b, path, b->o.max_sheet, "sheet", sheet_start,
-				sheet_end, sheet_text);
-		if (rc > 0)
-			fail(b, "'%s#%s': the sheet's part '%s' is missing",
-			     b->path, b->sheets[i].name, path);
-		if (rc)
-			goto out;
-		sheet_tally(b, sh);
-	} else {
-		sh->info.status = XLSXIN_OTHER;
-		b->st->sheets_empty++;
+	xlrows_sheet(&b->rows, si->name, path, i + 1, (int)b->nsheets,
+		     si->hidden);
+	if (!rel_is(r->type, "worksheet")) {
+		xlrows_sheet_other(&b->rows);
+		free(path);
+		return 0;
 	}
-	if (b->o.on_sheet_end)
-		b->o.on_sheet_end(b->cb->ctx, &sh->info);
-out:
+	memset(&b->cx, 0, offsetof(struct cellxml, val));
+	rc = part_parse(b, path, b->o.max_sheet, "sheet", sheet_start,
+			sheet_end, sheet_text);
+	if (rc > 0)
+		fail(b, "'%s#%s': the sheet's part '%s' is missing", b->path,
+		     si->name, path);
+	if (!rc)
+		xlrows_sheet_end(&b->rows);
 	free(path);
 	return rc ? -1 : 0;
-}
-
-/* Bytes and XXH3 of the file as stored; the first four bytes. */
-static int hash_file(const char *path, struct csvin_stats *st,
-		     unsigned char magic[4], char *buf, struct etl_err *err)
-{
-	FILE *f = fopen(path, "rb");
-	XXH3_state_t *hs;
-	size_t n;
-	int bad;
-
-	memset(magic, 0, 4);
-	if (!f)
-		return etl_errf(err, "'%s': %s", path, strerror(errno));
-	hs = XXH3_createState();
-	XXH3_64bits_reset(hs);
-	while ((n = fread(buf, 1, CHUNK, f)) > 0) {
-		if (!st->bytes)
-			memcpy(magic, buf, n < 4 ? n : 4);
-		st->bytes += n;
-		XXH3_64bits_update(hs, buf, n);
-	}
-	bad = ferror(f);
-	fclose(f);
-	st->xxh3 = XXH3_64bits_digest(hs);
-	XXH3_freeState(hs);
-	return bad ? etl_errf(err, "'%s': read error", path) : 0;
 }
 
 int xlsxin_sniff(const char *path)
@@ -1224,37 +948,8 @@ int xlsxin_sniff(const char *path)
 	return n == 4 && !memcmp(m, "PK\3\4", 4);
 }
 
-int xlsxin_first_row(void *ctx, const struct csvin_row *row)
-{
-	(void)ctx, (void)row;
-	return 1;
-}
-
-static void opts_resolve(struct xlsxin_opts *o, const struct xlsxin_opts *in)
-{
-	if (in)
-		*o = *in;
-	else
-		memset(o, 0, sizeof(*o));
-	if (!o->is_header)
-		o->is_header = xlsxin_first_row;
-	if (!o->max_title)
-		o->max_title = 30;
-	if (!o->max_sheet)
-		o->max_sheet = (uint64_t)2 << 30;
-	if (!o->max_strings)
-		o->max_strings = (uint64_t)256 << 20;
-	if (o->max_strings > 0xfffffff0u) /* shared-string offsets: 32 bits */
-		o->max_strings = 0xfffffff0u;
-	if (!o->max_part)
-		o->max_part = (uint64_t)64 << 20;
-	if (!o->max_record)
-		o->max_record = 1 << 20;
-}
-
 static void book_release(struct book *b)
 {
-	struct sheetrun *sh = b->sh;
 	size_t i;
 
 	if (b->zf)
@@ -1275,15 +970,8 @@ static void book_release(struct book *b)
 	free(b->ss_off);
 	free(b->buf);
 	sb_release(&b->text);
-	sb_release(&sh->val);
-	sb_release(&sh->cells);
-	sb_release(&sh->raw);
-	free(sh->coff);
-	free(sh->clen);
-	free(sh->stamp);
-	free(sh->fptr);
-	free(sh->flen);
-	free(sh);
+	sb_release(&b->cx.val);
+	xlrows_release(&b->rows);
 }
 
 /* Open the zip and read everything but the sheets. */
@@ -1325,12 +1013,7 @@ static int read_sheets(struct book *b)
 	if (!found)
 		return etl_errf(b->err, "'%s': no sheet named '%s'", b->path,
 				b->o.sheet);
-	if (b->st->sheets_read)
-		return 0;
-	if (b->first_refusal[0])
-		return etl_errf(b->err, "%s", b->first_refusal);
-	return etl_errf(b->err, "'%s': empty workbook: no sheet has a row",
-			b->path);
+	return xlrows_finish(&b->rows, b->err);
 }
 
 int xlsxin_read(const char *path, const struct xlsxin_opts *opts,
@@ -1338,25 +1021,21 @@ int xlsxin_read(const char *path, const struct xlsxin_opts *opts,
 		struct etl_err *err)
 {
 	struct book b;
-	unsigned char magic[4];
+	unsigned char magic[8];
 	int rc;
 
-	memset(st, 0, sizeof(*st));
-	st->base.delim = ',';
-	memcpy(st->base.encoding, "UTF-8", 6);
+	xlrows_stats_init(st);
 	memset(&b, 0, sizeof(b));
 	b.path = path;
 	b.cb = cb;
 	b.st = st;
 	b.err = err;
-	opts_resolve(&b.o, opts);
+	xlrows_opts(&b.o, opts);
+	xlrows_init(&b.rows, path, &b.o, cb, st);
 	b.buf = xmalloc(CHUNK);
-	b.sh = xcalloc(1, sizeof(*b.sh));
 	sb_init(&b.text, b.o.max_record);
-	sb_init(&b.sh->val, b.o.max_record);
-	sb_init(&b.sh->cells, b.o.max_record);
-	sb_init(&b.sh->raw, 0);
-	rc = hash_file(path, &st->base, magic, b.buf, err);
+	sb_init(&b.cx.val, b.o.max_record);
+	rc = xlrows_hash_file(path, &st->base, magic, err);
 	if (!rc && memcmp(magic, "PK\3\4", 4))
 		rc = etl_errf(err,
 			      "'%s': not an .xlsx workbook (no zip header)",
