@@ -28,7 +28,7 @@ TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/tes
 REFDATA  := etl/data/groups.csv etl/data/communes.csv
 
 .PHONY: all help deps demo check test test-unit test-e2e test-xlsx test-pg bench \
-        fixtures fixtures-xlsx golden fmt lint clean
+        fixtures fixtures-xlsx fixtures-xls golden fmt lint clean
 
 all: $(BUILD)/doisoat $(BUILD)/gen-fixture $(BUILD)/gen-xlsx ## build the binary and the fixture generators
 
@@ -76,6 +76,9 @@ fixtures: $(BUILD)/gen-fixture ## write the Càng Long fixture to fixtures/cangl
 
 fixtures-xlsx: $(BUILD)/gen-xlsx ## rewrite fixtures/xlsx/ (the small fixture as workbooks)
 	$(BUILD)/gen-xlsx --small fixtures/small --out fixtures/xlsx
+
+fixtures-xls: ## rewrite fixtures/xls/ (needs Debian's python3-xlwt)
+	/usr/bin/python3 fixtures/gen-xls.py fixtures/small fixtures/xls
 
 demo: deps ## build, start a private PostgreSQL if none is configured, run on Càng Long, show coverage
 	@$(MAKE) --no-print-directory all
