@@ -141,7 +141,7 @@ static void child(const char *path, int fd)
 	const char *why = NULL;
 	int rc;
 
-	alarm(300); /* a crafted file must not hang the run */
+	alarm(120); /* a crafted file must not hang the run */
 	if (!f)
 		_exit(2);
 	rc = freexl_open(path, &h);

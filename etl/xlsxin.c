@@ -581,7 +581,7 @@ static int fmt_cmp(const void *a, const void *b)
 /* Each cell format's kind, from its numFmtId (custom formats first). */
 static void styles_resolve(struct book *b)
 {
-	struct customfmt key, *f;
+	struct customfmt key = { 0, 0, 0 }, *f;
 	size_t i;
 
 	if (b->nfmts)

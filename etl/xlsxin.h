@@ -44,14 +44,14 @@ enum xlsxin_status {
 /* One sheet, as on_sheet and on_sheet_end see it. */
 struct xlsxin_sheet {
 	const char *name; /* as the workbook names it (UTF-8) */
-	const char *part; /* its zip path, e.g. "xl/worksheets/sheet2.xml" */
+	const char *part; /* zip path: "xl/worksheets/sheet2.xml"; .xls: "" */
 	int index; /* 1-based, in workbook order */
 	int count; /* sheets in the workbook */
-	int hidden; /* 1 hidden, 2 "very hidden" (only code shows it) */
+	int hidden; /* 1 hidden, 2 "very hidden" (only code shows it); .xls 0 */
 	/* The rest is filled in by the time on_sheet_end runs. */
 	enum xlsxin_status status;
 	unsigned long header_line; /* the header's row number, 0 if none */
-	unsigned long lines; /* last non-empty row number (read sheets) */
+	unsigned long lines; /* last non-empty row read (skipped: header's) */
 	unsigned long title; /* non-empty rows above the header */
 	unsigned long blank; /* empty rows between the header and lines */
 	unsigned long records; /* rows handed out or rejected */

@@ -475,83 +475,42 @@ static int read_book(const char *path, struct xlsxin_opts *o, struct seen *s,
 /* Every kind of cell, sparse cells, skipped and blank rows. */
 static void cells_of_every_kind(void **state)
 {
+	/* clang-format off */
 	static const struct part parts[] = { FULL_PARTS(
 		"<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c>"
-		"<c r=\"B1\" t=\"s\" s=\"1\"><v>1</v></c>" IS(
-			"C1",
-			"Ngày sinh") IS("D1",
-					"d") IS("E1",
-						"e") IS("F1",
-							"f") IS("G1",
-								"g") IS("H1",
-									"h") IS("I1", "i")
-			IS("J1",
-			   "j") "</row>"
-				"<row r=\"2\"><c r=\"A2\" "
-				"t=\"s\"><v>2</v></c>"
-				"<c r=\"B2\"><v>8.4080090001E10</v></c>"
-				"<c r=\"C2\" s=\"1\"><v>29205</v></c>"
-				"<c r=\"D2\" s=\"2\"><v>32874</v></c>"
-				"<c r=\"E2\" "
-				"s=\"3\"><v>84080000001</v></c>"
-				"<c r=\"F2\" s=\"4\"><v>1.5</v></c>"
-				"<c r=\"G2\" s=\"5\"><v>0.95</v></c>"
-				"<c r=\"H2\" s=\"6\"><v>44927.5</v></c>"
-				"<c r=\"I2\" t=\"b\"><v>1</v></c>"
-				"<c r=\"J2\" t=\"e\"><v>#N/A</v></c></row>"
-				"<row r=\"3\"><c "
-				"t=\"inlineStr\"><is><r><t>Trần </t></r>"
-				"<r><rPr><i/></rPr><t>Thị</t></"
-				"r><rPh><t>x</t></rPh></is></c>"
-				"<c><f>A1*2</f><v>123</v></c>"
-				"<c t=\"str\"><f>\"text\"&amp;\" "
-				"result\"</f><v>text result</v></c>"
-				"<c t=\"b\"><f>FALSE()</f><v>0</v></c>"
-				"<c t=\"d\"><v>2023-05-06T00:00:00</v></c>"
-				"<c t=\"s\"><v>3</v></c><c "
-				"t=\"s\"><v>4</v></c>"
-				"<c><f>X1</f></c><c "
-				"t=\"s\"><v>6</v></c><c><v>-12.5</v></c></"
-				"row>"
-				"<row r=\"5\">" IS(
-					"A5",
-					"x") "<c r=\"C5\"><v>7</v></c>"
-					     "<c r=\"E5\" "
-					     "t=\"s\"><v>1</v></c></row>"
-					     "<row r=\"6\"><c r=\"A6\" "
-					     "s=\"1\"/><c r=\"B6\" "
-					     "t=\"s\"><v>5</v></c>"
-					     "<c r=\"C6\" "
-					     "t=\"inlineStr\"><is><t "
-					     "xml:space=\"preserve\">  "
-					     "</t></is></c></row>"
-					     "<row r=\"8\">" IS(
-						     "A8",
-						     "a,&quot;b&"
-						     "quot;") "<c "
-							      "r="
-							      "\"K8"
-							      "\" "
-							      "t="
-							      "\"inl"
-							      "ineSt"
-							      "r\"><"
-							      "is><"
-							      "t></"
-							      "t></"
-							      "is></"
-							      "c></"
-							      "row>"
-							      "<row "
-							      "r="
-							      "\"9\""
-							      ">" IS("A9", "y")
-								      IS("L9",
-									 "extr"
-									 "a") "</row>"
-									      "<row r=\"12\" spans=\"1:10\" ht=\"15\"/>"
-									      "<row r=\"30\"><c r=\"A30\" s=\"1\"/></row>",
+		"<c r=\"B1\" t=\"s\" s=\"1\"><v>1</v></c>"
+		IS("C1", "Ngày sinh") IS("D1", "d") IS("E1", "e") IS("F1", "f")
+		IS("G1", "g") IS("H1", "h") IS("I1", "i") IS("J1", "j") "</row>"
+		"<row r=\"2\"><c r=\"A2\" t=\"s\"><v>2</v></c>"
+		"<c r=\"B2\"><v>8.4080090001E10</v></c>"
+		"<c r=\"C2\" s=\"1\"><v>29205</v></c>"
+		"<c r=\"D2\" s=\"2\"><v>32874</v></c>"
+		"<c r=\"E2\" s=\"3\"><v>84080000001</v></c>"
+		"<c r=\"F2\" s=\"4\"><v>1.5</v></c>"
+		"<c r=\"G2\" s=\"5\"><v>0.95</v></c>"
+		"<c r=\"H2\" s=\"6\"><v>44927.5</v></c>"
+		"<c r=\"I2\" t=\"b\"><v>1</v></c>"
+		"<c r=\"J2\" t=\"e\"><v>#N/A</v></c></row>"
+		"<row r=\"3\"><c t=\"inlineStr\"><is><r><t>Trần </t></r>"
+		"<r><rPr><i/></rPr><t>Thị</t></r><rPh><t>x</t></rPh></is></c>"
+		"<c><f>A1*2</f><v>123</v></c>"
+		"<c t=\"str\"><f>\"text\"&amp;\" result\"</f><v>text result</v></c>"
+		"<c t=\"b\"><f>FALSE()</f><v>0</v></c>"
+		"<c t=\"d\"><v>2023-05-06T00:00:00</v></c>"
+		"<c t=\"s\"><v>3</v></c><c t=\"s\"><v>4</v></c>"
+		"<c><f>X1</f></c><c t=\"s\"><v>6</v></c><c><v>-12.5</v></c></row>"
+		"<row r=\"5\">" IS("A5", "x") "<c r=\"C5\"><v>7</v></c>"
+		"<c r=\"E5\" t=\"s\"><v>1</v></c></row>"
+		"<row r=\"6\"><c r=\"A6\" s=\"1\"/><c r=\"B6\" t=\"s\"><v>5</v></c>"
+		"<c r=\"C6\" t=\"inlineStr\"><is><t xml:space=\"preserve\">  "
+		"</t></is></c></row>"
+		"<row r=\"8\">" IS("A8", "a,&quot;b&quot;")
+		"<c r=\"K8\" t=\"inlineStr\"><is><t></t></is></c></row>"
+		"<row r=\"9\">" IS("A9", "y") IS("L9", "extra") "</row>"
+		"<row r=\"12\" spans=\"1:10\" ht=\"15\"/>"
+		"<row r=\"30\"><c r=\"A30\" s=\"1\"/></row>",
 		"<workbookPr date1904=\"false\"/>") };
+	/* clang-format on */
 	struct seen s = { 0 };
 	struct xlsxin_stats st;
 	struct etl_err err;
@@ -587,13 +546,14 @@ static void cells_of_every_kind(void **state)
 /* The 1904 date system (Excel for Mac's old default). */
 static void date_system_1904(void **state)
 {
+	/* clang-format off */
 	static const struct part parts[] = { FULL_PARTS(
-		"<row r=\"1\">" IS("A1", "a") IS("B1", "b")
-			IS("C1", "c") "</row><row r=\"2\"><c r=\"A2\" "
-				      "s=\"1\"><v>0</v></c>"
-				      "<c r=\"B2\" s=\"2\"><v>43465</v></c>"
-				      "<c r=\"C2\"><v>43465</v></c></row>",
+		"<row r=\"1\">" IS("A1", "a") IS("B1", "b") IS("C1", "c") "</row>"
+		"<row r=\"2\"><c r=\"A2\" s=\"1\"><v>0</v></c>"
+		"<c r=\"B2\" s=\"2\"><v>43465</v></c>"
+		"<c r=\"C2\"><v>43465</v></c></row>",
 		"<workbookPr date1904=\"1\"/>") };
+	/* clang-format on */
 	struct seen s = { 0 };
 	struct xlsxin_stats st;
 	struct etl_err err;
@@ -662,29 +622,24 @@ static void prefixes_and_paths(void **state)
  */
 static void several_sheets(void **state)
 {
+	/* clang-format off */
 	static const struct part parts[] = {
 		{ "_rels/.rels", ROOT_RELS, 0 },
 		{ "xl/workbook.xml", FIVE_SHEETS, 0 },
 		{ "xl/_rels/workbook.xml.rels", FIVE_RELS, 0 },
-		{ "xl/worksheets/sheet1.xml",
-		  SHEET("<row r=\"2\">" IS(
-			  "A2",
-			  "REFUSE") "</row><row r=\"3\">" IS("A3",
-							     "never seen") "</"
-									   "row"
-									   ">"),
-		  0 },
-		{ "xl/worksheets/sheet2.xml",
-		  SHEET("<row r=\"1\">" IS("A1", "h") "</row><row r=\"4\">" IS(
-			  "A4", "two") "</row>"),
-		  0 },
+		{ "xl/worksheets/sheet1.xml", SHEET(
+			"<row r=\"2\">" IS("A2", "REFUSE") "</row>"
+			"<row r=\"3\">" IS("A3", "never seen") "</row>"), 0 },
+		{ "xl/worksheets/sheet2.xml", SHEET(
+			"<row r=\"1\">" IS("A1", "h") "</row>"
+			"<row r=\"4\">" IS("A4", "two") "</row>"), 0 },
 		{ "xl/worksheets/sheet3.xml", SHEET(""), 0 },
 		{ "xl/chartsheets/sheet1.xml", "<chartsheet/>", 0 },
-		{ "xl/worksheets/sheet5.xml",
-		  SHEET("<row r=\"3\">" IS("A3", "h") "</row><row r=\"5\">" IS(
-			  "A5", "five") "</row>"),
-		  0 },
+		{ "xl/worksheets/sheet5.xml", SHEET(
+			"<row r=\"3\">" IS("A3", "h") "</row>"
+			"<row r=\"5\">" IS("A5", "five") "</row>"), 0 },
 	};
+	/* clang-format on */
 	struct seen s = { 0 };
 	struct xlsxin_stats st;
 	struct xlsxin_opts o = { 0 };
@@ -729,26 +684,16 @@ static void several_sheets(void **state)
 /* A row longer than max_record is rejected; the next row is read. */
 static void record_too_long(void **state)
 {
-	static const struct part parts[] = {
-		BASIC("<row r=\"1\">" IS("A1", "a") IS(
-			"B1",
-			"b") "</row>"
-			     "<row r=\"2\">" IS(
-				     "A2",
-				     "0123456789012345678901234567890123456789"
-				     "ĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐ"
-				     "Đ") "</row><row r=\"3\">" IS("A3",
-								   "01234567890"
-								   "123456789")
-				     IS("B3",
-					"01234567890123456789012345678901234567"
-					"890123456789") "</row><row "
-							"r=\"4\">" IS("A4",
-								      "ok") "</"
-									    "ro"
-									    "w"
-									    ">")
-	};
+	/* clang-format off */
+	static const struct part parts[] = { BASIC(
+		"<row r=\"1\">" IS("A1", "a") IS("B1", "b") "</row>"
+		"<row r=\"2\">" IS("A2", "0123456789012345678901234567890123456789"
+				 "ĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐ") "</row>"
+		"<row r=\"3\">" IS("A3", "01234567890123456789")
+		IS("B3", "01234567890123456789012345678901234567890123456789")
+		"</row>"
+		"<row r=\"4\">" IS("A4", "ok") "</row>") };
+	/* clang-format on */
 	struct seen s = { 0 };
 	struct xlsxin_stats st;
 	struct xlsxin_opts o = { 0 };
@@ -772,38 +717,16 @@ static void record_too_long(void **state)
  */
 static void title_rows(void **state)
 {
-	static const struct part parts[] = { BASIC("<row r=\"1\">" IS(
-		"A1",
-		"BẢ"
-		"O "
-		"HI"
-		"ỂM"
-		" X"
-		"Ã "
-		"HỘ"
-		"I") IS("D1",
-			"CỘNG HÒA") "</row>"
-				    "<row r=\"2\">" IS(
-					    "A2",
-					    "Mã đơn vị: TV0101") "</row>"
-								 "<row "
-								 "r=\"4\">" IS(
-									 "A4",
-									 "DANH "
-									 "SÁCH") "</row>"
-										 "<row r=\"6\">" IS(
-											 "A6",
-											 "STT")
-											 IS("B6",
-											    "Họ và tên") "</row>"
-													 "<row r=\"7\">" IS(
-														 "A7",
-														 "(1)")
-														 IS("B7",
-														    "(2)") "</row>"
-															   "<row r=\"8\"><c r=\"A8\"><v>1</v></c>" IS(
-																   "B8",
-																   "An") "</row>") };
+	/* clang-format off */
+	static const struct part parts[] = { BASIC(
+		"<row r=\"1\">" IS("A1", "BẢO HIỂM XÃ HỘI") IS("D1", "CỘNG HÒA")
+		"</row>"
+		"<row r=\"2\">" IS("A2", "Mã đơn vị: TV0101") "</row>"
+		"<row r=\"4\">" IS("A4", "DANH SÁCH") "</row>"
+		"<row r=\"6\">" IS("A6", "STT") IS("B6", "Họ và tên") "</row>"
+		"<row r=\"7\">" IS("A7", "(1)") IS("B7", "(2)") "</row>"
+		"<row r=\"8\"><c r=\"A8\"><v>1</v></c>" IS("B8", "An") "</row>") };
+	/* clang-format on */
 	struct seen s = { 0 };
 	struct xlsxin_stats st;
 	struct xlsxin_opts o = { 0 };
