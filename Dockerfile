@@ -11,7 +11,7 @@ FROM debian:12
 
 RUN apt-get update -q \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-	gcc make libc6-dev pkg-config libpq-dev libssl-dev libcsv-dev libxxhash-dev \
+	gcc make libc6-dev pkg-config libpq-dev libssl-dev libcsv-dev libxxhash-dev libminizip-dev libexpat1-dev libfreexl-dev \
 	zlib1g-dev libutf8proc-dev libxlsxwriter-dev libcmocka-dev \
 	postgresql-client time ca-certificates \
  && rm -rf /var/lib/apt/lists/*

@@ -4,7 +4,7 @@
 # Unit tests link libetl.a, never the binary.
 
 CC      ?= cc
-PKGS    := libpq libcrypto zlib libxxhash libutf8proc xlsxwriter
+PKGS    := libpq libcrypto zlib libxxhash libutf8proc xlsxwriter minizip expat freexl
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wpointer-arith -Wvla -Wformat=2 -Wundef \
            -fno-common
@@ -31,7 +31,7 @@ REFDATA  := etl/data/groups.csv etl/data/communes.csv
 SCHEMAS  := $(sort $(wildcard schemas/[0-9]*.sql))
 
 .PHONY: all help deps demo check test test-unit test-e2e test-xlsx test-pg bench \
-        fixtures golden fmt lint clean install uninstall test-install \
+        fixtures fixtures-xlsx fixtures-xls golden fmt lint clean install uninstall test-install \
         test-faults
 
 # make install: where the files go ($(DESTDIR) in front of each, for
@@ -45,7 +45,7 @@ INSTALL ?= install
 DOCS_MD := $(wildcard docs/*.md)
 UNITS   := etl/systemd/doisoat.service etl/systemd/doisoat.timer
 
-all: $(BUILD)/doisoat $(BUILD)/gen-fixture ## build the binary and the fixture generator
+all: $(BUILD)/doisoat $(BUILD)/gen-fixture $(BUILD)/gen-xlsx ## build the binary and the fixture generators
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -91,8 +91,18 @@ $(BUILD)/gen-fixture: fixtures/gen-fixture.c
 	@mkdir -p $(BUILD)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs zlib 2>/dev/null) -lm
 
+$(BUILD)/gen-xlsx: fixtures/gen-xlsx.c
+	@mkdir -p $(BUILD)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs xlsxwriter 2>/dev/null) -lcsv
+
 fixtures: $(BUILD)/gen-fixture ## write the Càng Long fixture to fixtures/canglong/
 	$(BUILD)/gen-fixture --out fixtures/canglong
+
+fixtures-xlsx: $(BUILD)/gen-xlsx ## rewrite fixtures/xlsx/ (the small fixture as workbooks)
+	$(BUILD)/gen-xlsx --small fixtures/small --out fixtures/xlsx
+
+fixtures-xls: ## rewrite fixtures/xls/ (needs Debian's python3-xlwt)
+	/usr/bin/python3 fixtures/gen-xls.py fixtures/small fixtures/xls
 
 demo: deps ## build, start a private PostgreSQL if none is configured, run on Càng Long, show coverage
 	@$(MAKE) --no-print-directory all
