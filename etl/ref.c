@@ -6,6 +6,7 @@
 #include "ref.h"
 #include "csvin.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,8 @@ extern const char refdata_groups_csv[];
 extern const size_t refdata_groups_csv_len;
 extern const char refdata_communes_csv[];
 extern const size_t refdata_communes_csv_len;
+extern const char refdata_commune_map_2025_csv[];
+extern const size_t refdata_commune_map_2025_csv_len;
 
 void ref_init(struct ref *r)
 {
@@ -43,6 +46,9 @@ void ref_release(struct ref *r)
 	free(r->scope);
 	free(r->targets);
 	free(r->communes);
+	free(r->moves);
+	free(r->moved_to);
+	free(r->new_codes);
 	arena_release(&r->arena);
 	memset(r, 0, sizeof(*r));
 }
@@ -634,11 +640,10 @@ fail:
 	return -1;
 }
 
-const char *ref_commune_name(const struct ref *r, const char *code,
-			     const struct date *on)
+/* Index of the first row of code in r->communes (or where it would be). */
+static size_t commune_first(const struct ref *r, const char *code)
 {
 	size_t lo = 0, hi = r->ncommunes, mid;
-	const char *any = "";
 
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
@@ -647,11 +652,188 @@ const char *ref_commune_name(const struct ref *r, const char *code,
 		else
 			hi = mid;
 	}
-	for (; lo < r->ncommunes && !strcmp(r->communes[lo].code, code);
-	     lo++) {
+	return lo;
+}
+
+const char *ref_commune_name(const struct ref *r, const char *code,
+			     const struct date *on)
+{
+	size_t lo = commune_first(r, code);
+	const char *any = "";
+
+	for (; lo < r->ncommunes && !strcmp(r->communes[lo].code, code); lo++) {
 		any = r->communes[lo].name;
 		if (date_in(on, &r->communes[lo].from, &r->communes[lo].to))
 			return any;
 	}
 	return any;
+}
+
+/* One (old, new) link of the 2025 mapping, while loading it. */
+struct commune_link {
+	char old_code[COMMUNE_CODE_MAX + 1];
+	char new_code[COMMUNE_CODE_MAX + 1];
+};
+
+static int cmp_link(const void *a, const void *b)
+{
+	const struct commune_link *x = a, *y = b;
+	int c = strcmp(x->old_code, y->old_code);
+
+	return c ? c : strcmp(x->new_code, y->new_code);
+}
+
+/* Read the links of table t; -1 with err naming the first bad cell. */
+static int read_links(const struct table *t, struct commune_link *links,
+		      struct etl_err *err)
+{
+	static const char *const c_old[] = { "old_code", NULL };
+	static const char *const c_new[] = { "new_code", NULL };
+	int old_col, new_col;
+	size_t i;
+
+	if ((old_col = need_col(t, c_old, err)) < 0 ||
+	    (new_col = need_col(t, c_new, err)) < 0)
+		return -1;
+	for (i = 0; i < t->nrows; i++)
+		if (commune_cell(t, i, old_col, links[i].old_code, err) < 0 ||
+		    commune_cell(t, i, new_col, links[i].new_code, err) < 0)
+			return -1;
+	return 0;
+}
+
+/* Group n sorted links (duplicates dropped) into r's mapping arrays. */
+static void group_links(struct ref *r, const struct commune_link *links,
+			size_t n)
+{
+	size_t i, k;
+
+	r->moves = xmalloc(sizeof(*r->moves) * (n ? n : 1));
+	r->moved_to = xmalloc(sizeof(*r->moved_to) * (n ? n : 1));
+	r->new_codes = xmalloc(sizeof(*r->new_codes) * (n ? n : 1));
+	r->nmoves = r->nmoved_to = 0;
+	for (i = 0; i < n; i++) {
+		struct commune_move *m =
+			r->nmoves ? &r->moves[r->nmoves - 1] : NULL;
+
+		if (i && !cmp_link(&links[i - 1], &links[i]))
+			continue;
+		if (!m || strcmp(m->old_code, links[i].old_code)) {
+			m = &r->moves[r->nmoves++];
+			memcpy(m->old_code, links[i].old_code,
+			       sizeof(m->old_code));
+			m->first = (uint32_t)r->nmoved_to;
+			m->n = 0;
+		}
+		memcpy(r->moved_to[r->nmoved_to++], links[i].new_code,
+		       sizeof(*r->moved_to));
+		m->n++;
+	}
+	memcpy(r->new_codes, r->moved_to, sizeof(*r->new_codes) * r->nmoved_to);
+	qsort(r->new_codes, r->nmoved_to, sizeof(*r->new_codes), cmp_code8);
+	for (i = k = 0; i < r->nmoved_to; i++)
+		if (!k || strcmp(r->new_codes[k - 1], r->new_codes[i]))
+			memcpy(r->new_codes[k++], r->new_codes[i],
+			       sizeof(*r->new_codes));
+	r->nnew_codes = k;
+}
+
+int ref_load_commune_map(struct ref *r, const char *path, struct etl_err *err)
+{
+	struct commune_link *links;
+	struct table t;
+
+	if (table_read(&t, &r->arena,
+		       path ? path : "commune-map-2025.csv (shipped)",
+		       path ? NULL : refdata_commune_map_2025_csv,
+		       refdata_commune_map_2025_csv_len, err) < 0)
+		return -1;
+	links = xmalloc(sizeof(*links) * (t.nrows ? t.nrows : 1));
+	if (read_links(&t, links, err) < 0) {
+		free(links);
+		table_release(&t);
+		return -1;
+	}
+	qsort(links, t.nrows, sizeof(*links), cmp_link);
+	free(r->moves);
+	free(r->moved_to);
+	free(r->new_codes);
+	group_links(r, links, t.nrows);
+	free(links);
+	table_release(&t);
+	return 0;
+}
+
+struct date commune_reform_day(void)
+{
+	return date_make(2025, 7, 1);
+}
+
+/* Does communes.csv have code on date on? */
+static int commune_valid_on(const struct ref *r, const char *code,
+			    const struct date *on)
+{
+	size_t lo = commune_first(r, code);
+
+	for (; lo < r->ncommunes && !strcmp(r->communes[lo].code, code); lo++)
+		if (date_in(on, &r->communes[lo].from, &r->communes[lo].to))
+			return 1;
+	return 0;
+}
+
+static int cmp_move(const void *key, const void *m)
+{
+	return strcmp(key, ((const struct commune_move *)m)->old_code);
+}
+
+enum commune_on ref_commune_on(const struct ref *r, const char *code,
+			       const struct date *on,
+			       char out[COMMUNE_CODE_MAX + 1],
+			       struct commune_cands *cands)
+{
+	struct date reform = commune_reform_day();
+	const struct commune_move *m;
+	int before = date_cmp(on, &reform) < 0;
+
+	snprintf(out, COMMUNE_CODE_MAX + 1, "%s", code);
+	if (cands) {
+		cands->codes = NULL;
+		cands->n = 0;
+	}
+	if (commune_valid_on(r, code, on) ||
+	    (!before && r->nnew_codes &&
+	     bsearch(code, r->new_codes, r->nnew_codes, sizeof(*r->new_codes),
+		     cmp_code8)))
+		return COMMUNE_ON_SAME;
+	m = r->nmoves ? bsearch(code, r->moves, r->nmoves, sizeof(*r->moves),
+				cmp_move)
+		      : NULL;
+	if (!m)
+		return COMMUNE_ON_UNKNOWN;
+	if (before)
+		return COMMUNE_ON_SAME;
+	if (cands) {
+		cands->codes = (const char(*)[COMMUNE_CODE_MAX + 1])(
+			r->moved_to + m->first);
+		cands->n = m->n;
+	}
+	if (m->n > 1)
+		return COMMUNE_ON_SPLIT;
+	/* (a new code is valid above, so it differs from code) */
+	memcpy(out, r->moved_to[m->first], COMMUNE_CODE_MAX + 1);
+	return COMMUNE_ON_TRANSLATED;
+}
+
+int ref_commune_pick(const struct commune_cands *cands, const char *residence,
+		     char out[COMMUNE_CODE_MAX + 1])
+{
+	size_t i;
+
+	out[0] = '\0';
+	for (i = 0; i < cands->n; i++)
+		if (!strcmp(cands->codes[i], residence)) {
+			memcpy(out, cands->codes[i], COMMUNE_CODE_MAX + 1);
+			return 1;
+		}
+	return 0;
 }

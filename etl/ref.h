@@ -1,9 +1,11 @@
 /*
  * ref.h: the reference inputs of a run (spec §2): group codes (shipped
  * default compiled in, or --groups), area eligibility (--areas), the
- * communes in scope (--scope), coverage targets (--targets), and commune
- * names by date (shipped: etl/data/communes.csv).  All small; read once,
- * kept in plain arrays, looked up by linear or binary search.
+ * communes in scope (--scope), coverage targets (--targets), commune
+ * names by date (shipped: etl/data/communes.csv) and the communes of
+ * 1 July 2025 that each older commune went into (shipped:
+ * etl/data/commune-map-2025.csv).  All small; read once, kept in plain
+ * arrays, looked up by linear or binary search.
  */
 #ifndef DOISOAT_REF_H
 #define DOISOAT_REF_H
@@ -67,6 +69,15 @@ struct commune_name {
 	struct date from, to;
 };
 
+/*
+ * An old commune of the 2025 reorganisation and where it went: the new
+ * codes ref->moved_to[first] .. ref->moved_to[first + n - 1], n >= 1.
+ */
+struct commune_move {
+	char old_code[COMMUNE_CODE_MAX + 1];
+	uint32_t first, n;
+};
+
 struct ref {
 	struct arena arena;
 	struct group *groups;
@@ -81,6 +92,14 @@ struct ref {
 	size_t ntargets;
 	struct commune_name *communes; /* sorted by code, then from */
 	size_t ncommunes;
+	/* the 2025 mapping: old codes sorted, their new codes grouped */
+	struct commune_move *moves;
+	size_t nmoves;
+	char (*moved_to)[COMMUNE_CODE_MAX + 1];
+	size_t nmoved_to;
+	/* every new code of the mapping, sorted, once each */
+	char (*new_codes)[COMMUNE_CODE_MAX + 1];
+	size_t nnew_codes;
 };
 
 void ref_init(struct ref *r);
@@ -97,6 +116,12 @@ int ref_load_areas(struct ref *r, const char *path, struct etl_err *err);
 int ref_load_scope(struct ref *r, const char *path, struct etl_err *err);
 int ref_load_targets(struct ref *r, const char *path, struct etl_err *err);
 int ref_load_communes(struct ref *r, const char *path, struct etl_err *err);
+/*
+ * The 2025 mapping, columns old_code,new_code, one row per link (path
+ * NULL: the shipped etl/data/commune-map-2025.csv).  A link given twice
+ * counts once.  Replaces a mapping loaded before.
+ */
+int ref_load_commune_map(struct ref *r, const char *path, struct etl_err *err);
 
 /* Index of the group with this code, or GROUP_NONE. */
 unsigned ref_group(const struct ref *r, const char *code);
@@ -118,6 +143,74 @@ const struct target *ref_target(const struct ref *r, const char *commune);
 /* Name of a commune on a date, or "" if unknown. */
 const char *ref_commune_name(const struct ref *r, const char *code,
 			     const struct date *on);
+
+/*
+ * Communes by date.  The 2-tier communes took effect on 2025-07-01
+ * (Quyết định 19/2025/QĐ-TTg); ref_commune_on says what a commune code
+ * read from an input means on a date (the run's period_start):
+ *
+ *   COMMUNE_ON_SAME        the code is valid on that date; out = code.
+ *   COMMUNE_ON_TRANSLATED  an old code whose commune went whole into
+ *                          exactly one new commune with another code;
+ *                          out = the new code (a repair to count).
+ *   COMMUNE_ON_SPLIT       an old code whose commune was split across two
+ *                          or more new communes; out = code, unchanged:
+ *                          the caller resolves it (ref_commune_pick with
+ *                          the registry's residence) or sends the row to
+ *                          review (COMMUNE_SPLIT).
+ *   COMMUNE_ON_UNKNOWN     neither valid on that date nor an old code of
+ *                          the mapping; out = code, unchanged.
+ *
+ * Before 2025-07-01 nothing is translated: a code is SAME when
+ * communes.csv has it on that date or it is an old code of the mapping.
+ * From 2025-07-01 a code is valid when communes.csv has it on that date or
+ * it is a new code of the mapping (the two sources spell two communes
+ * differently, see etl/data/README.md); only other codes are looked up
+ * among the old codes.
+ *
+ * A code valid as a new commune is SAME, whatever it meant before: 3,314
+ * of the 3,321 new communes reuse the code of a predecessor, so "00004"
+ * is Phường Trúc Bạch before 2025-07-01 and the larger Phường Ba Đình
+ * after it.  A card issued before the reorganisation with a reused code
+ * is therefore taken as the new commune of that code; that is right for
+ * every old commune that went whole into it, not for the 142 split old
+ * communes whose code was reused by one of their parts (a holder from
+ * another part is counted in the commune of the code), nor for 23710
+ * (Xã A Dơk went into 23869; 23710 is now Xã Ia Băng) and 23737 (Xã Ia
+ * Mơ Nông went into 23734; 23737 is Xã Ia Mơ in the mapping).
+ *
+ * cands (may be NULL) receives the new codes: one for TRANSLATED, the
+ * candidates for SPLIT, none otherwise.  They point into r.  on must be a
+ * full date.  Without a loaded mapping only SAME and UNKNOWN come back.
+ */
+enum commune_on {
+	COMMUNE_ON_UNKNOWN,
+	COMMUNE_ON_SAME,
+	COMMUNE_ON_TRANSLATED,
+	COMMUNE_ON_SPLIT
+};
+
+struct commune_cands {
+	const char (*codes)[COMMUNE_CODE_MAX + 1];
+	size_t n;
+};
+
+/* The first day of the 2-tier communes: 2025-07-01. */
+struct date commune_reform_day(void);
+
+enum commune_on ref_commune_on(const struct ref *r, const char *code,
+			       const struct date *on,
+			       char out[COMMUNE_CODE_MAX + 1],
+			       struct commune_cands *cands);
+
+/*
+ * Resolve a split by the registry's residence: residence (a code valid
+ * after 2025-07-01: resolve it with ref_commune_on first) is one of the
+ * candidates?  1 with out = residence, else 0 with out = "" (the row goes
+ * to review).
+ */
+int ref_commune_pick(const struct commune_cands *cands, const char *residence,
+		     char out[COMMUNE_CODE_MAX + 1]);
 
 /*
  * A small CSV table read whole (reference files): header folded with
