@@ -47,6 +47,8 @@ static const struct {
 			       "Có thể có trong danh sách, cần rà soát" },
 	[R_MULTIPLE_ENROLMENT] = { "MULTIPLE_ENROLMENT",
 				   "Tham gia nhiều đối tượng" },
+	[R_COMMUNE_SPLIT] = { "COMMUNE_SPLIT",
+			      "Xã cũ đã chia tách, chưa xác định xã mới" },
 	[R_DEATH] = { "DEATH", "Chết" },
 	[R_MISSING] = { "MISSING", "Mất tích" },
 	[R_NOT_ON_ROSTER] = { "NOT_ON_ROSTER",

@@ -35,6 +35,7 @@ enum reason {
 	R_ROSTER_LISTS_DECEASED,
 	R_POSSIBLE_MATCH,
 	R_MULTIPLE_ENROLMENT,
+	R_COMMUNE_SPLIT, /* an old commune split in 2025, not resolved */
 	/* outcomes */
 	R_DEATH,
 	R_MISSING,
