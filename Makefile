@@ -106,3 +106,5 @@ lint: ## cppcheck over the sources
 
 clean: ## remove build outputs
 	rm -rf build build-asan out
+
+include tests/fuzz/fuzz.mk
