@@ -5,8 +5,9 @@
  *
  *	bits 0-2  --encoding: none, utf-8, utf-16, windows-1258, tcvn3,
  *	          utf-16le, utf-16be, none
- *	bit 3     gzip the rest first (the reader also sees raw gzip when
- *	          the rest starts with 1f 8b)
+ *	bit 3     read the rest twice, as it is and gzipped, and require the
+ *	          same callbacks (the reader also sees raw gzip when the rest
+ *	          starts with 1f 8b)
  *	bit 4     max_record 64 bytes (over-long lines and records)
  *	bits 5+7  both set: repeat the rest past 64 KiB (lines and multibyte
  *	          sequences that straddle the reader's chunks; a quarter of
@@ -37,7 +38,30 @@ struct seen {
 	int refuse; /* on_header returns -1 */
 	unsigned long last_line;
 	unsigned long rows, rejects;
+	uint64_t hash; /* FNV-1a of everything the callbacks got */
 };
+
+static void mix(struct seen *s, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	if (!s->hash)
+		s->hash = 14695981039346656037ull;
+	for (i = 0; i < n; i++)
+		s->hash = (s->hash ^ b[i]) * 1099511628211ull;
+	s->hash = (s->hash ^ 0xff) * 1099511628211ull; /* end of a part */
+}
+
+static void mix_row(struct seen *s, const struct csvin_row *row)
+{
+	int i;
+
+	mix(s, &row->line, sizeof(row->line));
+	for (i = 0; i < row->nfields; i++)
+		mix(s, row->fields[i], row->lens[i]);
+	mix(s, row->raw, row->raw_len);
+}
 
 static void check_line(struct seen *s, unsigned long line)
 {
@@ -72,6 +96,7 @@ static int on_header(void *ctx, const struct csvin_row *row,
 	CHECK(s->rows == 0 && s->rejects == 0);
 	check_line(s, row->line);
 	check_row(row);
+	mix_row(s, row);
 	s->header = 1;
 	s->ncols = row->nfields;
 	if (s->refuse)
@@ -88,6 +113,7 @@ static void on_row(void *ctx, const struct csvin_row *row)
 	check_line(s, row->line);
 	check_row(row);
 	CHECK(row->nfields == s->ncols);
+	mix_row(s, row);
 	s->rows++;
 }
 
@@ -109,6 +135,10 @@ static void on_reject(void *ctx, unsigned long line, const char *reason,
 		CHECK(!memchr(raw, '\0', raw_len));
 		CHECK(fuzz_utf8_valid(raw, raw_len));
 	}
+	mix(s, &line, sizeof(line));
+	mix(s, reason, strlen(reason));
+	mix(s, detail, strlen(detail));
+	mix(s, raw, raw_len);
 	s->rejects++;
 }
 
@@ -147,22 +177,57 @@ static unsigned char *repeat(const unsigned char *data, size_t n, size_t *out_n)
 	return out;
 }
 
+/* One read of text[0..n) with the invariants checked; returns its rc. */
+static int read_once(unsigned char *text, size_t n,
+		     const struct csvin_opts *opts, struct seen *s,
+		     struct csvin_stats *st)
+{
+	struct csvin_cb cb = { on_header, on_row, on_reject, s };
+	struct etl_err err;
+	FILE *f;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	/* fmemopen wants a writable buffer even to read; n may be 0 */
+	f = n ? fmemopen(text, n, "rb") : fopen("/dev/null", "rb");
+	CHECK(f != NULL);
+	rc = csvin_read_stream(f, "fuzz.csv", opts, &cb, st, &err);
+	fclose(f);
+
+	CHECK(rc == 0 || rc == -1);
+	CHECK(memchr(err.msg, '\0', sizeof(err.msg)) != NULL);
+	if (rc < 0)
+		CHECK(err.msg[0] != '\0');
+	else
+		CHECK(s->header && !s->refuse);
+	if (s->refuse)
+		CHECK(rc < 0);
+	CHECK(st->records == s->rows + s->rejects);
+	CHECK(rc < 0 ? st->bytes <= n : st->bytes == n);
+	CHECK(st->gzip == (n >= 2 && text[0] == 0x1f && text[1] == 0x8b));
+	if (rc == 0) {
+		CHECK(st->lines >= s->last_line);
+		CHECK(st->delim == ',' || st->delim == '\t' ||
+		      st->delim == ';');
+		CHECK(memchr(st->encoding, '\0', sizeof(st->encoding)) != NULL);
+		CHECK(st->encoding[0] != '\0');
+	}
+	return rc;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const enc[8] = {
 		NULL,	 "utf-8",    "utf-16",	 "windows-1258",
 		"tcvn3", "utf-16le", "utf-16be", NULL,
 	};
-	struct csvin_cb cb = { on_header, on_row, on_reject, NULL };
 	struct csvin_opts opts = { 0 };
-	struct csvin_stats st;
-	struct etl_err err;
-	struct seen s = { 0 };
-	unsigned char *text, *rep = NULL, *gz = NULL;
-	size_t n;
+	struct csvin_stats st, st2;
+	struct seen s = { 0 }, s2 = { 0 };
+	unsigned char *text, *rep = NULL, *gz;
+	size_t n, gz_n;
 	unsigned sel;
-	FILE *f;
-	int rc;
+	int rc, rc2;
 
 	if (!size)
 		return 0;
@@ -171,37 +236,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = size - 1;
 	if ((sel & 0xa0) == 0xa0)
 		text = rep = repeat(text, n, &n);
-	if (sel & 8)
-		text = gz = gzip(text, n, &n);
 	opts.encoding = enc[sel & 7];
 	opts.max_record = sel & 16 ? 64 : 0;
-	s.refuse = !!(sel & 64);
-	cb.ctx = &s;
-	memset(&err, 0, sizeof(err));
-	/* fmemopen wants a writable buffer even to read; n may be 0 */
-	f = n ? fmemopen(text, n, "rb") : fopen("/dev/null", "rb");
-	CHECK(f != NULL);
-	rc = csvin_read_stream(f, "fuzz.csv", &opts, &cb, &st, &err);
-	fclose(f);
-
-	CHECK(rc == 0 || rc == -1);
-	CHECK(memchr(err.msg, '\0', sizeof(err.msg)) != NULL);
-	if (rc < 0)
-		CHECK(err.msg[0] != '\0');
-	else
-		CHECK(s.header && !s.refuse);
-	if (s.refuse)
-		CHECK(rc < 0);
-	CHECK(st.records == s.rows + s.rejects);
-	CHECK(rc < 0 ? st.bytes <= n : st.bytes == n);
-	CHECK(st.gzip == (n >= 2 && text[0] == 0x1f && text[1] == 0x8b));
-	if (rc == 0) {
-		CHECK(st.lines >= s.last_line);
-		CHECK(st.delim == ',' || st.delim == '\t' || st.delim == ';');
-		CHECK(memchr(st.encoding, '\0', sizeof(st.encoding)) != NULL);
-		CHECK(st.encoding[0] != '\0');
+	s.refuse = s2.refuse = !!(sel & 64);
+	rc = read_once(text, n, &opts, &s, &st);
+	if (sel & 8) {
+		/* gzipped, the same text gives the same rows and rejects */
+		gz = gzip(text, n, &gz_n);
+		rc2 = read_once(gz, gz_n, &opts, &s2, &st2);
+		CHECK(rc2 == rc);
+		CHECK(s2.hash == s.hash);
+		CHECK(s2.rows == s.rows && s2.rejects == s.rejects);
+		if (rc == 0 && !st.gzip)
+			CHECK(st2.lines == st.lines && st2.blank == st.blank &&
+			      st2.delim == st.delim &&
+			      !strcmp(st2.encoding, st.encoding));
+		free(gz);
 	}
 	free(rep);
-	free(gz);
 	return 0;
 }
