@@ -19,9 +19,10 @@
  * length with no NUL inside and is valid UTF-8; a row has as many fields
  * as the header; a row's raw text is valid UTF-8 and NUL-terminated; a
  * reject has a known reason, a detail, and raw text that is valid UTF-8
- * without NUL bytes.  After the read: records = rows + rejects, bytes =
- * the stream's size, gzip and delimiter and encoding consistent, an error
- * has a message.
+ * without NUL bytes.  After the read: records = rows + rejects; the raw
+ * texts of all records add up to 3 bytes per input byte at most (each
+ * line is in one record's raw text); bytes = the stream's size; gzip,
+ * delimiter and encoding consistent; an error has a message.
  */
 #include "fuzz.h"
 
@@ -39,6 +40,7 @@ struct seen {
 	unsigned long last_line;
 	unsigned long rows, rejects;
 	uint64_t hash; /* FNV-1a of everything the callbacks got */
+	uint64_t raw_total; /* bytes of raw text handed out */
 };
 
 static void mix(struct seen *s, const void *p, size_t n)
@@ -57,6 +59,7 @@ static void mix_row(struct seen *s, const struct csvin_row *row)
 {
 	int i;
 
+	s->raw_total += row->raw_len;
 	mix(s, &row->line, sizeof(row->line));
 	for (i = 0; i < row->nfields; i++)
 		mix(s, row->fields[i], row->lens[i]);
@@ -135,6 +138,7 @@ static void on_reject(void *ctx, unsigned long line, const char *reason,
 		CHECK(!memchr(raw, '\0', raw_len));
 		CHECK(fuzz_utf8_valid(raw, raw_len));
 	}
+	s->raw_total += raw_len;
 	mix(s, &line, sizeof(line));
 	mix(s, reason, strlen(reason));
 	mix(s, detail, strlen(detail));
@@ -177,8 +181,13 @@ static unsigned char *repeat(const unsigned char *data, size_t n, size_t *out_n)
 	return out;
 }
 
-/* One read of text[0..n) with the invariants checked; returns its rc. */
-static int read_once(unsigned char *text, size_t n,
+/*
+ * One read of text[0..n) with the invariants checked; returns its rc.
+ * plain_n is the size before the harness gzipped it (n when it did not):
+ * each byte of it is in the raw text of one record at most, and decodes
+ * to 3 bytes of UTF-8 at most.
+ */
+static int read_once(unsigned char *text, size_t n, size_t plain_n,
 		     const struct csvin_opts *opts, struct seen *s,
 		     struct csvin_stats *st)
 {
@@ -203,6 +212,8 @@ static int read_once(unsigned char *text, size_t n,
 	if (s->refuse)
 		CHECK(rc < 0);
 	CHECK(st->records == s->rows + s->rejects);
+	if (!st->gzip || plain_n != n) /* gzip input: size unknown */
+		CHECK(s->raw_total <= 3 * (uint64_t)plain_n);
 	CHECK(rc < 0 ? st->bytes <= n : st->bytes == n);
 	CHECK(st->gzip == (n >= 2 && text[0] == 0x1f && text[1] == 0x8b));
 	if (rc == 0) {
@@ -239,11 +250,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opts.encoding = enc[sel & 7];
 	opts.max_record = sel & 16 ? 64 : 0;
 	s.refuse = s2.refuse = !!(sel & 64);
-	rc = read_once(text, n, &opts, &s, &st);
+	rc = read_once(text, n, n, &opts, &s, &st);
 	if ((sel & 8) && !st.gzip) {
 		/* gzipped, the same text gives the same rows and rejects */
 		gz = gzip(text, n, &gz_n);
-		rc2 = read_once(gz, gz_n, &opts, &s2, &st2);
+		rc2 = read_once(gz, gz_n, n, &opts, &s2, &st2);
 		CHECK(rc2 == rc);
 		CHECK(s2.hash == s.hash);
 		CHECK(s2.rows == s.rows && s2.rejects == s.rejects);
