@@ -4,7 +4,8 @@
 # (the target built with the normal compiler and tests/fuzz/replay.c, see
 # tests/fuzz/fuzz.mk) runs every input of fixtures/fuzz/NAME/.  One line
 # per target, "ok N - ..." or "not ok N - ..."; when a target fails, one
-# line per input that fails, with the end of its output.  Closes with
+# line per input that fails, with the end of its output, and one for the
+# inputs that pass.  Closes with
 # "fuzz-replay: N passed, N failed".
 BUILD=${1:-build}
 TMP=$(mktemp -d)
@@ -30,12 +31,16 @@ for src in tests/fuzz/fuzz_*.c; do
 	fi
 	# name every input that fails
 	before=$failed
+	good=0
 	for f in "$dir"/*; do
-		if ! "$bin" "$f" > "$TMP/one" 2>&1; then
+		if "$bin" "$f" > "$TMP/one" 2>&1; then
+			good=$((good + 1))
+		else
 			tail -n 20 "$TMP/one" > "$TMP/tail"
 			not_ok "$name: $f" "$TMP/tail"
 		fi
 	done
+	[ "$good" -eq 0 ] || ok "$name: the $good other inputs of $dir"
 	if [ "$failed" -eq "$before" ]; then
 		# each input passes alone: the run as a whole failed
 		tail -n 20 "$TMP/out" > "$TMP/tail"
