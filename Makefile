@@ -179,3 +179,5 @@ uninstall: ## remove what make install put (same PREFIX, DESTDIR)
 
 clean: ## remove build outputs
 	rm -rf build build-asan out
+
+include tests/fuzz/fuzz.mk
