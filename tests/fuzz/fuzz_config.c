@@ -60,25 +60,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const sections[4] = { "run", "load", "ingest",
 						 "report" };
 	struct etl_err err;
-	char **args = NULL;
-	int nargs = 0, rc, i;
+	struct config_args c;
+	int rc, i;
 
 	if (!size)
 		return 0;
 	write_input(data + 1, size - 1);
 	memset(&err, 0, sizeof(err));
-	rc = config_read(path, sections[data[0] & 3], &args, &nargs, &err);
+	config_args_init(&c, "doisoat");
+	rc = config_read(path, sections[data[0] & 3], &c, &err);
 	CHECK(rc == 0 || rc == -1);
 	CHECK(memchr(err.msg, '\0', sizeof(err.msg)) != NULL);
 	if (rc < 0)
 		CHECK(err.msg[0] != '\0');
-	CHECK(nargs >= 0);
-	CHECK(nargs == 0 || args != NULL);
-	for (i = 0; i < nargs; i++) {
+	CHECK(c.argc >= 1);
+	CHECK(c.argv[c.argc] == NULL);
+	/* argv[0] is the program; after it the file's options */
+	for (i = 1; i < c.argc; i++)
 		if (rc == 0)
-			check_arg(args[i]);
-		free(args[i]);
-	}
-	free(args);
+			check_arg(c.argv[i]);
+	config_release(&c);
 	return 0;
 }
