@@ -33,7 +33,7 @@ SCHEMAS  := $(sort $(wildcard schemas/[0-9]*.sql))
 
 .PHONY: all help deps demo check test test-unit test-e2e test-xlsx test-pg bench \
         fixtures fixtures-xlsx fixtures-xls golden fmt lint clean install uninstall test-install \
-        test-faults
+        test-faults check-sanitize
 
 # make install: where the files go ($(DESTDIR) in front of each, for
 # packaging and the install test).
@@ -136,8 +136,17 @@ test-pg: all ## integration tests against a real (private) PostgreSQL
 test: test-unit test-e2e test-xlsx ## tests that need no database
 
 check: deps ## install what is missing, build, run every test; ends with "N passed, N failed"
-	@$(MAKE) --no-print-directory all $(TESTS)
+	@$(MAKE) --no-print-directory all $(TESTS) $(REPLAY_BINS)
 	@sh tests/check.sh $(BUILD) $(TESTS)
+
+# The suites that need no database, built with ASan+UBSan (LeakSanitizer
+# on): .ci/run runs them after make check.
+SANITIZED_SUITES := unit e2e bad encodings options fuzz
+check-sanitize: deps ## unit, end-to-end and fuzz-replay suites under ASan+UBSan
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined \
+	  all $(TESTS:build/%=build-asan/%) $(REPLAY_BINS:build/%=build-asan/%)
+	@SUITES="$(SANITIZED_SUITES)" sh tests/check.sh build-asan \
+	  $(TESTS:build/%=build-asan/%)
 
 bench: all ## benchmarks (time and memory; see README)
 	@sh tests/bench.sh $(BUILD)
