@@ -147,8 +147,7 @@ int hdrpick_try(struct hdrpick *h, int n, const char *const *cells,
 	}
 	if (h->pn && try_joined(h, n, cells, lens, msg)) {
 		h->line = line;
-		h->rows = 2;
-		h->tried++; /* the row above is part of the header */
+		h->rows = 2; /* the row above, counted in tried, is its top */
 		return 1;
 	}
 	keep(&h->prev, &h->poff, &h->pcap, n, cells, lens);

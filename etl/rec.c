@@ -11,6 +11,7 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -587,8 +588,12 @@ struct read_ctx {
 	int workbook;
 	unsigned sheet; /* 1-based sheet being read; 0 text */
 	int first_row; /* the next row is the first after the header */
+	unsigned long sampled; /* rows of the table looked at for warnings */
+	unsigned char *warned; /* per column: an ignored column was named */
 	char first_fail[sizeof(((struct etl_err *)0)->msg)];
 };
+
+static void where(struct read_ctx *c, char *out, size_t n);
 
 /* The table being read (a text file's one, or the sheet). */
 static struct sheet *cur_sheet(struct read_ctx *c)
@@ -596,6 +601,71 @@ static struct sheet *cur_sheet(struct read_ctx *c)
 	struct source *s = &c->b->srcs[c->src];
 
 	return &s->sheets[c->sheet ? c->sheet - 1 : 0];
+}
+
+/* Does a folded header name an ID, a code or a date ("so_...", "ma_...")? */
+static int idlike_header(const char *h)
+{
+	static const char *const words[] = {
+		"so",  "ma", "cccd", "cmnd", "bhxh", "ddcn", "ngay",
+		"the", "id", "code", "date", "dinh", "danh", "sinh",
+	};
+	char folded[128], *w, *save = NULL;
+	size_t i;
+
+	fold_header(h, strlen(h), folded, sizeof(folded));
+	for (w = strtok_r(folded, "_", &save); w;
+	     w = strtok_r(NULL, "_", &save))
+		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			if (!strcmp(w, words[i]))
+				return 1;
+	return 0;
+}
+
+/* Does a cell look like an ID (9 digits or more) or a date? */
+static int idlike_value(const char *v, size_t n)
+{
+	struct date d;
+	unsigned flags = 0;
+	size_t i, digits = 0;
+
+	for (i = 0; i < n; i++)
+		digits += v[i] >= '0' && v[i] <= '9';
+	if (n && digits == n && n >= 9)
+		return 1;
+	return (memchr(v, '/', n) || memchr(v, '-', n)) && digits >= 6 &&
+	       norm_date(v, n, &d, &flags) == NORM_OK;
+}
+
+/* Warn once about ignored column i of the table (never its values). */
+static void warn_ignored(struct read_ctx *c, int i, const char *why)
+{
+	struct sheet *sh = cur_sheet(c);
+	char at[PATH_MAX + 64];
+
+	if (c->warned[i])
+		return;
+	c->warned[i] = 1;
+	where(c, at, sizeof(at));
+	msgs_add(&c->b->msgs, MSG_WARN,
+		 "'%s':%lu: column %d '%s' is ignored but its %s like an ID, "
+		 "a code or a date: rename it to a header doisoat knows if "
+		 "it is one (see doisoat inspect)",
+		 at, sh->header_line, i + 1, sh->header[i], why);
+}
+
+/* Ignored columns of the first rows whose values look like IDs or dates. */
+static void sample_row(struct read_ctx *c, const struct csvin_row *row)
+{
+	struct sheet *sh = cur_sheet(c);
+	int i;
+
+	if (c->sampled++ >= 5)
+		return;
+	for (i = 0; i < sh->ncols && i < row->nfields; i++)
+		if (sh->field[i] < 0 &&
+		    idlike_value(row->fields[i], row->lens[i]))
+			warn_ignored(c, i, "values look");
 }
 
 /* Keep the header found (text and field of each column) in the sheet. */
@@ -625,6 +695,12 @@ static void keep_header(struct read_ctx *c)
 						 ? F_SEX_CHECKBOX
 						 : f);
 	c->first_row = 1;
+	c->sampled = 0;
+	free(c->warned);
+	c->warned = xcalloc((size_t)sh->ncols + 1, 1);
+	for (i = 0; i < sh->ncols; i++)
+		if (sh->field[i] < 0 && idlike_header(sh->header[i]))
+			warn_ignored(c, i, "header looks");
 }
 
 static int read_header(void *ctx, const struct csvin_row *row,
@@ -759,6 +835,7 @@ static void read_row(void *ctx, const struct csvin_row *row)
 
 	if (numbering_row(c, row))
 		return;
+	sample_row(c, row);
 	s->rows_read++;
 	for (f = 0; f < F_NFIELDS; f++)
 		raw[f] = c->map.col[f] >= 0 ? row->fields[c->map.col[f]] : NULL;
@@ -791,10 +868,16 @@ static void read_reject(void *ctx, unsigned long line, const char *reason,
 	reject_row(c, line, why, raw, n);
 }
 
-/* Which reader: by the file's first bytes, never by its name. */
+/*
+ * Which reader: by the file's first bytes, never by its name.  Only a
+ * regular file is sniffed: reading a pipe's first bytes would take them
+ * from the text reader.
+ */
 static const char *sniff_format(const char *path)
 {
-	if (!strcmp(path, "-"))
+	struct stat st;
+
+	if (!strcmp(path, "-") || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 		return "csv";
 	if (xlsxin_sniff(path) == 1)
 		return "xlsx";
@@ -857,6 +940,7 @@ int batch_read_source(struct batch *b, unsigned i, struct etl_err *err)
 		s->title = st.title;
 	}
 	hdrpick_release(&c.pick);
+	free(c.warned);
 	s = &b->srcs[i];
 	s->bytes = st.bytes;
 	s->xxh3 = st.xxh3;

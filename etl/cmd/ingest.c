@@ -15,6 +15,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char usage_str[] =
 	"usage: doisoat ingest [--prior FILE]... [--registry FILE]...\n"
@@ -77,10 +78,12 @@ static int read_input(struct ingest_ctx *c, const struct csvin_cb *cb,
 	struct csvin_opts copts = { 0 };
 	struct xlsxin_opts xo = { 0 };
 	struct xlsxin_stats xst;
+	struct stat sb;
 	int rc, xlsx = 0;
 
 	hdrpick_init(&c->pick, c->in->kind);
-	c->workbook = strcmp(c->in->path, "-") &&
+	/* only a regular file is sniffed: a pipe's bytes would be lost */
+	c->workbook = stat(c->in->path, &sb) == 0 && S_ISREG(sb.st_mode) &&
 		      ((xlsx = xlsxin_sniff(c->in->path) == 1) ||
 		       xlsin_sniff(c->in->path) == 1);
 	if (!c->workbook) {

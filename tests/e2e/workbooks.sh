@@ -107,4 +107,52 @@ cmp -s "$TMP/ing.roster_HN.csv" "$TMP/ing.roster_HN.xlsx" &&
 	ok "ingest: form workbook, .xls and CSV form give the plain CSV's rows" ||
 	not_ok "ingest: form workbook, .xls and CSV form give the plain CSV's rows" "$TMP/ing.err"
 
+# A pipe is never sniffed (its first bytes would be lost to the reader).
+mkfifo "$TMP/fifo.csv"
+cat fixtures/small/roster_HN.csv > "$TMP/fifo.csv" &
+if timeout 30 "$BIN" run --period 2024 --today 2024-06-30 --no-db --quiet \
+	--out "$TMP/fifo" --prior fixtures/small/cards_2023.csv \
+	--registry fixtures/small/registry.csv --roster "$TMP/fifo.csv=HN" \
+	> "$TMP/fifo.err" 2>&1 && grep -q '"rows_read": 21,' "$TMP/fifo/summary.json"; then
+	ok "a named pipe is read as text, whole"
+else
+	not_ok "a named pipe is read as text, whole" "$TMP/fifo.err"
+fi
+wait
+
+# The mapping is never silent: summary.json holds each column's field.
+grep -q '"header": "Số CCCD/ĐDCN", "field": "person_id"' "$TMP/csv-forms/summary.json" &&
+	grep -q '"header": "STT", "field": null' "$TMP/csv-forms/summary.json" &&
+	grep -q '"sheet": "Danh sách 2", "status": "read", "header_row": 6' "$TMP/xlsx-forms/summary.json" &&
+	ok "summary.json: header row and each column's field, per sheet" ||
+	not_ok "summary.json: header row and each column's field, per sheet" "$TMP/csv-forms/summary.json"
+
+# An ignored column that looks like an ID warns (by header, by values).
+printf 'Họ và tên,Ngày sinh,Mã đối tượng,Số CCCD,Số giấy tờ,Ghi chú\nNguyễn Văn An,15/03/1980,HN,084080000001,084080000001,\n' > "$TMP/ign.csv"
+"$BIN" run --period 2024 --today 2024-06-30 --no-db --quiet --out "$TMP/ign" \
+	--prior fixtures/small/cards_2023.csv --registry fixtures/small/registry.csv \
+	--roster "$TMP/ign.csv=X" 2> "$TMP/ign.err"
+grep -q "ign.csv':1: column 5 'Số giấy tờ' is ignored but its header looks like an ID" "$TMP/ign.err" &&
+	! grep -q "column 6" "$TMP/ign.err" && ! grep -q "084080000001" "$TMP/ign.err" &&
+	ok "an ignored column named like an ID warns (no value printed)" ||
+	not_ok "an ignored column named like an ID warns (no value printed)" "$TMP/ign.err"
+printf 'Họ và tên,Ngày sinh,Mã đối tượng,Số CCCD,Giấy tờ khác\nNguyễn Văn An,15/03/1980,HN,084080000001,084080000001\n' > "$TMP/ign2.csv"
+"$BIN" run --period 2024 --today 2024-06-30 --no-db --quiet --out "$TMP/ign2" \
+	--prior fixtures/small/cards_2023.csv --registry fixtures/small/registry.csv \
+	--roster "$TMP/ign2.csv=X" 2> "$TMP/ign2.err"
+grep -q "column 5 'Giấy tờ khác' is ignored but its values look like" "$TMP/ign2.err" &&
+	ok "an ignored column of ID-like values warns" ||
+	not_ok "an ignored column of ID-like values warns" "$TMP/ign2.err"
+
+# A missing column: the file, the header row looked at, headers as written.
+{ printf 'DANH SÁCH,,\n\nHọ và tên,Ngày sinh (dd/mm/yyyy),Ghi chú\n'; for i in 1 2 3 4 5; do printf 'A,01/01/2000,\n'; done; } > "$TMP/miss.csv"
+"$BIN" run --period 2024 --today 2024-06-30 --no-db --quiet --out "$TMP/miss" \
+	--prior fixtures/small/cards_2023.csv --registry fixtures/small/registry.csv \
+	--roster "$TMP/miss.csv=X" 2> "$TMP/miss.err"
+rc=$?
+[ $rc -ne 0 ] && grep -q "miss.csv':3: roster input: no header row among the first 30 rows; the nearest, row 3, has missing required column: group_code (Mã đối tượng, Đối tượng)" "$TMP/miss.err" &&
+	! grep -q "ngay_sinh" "$TMP/miss.err" &&
+	ok "a missing column names the file, the header row and the headers as people write them" ||
+	not_ok "a missing column names the file, the header row and the headers as people write them" "$TMP/miss.err"
+
 summary workbooks
