@@ -20,10 +20,10 @@
 #include <xxhash.h>
 #include <zlib.h>
 
-#define CHUNK (64 * 1024)
+#define CHUNK	  (64 * 1024)
 #define CSV_BLOCK (64 * 1024) /* libcsv grows its field buffer by this */
-#define CARRY 8 /* longest incomplete multibyte sequence kept */
-#define DEC_OUT (CHUNK * 4) /* iconv output buffer */
+#define CARRY	  8 /* longest incomplete multibyte sequence kept */
+#define DEC_OUT	  (CHUNK * 4) /* iconv output buffer */
 
 struct reader {
 	const char *path;
@@ -35,47 +35,48 @@ struct reader {
 	int failed;
 
 	/* bytes as stored */
-	int is_gz;           /* -1 until the first chunk is seen */
-	int zended;          /* a gzip member ended (another may follow) */
+	int is_gz; /* -1 until the first chunk is seen */
+	int zended; /* a gzip member ended (another may follow) */
 	z_stream z;
 	unsigned char *zout; /* inflate's output, CHUNK bytes */
 
 	/* decoding */
-	int started;          /* BOM and encoding decided */
-	iconv_t cd;           /* (iconv_t)-1 when the text is UTF-8 */
+	int started; /* BOM and encoding decided */
+	iconv_t cd; /* (iconv_t)-1 when the text is UTF-8 */
 	const char *enc_name; /* iconv name asked for, or NULL */
-	char carry[CARRY];    /* an incomplete multibyte sequence */
+	char carry[CARRY]; /* an incomplete multibyte sequence */
 	size_t ncarry;
-	uint64_t decoded;     /* bytes of input consumed by the decoder */
-	struct strbuf head;   /* first bytes, until the BOM is decided */
-	char *dec_out;        /* iconv's output, DEC_OUT bytes */
-	char *dec_tmp;        /* CHUNK + CARRY bytes: a chunk and its carry */
+	uint64_t decoded; /* bytes of input consumed by the decoder */
+	struct strbuf head; /* first bytes, until the BOM is decided */
+	char *dec_out; /* iconv's output, DEC_OUT bytes */
+	char *dec_tmp; /* CHUNK + CARRY bytes: a chunk and its carry */
 
 	/* physical lines */
-	uint64_t text_off;     /* offset in the text of the next byte fed */
+	uint64_t text_off; /* offset in the text of the next byte fed */
 	struct strbuf pending; /* a line that straddles two chunks */
-	uint64_t pending_off;  /* its offset in the text */
-	int overlong;          /* pending hit the cap; skip to newline */
+	uint64_t pending_off; /* its offset in the text */
+	int overlong; /* pending hit the cap; skip to newline */
 
 	/* records */
 	struct csv_parser parser;
-	struct strbuf raw;      /* lines of an open record, '\n'-joined */
-	size_t *line_at;        /* offset of each line in raw */
-	uint64_t *line_off;     /* offset of each line in the text */
+	struct strbuf raw; /* lines of an open record, '\n'-joined */
+	size_t *line_at; /* offset of each line in raw */
+	uint64_t *line_off; /* offset of each line in the text */
 	size_t line_cap;
-	int nlines;             /* lines of the open record (0: none) */
+	int nlines; /* lines of the open record (0: none) */
 	unsigned long rec_line; /* first line of the current record */
-	const char *cur_raw;    /* raw text of the current record */
+	const char *cur_raw; /* raw text of the current record */
 	size_t cur_raw_len;
-	struct strbuf fbuf;     /* field bytes, NUL after each */
+	struct strbuf fbuf; /* field bytes, NUL after each */
 	size_t *foff, *flen;
 	const char **fptr;
 	size_t fcap;
 	int nf;
-	int split;              /* the record spans lines and is unusable */
+	int split; /* the record spans lines and is unusable */
 	int header_seen;
+	int refused; /* on_header refused a title row */
 	int ncols;
-	struct strbuf clean;    /* a reject's raw text made printable */
+	struct strbuf clean; /* a reject's raw text made printable */
 };
 
 const char *csvin_encoding(const char *name)
@@ -83,12 +84,12 @@ const char *csvin_encoding(const char *name)
 	static const struct {
 		const char *user, *iconv;
 	} names[] = {
-		{ "utf-8", "UTF-8" },       { "utf8", "UTF-8" },
-		{ "utf-16", "UTF-16" },     { "utf16", "UTF-16" },
-		{ "utf-16le", "UTF-16LE" }, { "utf-16be", "UTF-16BE" },
+		{ "utf-8", "UTF-8" },	      { "utf8", "UTF-8" },
+		{ "utf-16", "UTF-16" },	      { "utf16", "UTF-16" },
+		{ "utf-16le", "UTF-16LE" },   { "utf-16be", "UTF-16BE" },
 		{ "windows-1258", "CP1258" }, { "cp1258", "CP1258" },
-		{ "win1258", "CP1258" },    { "tcvn3", "TCVN5712-1" },
-		{ "tcvn", "TCVN5712-1" },   { "tcvn5712-1", "TCVN5712-1" },
+		{ "win1258", "CP1258" },      { "tcvn3", "TCVN5712-1" },
+		{ "tcvn", "TCVN5712-1" },     { "tcvn5712-1", "TCVN5712-1" },
 		{ "abc", "TCVN5712-1" },
 	};
 	size_t i;
@@ -270,6 +271,28 @@ static uint64_t raw_offset(const struct reader *r, size_t k)
 	return r->line_off[i] + (k - (r->nlines > 1 ? r->line_at[i] : 0));
 }
 
+/*
+ * A record before the header: the header (on_header returns 0), a title
+ * row (1: counted blank and title; the next line detects the delimiter
+ * again, as a title line may have none) or the end (-1).
+ */
+static void on_header_row(struct reader *r, const struct csvin_row *row)
+{
+	int rc = r->cb->on_header(r->cb->ctx, row, r->err);
+
+	if (rc < 0) {
+		r->failed = 1;
+	} else if (rc > 0) {
+		r->refused = 1;
+		r->st->blank++;
+		r->st->title++;
+		r->st->delim = 0;
+	} else {
+		r->header_seen = 1;
+		r->ncols = r->nf;
+	}
+}
+
 /* The end of a record: check it and hand it on. */
 static void on_record(int c, void *ctx)
 {
@@ -292,8 +315,6 @@ static void on_record(int c, void *ctx)
 	row.raw_len = r->cur_raw_len;
 	bad = utf8_invalid_at((const unsigned char *)row.raw, row.raw_len);
 	if (!r->header_seen) {
-		r->header_seen = 1;
-		r->ncols = r->nf;
 		if (bad >= 0 || memchr(row.raw, '\0', row.raw_len)) {
 			etl_errf(r->err,
 				 "'%s':%lu: the header is not valid UTF-8 "
@@ -302,8 +323,8 @@ static void on_record(int c, void *ctx)
 				 (unsigned long long)raw_offset(
 					 r, bad >= 0 ? (size_t)bad : 0));
 			r->failed = 1;
-		} else if (r->cb->on_header(r->cb->ctx, &row, r->err) < 0) {
-			r->failed = 1;
+		} else {
+			on_header_row(r, &row);
 		}
 		goto out;
 	}
@@ -411,8 +432,8 @@ static void line_mark(struct reader *r, size_t at, uint64_t off)
 {
 	if ((size_t)r->nlines >= r->line_cap) {
 		r->line_cap = r->line_cap ? 2 * r->line_cap : 16;
-		r->line_at = xrealloc(r->line_at,
-				      r->line_cap * sizeof(*r->line_at));
+		r->line_at =
+			xrealloc(r->line_at, r->line_cap * sizeof(*r->line_at));
 		r->line_off = xrealloc(r->line_off,
 				       r->line_cap * sizeof(*r->line_off));
 	}
@@ -652,8 +673,8 @@ static int decode(struct reader *r, char *s, size_t n, int last)
 		sb_add(&r->head, s, n);
 		if (r->head.len < 3 && !last)
 			return 0;
-		if (start_decoding(r, (unsigned char *)r->head.buf,
-				   r->head.len, &skip) < 0)
+		if (start_decoding(r, (unsigned char *)r->head.buf, r->head.len,
+				   &skip) < 0)
 			return -1;
 		r->decoded += skip;
 		n = r->head.len - skip;
@@ -694,11 +715,12 @@ static int decode(struct reader *r, char *s, size_t n, int last)
 			r->decoded += n - inleft;
 			return 0;
 		}
-		return etl_errf(r->err,
-				"'%s':%lu: invalid %s byte sequence at byte "
-				"offset %llu",
-				r->path, r->st->lines + 1, r->st->encoding,
-				(unsigned long long)(r->decoded + (n - inleft)));
+		return etl_errf(
+			r->err,
+			"'%s':%lu: invalid %s byte sequence at byte "
+			"offset %llu",
+			r->path, r->st->lines + 1, r->st->encoding,
+			(unsigned long long)(r->decoded + (n - inleft)));
 	}
 	r->decoded += n;
 	if (last) {
@@ -871,15 +893,17 @@ static int read_end(struct reader *r, FILE *f)
 		return -1;
 	if (!r->failed)
 		finish(r);
+	if (!r->failed && !r->header_seen && r->refused)
+		return -1; /* err holds on_header's message */
 	if (!r->failed && !r->header_seen)
 		return etl_errf(r->err, "'%s': empty file: no header line",
 				r->path);
 	return r->failed ? -1 : 0;
 }
 
-int csvin_read_stream(FILE *f, const char *path,
-		      const struct csvin_opts *opts, const struct csvin_cb *cb,
-		      struct csvin_stats *st, struct etl_err *err)
+int csvin_read_stream(FILE *f, const char *path, const struct csvin_opts *opts,
+		      const struct csvin_cb *cb, struct csvin_stats *st,
+		      struct etl_err *err)
 {
 	struct reader r;
 	XXH3_state_t *hs;

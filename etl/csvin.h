@@ -42,19 +42,24 @@ struct csvin_row {
 };
 
 /* Reasons the reader rejects a record (the reason codes of rejects.csv). */
-#define REJ_BAD_QUOTING "BAD_QUOTING"
+#define REJ_BAD_QUOTING	 "BAD_QUOTING"
 #define REJ_COLUMN_COUNT "BAD_COLUMN_COUNT"
 #define REJ_BAD_ENCODING "BAD_ENCODING"
-#define REJ_TOO_LONG "RECORD_TOO_LONG"
+#define REJ_TOO_LONG	 "RECORD_TOO_LONG"
 
 /* Limits (see csvin_opts). */
-#define CSVIN_MAX_RECORD (1 << 20) /* bytes of a line or record */
-#define CSVIN_MAX_LINES UINT32_MAX /* physical lines of one file */
-#define CSVIN_RECORD_LINES 100     /* lines one quoted record may span */
+#define CSVIN_MAX_RECORD   (1 << 20) /* bytes of a line or record */
+#define CSVIN_MAX_LINES	   UINT32_MAX /* physical lines of one file */
+#define CSVIN_RECORD_LINES 100 /* lines one quoted record may span */
 
 /*
  * Callbacks.  on_header gets the first non-blank record and returns 0 to go
- * on or -1 to stop (with a message in err); a header that is not valid
+ * on, -1 to stop (with a message in err), or 1 when the record is not the
+ * header but a title row above it: it is counted (blank, title) and the
+ * next non-blank record is offered (its delimiter detected again); err
+ * then holds the message the read fails with if the file ends before a
+ * header is accepted (on_header itself bounds how many it refuses).  A
+ * header that is not valid
  * UTF-8, is longer than max_record bytes or does not parse stops the read
  * before it (no reject is ever reported before the header).  on_row gets
  * each data record with as many fields as the header.  on_reject gets a
@@ -75,22 +80,24 @@ struct csvin_cb {
 };
 
 struct csvin_opts {
-	const char *encoding;    /* NULL: detect (BOM, else UTF-8) */
-	size_t max_record;       /* bytes per record; 0: CSVIN_MAX_RECORD */
+	const char *encoding; /* NULL: detect (BOM, else UTF-8) */
+	size_t max_record; /* bytes per record; 0: CSVIN_MAX_RECORD */
 	unsigned long max_lines; /* lines per file; 0: CSVIN_MAX_LINES; a
 				  * file with more stops the read (line
 				  * numbers are 32 bits in rejects.csv) */
 };
 
 struct csvin_stats {
-	uint64_t bytes;          /* bytes of the file as stored */
-	uint64_t xxh3;           /* XXH3-64 of those bytes */
-	unsigned long lines;     /* physical lines after decoding */
-	unsigned long blank;     /* blank lines (and rows of empty cells) */
-	unsigned long records;   /* data records handed out or rejected */
-	int gzip;                /* 1 if the file was gzip-compressed */
-	char delim;              /* ',', '\t' or ';' */
-	char encoding[16];       /* encoding used: UTF-8, UTF-16LE, ... */
+	uint64_t bytes; /* bytes of the file as stored */
+	uint64_t xxh3; /* XXH3-64 of those bytes */
+	unsigned long lines; /* physical lines after decoding */
+	unsigned long blank; /* blank lines (and rows of empty cells),
+			      * title rows included */
+	unsigned long title; /* rows on_header refused (title rows) */
+	unsigned long records; /* data records handed out or rejected */
+	int gzip; /* 1 if the file was gzip-compressed */
+	char delim; /* ',', '\t' or ';' */
+	char encoding[16]; /* encoding used: UTF-8, UTF-16LE, ... */
 };
 
 /*
@@ -102,9 +109,9 @@ int csvin_read(const char *path, const struct csvin_opts *opts,
 	       struct etl_err *err);
 
 /* The same on an open stream; name is used in messages. */
-int csvin_read_stream(FILE *f, const char *name,
-		      const struct csvin_opts *opts, const struct csvin_cb *cb,
-		      struct csvin_stats *st, struct etl_err *err);
+int csvin_read_stream(FILE *f, const char *name, const struct csvin_opts *opts,
+		      const struct csvin_cb *cb, struct csvin_stats *st,
+		      struct etl_err *err);
 
 /*
  * The iconv name of a user's encoding name (utf-8, utf-16, windows-1258,

@@ -9,10 +9,16 @@
 #include <string.h>
 
 static const char *const field_names[F_NFIELDS] = {
-	"person_id", "cmnd", "bhxh_code", "card_code", "full_name", "dob",
-	"sex", "commune_code", "group_code", "benefit_level", "hospital_code",
-	"valid_from", "valid_to", "five_year_date", "ethnicity",
-	"household_code", "status", "status_date", "unit_code", "schemes",
+	"person_id",	 "cmnd",
+	"bhxh_code",	 "card_code",
+	"full_name",	 "dob",
+	"sex",		 "commune_code",
+	"group_code",	 "benefit_level",
+	"hospital_code", "valid_from",
+	"valid_to",	 "five_year_date",
+	"ethnicity",	 "household_code",
+	"status",	 "status_date",
+	"unit_code",	 "schemes",
 };
 
 /* Folded header names, shown to users in missing-column messages too. */
@@ -122,51 +128,84 @@ const char *field_name(enum field f)
 	return field_names[f];
 }
 
-int field_from_header(const char *cell, size_t n)
+static int alias_of(const char *s, size_t n)
 {
 	char folded[128];
 	size_t i;
 
-	fold_header(cell, n, folded, sizeof(folded));
+	fold_header(s, n, folded, sizeof(folded));
 	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
 		if (!strcmp(folded, aliases[i].folded))
 			return aliases[i].field;
 	return F_UNKNOWN;
 }
 
-/* Append "field (alias, alias, ...)" for one field to msg. */
+int field_from_header(const char *cell, size_t n)
+{
+	char plain[256];
+	size_t i, k = 0;
+	int f, depth = 0;
+
+	if ((f = alias_of(cell, n)) != F_UNKNOWN || n >= sizeof(plain))
+		return f;
+	/* a variant in brackets: "Ngày sinh (dd/mm/yyyy)" */
+	for (i = 0; i < n; i++) {
+		if (cell[i] == '(' || cell[i] == '[')
+			depth++;
+		else if ((cell[i] == ')' || cell[i] == ']') && depth)
+			depth--;
+		else if (!depth)
+			plain[k++] = cell[i];
+	}
+	if (k != n && (f = alias_of(plain, k)) != F_UNKNOWN)
+		return f;
+	/* a variant after a slash: "Số CCCD/ĐDCN/Hộ chiếu" */
+	for (i = 0; i < k && plain[i] != '/'; i++)
+		;
+	return i < k && i ? alias_of(plain, i) : F_UNKNOWN;
+}
+
+/* Each field's headers as people write them (missing-column messages). */
+static const char *const shown[F_NFIELDS] = {
+	[F_PERSON_ID] = "Số định danh cá nhân, Số CCCD, Số CCCD/CMND",
+	[F_CMND] = "Số CMND",
+	[F_BHXH] = "Mã số BHXH",
+	[F_CARD] = "Mã thẻ BHYT, Số thẻ BHYT",
+	[F_NAME] = "Họ và tên, Họ tên",
+	[F_DOB] = "Ngày sinh, Ngày tháng năm sinh, Năm sinh",
+	[F_SEX] = "Giới tính, Nữ",
+	[F_COMMUNE] = "Mã xã, Mã xã cư trú, Mã đơn vị hành chính",
+	[F_GROUP] = "Mã đối tượng, Đối tượng",
+};
+
+/* Append "field (Header, Header, ...)" for one field to msg. */
 static void describe(char *msg, size_t msgsz, enum field f)
 {
-	size_t i, len = strlen(msg);
-	const char *sep = " (";
+	size_t len = strlen(msg);
 
-	snprintf(msg + len, msgsz - len, "%s", field_name(f));
-	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
-		if (aliases[i].field != (int)f)
-			continue;
-		len = strlen(msg);
-		snprintf(msg + len, msgsz - len, "%s%s", sep,
-			 aliases[i].folded);
-		sep = ", ";
-	}
-	len = strlen(msg);
-	snprintf(msg + len, msgsz - len, ")");
+	snprintf(msg + len, msgsz - len, "%s (%s)", field_name(f),
+		 shown[f] ? shown[f] : field_name(f));
 }
 
 /* Required columns: a list of alternatives per requirement, -1 ended. */
-static const int req_prior[][3] = { { F_NAME, -1 }, { F_DOB, -1 },
-				    { F_SEX, -1 }, { F_COMMUNE, -1 },
+static const int req_prior[][3] = { { F_NAME, -1 },
+				    { F_DOB, -1 },
+				    { F_SEX, -1 },
+				    { F_COMMUNE, -1 },
 				    { F_BHXH, F_CARD, -1 } };
-static const int req_registry[][3] = { { F_PERSON_ID, -1 }, { F_NAME, -1 },
-				       { F_DOB, -1 }, { F_SEX, -1 },
+static const int req_registry[][3] = { { F_PERSON_ID, -1 },
+				       { F_NAME, -1 },
+				       { F_DOB, -1 },
+				       { F_SEX, -1 },
 				       { F_COMMUNE, -1 } };
-static const int req_roster[][5] = { { F_NAME, -1 }, { F_DOB, -1 },
+static const int req_roster[][5] = { { F_NAME, -1 },
+				     { F_DOB, -1 },
 				     { F_GROUP, -1 },
 				     { F_PERSON_ID, F_CMND, F_BHXH, F_CARD,
 				       -1 } };
 
-static int check_required(const struct colmap *m, const int *alts,
-			  char *msg, size_t msgsz)
+static int check_required(const struct colmap *m, const int *alts, char *msg,
+			  size_t msgsz)
 {
 	const int *a;
 
@@ -183,17 +222,16 @@ static int check_required(const struct colmap *m, const int *alts,
 		else if (len)
 			sep = "; ";
 		snprintf(msg + len, msgsz - len, "%s", sep);
-		describe(msg, msgsz, (enum field)*a);
+		describe(msg, msgsz, (enum field) * a);
 	}
 	return -1;
 }
 
-int colmap_build(struct colmap *m, enum kind k, int ncells,
-		 const char *const *cells, const size_t *lens, char *msg,
-		 size_t msgsz)
+/* Map the header cells to fields (first column of a field wins). */
+void colmap_fill(struct colmap *m, int ncells, const char *const *cells,
+		 const size_t *lens)
 {
-	int i, f, rc = 0;
-	size_t r;
+	int i, f;
 
 	for (i = 0; i < F_NFIELDS; i++)
 		m->col[i] = -1;
@@ -210,21 +248,38 @@ int colmap_build(struct colmap *m, enum kind k, int ncells,
 			m->col[f] = i;
 		}
 	}
+}
+
+/* The requirements of kind k that m misses (their names go to msg). */
+int colmap_missing(const struct colmap *m, enum kind k, char *msg, size_t msgsz)
+{
+	int missing = 0;
+	size_t r;
+
 	msg[0] = '\0';
 	switch (k) {
 	case KIND_PRIOR:
 		for (r = 0; r < sizeof(req_prior) / sizeof(req_prior[0]); r++)
-			rc |= check_required(m, req_prior[r], msg, msgsz);
+			missing -= check_required(m, req_prior[r], msg, msgsz);
 		break;
 	case KIND_REGISTRY:
 		for (r = 0; r < sizeof(req_registry) / sizeof(req_registry[0]);
 		     r++)
-			rc |= check_required(m, req_registry[r], msg, msgsz);
+			missing -=
+				check_required(m, req_registry[r], msg, msgsz);
 		break;
 	default:
 		for (r = 0; r < sizeof(req_roster) / sizeof(req_roster[0]); r++)
-			rc |= check_required(m, req_roster[r], msg, msgsz);
+			missing -= check_required(m, req_roster[r], msg, msgsz);
 		break;
 	}
-	return rc ? -1 : 0;
+	return missing;
+}
+
+int colmap_build(struct colmap *m, enum kind k, int ncells,
+		 const char *const *cells, const size_t *lens, char *msg,
+		 size_t msgsz)
+{
+	colmap_fill(m, ncells, cells, lens);
+	return colmap_missing(m, k, msg, msgsz) ? -1 : 0;
 }

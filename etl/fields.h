@@ -69,4 +69,11 @@ int colmap_build(struct colmap *m, enum kind k, int ncells,
 		 const char *const *cells, const size_t *lens, char *msg,
 		 size_t msgsz);
 
+/* colmap_build's two halves: map the cells; count what kind k misses
+ * (and name it in msg as colmap_build does). */
+void colmap_fill(struct colmap *m, int ncells, const char *const *cells,
+		 const size_t *lens);
+int colmap_missing(const struct colmap *m, enum kind k, char *msg,
+		   size_t msgsz);
+
 #endif

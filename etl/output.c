@@ -196,7 +196,7 @@ static void add_note(struct outputs *o, enum list l, const struct batch *b,
 	const char *cells[6];
 
 	snprintf(line, sizeof(line), "%u", n->line);
-	cells[0] = b->srcs[n->src].label;
+	cells[0] = note_source(b, n);
 	cells[1] = line;
 	if (l == L_REJECTS) {
 		cells[2] = reason_name((enum reason)n->reason);
@@ -215,7 +215,7 @@ static void add_note(struct outputs *o, enum list l, const struct batch *b,
 		cells[5] = n->text;
 	}
 	/* sorted by source label, then line */
-	out_add(o, l, b->srcs[n->src].label, n->line, (enum reason)n->reason,
+	out_add(o, l, cells[0], n->line, (enum reason)n->reason,
 		cells);
 }
 

@@ -5,10 +5,15 @@
  */
 #include "rec.h"
 #include "csvin.h"
+#include "hdrpick.h"
+#include "xlsin.h"
+#include "xlsxin.h"
 
+#include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 void batch_init(struct batch *b, struct ref *ref, int period,
 		const struct date *period_start, const struct date *today)
@@ -68,9 +73,8 @@ void batch_print_msgs(struct batch *b, FILE *f)
 	msgs_print(&b->msgs, f);
 }
 
-unsigned batch_add_source(struct batch *b, const char *path,
-			  const char *label, enum kind kind,
-			  const char *encoding)
+unsigned batch_add_source(struct batch *b, const char *path, const char *label,
+			  enum kind kind, const char *encoding)
 {
 	struct source *s;
 
@@ -93,6 +97,7 @@ struct note review_note(const struct rec *r, enum reason reason,
 	n.src = r->src;
 	n.line = r->line;
 	n.reason = (uint8_t)reason;
+	n.sheet = r->sheet;
 	n.key = r->key ? r->key : r->pid;
 	n.bhxh = r->bhxh;
 	n.text = text ? text : "";
@@ -240,8 +245,8 @@ static const char *code_str(struct batch *b, const char *s, size_t n,
  * The memo of field f when it holds the raw value s (n bytes), else NULL
  * after making it ready to hold s (the caller fills val/str, sets valid).
  */
-static struct memo *memo_hit(struct batch *b, int f, const char *s,
-			     size_t n, int *hit)
+static struct memo *memo_hit(struct batch *b, int f, const char *s, size_t n,
+			     int *hit)
 {
 	struct memo *m = &b->memo[f];
 
@@ -257,8 +262,7 @@ static struct memo *memo_hit(struct batch *b, int f, const char *s,
 }
 
 /* code_str of a shared code, remembered from the row before. */
-static const char *memo_code(struct batch *b, int f, const char *s,
-			     size_t n)
+static const char *memo_code(struct batch *b, int f, const char *s, size_t n)
 {
 	int hit;
 	struct memo *m = memo_hit(b, f, s, n, &hit);
@@ -296,8 +300,7 @@ static enum reason row_name(struct batch *b, const char *const *raw,
 	}
 	r->name = arena_strdup(&b->arena, buf);
 	name_key(r->name, buf, n);
-	r->nkey = strcmp(buf, r->name) ? arena_strdup(&b->arena, buf)
-				       : r->name;
+	r->nkey = strcmp(buf, r->name) ? arena_strdup(&b->arena, buf) : r->name;
 	return R_NONE;
 }
 
@@ -414,7 +417,7 @@ static void row_ethnicity(struct batch *b, const char *const *raw,
 }
 
 #define STR_(x) #x
-#define STR(x) STR_(x)
+#define STR(x)	STR_(x)
 
 /*
  * The commune code, remembered from the row before.  It is never cut: one
@@ -456,9 +459,8 @@ static void row_codes(struct batch *b, enum kind kind, const char *const *raw,
 		      struct rec *r)
 {
 	r->hospital = memo_code(b, F_HOSPITAL, CELL(F_HOSPITAL));
-	r->household = kind == KIND_REGISTRY
-			       ? code_str(b, CELL(F_HOUSEHOLD), 0)
-			       : "";
+	r->household =
+		kind == KIND_REGISTRY ? code_str(b, CELL(F_HOUSEHOLD), 0) : "";
 	row_ethnicity(b, raw, r);
 }
 
@@ -513,8 +515,7 @@ static enum reason row_status(const char *const *raw, struct rec *r,
 	int status = STATUS_ALIVE;
 
 	opt_date(CELL(F_STATUS_DATE), &r->status_date);
-	if (raw[F_STATUS] &&
-	    norm_status(CELL(F_STATUS), &status) != NORM_OK) {
+	if (raw[F_STATUS] && norm_status(CELL(F_STATUS), &status) != NORM_OK) {
 		*detail = "the registry status is not alive, dead, missing "
 			  "or moved";
 		return R_BAD_STATUS;
@@ -583,31 +584,242 @@ struct read_ctx {
 	unsigned src;
 	struct colmap map;
 	unsigned long messages;
+	struct hdrpick pick;
+	int workbook;
+	unsigned sheet; /* 1-based sheet being read; 0 text */
+	int first_row; /* the next row is the first after the header */
+	unsigned long sampled; /* rows of the table looked at for warnings */
+	unsigned char *warned; /* per column: an ignored column was named */
+	char first_fail[sizeof(((struct etl_err *)0)->msg)];
 };
+
+static void where(struct read_ctx *c, char *out, size_t n);
+
+/* The table being read (a text file's one, or the sheet). */
+static struct sheet *cur_sheet(struct read_ctx *c)
+{
+	struct source *s = &c->b->srcs[c->src];
+
+	return &s->sheets[c->sheet ? c->sheet - 1 : 0];
+}
+
+/* Does a folded header name an ID, a code or a date ("so_...", "ma_...")? */
+static int idlike_header(const char *h)
+{
+	static const char *const words[] = {
+		"so",  "ma", "cccd", "cmnd", "bhxh", "ddcn", "ngay",
+		"the", "id", "code", "date", "dinh", "danh", "sinh",
+	};
+	char folded[128], *w, *save = NULL;
+	size_t i;
+
+	fold_header(h, strlen(h), folded, sizeof(folded));
+	for (w = strtok_r(folded, "_", &save); w;
+	     w = strtok_r(NULL, "_", &save))
+		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			if (!strcmp(w, words[i]))
+				return 1;
+	return 0;
+}
+
+/* Does a cell look like an ID (9 digits or more) or a date? */
+static int idlike_value(const char *v, size_t n)
+{
+	struct date d;
+	unsigned flags = 0;
+	size_t i, digits = 0;
+
+	for (i = 0; i < n; i++)
+		digits += v[i] >= '0' && v[i] <= '9';
+	if (n && digits == n && n >= 9)
+		return 1;
+	return (memchr(v, '/', n) || memchr(v, '-', n)) && digits >= 6 &&
+	       norm_date(v, n, &d, &flags) == NORM_OK;
+}
+
+/* Warn once about ignored column i of the table (never its values). */
+static void warn_ignored(struct read_ctx *c, int i, const char *why)
+{
+	struct sheet *sh = cur_sheet(c);
+	char at[PATH_MAX + 64];
+
+	if (c->warned[i])
+		return;
+	c->warned[i] = 1;
+	where(c, at, sizeof(at));
+	msgs_add(&c->b->msgs, MSG_WARN,
+		 "'%s':%lu: column %d '%s' is ignored but its %s like an ID, "
+		 "a code or a date: rename it to a header doisoat knows if "
+		 "it is one (see doisoat inspect)",
+		 at, sh->header_line, i + 1, sh->header[i], why);
+}
+
+/* Ignored columns of the first rows whose values look like IDs or dates. */
+static void sample_row(struct read_ctx *c, const struct csvin_row *row)
+{
+	struct sheet *sh = cur_sheet(c);
+	int i;
+
+	if (c->sampled++ >= 5)
+		return;
+	for (i = 0; i < sh->ncols && i < row->nfields; i++)
+		if (sh->field[i] < 0 &&
+		    idlike_value(row->fields[i], row->lens[i]))
+			warn_ignored(c, i, "values look");
+}
+
+/* Keep the header found (text and field of each column) in the sheet. */
+static void keep_header(struct read_ctx *c)
+{
+	struct arena *a = &c->b->arena;
+	struct sheet *sh = cur_sheet(c);
+	int i, f;
+
+	c->map = c->pick.map;
+	sh->status = XLSXIN_READ;
+	sh->header_line = c->pick.line;
+	sh->header_rows = c->pick.rows;
+	sh->title = c->pick.tried;
+	sh->ncols = c->map.ncols;
+	sh->header =
+		arena_alloc(a, (size_t)sh->ncols * sizeof(*sh->header) + 1);
+	sh->field = arena_alloc(a, (size_t)sh->ncols + 1);
+	for (i = 0; i < sh->ncols; i++) {
+		sh->header[i] = arena_strdup(a, hdrpick_text(&c->pick, i));
+		sh->field[i] = -1;
+	}
+	for (f = 0; f < F_NFIELDS; f++)
+		if (c->map.col[f] >= 0)
+			sh->field[c->map.col[f]] =
+				(int8_t)(f == F_SEX && c->map.sex_checkbox
+						 ? F_SEX_CHECKBOX
+						 : f);
+	c->first_row = 1;
+	c->sampled = 0;
+	free(c->warned);
+	c->warned = xcalloc((size_t)sh->ncols + 1, 1);
+	for (i = 0; i < sh->ncols; i++)
+		if (sh->field[i] < 0 && idlike_header(sh->header[i]))
+			warn_ignored(c, i, "header looks");
+}
 
 static int read_header(void *ctx, const struct csvin_row *row,
 		       struct etl_err *err)
 {
 	struct read_ctx *c = ctx;
 	struct source *s = &c->b->srcs[c->src];
-	char msg[COLMAP_MSG_MAX];
 
-	if (colmap_build(&c->map, s->kind, row->nfields, row->fields,
-			 row->lens, msg, sizeof(msg)) < 0)
-		return etl_errf(err, "'%s':%lu: %s input: %s", s->path,
-				row->line, kind_name(s->kind), msg);
+	if (c->sheet > SHEETS_MAX)
+		return etl_errf(err, "'%s#%s': more than %d sheets: not read",
+				s->path, cur_sheet(c)->name, SHEETS_MAX);
+	if (!c->workbook && !hdrpick_try(&c->pick, row->nfields, row->fields,
+					 row->lens, row->line)) {
+		hdrpick_fail(&c->pick, s->path, err);
+		return c->pick.tried >= HDRPICK_ROWS ? -1 : 1;
+	}
+	keep_header(c);
 	return 0;
+}
+
+/* The workbook readers' header chooser: the same picker as for text. */
+static int read_is_header(void *ctx, const struct csvin_row *row)
+{
+	struct read_ctx *c = ctx;
+
+	return hdrpick_try(&c->pick, row->nfields, row->fields, row->lens,
+			   row->line);
+}
+
+static void read_sheet(void *ctx, const struct xlsxin_sheet *in)
+{
+	struct read_ctx *c = ctx;
+	struct batch *b = c->b;
+	struct source *s = &b->srcs[c->src];
+	struct sheet *sh;
+	char *name;
+	size_t n;
+
+	if (!s->sheets) {
+		s->nsheets = (unsigned)in->count;
+		s->sheets = arena_alloc(&b->arena,
+					s->nsheets * sizeof(*s->sheets) + 1);
+		memset(s->sheets, 0, s->nsheets * sizeof(*s->sheets));
+	}
+	c->sheet = (unsigned)in->index;
+	hdrpick_release(&c->pick);
+	hdrpick_init(&c->pick, s->kind);
+	sh = cur_sheet(c);
+	sh->name = arena_strdup(&b->arena, in->name);
+	n = strlen(s->label) + strlen(in->name) + 2;
+	name = arena_alloc(&b->arena, n);
+	snprintf(name, n, "%s#%s", s->label, in->name);
+	sh->source = name;
+}
+
+static void read_sheet_end(void *ctx, const struct xlsxin_sheet *in)
+{
+	struct read_ctx *c = ctx;
+	struct source *s = &c->b->srcs[c->src];
+	struct sheet *sh = cur_sheet(c);
+	struct etl_err e;
+
+	sh->status = in->status;
+	if (in->status != XLSXIN_SKIPPED)
+		return;
+	if (in->header_line) /* on_header refused it */
+		snprintf(e.msg, sizeof(e.msg), "%s", in->why);
+	else
+		hdrpick_fail(&c->pick, sh->source, &e);
+	sh->why = arena_strdup(&c->b->arena, e.msg);
+	if (!c->first_fail[0])
+		snprintf(c->first_fail, sizeof(c->first_fail), "%s", e.msg);
+	msgs_add(&c->b->msgs, MSG_WARN, "'%s': sheet '%s' skipped: %s", s->path,
+		 sh->name, e.msg);
+}
+
+/* The path a message names: the file, or "file#sheet". */
+static void where(struct read_ctx *c, char *out, size_t n)
+{
+	struct source *s = &c->b->srcs[c->src];
+
+	if (c->sheet)
+		snprintf(out, n, "%s#%s", s->path, cur_sheet(c)->name);
+	else
+		snprintf(out, n, "%s", s->path);
 }
 
 static void note_reject(struct read_ctx *c, unsigned long line,
 			enum reason reason, const char *detail)
 {
-	struct source *s = &c->b->srcs[c->src];
+	char at[PATH_MAX + 64];
 
-	if (c->messages++ < REJECT_MESSAGES)
+	if (c->messages++ < REJECT_MESSAGES) {
+		where(c, at, sizeof(at));
 		msgs_add(&c->b->msgs, MSG_WARN,
-			 "'%s':%lu: row rejected (%s): %s", s->path, line,
+			 "'%s':%lu: row rejected (%s): %s", at, line,
 			 reason_name(reason), detail);
+	}
+}
+
+/* A reject of the row being read, with its sheet. */
+static void reject_row(struct read_ctx *c, unsigned long line, enum reason why,
+		       const char *raw, size_t n)
+{
+	batch_reject(c->b, c->src, line, why, raw, n);
+	c->b->rejects[c->b->nrejects - 1].sheet = (uint8_t)c->sheet;
+}
+
+/* The first row after the header may be a row of column numbers. */
+static int numbering_row(struct read_ctx *c, const struct csvin_row *row)
+{
+	if (!c->first_row)
+		return 0;
+	c->first_row = 0;
+	if (!hdrpick_numbering(row->nfields, row->fields, row->lens))
+		return 0;
+	cur_sheet(c)->numbering++;
+	c->b->srcs[c->src].numbering++;
+	return 1;
 }
 
 static void read_row(void *ctx, const struct csvin_row *row)
@@ -621,20 +833,21 @@ static void read_row(void *ctx, const struct csvin_row *row)
 	int f;
 	unsigned i;
 
+	if (numbering_row(c, row))
+		return;
+	sample_row(c, row);
 	s->rows_read++;
 	for (f = 0; f < F_NFIELDS; f++)
-		raw[f] = c->map.col[f] >= 0 ? row->fields[c->map.col[f]]
-					    : NULL;
-	why = rec_normalise(b, s->kind, raw, c->map.sex_checkbox, &r,
-			    &detail);
+		raw[f] = c->map.col[f] >= 0 ? row->fields[c->map.col[f]] : NULL;
+	why = rec_normalise(b, s->kind, raw, c->map.sex_checkbox, &r, &detail);
 	if (why != R_NONE) {
 		note_reject(c, row->line, why, detail);
-		batch_reject(b, c->src, row->line, why, row->raw,
-			     row->raw_len);
+		reject_row(c, row->line, why, row->raw, row->raw_len);
 		return;
 	}
 	r.src = (uint16_t)c->src;
 	r.line = (uint32_t)row->line;
+	r.sheet = (uint8_t)c->sheet;
 	for (i = 0; i < NF_COUNT; i++)
 		if (r.flags & (1u << i))
 			s->repaired[i]++;
@@ -649,14 +862,59 @@ static void read_reject(void *ctx, unsigned long line, const char *reason,
 	struct read_ctx *c = ctx;
 	enum reason why = reason_parse(reason);
 
+	c->first_row = 0;
 	c->b->srcs[c->src].rows_read++;
 	note_reject(c, line, why, detail);
-	batch_reject(c->b, c->src, line, why, raw, n);
+	reject_row(c, line, why, raw, n);
+}
+
+/*
+ * Which reader: by the file's first bytes, never by its name.  Only a
+ * regular file is sniffed: reading a pipe's first bytes would take them
+ * from the text reader.
+ */
+static const char *sniff_format(const char *path)
+{
+	struct stat st;
+
+	if (!strcmp(path, "-") || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return "csv";
+	if (xlsxin_sniff(path) == 1)
+		return "xlsx";
+	if (xlsin_sniff(path) == 1)
+		return "xls";
+	return "csv";
+}
+
+/* Read a workbook: every sheet, headers found by the same picker. */
+static int read_workbook(struct read_ctx *c, const struct csvin_cb *cb,
+			 struct csvin_stats *st, struct etl_err *err)
+{
+	struct source *s = &c->b->srcs[c->src];
+	struct xlsxin_opts xo;
+	struct xlsxin_stats xst;
+	int rc;
+
+	memset(&xo, 0, sizeof(xo));
+	xo.on_sheet = read_sheet;
+	xo.on_sheet_end = read_sheet_end;
+	xo.is_header = read_is_header;
+	xo.max_title = HDRPICK_ROWS;
+	c->workbook = 1;
+	memset(&xst, 0, sizeof(xst));
+	rc = !strcmp(s->format, "xlsx")
+		     ? xlsxin_read(s->path, &xo, cb, &xst, err)
+		     : xlsin_read(s->path, &xo, cb, &xst, err);
+	*st = xst.base;
+	c->b->srcs[c->src].title = xst.title;
+	if (rc < 0 && !xst.sheets_read && c->first_fail[0])
+		etl_errf(err, "%s", c->first_fail);
+	return rc;
 }
 
 int batch_read_source(struct batch *b, unsigned i, struct etl_err *err)
 {
-	struct read_ctx c = { b, i, { { 0 }, 0, 0 }, 0 };
+	struct read_ctx c;
 	struct csvin_cb cb = { read_header, read_row, read_reject, &c };
 	struct csvin_opts opts = { .encoding = b->srcs[i].encoding };
 	struct csvin_stats st;
@@ -664,7 +922,25 @@ int batch_read_source(struct batch *b, unsigned i, struct etl_err *err)
 	double t0 = now_seconds();
 	int rc;
 
-	rc = csvin_read(s->path, &opts, &cb, &st, err);
+	memset(&c, 0, sizeof(c));
+	c.b = b;
+	c.src = i;
+	hdrpick_init(&c.pick, s->kind);
+	memset(&st, 0, sizeof(st));
+	s->format = sniff_format(s->path);
+	if (strcmp(s->format, "csv")) {
+		rc = read_workbook(&c, &cb, &st, err);
+	} else {
+		s->nsheets = 1;
+		s->sheets = arena_alloc(&b->arena, sizeof(*s->sheets));
+		memset(s->sheets, 0, sizeof(*s->sheets));
+		s->sheets[0].source = s->label;
+		rc = csvin_read(s->path, &opts, &cb, &st, err);
+		s = &b->srcs[i];
+		s->title = st.title;
+	}
+	hdrpick_release(&c.pick);
+	free(c.warned);
 	s = &b->srcs[i];
 	s->bytes = st.bytes;
 	s->xxh3 = st.xxh3;
@@ -679,4 +955,13 @@ int batch_read_source(struct batch *b, unsigned i, struct etl_err *err)
 			 "'%s': %lu rows rejected in all (see rejects.csv)",
 			 s->path, s->rejected);
 	return rc;
+}
+
+const char *note_source(const struct batch *b, const struct note *n)
+{
+	const struct source *s = &b->srcs[n->src];
+
+	if (n->sheet && n->sheet <= s->nsheets)
+		return s->sheets[n->sheet - 1].source;
+	return s->label;
 }

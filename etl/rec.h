@@ -8,9 +8,9 @@
  * strings live in the batch arena.  A province holds millions of rows, so
  * a row keeps only what the rules use: the accent-free name key is made
  * when needed (name_key_ascii), card validity dates and the sending unit
- * are read but not kept, and the household only for registry rows.  IDs are stored as numbers (the digits
- * of a 12-digit personal ID, a 10-digit BHXH code) and printed back with
- * their leading zeros.
+ * are read but not kept, and the household only for registry rows.  IDs are
+ * stored as numbers (the digits of a 12-digit personal ID, a 10-digit BHXH
+ * code) and printed back with their leading zeros.
  */
 #ifndef DOISOAT_REC_H
 #define DOISOAT_REC_H
@@ -41,20 +41,20 @@ enum how { HOW_NONE, HOW_OWN, HOW_CMND, HOW_BHXH, HOW_DEMOG, HOW_CARD };
 
 /* State of a row after identity and dedup. */
 enum rec_state {
-	REC_OK,     /* counted for its person */
+	REC_OK, /* counted for its person */
 	REC_MERGED, /* identical duplicate of an earlier row */
-	REC_ASIDE,  /* set aside: review row written, acts on no one */
+	REC_ASIDE, /* set aside: review row written, acts on no one */
 };
 
 struct rec {
-	uint64_t pid;  /* own valid personal ID, 0 if none */
+	uint64_t pid; /* own valid personal ID, 0 if none */
 	uint64_t cmnd; /* old ID card number, 0 if none */
 	uint64_t bhxh; /* BHXH code (column or card), 0 if none */
-	uint64_t key;  /* person key, 0 until identity finds one */
-	const char *name;      /* normalised full name */
-	const char *nkey;      /* name match key (== name when equal) */
-	const char *commune;   /* "" if none (at most COMMUNE_CODE_MAX bytes);
-				* all strings below likewise */
+	uint64_t key; /* person key, 0 until identity finds one */
+	const char *name; /* normalised full name */
+	const char *nkey; /* name match key (== name when equal) */
+	const char *commune; /* "" if none (at most COMMUNE_CODE_MAX bytes);
+			      * all strings below likewise */
 	const char *hospital;
 	const char *household; /* registry rows only (the outreach list) */
 	const char *ethnicity;
@@ -63,19 +63,41 @@ struct rec {
 	uint16_t src;
 	uint16_t group; /* index into ref groups, GROUP_NONE if none */
 	uint16_t flags; /* NF_* */
-	uint8_t kind;   /* enum kind */
-	uint8_t sex;    /* 'M', 'F' or 0 */
-	uint8_t level;  /* benefit level of a card, 0 if unknown */
+	uint8_t kind; /* enum kind */
+	uint8_t sex; /* 'M', 'F' or 0 */
+	uint8_t level; /* benefit level of a card, 0 if unknown */
 	uint8_t status; /* STATUS_* (registry) */
 	uint8_t schemes;
-	uint8_t cmnd_len;  /* 9 or 12 */
-	uint8_t card_len;  /* 0, 10 or 15 */
+	uint8_t cmnd_len; /* 9 or 12 */
+	uint8_t card_len; /* 0, 10 or 15 */
 	uint8_t card_level;
 	char card_group[3];
 	char card_prov[3];
-	uint8_t how;    /* enum how */
-	uint8_t state;  /* enum rec_state */
+	uint8_t how; /* enum how */
+	uint8_t state; /* enum rec_state */
 	uint8_t reason; /* review reason of a row set aside or ineligible */
+	uint8_t sheet; /* workbook: 1-based sheet of srcs[src]; 0 text */
+};
+
+/* Sheets of one workbook a row can name (struct rec's sheet). */
+#define SHEETS_MAX 255
+
+/*
+ * What was read from one table of an input: a workbook's sheet, or a
+ * text file's one table (name NULL); summary.json lists them.
+ */
+struct sheet {
+	const char *name; /* the sheet's name; NULL for a text file */
+	const char *source; /* "label#name": rows' source in review/rejects */
+	int status; /* enum xlsxin_status (XLSXIN_READ for text) */
+	const char *why; /* skipped: why */
+	unsigned long header_line; /* the header's (last) row, 0 if none */
+	int header_rows; /* 1, or 2 for a two-row header */
+	unsigned long title; /* rows above the header */
+	unsigned long numbering; /* rows of column numbers skipped */
+	int ncols;
+	const char **header; /* ncols: each column's header as written */
+	int8_t *field; /* ncols: its field, F_SEX_CHECKBOX or -1 */
 };
 
 /* One input file and its accounting (summary.json). */
@@ -94,31 +116,36 @@ struct source {
 	unsigned long repaired[NF_COUNT];
 	unsigned long matched_by_demographics;
 	double seconds;
+	const char *format; /* "csv", "xlsx" or "xls" once read */
+	unsigned long title, numbering; /* rows skipped above/below headers */
+	struct sheet *sheets; /* in the batch arena */
+	unsigned nsheets;
 };
 
 /* A row for review.csv or rejects.csv. */
 struct note {
 	uint16_t src;
 	uint8_t reason;
+	uint8_t sheet; /* as struct rec's */
 	uint32_t line;
-	uint64_t key;        /* person ID or tagged BHXH code, 0 if none */
+	uint64_t key; /* person ID or tagged BHXH code, 0 if none */
 	uint64_t bhxh;
-	const char *text;    /* review: detail; reject: the raw line */
+	const char *text; /* review: detail; reject: the raw line */
 };
 
 /* A person: rows that identity linked by key (indices into recs). */
 struct person {
 	uint64_t key;
 	uint32_t registry; /* NONE32 if not in the registry */
-	uint32_t first;    /* first index into batch.members */
-	uint32_t n;        /* rows (prior and roster) in members */
+	uint32_t first; /* first index into batch.members */
+	uint32_t n; /* rows (prior and roster) in members */
 };
 
 struct batch {
 	struct arena arena;
 	struct ref *ref;
 	struct date period_start; /* reference date of the run */
-	struct date today;        /* dates after it are rejected */
+	struct date today; /* dates after it are rejected */
 	int period;
 	struct source *srcs;
 	size_t nsrcs, srcs_cap;
@@ -154,9 +181,8 @@ void batch_init(struct batch *b, struct ref *ref, int period,
 		const struct date *period_start, const struct date *today);
 void batch_release(struct batch *b);
 /* Register an input file; returns its index. */
-unsigned batch_add_source(struct batch *b, const char *path,
-			  const char *label, enum kind kind,
-			  const char *encoding);
+unsigned batch_add_source(struct batch *b, const char *path, const char *label,
+			  enum kind kind, const char *encoding);
 
 /*
  * Read and normalise every row of source i (spec §2-3): accepted rows are
@@ -197,12 +223,15 @@ struct note review_note(const struct rec *r, enum reason reason,
 			const char *text);
 /* Add a review note made by review_note (its text must outlive b). */
 void batch_add_review(struct batch *b, const struct note *n);
+/* The source a note names: its file's label, or "label#sheet". */
+const char *note_source(const struct batch *b, const struct note *n);
+
 /* Add a reject row. */
 void batch_reject(struct batch *b, unsigned src, unsigned long line,
 		  enum reason reason, const char *raw, size_t raw_len);
 
 /* Text of IDs with their leading zeros. */
-void fmt_pid(uint64_t key, char out[13]);   /* "" for 0 or a BHXH key */
+void fmt_pid(uint64_t key, char out[13]); /* "" for 0 or a BHXH key */
 void fmt_bhxh(uint64_t bhxh, char out[11]); /* "" for 0 */
 void fmt_cmnd(const struct rec *r, char out[13]);
 void fmt_card(const struct rec *r, char out[16]);

@@ -42,6 +42,59 @@ static void json_counts(struct strbuf *sb, const char *name,
 	sb_adds(sb, "}");
 }
 
+/* One table's header and mapping: header text -> field, or null. */
+static void json_table(struct strbuf *sb, const struct sheet *t)
+{
+	static const char *const status[] = { "read", "skipped", "empty",
+					      "other" };
+	int i;
+
+	sb_adds(sb, "{\"sheet\": ");
+	if (t->name)
+		json_str(sb, t->name);
+	else
+		sb_adds(sb, "null");
+	sb_addf(sb, ", \"status\": \"%s\"",
+		t->status >= 0 && t->status < 4 ? status[t->status] : "?");
+	if (t->why) {
+		sb_adds(sb, ", \"why\": ");
+		json_str(sb, t->why);
+	}
+	sb_addf(sb,
+		", \"header_row\": %lu, \"header_rows\": %d, "
+		"\"title_rows\": %lu, \"numbering_rows\": %lu, \"columns\": [",
+		t->header_line, t->header_rows, t->title, t->numbering);
+	for (i = 0; i < t->ncols; i++) {
+		int f = t->field[i];
+
+		sb_adds(sb, i ? ", {\"header\": " : "{\"header\": ");
+		json_str(sb, t->header[i]);
+		if (f < 0)
+			sb_adds(sb, ", \"field\": null}");
+		else
+			sb_addf(sb, ", \"field\": \"%s\"%s}",
+				field_name(f == F_SEX_CHECKBOX ? F_SEX
+							       : (enum field)f),
+				f == F_SEX_CHECKBOX ? ", \"checkbox\": true"
+						    : "");
+	}
+	sb_adds(sb, "]}");
+}
+
+/* "format" and "tables": how a file was read and each column's field. */
+static void json_mapping(struct strbuf *sb, const struct source *s)
+{
+	unsigned i;
+
+	sb_addf(sb, ",\n     \"format\": \"%s\", \"tables\": [",
+		s->format ? s->format : "csv");
+	for (i = 0; i < s->nsheets; i++) {
+		sb_adds(sb, i ? ",\n       " : "\n       ");
+		json_table(sb, &s->sheets[i]);
+	}
+	sb_adds(sb, "]");
+}
+
 static void json_source(struct strbuf *sb, const struct source *s)
 {
 	unsigned long review = 0;
@@ -62,7 +115,9 @@ static void json_source(struct strbuf *sb, const struct source *s)
 		"\"sent_to_review\": %lu,\n     ",
 		(unsigned long long)s->bytes, (unsigned long long)s->xxh3,
 		s->gzip ? "true" : "false", s->encoding_used,
-		s->delim == '\t' ? "\\t" : s->delim == ';' ? ";" : ",",
+		s->delim == '\t'  ? "\\t"
+		: s->delim == ';' ? ";"
+				  : ",",
 		s->lines, s->blank, s->rows_read, s->accepted, s->rejected,
 		s->merged, s->matched_by_demographics, review);
 	json_counts(sb, "rejected_by_reason", s->rejected_by, R_N, 0);
@@ -70,6 +125,7 @@ static void json_source(struct strbuf *sb, const struct source *s)
 	json_counts(sb, "review_by_reason", s->review_by, R_N, 0);
 	sb_adds(sb, ",\n     ");
 	json_counts(sb, "repaired", s->repaired, NF_COUNT, 1);
+	json_mapping(sb, s);
 	sb_addf(sb, ", \"seconds\": %.3f}", s->seconds);
 }
 

@@ -1,16 +1,21 @@
 /*
  * doisoat ingest: read input files (plain or gzip; CSV or TSV; any of the
- * supported encodings), map their headers to the canonical fields and
+ * supported encodings; .xlsx and .xls workbooks, every sheet), find and
+ * map their headers to the canonical fields and
  * write one raw row per record as a row stream (stream.h).  Records the
  * reader cannot use go to --rejects.
  */
 #include "doisoat.h"
 #include "csvin.h"
+#include "hdrpick.h"
 #include "stage.h"
 #include "stream.h"
+#include "xlsin.h"
+#include "xlsxin.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char usage_str[] =
 	"usage: doisoat ingest [--prior FILE]... [--registry FILE]...\n"
@@ -24,6 +29,8 @@ static const char usage_str[] =
 struct ingest_ctx {
 	const struct input *in;
 	struct colmap map;
+	struct hdrpick pick;
+	int workbook, first_row;
 	struct strbuf sb;
 	FILE *out, *rej;
 	unsigned long rows, rejected;
@@ -34,13 +41,64 @@ static int on_header(void *ctx, const struct csvin_row *row,
 		     struct etl_err *err)
 {
 	struct ingest_ctx *c = ctx;
-	char msg[COLMAP_MSG_MAX];
 
-	if (colmap_build(&c->map, c->in->kind, row->nfields, row->fields,
-			 row->lens, msg, sizeof(msg)) < 0)
-		return etl_errf(err, "'%s':%lu: %s input: %s", c->in->path,
-				row->line, kind_name(c->in->kind), msg);
+	if (!c->workbook && !hdrpick_try(&c->pick, row->nfields, row->fields,
+					 row->lens, row->line)) {
+		hdrpick_fail(&c->pick, c->in->path, err);
+		return c->pick.tried >= HDRPICK_ROWS ? -1 : 1;
+	}
+	c->map = c->pick.map;
+	c->first_row = 1;
 	return 0;
+}
+
+/* A workbook's header chooser: the picker run uses too. */
+static int is_header(void *ctx, const struct csvin_row *row)
+{
+	struct ingest_ctx *c = ctx;
+
+	return hdrpick_try(&c->pick, row->nfields, row->fields, row->lens,
+			   row->line);
+}
+
+/* Each sheet looks for its own header. */
+static void on_sheet(void *ctx, const struct xlsxin_sheet *sheet)
+{
+	struct ingest_ctx *c = ctx;
+
+	(void)sheet;
+	hdrpick_release(&c->pick);
+	hdrpick_init(&c->pick, c->in->kind);
+}
+
+/* Read one input, CSV or workbook by its magic bytes. */
+static int read_input(struct ingest_ctx *c, const struct csvin_cb *cb,
+		      struct csvin_stats *st, struct etl_err *err)
+{
+	struct csvin_opts copts = { 0 };
+	struct xlsxin_opts xo = { 0 };
+	struct xlsxin_stats xst;
+	struct stat sb;
+	int rc, xlsx = 0;
+
+	hdrpick_init(&c->pick, c->in->kind);
+	/* only a regular file is sniffed: a pipe's bytes would be lost */
+	c->workbook = stat(c->in->path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		      ((xlsx = xlsxin_sniff(c->in->path) == 1) ||
+		       xlsin_sniff(c->in->path) == 1);
+	if (!c->workbook) {
+		copts.encoding = c->in->encoding;
+		rc = csvin_read(c->in->path, &copts, cb, st, err);
+	} else {
+		xo.on_sheet = on_sheet;
+		xo.is_header = is_header;
+		xo.max_title = HDRPICK_ROWS;
+		rc = xlsx ? xlsxin_read(c->in->path, &xo, cb, &xst, err)
+			  : xlsin_read(c->in->path, &xo, cb, &xst, err);
+		*st = xst.base;
+	}
+	hdrpick_release(&c->pick);
+	return rc;
 }
 
 static void on_row(void *ctx, const struct csvin_row *row)
@@ -49,6 +107,11 @@ static void on_row(void *ctx, const struct csvin_row *row)
 	const char *raw[F_NFIELDS];
 	int f;
 
+	if (c->first_row) {
+		c->first_row = 0;
+		if (hdrpick_numbering(row->nfields, row->fields, row->lens))
+			return; /* a row of column numbers */
+	}
 	for (f = 0; f < F_NFIELDS; f++)
 		raw[f] = c->map.col[f] >= 0 ? row->fields[c->map.col[f]] : NULL;
 	stream_write_raw(&c->sb, c->out, c->in->kind, c->in->label, row->line,
@@ -62,6 +125,7 @@ static void on_reject(void *ctx, unsigned long line, const char *reason,
 	struct ingest_ctx *c = ctx;
 	char *copy = xstrndup(raw, n);
 
+	c->first_row = 0;
 	if (c->file_rejects++ < REJECT_MESSAGES)
 		warn("'%s':%lu: row rejected (%s): %s", c->in->path, line,
 		     reason, detail);
@@ -98,17 +162,14 @@ int cmd_ingest(int argc, char **argv)
 	c.rej = o->nrejects ? stage_open(o->rejects[0], "w") : NULL;
 	/* In kind order, as `doisoat run` reads them. */
 	for (k = 0; k < KIND_N * o->ninputs; k++) {
-		struct csvin_opts copts = { 0 };
 		struct csvin_stats st;
 
 		i = k % o->ninputs;
 		if ((int)o->inputs[i].kind != (int)(k / o->ninputs))
 			continue;
-		copts.encoding = o->inputs[i].encoding;
-		copts.max_record = 0;
 		c.in = &o->inputs[i];
 		c.file_rejects = 0;
-		if (csvin_read(c.in->path, &copts, &cb, &st, &err) < 0)
+		if (read_input(&c, &cb, &st, &err) < 0)
 			die("%s", err.msg);
 		if (c.file_rejects > REJECT_MESSAGES)
 			warn("'%s': %lu rows rejected in all (see the reject "

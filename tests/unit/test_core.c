@@ -57,8 +57,7 @@ static void hashtab_confirms_keys(void **state)
 /* sort_kv: ordered by key, equal keys in their first order, any width. */
 static void sort_kv_is_a_stable_sort(void **state)
 {
-	static const uint64_t shapes[] = { 0xffull, 0xffffffffffull,
-					   ~0ull };
+	static const uint64_t shapes[] = { 0xffull, 0xffffffffffull, ~0ull };
 	enum { N = 20000 };
 	struct kv *a = malloc(N * sizeof(*a));
 	uint64_t x = 88172645463325252ull;
@@ -97,8 +96,9 @@ static void arena_absorb_keeps_strings(void **state)
 	arena_init(&b);
 	x = arena_strdup(&a, "xã Mỹ Cẩm");
 	for (i = 0; i < 3000; i++) /* several blocks in b */
-		y = arena_strdup(&b, "Thị trấn Càng Long, Trà Vinh............"
-				     "..........................................");
+		y = arena_strdup(&b,
+				 "Thị trấn Càng Long, Trà Vinh............"
+				 "..........................................");
 	y = arena_strdup(&b, "29266");
 	arena_absorb(&a, &b);
 	assert_null(b.head);
@@ -115,8 +115,9 @@ static void outputs_absorb_appends_in_order(void **state)
 {
 	struct outputs o, part;
 	const char *r1[6] = { "084090001234", "A", "1990", "M", "29266", "" };
-	const char *r2[6] = { "084090001235", "B, C", "1991", "F", "29269",
-			      "H1" };
+	const char *r2[6] = {
+		"084090001235", "B, C", "1991", "F", "29269", "H1"
+	};
 
 	(void)state;
 	outputs_init(&o);
@@ -124,8 +125,8 @@ static void outputs_absorb_appends_in_order(void **state)
 	out_add(&o, L_UNINSURED, "29266", 2, R_NONE, r1);
 	out_add(&part, L_UNINSURED, "29269", 1, R_NONE, r2);
 	out_add(&part, L_DECREASE, "29269", 1, R_DEATH,
-		(const char *[10]){ "1", "", "", "B", "1991", "F", "29269", "HN",
-				    "2023-01-01", "DEATH" });
+		(const char *[10]){ "1", "", "", "B", "1991", "F", "29269",
+				    "HN", "2023-01-01", "DEATH" });
 	outputs_absorb(&o, &part);
 	assert_int_equal(o.lists[L_UNINSURED].n, 2);
 	/* the absorbed row comes after o's own, when keys tie too */
@@ -241,6 +242,17 @@ static void fields_match_aliases(void **state)
 		{ "Nơi đăng ký KCB ban đầu", F_HOSPITAL },
 		{ "Nữ", F_SEX_CHECKBOX },
 		{ "Ghi chú", F_UNKNOWN },
+		/* VSS form headers: variants in brackets, after a slash */
+		{ "Số CCCD/ĐDCN", F_PERSON_ID },
+		{ "Số CCCD/ĐDCN/Hộ chiếu", F_PERSON_ID },
+		{ "Số CCCD/CMND/Hộ chiếu", F_PERSON_ID },
+		{ "Ngày sinh (dd/mm/yyyy)", F_DOB },
+		{ "Ngày, tháng, năm sinh", F_DOB },
+		{ "Mã số BHXH (nếu có)", F_BHXH },
+		{ "Mã số BHXH/Số định danh", F_BHXH },
+		{ "Họ và tên (*)", F_NAME },
+		{ "(ghi chú)", F_UNKNOWN },
+		{ "Ghi chú/Số CCCD", F_UNKNOWN },
 	};
 	size_t i;
 
@@ -264,27 +276,22 @@ static void colmap_names_missing_columns(void **state)
 	char msg[COLMAP_MSG_MAX];
 
 	(void)state;
-	assert_int_equal(colmap_build(&m, KIND_ROSTER, 3, cells, lens, msg,
-				      sizeof(msg)),
-			 -1);
+	assert_int_equal(
+		colmap_build(&m, KIND_ROSTER, 3, cells, lens, msg, sizeof(msg)),
+		-1);
 	assert_non_null(strstr(msg, "group_code"));
-	assert_non_null(strstr(msg, "ma_doi_tuong"));
+	assert_non_null(strstr(msg, "Mã đối tượng"));
 	assert_non_null(strstr(msg, "person_id"));
 	assert_int_equal(m.col[F_NAME], 0);
 	assert_int_equal(m.col[F_DOB], 1);
 	/* one list, "; " between requirements, " or " between alternatives */
+	/* the accepted headers as people write them, not folded */
 	assert_string_equal(msg,
 			    "missing required column: group_code "
-			    "(ma_doi_tuong, doi_tuong, group_code); "
-			    "person_id (so_dinh_danh_ca_nhan, so_ddcn, "
-			    "so_cccd, cccd, so_cccd_cmnd, so_cmnd_cccd, "
-			    "so_cmnd_ho_chieu_the_can_cuoc, "
-			    "so_cccd_cmnd_ho_chieu, so_dinh_danh, "
-			    "ma_dinh_danh, person_id) or cmnd (so_cmnd, "
-			    "cmnd, so_cmnd_cu, cmnd_cu) or bhxh_code "
-			    "(ma_so_bhxh, ma_bhxh, ma_so_bhxh_so_dinh_danh, "
-			    "bhxh_code) or card_code (ma_the, ma_the_bhyt, "
-			    "so_the_bhyt, card_code)");
+			    "(Mã đối tượng, Đối tượng); person_id (Số định "
+			    "danh cá nhân, Số CCCD, Số CCCD/CMND) or cmnd "
+			    "(Số CMND) or bhxh_code (Mã số BHXH) or "
+			    "card_code (Mã thẻ BHYT, Số thẻ BHYT)");
 }
 
 /* With every column missing, the message is whole in an etl_err. */
@@ -314,15 +321,15 @@ static void colmap_message_is_never_cut(void **state)
 			 kind_name((enum kind)k), msg);
 		assert_non_null(strstr(err.msg, msg));
 	}
-	assert_non_null(strstr(msg, "or card_code (ma_the, ma_the_bhyt, "
-				    "so_the_bhyt, card_code)"));
+	assert_non_null(strstr(msg, "or card_code (Mã thẻ BHYT, Số thẻ BHYT)"));
 }
 
 static void ref_groups_levels_by_date(void **state)
 {
 	struct ref r;
 	struct etl_err err;
-	struct date d2025 = date_make(2025, 6, 1), d2026 = date_make(2026, 1, 1);
+	struct date d2025 = date_make(2025, 6, 1),
+		    d2026 = date_make(2026, 1, 1);
 	unsigned cn, te;
 
 	(void)state;

@@ -1,0 +1,209 @@
+/*
+ * hdrpick.c: the header row of an input, among its first rows, alone or
+ * joined with the row above (see hdrpick.h).
+ */
+#include "hdrpick.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hdrpick_init(struct hdrpick *h, enum kind k)
+{
+	memset(h, 0, sizeof(*h));
+	h->kind = k;
+	sb_init(&h->text, 0);
+	sb_init(&h->prev, 0);
+	h->best_missing = -1;
+}
+
+void hdrpick_release(struct hdrpick *h)
+{
+	sb_release(&h->text);
+	sb_release(&h->prev);
+	free(h->toff);
+	free(h->poff);
+	memset(h, 0, sizeof(*h));
+}
+
+const char *hdrpick_text(const struct hdrpick *h, int c)
+{
+	return c >= 0 && c < h->ntext ? h->text.buf + h->toff[c] : "";
+}
+
+/* Keep the cells in sb, off[i] where cell i starts (NUL after each). */
+static void keep(struct strbuf *sb, size_t **off, int *cap, int n,
+		 const char *const *cells, const size_t *lens)
+{
+	int i;
+
+	if (n > *cap) {
+		*off = xrealloc(*off, (size_t)n * sizeof(**off));
+		*cap = n;
+	}
+	sb_reset(sb);
+	for (i = 0; i < n; i++) {
+		(*off)[i] = sb->len;
+		sb_add(sb, cells[i], lens[i]);
+		sb_addc(sb, '\0');
+	}
+}
+
+static int blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/*
+ * The header of column i joined from the row above (top) and this one:
+ * a cell empty below was merged down (the top's text); a sub-header that
+ * names a field alone is that field ("Nữ" under "Giới tính"); else the
+ * group's text (carried right over its merged cells) and the sub-header.
+ */
+static void join_cell(struct strbuf *sb, const char *top, const char *group,
+		      const char *bot, size_t blen)
+{
+	if (blank(bot, blen)) {
+		sb_adds(sb, top);
+	} else if (field_from_header(bot, blen) != F_UNKNOWN || !group[0]) {
+		sb_add(sb, bot, blen);
+	} else {
+		sb_adds(sb, group);
+		sb_addc(sb, ' ');
+		sb_add(sb, bot, blen);
+	}
+	sb_addc(sb, '\0');
+}
+
+/* Try the row joined with the one above: 1 when it is the header. */
+static int try_joined(struct hdrpick *h, int n, const char *const *cells,
+		      const size_t *lens, char *msg)
+{
+	struct strbuf sb;
+	size_t *off;
+	const char **jc;
+	size_t *jl;
+	const char *group = "";
+	int i, m = n > h->pn ? n : h->pn, missing;
+
+	sb_init(&sb, 0);
+	off = xmalloc((size_t)m * sizeof(*off));
+	for (i = 0; i < m; i++) {
+		const char *top = i < h->pn ? h->prev.buf + h->poff[i] : "";
+		const char *bot = i < n ? cells[i] : "";
+		size_t bl = i < n ? lens[i] : 0;
+
+		if (!blank(top, strlen(top)))
+			group = top;
+		else if (blank(bot, bl))
+			group = "";
+		off[i] = sb.len;
+		join_cell(&sb, top, blank(top, strlen(top)) ? group : top, bot,
+			  bl);
+	}
+	jc = xmalloc((size_t)m * sizeof(*jc));
+	jl = xmalloc((size_t)m * sizeof(*jl));
+	for (i = 0; i < m; i++) {
+		jc[i] = sb.buf + off[i];
+		jl[i] = strlen(jc[i]);
+	}
+	colmap_fill(&h->map, m, jc, jl);
+	missing = colmap_missing(&h->map, h->kind, msg, COLMAP_MSG_MAX);
+	if (!missing) {
+		keep(&h->text, &h->toff, &h->tcap, m, jc, jl);
+		h->ntext = m;
+	}
+	free(jc);
+	free(jl);
+	free(off);
+	sb_release(&sb);
+	return !missing;
+}
+
+int hdrpick_try(struct hdrpick *h, int n, const char *const *cells,
+		const size_t *lens, unsigned long line)
+{
+	char msg[COLMAP_MSG_MAX];
+	int missing;
+
+	colmap_fill(&h->map, n, cells, lens);
+	missing = colmap_missing(&h->map, h->kind, msg, sizeof(msg));
+	if (!missing) {
+		keep(&h->text, &h->toff, &h->tcap, n, cells, lens);
+		h->ntext = n;
+		h->line = line;
+		h->rows = 1;
+		return 1;
+	}
+	if (h->best_missing < 0 || missing < h->best_missing) {
+		h->best_missing = missing;
+		h->best_line = line;
+		snprintf(h->best_msg, sizeof(h->best_msg), "%s", msg);
+	}
+	if (h->pn && try_joined(h, n, cells, lens, msg)) {
+		h->line = line;
+		h->rows = 2; /* the row above, counted in tried, is its top */
+		return 1;
+	}
+	keep(&h->prev, &h->poff, &h->pcap, n, cells, lens);
+	h->pn = n;
+	h->prev_line = line;
+	h->tried++;
+	return 0;
+}
+
+int hdrpick_fail(const struct hdrpick *h, const char *path, struct etl_err *err)
+{
+	if (h->best_missing < 0)
+		return etl_errf(err, "'%s': %s input: no header row", path,
+				kind_name(h->kind));
+	return etl_errf(err,
+			"'%s':%lu: %s input: no header row among the first "
+			"%u rows; the nearest, row %lu, has %s (the header "
+			"need not be on row 1)",
+			path, h->best_line, kind_name(h->kind), HDRPICK_ROWS,
+			h->best_line, h->best_msg);
+}
+
+/* A cell of a numbering row: "3", "(3)", "[3]" or a single letter. */
+static int numbering_cell(const char *s, size_t n)
+{
+	size_t i = 0, d = 0;
+
+	while (n && (s[n - 1] == ' '))
+		n--;
+	while (i < n && s[i] == ' ')
+		i++;
+	if (n - i == 1 &&
+	    ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
+		return 1;
+	if (i < n && (s[i] == '(' || s[i] == '[')) {
+		i++;
+		if (n - i < 2 || (s[n - 1] != ')' && s[n - 1] != ']'))
+			return 0;
+		n--;
+	}
+	for (; i < n; i++, d++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return d > 0 && d <= 3;
+}
+
+int hdrpick_numbering(int n, const char *const *cells, const size_t *lens)
+{
+	int i, filled = 0;
+
+	for (i = 0; i < n; i++) {
+		if (blank(cells[i], lens[i]))
+			continue;
+		if (!numbering_cell(cells[i], lens[i]))
+			return 0;
+		filled++;
+	}
+	return filled >= 2;
+}
