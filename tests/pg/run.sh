@@ -296,6 +296,22 @@ check "runs keeps both loads; the results are the second's" eq "2|t" \
 check "no migration applied twice" eq "$top" \
 	"$(q "SELECT count(*) FROM doisoat.schema_migrations")"
 
+# A server warning during a load reaches the log as doisoat's own warning,
+# cut before its quoted value; libpq's default processor (which prints
+# "WARNING:  ..." on stderr, value and all) is not used.
+q "CREATE FUNCTION public.t_warn() RETURNS trigger LANGUAGE plpgsql AS
+   \$\$ BEGIN RAISE WARNING 'a test warning: \"%\"', 'secret-value';
+   RETURN NEW; END \$\$;
+   CREATE TRIGGER t_warn BEFORE INSERT ON doisoat.runs
+   FOR EACH ROW EXECUTE FUNCTION public.t_warn()" >/dev/null
+check "a load with a server warning" run_load 0 --out "$work/r2024"
+check "... prints it as its own warning, cut before the quoted value" \
+	sh -c "grep -q '^doisoat load: warning: server WARNING: a test warning$' \
+	       '$work/err' && ! grep -q -e '^WARNING' -e secret-value \
+	       '$work/err'"
+q "DROP TRIGGER t_warn ON doisoat.runs; DROP FUNCTION public.t_warn()" \
+	>/dev/null
+
 # Another period does not touch 2024.
 before=$(dump_period 2024)
 write_run "$work/r2025" 2025
@@ -865,6 +881,33 @@ fi
 
 check "load the small fixture's run (period 2024)" \
 	run_load 0 --out "$work/small"
+# Stories 64 and 65: each card of a person who died or is missing is a
+# decrease row (DEATH, MISSING), and all of them are one outcome.
+check "... whose dead and missing people hold two cards each" eq "2|2" \
+	"$(q "SELECT count(*) FILTER (WHERE person_id = '084055000064'
+	      AND reason = 'DEATH'), count(*) FILTER (WHERE
+	      person_id = '084158000065' AND reason = 'MISSING')
+	      FROM doisoat.decrease WHERE period = 2024")"
+# with_row DIR LIST ROW: a copy of the small run with ROW added to
+# LIST.csv, its counts raised to match and its "files" entry dropped (so
+# that it is the accounting check that judges it).
+with_row() {
+	rm -rf "$1"
+	cp -r "$work/small" "$1"
+	printf '%s\n' "$3" >>"$1/$2.csv"
+	n=$(sed -n "s/.*\"$2.csv\": \([0-9]*\).*/\1/p" "$1/summary.json")
+	m=$(sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1/summary.json")
+	sed -i -e "/\"name\": \"$2.csv\"/d" \
+		-e "s/\"$2.csv\": $n/\"$2.csv\": $((n + 1))/" \
+		-e "s/\"$2\": $m/\"$2\": $((m + 1))/" "$1/summary.json"
+}
+with_row "$work/dead_twice" renew \
+	"084055000064,8400000064,HN2848400000064,HỒ VĂN KHANG,1955-09-09,M,29266,HN,2"
+check "a dead person (two DEATH rows) also renewed: exit 1" \
+	run_load 1 --out "$work/dead_twice"
+check "... one person with more than one outcome, not three rows" \
+	grep -q "accounting check failed: 1 people have more than one outcome" \
+	"$work/err"
 check "load the generated run over it" run_load 0 --out "$work/big"
 big=$(dump_period 2024 norun)
 # Its coverage has BHXH and BHTN figures: their sums too.
