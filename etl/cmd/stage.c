@@ -186,9 +186,12 @@ static struct date date_opt(const char *s, const char *opt)
 static long number_opt(const char *s, const char *opt, long min, long max)
 {
 	char *end;
-	long n = strtol(s, &end, 10);
+	long n;
 
-	if (!*s || *end || n < min || n > max)
+	errno = 0;
+	n = strtol(s, &end, 10);
+	/* past LONG_MAX strtol() gives LONG_MAX and ERANGE: not a number */
+	if (!*s || *end || errno == ERANGE || n < min || n > max)
 		usage_error("bad %s '%s'", opt, s);
 	return n;
 }
