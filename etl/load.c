@@ -72,20 +72,23 @@ static void server_says(void *ctx, const char *text)
 	say(ctx, MSG_WARN, "%s", text);
 }
 
+/* What summary.json's "outcomes" has for a list. */
+enum { NOTHING, BY_REASON, A_COUNT };
+
 /* One table per output list, loaded in this order. */
 static const struct list_table {
 	const char *name;
 	int person; /* has person_id: gets a pseudonym */
-	int outcomes; /* summary.json outcomes has its counts by reason */
+	int outcomes; /* summary.json's "outcomes" has for it: */
 } tables[] = {
-	{ "increase", 1, 1 }, /* new cards */
-	{ "decrease", 1, 1 }, /* cards to end */
-	{ "change", 1, 1 }, /* changed cards */
-	{ "renew", 1, 0 }, /* renewed cards */
-	{ "uninsured", 1, 0 }, /* people without a card */
-	{ "review", 0, 1 }, /* rows and people for a human */
-	{ "rejects", 0, 1 }, /* unreadable input rows */
-	{ "coverage", 0, 0 }, /* per commune, then TOTAL */
+	{ "increase", 1, BY_REASON }, /* new cards */
+	{ "decrease", 1, BY_REASON }, /* cards to end */
+	{ "change", 1, BY_REASON }, /* changed cards */
+	{ "renew", 1, A_COUNT }, /* renewed cards */
+	{ "uninsured", 1, A_COUNT }, /* people without a card */
+	{ "review", 0, BY_REASON }, /* rows and people for a human */
+	{ "rejects", 0, BY_REASON }, /* unreadable input rows */
+	{ "coverage", 0, NOTHING }, /* per commune, then TOTAL */
 };
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
@@ -318,6 +321,83 @@ static int report_redelivery(struct load *L)
 	return 0;
 }
 
+/* "a " or "an " before a JSON type's name; "" before missing, null. */
+static const char *article(const char *type)
+{
+	if (!strcmp(type, "missing") || !strcmp(type, "null"))
+		return "";
+	return strchr("aeiou", type[0]) ? "an " : "a ";
+}
+
+/*
+ * The keys of summary.json the accounting checks read must be there, not
+ * null and of their type: a missing count would let its check pass.
+ * Every input's source and counts, every list's count under "outputs",
+ * its counts under "outcomes", and "files" (checked by outdir_verify()).
+ * Bails out naming the first key that is not so.
+ */
+static int check_keys(struct load *L)
+{
+	const char *params[1] = { L->summary };
+	struct strbuf sql;
+	PGresult *res;
+	size_t i;
+	int rc = 0;
+
+	sb_init(&sql, 0);
+	sb_adds(&sql,
+		"WITH s AS (SELECT $1::jsonb AS s), "
+		"w(ord, k, got, want) AS (SELECT 1, 'inputs', CASE WHEN "
+		"jsonb_typeof(s->'inputs') IS DISTINCT FROM 'array' THEN "
+		"jsonb_typeof(s->'inputs') WHEN "
+		"jsonb_array_length(s->'inputs') = 0 THEN 'empty array' "
+		"ELSE 'non-empty array' END, 'non-empty array' FROM s "
+		"UNION ALL SELECT 2, 'outputs', jsonb_typeof(s->'outputs'), "
+		"'object' FROM s "
+		"UNION ALL SELECT 3, 'outcomes', jsonb_typeof(s->'outcomes'), "
+		"'object' FROM s "
+		"UNION ALL SELECT 4, 'files', jsonb_typeof(s->'files'), "
+		"'array' FROM s "
+		"UNION ALL SELECT 100 * x.n + f.j, 'inputs[' || x.n - 1 || "
+		"']' || '.' || f.f, jsonb_typeof(x.e->f.f), f.t FROM s, "
+		"jsonb_array_elements(CASE WHEN jsonb_typeof(s->'inputs') = "
+		"'array' THEN s->'inputs' ELSE '[]' END) WITH ORDINALITY "
+		"AS x(e, n), (VALUES (1, 'source', 'string'), (2, "
+		"'rows_read', 'number'), (3, 'accepted', 'number'), (4, "
+		"'rejected', 'number')) AS f(j, f, t)");
+	for (i = 0; i < NTABLES; i++) {
+		sb_addf(&sql,
+			" UNION ALL SELECT %zu, 'outputs.\"%s.csv\"', "
+			"jsonb_typeof(s->'outputs'->'%s.csv'), 'number' "
+			"FROM s",
+			10 + i, tables[i].name, tables[i].name);
+		if (tables[i].outcomes != NOTHING)
+			sb_addf(&sql,
+				" UNION ALL SELECT %zu, 'outcomes.%s', "
+				"jsonb_typeof(s->'outcomes'->'%s'), '%s' "
+				"FROM s",
+				30 + i, tables[i].name, tables[i].name,
+				tables[i].outcomes == BY_REASON ? "object"
+								: "number");
+	}
+	sb_adds(&sql, ") SELECT k, coalesce(got, 'missing'), want FROM w "
+		      "WHERE got IS DISTINCT FROM want ORDER BY ord LIMIT 1");
+	res = exec_params(L, sql.buf, 1, params, "cannot read summary.json");
+	sb_release(&sql);
+	if (!res)
+		return -1;
+	if (PQntuples(res) == 1)
+		rc = bail(L,
+			  "'%s/summary.json': key %s is %s%s, not %s%s; "
+			  "nothing loaded",
+			  L->dir, PQgetvalue(res, 0, 0),
+			  article(PQgetvalue(res, 0, 1)), PQgetvalue(res, 0, 1),
+			  article(PQgetvalue(res, 0, 2)),
+			  PQgetvalue(res, 0, 2));
+	PQclear(res);
+	return rc;
+}
+
 /* Insert the runs row (status 'loading'); sets run_id and period. */
 static int insert_run(struct load *L)
 {
@@ -336,6 +416,8 @@ static int insert_run(struct load *L)
 	PQclear(res);
 	if (noperiod)
 		return bail(L, "'%s/summary.json' has no period", L->dir);
+	if (check_keys(L) < 0)
+		return -1;
 
 	whence_of(&w);
 	params[1] = w.host;
@@ -536,8 +618,10 @@ static int check_count(struct load *L, const char *file, const char *path,
 
 	if (expected_rows(L, file, &want) < 0)
 		return -1;
-	if (want < 0 || want == rows)
+	if (want == rows)
 		return 0;
+	if (want < 0) /* check_keys() saw it: not reached */
+		return bail(L, "summary.json has no count of '%s'", path);
 	if (!present)
 		return bail(L,
 			    "'%s' is missing but summary.json says %lld rows; "
@@ -651,13 +735,32 @@ static int check_inputs(struct load *L, struct strbuf *sql)
 		     "rejects.csv has %s");
 }
 
+/* A list whose "outcomes" entry is its row count: that many rows. */
+static int check_count_outcome(struct load *L, struct strbuf *sql,
+			       const char *name)
+{
+	sb_reset(sql);
+	sb_addf(sql,
+		"SELECT '%s', $1::jsonb->'outcomes'->>'%s', count(*) "
+		"FROM doisoat_stage.%s_r%s WHERE $2::text IS NOT NULL "
+		"HAVING count(*) IS DISTINCT FROM "
+		"($1::jsonb->'outcomes'->>'%s')::bigint",
+		name, name, name, L->run_id, name);
+	return check(L, sql->buf,
+		     "%s.csv: summary.json's outcomes say %s rows, the file "
+		     "has %s");
+}
+
 /* Every list: rows per reason as summary.json counts them. */
 static int check_reasons(struct load *L, struct strbuf *sql)
 {
 	size_t i;
 
 	for (i = 0; i < NTABLES; i++) {
-		if (!tables[i].outcomes)
+		if (tables[i].outcomes == A_COUNT &&
+		    check_count_outcome(L, sql, tables[i].name) < 0)
+			return -1;
+		if (tables[i].outcomes != BY_REASON)
 			continue;
 		sb_reset(sql);
 		sb_addf(sql,
@@ -869,7 +972,14 @@ int load_run(const struct load_opts *o, struct etl_err *err)
 		sb_release(&summary);
 		return EXIT_BUSY;
 	}
-	if (rc < 0 || outdir_verify(o->out, err) < 0) {
+	if (rc == 0 && (rc = outdir_verify(o->out, err)) == 1)
+		rc = etl_errf(err,
+			      "'%s/summary.json': key files is missing: no "
+			      "list of the output files to check them by (an "
+			      "older doisoat wrote it? run it again); nothing "
+			      "loaded",
+			      o->out);
+	if (rc < 0) {
 		sb_release(&summary);
 		return -1;
 	}
