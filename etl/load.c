@@ -38,27 +38,69 @@ struct load {
 	long long rows; /* rows loaded into the lists */
 	struct hashtab keys; /* person keys of the outcome lists (hashes) */
 	unsigned long key_dups; /* rows whose key hash was seen before */
-	int progress; /* show a progress line */
+	const struct load_opts *o; /* its log and progress callbacks */
+	struct pgload_notices notices; /* the server's warnings: to o->log */
 	struct etl_err *err; /* where a failure is told */
 };
+
+/* A message to the caller's log callback (none: dropped). */
+static void __attribute__((format(printf, 3, 4)))
+say(const struct load *L, enum msg_level level, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	int n;
+
+	if (!L->o->log)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	text = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(text, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	L->o->log(L->o->ctx, level, text);
+	free(text);
+}
+
+/* The server's warnings on the load's connection: to the log. */
+static void server_says(void *ctx, const char *text)
+{
+	say(ctx, MSG_WARN, "%s", text);
+}
+
+/* What summary.json's "outcomes" has for a list. */
+enum { NOTHING, BY_REASON, A_COUNT };
 
 /* One table per output list, loaded in this order. */
 static const struct list_table {
 	const char *name;
 	int person; /* has person_id: gets a pseudonym */
-	int outcomes; /* summary.json outcomes has its counts by reason */
+	int outcomes; /* summary.json's "outcomes" has for it: */
 } tables[] = {
-	{ "increase", 1, 1 }, /* new cards */
-	{ "decrease", 1, 1 }, /* cards to end */
-	{ "change", 1, 1 }, /* changed cards */
-	{ "renew", 1, 0 }, /* renewed cards */
-	{ "uninsured", 1, 0 }, /* people without a card */
-	{ "review", 0, 1 }, /* rows and people for a human */
-	{ "rejects", 0, 1 }, /* unreadable input rows */
-	{ "coverage", 0, 0 }, /* per commune, then TOTAL */
+	{ "increase", 1, BY_REASON }, /* new cards */
+	{ "decrease", 1, BY_REASON }, /* cards to end */
+	{ "change", 1, BY_REASON }, /* changed cards */
+	{ "renew", 1, A_COUNT }, /* renewed cards */
+	{ "uninsured", 1, A_COUNT }, /* people without a card */
+	{ "review", 0, BY_REASON }, /* rows and people for a human */
+	{ "rejects", 0, BY_REASON }, /* unreadable input rows */
+	{ "coverage", 0, NOTHING }, /* per commune, then TOTAL */
 };
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
+
+/*
+ * The reasons of rule 1 (spec §5): a person who died or is missing has
+ * every card decreased, one decrease row per card, all with one reason:
+ * one outcome however many rows.  DUPLICATE_CARD rows are no outcome of
+ * their own (the person's other card has it).
+ */
+static const char *const rule1_reasons[] = { "DEATH", "MISSING", NULL };
+#define RULE1_SQL "('DEATH', 'MISSING')"
 
 /* summary.json as text: PostgreSQL parses it (jsonb), not us. */
 static int read_summary(const char *dir, struct strbuf *sb, struct etl_err *err)
@@ -152,8 +194,6 @@ bail(struct load *L, const char *fmt, ...)
 			record_failure(L, msg);
 	}
 	L->in_txn = 0;
-	if (L->progress)
-		fputs("\r\033[K", stderr);
 	return etl_errf(L->err, "%s", msg);
 }
 
@@ -230,9 +270,10 @@ static int migrate(struct load *L, const char *schemas)
 	if (pgload_migrate(L->conn, schemas, &applied, &version, L->err) < 0)
 		return -1;
 	if (applied)
-		logmsg("schema: applied %d migration(s) from '%s', now at "
-		       "version %d",
-		       applied, schemas ? schemas : "(built in)", version);
+		say(L, MSG_LOG,
+		    "schema: applied %d migration(s) from '%s', now at "
+		    "version %d",
+		    applied, schemas ? schemas : "(built in)", version);
 	return 0;
 }
 
@@ -255,10 +296,11 @@ static int report_redelivery(struct load *L)
 		return -1;
 	n = PQntuples(res);
 	for (i = 0; i < n; i++)
-		logmsg("input %s '%s' is unchanged since run %s (period %s): "
-		       "same XXH3 checksum and size",
-		       PQgetvalue(res, i, 1), PQgetvalue(res, i, 0),
-		       PQgetvalue(res, i, 2), PQgetvalue(res, i, 3));
+		say(L, MSG_LOG,
+		    "input %s '%s' is unchanged since run %s (period %s): "
+		    "same XXH3 checksum and size",
+		    PQgetvalue(res, i, 1), PQgetvalue(res, i, 0),
+		    PQgetvalue(res, i, 2), PQgetvalue(res, i, 3));
 	PQclear(res);
 	if (!n)
 		return 0;
@@ -271,11 +313,89 @@ static int report_redelivery(struct load *L)
 	if (!res)
 		return -1;
 	if (PQgetvalue(res, 0, 0)[0] == 't')
-		logmsg("every input file is as in run %s: this load "
-		       "repeats it",
-		       PQgetvalue(res, 0, 1));
+		say(L, MSG_LOG,
+		    "every input file is as in run %s: this load "
+		    "repeats it",
+		    PQgetvalue(res, 0, 1));
 	PQclear(res);
 	return 0;
+}
+
+/* "a " or "an " before a JSON type's name; "" before missing, null. */
+static const char *article(const char *type)
+{
+	if (!strcmp(type, "missing") || !strcmp(type, "null"))
+		return "";
+	return strchr("aeiou", type[0]) ? "an " : "a ";
+}
+
+/*
+ * The keys of summary.json the accounting checks read must be there, not
+ * null and of their type: a missing count would let its check pass.
+ * Every input's source and counts, every list's count under "outputs",
+ * its counts under "outcomes", and "files" (checked by outdir_verify()).
+ * Bails out naming the first key that is not so.
+ */
+static int check_keys(struct load *L)
+{
+	const char *params[1] = { L->summary };
+	struct strbuf sql;
+	PGresult *res;
+	size_t i;
+	int rc = 0;
+
+	sb_init(&sql, 0);
+	sb_adds(&sql,
+		"WITH s AS (SELECT $1::jsonb AS s), "
+		"w(ord, k, got, want) AS (SELECT 1, 'inputs', CASE WHEN "
+		"jsonb_typeof(s->'inputs') IS DISTINCT FROM 'array' THEN "
+		"jsonb_typeof(s->'inputs') WHEN "
+		"jsonb_array_length(s->'inputs') = 0 THEN 'empty array' "
+		"ELSE 'non-empty array' END, 'non-empty array' FROM s "
+		"UNION ALL SELECT 2, 'outputs', jsonb_typeof(s->'outputs'), "
+		"'object' FROM s "
+		"UNION ALL SELECT 3, 'outcomes', jsonb_typeof(s->'outcomes'), "
+		"'object' FROM s "
+		"UNION ALL SELECT 4, 'files', jsonb_typeof(s->'files'), "
+		"'array' FROM s "
+		"UNION ALL SELECT 100 * x.n + f.j, 'inputs[' || x.n - 1 || "
+		"']' || '.' || f.f, jsonb_typeof(x.e->f.f), f.t FROM s, "
+		"jsonb_array_elements(CASE WHEN jsonb_typeof(s->'inputs') = "
+		"'array' THEN s->'inputs' ELSE '[]' END) WITH ORDINALITY "
+		"AS x(e, n), (VALUES (1, 'source', 'string'), (2, "
+		"'rows_read', 'number'), (3, 'accepted', 'number'), (4, "
+		"'rejected', 'number')) AS f(j, f, t)");
+	for (i = 0; i < NTABLES; i++) {
+		sb_addf(&sql,
+			" UNION ALL SELECT %zu, 'outputs.\"%s.csv\"', "
+			"jsonb_typeof(s->'outputs'->'%s.csv'), 'number' "
+			"FROM s",
+			10 + i, tables[i].name, tables[i].name);
+		if (tables[i].outcomes != NOTHING)
+			sb_addf(&sql,
+				" UNION ALL SELECT %zu, 'outcomes.%s', "
+				"jsonb_typeof(s->'outcomes'->'%s'), '%s' "
+				"FROM s",
+				30 + i, tables[i].name, tables[i].name,
+				tables[i].outcomes == BY_REASON ? "object"
+								: "number");
+	}
+	sb_adds(&sql, ") SELECT k, coalesce(got, 'missing'), want FROM w "
+		      "WHERE got IS DISTINCT FROM want ORDER BY ord LIMIT 1");
+	res = exec_params(L, sql.buf, 1, params, "cannot read summary.json");
+	sb_release(&sql);
+	if (!res)
+		return -1;
+	if (PQntuples(res) == 1)
+		rc = bail(L,
+			  "'%s/summary.json': key %s is %s%s, not %s%s; "
+			  "nothing loaded",
+			  L->dir, PQgetvalue(res, 0, 0),
+			  article(PQgetvalue(res, 0, 1)), PQgetvalue(res, 0, 1),
+			  article(PQgetvalue(res, 0, 2)),
+			  PQgetvalue(res, 0, 2));
+	PQclear(res);
+	return rc;
 }
 
 /* Insert the runs row (status 'loading'); sets run_id and period. */
@@ -296,6 +416,8 @@ static int insert_run(struct load *L)
 	PQclear(res);
 	if (noperiod)
 		return bail(L, "'%s/summary.json' has no period", L->dir);
+	if (check_keys(L) < 0)
+		return -1;
 
 	whence_of(&w);
 	params[1] = w.host;
@@ -369,8 +491,8 @@ static int start_run(struct load *L)
 	if (exec_ok(L, "SELECT doisoat.load_begin($1::bigint)", 1, params,
 		    "cannot create the staging tables") < 0)
 		return -1;
-	logmsg("run %s of period %s: staging tables ready", L->run_id,
-	       L->period);
+	say(L, MSG_LOG, "run %s of period %s: staging tables ready", L->run_id,
+	    L->period);
 	return 0;
 }
 
@@ -405,7 +527,8 @@ static int load_reference(struct load *L)
 	    copy_embedded(L, "doisoat.communes", refdata_communes_csv,
 			  refdata_communes_csv_len, "communes.csv") < 0)
 		return -1;
-	logmsg("reference: groups and communes (%.2f s)", now_seconds() - t0);
+	say(L, MSG_LOG, "reference: groups and communes (%.2f s)",
+	    now_seconds() - t0);
 	return 0;
 }
 
@@ -425,26 +548,18 @@ static int expected_rows(struct load *L, const char *file, long long *n)
 	return 0;
 }
 
+/* The caller's progress callback, as pgload_copy() calls it. */
 struct progress {
+	const struct load_opts *o;
 	const char *file;
 	unsigned long long size; /* 0: unknown (a pipe) */
-	double last;
 };
 
 static void show_progress(void *arg, unsigned long long bytes)
 {
-	struct progress *p = arg;
-	double t = now_seconds();
+	const struct progress *p = arg;
 
-	if (t - p->last < 0.2)
-		return;
-	p->last = t;
-	if (p->size)
-		fprintf(stderr, "\r\033[K  %s: %.1f of %.1f MB (%.0f %%)",
-			p->file, bytes / 1e6, p->size / 1e6,
-			100.0 * (double)bytes / (double)p->size);
-	else
-		fprintf(stderr, "\r\033[K  %s: %.1f MB", p->file, bytes / 1e6);
+	p->o->progress(p->o->ctx, p->file, bytes, p->size);
 }
 
 /*
@@ -476,10 +591,13 @@ static long long copy_list(struct load *L, const struct list_table *t, FILE *f,
 		co.skip_col = "reason";
 		co.skip_val = "DUPLICATE_CARD";
 		co.key_dups = &L->key_dups;
+		if (!strcmp(t->name, "decrease"))
+			co.same_vals = rule1_reasons;
 	}
 	if (!strcmp(t->name, "rejects") && !L->keep_raw)
 		co.drop = "raw";
-	if (L->progress) {
+	if (L->o->progress) {
+		pr.o = L->o;
 		pr.file = file;
 		if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
 			pr.size = (unsigned long long)st.st_size;
@@ -487,8 +605,8 @@ static long long copy_list(struct load *L, const struct list_table *t, FILE *f,
 		co.progress_arg = &pr;
 	}
 	rows = pgload_copy(L->conn, staging, f, path, &co, &err);
-	if (L->progress)
-		fputs("\r\033[K", stderr);
+	if (L->o->progress)
+		L->o->progress(L->o->ctx, NULL, 0, 0);
 	return rows < 0 ? bail(L, "%s", err.msg) : rows;
 }
 
@@ -500,8 +618,10 @@ static int check_count(struct load *L, const char *file, const char *path,
 
 	if (expected_rows(L, file, &want) < 0)
 		return -1;
-	if (want < 0 || want == rows)
+	if (want == rows)
 		return 0;
+	if (want < 0) /* check_keys() saw it: not reached */
+		return bail(L, "summary.json has no count of '%s'", path);
 	if (!present)
 		return bail(L,
 			    "'%s' is missing but summary.json says %lld rows; "
@@ -544,10 +664,10 @@ static int load_table(struct load *L, const struct list_table *t)
 	if (rc == 0) {
 		L->rows += rows;
 		if (present)
-			logmsg("%s: %lld rows staged (%.2f s)", t->name, rows,
-			       now_seconds() - t0);
+			say(L, MSG_LOG, "%s: %lld rows staged (%.2f s)",
+			    t->name, rows, now_seconds() - t0);
 		else
-			logmsg("%s: no %s, 0 rows", t->name, file);
+			say(L, MSG_LOG, "%s: no %s, 0 rows", t->name, file);
 	}
 	sb_release(&path);
 	return rc;
@@ -615,13 +735,32 @@ static int check_inputs(struct load *L, struct strbuf *sql)
 		     "rejects.csv has %s");
 }
 
+/* A list whose "outcomes" entry is its row count: that many rows. */
+static int check_count_outcome(struct load *L, struct strbuf *sql,
+			       const char *name)
+{
+	sb_reset(sql);
+	sb_addf(sql,
+		"SELECT '%s', $1::jsonb->'outcomes'->>'%s', count(*) "
+		"FROM doisoat_stage.%s_r%s WHERE $2::text IS NOT NULL "
+		"HAVING count(*) IS DISTINCT FROM "
+		"($1::jsonb->'outcomes'->>'%s')::bigint",
+		name, name, name, L->run_id, name);
+	return check(L, sql->buf,
+		     "%s.csv: summary.json's outcomes say %s rows, the file "
+		     "has %s");
+}
+
 /* Every list: rows per reason as summary.json counts them. */
 static int check_reasons(struct load *L, struct strbuf *sql)
 {
 	size_t i;
 
 	for (i = 0; i < NTABLES; i++) {
-		if (!tables[i].outcomes)
+		if (tables[i].outcomes == A_COUNT &&
+		    check_count_outcome(L, sql, tables[i].name) < 0)
+			return -1;
+		if (tables[i].outcomes != BY_REASON)
 			continue;
 		sb_reset(sql);
 		sb_addf(sql,
@@ -662,24 +801,30 @@ static int check_outcomes(struct load *L, struct strbuf *sql)
 	/*
 	 * Every person key has at most one outcome: the loader saw every
 	 * key's hash on the way in; only when a hash came twice does the
-	 * server compare the keys themselves.
+	 * server compare the keys themselves.  Each row is an outcome of its
+	 * own (o: its list and row), but a person's rule 1 decrease rows are
+	 * one (o: the reason), and DUPLICATE_CARD rows none.
 	 */
 	if (!L->key_dups)
 		return 0;
 	sb_reset(sql);
 	sb_addf(sql,
 		"SELECT count(*) FROM (SELECT k FROM ("
-		"SELECT person_id AS k FROM doisoat_stage.increase_r%s "
+		"SELECT person_id AS k, 'i' || ctid::text AS o "
+		"FROM doisoat_stage.increase_r%s "
+		"UNION ALL SELECT coalesce(person_id, 'bhxh:' || bhxh_code), "
+		"CASE WHEN reason IN " RULE1_SQL " THEN reason "
+		"ELSE 'd' || ctid::text END "
+		"FROM doisoat_stage.decrease_r%s "
+		"WHERE reason IS DISTINCT FROM 'DUPLICATE_CARD' "
 		"UNION ALL SELECT coalesce(person_id, 'bhxh:' || "
-		"bhxh_code) FROM doisoat_stage.decrease_r%s "
-		"WHERE reason <> 'DUPLICATE_CARD' "
+		"bhxh_code), 'c' || ctid::text FROM doisoat_stage.change_r%s "
 		"UNION ALL SELECT coalesce(person_id, 'bhxh:' || "
-		"bhxh_code) FROM doisoat_stage.change_r%s "
-		"UNION ALL SELECT coalesce(person_id, 'bhxh:' || "
-		"bhxh_code) FROM doisoat_stage.renew_r%s "
-		"UNION ALL SELECT person_id FROM "
+		"bhxh_code), 'r' || ctid::text FROM doisoat_stage.renew_r%s "
+		"UNION ALL SELECT person_id, 'u' || ctid::text FROM "
 		"doisoat_stage.uninsured_r%s"
-		") x GROUP BY k HAVING count(*) > 1) d "
+		") x WHERE k IS NOT NULL GROUP BY k "
+		"HAVING count(DISTINCT o) > 1) d "
 		"WHERE $2::text IS NOT NULL AND $1::text IS NOT NULL "
 		"HAVING count(*) > 0",
 		L->run_id, L->run_id, L->run_id, L->run_id, L->run_id);
@@ -732,9 +877,10 @@ static int check_accounting(struct load *L)
 		     : 0;
 	sb_release(&sql);
 	if (rc == 0)
-		logmsg("accounting checks passed: %zu person keys, one "
-		       "outcome each (%.2f s)",
-		       L->keys.n, now_seconds() - t0);
+		say(L, MSG_LOG,
+		    "accounting checks passed: %zu person keys, one "
+		    "outcome each (%.2f s)",
+		    L->keys.n, now_seconds() - t0);
 	return rc;
 }
 
@@ -748,8 +894,8 @@ static int finish_run(struct load *L)
 	if (exec_ok(L, "SELECT doisoat.load_swap($1::bigint)", 1, params,
 		    "cannot swap in the period's results") < 0)
 		return -1;
-	logmsg("swapped in the results of period %s (%.2f s)", L->period,
-	       now_seconds() - t0);
+	say(L, MSG_LOG, "swapped in the results of period %s (%.2f s)",
+	    L->period, now_seconds() - t0);
 	/* COMMIT of a failed transaction "succeeds" as ROLLBACK */
 	res = exec_params(L, "COMMIT", 0, NULL, "cannot commit the load");
 	if (!res)
@@ -784,7 +930,7 @@ static int load_connected(struct load *L, const char *schemas)
 	int rc;
 
 	pgload_describe(L->conn, server, sizeof(server));
-	logmsg("connected to %s", server);
+	say(L, MSG_LOG, "connected to %s", server);
 	rc = begin_locked(L);
 	if (rc < 0)
 		return -1;
@@ -805,19 +951,20 @@ int load_run(const struct load_opts *o, struct etl_err *err)
 	double t0 = now_seconds();
 	int loose, rc = -1;
 
+	L.o = o;
+	L.keep_raw = o->keep_raw;
+	L.dir = o->out;
+	L.err = err;
 	if (o->key_file) {
 		if (pgload_read_key(o->key_file, &L.hmac, &loose, err) < 0)
 			return -1;
 		if (loose)
-			warn("pseudonym key '%s' is readable by other users "
-			     "(chmod 600)",
-			     o->key_file);
+			say(&L, MSG_WARN,
+			    "pseudonym key '%s' is readable by other users "
+			    "(chmod 600)",
+			    o->key_file);
 		L.have_key = 1;
 	}
-	L.keep_raw = o->keep_raw;
-	L.dir = o->out;
-	L.progress = o->progress;
-	L.err = err;
 	sb_init(&summary, MAX_SUMMARY);
 	/* finish an interrupted commit; then every file as summary.json says */
 	rc = outdir_recover(o->out, err);
@@ -825,7 +972,14 @@ int load_run(const struct load_opts *o, struct etl_err *err)
 		sb_release(&summary);
 		return EXIT_BUSY;
 	}
-	if (rc < 0 || outdir_verify(o->out, err) < 0) {
+	if (rc == 0 && (rc = outdir_verify(o->out, err)) == 1)
+		rc = etl_errf(err,
+			      "'%s/summary.json': key files is missing: no "
+			      "list of the output files to check them by (an "
+			      "older doisoat wrote it? run it again); nothing "
+			      "loaded",
+			      o->out);
+	if (rc < 0) {
 		sb_release(&summary);
 		return -1;
 	}
@@ -835,11 +989,15 @@ int load_run(const struct load_opts *o, struct etl_err *err)
 		L.conn = pgload_connect(o->conninfo, err);
 	}
 	if (L.conn) {
+		L.notices.fn = server_says;
+		L.notices.ctx = &L;
+		pgload_on_notice(L.conn, &L.notices);
 		ht_init(&L.keys, 1 << 16);
 		rc = load_connected(&L, o->schemas);
 		if (rc == EXIT_OK)
-			logmsg("loaded run %s of period %s: %lld rows (%.2f s)",
-			       L.run_id, L.period, L.rows, now_seconds() - t0);
+			say(&L, MSG_LOG,
+			    "loaded run %s of period %s: %lld rows (%.2f s)",
+			    L.run_id, L.period, L.rows, now_seconds() - t0);
 		PQfinish(L.conn);
 		ht_release(&L.keys);
 	}

@@ -6,9 +6,9 @@
  * (schemas/006_load.sql).  `doisoat load` and the last step of `doisoat
  * run` both call load_run().
  *
- * Like every library module it never exits; it logs its steps with
- * logmsg() and warns with warn() (util.h), and draws a progress line on
- * stderr only when asked to.
+ * Like every library module it never exits and never prints: its log
+ * lines, its warnings and the server's go to the caller's log callback,
+ * the bytes COPYed so far to its progress callback (both may be NULL).
  */
 #ifndef DOISOAT_LOAD_H
 #define DOISOAT_LOAD_H
@@ -21,7 +21,23 @@ struct load_opts {
 	const char *schemas; /* folder of the schema files (NNN_name.sql) */
 	const char *key_file; /* pseudonym key (HMAC-SHA256), or NULL: none */
 	int keep_raw; /* keep the raw input line of rejected rows */
-	int progress; /* draw a progress line on stderr while COPYing */
+	/*
+	 * Every message of the load, one line of text without its newline:
+	 * its steps (MSG_LOG: what a command prints with logmsg()), its
+	 * warnings and the server's (MSG_WARN: warn()).  NULL: none.  The
+	 * server's warnings (its notices are not asked for) are cut before
+	 * any quoted value, like its errors (pgload.h).
+	 */
+	void (*log)(void *ctx, enum msg_level level, const char *text);
+	/*
+	 * While a list file is COPYed: its name, the bytes read so far and
+	 * its size (0: unknown, not a regular file), after every chunk of
+	 * PGLOAD_CHUNK bytes; then once with file NULL when that COPY has
+	 * ended, whether it succeeded or not (clear the line).  NULL: none.
+	 */
+	void (*progress)(void *ctx, const char *file, unsigned long long bytes,
+			 unsigned long long size);
+	void *ctx; /* handed to log and progress */
 };
 
 /*

@@ -102,6 +102,36 @@ static int conn_err(struct etl_err *err, PGconn *conn, const char *what)
 	return etl_errf(err, "%s: %s", what, msg);
 }
 
+/* ---- the server's notices ---- */
+
+/* The notices of a connection no one listens to: dropped. */
+static void notice_drop(void *arg, const PGresult *res)
+{
+	(void)arg;
+	(void)res;
+}
+
+/* "server WARNING: <primary message, cut>" to the listener. */
+static void notice_pass(void *arg, const PGresult *res)
+{
+	const struct pgload_notices *n = arg;
+	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY);
+	const char *p = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	char primary[256], text[300];
+
+	clean_msg(primary, sizeof(primary), p ? p : PQresultErrorMessage(res));
+	snprintf(text, sizeof(text), "server %s: %s", nz(sev), primary);
+	n->fn(n->ctx, text);
+}
+
+void pgload_on_notice(PGconn *conn, const struct pgload_notices *n)
+{
+	if (n && n->fn)
+		PQsetNoticeReceiver(conn, notice_pass, (void *)n);
+	else
+		PQsetNoticeReceiver(conn, notice_drop, NULL);
+}
+
 PGconn *pgload_connect(const char *conninfo, struct etl_err *err)
 {
 	/* expand_dbname: a conninfo string or URI in "dbname" is expanded */
@@ -117,6 +147,7 @@ PGconn *pgload_connect(const char *conninfo, struct etl_err *err)
 		etl_errf(err, "cannot connect: out of memory");
 		return NULL;
 	}
+	pgload_on_notice(conn, NULL);
 	if (PQstatus(conn) != CONNECTION_OK) {
 		one_line(msg, sizeof(msg), PQerrorMessage(conn));
 		if (PQhost(conn) && *PQhost(conn))
@@ -875,18 +906,35 @@ static const char *x_val(struct xform *x, int slot, size_t *len)
 	return x->val[slot];
 }
 
+/* 1 + the index of v in o->same_vals, or 0: not one of them. */
+static uint32_t same_tag(const struct pgload_copy_opts *o, const char *v,
+			 size_t len)
+{
+	uint32_t i;
+
+	for (i = 0; v && o->same_vals && o->same_vals[i]; i++)
+		if (len == strlen(o->same_vals[i]) &&
+		    !memcmp(v, o->same_vals[i], len))
+			return i + 1;
+	return 0;
+}
+
 /* Note the row's person key in the key set. */
 static void x_key(struct xform *x)
 {
 	const struct pgload_copy_opts *o = x->o;
 	char buf[MAX_VAL + 2];
 	const char *v;
-	size_t len, pos;
+	size_t len = 0, pos;
+	uint32_t tag, seen;
 	uint64_t h;
+	int found = 0, other = 0;
 
 	v = x_val(x, x->skip, &len);
-	if (v && len == strlen(o->skip_val) && !memcmp(v, o->skip_val, len))
+	if (v && o->skip_val && len == strlen(o->skip_val) &&
+	    !memcmp(v, o->skip_val, len))
 		return;
+	tag = same_tag(o, v, len);
 	buf[0] = 'k';
 	if (!(v = x_val(x, x->key, &len))) {
 		buf[0] = 'a';
@@ -897,10 +945,14 @@ static void x_key(struct xform *x)
 	memcpy(buf + 2, v, len);
 	h = ht_hash(buf, len + 2);
 	pos = ht_first(o->keys, h);
-	if (ht_next(o->keys, h, &pos) != HT_NONE)
+	while ((seen = ht_next(o->keys, h, &pos)) != HT_NONE) {
+		found = 1;
+		other |= !tag || seen != tag;
+	}
+	if (other)
 		(*o->key_dups)++;
-	else
-		ht_insert(o->keys, h, 0);
+	else if (!found)
+		ht_insert(o->keys, h, tag);
 }
 
 static void x_record_end(struct xform *x)
@@ -1048,7 +1100,7 @@ static long long copy_stream(PGconn *conn, FILE *fp, const char *header,
 		if (o->keys) {
 			x.key = x_slot(&x, map->key, &nslots);
 			x.alt = x_slot(&x, map->alt, &nslots);
-			if (o->skip_val)
+			if (o->skip_val || o->same_vals)
 				x.skip = x_slot(&x, map->skip, &nslots);
 		}
 		x.header = 1;

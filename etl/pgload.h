@@ -85,8 +85,29 @@ int pgload_read_key(const char *path, struct pgload_hmac *h, int *loose,
  * and client_min_messages = warning.  Returns the connection (the caller
  * PQfinish()es it), or NULL with the reason, which names the server tried
  * (database, server, port) and carries libpq's message, never a password.
+ *
+ * The server's notices and warnings on the connection are dropped
+ * (libpq's default processor would print them on stderr): a caller that
+ * wants them sets pgload_on_notice().  The receiver is set once the
+ * connection is made, so a warning the server sends while the session
+ * starts (a collation version mismatch, say) is still printed by libpq:
+ * catching those would mean PQconnectStartParams() and a polling loop of
+ * our own, which loses connect_timeout's move to the next host of a list.
  */
 PGconn *pgload_connect(const char *conninfo, struct etl_err *err);
+
+/*
+ * Who hears the server's notices and warnings on a connection: fn(ctx,
+ * text), text being "server <SEVERITY>: <primary message>", cut before
+ * its first quoted value as error messages are (no DETAIL, no CONTEXT).
+ * With client_min_messages = warning only warnings come.
+ */
+struct pgload_notices {
+	void (*fn)(void *ctx, const char *text);
+	void *ctx;
+};
+/* Send conn's notices to n (which must outlive conn); NULL: drop them. */
+void pgload_on_notice(PGconn *conn, const struct pgload_notices *n);
 
 /*
  * Does conninfo (a conninfo string or URI) carry a password?  1 yes, 0 no,
@@ -186,9 +207,18 @@ struct pgload_copy_opts {
 	 * repeat, to be confirmed by comparing the keys (hashes can collide).
 	 * One key set may span several files.  It takes 12 bytes or so per
 	 * key: the only memory of a load that grows with the input.
+	 *
+	 * same_vals (NULL-terminated, may be NULL): values of skip_col whose
+	 * rows are one outcome per key and value, however many there are (a
+	 * person's cards, each decreased by rule 1: DEATH, MISSING).  Such a
+	 * row whose key hash is there only with the same value is no repeat;
+	 * with another value, or after a row without one, it is.  The value
+	 * is remembered as its index, so give same_vals for one file of a
+	 * key set only.
 	 */
 	struct hashtab *keys;
 	const char *key_col, *alt_col, *skip_col, *skip_val;
+	const char *const *same_vals;
 	unsigned long *key_dups;
 	/* called after every chunk read, with the bytes read so far */
 	void (*progress)(void *arg, unsigned long long bytes);

@@ -31,11 +31,14 @@ int input_add(struct run_opts *o, enum kind kind, const char *arg,
 
 	if (o->ninputs >= INPUTS_MAX)
 		return too_many_inputs(err);
+	/* an existing file's name is its path, '=' or not; a label has no / */
+	if (eq && (!eq[1] || strchr(eq + 1, '/') || access(arg, F_OK) == 0))
+		eq = NULL;
 	GROW(o->inputs, o->inputs_cap, o->ninputs + 1);
 	in = &o->inputs[o->ninputs++];
 	in->kind = kind;
 	in->encoding = encoding;
-	if (eq && eq[1]) {
+	if (eq) {
 		in->path = xstrndup(arg, (size_t)(eq - arg));
 		in->label = xstrdup(eq + 1);
 	} else {

@@ -38,7 +38,9 @@ struct run_opts {
 
 /*
  * Parse "FILE[=LABEL]" into an input of the given kind; the label
- * defaults to the file's base name.  Returns 0, or -1 (nothing added) with
+ * defaults to the file's base name.  The last '=' starts the label,
+ * unless the whole of arg names an existing file (a path may hold '=':
+ * "./a=b.csv") or what follows it is empty or holds a '/'.  Returns 0, or -1 (nothing added) with
  * err naming the limit when o already holds INPUTS_MAX inputs (rec.h): a
  * usage error for the command.
  */

@@ -175,6 +175,27 @@ static void json_files(struct strbuf *sb, const struct outputs *o,
 	sb_adds(sb, "  ],\n");
 }
 
+/* "outcomes": rows per list and reason (a count for renew, uninsured) */
+static void json_outcomes(struct strbuf *sb, const struct outputs *o)
+{
+	int l;
+
+	sb_adds(sb, "  \"outcomes\": {\n");
+	for (l = 0; l < L_COVERAGE; l++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "%s", list_file((enum list)l));
+		*strchr(name, '.') = '\0';
+		sb_adds(sb, "    ");
+		if (l == L_RENEW || l == L_UNINSURED)
+			sb_addf(sb, "\"%s\": %zu", name, o->lists[l].n);
+		else
+			json_counts(sb, name, o->lists[l].by_reason, R_N, 0);
+		sb_adds(sb, l + 1 < L_COVERAGE ? ",\n" : "\n");
+	}
+	sb_adds(sb, "  }");
+}
+
 /* The whole text; "files" from od when it is given. */
 static void summary_json(struct strbuf *sb, const struct batch *b,
 			 const struct outputs *o, const struct timings *t,
@@ -183,7 +204,6 @@ static void summary_json(struct strbuf *sb, const struct batch *b,
 	char start[11];
 	unsigned long dup = 0, demog = 0;
 	size_t i;
-	int l;
 
 	date_format(&b->period_start, start);
 	sb_addf(sb,
@@ -205,21 +225,9 @@ static void summary_json(struct strbuf *sb, const struct batch *b,
 	json_outputs(sb, o);
 	if (od)
 		json_files(sb, o, od);
-	sb_adds(sb, "  \"outcomes\": {\n");
-	for (l = 0; l < L_COVERAGE; l++) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "%s", list_file((enum list)l));
-		*strchr(name, '.') = '\0';
-		sb_adds(sb, "    ");
-		if (l == L_RENEW || l == L_UNINSURED)
-			sb_addf(sb, "\"%s\": %zu", name, o->lists[l].n);
-		else
-			json_counts(sb, name, o->lists[l].by_reason, R_N, 0);
-		sb_adds(sb, l + 1 < L_COVERAGE ? ",\n" : "\n");
-	}
+	json_outcomes(sb, o);
 	sb_addf(sb,
-		"  },\n  \"timings\": {\"read\": %.3f, \"identity\": %.3f, "
+		",\n  \"timings\": {\"read\": %.3f, \"identity\": %.3f, "
 		"\"classify\": %.3f, \"write\": %.3f, \"total\": %.3f}\n}\n",
 		t->read, t->identity, t->classify, t->write, t->total);
 }
@@ -268,6 +276,54 @@ int summary_write_files(const struct outputs *o, struct outdir *od,
 	json_files(&sb, o, od);
 	/* the last key of "files" ends with a comma: close the object */
 	sb.len -= 2;
+	sb_adds(&sb, "\n}\n");
+	rc = write_file_atomic(od->stage, "summary.json", sb.buf, sb.len, err);
+	sb_release(&sb);
+	return rc;
+}
+
+/* One input of a staged pipe, as the inputs of a run are written. */
+static void json_staged_input(struct strbuf *sb, const struct summary_input *in)
+{
+	sb_adds(sb, "    {\"source\": ");
+	json_str(sb, in->source);
+	if (in->has_kind)
+		sb_addf(sb, ", \"kind\": \"%s\"", kind_name(in->kind));
+	if (in->has_rows_read)
+		sb_addf(sb, ", \"rows_read\": %lu", in->rows_read);
+	sb_addf(sb, ", \"accepted\": %lu, \"rejected\": %lu,\n     ",
+		in->accepted, in->rejected);
+	json_counts(sb, "rejected_by_reason", in->rejected_by, R_N, 0);
+	sb_adds(sb, "}");
+}
+
+int summary_write_staged(const struct outputs *o, int period,
+			 const struct date *period_start,
+			 const struct summary_input *in, size_t n,
+			 struct outdir *od, struct etl_err *err)
+{
+	struct strbuf sb;
+	char start[11];
+	size_t i;
+	int rc;
+
+	if (outdir_manifest(od, err) < 0)
+		return -1;
+	date_format(period_start, start);
+	sb_init(&sb, 0);
+	sb_addf(&sb,
+		"{\n  \"doisoat_version\": \"%s\",\n  \"period\": %d,\n"
+		"  \"period_start\": \"%s\",\n  \"exit_code\": 0,\n"
+		"  \"inputs\": [\n",
+		DOISOAT_VERSION, period, start);
+	for (i = 0; i < n; i++) {
+		json_staged_input(&sb, &in[i]);
+		sb_adds(&sb, i + 1 < n ? ",\n" : "\n");
+	}
+	sb_adds(&sb, "  ],\n");
+	json_outputs(&sb, o);
+	json_files(&sb, o, od);
+	json_outcomes(&sb, o);
 	sb_adds(&sb, "\n}\n");
 	rc = write_file_atomic(od->stage, "summary.json", sb.buf, sb.len, err);
 	sb_release(&sb);

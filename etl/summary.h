@@ -43,9 +43,39 @@ int summary_write_outdir(const struct batch *b, const struct outputs *o,
 
 /*
  * summary.json for a folder of lists without a run behind it (doisoat
- * report): "doisoat_version", "outputs" (rows per list) and "files" only.
+ * report without --period): "doisoat_version", "outputs" (rows per list)
+ * and "files" only, which `doisoat load` refuses (no period, no inputs).
  */
 int summary_write_files(const struct outputs *o, struct outdir *od,
 			struct etl_err *err);
+
+/*
+ * One input file as the stage commands count it (doisoat report): rows
+ * read by ingest, accepted (the rows that reached diff), rejected by
+ * ingest and normalise.
+ */
+struct summary_input {
+	char *source; /* its label */
+	enum kind kind;
+	int has_kind; /* kind is known */
+	int has_rows_read; /* ingest's count came */
+	unsigned long rows_read, accepted, rejected;
+	unsigned long rejected_by[R_N];
+};
+
+/*
+ * summary.json of a staged pipe (doisoat report --period): the keys `load`
+ * needs, with what the stages count: "doisoat_version", "period",
+ * "period_start", "exit_code" 0, "inputs" (each with "source", "kind"
+ * and "rows_read" when known, "accepted", "rejected",
+ * "rejected_by_reason"; none of the keys only `run` knows: path, size,
+ * checksum, encoding, repairs, reviews), "outputs", "files" and
+ * "outcomes", in the order and shape of a run's.  Returns 0 or -1 with
+ * err.
+ */
+int summary_write_staged(const struct outputs *o, int period,
+			 const struct date *period_start,
+			 const struct summary_input *in, size_t n,
+			 struct outdir *od, struct etl_err *err);
 
 #endif

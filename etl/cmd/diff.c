@@ -18,7 +18,7 @@ static const char usage_str[] =
 	"                    [--scope FILE] [--targets FILE] [--groups FILE]\n"
 	"                    [--out FILE] [--quiet] [INPUT...]\n"
 	"Classify a keyed row stream (stdin or INPUT); outcome rows to --out,\n"
-	"else stdout.\n";
+	"else stdout, then a count of the rows of each input file.\n";
 
 /* The outcome rows of every list, as COPY text. */
 static void write_outcomes(const struct outputs *o, FILE *f)
@@ -49,6 +49,19 @@ static void write_outcomes(const struct outputs *o, FILE *f)
 			copy_end_row(&sb, f);
 		}
 	}
+	sb_release(&sb);
+}
+
+/* The rows of each input that got here, for report (stage.h). */
+static void write_census(const struct batch *b, FILE *f)
+{
+	struct strbuf sb;
+	size_t i;
+
+	sb_init(&sb, 0);
+	for (i = 0; i < b->nsrcs; i++)
+		stage_census_accepted(&sb, f, b->srcs[i].kind, b->srcs[i].label,
+				      b->srcs[i].accepted);
 	sb_release(&sb);
 }
 
@@ -90,6 +103,7 @@ int cmd_diff(int argc, char **argv)
 	out_add_coverage(&out, b);
 	f = stage_open(s.o.out, "w");
 	write_outcomes(&out, f);
+	write_census(b, f);
 	stage_close(f, s.o.out);
 	outputs_release(&out);
 	stage_release(&s);

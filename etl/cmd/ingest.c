@@ -23,8 +23,9 @@ static const char usage_str[] =
 	"                      [--rejects FILE] [--max-rejects N]\n"
 	"                      [--out FILE] [--quiet]\n"
 	"Write the rows of the input files as a row stream (--out, else\n"
-	"stdout); rejected rows as a reject stream to --rejects.  Exit 3 when\n"
-	"more rows are rejected than --max-rejects.\n";
+	"stdout); rejected rows as a reject stream to --rejects, which ends\n"
+	"with each file's count of rows (for report's summary.json).  Exit 3\n"
+	"when more rows are rejected than --max-rejects.\n";
 
 struct ingest_ctx {
 	const struct input *in;
@@ -177,6 +178,9 @@ int cmd_ingest(int argc, char **argv)
 			     c.in->path, c.file_rejects);
 		logmsg("read '%s': %lu rows (%s, %s)", c.in->label, c.rows,
 		       st.gzip ? "gzip" : "plain", st.encoding);
+		if (c.rej) /* for report's summary.json (stage.h) */
+			stage_census_read(&c.sb, c.rej, c.in->kind, c.in->label,
+					  c.rows + c.file_rejects);
 		c.rows = 0;
 	}
 	stage_close(c.out, o->out);

@@ -86,6 +86,45 @@ static void load_defaults(struct load_opts *o)
 	o->key_file = getenv("DOISOAT_PSEUDONYM_KEY_FILE");
 }
 
+/* The load's messages, printed as the commands print theirs. */
+static void print_log(void *ctx, enum msg_level level, const char *text)
+{
+	(void)ctx;
+	if (level == MSG_WARN)
+		warn("%s", text);
+	else
+		logmsg("%s", text);
+}
+
+/* When the last progress line was drawn (now_seconds()). */
+static double progress_drawn;
+
+/*
+ * The progress line of a COPY, on a terminal: redrawn at most five times
+ * a second, cleared when the file is done.
+ */
+static void print_progress(void *ctx, const char *file,
+			   unsigned long long bytes, unsigned long long size)
+{
+	double t = now_seconds();
+
+	(void)ctx;
+	if (!file) {
+		fputs("\r\033[K", stderr);
+		progress_drawn = 0;
+		return;
+	}
+	if (t - progress_drawn < 0.2)
+		return;
+	progress_drawn = t;
+	if (size)
+		fprintf(stderr, "\r\033[K  %s: %.1f of %.1f MB (%.0f %%)", file,
+			bytes / 1e6, size / 1e6,
+			100.0 * (double)bytes / (double)size);
+	else
+		fprintf(stderr, "\r\033[K  %s: %.1f MB", file, bytes / 1e6);
+}
+
 /* After them: what is not set, and what the terminal shows. */
 static void load_finish(struct load_opts *o, int quiet)
 {
@@ -94,7 +133,8 @@ static void load_finish(struct load_opts *o, int quiet)
 		o->schemas = NULL; /* the migrations built into the binary */
 	if (o->key_file && !*o->key_file)
 		o->key_file = NULL;
-	o->progress = !quiet && isatty(STDERR_FILENO);
+	o->log = print_log; /* logmsg() is silent under --quiet */
+	o->progress = !quiet && isatty(STDERR_FILENO) ? print_progress : NULL;
 }
 
 static const struct cmd_def load_def = {

@@ -20,7 +20,10 @@ static const char usage_str[] =
 	"Write the CSV lists from outcome rows (stdin or INPUT) and the\n"
 	"reject streams of ingest and normalise (--rejects) into DIR; with\n"
 	"--period, the D02-LT workbook d02lt.xlsx too.  --table prints the\n"
-	"coverage table.\n";
+	"coverage table.  summary.json counts the rows of each input file as\n"
+	"ingest read them, diff got them and the reject streams rejected\n"
+	"them; `doisoat load` takes the folder when --period was given and\n"
+	"both ingest's and normalise's --rejects are read.\n";
 
 static int list_by_name(const char *name)
 {
@@ -35,10 +38,17 @@ static int list_by_name(const char *name)
 	return -1;
 }
 
+/* What report reads into. */
+struct report {
+	struct outputs out;
+	struct stage_census census; /* for summary.json */
+};
+
 /* One input of outcome rows into the outputs (a stage_input_fn). */
 static void read_outcomes(void *ctx, FILE *f, const char *name)
 {
-	struct outputs *o = ctx;
+	struct report *r = ctx;
+	struct outputs *o = &r->out;
 	struct strbuf line;
 	char *fl[4 + COV_NCOLS];
 	unsigned long n = 0;
@@ -50,6 +60,8 @@ static void read_outcomes(void *ctx, FILE *f, const char *name)
 
 		n++;
 		nf = copy_split(line.buf, fl, 4 + COV_NCOLS);
+		if (stage_census_outcome(&r->census, nf, fl))
+			continue;
 		l = nf >= 4 && fl[0] ? list_by_name(fl[0]) : -1;
 		if (l < 0 || nf != 4 + list_ncols((enum list)l) || !fl[2])
 			die("'%s':%lu: not an outcome row", name, n);
@@ -63,20 +75,23 @@ static void read_outcomes(void *ctx, FILE *f, const char *name)
 }
 
 /* A reject stream of ingest or normalise into rejects.csv's rows. */
-static void read_rejects(struct outputs *out, const char *path)
+static void read_rejects(struct report *r, const char *path)
 {
 	struct strbuf line;
 	char *fl[5];
 	FILE *f;
-	int got;
+	int got, nf, census;
 
 	f = stage_open(path, "r");
 	sb_init(&line, 1 << 24);
 	while ((got = copy_read_line(f, &line)) > 0) {
-		if (copy_split(line.buf, fl, 5) != 4 || !fl[0] || !fl[1] ||
-		    !fl[2])
+		nf = copy_split(line.buf, fl, 5);
+		census = stage_census_reject(&r->census, nf, fl);
+		if (census < 0)
 			die("'%s': not a reject stream", path);
-		out_add(out, L_REJECTS, fl[0], strtoull(fl[1], NULL, 10),
+		if (census)
+			continue;
+		out_add(&r->out, L_REJECTS, fl[0], strtoull(fl[1], NULL, 10),
 			reason_parse(fl[2]), (const char *const *)fl);
 	}
 	sb_release(&line);
@@ -102,10 +117,24 @@ static const struct cmd_def report_def = {
 		     OPT_GROUPS },
 };
 
+/* summary.json: with --period, one that load takes (summary.h). */
+static int write_summary(struct stage *s, struct report *r, struct outdir *od,
+			 struct etl_err *err)
+{
+	struct date start, today;
+
+	if (!s->o.period)
+		return summary_write_files(&r->out, od, err);
+	pipeline_dates(&s->o, &start, &today);
+	stage_census_sort(&r->census);
+	return summary_write_staged(&r->out, s->o.period, &start, r->census.in,
+				    r->census.n, od, err);
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct stage s;
-	struct outputs out;
+	struct report r;
 	struct etl_err err = { "" };
 	struct outdir od;
 	int a;
@@ -113,21 +142,23 @@ int cmd_report(int argc, char **argv)
 	stage_parse(&s, &report_def, argc, argv);
 	if (!s.o.out)
 		usage_error("--out DIR is required");
-	outputs_init(&out);
-	stage_each_input(&s, read_outcomes, &out);
+	memset(&r, 0, sizeof(r));
+	outputs_init(&r.out);
+	stage_each_input(&s, read_outcomes, &r);
 	for (a = 0; a < s.o.nrejects; a++)
-		read_rejects(&out, s.o.rejects[a]);
+		read_rejects(&r, s.o.rejects[a]);
 	stage_outdir_begin(s.o.out, &od);
-	if (out_write_all(&out, od.stage, &err) < 0)
+	if (out_write_all(&r.out, od.stage, &err) < 0)
 		die("%s", err.msg);
 	if (s.o.period)
-		write_workbook(&s, &out, od.stage);
-	if (summary_write_files(&out, &od, &err) < 0 ||
+		write_workbook(&s, &r.out, od.stage);
+	if (write_summary(&s, &r, &od, &err) < 0 ||
 	    outdir_commit(&od, &err) < 0)
 		die("%s", err.msg);
 	if (s.o.table)
-		print_coverage(&out, stdout);
-	outputs_release(&out);
+		print_coverage(&r.out, stdout);
+	outputs_release(&r.out);
+	stage_census_release(&r.census);
 	stage_release(&s);
 	return EXIT_OK;
 }

@@ -29,8 +29,13 @@ static const char usage_str[] =
 	"period YEAR, write the lists to DIR and load them into PostgreSQL.\n"
 	"Options that name files may be repeated.  --encoding applies to the\n"
 	"input options after it (utf-8, utf-16, windows-1258, tcvn3).\n"
+	"--roster FILE=LABEL names the roster LABEL (the lists' source\n"
+	"column; default: the file name).  An argument that names an existing\n"
+	"file is the file, '=' and all (--roster ./a=b.csv), as is one whose\n"
+	"text after its last '=' holds a '/'.\n"
 	"--db takes a libpq conninfo; without it the [load] section's db,\n"
-	"$DOISOAT_DB, else the PG* environment is used.\n"
+	"$DOISOAT_DB, else the PG* environment is used.  A password in it is\n"
+	"refused (exit 2), with --no-db too: use ~/.pgpass.\n"
 	"--table prints the coverage table.  --today pins the run date.\n"
 	"--config reads options from an INI file ([run] and [load] keys are\n"
 	"the long options; see docs/operations.md); the command line wins.\n"
@@ -174,6 +179,8 @@ int cmd_run(int argc, char **argv)
 			    "required");
 	if (!s.o.no_db)
 		load_opts_of_run(&s, &lo, &la);
+	else if (s.o.db)
+		stage_conninfo(s.o.db); /* exits on a password: ps shows it */
 	stage_batch(&s);
 	if (!s.o.no_db)
 		lock = take_run_lock(lo.conninfo);

@@ -4,6 +4,7 @@
  */
 #include "stage.h"
 #include "outdir.h"
+#include "copytext.h"
 #include "csvin.h"
 #include "pgload.h"
 #include "stream.h"
@@ -186,9 +187,12 @@ static struct date date_opt(const char *s, const char *opt)
 static long number_opt(const char *s, const char *opt, long min, long max)
 {
 	char *end;
-	long n = strtol(s, &end, 10);
+	long n;
 
-	if (!*s || *end || n < min || n > max)
+	errno = 0;
+	n = strtol(s, &end, 10);
+	/* past LONG_MAX strtol() gives LONG_MAX and ERANGE: not a number */
+	if (!*s || *end || errno == ERANGE || n < min || n > max)
 		usage_error("bad %s '%s'", opt, s);
 	return n;
 }
@@ -423,4 +427,142 @@ void stage_outdir_begin(const char *dir, struct outdir *od)
 	default:
 		die("%s", err.msg);
 	}
+}
+
+/* ---- the census of a staged pipe ---------------------------------------- */
+
+/* One census row: a, b, c, d (NULL: \N). */
+static void census_row(struct strbuf *sb, FILE *f, const char *a, const char *b,
+		       const char *c, const char *d)
+{
+	copy_field(sb, a, 1);
+	copy_field(sb, b, 0);
+	copy_field(sb, c, 0);
+	copy_field(sb, d, 0);
+	copy_end_row(sb, f);
+}
+
+void stage_census_read(struct strbuf *sb, FILE *f, enum kind kind,
+		       const char *source, unsigned long rows_read)
+{
+	char n[24];
+
+	snprintf(n, sizeof(n), "%lu", rows_read);
+	census_row(sb, f, source, n, NULL, kind_name(kind));
+}
+
+void stage_census_accepted(struct strbuf *sb, FILE *f, enum kind kind,
+			   const char *source, unsigned long accepted)
+{
+	char n[24];
+
+	snprintf(n, sizeof(n), "%lu", accepted);
+	census_row(sb, f, "input", kind_name(kind), n, source);
+}
+
+/* The input of source, added when new. */
+static struct summary_input *census_input(struct stage_census *c,
+					  const char *source)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->in[i].source, source))
+			return &c->in[i];
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 16;
+		c->in = xrealloc(c->in, c->cap * sizeof(*c->in));
+		c->rank = xrealloc(c->rank, c->cap * sizeof(*c->rank));
+	}
+	memset(&c->in[c->n], 0, sizeof(c->in[c->n]));
+	c->in[c->n].source = xstrdup(source);
+	c->rank[c->n] = (size_t)-1;
+	return &c->in[c->n++];
+}
+
+/* A count of a census row: 0, or -1 when s is not one. */
+static int census_count(const char *s, unsigned long *n)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	*n = strtoul(s, &end, 10);
+	return *end || errno ? -1 : 0;
+}
+
+int stage_census_reject(struct stage_census *c, int nf, char *const *fl)
+{
+	struct summary_input *in;
+	unsigned long n;
+	enum kind kind;
+	enum reason why;
+
+	if (nf != 4 || !fl[0] || !fl[1])
+		return -1;
+	if (!fl[2]) { /* ingest's census row */
+		if (!fl[3] || kind_parse(fl[3], &kind) < 0 ||
+		    census_count(fl[1], &n) < 0)
+			return -1;
+		in = census_input(c, fl[0]);
+		in->kind = kind;
+		in->has_kind = 1;
+		in->rows_read += n;
+		in->has_rows_read = 1;
+		if (c->rank[in - c->in] == (size_t)-1)
+			c->rank[in - c->in] = c->nread++;
+		return 1;
+	}
+	in = census_input(c, fl[0]);
+	why = reason_parse(fl[2]);
+	in->rejected++;
+	in->rejected_by[why]++;
+	return 0;
+}
+
+int stage_census_outcome(struct stage_census *c, int nf, char *const *fl)
+{
+	struct summary_input *in;
+	unsigned long n;
+	enum kind kind;
+
+	if (nf != 4 || !fl[0] || strcmp(fl[0], "input") || !fl[1] ||
+	    kind_parse(fl[1], &kind) < 0 || census_count(fl[2], &n) < 0 ||
+	    !fl[3])
+		return 0;
+	in = census_input(c, fl[3]);
+	in->kind = kind;
+	in->has_kind = 1;
+	in->accepted += n;
+	return 1;
+}
+
+void stage_census_sort(struct stage_census *c)
+{
+	size_t i, j;
+
+	/* insertion sort, stable: the inputs are few */
+	for (i = 1; i < c->n; i++) {
+		struct summary_input in = c->in[i];
+		size_t r = c->rank[i];
+
+		for (j = i; j > 0 && c->rank[j - 1] > r; j--) {
+			c->in[j] = c->in[j - 1];
+			c->rank[j] = c->rank[j - 1];
+		}
+		c->in[j] = in;
+		c->rank[j] = r;
+	}
+}
+
+void stage_census_release(struct stage_census *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->in[i].source);
+	free(c->in);
+	free(c->rank);
+	memset(c, 0, sizeof(*c));
 }

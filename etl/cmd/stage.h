@@ -26,6 +26,7 @@
 #include "config.h"
 #include "load.h"
 #include "pipeline.h"
+#include "summary.h"
 
 #include <stdio.h>
 
@@ -181,5 +182,39 @@ struct outdir;
  * the folder.  Write every output into od->stage, then outdir_commit().
  */
 void stage_outdir_begin(const char *dir, struct outdir *od);
+
+/*
+ * The census of a staged pipe: what report needs to write a summary.json
+ * that load accepts, whose inputs' rows read = accepted + rejected.  Each
+ * count comes from the stage that knows it, so a row lost between the
+ * stages shows:
+ *   - ingest ends its reject stream (--rejects) with a census row per
+ *     input file: source, rows read, \N, kind (a reject always has a
+ *     reason: the \N tells the census row apart);
+ *   - diff ends its outcome rows with one per input it saw rows of:
+ *     "input", kind, rows accepted, source;
+ *   - report counts the reject rows per source of every reject stream.
+ */
+void stage_census_read(struct strbuf *sb, FILE *f, enum kind kind,
+		       const char *source, unsigned long rows_read);
+void stage_census_accepted(struct strbuf *sb, FILE *f, enum kind kind,
+			   const char *source, unsigned long accepted);
+
+/* What report gathers: one input per source label. */
+struct stage_census {
+	struct summary_input *in;
+	size_t *rank; /* of in[i]: ingest's order, else after all of them */
+	size_t n, cap, nread;
+};
+/*
+ * A row of a reject stream (nf fields fl): 1 if it is a census row (taken
+ * in), 0 if it is a reject (counted for its source), -1 if it is neither.
+ */
+int stage_census_reject(struct stage_census *c, int nf, char *const *fl);
+/* An outcome row: 1 if it is a census row (taken in), else 0. */
+int stage_census_outcome(struct stage_census *c, int nf, char *const *fl);
+/* Put c->in in ingest's order (then the inputs ingest did not name). */
+void stage_census_sort(struct stage_census *c);
+void stage_census_release(struct stage_census *c);
 
 #endif

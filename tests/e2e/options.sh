@@ -128,6 +128,37 @@ usage_err "report without --out exits 2" "doisoat report: --out DIR is required"
 usage_err "load without --out exits 2" "doisoat load: --out DIR is required" load
 usage_err "a password in --db exits 2" "carries a password" \
 	load --out "$TMP/r" --db "dbname=x password=secret"
+usage_err "a password in --db exits 2 with --no-db too" "carries a password" \
+	run --period 2024 --no-db --out "$TMP/r" --prior a --registry b \
+	--db "dbname=x password=secret"
+grep -q secret "$TMP/err" && not_ok "... and is not echoed" "$TMP/err" ||
+	ok "... and is not echoed"
+usage_err "an overflowing --max-rejects exits 2" \
+	"doisoat ingest: bad --max-rejects '99999999999999999999'" \
+	ingest --max-rejects 99999999999999999999 --prior x
+usage_err "a negative --max-rejects exits 2" \
+	"doisoat run: bad --max-rejects '-1'" \
+	run --max-rejects -1 --period 2024 --no-db --out "$TMP/r"
+[ ! -e "$TMP/r" ] && ok "... before any work" || not_ok "... before any work"
+
+# --roster FILE=LABEL: an argument that names an existing file is the
+# file, '=' and all; else the text after the last '=' is the label.
+mkdir -p "$TMP/eq"
+cp fixtures/small/roster_HN.csv "$TMP/eq/a=b.csv"
+# source_of ARG: the source labels of ingest --roster ARG's row stream
+source_of() {
+	"$BIN" ingest --quiet --roster "$1" 2> "$TMP/err" | cut -f 2 | sort -u
+}
+got=$(source_of "$TMP/eq/a=b.csv")
+[ "$got" = "a=b.csv" ] && ok "--roster DIR/a=b.csv (an existing file) is that file" ||
+	not_ok "--roster DIR/a=b.csv (an existing file) is that file (got '$got')" "$TMP/err"
+got=$(source_of "$TMP/eq/a=b.csv=HN")
+[ "$got" = "HN" ] && ok "--roster DIR/a=b.csv=HN is that file, labelled HN" ||
+	not_ok "--roster DIR/a=b.csv=HN is that file, labelled HN (got '$got')" "$TMP/err"
+abs=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+(cd "$TMP/eq" && "$abs" ingest --quiet --roster ./a=b.csv > /dev/null 2> "$TMP/err") &&
+	ok "--roster ./a=b.csv reads ./a=b.csv" ||
+	not_ok "--roster ./a=b.csv reads ./a=b.csv" "$TMP/err"
 
 # --- --config ----------------------------------------------------------------
 # config_for DIR FILE: a [run] section running the small fixture into DIR

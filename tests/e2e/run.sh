@@ -149,6 +149,19 @@ if staged "$@" > "$TMP/staged.err" 2>&1; then
 else
 	not_ok "ingest | normalise | dedup | diff | report equals run" "$TMP/staged.err"
 fi
+# ... and its summary.json counts every input's rows as run's does
+counts_of() {
+	grep -o -e '"source": "[^"]*"' -e '"rows_read": [0-9]*' \
+		-e '"accepted": [0-9]*' -e '"rejected": [0-9]*' \
+		-e '"period": [0-9]*' "$1/summary.json"
+}
+counts_of "$TMP/small" > "$TMP/want"
+counts_of "$TMP/staged" > "$TMP/got"
+if [ -s "$TMP/want" ] && diff "$TMP/want" "$TMP/got" > "$TMP/d"; then
+	ok "report's summary.json: the period, rows read, accepted, rejected per input as run's"
+else
+	not_ok "report's summary.json: the period, rows read, accepted, rejected per input as run's" "$TMP/d"
+fi
 
 # --- the Càng Long district fixture ---------------------------------------
 CL=$TMP/canglong

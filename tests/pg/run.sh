@@ -140,7 +140,8 @@ counts() {
 	   || ' ' || (SELECT count(*) FROM doisoat.coverage WHERE period = $1)"
 }
 
-# write_run DIR PERIOD: a small output folder as the pipeline writes it.
+# write_run DIR PERIOD: a small output folder as the pipeline writes it
+# (but for its empty "files" list: the tests edit the lists afterwards).
 write_run() {
 	d=$1
 	p=$2
@@ -197,6 +198,7 @@ EOF
  "outputs": {"increase.csv": 2, "decrease.csv": 2, "change.csv": 1,
   "renew.csv": 1, "uninsured.csv": 2, "review.csv": 2, "rejects.csv": 1,
   "coverage.csv": 3},
+ "files": [],
  "outcomes": {"increase": {"NEW": 1, "NEWBORN": 1},
   "decrease": {"DEATH": 1, "AGED_OUT": 1}, "change": {"GROUP_CHANGED": 1},
   "renew": 1, "uninsured": 2,
@@ -296,11 +298,28 @@ check "runs keeps both loads; the results are the second's" eq "2|t" \
 check "no migration applied twice" eq "$top" \
 	"$(q "SELECT count(*) FROM doisoat.schema_migrations")"
 
+# A server warning during a load reaches the log as doisoat's own warning,
+# cut before its quoted value; libpq's default processor (which prints
+# "WARNING:  ..." on stderr, value and all) is not used.
+q "CREATE FUNCTION public.t_warn() RETURNS trigger LANGUAGE plpgsql AS
+   \$\$ BEGIN RAISE WARNING 'a test warning: \"%\"', 'secret-value';
+   RETURN NEW; END \$\$;
+   CREATE TRIGGER t_warn BEFORE INSERT ON doisoat.runs
+   FOR EACH ROW EXECUTE FUNCTION public.t_warn()" >/dev/null
+check "a load with a server warning" run_load 0 --out "$work/r2024"
+check "... prints it as its own warning, cut before the quoted value" \
+	sh -c "grep -q '^doisoat load: warning: server WARNING: a test warning$' \
+	       '$work/err' && ! grep -q -e '^WARNING' -e secret-value \
+	       '$work/err'"
+q "DROP TRIGGER t_warn ON doisoat.runs; DROP FUNCTION public.t_warn()" \
+	>/dev/null
+
 # Another period does not touch 2024.
 before=$(dump_period 2024)
 write_run "$work/r2025" 2025
 rm "$work/r2025/renew.csv"
-sed -i 's/"renew.csv": 1/"renew.csv": 0/' "$work/r2025/summary.json"
+sed -i -e 's/"renew.csv": 1/"renew.csv": 0/' -e 's/"renew": 1,/"renew": 0,/' \
+	"$work/r2025/summary.json"
 check "load another period (a list file absent, count 0)" \
 	run_load 0 --out "$work/r2025"
 check "the other period leaves the first untouched" \
@@ -351,6 +370,47 @@ echo '{"period": 2024,' >"$work/bad_json/summary.json"
 check "a broken summary.json exits 1" run_load 1 --out "$work/bad_json"
 check "after the broken summary nothing is committed" \
 	same "$before" "$(state)"
+
+# Every key the accounting checks read must be there: without it, its
+# check would pass (a folder of only a period once emptied the period).
+mkdir -p "$work/only_period"
+echo '{"period": 2024}' >"$work/only_period/summary.json"
+check "a summary.json of only a period exits 1" \
+	run_load 1 --out "$work/only_period"
+check "... naming the missing key (files)" \
+	grep -q "summary.json': key files is missing" "$work/err"
+check "... and leaves the period's results as they were" \
+	same "$before" "$(state)"
+echo '{"period": 2024, "files": []}' >"$work/only_period/summary.json"
+check "... with a files list: exit 1 naming inputs" \
+	sh -c "'$bin' load -q --out '$work/only_period' 2>'$work/err';
+	       [ \$? -eq 1 ] && grep -q 'key inputs is missing' '$work/err'"
+write_run "$work/cut_key" 2024
+sed -i '2d' "$work/cut_key/renew.csv"
+sed -i 's/"renew.csv": 1, //' "$work/cut_key/summary.json"
+check "renew.csv cut by a row, its count deleted from summary.json: exit 1" \
+	run_load 1 --out "$work/cut_key"
+check "... naming the key" \
+	grep -q "key outputs.\"renew.csv\" is missing, not a number" "$work/err"
+write_run "$work/cut_null" 2024
+sed -i '2d' "$work/cut_null/renew.csv"
+sed -i 's/"renew.csv": 1,/"renew.csv": null,/' "$work/cut_null/summary.json"
+check "renew.csv cut by a row, its count null in summary.json: exit 1" \
+	run_load 1 --out "$work/cut_null"
+check "... naming the key" \
+	grep -q "key outputs.\"renew.csv\" is null, not a number" "$work/err"
+write_run "$work/null_read" 2024
+sed -i 's/"rows_read": 20,/"rows_read": null,/' "$work/null_read/summary.json"
+check "an input's rows_read null: exit 1 naming it" \
+	sh -c "'$bin' load -q --out '$work/null_read' 2>'$work/err';
+	       [ \$? -eq 1 ] &&
+	       grep -q 'key inputs.1..rows_read is null' '$work/err'"
+write_run "$work/renew_count" 2024
+sed -i 's/"renew": 1,/"renew": 2,/' "$work/renew_count/summary.json"
+check "outcomes.renew differs from renew.csv's rows: exit 1" \
+	sh -c "'$bin' load -q --out '$work/renew_count' 2>'$work/err';
+	       [ \$? -eq 1 ] && grep -q \"renew.csv: summary.json's outcomes say 2 rows, the file has 1\" '$work/err'"
+check "after the missing keys nothing is committed" same "$before" "$(state)"
 
 check "a bad conninfo exits 1" \
 	run_load 1 --out "$work/r2024" --db "host=/nonexistent dbname=doisoat"
@@ -865,6 +925,104 @@ fi
 
 check "load the small fixture's run (period 2024)" \
 	run_load 0 --out "$work/small"
+# Stories 64 and 65: each card of a person who died or is missing is a
+# decrease row (DEATH, MISSING), and all of them are one outcome.
+check "... whose dead and missing people hold two cards each" eq "2|2" \
+	"$(q "SELECT count(*) FILTER (WHERE person_id = '084055000064'
+	      AND reason = 'DEATH'), count(*) FILTER (WHERE
+	      person_id = '084158000065' AND reason = 'MISSING')
+	      FROM doisoat.decrease WHERE period = 2024")"
+# with_row DIR LIST ROW: a copy of the small run with ROW added to
+# LIST.csv, its counts raised to match and its "files" entry dropped (so
+# that it is the accounting check that judges it).
+with_row() {
+	rm -rf "$1"
+	cp -r "$work/small" "$1"
+	printf '%s\n' "$3" >>"$1/$2.csv"
+	n=$(sed -n "s/.*\"$2.csv\": \([0-9]*\).*/\1/p" "$1/summary.json")
+	m=$(sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1/summary.json")
+	sed -i -e "/\"name\": \"$2.csv\"/d" \
+		-e "s/\"$2.csv\": $n/\"$2.csv\": $((n + 1))/" \
+		-e "s/\"$2\": $m/\"$2\": $((m + 1))/" "$1/summary.json"
+}
+with_row "$work/dead_twice" renew \
+	"084055000064,8400000064,HN2848400000064,HỒ VĂN KHANG,1955-09-09,M,29266,HN,2"
+check "a dead person (two DEATH rows) also renewed: exit 1" \
+	run_load 1 --out "$work/dead_twice"
+check "... one person with more than one outcome, not three rows" \
+	grep -q "accounting check failed: 1 people have more than one outcome" \
+	"$work/err"
+
+# The README's staged pipe, then load: the same database as run's load.
+sh "$root/etl/sh/fixture-args.sh" "$root/fixtures/small" >"$work/smallargs"
+# staged_pipe OUT [SED]: ingest | normalise | sed SED | dedup | diff |
+# report --out OUT on the small fixture (SED: a row stream edit, e.g. a
+# row lost between the stages).
+staged_pipe() {
+	sp_out=$1
+	sp_sed=${2:-p}
+	sp_opt=
+	opt_areas=
+	opt_scope=
+	opt_targets=
+	set --
+	while IFS= read -r a; do
+		case $sp_opt in
+		--areas) opt_areas=$a ;;
+		--scope) opt_scope=$a ;;
+		--targets) opt_targets=$a ;;
+		esac
+		if [ -n "$sp_opt" ]; then
+			sp_opt=
+			continue
+		fi
+		case $a in
+		--areas | --scope | --targets) sp_opt=$a ;;
+		*) set -- "$@" "$a" ;;
+		esac
+	done <"$work/smallargs"
+	rm -rf "$sp_out"
+	"$bin" ingest --quiet "$@" --rejects "$work/rej1" |
+		"$bin" normalise --quiet --today 2024-06-30 \
+			--rejects "$work/rej2" |
+		sed -n "$sp_sed" |
+		"$bin" dedup --quiet |
+		"$bin" diff --quiet --period 2024 \
+			${opt_areas:+--areas "$opt_areas"} \
+			${opt_scope:+--scope "$opt_scope"} \
+			${opt_targets:+--targets "$opt_targets"} |
+		"$bin" report --quiet --period 2024 --out "$sp_out" \
+			--rejects "$work/rej1" --rejects "$work/rej2"
+}
+# the inputs' counts of the run loaded last
+inputs_loaded() {
+	q "SELECT string_agg(concat_ws('|', source, kind, rows_read, accepted,
+	   rejected), ' ' ORDER BY ord) FROM doisoat.run_inputs
+	   WHERE run_id = (SELECT max(run_id) FROM doisoat.runs
+	   WHERE status = 'loaded')"
+}
+set -- run --period 2024 --today 2024-06-30 --no-db --quiet \
+	--out "$work/small_run"
+while IFS= read -r a; do set -- "$@" "$a"; done <"$work/smallargs"
+"$bin" "$@" 2>/dev/null
+run_load 0 --out "$work/small_run" >/dev/null
+run_db=$(dump_period 2024 norun)
+run_inputs=$(inputs_loaded)
+staged_pipe "$work/staged" 2>"$work/err"
+check "ingest | normalise | dedup | diff | report --period: load takes it" \
+	run_load 0 --out "$work/staged"
+check "... and the database is as after run's load" \
+	same "$run_db" "$(dump_period 2024 norun)"
+check "... with the same counts per input (rows read, accepted, rejected)" \
+	same "$run_inputs" "$(inputs_loaded)"
+staged_pipe "$work/staged_cut" '5!p' 2>"$work/err"
+check "a row lost between the stages: load exits 1" \
+	run_load 1 --out "$work/staged_cut"
+check "... rows read <> accepted + rejected for its input" \
+	grep -Eq "accounting check failed: input '[^']*': [0-9]+ rows read but [0-9]+ accepted \+ [0-9]+ rejected" \
+	"$work/err"
+check "... and the period stays as the staged pipe loaded it" \
+	same "$run_db" "$(dump_period 2024 norun)"
 check "load the generated run over it" run_load 0 --out "$work/big"
 big=$(dump_period 2024 norun)
 # Its coverage has BHXH and BHTN figures: their sums too.
