@@ -96,9 +96,11 @@ struct card {
 int norm_card(const char *s, size_t n, struct card *out, unsigned *flags);
 
 /*
- * Codes (commune, group, hospital, unit, household): trimmed, upper-cased,
- * leading zeros kept; a commune code given with its name ("29266 - Thị trấn
- * Càng Long") keeps the code.  outsz bytes at most (truncation is NORM_BAD).
+ * Codes (commune, group, hospital, unit, household): trimmed, every leading
+ * text marker dropped, upper-cased, leading zeros kept; a commune code given
+ * with its name ("29266 - Thị trấn Càng Long") keeps the code.  outsz bytes
+ * at most (truncation is NORM_BAD).  Idempotent: a code normalised again is
+ * the same code.
  */
 int norm_code(const char *s, size_t n, char *out, size_t outsz);
 

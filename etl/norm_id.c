@@ -411,7 +411,8 @@ static int looks_like_words(const char *s, size_t n)
 }
 
 /*
- * Codes.  A leading apostrophe (Excel's text marker) and a ".0" float
+ * Codes.  Leading apostrophes (Excel's text marker, even doubled: the
+ * text is kept, so none may be left for a second pass) and a ".0" float
  * suffix on an all-digit code are dropped.  A code followed by its name
  * keeps the code: "29266 - Thị trấn Càng Long", "29266-Thị trấn",
  * "HN: Hộ nghèo", and for an all-digit code also "29266 Thị trấn" (the
@@ -426,7 +427,7 @@ int norm_code(const char *s, size_t n, char *out, size_t outsz)
 	if (!outsz)
 		return NORM_BAD;
 	out[0] = '\0';
-	cell_trim_marker(&s, &n);
+	cell_trim_markers(&s, &n);
 	if (!n)
 		return NORM_EMPTY;
 	for (k = 0; k < n && is_alnum(s[k]); k++)

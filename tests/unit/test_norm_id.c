@@ -306,6 +306,11 @@ static void codes(void **state)
 		{ " hn ", 64, NORM_OK, "HN" },
 		{ "00001", 64, NORM_OK, "00001" },
 		{ "'00001", 64, NORM_OK, "00001" },
+		/* every leading text marker goes (fuzz: norm/crash-code-*) */
+		{ "''29266", 64, NORM_OK, "29266" },
+		{ "' '\xe2\x80\x99 29266", 64, NORM_OK, "29266" },
+		{ "''", 64, NORM_EMPTY, "" },
+		{ "29266''", 64, NORM_OK, "29266''" },
 		{ "01", 64, NORM_OK, "01" },
 		{ "29266.0", 64, NORM_OK, "29266" },
 		{ "79-001", 64, NORM_OK, "79-001" },
