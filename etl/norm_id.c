@@ -430,8 +430,18 @@ int norm_code(const char *s, size_t n, char *out, size_t outsz)
 	cell_trim_markers(&s, &n);
 	if (!n)
 		return NORM_EMPTY;
-	for (k = 0; k < n && is_alnum(s[k]); k++)
-		digits &= is_digit(s[k]);
+	/* the code's letters as upper-cased, like the output: a pass over
+	 * that output must cut it at the same place (ı, ſ give I, S) */
+	for (i = k = 0; i < n; k = i) {
+		int32_t cp;
+
+		if (utf8_next(s, n, &i, &cp) < 0)
+			break;
+		cp = utf8proc_toupper(cp);
+		if (cp >= 0x80 || !is_alnum(cp))
+			break;
+		digits &= is_digit(cp);
+	}
 	if (k > 0 && k < n) {
 		size_t j = k;
 		int dash = 0;
