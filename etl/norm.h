@@ -96,9 +96,11 @@ struct card {
 int norm_card(const char *s, size_t n, struct card *out, unsigned *flags);
 
 /*
- * Codes (commune, group, hospital, unit, household): trimmed, upper-cased,
- * leading zeros kept; a commune code given with its name ("29266 - Thị trấn
- * Càng Long") keeps the code.  outsz bytes at most (truncation is NORM_BAD).
+ * Codes (commune, group, hospital, unit, household): trimmed, every leading
+ * text marker dropped, upper-cased, leading zeros kept; a commune code given
+ * with its name ("29266 - Thị trấn Càng Long") keeps the code.  outsz bytes
+ * at most (truncation is NORM_BAD).  Idempotent: a code normalised again is
+ * the same code.
  */
 int norm_code(const char *s, size_t n, char *out, size_t outsz);
 
@@ -108,7 +110,11 @@ int norm_code(const char *s, size_t n, char *out, size_t outsz);
  * Dates (spec §3): dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd,
  * mm/yyyy, yyyy, 00/00/yyyy, 00/mm/yyyy, yyyy0000, yyyymmdd, Excel serial
  * numbers (1900 system, Lotus leap bug: serial > 60 is 1899-12-30 + n).
- * Never reads mm/dd.  Checks that the date exists (no 31/02).  The caller
+ * Never reads mm/dd.  Checks that the date exists (no 31/02).  A year-only
+ * date (00/00/yyyy, 00/yyyy, yyyy-00, yyyy0000) needs a year in 1800-2199
+ * (else NORM_BAD), since its ISO text "yyyy" reads back as a year only
+ * there; full and month dates take years 1-9999.  So what is read,
+ * formatted by date_format() and read again, is the same date.  The caller
  * checks the range (after the run date or before 1890 is a reject).
  */
 enum { DATE_NONE = 0, DATE_YEAR = 1, DATE_MONTH = 2, DATE_DAY = 3 };

@@ -30,16 +30,31 @@ void cell_trim(const char **s, size_t *n)
 	*n = b - a;
 }
 
+/* Drop one leading text marker of a trimmed cell; 1 if there was one. */
+static int drop_marker(const char **s, size_t *n)
+{
+	size_t len = 0;
+
+	if (*n >= 1 && (*s)[0] == '\'')
+		len = 1;
+	else if (*n >= 3 && !memcmp(*s, "\xe2\x80", 2) &&
+		 ((*s)[2] == '\x98' || (*s)[2] == '\x99'))
+		len = 3; /* U+2018, U+2019 */
+	*s += len;
+	*n -= len;
+	return len > 0;
+}
+
 void cell_trim_marker(const char **s, size_t *n)
 {
 	cell_trim(s, n);
-	if (*n >= 1 && (*s)[0] == '\'') {
-		*s += 1;
-		*n -= 1;
-	} else if (*n >= 3 && !memcmp(*s, "\xe2\x80", 2) &&
-		   ((*s)[2] == '\x98' || (*s)[2] == '\x99')) {
-		*s += 3; /* U+2018, U+2019 */
-		*n -= 3;
-	}
+	drop_marker(s, n);
 	cell_trim(s, n);
+}
+
+void cell_trim_markers(const char **s, size_t *n)
+{
+	cell_trim(s, n);
+	while (drop_marker(s, n))
+		cell_trim(s, n);
 }

@@ -149,6 +149,20 @@ void date_format(const struct date *d, char out[11])
 
 /* --- reading a date cell --- */
 
+/*
+ * The years a bare 4-digit number is read as (else it is an Excel serial).
+ * A year-only date must be in them whatever its form (00/00/yyyy, 00/yyyy,
+ * yyyy-00): its ISO text is that bare number, which must read back as the
+ * same year.
+ */
+#define BARE_YEAR_MIN 1800u
+#define BARE_YEAR_MAX 2199u
+
+static int bare_year(unsigned y)
+{
+	return y >= BARE_YEAR_MIN && y <= BARE_YEAR_MAX;
+}
+
 /* Set *out from parts: day 0 is month precision, month and day 0 year. */
 static int date_set(struct date *out, unsigned y, unsigned m, unsigned d)
 {
@@ -156,7 +170,7 @@ static int date_set(struct date *out, unsigned y, unsigned m, unsigned d)
 		return NORM_BAD;
 	out->year = (int16_t)y;
 	if (!m) {
-		if (d)
+		if (d || !bare_year(y))
 			return NORM_BAD;
 		out->prec = DATE_YEAR;
 		return NORM_OK;
@@ -203,16 +217,16 @@ static int date_number(const char *s, size_t len, int whole, struct date *out,
 
 	for (i = 0; i < len && i < 9; i++)
 		v = v * 10 + (unsigned)(s[i] - '0');
-	if (len == 4 && v >= 1800 && v <= 2199)
+	if (len == 4 && bare_year(v))
 		return whole ? date_set(out, v, 0, 0) : NORM_BAD;
 	if (len == 8) {
 		if (!whole)
 			return NORM_BAD;
 		y = v / 10000;
-		if (y >= 1800 && y <= 2199)
+		if (bare_year(y))
 			return date_set(out, y, v / 100 % 100, v % 100);
 		y = v % 10000;
-		if (y >= 1800 && y <= 2199)
+		if (bare_year(y))
 			return date_set(out, y, v / 10000 % 100, v / 1000000);
 		return NORM_BAD;
 	}

@@ -411,7 +411,8 @@ static int looks_like_words(const char *s, size_t n)
 }
 
 /*
- * Codes.  A leading apostrophe (Excel's text marker) and a ".0" float
+ * Codes.  Leading apostrophes (Excel's text marker, even doubled: the
+ * text is kept, so none may be left for a second pass) and a ".0" float
  * suffix on an all-digit code are dropped.  A code followed by its name
  * keeps the code: "29266 - Thị trấn Càng Long", "29266-Thị trấn",
  * "HN: Hộ nghèo", and for an all-digit code also "29266 Thị trấn" (the
@@ -426,11 +427,21 @@ int norm_code(const char *s, size_t n, char *out, size_t outsz)
 	if (!outsz)
 		return NORM_BAD;
 	out[0] = '\0';
-	cell_trim_marker(&s, &n);
+	cell_trim_markers(&s, &n);
 	if (!n)
 		return NORM_EMPTY;
-	for (k = 0; k < n && is_alnum(s[k]); k++)
-		digits &= is_digit(s[k]);
+	/* the code's letters as upper-cased, like the output: a pass over
+	 * that output must cut it at the same place (ı, ſ give I, S) */
+	for (i = k = 0; i < n; k = i) {
+		int32_t cp;
+
+		if (utf8_next(s, n, &i, &cp) < 0)
+			break;
+		cp = utf8proc_toupper(cp);
+		if (cp >= 0x80 || !is_alnum(cp))
+			break;
+		digits &= is_digit(cp);
+	}
 	if (k > 0 && k < n) {
 		size_t j = k;
 		int dash = 0;

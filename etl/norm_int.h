@@ -55,6 +55,12 @@ static inline int to_lower(int c)
 void cell_trim(const char **s, size_t *n);
 /* Trim, then drop one leading Excel text marker (', or a curly quote). */
 void cell_trim_marker(const char **s, size_t *n);
+/*
+ * Trim, then drop every leading text marker (and the blanks after each):
+ * for a cell whose text is kept, where one marker left in would be dropped
+ * by the next pass (norm_code).
+ */
+void cell_trim_markers(const char **s, size_t *n);
 
 /* --- UTF-8 --- */
 

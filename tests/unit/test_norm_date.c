@@ -81,6 +81,17 @@ static void dates(void **state)
 		{ "19900230", NORM_BAD, 0, 0, 0, DATE_NONE, 0 },
 		{ "19550012", NORM_BAD, 0, 0, 0, DATE_NONE, 0 },
 		{ "00/00/0000", NORM_BAD, 0, 0, 0, DATE_NONE, 0 },
+		/* a year alone only in 1800-2199, the years its ISO text
+		 * "yyyy" reads back as (fuzz: norm/crash-date-year-*) */
+		{ "00/0954", NORM_BAD, 0, 0, 0, DATE_NONE, 0 },
+		{ "00/00/2500", NORM_BAD, 0, 0, 0, DATE_NONE, 0 },
+		{ "00/00/1799", NORM_BAD, 0, 0, 0, DATE_NONE, 0 },
+		{ "2200-00", NORM_BAD, 0, 0, 0, DATE_NONE, 0 },
+		{ "0954-00-00", NORM_BAD, 0, 0, 0, DATE_NONE, 0 },
+		{ "00/00/1800", NORM_OK, 1800, 0, 0, DATE_YEAR, 0 },
+		{ "2199-00", NORM_OK, 2199, 0, 0, DATE_YEAR, 0 },
+		{ "05/0954", NORM_OK, 954, 5, 0, DATE_MONTH, 0 },
+		{ "01/01/2500", NORM_OK, 2500, 1, 1, DATE_DAY, 0 },
 		/* not dates */
 		{ "12/05/90", NORM_BAD, 0, 0, 0, DATE_NONE, 0 },
 		{ "12/05-1990", NORM_BAD, 0, 0, 0, DATE_NONE, 0 },
@@ -115,6 +126,22 @@ static void dates(void **state)
 			fail_msg("date case %zu '%s': got %d %d-%d-%d/%d %#x",
 				 i, cases[i].in, rc, d.year, d.month, d.day,
 				 d.prec, flags);
+		/* what is read, written as ISO, reads back the same */
+		if (rc == NORM_OK) {
+			struct date again;
+			char iso[11];
+
+			date_format(&d, iso);
+			flags = 0;
+			if (norm_date(iso, strlen(iso), &again, &flags) !=
+				    NORM_OK ||
+			    flags || date_cmp(&d, &again) ||
+			    d.prec != again.prec)
+				fail_msg("date case %zu '%s': '%s' reads back "
+					 "as %d-%d-%d/%d",
+					 i, cases[i].in, iso, again.year,
+					 again.month, again.day, again.prec);
+		}
 	}
 }
 

@@ -306,6 +306,18 @@ static void codes(void **state)
 		{ " hn ", 64, NORM_OK, "HN" },
 		{ "00001", 64, NORM_OK, "00001" },
 		{ "'00001", 64, NORM_OK, "00001" },
+		/* every leading text marker goes (fuzz: norm/crash-code-*) */
+		{ "''29266", 64, NORM_OK, "29266" },
+		{ "' '\xe2\x80\x99 29266", 64, NORM_OK, "29266" },
+		{ "''", 64, NORM_EMPTY, "" },
+		{ "29266''", 64, NORM_OK, "29266''" },
+		/* letters that upper-case to ASCII belong to the code (fuzz:
+		 * norm/crash-code-dotless-i) */
+		{ "0\xc4\xb1"
+		  "2 -/",
+		  64, NORM_OK, "0I2" },
+		{ "\xc5\xbfn - Hộ nghèo", 64, NORM_OK, "SN" },
+		{ "ı1 Thị trấn", 64, NORM_OK, "I1 THỊ TRẤN" },
 		{ "01", 64, NORM_OK, "01" },
 		{ "29266.0", 64, NORM_OK, "29266" },
 		{ "79-001", 64, NORM_OK, "79-001" },
