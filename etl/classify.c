@@ -1,5 +1,5 @@
 /*
- * classify.c: eligibility and outcomes (spec §5), one person at a time, in
+ * classify.c: eligibility and outcomes (rules.md R5, R6), one person at a time, in
  * person-key order.  The first rule that applies decides; every row that
  * does not count gets a review note with its reason.  classify_decide
  * decides; the write_* functions add each list's rows.

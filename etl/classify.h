@@ -1,5 +1,5 @@
 /*
- * classify.h: the rules of spec §5.  For every person built by identity,
+ * classify.h: the rules of rules.md R5 and R6.  For every person built by identity,
  * decides the eligibility of each roster row and exactly one outcome (or
  * none, rule 2), and adds the rows of increase, decrease, change, renew,
  * uninsured and review to the outputs, with the per-commune counts behind
@@ -15,7 +15,7 @@
 void classify_run(struct batch *b, struct outputs *o);
 
 /*
- * The day a child's TE card ends (spec §5): 30 September of the year the
+ * The day a child's TE card ends (rules.md R5, R6): 30 September of the year the
  * child reaches 72 months if born on or before 30 September, else the last
  * day of the month it reaches 72 months.  With a month- or year-only date
  * of birth, the latest date it could be (never cut by mistake).
@@ -38,7 +38,7 @@ struct rules {
 void rules_init(struct rules *ru, struct batch *b);
 
 /*
- * The BHXH codes no list may print against anyone (spec §4 step 3): the
+ * The BHXH codes no list may print against anyone (rules.md R4.5): the
  * codes carried by counted rows (not set aside; registry rows, cards and
  * roster rows) of two or more personal IDs, and the codes of rows identity
  * set aside as AMBIGUOUS_IDENTITY.  Sorted, caller frees; *n set.

@@ -1,6 +1,6 @@
 /*
  * d02lt.h: the lists of a run laid out for people as form D02-LT
- * (spec §6, issue 4), written as DIR/d02lt.xlsx with libxlsxwriter.
+ * (rules.md R7, issue 4), written as DIR/d02lt.xlsx with libxlsxwriter.
  *
  * The workbook has a summary sheet "Tổng hợp" (per commune: increases,
  * decreases, group changes, corrections, renewals and the people who will
@@ -26,7 +26,7 @@
  *
  * STT runs on through the sub-sections of a section, so a Cộng row's count
  * equals the last STT above it.  Plan codes (Phương án; no official list
- * for BHYT-only participants exists, domain.md §1.6, so this mapping is a
+ * for BHYT-only participants exists, rules.md R7.9, so this mapping is a
  * design choice): TM increase, TD increase by group change, GH decrease
  * (GH4 death, GD moved out), GD decrease by group change, DC correction.
  *

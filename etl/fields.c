@@ -1,5 +1,5 @@
 /*
- * fields.c: header aliases (spec §2.1) and the required columns of each
+ * fields.c: header aliases (rules.md R2.3) and the required columns of each
  * input kind.  Aliases are stored folded (see fold_header in norm.h).
  */
 #include "fields.h"

@@ -1,5 +1,5 @@
 /*
- * fields.h: the canonical input fields of spec §2.1 and the header aliases
+ * fields.h: the canonical input fields of rules.md R2.3 and the header aliases
  * that name them.  A header cell is folded (fold_header: no diacritics,
  * lower case, '_' between words) and looked up here, so "Họ và tên",
  * "HO VA TEN" and "ho_va_ten" all mean F_NAME.

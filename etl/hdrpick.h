@@ -1,5 +1,5 @@
 /*
- * hdrpick.h: finding the header row of an input (spec §2.1).  Real rosters
+ * hdrpick.h: finding the header row of an input (rules.md R2.3).  Real rosters
  * are forms: a title block comes first, the header may take two rows (a
  * merged group header above sub-headers), a row of column numbers may
  * follow.  The header is the first row, among the first HDRPICK_ROWS

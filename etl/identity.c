@@ -496,7 +496,7 @@ static int same_card(const struct rec *a, const struct rec *b)
 }
 
 /*
- * Step 6 for the cards of the key group idx[i, j) (spec §4: prior cards
+ * Step 6 for the cards of the key group idx[i, j) (rules.md R4: prior cards
  * are cards, not rows to merge): a card row repeating an earlier card of
  * the person (same card code and group, in any card file) is merged into
  * it, whatever its name or birth date; cards with different codes all
@@ -650,7 +650,7 @@ static void *people_part(void *arg)
 		if (pt->dedup) {
 			dedup_cards(pt, i, j);
 			/* believability first: a row set aside is nobody's
-			   duplicate (spec §4) */
+			   duplicate (rules.md R4) */
 			for (k = i; k < j; k++)
 				check_roster_key(pt, &b->recs[idx[k]], g);
 			dedup_group(pt, i, j, KIND_ROSTER);

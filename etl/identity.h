@@ -1,5 +1,5 @@
 /*
- * identity.h: who is who (spec §4).  Gives every row of the batch a person
+ * identity.h: who is who (rules.md R4).  Gives every row of the batch a person
  * key (own personal ID, old CMND through the registry, BHXH code through
  * other rows, then a unique demographic match in the registry), sets aside
  * rows whose key is not believable, merges identical duplicates within a

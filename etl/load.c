@@ -1,7 +1,7 @@
 /*
  * load.c: load a run's output folder into PostgreSQL (see load.h): one
  * transaction under the load lock, staging tables, the accounting checks
- * of spec §8, the swap.  If anything fails, nothing is committed, and the
+ * of rules.md R9, the swap.  If anything fails, nothing is committed, and the
  * failure is recorded in the ledger afterwards.
  */
 #include "load.h"
@@ -94,7 +94,7 @@ static const struct list_table {
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
 /*
- * The reasons of rule 1 (spec §5): a person who died or is missing has
+ * The reasons of rule 1 (rules.md R5, R6): a person who died or is missing has
  * every card decreased, one decrease row per card, all with one reason:
  * one outcome however many rows.  DUPLICATE_CARD rows are no outcome of
  * their own (the person's other card has it).
@@ -584,7 +584,7 @@ static long long copy_list(struct load *L, const struct list_table *t, FILE *f,
 		co.hmac = &L->hmac;
 	}
 	if (t->person) {
-		/* spec §8: one outcome per person key */
+		/* rules.md R9: one outcome per person key */
 		co.keys = &L->keys;
 		co.key_col = "person_id";
 		co.alt_col = "bhxh_code";
@@ -859,7 +859,7 @@ static int check_coverage(struct load *L, struct strbuf *sql)
 }
 
 /*
- * Spec §8 and reliability.md A3, as far as the output folder shows them
+ * rules.md R9, R10.2, as far as the output folder shows them
  * (the list counts were checked while loading).  Messages carry file
  * labels, reasons and counts only.
  */

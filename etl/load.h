@@ -2,7 +2,7 @@
  * load.h: loading a run's output folder (summary.json and the CSV lists)
  * into PostgreSQL, in one transaction under the load lock: schema
  * migrations, the ledger row, COPY of every list into staging tables, the
- * accounting checks of spec §8, then the swap of the period's results
+ * accounting checks of rules.md R9, then the swap of the period's results
  * (schemas/006_load.sql).  `doisoat load` and the last step of `doisoat
  * run` both call load_run().
  *

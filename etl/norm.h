@@ -1,5 +1,5 @@
 /*
- * norm.h: one pure function per field (spec §3).  Each takes the raw bytes
+ * norm.h: one pure function per field (rules.md R3).  Each takes the raw bytes
  * of one cell (UTF-8, not NUL-terminated, may be empty) and writes a
  * canonical form into a caller buffer.  No I/O, no allocation visible to
  * the caller, no global state: safe to call from anywhere.
@@ -107,7 +107,7 @@ int norm_code(const char *s, size_t n, char *out, size_t outsz);
 /* --- dates (norm_date.c) --- */
 
 /*
- * Dates (spec §3): dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd,
+ * Dates (rules.md R3): dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd,
  * mm/yyyy, yyyy, 00/00/yyyy, 00/mm/yyyy, yyyy0000, yyyymmdd, Excel serial
  * numbers (1900 system, Lotus leap bug: serial > 60 is 1899-12-30 + n).
  * Never reads mm/dd.  Checks that the date exists (no 31/02).  A year-only

@@ -1,5 +1,5 @@
 /*
- * norm_date.c: dates (spec §3, contract in norm.h): reading the many ways
+ * norm_date.c: dates (rules.md R3, contract in norm.h): reading the many ways
  * a date is written (dd/mm/yyyy, partial dates, yyyymmdd, Excel serials,
  * a time of day after it), and the arithmetic on struct date the rules
  * use: days in a month, adding days, comparing, ISO text.

@@ -1,5 +1,5 @@
 /*
- * norm_id.c: identifiers and codes (spec §3, contract in norm.h): the
+ * norm_id.c: identifiers and codes (rules.md R3, contract in norm.h): the
  * 12-digit personal ID and its structure (province or country, birth year
  * and sex), the old 9-digit CMND, the 10-digit BHXH code, the 15-character
  * card code, and the other codes (commune, group, hospital, unit,
@@ -140,7 +140,7 @@ static int scan_digits(const char *s, size_t n, char *dig, size_t cap,
 
 /* --- personal ID structure --- */
 
-/* The 63 pre-2025 province codes (domain.md §5.2), sorted. */
+/* The 63 pre-2025 province codes (rules.md R3.1), sorted. */
 /* clang-format off */
 static const uint16_t provinces[] = {
 	 1,  2,  4,  6,  8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25,

@@ -1,5 +1,5 @@
 /*
- * norm_name.c: names (spec §3, contract in norm.h): the display form
+ * norm_name.c: names (rules.md R3, contract in norm.h): the display form
  * (NFC, upper case, blanks collapsed, invisible characters dropped), the
  * match key (tone placement made canonical), the accent-free key, and the
  * Vietnamese vowel tables they stand on.  ASCII takes fast paths;

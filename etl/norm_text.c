@@ -1,5 +1,5 @@
 /*
- * norm_text.c: the small worded fields (spec §3, contract in norm.h): sex,
+ * norm_text.c: the small worded fields (rules.md R3, contract in norm.h): sex,
  * benefit level, percentage, registry life status, enrolled schemes, and
  * the header folding the worded fields and the column aliases are matched
  * through; also the names of the NF_* flags.
@@ -96,7 +96,7 @@ static int fold_find(const char *s, size_t n, const struct word *words,
 	return 0;
 }
 
-/* 1/2 is a common encoding too (domain.md §9): 2 is Nữ. */
+/* 1/2 is a common encoding too (rules.md R3.7): 2 is Nữ. */
 int norm_sex(const char *s, size_t n, int checkbox, char *out)
 {
 	static const struct word words[] = {

@@ -1,6 +1,6 @@
 /*
  * output.c: the lists of a run as rows of text, sorted and written as
- * RFC 4180 CSV files (spec §6), and the coverage rows (spec §7).
+ * RFC 4180 CSV files (rules.md R7), and the coverage rows (rules.md R8).
  */
 #include "output.h"
 #include "hashtab.h"

@@ -1,5 +1,5 @@
 /*
- * output.h: the lists a run produces (spec §6), held as rows of text cells
+ * output.h: the lists a run produces (rules.md R7), held as rows of text cells
  * until they are written.  classify.c adds rows; output.c sorts each list
  * (commune, then person key), writes the machine CSVs atomically with mode
  * 0600, and counts rows per reason for summary.json.
@@ -51,7 +51,7 @@ struct outlist {
 	unsigned long by_reason[R_N];
 };
 
-/* Per-commune counts behind coverage.csv (spec §7). */
+/* Per-commune counts behind coverage.csv (rules.md R8). */
 struct cov {
 	char commune[8];
 	long population; /* registry people alive and living there */
@@ -65,7 +65,7 @@ struct outputs {
 	struct cov *cov;
 	size_t ncov;
 	uint32_t seq;
-	/* BHXH codes printed against no one (spec §4 step 3), sorted; set
+	/* BHXH codes printed against no one (rules.md R4.5), sorted; set
 	   by classify_run, freed with the outputs */
 	uint64_t *ambiguous;
 	size_t nambiguous;
@@ -102,7 +102,7 @@ void outputs_absorb(struct outputs *o, struct outputs *part);
  */
 void out_add_notes(struct outputs *o, const struct batch *b);
 /*
- * Coverage rows from o->cov and the targets (spec §7): BHYT against the
+ * Coverage rows from o->cov and the targets (rules.md R8): BHYT against the
  * population; BHXH (compulsory, voluntary) and BHTN against the labour
  * force where the targets file gives one.  The TOTAL row takes the
  * targets file's TOTAL row (the district's own targets) when there is one,

@@ -24,7 +24,7 @@ struct hashtab;
  * Pseudonyms for the reporting views: HMAC-SHA256(key, person_id) (RFC
  * 2104) as 64 lower-case hex digits, computed with OpenSSL's libcrypto.
  * A keyed hash, because a plain hash of a 12-digit ID is reversed by
- * trying every ID (reliability.md B3); computed in the client so the key
+ * trying every ID (rules.md R10.4); computed in the client so the key
  * never travels through SQL or the server's logs.  The same digits as
  *   printf '%s' "$MSG" | openssl dgst -sha256 -hmac "$KEY"
  */

@@ -1,6 +1,6 @@
 /*
- * rec.c: reading input files into the batch (spec §2), normalising every
- * row (spec §3), and the review and reject notes.  One rec_normalise()
+ * rec.c: reading input files into the batch (rules.md R1, R2), normalising every
+ * row (rules.md R3), and the review and reject notes.  One rec_normalise()
  * serves the run command and the normalise stage alike.
  */
 #include "rec.h"
@@ -320,7 +320,7 @@ static enum reason row_dob(struct batch *b, const char *const *raw,
 	return R_NONE;
 }
 
-/* The insurance card; its BHXH code fills a missing one (spec §3). */
+/* The insurance card; its BHXH code fills a missing one (rules.md R3). */
 static void row_card(const char *const *raw, struct rec *r, unsigned *flags)
 {
 	struct card card;
@@ -339,7 +339,7 @@ static void row_card(const char *const *raw, struct rec *r, unsigned *flags)
 		r->card_len = 0; /* the card names another code */
 }
 
-/* Identifiers: a bad one is flagged and ignored (spec §3). */
+/* Identifiers: a bad one is flagged and ignored (rules.md R3). */
 static void row_ids(const char *const *raw, struct rec *r, unsigned *flags)
 {
 	char id[13];

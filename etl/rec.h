@@ -36,7 +36,7 @@
 /* A person key that is a BHXH code (a card with no personal ID). */
 #define KEY_BHXH_TAG (1ull << 62)
 
-/* How a row's person key was found (spec §4). */
+/* How a row's person key was found (rules.md R4). */
 enum how { HOW_NONE, HOW_OWN, HOW_CMND, HOW_BHXH, HOW_DEMOG, HOW_CARD };
 
 /* State of a row after identity and dedup. */
@@ -185,7 +185,7 @@ unsigned batch_add_source(struct batch *b, const char *path, const char *label,
 			  enum kind kind, const char *encoding);
 
 /*
- * Read and normalise every row of source i (spec §2-3): accepted rows are
+ * Read and normalise every row of source i (rules.md R2, R3): accepted rows are
  * appended to b->recs, unreadable ones to b->rejects, and the warnings
  * about them (the first REJECT_MESSAGES, then a count) to b->msgs in line
  * order.  Returns 0, or -1 with err when the file as a whole cannot be

@@ -1,5 +1,5 @@
 /*
- * ref.h: the reference inputs of a run (spec §2): group codes (shipped
+ * ref.h: the reference inputs of a run (rules.md R1, R2): group codes (shipped
  * default compiled in, or --groups), area eligibility (--areas), the
  * communes in scope (--scope), coverage targets (--targets), commune
  * names by date (shipped: etl/data/communes.csv) and the communes of

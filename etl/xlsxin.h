@@ -4,7 +4,7 @@
  * a caller can choose the reader by the file's magic bytes and change
  * nothing else.
  *
- * A workbook is read cell by cell, as the office sees it (spec §2): a text
+ * A workbook is read cell by cell, as the office sees it (rules.md R1, R2): a text
  * cell is its text (shared or inline, rich-text runs joined); a number is
  * its digits (no ".0", no scientific notation: 8.4080090001E10 in the XML
  * is 84080090001); a number with a date format is the date as ISO text

@@ -1,5 +1,5 @@
 -- 001_core.sql: the run ledger and one result table per output CSV of a run
--- (reconciliation.md §6, §7).  Applied by `doisoat db migrate` and at the
+-- (docs/rules.md R7, R8).  Applied by `doisoat db migrate` and at the
 -- start of every `doisoat load`, inside the load's transaction; recorded in
 -- doisoat.schema_migrations as version 1.  Plain SQL only (no psql
 -- meta-commands, no BEGIN/COMMIT), and idempotent.
@@ -81,7 +81,7 @@ CREATE TABLE IF NOT EXISTS doisoat.increase (
 	source text
 );
 
--- decrease.csv: cards to end.  Never without a reason (spec §8).
+-- decrease.csv: cards to end.  Never without a reason (rules.md R9).
 CREATE TABLE IF NOT EXISTS doisoat.decrease (
 	period int NOT NULL,
 	run_id bigint NOT NULL REFERENCES doisoat.runs,

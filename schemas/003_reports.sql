@@ -2,7 +2,7 @@
 -- Metabase, spreadsheets).  Recorded as version 3.  Superseded: the roles
 -- (004_roles.sql) and the views of schema doisoat_report
 -- (007_report.sql, coverage_bhyt, coverage_bhxh, coverage_bhtn) came
--- later (reliability.md B2).  This view stays, made again by
+-- later (rules.md R10.4).  This view stays, made again by
 -- 005_partitions.sql, in schema doisoat, which doisoat_reporter cannot
 -- read.
 

@@ -1,5 +1,5 @@
 -- 004_roles.sql: the three group roles and the schemas they divide
--- (reliability.md B2).  Recorded as version 4.
+-- (rules.md R10.4).  Recorded as version 4.
 --
 --   doisoat_owner     NOLOGIN; owns every schema, table, view and function
 --                     of doisoat.  `doisoat db migrate` runs as a superuser

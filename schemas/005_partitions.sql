@@ -1,5 +1,5 @@
 -- 005_partitions.sql: the result tables become partitioned by period, so
--- a load can swap a whole period in one step (reliability.md A2): it
+-- a load can swap a whole period in one step (rules.md R10.1): it
 -- COPYs into staging tables, checks them, then detaches and drops the
 -- period's old partition and attaches the staging table in its place, all
 -- in its one transaction (006_load.sql).  Rows already loaded move into

@@ -1,5 +1,5 @@
 -- 006_load.sql: the two steps of a load that need the owner's rights,
--- as SECURITY DEFINER functions the loader may call (reliability.md A2,
+-- as SECURITY DEFINER functions the loader may call (rules.md R10.1,
 -- B2).  Recorded as version 6.  A load (etl/cmd/load.c) does, in one
 -- transaction holding the run lock:
 --
@@ -8,7 +8,7 @@
 --      result table, doisoat_stage.<table>_r<run_id>, shaped like it, with
 --      period and run_id defaulting to the run's and CHECK (period = P);
 --   3. COPY every list of the output folder into its staging table;
---   4. the accounting checks of spec §8 against summary.json (the run
+--   4. the accounting checks of rules.md R9 against summary.json (the run
 --      fails, and nothing is committed, if one does not hold);
 --   5. SELECT doisoat.load_swap(run_id): for every result table, detach
 --      and drop the period's partition, attach the staging table in its

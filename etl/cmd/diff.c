@@ -1,6 +1,6 @@
 /*
  * doisoat diff: read a keyed row stream (from dedup), classify every
- * person against last year's cards (spec §5) and write the outcome rows:
+ * person against last year's cards (rules.md R5, R6) and write the outcome rows:
  * one line per row of increase, decrease, change, renew, uninsured, review
  * and coverage, as COPY text:  list, sort_commune, sort_key, reason, cells.
  */

@@ -19,7 +19,7 @@ static const char usage_str[] =
 	"PostgreSQL in one transaction holding the run lock: apply pending\n"
 	"schema migrations, record the run in doisoat.runs, COPY every list\n"
 	"into a staging table, check the row accounting against summary.json\n"
-	"(spec §8), then replace the period's results with the staged ones.\n"
+	"(docs/rules.md R9, R10.2), then replace the period's results with the staged ones.\n"
 	"If anything fails, nothing is committed.  A failed load is recorded\n"
 	"in doisoat.runs with status 'failed'.  An input file with the same\n"
 	"XXH3 checksum and size as in an earlier run is reported.\n"

@@ -1,6 +1,6 @@
 /*
  * doisoat normalise: read a row stream of raw cells (from ingest) and write
- * it back with every value in its canonical form (spec §3): IDs, names,
+ * it back with every value in its canonical form (rules.md R3): IDs, names,
  * dates, sex, codes.  Rows that cannot be normalised go to --rejects.
  */
 #include "doisoat.h"

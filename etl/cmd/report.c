@@ -1,6 +1,6 @@
 /*
  * doisoat report: read outcome rows (from diff) and the reject rows of
- * ingest and normalise, and write the lists of spec §6 into the output
+ * ingest and normalise, and write the lists of rules.md R7 into the output
  * folder: sorted, RFC 4180 CSV, mode 0600, each file renamed into place.
  */
 #include "doisoat.h"

@@ -208,7 +208,7 @@ if diff "$TMP/want" "$TMP/got" > "$TMP/d"; then
 else
 	not_ok "Càng Long: coverage.csv reproduces the BHYT table of seed 002" "$TMP/d"
 fi
-# BHXH and BHTN: the seed's tables, with the one rule of spec §7 where the
+# BHXH and BHTN: the seed's tables, with the one rule of rules.md R8 where the
 # seed disagrees with itself (its BHXH total row, and Bình Phú's compulsory
 # "remaining": (23.29% - 5.02%) x 7,524 - 1,035 = 340, the seed prints 347)
 awk -F, 'NR > 1 { print $1"\t"$9"\t"$10"\t"$11"\t"$12"\t"$13"\t"$14"\t"$15"\t"$16"\t"$17 }' \

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/e2e/workbooks.sh BUILD: workbooks and forms in (spec §2, §2.1).
+# tests/e2e/workbooks.sh BUILD: workbooks and forms in (rules.md R1, R2, §2.1).
 # The small fixture as .xlsx (header on row 1; as VSS forms with a title
 # block, merged cells, a numbering row, two sheets), as .xls, and as CSV
 # forms, each run with the same labels as the plain CSV: every list equals

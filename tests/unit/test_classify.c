@@ -1,5 +1,5 @@
 /*
- * test_classify.c: the decision of spec §5 (classify_decide and
+ * test_classify.c: the decision of rules.md R5, R6 (classify_decide and
  * classify_decide_pending) on persons built by hand, without identity and
  * without writing a row: which outcome, which reason, which fields changed,
  * and the TE card end date at its edges.  Period 2024 (start 2024-01-01),
@@ -379,7 +379,7 @@ static void duplicate_cards_wait_for_the_outcome(void **state)
 }
 
 /*
- * Rule 3 (spec §5): a card holder whose own roster row is ineligible only
+ * Rule 3 (rules.md R5, R6): a card holder whose own roster row is ineligible only
  * because the registry does not know them is in review, never decreased
  * (the extract may be incomplete); a row that would be ineligible anyway
  * (a TE row past its end date, a DK row in a commune that does not

@@ -1,6 +1,6 @@
 /*
  * test_norm_id.c: table tests of identifiers and codes (etl/norm_id.c,
- * norm.h, spec §3): personal IDs and their structure, CMND, BHXH codes,
+ * norm.h, rules.md R3): personal IDs and their structure, CMND, BHXH codes,
  * card codes, commune and other codes, and hostile cells through them.
  */
 #include "test_norm.h"

@@ -1,6 +1,6 @@
 /*
  * test_norm_text.c: table tests of the worded fields and header folding
- * (etl/norm_text.c, norm.h, spec §3): sex, levels, percentages, statuses,
+ * (etl/norm_text.c, norm.h, rules.md R3): sex, levels, percentages, statuses,
  * schemes, header folding, flag names, and hostile cells through them.
  */
 #include "test_norm.h"

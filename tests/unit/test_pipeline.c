@@ -1,5 +1,5 @@
 /*
- * test_pipeline.c: identity (spec §4) and classification (spec §5) on
+ * test_pipeline.c: identity (rules.md R4) and classification (rules.md R5, R6) on
  * small batches built in memory, one rule per test, and the CSV writer.
  * Each case states its rows as raw cells, as a roster would carry them.
  */
@@ -262,7 +262,7 @@ static void possible_match_by_the_best_card(void **state)
 	(void)state;
 	build(&f, rows, 4);
 	/* the HN card is a review row; a person in review keeps every
-	   card, the GD card too (spec §4) */
+	   card, the GD card too (rules.md R4) */
 	assert_int_equal(f.o.lists[L_DECREASE].n, 0);
 	assert_int_equal(f.o.lists[L_REVIEW].by_reason[R_POSSIBLE_MATCH], 1);
 	assert_int_equal(f.o.lists[L_REVIEW].by_reason[R_UNKEYED], 1);
@@ -294,7 +294,7 @@ static void duplicate_cards_go_with_a_decrease(void **state)
 }
 
 /*
- * Believability before duplicates (spec §4): another person's typo equal
+ * Believability before duplicates (rules.md R4): another person's typo equal
  * to a real ID is set aside ID_NAME_MISMATCH and is nobody's duplicate, so
  * the real person's own row in the same file still counts (it was set
  * aside CONFLICTING_DUPLICATE with the typo, and the card went to review).
@@ -322,7 +322,7 @@ static void typo_row_knocks_no_one_out(void **state)
 }
 
 /*
- * Prior cards are cards, not rows to merge (spec §4): two cards of one
+ * Prior cards are cards, not rows to merge (rules.md R4): two cards of one
  * person and group with different card codes are two cards (the second
  * decreases DUPLICATE_CARD; it was merged away and stayed alive unseen);
  * a card row repeated with the same card code is one card, merged even
@@ -371,7 +371,7 @@ static void cards_are_cards_not_rows(void **state)
 }
 
 /*
- * Rule 3's breadth (spec §5): a card holder is in review, not decreased,
+ * Rule 3's breadth (rules.md R5, R6): a card holder is in review, not decreased,
  * when a roster row not counted for them reaches them through its CMND or
  * its BHXH code, has their accent-free name and birth date, or has their
  * name and birth date and no commune (anywhere in scope); or when their
@@ -451,7 +451,7 @@ static void rule3_reaches_card_holders(void **state)
 
 /*
  * An ambiguous BHXH code (seen with two personal IDs) is printed against
- * no one (spec §4 step 3): not on B's increase, not on A's renewal, not on
+ * no one (rules.md R4.5): not on B's increase, not on A's renewal, not on
  * a review row that names an ID; the review row of the row it could not
  * place, which names no one, keeps it.
  */

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/xlsx/check.sh [BUILD | FILE.xlsx]: read a D02-LT workbook back and
-# check it (spec §6, issue 4).  With BUILD (default build), run
+# check it (rules.md R7, issue 4).  With BUILD (default build), run
 # BUILD/doisoat on fixtures/small twice and check its d02lt.xlsx, and that
 # the two runs gave the same bytes; with FILE.xlsx, check that file (and
 # compare its totals with the CSV lists beside it, when they are there).
