@@ -121,7 +121,7 @@ test-e2e: all ## end-to-end tests of the real binary on the fixtures
 test-install: all ## make install into a temporary DESTDIR; run the installed doisoat, man doisoat
 	@sh tests/e2e/install.sh $(BUILD)
 
-golden: all ## rewrite the small fixture's golden lists (review the diff!)
+golden: all ## rewrite the goldens: the small fixture's lists, Càng Long's checksums (review the diff!)
 	@UPDATE=1 sh tests/e2e/run.sh $(BUILD)
 
 test-xlsx: all ## read the D02-LT workbook back; render it to PDF when LibreOffice is there

@@ -2,7 +2,8 @@
 # tests/e2e/run.sh BUILD: end-to-end tests of the real doisoat binary on
 # the fixtures, no database (--no-db).  One line per test, "ok N - name" or
 # "not ok N - name", and a closing "N passed, N failed".
-#   UPDATE=1 sh tests/e2e/run.sh build   rewrites the golden files.
+#   UPDATE=1 sh tests/e2e/run.sh build   rewrites the golden files (the small
+#   fixture's lists, and the checksums of Càng Long's in golden/canglong.sha256).
 BUILD=${1:-build}
 BIN=$BUILD/doisoat
 HERE=tests/e2e
@@ -180,6 +181,16 @@ if run_fixture "$CL" "$TMP/cl" > "$TMP/cl.err" 2>&1; then
 	ok "run on the Càng Long fixture succeeds"
 else
 	not_ok "run on the Càng Long fixture succeeds" "$TMP/cl.err"
+fi
+# every list of Càng Long, byte for byte: checksums in golden/canglong.sha256
+if [ "${UPDATE:-}" = 1 ]; then
+	(cd "$TMP/cl" && sha256sum $(for l in $LISTS; do echo $l.csv; done)) > "$HERE/golden/canglong.sha256"
+	echo "# golden checksums rewritten in $HERE/golden/canglong.sha256"
+fi
+if (cd "$TMP/cl" && sha256sum -c --quiet "$OLDPWD/$HERE/golden/canglong.sha256") > "$TMP/d" 2>&1; then
+	ok "Càng Long: every list equals its golden checksum"
+else
+	not_ok "Càng Long: every list equals its golden checksum" "$TMP/d"
 fi
 # threads never change the result: one thread gives the same bytes
 DOISOAT_THREADS=1 run_fixture "$CL" "$TMP/cl1" > /dev/null 2>&1
