@@ -13,6 +13,7 @@ static const struct command {
 	const char *help;
 } commands[] = {
 	{ "run", cmd_run, "the whole pipeline: inputs to lists and database" },
+	{ "inspect", cmd_inspect, "show what a run would read from files" },
 	{ "ingest", cmd_ingest, "read input files into rows (COPY text)" },
 	{ "normalise", cmd_normalise, "normalise rows: IDs, names, dates" },
 	{ "dedup", cmd_dedup, "find who is who; merge duplicates" },

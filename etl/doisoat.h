@@ -19,5 +19,6 @@ int cmd_report(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_db(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 
 #endif

@@ -37,7 +37,8 @@ static const char *const option_specs[OPT_END - OPT_PERIOD] = {
 	"roster=",   "encoding=", "areas=",   "scope=",	    "targets=",
 	"groups=",   "out=/o",	  "db=/d",    "no-db",	    "max-rejects=",
 	"table",     "rejects=",  "rejects=", "schemas=/s", "pseudonym-key=/k",
-	"keep-raw",  "config=",	  "quiet/q",  "help/h",
+	"keep-raw",  "kind=",	  "rows=",    "config=",    "quiet/q",
+	"help/h",
 };
 
 /* getopt_long's view of a command's options. */

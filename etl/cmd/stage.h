@@ -58,6 +58,8 @@ enum {
 	OPT_SCHEMAS,
 	OPT_KEY,
 	OPT_KEEP_RAW,
+	OPT_KIND, /* --kind roster|registry|prior (inspect) */
+	OPT_ROWS, /* --rows N (inspect) */
 	OPT_CONFIG,
 	OPT_QUIET,
 	OPT_HELP,
