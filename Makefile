@@ -148,7 +148,7 @@ check-sanitize: deps ## unit, end-to-end and fuzz-replay suites under ASan+UBSan
 	@SUITES="$(SANITIZED_SUITES)" sh tests/check.sh build-asan \
 	  $(TESTS:build/%=build-asan/%)
 
-bench: all ## benchmarks (time and memory; see README)
+bench: all $(BUILD)/tests/test_xlsxin ## benchmarks (time and memory; see README)
 	@sh tests/bench.sh $(BUILD)
 
 fmt: ## reformat the C sources with clang-format

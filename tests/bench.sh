@@ -8,10 +8,12 @@
 #      --no-db` under /usr/bin/time -v: wall clock, CPU and peak memory;
 #   2. reading (issue 3): tests/bench-ingest.sh, a 1,000,000-row roster;
 #   3. loading (issue 5): tests/bench-load.sh, `doisoat load` next to
-#      psql's \copy of the same rows, on the province's output folder.
+#      psql's \copy of the same rows, on the province's output folder;
+#   4. workbooks (issue 10): tests/bench-xlsx.sh, a 1,000,000-row .xlsx
+#      roster read and normalised on one core, beside the same rows as CSV.
 #
 #   SCALE=10 make bench       a smaller "province"
-#   ONLY=run make bench       one part: run, ingest or load
+#   ONLY=run make bench       one part: run, ingest, load or xlsx
 set -eu
 BUILD=${1:-build}
 BIN=$BUILD/doisoat
@@ -53,4 +55,7 @@ if [ -z "$ONLY" ] || [ "$ONLY" = ingest ]; then
 fi
 if [ -z "$ONLY" ] || [ "$ONLY" = load ]; then
 	sh tests/bench-load.sh "$BUILD" "$TMP/out-province-x$SCALE"
+fi
+if [ -z "$ONLY" ] || [ "$ONLY" = xlsx ]; then
+	sh tests/bench-xlsx.sh "$BUILD"
 fi
