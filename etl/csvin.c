@@ -73,6 +73,7 @@ struct reader {
 	size_t fcap;
 	int nf;
 	int split; /* the record spans lines and is unusable */
+	int bare_cr; /* libcsv ended a record at a CR outside quotes */
 	int header_seen;
 	int refused; /* on_header refused a title row */
 	int ncols;
@@ -302,9 +303,15 @@ static void on_record(int c, void *ctx)
 	long bad;
 	int i;
 
-	(void)c;
 	if (r->failed)
 		goto out;
+	if (c == '\r' || r->bare_cr) {
+		/* Not a line end (process_line rejects the line): the
+		 * rest of the line is not looked at, so a line of many
+		 * CRs costs its length once. */
+		r->bare_cr = 1;
+		goto out;
+	}
 	for (i = 0; i < r->nf; i++)
 		r->fptr[i] = r->fbuf.buf + r->foff[i];
 	row.line = r->rec_line;
@@ -445,6 +452,8 @@ static void line_mark(struct reader *r, size_t at, uint64_t off)
 /* Why the first line of a record that spans lines is rejected. */
 #define NOT_CLOSED     "quoted field not closed on its line"
 #define NOT_CLOSED_EOF "quoted field not closed before the end of the file"
+/* Why a line with a CR outside quotes (not before its LF) is rejected. */
+#define BARE_CR "carriage return outside quotes (lines end in LF or CR LF)"
 
 /*
  * The open record, which spans lines, cannot end well (a quote error on a
@@ -494,6 +503,7 @@ static void process_line(struct reader *r, char *s, size_t n,
 			 unsigned long line_no, uint64_t off)
 {
 	size_t i, used;
+	int cr;
 
 	if (n && s[n - 1] == '\r')
 		n--;
@@ -530,16 +540,19 @@ static void process_line(struct reader *r, char *s, size_t n,
 	if (used == n)
 		used += csv_parse(&r->parser, "\n", 1, on_field, on_record, r) -
 			1;
-	if ((used != n || r->split) && r->nlines > 1) {
+	cr = r->bare_cr;
+	r->bare_cr = 0;
+	if ((used != n || r->split || cr) && r->nlines > 1) {
 		/* The record that spans lines does not parse. */
 		reject_first_line(r, NOT_CLOSED);
 		return;
 	}
-	if (used != n) {
+	if (used != n || cr) {
 		/* Strict mode: a quote inside a field or after its end. */
 		reject(r, r->rec_line, REJ_BAD_QUOTING,
-		       "a quote inside an unquoted field or after a closing "
-		       "quote",
+		       used != n ? "a quote inside an unquoted field or "
+				   "after a closing quote"
+				 : BARE_CR,
 		       r->cur_raw, r->cur_raw_len);
 		record_clear(r);
 		parser_reset(r);

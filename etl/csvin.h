@@ -7,7 +7,8 @@
  * mode.  Every physical line is accounted for: the header, blank lines,
  * rows handed to the caller, and rows the reader itself rejects (broken
  * quoting, wrong column count, invalid UTF-8, NUL bytes, over-long
- * records).  Damage to the file as a whole (unreadable, truncated gzip,
+ * records).  Lines end in LF or CR LF; a line with another CR outside
+ * quotes is one BAD_QUOTING reject (libcsv would end a record at each).  Damage to the file as a whole (unreadable, truncated gzip,
  * undecodable bytes, a header that cannot be read, more lines than the
  * limit) is an error, not a reject.
  *

@@ -22,10 +22,10 @@
 
 /* What a read produced, flattened to text for easy assertions. */
 struct seen {
-	char rows[4096];    /* "line:f1|f2|...\n" per row */
+	char rows[4096]; /* "line:f1|f2|...\n" per row */
 	char rejects[4096]; /* "line:REASON\n" per reject */
-	char detail[256];   /* the last reject's detail */
-	char raw[1024];     /* the last reject's raw text */
+	char detail[256]; /* the last reject's detail */
+	char raw[1024]; /* the last reject's raw text */
 	int nrows, nrejects;
 };
 
@@ -42,8 +42,8 @@ static void on_row(void *ctx, const struct csvin_row *row)
 	size_t len = strlen(s->rows);
 	int i;
 
-	len += (size_t)snprintf(s->rows + len, sizeof(s->rows) - len, "%lu:",
-				row->line);
+	len += (size_t)snprintf(s->rows + len, sizeof(s->rows) - len,
+				"%lu:", row->line);
 	for (i = 0; i < row->nfields; i++)
 		len += (size_t)snprintf(s->rows + len, sizeof(s->rows) - len,
 					"%s%s", i ? "|" : "", row->fields[i]);
@@ -83,7 +83,8 @@ static int read_bytes(const char *data, size_t n, const char *enc,
 	return rc;
 }
 
-#define READ(lit, enc, s, st, err) read_bytes(lit, sizeof(lit) - 1, enc, s, st, err)
+#define READ(lit, enc, s, st, err)                                             \
+	read_bytes(lit, sizeof(lit) - 1, enc, s, st, err)
 
 static void plain_crlf_bom_blank(void **state)
 {
@@ -92,10 +93,11 @@ static void plain_crlf_bom_blank(void **state)
 	struct etl_err err;
 
 	(void)state;
-	assert_int_equal(READ("\xef\xbb\xbf"
-			      "a,b\r\n1,2\r\n\r\n  \r\n\"x,y\",\"q\"\"\"\r\n3,4",
-			      NULL, &s, &st, &err),
-			 0);
+	assert_int_equal(
+		READ("\xef\xbb\xbf"
+		     "a,b\r\n1,2\r\n\r\n  \r\n\"x,y\",\"q\"\"\"\r\n3,4",
+		     NULL, &s, &st, &err),
+		0);
 	assert_string_equal(s.rows, "2:1|2\n5:x,y|q\"\n6:3|4\n");
 	assert_int_equal(st.blank, 2);
 	assert_int_equal(st.lines, 6);
@@ -127,9 +129,8 @@ static void multiline_quoted_field(void **state)
 	struct etl_err err;
 
 	(void)state;
-	assert_int_equal(READ("a,b\n\"one\ntwo\",2\n3,4\n", NULL, &s, &st,
-			      &err),
-			 0);
+	assert_int_equal(
+		READ("a,b\n\"one\ntwo\",2\n3,4\n", NULL, &s, &st, &err), 0);
 	assert_string_equal(s.rows, "2:one\ntwo|2\n4:3|4\n");
 }
 
@@ -140,8 +141,8 @@ static void broken_rows_are_rejects(void **state)
 	struct etl_err err;
 
 	(void)state;
-	assert_int_equal(READ("a,b\n1,2,3\nx\"y,2\n\"ok\"z,1\n5,6\n", NULL,
-			      &s, &st, &err),
+	assert_int_equal(READ("a,b\n1,2,3\nx\"y,2\n\"ok\"z,1\n5,6\n", NULL, &s,
+			      &st, &err),
 			 0);
 	assert_string_equal(s.rows, "5:5|6\n");
 	assert_string_equal(s.rejects, "2:BAD_COLUMN_COUNT\n3:BAD_QUOTING\n"
@@ -157,8 +158,7 @@ static void unclosed_quote_rejects_one_line(void **state)
 
 	(void)state;
 	/* the quote never closes: line 2 is rejected, 3 and 4 read again */
-	assert_int_equal(READ("a,b\n\"open,1\n3,4\n5,6\n", NULL, &s, &st,
-			      &err),
+	assert_int_equal(READ("a,b\n\"open,1\n3,4\n5,6\n", NULL, &s, &st, &err),
 			 0);
 	assert_string_equal(s.rejects, "2:BAD_QUOTING\n");
 	assert_string_equal(s.rows, "3:3|4\n4:5|6\n");
@@ -435,13 +435,13 @@ static void utf16_and_legacy_encodings(void **state)
 	assert_int_equal(read_bytes(u16, sizeof(u16) - 1, NULL, &s, &st, &err),
 			 0);
 	assert_string_equal(st.encoding, "UTF-16LE");
-	assert_string_equal(s.rows, "2:H\xc3\xb2" "a\n");
-	assert_int_equal(read_bytes(cp, sizeof(cp) - 1, "windows-1258", &s,
-				    &st, &err),
-			 0);
+	assert_string_equal(s.rows, "2:H\xc3\xb2"
+				    "a\n");
+	assert_int_equal(
+		read_bytes(cp, sizeof(cp) - 1, "windows-1258", &s, &st, &err),
+		0);
 	assert_string_equal(s.rows, "2:Ho\xc3\xa0\n");
-	assert_int_equal(read_bytes(tc, sizeof(tc) - 1, "tcvn3", &s, &st,
-				    &err),
+	assert_int_equal(read_bytes(tc, sizeof(tc) - 1, "tcvn3", &s, &st, &err),
 			 0);
 	assert_string_equal(s.rows, "2:Ho\xc3\xa0\n");
 	assert_null(csvin_encoding("klingon"));
@@ -464,8 +464,8 @@ static void lib_field(void *data, size_t len, void *ctx)
 	struct split *sp = ctx;
 	size_t n = strlen(sp->out);
 
-	snprintf(sp->out + n, sizeof(sp->out) - n, "%s%.*s",
-		 sp->n++ ? "|" : "", (int)len, (const char *)data);
+	snprintf(sp->out + n, sizeof(sp->out) - n, "%s%.*s", sp->n++ ? "|" : "",
+		 (int)len, (const char *)data);
 }
 
 static void lib_split(const char *line, char delim, struct split *sp)
@@ -476,8 +476,7 @@ static void lib_split(const char *line, char delim, struct split *sp)
 	csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
 	csv_set_space_func(&p, lib_space);
 	csv_set_delim(&p, (unsigned char)delim);
-	assert_int_equal(csv_parse(&p, line, strlen(line), lib_field, NULL,
-				   sp),
+	assert_int_equal(csv_parse(&p, line, strlen(line), lib_field, NULL, sp),
 			 strlen(line));
 	csv_fini(&p, lib_field, NULL, sp);
 	csv_free(&p);
@@ -486,10 +485,11 @@ static void lib_split(const char *line, char delim, struct split *sp)
 static void plain_lines_split_as_libcsv_does(void **state)
 {
 	static const char *const lines[] = {
-		"1,2,3",        "  a , b  ,c ", "x,,y",      ",,z",
-		"a b,  c  d ,e", "\xe1\xba\xa0,\xc4\x90,x", "a\tb,c,d",
-		"1;2;3",        " 1 ; 2 ;3 ",   "1\t2\t3",   " 1 \t 2\t 3 ",
-		"a,b,",         "q,,",
+		"1,2,3",    "  a , b  ,c ",  "x,,y",
+		",,z",	    "a b,  c  d ,e", "\xe1\xba\xa0,\xc4\x90,x",
+		"a\tb,c,d", "1;2;3",	     " 1 ; 2 ;3 ",
+		"1\t2\t3",  " 1 \t 2\t 3 ",  "a,b,",
+		"q,,",
 	};
 	struct seen s;
 	struct csvin_stats st;
@@ -500,15 +500,14 @@ static void plain_lines_split_as_libcsv_does(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		char delim = strchr(lines[i], ';')    ? ';'
-			     : strchr(lines[i], ',')  ? ','
-						      : '\t';
+		char delim = strchr(lines[i], ';')   ? ';'
+			     : strchr(lines[i], ',') ? ','
+						     : '\t';
 		int n = snprintf(data, sizeof(data), "h1%ch2%ch3\n%s\n", delim,
 				 delim, lines[i]);
 
-		assert_int_equal(read_bytes(data, (size_t)n, NULL, &s, &st,
-					    &err),
-				 0);
+		assert_int_equal(
+			read_bytes(data, (size_t)n, NULL, &s, &st, &err), 0);
 		lib_split(lines[i], delim, &want);
 		assert_int_equal(want.n, 3);
 		memcpy(got, s.rows + 2, sizeof(got) - 2); /* after "2:" */
@@ -520,6 +519,12 @@ static void plain_lines_split_as_libcsv_does(void **state)
 	}
 }
 
+/*
+ * Lines end in LF or CR LF: a CR elsewhere outside quotes is no line end
+ * (libcsv would end a record there, so a line would make many records,
+ * each carrying the whole line).  The line is one reject; a CR inside a
+ * quoted field is data.
+ */
 static void carriage_return_inside_a_line(void **state)
 {
 	struct seen s;
@@ -527,11 +532,38 @@ static void carriage_return_inside_a_line(void **state)
 	struct etl_err err;
 
 	(void)state;
-	/* libcsv ends a record at a lone CR: two records, both line 2 */
-	assert_int_equal(READ("a,b\n1,2\r3,4\n5,6\n", NULL, &s, &st, &err),
-			 0);
-	assert_string_equal(s.rows, "2:1|2\n2:3|4\n3:5|6\n");
+	assert_int_equal(READ("a,b\n1,2\r3,4\n5,6\n", NULL, &s, &st, &err), 0);
+	assert_string_equal(s.rejects, "2:BAD_QUOTING\n");
+	assert_string_equal(s.detail, "carriage return outside quotes (lines "
+				      "end in LF or CR LF)");
+	assert_string_equal(s.raw, "1,2\r3,4");
+	assert_string_equal(s.rows, "3:5|6\n");
 	assert_int_equal(st.lines, 3);
+	assert_int_equal(st.records, 2);
+	/* many bare CRs: still one reject, after a closing quote too, and
+	 * CR CR LF leaves one bare CR */
+	assert_int_equal(READ("a,b\nx\rx\rx\rx\rx\r\n\"1\"\r2,3\n4,5\r\r\n"
+			      "\"6\r\",7\r\n",
+			      NULL, &s, &st, &err),
+			 0);
+	assert_string_equal(s.rejects, "2:BAD_QUOTING\n3:BAD_QUOTING\n"
+				       "4:BAD_QUOTING\n");
+	assert_string_equal(s.rows, "5:6\r|7\n");
+	assert_int_equal(st.records, 4);
+	/* the rest of the line opens a quote: no record goes on */
+	assert_int_equal(READ("a,b\n1\r\"2,3\n4,5\n", NULL, &s, &st, &err), 0);
+	assert_string_equal(s.rejects, "2:BAD_QUOTING\n");
+	assert_string_equal(s.rows, "3:4|5\n");
+	/* on a later line of a record that spans lines: its first line is
+	 * rejected, the CR line read again is rejected too */
+	assert_int_equal(READ("a,b\n\"x\ny\",1\r2\n6,7\n", NULL, &s, &st, &err),
+			 0);
+	assert_string_equal(s.rejects, "2:BAD_QUOTING\n3:BAD_QUOTING\n");
+	assert_string_equal(s.rows, "4:6|7\n");
+	assert_int_equal(st.records, 3);
+	/* in the header: the header cannot be read */
+	assert_int_equal(READ("a\rb,c\n1,2\n", NULL, &s, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "carriage return outside quotes"));
 }
 
 static void byte_offsets_and_printable_rejects(void **state)
@@ -552,9 +584,8 @@ static void byte_offsets_and_printable_rejects(void **state)
 				      "--encoding");
 	assert_string_equal(s.raw, "2,\xef\xbf\xbd\xef\xbf\xbdz");
 	/* the same on the second line of a quoted record: 4 + 5 + 2 */
-	assert_int_equal(READ("a,b\n1,\"x\nyy\xe0\x80z\"\n", NULL, &s, &st,
-			      &err),
-			 0);
+	assert_int_equal(
+		READ("a,b\n1,\"x\nyy\xe0\x80z\"\n", NULL, &s, &st, &err), 0);
 	assert_string_equal(s.rejects, "2:BAD_ENCODING\n");
 	assert_string_equal(s.detail, "invalid UTF-8 at byte offset 11; give "
 				      "--encoding");
@@ -684,6 +715,59 @@ static void last_reject(void *ctx, unsigned long line, const char *reason,
  * message names that line and offset (not a later bad byte's), and no row
  * after it is handed out.
  */
+/* Rejects and the bytes of raw text they carry. */
+struct raw_count {
+	unsigned long rows, rejects;
+	size_t raw_total;
+};
+
+static void raw_count_row(void *ctx, const struct csvin_row *row)
+{
+	struct raw_count *c = ctx;
+
+	c->rows++;
+	c->raw_total += row->raw_len;
+}
+
+static void raw_count_reject(void *ctx, unsigned long line, const char *reason,
+			     const char *detail, const char *raw, size_t n)
+{
+	struct raw_count *c = ctx;
+
+	(void)line, (void)reason, (void)detail, (void)raw;
+	c->rejects++;
+	c->raw_total += n;
+}
+
+/* A line of k bare CRs is one reject: its raw text is handed out once. */
+static void many_bare_crs_cost_one_line(void **state)
+{
+	struct raw_count c = { 0, 0, 0 };
+	struct csvin_cb cb = { on_header, raw_count_row, raw_count_reject, &c };
+	struct csvin_stats st;
+	struct etl_err err;
+	size_t n = 20000, i;
+	char *buf = malloc(n + 8);
+	FILE *f;
+
+	(void)state;
+	assert_non_null(buf);
+	memcpy(buf, "a,b\n", 4);
+	for (i = 4; i + 1 < n; i += 2)
+		buf[i] = 'x', buf[i + 1] = '\r';
+	buf[i++] = '\n';
+	f = fmemopen(buf, i, "rb");
+	assert_non_null(f);
+	assert_int_equal(csvin_read_stream(f, "cr.csv", NULL, &cb, &st, &err),
+			 0);
+	fclose(f);
+	assert_int_equal(c.rejects, 1);
+	assert_int_equal(c.rows, 0);
+	assert_true(c.raw_total < i);
+	assert_int_equal(st.lines, 2);
+	free(buf);
+}
+
 static void plain_file_stops_at_the_first_bad_byte(void **state)
 {
 	char path[] = "/tmp/test_csvin_cp_XXXXXX";
@@ -742,6 +826,7 @@ int main(void)
 		cmocka_unit_test(utf16_and_legacy_encodings),
 		cmocka_unit_test(plain_lines_split_as_libcsv_does),
 		cmocka_unit_test(carriage_return_inside_a_line),
+		cmocka_unit_test(many_bare_crs_cost_one_line),
 		cmocka_unit_test(byte_offsets_and_printable_rejects),
 		cmocka_unit_test(lines_straddle_chunks),
 		cmocka_unit_test(line_at_the_size_cap),
