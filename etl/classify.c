@@ -1,6 +1,6 @@
 /*
- * classify.c: eligibility and outcomes (rules.md R5, R6), one person at a time, in
- * person-key order.  The first rule that applies decides; every row that
+ * classify.c: eligibility and outcomes (rules.md R5, R6), one person at a time,
+ * in person-key order.  The first rule that applies decides; every row that
  * does not count gets a review note with its reason.  classify_decide
  * decides; the write_* functions add each list's rows.
  */
@@ -149,6 +149,8 @@ static enum reason ineligible(const struct rules *ru, const struct rec *r,
 
 	if (dead(g))
 		return R_ROSTER_LISTS_DECEASED;
+	if (r->flags & RF_COMMUNE_SPLIT)
+		return R_COMMUNE_SPLIT; /* rules.md R3.16 */
 	if (gr->residence_based) {
 		if (!g)
 			return R_NOT_IN_REGISTRY;
@@ -279,6 +281,23 @@ static enum reason new_or_newborn(const struct rules *ru,
 	return date_cmp(&earliest, &ru->newborn_after) > 0 ? R_NEWBORN : R_NEW;
 }
 
+/*
+ * Is a row of the person (registry row g, cards, roster rows) in an old
+ * commune split in 2025 that identity could not resolve (rules.md R3.16)?
+ */
+static int split_unresolved(const struct batch *b, const struct person *p,
+			    const struct rec *g)
+{
+	uint32_t i;
+
+	if (g && (g->flags & RF_COMMUNE_SPLIT))
+		return 1;
+	for (i = 0; i < p->n; i++)
+		if (member(b, p, i)->flags & RF_COMMUNE_SPLIT)
+			return 1;
+	return 0;
+}
+
 /* Rule 7: what the best card has that differs from the authority. */
 static unsigned changed_fields(const struct decision *d)
 {
@@ -309,6 +328,13 @@ void classify_decide(const struct rules *ru, const struct person *p,
 		d->outcome = OUTCOME_DECEASED;
 		d->why = d->g->status == STATUS_DEAD ? R_DEATH : R_MISSING;
 		d->eff = d->g->status_date;
+		return;
+	}
+	if (split_unresolved(ru->b, p, d->g)) {
+		/* which new commune is unknown: review, never decrease */
+		d->outcome = OUTCOME_REVIEW;
+		d->why = R_COMMUNE_SPLIT;
+		d->win = NULL;
 		return;
 	}
 	if (!d->neligible) {
@@ -390,6 +416,33 @@ static void review(struct ctx *c, struct rec *r, enum reason why,
 		r, why, detail ? arena_strdup(&c->o->arena, detail) : NULL);
 }
 
+/*
+ * What a commune officer reads in review.csv for a row whose old commune
+ * was split in 2025 and not resolved: the code, its new communes, and why
+ * the registry did not decide.
+ */
+static void split_detail(const struct rules *ru, const struct rec *r,
+			 const struct rec *g, char *out, size_t n)
+{
+	struct commune_cands cands = { NULL, 0 };
+	char now[COMMUNE_CODE_MAX + 1], parts[6 * (COMMUNE_CODE_MAX + 2)];
+	size_t i, len = 0;
+
+	(void)ref_commune_on(ru->ref, r->commune, &ru->b->period_start, now,
+			     &cands);
+	parts[0] = 0;
+	for (i = 0; i < cands.n && len + COMMUNE_CODE_MAX + 3 < sizeof(parts);
+	     i++)
+		len += (size_t)snprintf(parts + len, sizeof(parts) - len,
+					"%s%s", i ? ", " : "", cands.codes[i]);
+	snprintf(out, n, "commune %s was split on 2025-07-01 into %s; %s",
+		 r->commune, parts,
+		 !g ? "the registry does not know this person"
+		 : g == r || (g->flags & RF_COMMUNE_SPLIT)
+			 ? "the registry gives the old commune too"
+			 : "the registry's residence is none of them");
+}
+
 /* What a commune officer reads in review.csv for an ineligible row. */
 static void ineligible_detail(const struct rules *ru, const struct rec *r,
 			      const struct rec *g, char *out, size_t n)
@@ -437,6 +490,9 @@ static void ineligible_detail(const struct rules *ru, const struct rec *r,
 			 "Kinh",
 			 code);
 		break;
+	case R_COMMUNE_SPLIT:
+		split_detail(ru, r, g, out, n);
+		break;
 	default:
 		snprintf(out, n, "group %s", code);
 	}
@@ -482,8 +538,34 @@ static void review_multiple(struct ctx *c, const struct person *p,
 	}
 }
 
+/*
+ * The review rows of a person whose commune was split and not resolved:
+ * the registry row and the cards in the old commune (roster rows are
+ * ineligible ones, written by review_ineligible).
+ */
+static void review_split(struct ctx *c, const struct person *p,
+			 const struct decision *d)
+{
+	char why[160];
+	uint32_t i;
+
+	if (d->g && (d->g->flags & RF_COMMUNE_SPLIT)) {
+		split_detail(&c->ru, d->g, d->g, why, sizeof(why));
+		review(c, d->g, R_COMMUNE_SPLIT, why);
+	}
+	for (i = 0; i < p->n; i++) {
+		struct rec *r = member(c->ru.b, p, i);
+
+		if (r->kind != KIND_PRIOR || !(r->flags & RF_COMMUNE_SPLIT))
+			continue;
+		split_detail(&c->ru, r, d->g, why, sizeof(why));
+		review(c, r, R_COMMUNE_SPLIT, why);
+	}
+}
+
 /* The review row of a person's best card (OUTCOME_REVIEW). */
-static void write_review(struct ctx *c, const struct decision *d)
+static void write_review(struct ctx *c, const struct person *p,
+			 const struct decision *d)
 {
 	const char *text =
 		d->why != R_POSSIBLE_MATCH
@@ -495,7 +577,10 @@ static void write_review(struct ctx *c, const struct decision *d)
 			: "a roster row not linked to this card holder "
 			  "carries the same ID or name and birth date";
 
-	review(c, d->best, d->why, text);
+	if (d->why == R_COMMUNE_SPLIT)
+		review_split(c, p, d);
+	else
+		review(c, d->best, d->why, text);
 }
 
 /* ---- rule 3: roster rows that may be a card holder -------------------- */
@@ -1003,7 +1088,7 @@ static void count_cov(struct ctx *c, const struct rec *g, int insured,
 {
 	struct cov *cv;
 
-	if (!resident(&c->ru, g))
+	if (!resident(&c->ru, g) || (g->flags & RF_COMMUNE_SPLIT))
 		return;
 	cv = cov_slot(c, g->commune);
 	cv->population++;
@@ -1023,7 +1108,7 @@ static void write_outcome(struct ctx *c, const struct person *p,
 {
 	switch (d->outcome) {
 	case OUTCOME_REVIEW:
-		write_review(c, d);
+		write_review(c, p, d);
 		break;
 	case OUTCOME_DECREASE:
 		write_decrease(c, p, d->best, &d->eff, d->why);

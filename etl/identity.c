@@ -9,7 +9,9 @@
  *      within each file, for the registry row the keys are checked on);
  *   6. duplicates: a card row repeating a card (same card code), roster
  *      rows within each source, those set aside in 5 left out;
- *   7. people.
+ *   7. people;
+ *   8. cards and roster rows whose commune was split in 2025 take the
+ *      registry's residence when it is one of the parts (rules.md R3.16).
  */
 #include "identity.h"
 #include "hashtab.h"
@@ -735,9 +737,48 @@ static void build_people(struct batch *b, int dedup)
 	free(idx);
 }
 
+/*
+ * Step 8: a row of a person whose old commune code was split in 2025
+ * (RF_COMMUNE_SPLIT) takes the registry's residence when that is one of
+ * the new communes of the split; the others keep the flag (classify sends
+ * them to review).  A registry row with a split code resolves nothing.
+ */
+static void resolve_splits(struct batch *b)
+{
+	struct commune_cands cands;
+	char now[COMMUNE_CODE_MAX + 1];
+	size_t i;
+	uint32_t k;
+
+	for (i = 0; i < b->nrecs && !(b->recs[i].flags & RF_COMMUNE_SPLIT); i++)
+		;
+	if (i == b->nrecs)
+		return;
+	for (i = 0; i < b->npeople; i++) {
+		const struct person *p = &b->people[i];
+		const struct rec *g =
+			p->registry != NONE32 ? &b->recs[p->registry] : NULL;
+
+		if (!g || (g->flags & RF_COMMUNE_SPLIT))
+			continue;
+		for (k = 0; k < p->n; k++) {
+			struct rec *r = &b->recs[b->members[p->first + k]];
+
+			if (!(r->flags & RF_COMMUNE_SPLIT) ||
+			    ref_commune_on(b->ref, r->commune, &b->period_start,
+					   now, &cands) != COMMUNE_ON_SPLIT ||
+			    !ref_commune_pick(&cands, g->commune, now))
+				continue;
+			r->commune = g->commune;
+			r->flags &= (uint16_t)~RF_COMMUNE_SPLIT;
+		}
+	}
+}
+
 void identity_build_people(struct batch *b)
 {
 	build_people(b, 0);
+	resolve_splits(b);
 }
 
 void identity_run(struct batch *b)
@@ -754,4 +795,5 @@ void identity_run(struct batch *b)
 	}
 	free(u.idx);
 	build_people(b, 1);
+	resolve_splits(b);
 }

@@ -44,8 +44,9 @@ enum {
 	NF_CARD_MALFORMED = 1u << 7,
 	NF_DATE_SERIAL = 1u << 8, /* an Excel serial number was converted */
 	NF_NAME_REPAIRED = 1u << 9, /* invisible characters or NFD fixed */
+	NF_COMMUNE_TRANSLATED = 1u << 10, /* a pre-2025 commune code made new */
 };
-#define NF_COUNT 10
+#define NF_COUNT 11
 /* Name of flag bit i ("ID_ZERO_RESTORED", ...), for summaries. */
 const char *nf_name(unsigned bit_index);
 
@@ -107,9 +108,9 @@ int norm_code(const char *s, size_t n, char *out, size_t outsz);
 /* --- dates (norm_date.c) --- */
 
 /*
- * Dates (rules.md R3): dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd,
- * mm/yyyy, yyyy, 00/00/yyyy, 00/mm/yyyy, yyyy0000, yyyymmdd, Excel serial
- * numbers (1900 system, Lotus leap bug: serial > 60 is 1899-12-30 + n).
+ * Dates (rules.md R3): dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy,
+ * yyyy-mm-dd, mm/yyyy, yyyy, 00/00/yyyy, 00/mm/yyyy, yyyy0000, yyyymmdd, Excel
+ * serial numbers (1900 system, Lotus leap bug: serial > 60 is 1899-12-30 + n).
  * Never reads mm/dd.  Checks that the date exists (no 31/02).  A year-only
  * date (00/00/yyyy, 00/yyyy, yyyy-00, yyyy0000) needs a year in 1800-2199
  * (else NORM_BAD), since its ISO text "yyyy" reads back as a year only

@@ -49,11 +49,13 @@ int input_add(struct run_opts *o, enum kind kind, const char *arg,
 	return 0;
 }
 
-int pipeline_ref(struct ref *ref, const struct run_opts *o,
-		 struct etl_err *err)
+int pipeline_ref(struct ref *ref, const struct run_opts *o, struct etl_err *err)
 {
+	struct date start, today;
+
 	if (ref_load_groups(ref, o->groups, err) < 0 ||
-	    ref_load_communes(ref, NULL, err) < 0)
+	    ref_load_communes(ref, NULL, err) < 0 ||
+	    ref_load_commune_map(ref, NULL, err) < 0)
 		return -1;
 	if (o->areas && ref_load_areas(ref, o->areas, err) < 0)
 		return -1;
@@ -61,6 +63,9 @@ int pipeline_ref(struct ref *ref, const struct run_opts *o,
 		return -1;
 	if (o->targets && ref_load_targets(ref, o->targets, err) < 0)
 		return -1;
+	/* areas, targets and scope may use old codes (rules.md R3.16) */
+	pipeline_dates(o, &start, &today);
+	ref_communes_on(ref, &start);
 	return 0;
 }
 
@@ -76,8 +81,8 @@ void pipeline_dates(const struct run_opts *o, struct date *start,
 	} else {
 		t = time(NULL);
 		localtime_r(&t, &tm);
-		*today = date_make(tm.tm_year + 1900, tm.tm_mon + 1,
-				   tm.tm_mday);
+		*today =
+			date_make(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 	}
 }
 
@@ -356,14 +361,14 @@ void print_coverage(const struct outputs *o, FILE *f)
 		{ 6, "Đạt so CT", 9, 'p' }, { 7, "Còn phải", 10, 'n' },
 	};
 	static const struct pcol bhxh[] = {
-		{ 8, "LLLĐ", 8, 'n' },       { 12, "CT BHXH", 8, 'p' },
+		{ 8, "LLLĐ", 8, 'n' },	     { 12, "CT BHXH", 8, 'p' },
 		{ 14, "CT TN", 7, 'p' },     { 9, "Bắt buộc", 9, 'n' },
 		{ 10, "Tự nguyện", 9, 'n' }, { 11, "% LLLĐ", 7, 'p' },
 		{ 13, "TN % LLLĐ", 9, 'p' }, { 15, "Còn BB", 7, 'n' },
 		{ 16, "Còn TN", 7, 'n' },
 	};
 	static const struct pcol bhtn[] = {
-		{ 8, "LLLĐ", 8, 'n' },      { 17, "Có BHTN", 8, 'n' },
+		{ 8, "LLLĐ", 8, 'n' },	    { 17, "Có BHTN", 8, 'n' },
 		{ 18, "Bao phủ", 8, 'p' },  { 19, "Chỉ tiêu", 8, 'p' },
 		{ 20, "Còn phải", 9, 'n' },
 	};

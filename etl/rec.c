@@ -1,7 +1,7 @@
 /*
- * rec.c: reading input files into the batch (rules.md R1, R2), normalising every
- * row (rules.md R3), and the review and reject notes.  One rec_normalise()
- * serves the run command and the normalise stage alike.
+ * rec.c: reading input files into the batch (rules.md R1, R2), normalising
+ * every row (rules.md R3), and the review and reject notes.  One
+ * rec_normalise() serves the run command and the normalise stage alike.
  */
 #include "rec.h"
 #include "csvin.h"
@@ -420,15 +420,21 @@ static void row_ethnicity(struct batch *b, const char *const *raw,
 #define STR(x)	STR_(x)
 
 /*
- * The commune code, remembered from the row before.  It is never cut: one
- * longer than COMMUNE_CODE_MAX bytes rejects the row.
+ * The commune code on the run's period_start (ref_commune_on): an old code
+ * of a commune that went whole into one new commune is translated
+ * (NF_COMMUNE_TRANSLATED); one of a split commune stays and marks the row
+ * (RF_COMMUNE_SPLIT) for identity to resolve.  Remembered, with what it
+ * gave, from the row before.  Never cut: a code longer than
+ * COMMUNE_CODE_MAX bytes rejects the row.
  */
 static enum reason row_commune(struct batch *b, const char *const *raw,
-			       struct rec *r, const char **detail)
+			       struct rec *r, unsigned *flags,
+			       const char **detail)
 {
 	const char *s = raw[F_COMMUNE] ? raw[F_COMMUNE] : "";
 	size_t n = strlen(s);
-	char code[COMMUNE_CODE_MAX + 1];
+	char code[COMMUNE_CODE_MAX + 1], now[COMMUNE_CODE_MAX + 1];
+	enum commune_on on = COMMUNE_ON_SAME;
 	struct memo *m;
 	int hit, rc;
 
@@ -438,19 +444,30 @@ static enum reason row_commune(struct batch *b, const char *const *raw,
 	m = memo_hit(b, F_COMMUNE, s, n, &hit);
 	if (hit) {
 		r->commune = m->str;
-		return R_NONE;
+		on = (enum commune_on)m->val;
+	} else {
+		rc = commune_code(s, n, code);
+		if (rc == CODE_TOO_LONG) {
+			*detail = "the commune code is longer than " STR(
+				COMMUNE_CODE_MAX) " bytes";
+			return R_CODE_TOO_LONG;
+		}
+		if (rc == NORM_OK && b->ref && b->ref->nmoves)
+			on = ref_commune_on(b->ref, code, &b->period_start, now,
+					    NULL);
+		if (on == COMMUNE_ON_TRANSLATED)
+			memcpy(code, now, sizeof(code));
+		r->commune = rc == NORM_OK ? intern(b, code) : "";
+		if (m) {
+			m->str = r->commune;
+			m->val = on;
+			m->valid = 1;
+		}
 	}
-	rc = commune_code(s, n, code);
-	if (rc == CODE_TOO_LONG) {
-		*detail = "the commune code is longer than " STR(
-			COMMUNE_CODE_MAX) " bytes";
-		return R_CODE_TOO_LONG;
-	}
-	r->commune = rc == NORM_OK ? intern(b, code) : "";
-	if (m) {
-		m->str = r->commune;
-		m->valid = 1;
-	}
+	if (on == COMMUNE_ON_TRANSLATED)
+		*flags |= NF_COMMUNE_TRANSLATED;
+	else if (on == COMMUNE_ON_SPLIT)
+		*flags |= RF_COMMUNE_SPLIT;
 	return R_NONE;
 }
 
@@ -565,7 +582,7 @@ enum reason rec_normalise(struct batch *b, enum kind kind,
 		return why;
 	row_ids(raw, r, &flags);
 	row_sex(b, raw, sex_checkbox, r);
-	if ((why = row_commune(b, raw, r, detail)) != R_NONE)
+	if ((why = row_commune(b, raw, r, &flags, detail)) != R_NONE)
 		return why;
 	row_codes(b, kind, raw, r);
 	if ((why = row_group(b, kind, raw, r, detail)) != R_NONE)

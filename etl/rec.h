@@ -62,7 +62,7 @@ struct rec {
 	uint32_t line;
 	uint16_t src;
 	uint16_t group; /* index into ref groups, GROUP_NONE if none */
-	uint16_t flags; /* NF_* */
+	uint16_t flags; /* NF_*, RF_COMMUNE_SPLIT */
 	uint8_t kind; /* enum kind */
 	uint8_t sex; /* 'M', 'F' or 0 */
 	uint8_t level; /* benefit level of a card, 0 if unknown */
@@ -78,6 +78,15 @@ struct rec {
 	uint8_t reason; /* review reason of a row set aside or ineligible */
 	uint8_t sheet; /* workbook: 1-based sheet of srcs[src]; 0 text */
 };
+
+/*
+ * A row flag beside the NF_* bits (not a repair, not counted): the row's
+ * commune is an old code of a commune split in 2025 (ref_commune_on's
+ * COMMUNE_ON_SPLIT), kept as read.  identity_run resolves it by the
+ * registry's residence (and clears the flag), or leaves it for classify to
+ * send the row to review (COMMUNE_SPLIT).
+ */
+#define RF_COMMUNE_SPLIT (1u << 15)
 
 /* Sheets of one workbook a row can name (struct rec's sheet). */
 #define SHEETS_MAX 255

@@ -199,8 +199,8 @@ static int need_col(const struct table *t, const char *const *names,
 }
 
 /* An optional ISO or Vietnamese date cell; empty gives DATE_NONE. */
-static int date_cell(const struct table *t, size_t i, int col,
-		     struct date *d, struct etl_err *err)
+static int date_cell(const struct table *t, size_t i, int col, struct date *d,
+		     struct etl_err *err)
 {
 	unsigned flags = 0;
 	const char *s;
@@ -222,8 +222,7 @@ static int date_cell(const struct table *t, size_t i, int col,
 static int yes(const char *s)
 {
 	return !strcasecmp(s, "y") || !strcasecmp(s, "yes") ||
-	       !strcmp(s, "1") || !strcasecmp(s, "true") ||
-	       !strcasecmp(s, "x");
+	       !strcmp(s, "1") || !strcasecmp(s, "true") || !strcasecmp(s, "x");
 }
 
 static int two_letters(const char *c)
@@ -250,8 +249,8 @@ int ref_load_groups(struct ref *r, const char *path, struct etl_err *err)
 	size_t i, cap = 0;
 
 	if (table_read(&t, &r->arena, path ? path : "groups.csv (shipped)",
-		       path ? NULL : refdata_groups_csv,
-		       refdata_groups_csv_len, err) < 0)
+		       path ? NULL : refdata_groups_csv, refdata_groups_csv_len,
+		       err) < 0)
 		return -1;
 	if ((code = need_col(&t, c_code, err)) < 0 ||
 	    (rank = need_col(&t, c_rank, err)) < 0 ||
@@ -333,7 +332,8 @@ unsigned ref_group(const struct ref *r, const char *code)
 	if (two_letters(code))
 		return r->group_ix[(code[0] - 'A') * 26 + code[1] - 'A']
 			       ? r->group_ix[(code[0] - 'A') * 26 + code[1] -
-					     'A'] - 1u
+					     'A'] -
+					 1u
 			       : GROUP_NONE;
 	for (i = 0; i < r->ngroups; i++)
 		if (!strcmp(r->groups[i].code, code))
@@ -836,4 +836,71 @@ int ref_commune_pick(const struct commune_cands *cands, const char *residence,
 			return 1;
 		}
 	return 0;
+}
+
+/*
+ * A reference file's commune code on a date: translated when the mapping
+ * says so; a split one stays (it matches no row: rows keep theirs too).
+ * 1 if code changed.
+ */
+static int ref_code_on(const struct ref *r, char code[COMMUNE_CODE_MAX + 1],
+		       const struct date *on)
+{
+	char now[COMMUNE_CODE_MAX + 1];
+
+	if (!strcmp(code, "TOTAL") ||
+	    ref_commune_on(r, code, on, now, NULL) != COMMUNE_ON_TRANSLATED)
+		return 0;
+	memcpy(code, now, sizeof(now));
+	return 1;
+}
+
+/* The targets on a date: a commune's own code before a translated one. */
+static void targets_on(struct ref *r, const struct date *on)
+{
+	struct target *moved;
+	size_t i, k = 0, nm = 0;
+
+	moved = xmalloc(sizeof(*moved) * (r->ntargets ? r->ntargets : 1));
+	for (i = 0; i < r->ntargets; i++) {
+		if (ref_code_on(r, r->targets[i].commune, on))
+			moved[nm++] = r->targets[i];
+		else
+			r->targets[k++] = r->targets[i];
+	}
+	memcpy(r->targets + k, moved, sizeof(*moved) * nm);
+	free(moved);
+}
+
+void ref_communes_on(struct ref *r, const struct date *on)
+{
+	struct commune_cands cands;
+	char(*codes)[COMMUNE_CODE_MAX + 1];
+	char now[COMMUNE_CODE_MAX + 1];
+	size_t i, j, n = 0, cap;
+
+	if (!r->nmoves)
+		return;
+	for (i = 0; i < r->nareas; i++)
+		(void)ref_code_on(r, r->areas[i].commune, on);
+	targets_on(r, on);
+	if (!r->scope)
+		return;
+	cap = r->nscope * 5 + 1; /* a split goes into 5 at most */
+	codes = xmalloc(sizeof(*codes) * cap);
+	for (i = 0; i < r->nscope; i++) {
+		switch (ref_commune_on(r, r->scope[i], on, now, &cands)) {
+		case COMMUNE_ON_SPLIT:
+			for (j = 0; j < cands.n; j++) {
+				GROW(codes, cap, n + 1);
+				memcpy(codes[n++], cands.codes[j], sizeof(now));
+			}
+			break;
+		default: /* now: the code itself unless translated */
+			GROW(codes, cap, n + 1);
+			memcpy(codes[n++], now, sizeof(now));
+		}
+	}
+	ref_scope_set(r, codes, n);
+	free(codes);
 }

@@ -60,7 +60,7 @@ struct area {
 struct target {
 	char commune[COMMUNE_CODE_MAX + 1]; /* or "TOTAL": the district's */
 	double bhyt, bhxh, bhxh_voluntary, bhtn; /* percent; <0: not given */
-	long labour_force;                        /* <0: not given */
+	long labour_force; /* <0: not given */
 };
 
 struct commune_name {
@@ -202,6 +202,17 @@ enum commune_on ref_commune_on(const struct ref *r, const char *code,
 			       const struct date *on,
 			       char out[COMMUNE_CODE_MAX + 1],
 			       struct commune_cands *cands);
+
+/*
+ * The areas, targets and scope, as loaded, on a date (the run's
+ * period_start; a no-op without a mapping or before 2025-07-01): a code
+ * ref_commune_on translates is replaced by its new code (a target given
+ * under the new code itself wins over one translated to it); a split old
+ * code stays as it is in the areas and targets (it matches no row) and
+ * stands for all its new communes in the scope (so no one living in a
+ * part of it is taken as moved out).
+ */
+void ref_communes_on(struct ref *r, const struct date *on);
 
 /*
  * Resolve a split by the registry's residence: residence (a code valid

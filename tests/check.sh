@@ -40,6 +40,7 @@ suite encodings "one roster in every encoding" sh tests/e2e/encodings.sh "$BUILD
 suite workbooks "workbooks and forms in" sh tests/e2e/workbooks.sh "$BUILD"
 suite options "each command owns its options" sh tests/e2e/options.sh "$BUILD"
 suite inspect "doisoat inspect shows what a run would read" sh tests/e2e/inspect.sh "$BUILD"
+suite communes "communes by date (2025 reform)" sh tests/e2e/communes.sh "$BUILD"
 suite xlsx "D02-LT workbook" sh tests/xlsx/check.sh "$BUILD"
 suite install "make install into a temporary DESTDIR" sh tests/e2e/install.sh "$BUILD"
 suite fuzz "fuzz corpora replayed" sh tests/fuzz/replay.sh "$BUILD"

@@ -1,7 +1,7 @@
 /*
- * test_pipeline.c: identity (rules.md R4) and classification (rules.md R5, R6) on
- * small batches built in memory, one rule per test, and the CSV writer.
- * Each case states its rows as raw cells, as a roster would carry them.
+ * test_pipeline.c: identity (rules.md R4) and classification (rules.md R5, R6)
+ * on small batches built in memory, one rule per test, and the CSV writer. Each
+ * case states its rows as raw cells, as a roster would carry them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,17 +39,23 @@ struct fix {
 	struct outputs o;
 };
 
-static void build(struct fix *f, const struct row *rows, size_t n)
+/*
+ * The rows run for period (the 2025 commune mapping loaded), with scope
+ * the one commune given.
+ */
+static void build_in(struct fix *f, const struct row *rows, size_t n,
+		     int period, const char *scope)
 {
 	struct etl_err err;
-	struct date start = date_make(2024, 1, 1),
-		    today = date_make(2024, 6, 30);
+	struct date start = date_make(period, 1, 1),
+		    today = date_make(period, 6, 30);
 	size_t i;
 
 	ref_init(&f->ref);
 	assert_int_equal(ref_load_groups(&f->ref, NULL, &err), 0);
 	assert_int_equal(ref_load_communes(&f->ref, NULL, &err), 0);
-	batch_init(&f->b, &f->ref, 2024, &start, &today);
+	assert_int_equal(ref_load_commune_map(&f->ref, NULL, &err), 0);
+	batch_init(&f->b, &f->ref, period, &start, &today);
 	batch_add_source(&f->b, "cards.csv", "cards", KIND_PRIOR, NULL);
 	batch_add_source(&f->b, "registry.csv", "registry", KIND_REGISTRY,
 			 NULL);
@@ -80,12 +86,18 @@ static void build(struct fix *f, const struct row *rows, size_t n)
 	outputs_init(&f->o);
 	identity_run(&f->b);
 	{
-		char codes[1][8] = { "29266" };
+		char codes[1][8];
 
+		snprintf(codes[0], sizeof(codes[0]), "%s", scope);
 		ref_scope_set(&f->ref, codes, 1);
 	}
 	classify_run(&f->b, &f->o);
 	out_add_notes(&f->o, &f->b);
+}
+
+static void build(struct fix *f, const struct row *rows, size_t n)
+{
+	build_in(f, rows, n, 2024, "29266");
 }
 
 static void release(struct fix *f)
@@ -371,10 +383,10 @@ static void cards_are_cards_not_rows(void **state)
 }
 
 /*
- * Rule 3's breadth (rules.md R5, R6): a card holder is in review, not decreased,
- * when a roster row not counted for them reaches them through its CMND or
- * its BHXH code, has their accent-free name and birth date, or has their
- * name and birth date and no commune (anywhere in scope); or when their
+ * Rule 3's breadth (rules.md R5, R6): a card holder is in review, not
+ * decreased, when a roster row not counted for them reaches them through its
+ * CMND or its BHXH code, has their accent-free name and birth date, or has
+ * their name and birth date and no commune (anywhere in scope); or when their
  * own roster row is ineligible only because the registry does not know
  * them.  Each case was NOT_ON_ROSTER before.
  */
@@ -671,6 +683,147 @@ static void default_scope_keeps_codes_whole(void **state)
 }
 
 /* More than INPUTS_MAX input files: a usage error, nothing wraps. */
+/*
+ * One commune cell through rec_normalise, twice in a row (the second from
+ * the memo of the row before): its code and flags, the same both times.
+ */
+static void commune_of(struct batch *b, const char *cell, const char *want,
+		       unsigned want_flags)
+{
+	const char *raw[F_NFIELDS] = { 0 }, *detail;
+	struct rec r;
+	int k;
+
+	raw[F_PERSON_ID] = ID_A;
+	raw[F_NAME] = "Nguyễn Văn A";
+	raw[F_DOB] = "01/01/1990";
+	raw[F_GROUP] = "HN";
+	raw[F_COMMUNE] = cell;
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(
+			rec_normalise(b, KIND_ROSTER, raw, 0, &r, &detail),
+			R_NONE);
+		assert_string_equal(r.commune, want);
+		assert_int_equal(
+			r.flags & (NF_COMMUNE_TRANSLATED | RF_COMMUNE_SPLIT),
+			want_flags);
+	}
+}
+
+static void commune_translated_on_period_start(void **state)
+{
+	struct ref ref;
+	struct batch b, b24;
+	struct etl_err err;
+	struct date start = date_make(2026, 1, 1), d24 = date_make(2024, 1, 1);
+
+	(void)state;
+	ref_init(&ref);
+	assert_int_equal(ref_load_groups(&ref, NULL, &err), 0);
+	assert_int_equal(ref_load_communes(&ref, NULL, &err), 0);
+	assert_int_equal(ref_load_commune_map(&ref, NULL, &err), 0);
+	batch_init(&b, &ref, 2026, &start, &start);
+	batch_add_source(&b, "roster.csv", "roster", KIND_ROSTER, NULL);
+	/* 29269 went whole into 29266; 29266 itself stays */
+	commune_of(&b, "29269", "29266", NF_COMMUNE_TRANSLATED);
+	commune_of(&b, "29266", "29266", 0);
+	commune_of(&b, " 29272 ", "29275", NF_COMMUNE_TRANSLATED);
+	/* 00019 was split: kept, marked for identity */
+	commune_of(&b, "00019", "00019", RF_COMMUNE_SPLIT);
+	commune_of(&b, "99999", "99999", 0);
+	/* the repair is named in summary.json */
+	assert_string_equal(nf_name(10), "COMMUNE_TRANSLATED");
+	batch_release(&b);
+	/* before 2025-07-01 nothing changes */
+	batch_init(&b24, &ref, 2024, &d24, &d24);
+	batch_add_source(&b24, "roster.csv", "roster", KIND_ROSTER, NULL);
+	commune_of(&b24, "29269", "29269", 0);
+	commune_of(&b24, "00019", "00019", 0);
+	batch_release(&b24);
+	ref_release(&ref);
+}
+
+/* 00019 was split into 00004, 00070, 00190 and 00226. */
+static void split_resolved_by_the_registry(void **state)
+{
+	const struct row rows[] = {
+		{ KIND_PRIOR, ID_A, "8400000001", "Nguyễn Văn Hoà", "1990",
+		  "Nam", "00019", "HN", NULL, NULL },
+		{ KIND_REGISTRY, ID_A, NULL, "Nguyễn Văn Hoà", "12/03/1990",
+		  "Nam", "00070", NULL, NULL, NULL },
+		{ KIND_ROSTER, ID_A, NULL, "Nguyễn Văn Hoà", "12/03/1990", NULL,
+		  "00019", "HN", NULL, NULL },
+	};
+	struct fix f;
+
+	(void)state;
+	build_in(&f, rows, 3, 2026, "00070");
+	/* the card and the roster row take the residence: nothing changed */
+	assert_string_equal(only(&f, L_RENEW, -1), "-");
+	assert_string_equal(orow_cell(&f.o.lists[L_RENEW].rows[0], 6), "00070");
+	assert_int_equal(f.o.lists[L_CHANGE].n, 0);
+	assert_int_equal(f.o.lists[L_REVIEW].n, 0);
+	assert_int_equal(f.b.recs[0].flags & RF_COMMUNE_SPLIT, 0);
+	release(&f);
+}
+
+static void split_unresolved_goes_to_review(void **state)
+{
+	const struct row rows[] = {
+		/* A: a card in 00019, the registry in 00097 (not a part), no
+		   roster row: not decreased, in review */
+		{ KIND_PRIOR, ID_A, "8400000001", "Nguyễn Văn Hoà", "1990",
+		  "Nam", "00019", "HN", NULL, NULL },
+		{ KIND_REGISTRY, ID_A, NULL, "Nguyễn Văn Hoà", "12/03/1990",
+		  "Nam", "00097", NULL, NULL, NULL },
+		/* K: a roster row in 00019, not in the registry: not
+		   increased, in review */
+		{ KIND_ROSTER, ID_K, NULL, "Lê Thị Bé", "15/01/2018", "Nữ",
+		  "00019", "GD", NULL, NULL },
+	};
+	struct fix f;
+	size_t l;
+
+	(void)state;
+	build_in(&f, rows, 3, 2026, "00097");
+	for (l = 0; l < L_REVIEW; l++)
+		if (l != L_COVERAGE)
+			assert_int_equal(f.o.lists[l].n, 0);
+	assert_int_equal(f.o.lists[L_REVIEW].n, 2);
+	assert_string_equal(review_cell(&f, 2, 4), "COMMUNE_SPLIT");
+	assert_string_equal(review_cell(&f, 2, 5),
+			    "commune 00019 was split on 2025-07-01 into 00004, "
+			    "00070, 00190, 00226; the registry's residence is "
+			    "none of them");
+	assert_string_equal(review_cell(&f, 4, 4), "COMMUNE_SPLIT");
+	assert_string_equal(review_cell(&f, 4, 5),
+			    "commune 00019 was split on 2025-07-01 into 00004, "
+			    "00070, 00190, 00226; the registry does not know "
+			    "this person");
+	release(&f);
+}
+
+/* A registry row in a split commune resolves nothing: review. */
+static void split_registry_row_goes_to_review(void **state)
+{
+	const struct row rows[] = {
+		{ KIND_PRIOR, ID_A, "8400000001", "Nguyễn Văn Hoà", "1990",
+		  "Nam", "00019", "HN", NULL, NULL },
+		{ KIND_REGISTRY, ID_A, NULL, "Nguyễn Văn Hoà", "12/03/1990",
+		  "Nam", "00019", NULL, NULL, NULL },
+	};
+	struct fix f;
+
+	(void)state;
+	build_in(&f, rows, 2, 2026, "00070");
+	assert_int_equal(f.o.lists[L_DECREASE].n, 0);
+	assert_int_equal(f.o.lists[L_UNINSURED].n, 0);
+	assert_int_equal(f.o.lists[L_REVIEW].n, 2);
+	assert_string_equal(review_cell(&f, 2, 4), "COMMUNE_SPLIT");
+	assert_string_equal(review_cell(&f, 3, 4), "COMMUNE_SPLIT");
+	release(&f);
+}
+
 static void inputs_beyond_the_limit(void **state)
 {
 	struct run_opts o;
@@ -731,6 +884,10 @@ int main(void)
 		cmocka_unit_test(codes_are_never_cut),
 		cmocka_unit_test(default_scope_keeps_codes_whole),
 		cmocka_unit_test(inputs_beyond_the_limit),
+		cmocka_unit_test(commune_translated_on_period_start),
+		cmocka_unit_test(split_resolved_by_the_registry),
+		cmocka_unit_test(split_unresolved_goes_to_review),
+		cmocka_unit_test(split_registry_row_goes_to_review),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
