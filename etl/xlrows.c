@@ -250,6 +250,8 @@ void xlrows_row_end(struct xlrows *r)
 		return;
 	}
 	r->info.records++;
+	r->st->base.records++; /* here, not at the sheet's end: a read that
+				  fails later still counts what it handed out */
 	row_build(r, last + 1 > r->ncols ? last + 1 : r->ncols, &row);
 	if (r->too_long) {
 		snprintf(detail, sizeof(detail), "longer than %zu bytes",
@@ -310,7 +312,6 @@ void xlrows_sheet_end(struct xlrows *r)
 		st->title += in->title;
 		st->base.lines += in->lines;
 		st->base.blank += in->blank + in->title;
-		st->base.records += in->records;
 	} else if (in->why || in->title) {
 		if (!in->why) {
 			snprintf(r->refusal.msg, sizeof(r->refusal.msg),

@@ -871,6 +871,33 @@ static void bad_parts(void **state)
 	expect_error(NULL, "#One':1: a cell beyond the last column (XFD)");
 }
 
+/*
+ * A sheet damaged after some rows: the read fails, and records still
+ * counts the rows handed out and rejected before it (as csvin does), so
+ * records = rows + rejects holds on an error too (found by fuzz_xlsx).
+ */
+static void damaged_sheet_counts(void **state)
+{
+	static const struct part late[] = { BASIC(
+		"<row r=\"1\">" IS("A1", "h") "</row><row r=\"2\">" IS(
+			"A2", "a") "</row><row r=\"3\">" IS("B3", "x") "</row>"
+								       "<row "
+								       "r="
+								       "\"4\""
+								       "><c") };
+	struct xlsxin_stats st;
+	struct etl_err err;
+	struct seen s;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(read_book(MAKE(late), NULL, &s, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "is not well-formed XML"));
+	assert_string_equal(s.rows, "2:a\n");
+	assert_string_equal(s.rejects, "3:BAD_COLUMN_COUNT\n");
+	assert_int_equal(st.base.records, 2);
+}
+
 /* The offset of a zip central-directory entry's uncompressed size. */
 static size_t central_size_at(const char *zip, size_t n, const char *name)
 {
@@ -1345,6 +1372,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(title_rows),
 		cmocka_unit_test(not_a_workbook),
 		cmocka_unit_test(bad_parts),
+		cmocka_unit_test(damaged_sheet_counts),
 		cmocka_unit_test(hostile),
 		cmocka_unit_test(fixtures_match_csv),
 		cmocka_unit_test(fixture_ids_are_digits),
