@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -719,14 +720,24 @@ static int recover_locked(int fd, const char *shown, int own_stale,
 	return 0;
 }
 
-/* dir opened and locked: its descriptor, -1 or OUTDIR_BUSY with err. */
-static int lock_dir(const char *dir, struct etl_err *err)
+/*
+ * dir opened and locked: its descriptor, -1 or OUTDIR_BUSY with err.  A
+ * lock held by another process is waited for up to wait_ms (a recovery
+ * holds it for moments; a run writing the folder, for the whole run).
+ */
+static int lock_dir(const char *dir, int wait_ms, struct etl_err *err)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), e;
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), e, waited = 0;
 
 	if (fd < 0)
 		return etl_errf(err, "'%s': cannot open the output folder: %s",
 				dir, strerror(errno));
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK &&
+	       waited < wait_ms) {
+		nanosleep(&tick, NULL);
+		waited += 10;
+	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		e = errno;
 		close(fd);
@@ -749,7 +760,7 @@ int outdir_recover(const char *dir, struct etl_err *err)
 
 	if (stat(dir, &st) < 0 && errno == ENOENT)
 		return 0;
-	fd = lock_dir(dir, err);
+	fd = lock_dir(dir, OUTDIR_RECOVER_WAIT_MS, err);
 	if (fd < 0)
 		return fd;
 	rc = recover_locked(fd, dir, 0, err);
@@ -904,7 +915,7 @@ int outdir_begin(const char *dir, struct outdir *od, struct etl_err *err)
 				"'%s': cannot create the output folder: "
 				"%s",
 				dir, strerror(errno));
-	fd = lock_dir(dir, err);
+	fd = lock_dir(dir, 0, err);
 	if (fd < 0)
 		return fd;
 	if (recover_locked(fd, dir, 1, err) < 0) {

@@ -82,6 +82,13 @@ struct outdir {
 int outdir_recover(const char *dir, struct etl_err *err);
 
 /*
+ * How long outdir_recover() waits for another process's lock before it
+ * gives OUTDIR_BUSY: two loads of one folder each recover it first, and
+ * must not refuse each other for holding the lock a moment.
+ */
+#define OUTDIR_RECOVER_WAIT_MS 2000
+
+/*
  * Create dir (mode 0700) if needed, lock it, recover it, and create od's
  * staging folder.  A dir path longer than OUTDIR_PATH_MAX is refused with
  * a clear message before anything is created.  Returns 0, -1 with err, or

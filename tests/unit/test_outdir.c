@@ -26,6 +26,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -490,6 +492,42 @@ static void a_second_writer_is_busy(void **state)
 	free(base);
 }
 
+/*
+ * A lock held a moment (another load recovering the same folder) is waited
+ * for, not refused: two loads of one folder both get to the database.
+ */
+static void a_moment_s_lock_is_waited_for(void **state)
+{
+	char *base = temp_dir(), *dir = path_of(base, "out");
+	struct etl_err err = { "" };
+	int p[2], st;
+	char c;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(dir, O_RDONLY | O_DIRECTORY);
+
+		if (fd < 0 || flock(fd, LOCK_EX) < 0 || write(p[1], "x", 1) != 1)
+			_exit(1);
+		usleep(300 * 1000);
+		_exit(0);
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], &c, 1), 1);
+	assert_int_equal(outdir_recover(dir, &err), 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(p[0]);
+	rm_rf(base);
+	free(dir);
+	free(base);
+}
+
 /* ---- what dead runs left ------------------------------------------------ */
 
 /* pattern with its '#' (if any) replaced by pid */
@@ -868,6 +906,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(write_error_leaves_the_old_set),
 		cmocka_unit_test(signal_removes_the_staging_folder),
 		cmocka_unit_test(a_second_writer_is_busy),
+		cmocka_unit_test(a_moment_s_lock_is_waited_for),
 		cmocka_unit_test(stale_leftovers_removed_and_nothing_else),
 		cmocka_unit_test(outputs_0600_past_planted_files),
 		cmocka_unit_test(long_paths_fail_never_cut),
