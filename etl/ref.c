@@ -868,7 +868,8 @@ static void targets_on(struct ref *r, const struct date *on)
 		else
 			r->targets[k++] = r->targets[i];
 	}
-	memcpy(r->targets + k, moved, sizeof(*moved) * nm);
+	if (nm) /* r->targets may be NULL: no targets file */
+		memcpy(r->targets + k, moved, sizeof(*moved) * nm);
 	free(moved);
 }
 
