@@ -210,7 +210,7 @@ static int check_required(const struct colmap *m, const int *alts, char *msg,
 	const int *a;
 
 	for (a = alts; *a >= 0; a++)
-		if (m->col[*a] >= 0)
+		if (m->col[*a] >= 0 || (m->given & 1u << *a))
 			return 0;
 	/* "missing required column: a (...); b (...) or c (...)" */
 	for (a = alts; *a >= 0; a++) {
@@ -280,6 +280,7 @@ int colmap_build(struct colmap *m, enum kind k, int ncells,
 		 const char *const *cells, const size_t *lens, char *msg,
 		 size_t msgsz)
 {
+	m->given = 0;
 	colmap_fill(m, ncells, cells, lens);
 	return colmap_missing(m, k, msg, msgsz) ? -1 : 0;
 }

@@ -55,6 +55,10 @@ struct colmap {
 	int col[F_NFIELDS];
 	int sex_checkbox;
 	int ncols; /* columns in the header */
+	/* fields the file gives by default (1u << field: the per-file
+	 * commune and group, rules.md R1.2): not required as columns;
+	 * colmap_fill leaves it as it is */
+	unsigned given;
 };
 
 /*

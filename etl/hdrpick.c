@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-void hdrpick_init(struct hdrpick *h, enum kind k)
+void hdrpick_init(struct hdrpick *h, enum kind k, unsigned given)
 {
 	memset(h, 0, sizeof(*h));
 	h->kind = k;
+	h->map.given = given;
 	sb_init(&h->text, 0);
 	sb_init(&h->prev, 0);
 	h->best_missing = -1;

@@ -38,7 +38,8 @@ struct hdrpick {
 	char best_msg[COLMAP_MSG_MAX];
 };
 
-void hdrpick_init(struct hdrpick *h, enum kind k);
+/* given: fields the file gives by default (struct colmap's given). */
+void hdrpick_init(struct hdrpick *h, enum kind k, unsigned given);
 void hdrpick_release(struct hdrpick *h);
 
 /*

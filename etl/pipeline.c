@@ -23,29 +23,85 @@ static int too_many_inputs(struct etl_err *err)
 			(unsigned)INPUTS_MAX);
 }
 
+/*
+ * Take a trailing ",commune=CODE" or ",group=GROUP" off the end of
+ * arg[0..*len): 1 if one was (its value into in), 0 if none, -1 with err.
+ */
+static int take_default(const char *arg, size_t *len, struct input *in,
+			struct etl_err *err)
+{
+	static const char *const names[] = { "commune", "group" };
+	const char *comma = NULL, *p, *v;
+	const char **slot;
+	size_t i, k;
+
+	for (p = arg; p < arg + *len; p++)
+		if (*p == ',')
+			comma = p;
+	if (!comma)
+		return 0;
+	for (k = 0; k < 2; k++) {
+		i = strlen(names[k]);
+		if (strncmp(comma + 1, names[k], i) || comma[1 + i] != '=')
+			continue;
+		v = comma + 2 + i;
+		slot = k ? &in->group : &in->commune;
+		if (*slot)
+			return etl_errf(err, "'%s': %s= given twice", arg,
+					names[k]);
+		if (v == arg + *len)
+			return etl_errf(err, "'%s': %s= needs a value", arg,
+					names[k]);
+		*slot = xstrndup(v, (size_t)(arg + *len - v));
+		*len = (size_t)(comma - arg);
+		return 1;
+	}
+	return 0;
+}
+
 int input_add(struct run_opts *o, enum kind kind, const char *arg,
 	      const char *encoding, struct etl_err *err)
 {
-	struct input *in;
-	const char *eq = strrchr(arg, '='), *slash;
+	struct input in = { .kind = kind, .encoding = encoding };
+	size_t len = strlen(arg);
+	const char *eq, *slash, *p;
+	int rc = 0;
 
 	if (o->ninputs >= INPUTS_MAX)
 		return too_many_inputs(err);
-	/* an existing file's name is its path, '=' or not; a label has no / */
-	if (eq && (!eq[1] || strchr(eq + 1, '/') || access(arg, F_OK) == 0))
-		eq = NULL;
-	GROW(o->inputs, o->inputs_cap, o->ninputs + 1);
-	in = &o->inputs[o->ninputs++];
-	in->kind = kind;
-	in->encoding = encoding;
-	if (eq) {
-		in->path = xstrndup(arg, (size_t)(eq - arg));
-		in->label = xstrdup(eq + 1);
-	} else {
-		in->path = xstrdup(arg);
-		slash = strrchr(arg, '/');
-		in->label = xstrdup(slash ? slash + 1 : arg);
+	/* an existing file's name is its path, ',' and '=' or not */
+	if (access(arg, F_OK) != 0)
+		while ((rc = take_default(arg, &len, &in, err)) > 0)
+			;
+	if (rc == 0 && (in.commune || in.group) && kind != KIND_ROSTER)
+		rc = etl_errf(err,
+			      "'%s': a default commune or group is for a "
+			      "--roster file only",
+			      arg);
+	if (rc < 0) {
+		free((char *)in.commune);
+		free((char *)in.group);
+		return -1;
 	}
+	/* a label is what follows the last '=' if it is not empty and holds
+	 * no '/' (rules.md R1.2) */
+	for (eq = NULL, p = arg; p < arg + len; p++)
+		if (*p == '=')
+			eq = p;
+	if (eq && (eq + 1 == arg + len ||
+		   memchr(eq + 1, '/', (size_t)(arg + len - eq - 1)) ||
+		   (len == strlen(arg) && access(arg, F_OK) == 0)))
+		eq = NULL;
+	if (eq) {
+		in.path = xstrndup(arg, (size_t)(eq - arg));
+		in.label = xstrndup(eq + 1, (size_t)(arg + len - eq - 1));
+	} else {
+		in.path = xstrndup(arg, len);
+		slash = strrchr(in.path, '/');
+		in.label = xstrdup(slash ? slash + 1 : in.path);
+	}
+	GROW(o->inputs, o->inputs_cap, o->ninputs + 1);
+	o->inputs[o->ninputs++] = in;
 	return 0;
 }
 
@@ -125,8 +181,13 @@ static void *reader(void *arg)
 		s = &p->main->srcs[p->first + i];
 		batch_init(&sh->b, p->main->ref, p->main->period,
 			   &p->main->period_start, &p->main->today);
-		batch_add_source(&sh->b, s->path, s->label, s->kind,
-				 s->encoding);
+		batch_add_source(&sh->b,
+				 &(struct input){ .path = s->path,
+						  .label = s->label,
+						  .encoding = s->encoding,
+						  .kind = s->kind,
+						  .commune = s->def_commune,
+						  .group = s->def_group });
 		sh->rc = batch_read_source(&sh->b, 0, &sh->err);
 		pthread_mutex_lock(&p->lock);
 		sh->done = 1;
@@ -156,10 +217,7 @@ int pipeline_read(struct batch *b, const struct run_opts *o,
 	for (kind = 0; kind < KIND_N; kind++)
 		for (i = 0; i < o->ninputs; i++)
 			if ((int)o->inputs[i].kind == kind)
-				batch_add_source(b, o->inputs[i].path,
-						 o->inputs[i].label,
-						 o->inputs[i].kind,
-						 o->inputs[i].encoding);
+				batch_add_source(b, &o->inputs[i]);
 	p.n = (unsigned)b->nsrcs - first;
 	if (!p.n)
 		return 0;
@@ -261,6 +319,49 @@ unsigned long pipeline_rejects(const struct batch *b)
 	for (i = 0; i < b->nsrcs; i++)
 		n += b->srcs[i].rejected;
 	return n;
+}
+
+_Static_assert(R_N <= 64, "pipeline_file_rejects marks reasons in 64 bits");
+
+int pipeline_file_rejects(const struct batch *b, int pct, struct etl_err *err)
+{
+	char top[160];
+	size_t i, len;
+	int k, r, best;
+
+	for (i = 0; i < b->nsrcs; i++) {
+		const struct source *s = &b->srcs[i];
+		unsigned long done = 0; /* reasons named, bitwise */
+
+		if (!s->rows_read ||
+		    s->rejected * 100 <= (unsigned long)pct * s->rows_read)
+			continue;
+		/* the three most frequent reasons, the first reason on a tie */
+		top[0] = '\0';
+		for (k = 0; k < 3; k++) {
+			for (best = -1, r = 0; r < R_N; r++)
+				if (s->rejected_by[r] && !(done >> r & 1) &&
+				    (best < 0 ||
+				     s->rejected_by[r] > s->rejected_by[best]))
+					best = r;
+			if (best < 0)
+				break;
+			done |= 1ul << best;
+			len = strlen(top);
+			snprintf(top + len, sizeof(top) - len, "%s%s %lu",
+				 k ? ", " : "", reason_name((enum reason)best),
+				 s->rejected_by[best]);
+		}
+		return etl_errf(
+			err,
+			"'%s': %lu of %lu rows rejected, more than "
+			"--max-file-rejects %d%% (%s): the wrong file, "
+			"or read the wrong way (encoding, sheet, header "
+			"row)? No list written; see `doisoat inspect "
+			"%s`",
+			s->path, s->rejected, s->rows_read, pct, top, s->path);
+	}
+	return 0;
 }
 
 /* 13737 -> "13.737"; negative numbers in brackets, as the seed does. */

@@ -10,13 +10,6 @@
 #include "ref.h"
 #include "summary.h"
 
-struct input {
-	const char *path;
-	const char *label;
-	const char *encoding;
-	enum kind kind;
-};
-
 struct run_opts {
 	int period;
 	struct date as_of; /* prec DATE_NONE: period_start = period-01-01 */
@@ -28,6 +21,7 @@ struct run_opts {
 	const char *db;
 	int no_db;
 	long max_rejects; /* < 0: no limit */
+	int max_file_rejects; /* percent of a file's rows (MAX_FILE_REJECTS) */
 	int quiet;
 	int table; /* print the coverage table */
 	char **args; /* positional arguments (stage commands) */
@@ -37,12 +31,15 @@ struct run_opts {
 };
 
 /*
- * Parse "FILE[=LABEL]" into an input of the given kind; the label
- * defaults to the file's base name.  The last '=' starts the label,
- * unless the whole of arg names an existing file (a path may hold '=':
- * "./a=b.csv") or what follows it is empty or holds a '/'.  Returns 0, or -1 (nothing added) with
- * err naming the limit when o already holds INPUTS_MAX inputs (rec.h): a
- * usage error for the command.
+ * Parse "FILE[=LABEL][,commune=CODE][,group=GROUP]" into an input of the
+ * given kind (rules.md R1.2).  Unless the whole of arg names an existing
+ * file (a path may hold ',' and '='), trailing ",commune=" and ",group="
+ * parts are the file's defaults (rosters only; neither may be empty or
+ * given twice); then the last '=' starts the label, unless what follows
+ * it is empty or holds a '/'.  The label defaults to the file's base
+ * name.  Returns 0, or -1 (nothing added) with err saying why: a usage
+ * error for the command (INPUTS_MAX inputs already, a default on a file
+ * that is not a roster, an empty or repeated default).
  */
 int input_add(struct run_opts *o, enum kind kind, const char *arg,
 	      const char *encoding, struct etl_err *err);
@@ -76,5 +73,15 @@ void print_coverage(const struct outputs *o, FILE *f);
 
 /* Count of rejected rows in all inputs. */
 unsigned long pipeline_rejects(const struct batch *b);
+
+/* --max-file-rejects' default: more than half of a file's rows. */
+#define MAX_FILE_REJECTS 50
+
+/*
+ * The first input (in input order) more than pct percent of whose rows
+ * were rejected (rules.md R2.9): -1 with err naming the file, its counts
+ * and its top reject reasons; else 0.  A file with no row passes.
+ */
+int pipeline_file_rejects(const struct batch *b, int pct, struct etl_err *err);
 
 #endif

@@ -47,6 +47,7 @@ void batch_absorb(struct batch *b, struct batch *shard, unsigned src)
 {
 	struct source *to = &b->srcs[src];
 	const char *path = to->path, *label = to->label, *enc = to->encoding;
+	const char *commune = to->def_commune, *group = to->def_group;
 	size_t i;
 
 	GROW(b->recs, b->recs_cap, b->nrecs + shard->nrecs);
@@ -63,6 +64,8 @@ void batch_absorb(struct batch *b, struct batch *shard, unsigned src)
 	to->path = path;
 	to->label = label;
 	to->encoding = enc;
+	to->def_commune = commune;
+	to->def_group = group;
 	msgs_absorb(&b->msgs, &shard->msgs);
 	arena_absorb(&b->arena, &shard->arena);
 	batch_release(shard);
@@ -73,18 +76,19 @@ void batch_print_msgs(struct batch *b, FILE *f)
 	msgs_print(&b->msgs, f);
 }
 
-unsigned batch_add_source(struct batch *b, const char *path, const char *label,
-			  enum kind kind, const char *encoding)
+unsigned batch_add_source(struct batch *b, const struct input *in)
 {
 	struct source *s;
 
 	GROW(b->srcs, b->srcs_cap, b->nsrcs + 1);
 	s = &b->srcs[b->nsrcs];
 	memset(s, 0, sizeof(*s));
-	s->path = path;
-	s->label = label;
-	s->kind = kind;
-	s->encoding = encoding;
+	s->path = in->path;
+	s->label = in->label;
+	s->kind = in->kind;
+	s->encoding = in->encoding;
+	s->def_commune = in->commune;
+	s->def_group = in->group;
 	return (unsigned)b->nsrcs++;
 }
 
@@ -595,6 +599,35 @@ enum reason rec_normalise(struct batch *b, enum kind kind,
 	return R_NONE;
 }
 
+/* A cell norm_code finds empty (absent, or only white space). */
+static int empty_cell(const char *s)
+{
+	char code[8];
+
+	return !s || norm_code(s, strlen(s), code, sizeof(code)) == NORM_EMPTY;
+}
+
+unsigned rec_fill_defaults(const char *raw[F_NFIELDS], const char *commune,
+			   const char *group)
+{
+	unsigned filled = 0;
+
+	if (commune && empty_cell(raw[F_COMMUNE])) {
+		raw[F_COMMUNE] = commune;
+		filled |= 1;
+	}
+	if (group && empty_cell(raw[F_GROUP])) {
+		raw[F_GROUP] = group;
+		filled |= 2;
+	}
+	return filled;
+}
+
+unsigned rec_defaults_given(const char *commune, const char *group)
+{
+	return (commune ? 1u << F_COMMUNE : 0) | (group ? 1u << F_GROUP : 0);
+}
+
 /* csvin callbacks for batch_read_source */
 struct read_ctx {
 	struct batch *b;
@@ -764,7 +797,8 @@ static void read_sheet(void *ctx, const struct xlsxin_sheet *in)
 	}
 	c->sheet = (unsigned)in->index;
 	hdrpick_release(&c->pick);
-	hdrpick_init(&c->pick, s->kind);
+	hdrpick_init(&c->pick, s->kind,
+		     rec_defaults_given(s->def_commune, s->def_group));
 	sh = cur_sheet(c);
 	sh->name = arena_strdup(&b->arena, in->name);
 	n = strlen(s->label) + strlen(in->name) + 2;
@@ -848,7 +882,7 @@ static void read_row(void *ctx, const struct csvin_row *row)
 	enum reason why;
 	struct rec r;
 	int f;
-	unsigned i;
+	unsigned i, filled;
 
 	if (numbering_row(c, row))
 		return;
@@ -856,6 +890,7 @@ static void read_row(void *ctx, const struct csvin_row *row)
 	s->rows_read++;
 	for (f = 0; f < F_NFIELDS; f++)
 		raw[f] = c->map.col[f] >= 0 ? row->fields[c->map.col[f]] : NULL;
+	filled = rec_fill_defaults(raw, s->def_commune, s->def_group);
 	why = rec_normalise(b, s->kind, raw, c->map.sex_checkbox, &r, &detail);
 	if (why != R_NONE) {
 		note_reject(c, row->line, why, detail);
@@ -868,6 +903,8 @@ static void read_row(void *ctx, const struct csvin_row *row)
 	for (i = 0; i < NF_COUNT; i++)
 		if (r.flags & (1u << i))
 			s->repaired[i]++;
+	for (i = 0; i < 2; i++)
+		s->from_file[i] += filled >> i & 1;
 	GROW(b->recs, b->recs_cap, b->nrecs + 1);
 	b->recs[b->nrecs++] = r;
 	s->accepted++;
@@ -942,7 +979,8 @@ int batch_read_source(struct batch *b, unsigned i, struct etl_err *err)
 	memset(&c, 0, sizeof(c));
 	c.b = b;
 	c.src = i;
-	hdrpick_init(&c.pick, s->kind);
+	hdrpick_init(&c.pick, s->kind,
+		     rec_defaults_given(s->def_commune, s->def_group));
 	memset(&st, 0, sizeof(st));
 	s->format = sniff_format(s->path);
 	if (strcmp(s->format, "csv")) {

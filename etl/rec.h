@@ -110,11 +110,28 @@ struct sheet {
 };
 
 /* One input file and its accounting (summary.json). */
+/*
+ * One input file as the command line names it (rules.md R1.2): its path
+ * ("-": standard input), source label, --encoding (NULL: detect), kind,
+ * and a roster's per-file defaults: the commune and the group (code or
+ * name) a row takes when its own cell is empty or its column absent
+ * (NULL: none).
+ */
+struct input {
+	const char *path;
+	const char *label;
+	const char *encoding;
+	enum kind kind;
+	const char *commune, *group;
+};
+
 struct source {
 	const char *path;
 	const char *label;
 	const char *encoding; /* as given with --encoding, or NULL */
 	enum kind kind;
+	const char *def_commune, *def_group; /* struct input's defaults */
+	unsigned long from_file[2]; /* rows that took def_commune, _group */
 	uint64_t bytes, xxh3;
 	char encoding_used[16];
 	int gzip;
@@ -189,9 +206,19 @@ struct batch {
 void batch_init(struct batch *b, struct ref *ref, int period,
 		const struct date *period_start, const struct date *today);
 void batch_release(struct batch *b);
-/* Register an input file; returns its index. */
-unsigned batch_add_source(struct batch *b, const char *path, const char *label,
-			  enum kind kind, const char *encoding);
+/*
+ * A roster's per-file defaults (struct input) into a row's raw cells:
+ * the commune, the group where the row's cell is empty or its column
+ * absent (a row's own value wins).  Returns bit 0 set if the commune was
+ * filled, bit 1 if the group was.
+ */
+unsigned rec_fill_defaults(const char *raw[F_NFIELDS], const char *commune,
+			   const char *group);
+/* The fields given by per-file defaults, for struct colmap's given. */
+unsigned rec_defaults_given(const char *commune, const char *group);
+
+/* Register an input file (in's strings must outlive b); returns its index. */
+unsigned batch_add_source(struct batch *b, const struct input *in);
 
 /*
  * Read and normalise every row of source i (rules.md R2, R3): accepted rows are

@@ -18,7 +18,8 @@ unsigned batch_source(struct batch *b, enum kind kind, const char *label)
 		if (b->srcs[i].kind == kind && !strcmp(b->srcs[i].label, label))
 			return (unsigned)i;
 	label = arena_strdup(&b->arena, label);
-	return batch_add_source(b, label, label, kind, NULL);
+	return batch_add_source(
+		b, &(struct input){ .path = label, .label = label, .kind = kind });
 }
 
 static void head(struct strbuf *sb, enum kind kind, const char *label,

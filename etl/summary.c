@@ -95,6 +95,31 @@ static void json_mapping(struct strbuf *sb, const struct source *s)
 	sb_adds(sb, "]");
 }
 
+/*
+ * "defaults": a roster's per-file commune and group (rules.md R1.2) and
+ * how many rows took each; nothing when the file has none.
+ */
+static void json_defaults(struct strbuf *sb, const struct source *s)
+{
+	const char *v[2] = { s->def_commune, s->def_group };
+	static const char *const name[2] = { "commune", "group" };
+	int i, first = 1;
+
+	if (!v[0] && !v[1])
+		return;
+	sb_adds(sb, ",\n     \"defaults\": {");
+	for (i = 0; i < 2; i++) {
+		if (!v[i])
+			continue;
+		sb_addf(sb, "%s\"%s\": ", first ? "" : ", ", name[i]);
+		json_str(sb, v[i]);
+		sb_addf(sb, ", \"rows_with_default_%s\": %lu", name[i],
+			s->from_file[i]);
+		first = 0;
+	}
+	sb_adds(sb, "}");
+}
+
 static void json_source(struct strbuf *sb, const struct source *s)
 {
 	unsigned long review = 0;
@@ -125,6 +150,7 @@ static void json_source(struct strbuf *sb, const struct source *s)
 	json_counts(sb, "review_by_reason", s->review_by, R_N, 0);
 	sb_adds(sb, ",\n     ");
 	json_counts(sb, "repaired", s->repaired, NF_COUNT, 1);
+	json_defaults(sb, s);
 	json_mapping(sb, s);
 	sb_addf(sb, ", \"seconds\": %.3f}", s->seconds);
 }

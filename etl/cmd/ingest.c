@@ -19,7 +19,9 @@
 
 static const char usage_str[] =
 	"usage: doisoat ingest [--prior FILE]... [--registry FILE]...\n"
-	"                      [--roster FILE[=LABEL]]... [--encoding ENC]\n"
+	"                      [--roster "
+	"FILE[=LABEL][,commune=CODE][,group=GROUP]]...\n"
+	"                      [--encoding ENC]\n"
 	"                      [--rejects FILE] [--max-rejects N]\n"
 	"                      [--out FILE] [--quiet]\n"
 	"Write the rows of the input files as a row stream (--out, else\n"
@@ -69,7 +71,8 @@ static void on_sheet(void *ctx, const struct xlsxin_sheet *sheet)
 
 	(void)sheet;
 	hdrpick_release(&c->pick);
-	hdrpick_init(&c->pick, c->in->kind);
+	hdrpick_init(&c->pick, c->in->kind,
+		     rec_defaults_given(c->in->commune, c->in->group));
 }
 
 /* Read one input, CSV or workbook by its magic bytes. */
@@ -82,7 +85,8 @@ static int read_input(struct ingest_ctx *c, const struct csvin_cb *cb,
 	struct stat sb;
 	int rc, xlsx = 0;
 
-	hdrpick_init(&c->pick, c->in->kind);
+	hdrpick_init(&c->pick, c->in->kind,
+		     rec_defaults_given(c->in->commune, c->in->group));
 	/* only a regular file is sniffed: a pipe's bytes would be lost */
 	c->workbook = stat(c->in->path, &sb) == 0 && S_ISREG(sb.st_mode) &&
 		      ((xlsx = xlsxin_sniff(c->in->path) == 1) ||
@@ -115,6 +119,7 @@ static void on_row(void *ctx, const struct csvin_row *row)
 	}
 	for (f = 0; f < F_NFIELDS; f++)
 		raw[f] = c->map.col[f] >= 0 ? row->fields[c->map.col[f]] : NULL;
+	rec_fill_defaults(raw, c->in->commune, c->in->group);
 	stream_write_raw(&c->sb, c->out, c->in->kind, c->in->label, row->line,
 			 raw, c->map.sex_checkbox, row->raw);
 	c->rows++;

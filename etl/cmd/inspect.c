@@ -18,7 +18,7 @@ static const char usage_str[] =
 	"usage: doisoat inspect [--kind roster|registry|prior] [--rows N]\n"
 	"                       [--encoding ENC] [--groups FILE]\n"
 	"                       [--period YEAR] [--today DATE] [--quiet]\n"
-	"                       FILE...\n"
+	"                       FILE[,commune=CODE][,group=GROUP]...\n"
 	"\n"
 	"Show what a run would read from each FILE, without writing anything:\n"
 	"its format (csv, tsv, semicolon, gzip, xlsx, xls), encoding,\n"
@@ -30,7 +30,8 @@ static const char usage_str[] =
 	"be rejected, with line and reason (--rows N, default 5).\n"
 	"--kind says what the files are (default roster); --encoding as for\n"
 	"run (utf-8, utf-16, windows-1258, tcvn3); --groups, --period and\n"
-	"--today as for run (default period: this year).\n"
+	"--today as for run (default period: this year); a roster's default\n"
+	"commune and group as for run's --roster.\n"
 	"\n"
 	"It prints personal data from the file: run it where the file may be\n"
 	"read.\n"
@@ -170,6 +171,12 @@ static void print_rows(struct batch *b, long n)
 
 	printf("rows read: %lu, accepted: %lu, rejected: %lu\n", src->rows_read,
 	       src->accepted, src->rejected);
+	if (src->def_commune)
+		printf("default commune: %s (taken by %lu rows)\n",
+		       src->def_commune, src->from_file[0]);
+	if (src->def_group)
+		printf("default group: %s (taken by %lu rows)\n",
+		       src->def_group, src->from_file[1]);
 	printf("first %zu rows, normalised:\n",
 	       b->nrecs < (size_t)n ? b->nrecs : (size_t)n);
 	for (i = 0; i < b->nrecs && i < (size_t)n; i++)
@@ -197,16 +204,17 @@ static void print_msgs(struct batch *b)
 }
 
 /* Read one file as a run would and show it: 0, or -1 if it cannot. */
-static int inspect_file(struct inspect *in, const char *path,
+static int inspect_file(struct inspect *in, const struct input *file,
 			const struct date *start, const struct date *today)
 {
+	const char *path = file->path;
 	struct etl_err err = { { 0 } };
 	struct batch b;
 	unsigned i;
 	int rc;
 
 	batch_init(&b, &in->s.ref, in->s.o.period, start, today);
-	batch_add_source(&b, path, path, in->kind, in->s.encoding);
+	batch_add_source(&b, file);
 	rc = batch_read_source(&b, 0, &err);
 	printf("== %s (%s)\n", path, kind_name(in->kind));
 	print_format(&b.srcs[0]);
@@ -244,8 +252,15 @@ int cmd_inspect(int argc, char **argv)
 	}
 	pipeline_dates(&in.s.o, &start, &today);
 	stage_batch(&in.s); /* the reference tables */
-	for (a = 0; a < in.s.a.nargs; a++)
-		if (inspect_file(&in, in.s.a.args[a], &start, &today) < 0)
+	for (a = 0; a < in.s.a.nargs; a++) {
+		struct etl_err err = { { 0 } };
+
+		if (input_add(&in.s.o, in.kind, in.s.a.args[a], in.s.encoding,
+			      &err) < 0)
+			usage_error("%s", err.msg);
+	}
+	for (a = 0; a < (int)in.s.o.ninputs; a++)
+		if (inspect_file(&in, &in.s.o.inputs[a], &start, &today) < 0)
 			rc = EXIT_FAIL;
 	stage_release(&in.s);
 	return rc;

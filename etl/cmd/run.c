@@ -17,11 +17,14 @@
 
 static const char usage_str[] =
 	"usage: doisoat run --period YEAR --prior FILE... --registry FILE...\n"
-	"                   [--roster FILE[=LABEL]]... [--encoding ENC]\n"
+	"                   [--roster "
+	"FILE[=LABEL][,commune=CODE][,group=GROUP]]...\n"
+	"                   [--encoding ENC]\n"
 	"                   [--areas FILE] [--scope FILE] [--targets FILE]\n"
 	"                   [--groups FILE] [--as-of DATE] [--today DATE]\n"
 	"                   --out DIR [--db CONNINFO | --no-db]\n"
-	"                   [--max-rejects N] [--table] [--quiet]\n"
+	"                   [--max-rejects N] [--max-file-rejects PCT]\n"
+	"                   [--table] [--quiet]\n"
 	"       doisoat run --config FILE [OPTION]...\n"
 	"\n"
 	"Reconcile last year's cards (--prior), the population registry\n"
@@ -32,7 +35,13 @@ static const char usage_str[] =
 	"--roster FILE=LABEL names the roster LABEL (the lists' source\n"
 	"column; default: the file name).  An argument that names an existing\n"
 	"file is the file, '=' and all (--roster ./a=b.csv), as is one whose\n"
-	"text after its last '=' holds a '/'.\n"
+	"text after its last '=' holds a '/'.  ,commune=CODE and ,group=GROUP\n"
+	"(a code or a name: HN, 'Hộ nghèo') are the roster's defaults: a row\n"
+	"whose cell is empty (or the file without that column) takes them;\n"
+	"a row's own value wins.  Quote the argument when it has spaces:\n"
+	"  --roster 'ho-ngheo.xlsx=HN-AnPhu,commune=29266,group=Hộ nghèo'\n"
+	"--max-file-rejects PCT stops the run (exit 1, no list written) when\n"
+	"more than PCT% of one file's rows are rejected (default 50).\n"
 	"--db takes a libpq conninfo; without it the [load] section's db,\n"
 	"$DOISOAT_DB, else the PG* environment is used.  A password in it is\n"
 	"refused (exit 2), with --no-db too: use ~/.pgpass.\n"
@@ -48,12 +57,32 @@ static const char usage_str[] =
  * own connection (held to the end): a second run exits at once with
  * EXIT_BUSY, and an unreachable server fails the run before its pipeline.
  */
+extern char **environ;
+
+/* Was a database named at all: a conninfo, or a PG* variable? */
+static int db_named(const char *conninfo)
+{
+	char **e;
+
+	if (conninfo && *conninfo)
+		return 1;
+	for (e = environ; *e; e++)
+		if (!strncmp(*e, "PG", 2))
+			return 1;
+	return 0;
+}
+
 static PGconn *take_run_lock(const char *conninfo)
 {
 	struct etl_err err = { "" };
 	PGconn *conn;
 
 	conn = pgload_connect(conninfo, &err);
+	if (!conn && !db_named(conninfo))
+		die("%s\nNo database was named (--db, the [load] section's "
+		    "db, $DOISOAT_DB or the PG* variables): to write the lists "
+		    "without loading them, add --no-db",
+		    err.msg);
 	if (!conn)
 		die("%s", err.msg);
 	switch (pgload_try_run_lock(conn, &err)) {
@@ -115,6 +144,8 @@ static int run_pipeline(const struct run_opts *o, struct batch *b, double t0)
 		die("%s", err.msg);
 	}
 	batch_print_msgs(b, stderr);
+	if (pipeline_file_rejects(b, o->max_file_rejects, &err) < 0)
+		die("%s", err.msg);
 	pipeline_default_scope(b);
 	t1 = now_seconds();
 	t.read = t1 - t0;
@@ -159,7 +190,7 @@ static const struct cmd_def run_def = {
 	.options = { OPT_PERIOD, OPT_AS_OF, OPT_TODAY, OPT_PRIOR, OPT_REGISTRY,
 		     OPT_ROSTER, OPT_ENCODING, OPT_AREAS, OPT_SCOPE,
 		     OPT_TARGETS, OPT_GROUPS, OPT_OUT, OPT_DB, OPT_NO_DB,
-		     OPT_MAX_REJECTS, OPT_TABLE },
+		     OPT_MAX_REJECTS, OPT_MAX_FILE_REJECTS, OPT_TABLE },
 };
 
 int cmd_run(int argc, char **argv)

@@ -33,12 +33,13 @@ void usage_error(const char *fmt, ...)
  * when it takes a value, and after '/' the letter of its short form.
  */
 static const char *const option_specs[OPT_END - OPT_PERIOD] = {
-	"period=/p", "as-of=",	  "today=",   "prior=",	    "registry=",
-	"roster=",   "encoding=", "areas=",   "scope=",	    "targets=",
-	"groups=",   "out=/o",	  "db=/d",    "no-db",	    "max-rejects=",
-	"table",     "rejects=",  "rejects=", "schemas=/s", "pseudonym-key=/k",
-	"keep-raw",  "kind=",	  "rows=",    "config=",    "quiet/q",
-	"help/h",
+	"period=/p", "as-of=",	 "today=",	 "prior=",
+	"registry=", "roster=",	 "encoding=",	 "areas=",
+	"scope=",    "targets=", "groups=",	 "out=/o",
+	"db=/d",     "no-db",	 "max-rejects=", "table",
+	"rejects=",  "rejects=", "schemas=/s",	 "pseudonym-key=/k",
+	"keep-raw",  "kind=",	 "rows=",	 "max-file-rejects=",
+	"config=",   "quiet/q",	 "help/h",
 };
 
 /* getopt_long's view of a command's options. */
@@ -205,6 +206,7 @@ static void add_input(struct stage *s, enum kind kind, const char *arg)
 
 	if (input_add(&s->o, kind, arg, s->encoding, &err) < 0)
 		usage_error("%s", err.msg);
+	s->encoding_unused = 0;
 }
 
 /* --prior, --registry, --roster, --encoding: 1 if code is one of them. */
@@ -226,6 +228,7 @@ static int input_opt(struct stage *s, int code, const char *arg)
 				    "windows-1258, tcvn3)",
 				    arg);
 		s->encoding = arg;
+		s->encoding_unused = 1;
 		return 1;
 	}
 	return 0;
@@ -259,6 +262,20 @@ static int value_opt(struct run_opts *o, int code, const char *arg)
 	case OPT_MAX_REJECTS:
 		o->max_rejects = number_opt(arg, "--max-rejects", 0, LONG_MAX);
 		return 1;
+	case OPT_MAX_FILE_REJECTS: { /* "50" or "50%" */
+		char pct[8];
+		size_t n = strlen(arg);
+
+		if (n && arg[n - 1] == '%')
+			n--;
+		if (n >= sizeof(pct))
+			usage_error("bad --max-file-rejects '%s'", arg);
+		memcpy(pct, arg, n);
+		pct[n] = '\0';
+		o->max_file_rejects =
+			(int)number_opt(pct, "--max-file-rejects", 0, 100);
+		return 1;
+	}
 	case OPT_NO_DB:
 		o->no_db = 1;
 		return 1;
@@ -298,7 +315,14 @@ void stage_parse(struct stage *s, const struct cmd_def *d, int argc,
 {
 	memset(s, 0, sizeof(*s));
 	s->o.max_rejects = -1;
+	s->o.max_file_rejects = MAX_FILE_REJECTS;
 	cmd_parse(d, argc, argv, stage_opt, s, &s->a);
+	/* --encoding applies to the files after it (rules.md R1.2) */
+	if (s->encoding_unused)
+		usage_error("--encoding %s comes after the last input file and "
+			    "applies to none: give it before the file it is "
+			    "for (--encoding %s --roster FILE)",
+			    s->encoding, s->encoding);
 	s->o.quiet = s->a.quiet;
 	s->o.args = s->a.args;
 	s->o.nargs = s->a.nargs;
@@ -312,6 +336,8 @@ void stage_release(struct stage *s)
 	for (i = 0; i < s->o.ninputs; i++) {
 		free((char *)s->o.inputs[i].path);
 		free((char *)s->o.inputs[i].label);
+		free((char *)s->o.inputs[i].commune);
+		free((char *)s->o.inputs[i].group);
 	}
 	free(s->o.inputs);
 	s->o.inputs = NULL;

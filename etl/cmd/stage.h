@@ -60,6 +60,7 @@ enum {
 	OPT_KEEP_RAW,
 	OPT_KIND, /* --kind roster|registry|prior (inspect) */
 	OPT_ROWS, /* --rows N (inspect) */
+	OPT_MAX_FILE_REJECTS, /* --max-file-rejects PCT (run) */
 	OPT_CONFIG,
 	OPT_QUIET,
 	OPT_HELP,
@@ -121,6 +122,7 @@ struct stage {
 	struct run_opts o; /* INPUT arguments in o.args */
 	struct cmd_args a;
 	const char *encoding; /* --encoding: of the input files after it */
+	int encoding_unused; /* no input file came after the last --encoding */
 	struct ref ref; /* with stage_batch() */
 	struct batch b;
 	int has_batch;

@@ -128,7 +128,21 @@ expect "roster_bad_cp1258.csv: message" \
 
 # Broken quotes, wrong column counts, blank lines, a NUL, invalid UTF-8, a
 # quoted newline, a quote never closed.
+# more than half its rows rejected: the run stops (rules.md R2.9), unless
+# --max-file-rejects allows it (the tests below look at the rejects)
 bad roster_broken.csv
+grep -e '--max-file-rejects' "$TMP/err" > "$TMP/err.stop"
+exit_is "roster_broken.csv, 6 of 9 rows rejected: the run stops" 1
+expect "roster_broken.csv, 6 of 9 rows rejected: the message names the file, counts and top reasons" \
+	"doisoat run: '$BAD/roster_broken.csv': 6 of 9 rows rejected, more than --max-file-rejects 50% (BAD_QUOTING 2, BAD_COLUMN_COUNT 2, BAD_ENCODING 2): the wrong file, or read the wrong way (encoding, sheet, header row)? No list written; see \`doisoat inspect $BAD/roster_broken.csv\`" \
+	"$TMP/err.stop"
+[ -z "$(ls -A "$out" 2> /dev/null)" ] && ok "roster_broken.csv, 6 of 9 rows rejected: no list written" ||
+	not_ok "roster_broken.csv, 6 of 9 rows rejected: no list written"
+bad roster_broken.csv --max-file-rejects 67%
+exit_is "roster_broken.csv: --max-file-rejects 67% lets 6 of 9 through" 0
+bad roster_broken.csv --max-file-rejects 66
+exit_is "roster_broken.csv: --max-file-rejects 66 stops 6 of 9" 1
+bad roster_broken.csv --max-file-rejects 100
 exit_is roster_broken.csv 0
 P="doisoat run: warning: '$BAD/roster_broken.csv'"
 expect "roster_broken.csv: messages" "\
@@ -293,7 +307,7 @@ many_inputs() {
 		xargs -x -n 70000 -s 2000000 sh -c '"$@" 2> err; echo "$?" > rc' sh \
 			"$ROOT/$BIN" run --period 2024 --today 2024-06-30 --no-db --quiet \
 			--out out --prior "$ROOT/$SMALL/cards_2023.csv" \
-			--registry "$ROOT/$SMALL/registry.csv")
+			--registry "$ROOT/$SMALL/registry.csv" --max-file-rejects 100)
 	rc=$(cat "$TMP/many-inputs/rc")
 }
 many_inputs 65533 # + prior, registry and LAST: 65,536 inputs
@@ -325,7 +339,7 @@ multi() {
 		--prior $SMALL/cards_2023.csv --registry $SMALL/registry.csv \
 		--roster "$TMP/many.csv=M" --roster "$TMP/big.csv=G" \
 		--roster "$BAD/roster_broken.csv=B" --roster "$BAD/roster_excel.csv=E" \
-		2> "$1"
+		--max-file-rejects 100 2> "$1"
 }
 DOISOAT_THREADS=1 multi "$TMP/multi1"
 sed -n "s/^doisoat run: warning: '\([^']*\)'.*/\1/p" "$TMP/multi1" | uniq > "$TMP/files"

@@ -36,7 +36,7 @@ awk -F, 'NR > 1 { n[$1]++; to[$1] = $2 }
 		printf "s/(^|,)%s(,|$)/\\1%s\\2/\n", k, to[k] }' "$MAP" \
 	> "$TMP/map.sed"
 mkdir "$TMP/new"
-for f in "$FX"/*.csv; do
+for f in "$FX"/*.csv "$FX"/*.defaults; do
 	sed -E -f "$TMP/map.sed" "$f" > "$TMP/new/$(basename "$f")"
 done
 # two old communes of the fixture merged: one target per new commune,
@@ -108,7 +108,7 @@ fi
 # roster row (an increase above) carry it.
 SPLIT=00019
 mkdir "$TMP/split"
-cp "$TMP/new"/*.csv "$TMP/split/"
+cp "$TMP/new"/*.csv "$TMP/new"/*.defaults "$TMP/split/"
 sed -E "s/^(HN2848400000001,.*),29266,/\\1,$SPLIT,/" \
 	"$TMP/new/cards_2023.csv" > "$TMP/split/cards_2023.csv"
 sed -E "s/^(084089000029,.*),29266,/\\1,$SPLIT,/" \

@@ -120,6 +120,11 @@ check "a missing file among good ones: both shown, exit 1" 1 \
 # --- usage --------------------------------------------------------------
 inspect
 check "no FILE: usage (exit 2)" 2 'grep -q "no FILE" "$TMP/err"'
+inspect "$F/small/roster_XA.csv,commune=29266,group=HN"
+check "a roster's per-file defaults: shown, and in the normalised rows" 0 \
+	'has "default commune: 29266 (taken by 4 rows)"' \
+	'has "default group: HN (taken by 3 rows)"' \
+	'has "  line 5: person_id= cmnd= bhxh_code= full_name='"'"'MAI THỊ CHÍN'"'"' dob=1969-09-09 sex=F commune=29266 group=HN"'
 inspect --kind nobody "$F/small/roster_HN.csv"
 check "--kind nobody: usage (exit 2)" 2 'grep -q "kind" "$TMP/err"'
 inspect --rows x "$F/small/roster_HN.csv"

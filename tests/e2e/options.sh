@@ -122,6 +122,25 @@ usage_err "a bad --encoding exits 2" "doisoat ingest: unknown encoding 'latin-9'
 	ingest --encoding latin-9 --prior x
 usage_err "an option without its value exits 2" "doisoat dedup: option '--out' requires an argument" \
 	dedup --out
+usage_err "--encoding after the last file exits 2 and says where it goes" \
+	"doisoat run: --encoding tcvn3 comes after the last input file and applies to none: give it before the file it is for (--encoding tcvn3 --roster FILE)" \
+	run --period 2024 --no-db --out "$TMP/r" --prior a --registry b --roster c --encoding tcvn3
+usage_err "a per-file default on a --prior file exits 2" \
+	"doisoat run: 'a,commune=29266': a default commune or group is for a --roster file only" \
+	run --period 2024 --no-db --out "$TMP/r" --prior a,commune=29266 --registry b
+usage_err "an empty per-file default exits 2" "doisoat ingest: 'c=C,group=': group= needs a value" \
+	ingest --roster c=C,group=
+usage_err "a per-file default given twice exits 2" \
+	"doisoat ingest: 'c,commune=1,commune=2': commune= given twice" \
+	ingest --roster c,commune=1,commune=2
+# a run that cannot reach a database nobody named suggests --no-db
+env -i PATH="$PATH" HOME="$TMP" "$BIN" run --period 2024 \
+	--prior fixtures/small/cards_2023.csv --registry fixtures/small/registry.csv \
+	--out "$TMP/nodb" > "$TMP/out" 2> "$TMP/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "^No database was named (--db, the \[load\] section's db, \$DOISOAT_DB or the PG\* variables): to write the lists without loading them, add --no-db$" "$TMP/err" &&
+	ok "a run with no database named that cannot connect suggests --no-db (exit 1)" ||
+	not_ok "a run with no database named that cannot connect suggests --no-db (exit 1, got $rc)" "$TMP/err"
 usage_err "db without a subcommand exits 2" "doisoat db: no db command" db
 usage_err "an unknown db subcommand exits 2" "doisoat db: 'frob' is not a db command" db frob
 usage_err "report without --out exits 2" "doisoat report: --out DIR is required" report

@@ -164,6 +164,31 @@ else
 	not_ok "report's summary.json: the period, rows read, accepted, rejected per input as run's" "$TMP/d"
 fi
 
+# A roster's per-file defaults (rules.md R1.2): roster XA has no commune
+# column and mostly empty group cells, given ",commune=29266,group=HN"
+# (fixtures/small/roster_XA.defaults).  The same rows with the commune and
+# group written in give byte-identical lists; without the defaults three
+# of its four rows have no group: the run stops (--max-file-rejects).
+cp -r fixtures/small "$TMP/small-cols"
+rm "$TMP/small-cols/roster_XA.defaults"
+awk -F, -v OFS=, 'NR == 1 { print $0, "Mã xã"; next }
+	{ if ($6 == "") $6 = "HN"; print $0, "29266" }' \
+	fixtures/small/roster_XA.csv > "$TMP/small-cols/roster_XA.csv"
+run_fixture "$TMP/small-cols" "$TMP/small-cols-out" > /dev/null 2>&1
+same=1
+for l in $LISTS; do
+	cmp -s "$TMP/small/$l.csv" "$TMP/small-cols-out/$l.csv" || same=0
+done
+[ $same = 1 ] && ok "a roster's default commune and group give the lists of the same roster with them written in" ||
+	not_ok "a roster's default commune and group give the lists of the same roster with them written in"
+cp fixtures/small/roster_XA.csv "$TMP/small-cols/roster_XA.csv"
+run_fixture "$TMP/small-cols" "$TMP/small-nodef" > "$TMP/err" 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q "roster_XA.csv': 3 of 4 rows rejected, more than --max-file-rejects 50% (UNKNOWN_GROUP 3)" "$TMP/err" &&
+	[ -z "$(ls -A "$TMP/small-nodef")" ] &&
+	ok "without its default group, 3 of roster XA's 4 rows are rejected: the run stops, no list written" ||
+	not_ok "without its default group, 3 of roster XA's 4 rows are rejected: the run stops, no list written (exit $rc)" "$TMP/err"
+
 # --- the Càng Long district fixture ---------------------------------------
 CL=$TMP/canglong
 if "$BUILD/gen-fixture" --out "$CL" > "$TMP/gen.err" 2>&1; then
@@ -323,7 +348,7 @@ rc=$?
 } > "$TMP/broken.csv"
 "$BIN" run --period 2024 --no-db --quiet --out "$TMP/bad" \
 	--prior fixtures/small/cards_2023.csv --registry "$TMP/broken.csv" \
-	--max-rejects 0 > "$TMP/err" 2>&1
+	--max-rejects 0 --max-file-rejects 100 > "$TMP/err" 2>&1
 rc=$?
 if [ $rc -eq 3 ] && grep -q ',2,BAD_QUOTING,' "$TMP/bad/rejects.csv" &&
 	grep -q ',3,BAD_COLUMN_COUNT,' "$TMP/bad/rejects.csv" &&

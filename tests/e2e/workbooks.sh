@@ -11,14 +11,16 @@ trap 'rm -rf "$TMP"' EXIT
 . tests/lib.sh
 LISTS="increase decrease change renew uninsured coverage"
 
-# args CARDS REGISTRY ROSTERDIR EXT: run's inputs, labelled as the plain
-# CSV fixture's (fixture-args.sh) are
+# args CARDS REGISTRY ROSTERDIR EXT: run's inputs, labelled (and with the
+# per-file defaults) as the plain CSV fixture's (fixture-args.sh) are
 args() {
 	printf -- '--prior\n%s=cards_2023.csv\n--registry\n%s=registry.csv\n' "$1" "$2"
 	for f in "$3"/roster_*."$4"; do
 		case $f in *_1904*) continue ;; esac
 		label=$(basename "$f" | sed -e 's/^roster_//' -e 's/\..*$//')
-		printf -- '--roster\n%s=%s\n' "$f" "$label"
+		def=fixtures/small/roster_$label.defaults
+		printf -- '--roster\n%s=%s%s\n' "$f" "$label" \
+			"$([ -e "$def" ] && printf ',%s' "$(cat "$def")")"
 	done
 	printf -- '--areas\nfixtures/small/areas.csv\n--targets\nfixtures/small/targets.csv\n'
 }

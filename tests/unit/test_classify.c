@@ -91,10 +91,15 @@ static void decide(struct fix *f, const struct row *rows, size_t n)
 	assert_int_equal(ref_load_communes(&f->ref, NULL, &err), 0);
 	ref_scope_set(&f->ref, scope, 1);
 	batch_init(&f->b, &f->ref, 2024, &start, &today);
-	batch_add_source(&f->b, "cards.csv", "cards", KIND_PRIOR, NULL);
-	batch_add_source(&f->b, "registry.csv", "registry", KIND_REGISTRY,
-			 NULL);
-	batch_add_source(&f->b, "roster.csv", "roster", KIND_ROSTER, NULL);
+	batch_add_source(&f->b, &(struct input){ .path = "cards.csv",
+						 .label = "cards",
+						 .kind = KIND_PRIOR });
+	batch_add_source(&f->b, &(struct input){ .path = "registry.csv",
+						 .label = "registry",
+						 .kind = KIND_REGISTRY });
+	batch_add_source(&f->b, &(struct input){ .path = "roster.csv",
+						 .label = "roster",
+						 .kind = KIND_ROSTER });
 	for (i = 0; i < n; i++)
 		add_row(f, &rows[i], (uint32_t)(i + 2));
 	f->b.members = xmalloc(sizeof(*f->b.members) * n);
@@ -379,8 +384,8 @@ static void duplicate_cards_wait_for_the_outcome(void **state)
 }
 
 /*
- * Rule 3 (rules.md R5, R6): a card holder whose own roster row is ineligible only
- * because the registry does not know them is in review, never decreased
+ * Rule 3 (rules.md R5, R6): a card holder whose own roster row is ineligible
+ * only because the registry does not know them is in review, never decreased
  * (the extract may be incomplete); a row that would be ineligible anyway
  * (a TE row past its end date, a DK row in a commune that does not
  * qualify) leaves rule 4 its reason.

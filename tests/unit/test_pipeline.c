@@ -56,10 +56,15 @@ static void build_in(struct fix *f, const struct row *rows, size_t n,
 	assert_int_equal(ref_load_communes(&f->ref, NULL, &err), 0);
 	assert_int_equal(ref_load_commune_map(&f->ref, NULL, &err), 0);
 	batch_init(&f->b, &f->ref, period, &start, &today);
-	batch_add_source(&f->b, "cards.csv", "cards", KIND_PRIOR, NULL);
-	batch_add_source(&f->b, "registry.csv", "registry", KIND_REGISTRY,
-			 NULL);
-	batch_add_source(&f->b, "roster.csv", "roster", KIND_ROSTER, NULL);
+	batch_add_source(&f->b, &(struct input){ .path = "cards.csv",
+						 .label = "cards",
+						 .kind = KIND_PRIOR });
+	batch_add_source(&f->b, &(struct input){ .path = "registry.csv",
+						 .label = "registry",
+						 .kind = KIND_REGISTRY });
+	batch_add_source(&f->b, &(struct input){ .path = "roster.csv",
+						 .label = "roster",
+						 .kind = KIND_ROSTER });
 	for (i = 0; i < n; i++) {
 		const char *raw[F_NFIELDS] = { 0 }, *detail;
 		struct rec r;
@@ -723,7 +728,9 @@ static void commune_translated_on_period_start(void **state)
 	assert_int_equal(ref_load_communes(&ref, NULL, &err), 0);
 	assert_int_equal(ref_load_commune_map(&ref, NULL, &err), 0);
 	batch_init(&b, &ref, 2026, &start, &start);
-	batch_add_source(&b, "roster.csv", "roster", KIND_ROSTER, NULL);
+	batch_add_source(&b, &(struct input){ .path = "roster.csv",
+					      .label = "roster",
+					      .kind = KIND_ROSTER });
 	/* 29269 went whole into 29266; 29266 itself stays */
 	commune_of(&b, "29269", "29266", NF_COMMUNE_TRANSLATED);
 	commune_of(&b, "29266", "29266", 0);
@@ -736,7 +743,9 @@ static void commune_translated_on_period_start(void **state)
 	batch_release(&b);
 	/* before 2025-07-01 nothing changes */
 	batch_init(&b24, &ref, 2024, &d24, &d24);
-	batch_add_source(&b24, "roster.csv", "roster", KIND_ROSTER, NULL);
+	batch_add_source(&b24, &(struct input){ .path = "roster.csv",
+						.label = "roster",
+						.kind = KIND_ROSTER });
 	commune_of(&b24, "29269", "29269", 0);
 	commune_of(&b24, "00019", "00019", 0);
 	batch_release(&b24);
@@ -849,7 +858,9 @@ static void inputs_beyond_the_limit(void **state)
 	/* pipeline_read checks it too, before reading anything */
 	ref_init(&ref);
 	batch_init(&b, &ref, 2024, &d, &d);
-	batch_add_source(&b, "x.csv", "x", KIND_PRIOR, NULL);
+	batch_add_source(&b, &(struct input){ .path = "x.csv",
+					      .label = "x",
+					      .kind = KIND_PRIOR });
 	err.msg[0] = '\0';
 	assert_int_equal(pipeline_read(&b, &o, &err), -1);
 	assert_non_null(strstr(err.msg, "at most 65535"));
