@@ -3,6 +3,7 @@
  * joined with the row above (see hdrpick.h).
  */
 #include "hdrpick.h"
+#include "norm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +140,8 @@ int hdrpick_try(struct hdrpick *h, int n, const char *const *cells,
 		h->ntext = n;
 		h->line = line;
 		h->rows = 1;
+		h->under = 0;
+		h->footer = 0;
 		return 1;
 	}
 	if (h->best_missing < 0 || missing < h->best_missing) {
@@ -149,6 +152,8 @@ int hdrpick_try(struct hdrpick *h, int n, const char *const *cells,
 	if (h->pn && try_joined(h, n, cells, lens, msg)) {
 		h->line = line;
 		h->rows = 2; /* the row above, counted in tried, is its top */
+		h->under = 0;
+		h->footer = 0;
 		return 1;
 	}
 	keep(&h->prev, &h->poff, &h->pcap, n, cells, lens);
@@ -207,4 +212,145 @@ int hdrpick_numbering(int n, const char *const *cells, const size_t *lens)
 		filled++;
 	}
 	return filled >= 2;
+}
+
+/* Does cell s hold a digit, or a run of at least 9 digits (run = 9)? */
+static int has_digits(const char *s, size_t n, size_t run)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		k = s[i] >= '0' && s[i] <= '9' ? k + 1 : 0;
+		if (k >= run)
+			return 1;
+	}
+	return 0;
+}
+
+/* A sub-header row under a header found alone (hdrpick_row). */
+static int subheader(struct hdrpick *h, int n, const char *const *cells,
+		     const size_t *lens)
+{
+	struct colmap saved = h->map;
+	char msg[COLMAP_MSG_MAX];
+	const char **top;
+	size_t *tl;
+	int i, f, named = 0, fresh = 0, ok;
+
+	if (h->rows != 1)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (blank(cells[i], lens[i]))
+			continue;
+		if (has_digits(cells[i], lens[i], 1))
+			return 0;
+		f = field_from_header(cells[i], lens[i]);
+		if (f == F_UNKNOWN)
+			return 0;
+		named++;
+		if (f >= 0 && f < F_NFIELDS && saved.col[f] < 0)
+			fresh++;
+	}
+	if (!named || !fresh)
+		return 0;
+	/* join it under the header as hdrpick_try joins two rows */
+	top = xmalloc((size_t)h->ntext * sizeof(*top) + 1);
+	tl = xmalloc((size_t)h->ntext * sizeof(*tl) + 1);
+	for (i = 0; i < h->ntext; i++) {
+		top[i] = hdrpick_text(h, i);
+		tl[i] = strlen(top[i]);
+	}
+	keep(&h->prev, &h->poff, &h->pcap, h->ntext, top, tl);
+	h->pn = h->ntext;
+	free(top);
+	free(tl);
+	ok = try_joined(h, n, cells, lens, msg);
+	if (!ok)
+		h->map = saved;
+	else
+		h->rows = 2;
+	return ok;
+}
+
+/* The folded text of a row's first non-empty cell (fold_header). */
+static void first_text(int n, const char *const *cells, const size_t *lens,
+		       char *out, size_t outsz)
+{
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < n; i++)
+		if (!blank(cells[i], lens[i])) {
+			fold_header(cells[i], lens[i], out, outsz);
+			return;
+		}
+}
+
+/* Does folded text t start with word w (whole words)? */
+static int starts_word(const char *t, const char *w)
+{
+	size_t n = strlen(w);
+
+	return !strncmp(t, w, n) && (t[n] == '\0' || t[n] == '_');
+}
+
+/* A totals or signature line, folded (hdrpick_row). */
+static int footer_text(const char *t)
+{
+	static const char *const words[] = {
+		"tong_cong", "tong_so",	 "cong",       "nguoi_lap",
+		"lap_bieu",  "ke_toan",	 "thu_truong", "giam_doc",
+		"chu_tich",  "xac_nhan", "can_bo_thu", "ky_ten",
+		"ky_ghi_ro", "ky",	 "tm",	       "kt",
+		"dai_dien",  "ngay",	 NULL
+	};
+	const char *const *w;
+
+	if (strstr(t, "_thang_") && strstr(t, "_nam"))
+		return 1; /* "Càng Long, ngày 15 tháng 3 năm 2024" */
+	for (w = words; *w; w++)
+		if (starts_word(t, *w) &&
+		    (strcmp(*w, "ngay") || strstr(t, "thang")))
+			return 1;
+	return 0;
+}
+
+/* No run of 9 digits anywhere and no date of birth: could be a footer. */
+static int no_person(const struct hdrpick *h, int n, const char *const *cells,
+		     const size_t *lens)
+{
+	int i, dob = h->map.col[F_DOB];
+
+	for (i = 0; i < n; i++)
+		if (has_digits(cells[i], lens[i], 9))
+			return 0;
+	return dob < 0 || dob >= n || blank(cells[dob], lens[dob]);
+}
+
+enum hdr_row hdrpick_row(struct hdrpick *h, int n, const char *const *cells,
+			 const size_t *lens)
+{
+	char t[64];
+	unsigned long k = h->under++;
+
+	if (k == 0 && subheader(h, n, cells, lens)) {
+		h->under = 0; /* a numbering row may follow the sub-header */
+		return HDR_ROW_SUBHEADER;
+	}
+	if (k == 0 && hdrpick_numbering(n, cells, lens))
+		return HDR_ROW_NUMBERING;
+	if (!no_person(h, n, cells, lens))
+		return HDR_ROW_DATA;
+	if (h->footer)
+		return HDR_ROW_FOOTER;
+	first_text(n, cells, lens, t, sizeof(t));
+	if (!footer_text(t))
+		return HDR_ROW_DATA;
+	h->footer = 1;
+	return HDR_ROW_FOOTER;
+}
+
+void hdrpick_row_rejected(struct hdrpick *h)
+{
+	h->under++;
 }

@@ -32,6 +32,9 @@ struct hdrpick {
 	size_t *poff;
 	int pn, pcap;
 	unsigned long prev_line;
+	/* rows under the header (hdrpick_row) */
+	unsigned long under; /* rows classified since the header */
+	int footer; /* the form's footer has started */
 	/* the refused row nearest to a header: for the message */
 	unsigned long best_line;
 	int best_missing;
@@ -66,5 +69,36 @@ int hdrpick_fail(const struct hdrpick *h, const char *path,
  * brackets, or a single letter, and at least two cells are non-empty.
  */
 int hdrpick_numbering(int n, const char *const *cells, const size_t *lens);
+
+/* What a row under the header is (hdrpick_row). */
+enum hdr_row {
+	HDR_ROW_DATA, /* a row of the table */
+	HDR_ROW_NUMBERING, /* column numbers: skipped, counted */
+	HDR_ROW_SUBHEADER, /* joined to the header: h's map and text changed */
+	HDR_ROW_FOOTER /* totals and signatures: skipped, counted */
+};
+
+/*
+ * Classify the next row under the header h found (rules.md R2.10), in row
+ * order:
+ * - the first row under a header found alone is a sub-header when every
+ *   non-empty cell of it names a field, one at least a field the header
+ *   lacks, and no cell holds a digit: it is joined to the header as a
+ *   two-row header is (h->map, the texts and h->rows change);
+ * - a row of column numbers right under the header (or its sub-header) is
+ *   a numbering row;
+ * - a row whose first non-empty cell is a totals or signature line
+ *   ("Tổng cộng", "Cộng", "Người lập biểu", "Thủ trưởng đơn vị", "…, ngày
+ *   … tháng … năm …", ...) and that holds no run of 9 or more digits and
+ *   no date of birth starts the form's footer; from then on, every row
+ *   with no such run and no date of birth is a footer row too (a row with
+ *   an ID or a birth date is always data);
+ * - anything else is data.
+ */
+enum hdr_row hdrpick_row(struct hdrpick *h, int n, const char *const *cells,
+			 const size_t *lens);
+
+/* A row the reader rejected under the header: it counts as data. */
+void hdrpick_row_rejected(struct hdrpick *h);
 
 #endif

@@ -637,7 +637,6 @@ struct read_ctx {
 	struct hdrpick pick;
 	int workbook;
 	unsigned sheet; /* 1-based sheet being read; 0 text */
-	int first_row; /* the next row is the first after the header */
 	unsigned long sampled; /* rows of the table looked at for warnings */
 	unsigned char *warned; /* per column: an ignored column was named */
 	char first_fail[sizeof(((struct etl_err *)0)->msg)];
@@ -718,12 +717,17 @@ static void sample_row(struct read_ctx *c, const struct csvin_row *row)
 			warn_ignored(c, i, "values look");
 }
 
-/* Keep the header found (text and field of each column) in the sheet. */
-static void keep_header(struct read_ctx *c)
+/*
+ * Keep the header found (text and field of each column) in the sheet;
+ * again: the header grew a sub-header row (hdrpick_row), warnings given
+ * for its columns stay given.
+ */
+static void keep_header(struct read_ctx *c, int again)
 {
 	struct arena *a = &c->b->arena;
 	struct sheet *sh = cur_sheet(c);
-	int i, f;
+	unsigned char *warned;
+	int i, f, old = again ? sh->ncols : 0;
 
 	c->map = c->pick.map;
 	sh->status = XLSXIN_READ;
@@ -744,10 +748,13 @@ static void keep_header(struct read_ctx *c)
 				(int8_t)(f == F_SEX && c->map.sex_checkbox
 						 ? F_SEX_CHECKBOX
 						 : f);
-	c->first_row = 1;
 	c->sampled = 0;
+	warned = xcalloc((size_t)sh->ncols + 1, 1);
+	if (c->warned)
+		memcpy(warned, c->warned,
+		       (size_t)(old < sh->ncols ? old : sh->ncols));
 	free(c->warned);
-	c->warned = xcalloc((size_t)sh->ncols + 1, 1);
+	c->warned = warned;
 	for (i = 0; i < sh->ncols; i++)
 		if (sh->field[i] < 0 && idlike_header(sh->header[i]))
 			warn_ignored(c, i, "header looks");
@@ -767,7 +774,7 @@ static int read_header(void *ctx, const struct csvin_row *row,
 		hdrpick_fail(&c->pick, s->path, err);
 		return c->pick.tried >= HDRPICK_ROWS ? -1 : 1;
 	}
-	keep_header(c);
+	keep_header(c, 0);
 	return 0;
 }
 
@@ -860,17 +867,31 @@ static void reject_row(struct read_ctx *c, unsigned long line, enum reason why,
 	c->b->rejects[c->b->nrejects - 1].sheet = (uint8_t)c->sheet;
 }
 
-/* The first row after the header may be a row of column numbers. */
-static int numbering_row(struct read_ctx *c, const struct csvin_row *row)
+/*
+ * A row under the header that is not a row of the table (hdrpick_row): a
+ * sub-header joined to the header, a numbering row, a totals or signature
+ * row.  Counted per sheet and file; 1 when the row is one.
+ */
+static int skipped_row(struct read_ctx *c, const struct csvin_row *row)
 {
-	if (!c->first_row)
+	struct sheet *sh = cur_sheet(c);
+	struct source *s = &c->b->srcs[c->src];
+
+	switch (hdrpick_row(&c->pick, row->nfields, row->fields, row->lens)) {
+	case HDR_ROW_SUBHEADER:
+		keep_header(c, 1);
+		return 1;
+	case HDR_ROW_NUMBERING:
+		sh->numbering++;
+		s->numbering++;
+		return 1;
+	case HDR_ROW_FOOTER:
+		sh->footer++;
+		s->footer++;
+		return 1;
+	default:
 		return 0;
-	c->first_row = 0;
-	if (!hdrpick_numbering(row->nfields, row->fields, row->lens))
-		return 0;
-	cur_sheet(c)->numbering++;
-	c->b->srcs[c->src].numbering++;
-	return 1;
+	}
 }
 
 static void read_row(void *ctx, const struct csvin_row *row)
@@ -884,7 +905,7 @@ static void read_row(void *ctx, const struct csvin_row *row)
 	int f;
 	unsigned i, filled;
 
-	if (numbering_row(c, row))
+	if (skipped_row(c, row))
 		return;
 	sample_row(c, row);
 	s->rows_read++;
@@ -916,7 +937,7 @@ static void read_reject(void *ctx, unsigned long line, const char *reason,
 	struct read_ctx *c = ctx;
 	enum reason why = reason_parse(reason);
 
-	c->first_row = 0;
+	hdrpick_row_rejected(&c->pick);
 	c->b->srcs[c->src].rows_read++;
 	note_reject(c, line, why, detail);
 	reject_row(c, line, why, raw, n);

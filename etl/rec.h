@@ -104,6 +104,7 @@ struct sheet {
 	int header_rows; /* 1, or 2 for a two-row header */
 	unsigned long title; /* rows above the header */
 	unsigned long numbering; /* rows of column numbers skipped */
+	unsigned long footer; /* totals and signature rows skipped */
 	int ncols;
 	const char **header; /* ncols: each column's header as written */
 	int8_t *field; /* ncols: its field, F_SEX_CHECKBOX or -1 */
@@ -144,6 +145,7 @@ struct source {
 	double seconds;
 	const char *format; /* "csv", "xlsx" or "xls" once read */
 	unsigned long title, numbering; /* rows skipped above/below headers */
+	unsigned long footer; /* totals and signature rows skipped below */
 	struct sheet *sheets; /* in the batch arena */
 	unsigned nsheets;
 };

@@ -62,8 +62,10 @@ static void json_table(struct strbuf *sb, const struct sheet *t)
 	}
 	sb_addf(sb,
 		", \"header_row\": %lu, \"header_rows\": %d, "
-		"\"title_rows\": %lu, \"numbering_rows\": %lu, \"columns\": [",
-		t->header_line, t->header_rows, t->title, t->numbering);
+		"\"title_rows\": %lu, \"numbering_rows\": %lu, "
+		"\"footer_rows\": %lu, \"columns\": [",
+		t->header_line, t->header_rows, t->title, t->numbering,
+		t->footer);
 	for (i = 0; i < t->ncols; i++) {
 		int f = t->field[i];
 

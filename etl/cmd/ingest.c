@@ -33,7 +33,7 @@ struct ingest_ctx {
 	const struct input *in;
 	struct colmap map;
 	struct hdrpick pick;
-	int workbook, first_row;
+	int workbook;
 	struct strbuf sb;
 	FILE *out, *rej;
 	unsigned long rows, rejected;
@@ -51,7 +51,6 @@ static int on_header(void *ctx, const struct csvin_row *row,
 		return c->pick.tried >= HDRPICK_ROWS ? -1 : 1;
 	}
 	c->map = c->pick.map;
-	c->first_row = 1;
 	return 0;
 }
 
@@ -112,10 +111,15 @@ static void on_row(void *ctx, const struct csvin_row *row)
 	const char *raw[F_NFIELDS];
 	int f;
 
-	if (c->first_row) {
-		c->first_row = 0;
-		if (hdrpick_numbering(row->nfields, row->fields, row->lens))
-			return; /* a row of column numbers */
+	/* rules.md R2.10: sub-header, numbering and footer rows */
+	switch (hdrpick_row(&c->pick, row->nfields, row->fields, row->lens)) {
+	case HDR_ROW_SUBHEADER:
+		c->map = c->pick.map;
+		return;
+	case HDR_ROW_DATA:
+		break;
+	default:
+		return;
 	}
 	for (f = 0; f < F_NFIELDS; f++)
 		raw[f] = c->map.col[f] >= 0 ? row->fields[c->map.col[f]] : NULL;
@@ -131,7 +135,7 @@ static void on_reject(void *ctx, unsigned long line, const char *reason,
 	struct ingest_ctx *c = ctx;
 	char *copy = xstrndup(raw, n);
 
-	c->first_row = 0;
+	hdrpick_row_rejected(&c->pick);
 	if (c->file_rejects++ < REJECT_MESSAGES)
 		warn("'%s':%lu: row rejected (%s): %s", c->in->path, line,
 		     reason, detail);

@@ -22,12 +22,12 @@ static const char usage_str[] =
 	"\n"
 	"Show what a run would read from each FILE, without writing anything:\n"
 	"its format (csv, tsv, semicolon, gzip, xlsx, xls), encoding,\n"
-	"delimiter, each sheet with its header row (title and numbering rows\n"
-	"skipped), the mapping of every column (header -> field, or ignored,\n"
-	"with a warning for an ignored column that looks like an ID, a code "
-	"or\n"
-	"a date), the first N rows normalised and the first N rows that would\n"
-	"be rejected, with line and reason (--rows N, default 5).\n"
+	"delimiter, each sheet with its header row (title, numbering, totals\n"
+	"and signature rows skipped), the mapping of every column (header ->\n"
+	"field, or ignored, with a warning for an ignored column that looks\n"
+	"like an ID, a code or a date), the first N rows normalised and the\n"
+	"first N rows that would be rejected, with line and reason (--rows N,\n"
+	"default 5).\n"
 	"--kind says what the files are (default roster); --encoding as for\n"
 	"run (utf-8, utf-16, windows-1258, tcvn3); --groups, --period and\n"
 	"--today as for run (default period: this year); a roster's default\n"
@@ -118,9 +118,9 @@ static void print_table(const struct sheet *t)
 		return;
 	}
 	printf("  header row: %lu%s; title rows skipped: %lu; numbering "
-	       "rows skipped: %lu\n",
+	       "rows skipped: %lu; totals and signature rows skipped: %lu\n",
 	       t->header_line, t->header_rows > 1 ? " (two rows)" : "",
-	       t->title, t->numbering);
+	       t->title, t->numbering, t->footer);
 	printf("  mapping:\n");
 	for (i = 0; i < t->ncols; i++) {
 		int f = t->field[i];

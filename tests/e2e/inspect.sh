@@ -53,7 +53,7 @@ F=$ROOT/fixtures
 inspect "$F/small/roster_HN.csv"
 check "a CSV roster: format, encoding, delimiter, header row, mapping" 0 \
 	'has "format: csv"' 'has "encoding: UTF-8"' "has \"delimiter: ','\"" \
-	'has "  header row: 1; title rows skipped: 0; numbering rows skipped: 0"' \
+	'has "  header row: 1; title rows skipped: 0; numbering rows skipped: 0; totals and signature rows skipped: 0"' \
 	"has \"    2 'Họ và tên' -> full_name\"" \
 	"has \"    3 'Số CCCD' -> person_id\"" \
 	"has \"    1 'STT' -> ignored\""
@@ -74,7 +74,7 @@ inspect "$F/xlsx/forms/roster_HN.xlsx"
 check "an xlsx form: both sheets, header row under the title block" 0 \
 	'has "format: xlsx"' \
 	"has \"sheet 'Danh sách 1': read\"" "has \"sheet 'Danh sách 2': read\"" \
-	'[ $(grep -c "^  header row: 6; title rows skipped: 3; numbering rows skipped: 1$" "$TMP/out") -eq 2 ]' \
+	'[ $(grep -c "^  header row: 6; title rows skipped: 3; numbering rows skipped: 1; totals and signature rows skipped: 0$" "$TMP/out") -eq 2 ]' \
 	"has \"    9 'Mã đối tượng' -> group_code\"" \
 	"grep -q \"^  sheet 'Danh sách 1' row 8: person_id=084080000001 \" \"\$TMP/out\"" \
 	"grep -q \"^  sheet 'Danh sách 2' row 10: BAD_DATE: \" \"\$TMP/out\""
