@@ -640,9 +640,10 @@ void ref_group_nearest(const struct ref *r, const char *s, size_t n, char *out,
 		char code[4];
 
 		/* a short cell may be a code mistyped: "XY", "H N" */
-		for (k = 0; k < sizeof(code); k++)
+		for (k = 0; k + 1 < sizeof(code) && r->groups[i].code[k]; k++)
 			code[k] = (char)tolower(
 				(unsigned char)r->groups[i].code[k]);
+		code[k] = '\0';
 		d[i] = na <= 5 ? edit_distance(folded, na, code, strlen(code))
 			       : FAR;
 	}
