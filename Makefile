@@ -26,7 +26,8 @@ LIB_OBJ  := $(LIB_SRC:etl/%.c=$(BUILD)/etl/%.o) $(BUILD)/refdata.o \
             $(BUILD)/schemas.o
 CMD_OBJ  := $(CMD_SRC:etl/%.c=$(BUILD)/etl/%.o)
 TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
-REFDATA  := etl/data/groups.csv etl/data/communes.csv \
+REFDATA  := etl/data/groups.csv etl/data/group-names.csv \
+            etl/data/communes.csv \
             etl/data/commune-map-2025.csv
 # The numbered migrations (not current.sql, which is for reading).
 SCHEMAS  := $(sort $(wildcard schemas/[0-9]*.sql))

@@ -45,8 +45,10 @@ enum {
 	NF_DATE_SERIAL = 1u << 8, /* an Excel serial number was converted */
 	NF_NAME_REPAIRED = 1u << 9, /* invisible characters or NFD fixed */
 	NF_COMMUNE_TRANSLATED = 1u << 10, /* a pre-2025 commune code made new */
+	NF_GROUP_NAMED = 1u
+			 << 11, /* a group written as its name ("Hộ nghèo") */
 };
-#define NF_COUNT 11
+#define NF_COUNT 12
 /* Name of flag bit i ("ID_ZERO_RESTORED", ...), for summaries. */
 const char *nf_name(unsigned bit_index);
 

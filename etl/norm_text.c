@@ -337,7 +337,7 @@ const char *nf_name(unsigned bit_index)
 		"ID_ZERO_RESTORED",   "ID_SCIENTIFIC",	    "ID_MALFORMED",
 		"CMND_ZERO_RESTORED", "BHXH_ZERO_RESTORED", "BHXH_MALFORMED",
 		"CMND_MALFORMED",     "CARD_MALFORMED",	    "DATE_SERIAL",
-		"NAME_REPAIRED",      "COMMUNE_TRANSLATED",
+		"NAME_REPAIRED",      "COMMUNE_TRANSLATED", "GROUP_NAMED",
 	};
 
 	return bit_index < NF_COUNT ? names[bit_index] : "UNKNOWN";

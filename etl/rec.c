@@ -485,35 +485,129 @@ static void row_codes(struct batch *b, enum kind kind, const char *const *raw,
 	row_ethnicity(b, raw, r);
 }
 
+/* Longest part of a group value quoted in a reject message, in bytes. */
+#define GROUP_VALUE_SHOWN 40
+
 /*
- * Group: the roster's column, or a card's column or card code.  A prior
- * or roster row whose group is missing or unknown is rejected.
+ * A group value as written, for a message: cut after GROUP_VALUE_SHOWN
+ * bytes on a character boundary ("..." marks the cut), control characters,
+ * bytes that are not UTF-8, '\'' and '\\' escaped; digits masked ('#') when
+ * there are four or more (an ID or a date typed into the wrong column
+ * never reaches a message).
+ */
+static void group_value_text(const char *s, size_t n, char *out, size_t outsz)
+{
+	size_t i = 0, o = 0, digits = 0;
+	int mask;
+
+	for (i = 0; i < n; i++)
+		digits += s[i] >= '0' && s[i] <= '9';
+	mask = digits >= 4;
+	for (i = 0; i < n && o < GROUP_VALUE_SHOWN;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80		     ? 1
+			     : c >= 0xc2 && c < 0xe0 ? 2
+			     : c >= 0xe0 && c < 0xf0 ? 3
+			     : c >= 0xf0 && c < 0xf5 ? 4
+						     : 0;
+		size_t k;
+
+		for (k = 1; k < len; k++)
+			if (i + k >= n ||
+			    ((unsigned char)s[i + k] & 0xc0) != 0x80)
+				len = 0;
+		if (o + 8 >= outsz)
+			break;
+		if (!len || c < 0x20 || c == 0x7f) {
+			o += (size_t)snprintf(out + o, outsz - o, "\\x%02x", c);
+			i++;
+		} else if (c == '\'' || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)c;
+			i++;
+		} else if (mask && c >= '0' && c <= '9') {
+			out[o++] = '#';
+			i++;
+		} else {
+			memcpy(out + o, s + i, len);
+			o += len;
+			i += len;
+		}
+	}
+	if (i < n && o + 4 < outsz) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+}
+
+/* b->group_detail for an unknown group value s (n bytes, may be 0). */
+static const char *group_unknown(struct batch *b, const char *s, size_t n)
+{
+	char shown[GROUP_VALUE_SHOWN + 24], nearest[GROUP_NEAREST * 4 + 8];
+
+	if (norm_code(s, n, shown, sizeof(shown)) == NORM_EMPTY) {
+		snprintf(b->group_detail, sizeof(b->group_detail),
+			 "the group code is missing");
+		return b->group_detail;
+	}
+	group_value_text(s, n, shown, sizeof(shown));
+	ref_group_nearest(b->ref, s, n, nearest, sizeof(nearest));
+	snprintf(b->group_detail, sizeof(b->group_detail),
+		 "the group '%s' is not in the groups table%s%s%s", shown,
+		 nearest[0] ? " (nearest: " : "", nearest,
+		 nearest[0] ? ")" : "");
+	return b->group_detail;
+}
+
+/*
+ * Group: the roster's column (a code, or a name that ref_group_lookup
+ * maps to one: NF_GROUP_NAMED), or a card's column or card code.  A prior
+ * or roster row whose group is missing or unknown is rejected, its detail
+ * naming the value and the nearest codes.  A column's value and what it
+ * gave are remembered (memo[F_GROUP], with group_detail).
  */
 static enum reason row_group(struct batch *b, enum kind kind,
 			     const char *const *raw, struct rec *r,
-			     const char **detail)
+			     unsigned *flags, const char **detail)
 {
-	char code[8]; /* longer than any in the groups table */
-	int given = 0, rc;
+	const char *s = raw[F_GROUP] ? raw[F_GROUP] : "";
+	size_t n = strlen(s);
+	struct memo *m;
+	unsigned g;
+	int hit, named = 0;
 
-	code[0] = '\0';
-	if (raw[F_GROUP] && raw[F_GROUP][0]) {
-		rc = norm_code(CELL(F_GROUP), code, sizeof(code));
-		given = rc != NORM_EMPTY;
-		if (rc != NORM_OK) /* too long or bad: unknown, never cut */
-			code[0] = '\0';
-	} else if (kind == KIND_PRIOR) {
-		memcpy(code, r->card_group, sizeof(r->card_group));
-	}
 	if (kind == KIND_REGISTRY)
 		return R_NONE;
-	r->group = (uint16_t)ref_group(b->ref, code);
-	if (r->group == GROUP_NONE) {
-		*detail = code[0] || given
-				  ? "the group code is not in the groups table"
-				  : "the group code is missing";
+	if (!n) { /* no value: a card's group letters, else none */
+		s = kind == KIND_PRIOR ? r->card_group : "";
+		r->group = (uint16_t)ref_group(b->ref, s);
+		if (r->group != GROUP_NONE)
+			return R_NONE;
+		b->memo[F_GROUP].valid = 0; /* group_detail is not its */
+		*detail = group_unknown(b, s, strlen(s));
 		return R_UNKNOWN_GROUP;
 	}
+	m = memo_hit(b, F_GROUP, s, n, &hit);
+	if (hit) {
+		g = m->val & 0xffff;
+		named = (int)(m->val >> 16);
+	} else {
+		g = ref_group_lookup(b->ref, s, n, &named);
+		if (g == GROUP_NONE)
+			group_unknown(b, s, n);
+		if (m) {
+			m->val = g | (unsigned)named << 16;
+			m->valid = 1;
+		}
+	}
+	r->group = (uint16_t)g;
+	if (g == GROUP_NONE) {
+		*detail = b->group_detail;
+		return R_UNKNOWN_GROUP;
+	}
+	if (named)
+		*flags |= NF_GROUP_NAMED;
 	return R_NONE;
 }
 
@@ -589,7 +683,7 @@ enum reason rec_normalise(struct batch *b, enum kind kind,
 	if ((why = row_commune(b, raw, r, &flags, detail)) != R_NONE)
 		return why;
 	row_codes(b, kind, raw, r);
-	if ((why = row_group(b, kind, raw, r, detail)) != R_NONE)
+	if ((why = row_group(b, kind, raw, r, &flags, detail)) != R_NONE)
 		return why;
 	row_level(raw, r);
 	if ((why = row_status(raw, r, detail)) != R_NONE)

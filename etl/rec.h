@@ -203,6 +203,9 @@ struct batch {
 		unsigned val;
 		const char *str;
 	} memo[F_NFIELDS];
+	/* rec_normalise's detail of an unknown group (it names the value
+	   and the nearest codes); memo[F_GROUP] remembers whose it is */
+	char group_detail[192];
 };
 
 void batch_init(struct batch *b, struct ref *ref, int period,

@@ -6,12 +6,15 @@
 #include "ref.h"
 #include "csvin.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 extern const char refdata_groups_csv[];
 extern const size_t refdata_groups_csv_len;
+extern const char refdata_group_names_csv[];
+extern const size_t refdata_group_names_csv_len;
 extern const char refdata_communes_csv[];
 extern const size_t refdata_communes_csv_len;
 extern const char refdata_commune_map_2025_csv[];
@@ -42,6 +45,7 @@ int commune_code(const char *s, size_t n, char out[COMMUNE_CODE_MAX + 1])
 void ref_release(struct ref *r)
 {
 	free(r->groups);
+	free(r->group_names);
 	free(r->areas);
 	free(r->scope);
 	free(r->targets);
@@ -231,6 +235,85 @@ static int two_letters(const char *c)
 	       !c[2];
 }
 
+/* Add name (folded) as a name of group g. */
+static void group_name_add(struct ref *r, size_t *cap, const char *name,
+			   unsigned g)
+{
+	size_t n = strlen(name), sz = 2 * n + 8;
+	char *f;
+
+	if (!n)
+		return;
+	f = arena_alloc(&r->arena, sz);
+	fold_header(name, n, f, sz);
+	if (!f[0])
+		return;
+	GROW(r->group_names, *cap, r->ngroup_names + 1);
+	r->group_names[r->ngroup_names].folded = f;
+	r->group_names[r->ngroup_names++].group = g;
+}
+
+static int group_name_cmp(const void *a, const void *b)
+{
+	const struct group_name *x = a, *y = b;
+	int c = strcmp(x->folded, y->folded);
+
+	return c ? c : (x->group > y->group) - (x->group < y->group);
+}
+
+/*
+ * r->group_names from the groups' name_vi and the shipped short names
+ * whose code is in the table: sorted, once each; a name of two groups
+ * maps to none.
+ */
+static int group_names_build(struct ref *r, struct etl_err *err)
+{
+	static const char *const c_name[] = { "name", NULL };
+	static const char *const c_code[] = { "code", NULL };
+	const char *path = "group-names.csv (shipped)";
+	struct table t;
+	size_t i, k, cap = 0;
+	int name, code;
+
+	free(r->group_names);
+	r->group_names = NULL;
+	r->ngroup_names = 0;
+	for (i = 0; i < r->ngroups; i++)
+		group_name_add(r, &cap, r->groups[i].name_vi, (unsigned)i);
+	if (table_read(&t, &r->arena, path, refdata_group_names_csv,
+		       refdata_group_names_csv_len, err) < 0)
+		return -1;
+	if ((name = need_col(&t, c_name, err)) < 0 ||
+	    (code = need_col(&t, c_code, err)) < 0) {
+		table_release(&t);
+		return -1;
+	}
+	for (i = 0; i < t.nrows; i++) {
+		char cc[4];
+		const char *c = t.rows[i][code];
+
+		if (norm_code(c, strlen(c), cc, sizeof(cc)) == NORM_OK &&
+		    ref_group(r, cc) != GROUP_NONE)
+			group_name_add(r, &cap, t.rows[i][name],
+				       ref_group(r, cc));
+	}
+	table_release(&t);
+	if (!r->ngroup_names)
+		return 0;
+	qsort(r->group_names, r->ngroup_names, sizeof(*r->group_names),
+	      group_name_cmp);
+	for (i = 1, k = 0; i < r->ngroup_names; i++) {
+		struct group_name *last = &r->group_names[k];
+
+		if (strcmp(last->folded, r->group_names[i].folded))
+			r->group_names[++k] = r->group_names[i];
+		else if (last->group != r->group_names[i].group)
+			last->group = GROUP_NONE;
+	}
+	r->ngroup_names = k + 1;
+	return 0;
+}
+
 int ref_load_groups(struct ref *r, const char *path, struct etl_err *err)
 {
 	static const char *const c_code[] = { "code", "group_code",
@@ -318,7 +401,7 @@ int ref_load_groups(struct ref *r, const char *path, struct etl_err *err)
 		}
 	}
 	table_release(&t);
-	return 0;
+	return group_names_build(r, err);
 fail:
 	table_release(&t);
 	return -1;
@@ -339,6 +422,256 @@ unsigned ref_group(const struct ref *r, const char *code)
 		if (!strcmp(r->groups[i].code, code))
 			return (unsigned)i;
 	return GROUP_NONE;
+}
+
+/* The group a folded name names: found (group may be GROUP_NONE)? */
+static const struct group_name *group_name_find(const struct ref *r,
+						const char *folded)
+{
+	struct group_name key = { folded, 0 };
+	size_t lo = 0, hi = r->ngroup_names;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(key.folded, r->group_names[mid].folded);
+
+		if (!c)
+			return &r->group_names[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* The longest cell looked up as a name (every name is far shorter). */
+#define GROUP_NAME_MAX 255
+
+/*
+ * The group of a cell that starts with a code of the table: the code
+ * (upper-cased letters of folded up to its first '_') g, unless what
+ * follows it is the name of another group.
+ */
+static unsigned group_with_words(const struct ref *r, const char *folded,
+				 unsigned g)
+{
+	const char *rest = strchr(folded, '_');
+	const struct group_name *other;
+
+	if (!rest)
+		return g;
+	other = group_name_find(r, rest + 1);
+	return other && other->group != g ? GROUP_NONE : g;
+}
+
+/* A code of the table, then '(', '.', '-', ':' or an en dash: its group. */
+static unsigned group_code_prefix(const struct ref *r, const char *s, size_t n)
+{
+	char code[4];
+	size_t i = 0, k = 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\''))
+		i++;
+	while (i < n && k < 3 &&
+	       ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z')))
+		code[k++] = (char)(s[i++] & ~0x20);
+	code[k] = '\0';
+	while (i < n && s[i] == ' ')
+		i++;
+	if (!k || i >= n)
+		return GROUP_NONE;
+	if (!strchr("(.-:", s[i]) &&
+	    (n - i < 3 || memcmp(s + i, "\xe2\x80\x93", 3)))
+		return GROUP_NONE;
+	return ref_group(r, code);
+}
+
+unsigned ref_group_lookup(const struct ref *r, const char *s, size_t n,
+			  int *named)
+{
+	char code[8], folded[2 * GROUP_NAME_MAX + 8];
+	const struct group_name *gn;
+	unsigned g = GROUP_NONE;
+	size_t i;
+	int dummy;
+
+	if (!named)
+		named = &dummy;
+	*named = 0;
+	if (norm_code(s, n, code, sizeof(code)) == NORM_OK)
+		g = ref_group(r, code);
+	if (n > GROUP_NAME_MAX)
+		return g; /* a bare code with spaces around it, or nothing */
+	fold_header(s, n, folded, sizeof(folded));
+	if (g != GROUP_NONE) {
+		for (i = 0; code[i]; i++)
+			code[i] = (char)(code[i] | 0x20);
+		if (!strcmp(folded, code))
+			return g;
+		/* "HN - Hộ nghèo": norm_code dropped the words */
+		g = group_with_words(r, folded, g);
+		*named = g != GROUP_NONE;
+		return g;
+	}
+	gn = group_name_find(r, folded);
+	if (gn) {
+		*named = gn->group != GROUP_NONE;
+		return gn->group;
+	}
+	g = group_code_prefix(r, s, n);
+	if (g != GROUP_NONE)
+		g = group_with_words(r, folded, g);
+	*named = g != GROUP_NONE;
+	return g;
+}
+
+/* Farther than any two cells can be. */
+#define FAR (1u << 30)
+/* Words of a folded cell or name compared, and their bytes, at most. */
+#define WORDS_MAX 24
+#define WORD_MAX  64
+
+/* Levenshtein distance of a and b (each cut at WORD_MAX bytes). */
+static unsigned edit_distance(const char *a, size_t na, const char *b,
+			      size_t nb)
+{
+	unsigned row[WORD_MAX + 1];
+	size_t i, j;
+
+	na = na > WORD_MAX ? WORD_MAX : na;
+	nb = nb > WORD_MAX ? WORD_MAX : nb;
+	for (i = 0; i <= na; i++)
+		row[i] = (unsigned)i;
+	for (j = 1; j <= nb; j++) {
+		unsigned diag = row[0];
+
+		row[0] = (unsigned)j;
+		for (i = 1; i <= na; i++) {
+			unsigned up = row[i], d = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < d)
+				d = up + 1;
+			if (row[i - 1] + 1 < d)
+				d = row[i - 1] + 1;
+			diag = up;
+			row[i] = d;
+		}
+	}
+	return row[na];
+}
+
+/* The words of a folded string (split at '_'), WORDS_MAX at most. */
+struct words {
+	const char *w[WORDS_MAX];
+	size_t len[WORDS_MAX];
+	size_t n, letters;
+};
+
+static void split_words(const char *s, struct words *ws)
+{
+	ws->n = ws->letters = 0;
+	while (*s && ws->n < WORDS_MAX) {
+		size_t k = strcspn(s, "_");
+
+		ws->w[ws->n] = s;
+		ws->len[ws->n++] = k;
+		ws->letters += k;
+		s += k;
+		s += *s == '_';
+	}
+}
+
+/*
+ * How far a cell's words are from a name's: each word of one to the
+ * nearest word of the other, summed both ways (so word order does not
+ * count, and a word only one of them has does).  No words: the name's
+ * letters.
+ */
+static unsigned words_distance(const struct words *in, const struct words *nm)
+{
+	unsigned d[WORDS_MAX][WORDS_MAX], sum = 0;
+	size_t i, j;
+
+	if (!in->n)
+		return (unsigned)nm->letters;
+	for (i = 0; i < in->n; i++)
+		for (j = 0; j < nm->n; j++)
+			d[i][j] = edit_distance(in->w[i], in->len[i], nm->w[j],
+						nm->len[j]);
+	for (i = 0; i < in->n; i++) {
+		unsigned low = FAR;
+
+		for (j = 0; j < nm->n; j++)
+			low = d[i][j] < low ? d[i][j] : low;
+		sum += low;
+	}
+	for (j = 0; j < nm->n; j++) {
+		unsigned low = FAR;
+
+		for (i = 0; i < in->n; i++)
+			low = d[i][j] < low ? d[i][j] : low;
+		sum += low;
+	}
+	return sum;
+}
+
+void ref_group_nearest(const struct ref *r, const char *s, size_t n, char *out,
+		       size_t outsz)
+{
+	char folded[2 * GROUP_NAME_MAX + 8];
+	struct words in, nm;
+	unsigned *d;
+	size_t i, k, na, len = 0;
+
+	if (!outsz)
+		return;
+	out[0] = '\0';
+	if (!r->ngroups)
+		return;
+	fold_header(s, n > GROUP_NAME_MAX ? GROUP_NAME_MAX : n, folded,
+		    sizeof(folded));
+	na = strlen(folded);
+	if (na > WORD_MAX)
+		folded[na = WORD_MAX] = '\0';
+	split_words(folded, &in);
+	d = xmalloc(r->ngroups * sizeof(*d));
+	for (i = 0; i < r->ngroups; i++) {
+		char code[4];
+
+		/* a short cell may be a code mistyped: "XY", "H N" */
+		for (k = 0; k + 1 < sizeof(code) && r->groups[i].code[k]; k++)
+			code[k] = (char)tolower(
+				(unsigned char)r->groups[i].code[k]);
+		code[k] = '\0';
+		d[i] = na <= 5 ? edit_distance(folded, na, code, strlen(code))
+			       : FAR;
+	}
+	for (i = 0; i < r->ngroup_names; i++) {
+		const struct group_name *gn = &r->group_names[i];
+		unsigned e;
+
+		if (gn->group == GROUP_NONE)
+			continue;
+		split_words(gn->folded, &nm);
+		e = words_distance(&in, &nm);
+		if (e < d[gn->group])
+			d[gn->group] = e;
+	}
+	for (k = 0; k < GROUP_NEAREST && k < r->ngroups; k++) {
+		size_t best = 0, cl;
+
+		for (i = 1; i < r->ngroups; i++)
+			if (d[i] < d[best])
+				best = i;
+		cl = strlen(r->groups[best].code);
+		if (len + (k ? 2 : 0) + cl + 1 > outsz)
+			break;
+		len += (size_t)snprintf(out + len, outsz - len, "%s%s",
+					k ? ", " : "", r->groups[best].code);
+		d[best] = FAR + 1; /* taken */
+	}
+	free(d);
 }
 
 static int date_in(const struct date *on, const struct date *from,

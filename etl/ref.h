@@ -1,7 +1,8 @@
 /*
  * ref.h: the reference inputs of a run (rules.md R1, R2): group codes (shipped
  * default compiled in, or --groups), area eligibility (--areas), the
- * communes in scope (--scope), coverage targets (--targets), commune
+ * communes in scope (--scope), coverage targets (--targets), the names
+ * offices write for groups (shipped: etl/data/group-names.csv), commune
  * names by date (shipped: etl/data/communes.csv) and the communes of
  * 1 July 2025 that each older commune went into (shipped:
  * etl/data/commune-map-2025.csv).  All small; read once, kept in plain
@@ -51,6 +52,17 @@ struct group {
 	int nlevels;
 };
 
+/*
+ * A group's name folded by fold_header ("ho_ngheo"), and its group: the
+ * name_vi of the loaded groups table and the shipped short names
+ * (etl/data/group-names.csv) whose code is in it.  group GROUP_NONE: the
+ * name stands for two groups, so it maps to none.
+ */
+struct group_name {
+	const char *folded;
+	unsigned group;
+};
+
 struct area {
 	char commune[COMMUNE_CODE_MAX + 1];
 	char group[4];
@@ -83,6 +95,8 @@ struct ref {
 	struct group *groups;
 	size_t ngroups;
 	uint16_t group_ix[26 * 26]; /* "AA".."ZZ" -> index + 1 (0: none) */
+	struct group_name *group_names; /* sorted by folded, once each */
+	size_t ngroup_names;
 	struct area *areas;
 	size_t nareas;
 	/* communes in scope, sorted; NULL: no scope given */
@@ -111,6 +125,10 @@ void ref_release(struct ref *r);
  * cell it cannot use: a bad or too long commune code, a commune (or the
  * TOTAL row) given twice in the targets, ...
  */
+/*
+ * ref_load_groups also builds r->group_names from the name_vi column (if
+ * any) and the shipped short names (etl/data/group-names.csv).
+ */
 int ref_load_groups(struct ref *r, const char *path, struct etl_err *err);
 int ref_load_areas(struct ref *r, const char *path, struct etl_err *err);
 int ref_load_scope(struct ref *r, const char *path, struct etl_err *err);
@@ -125,6 +143,35 @@ int ref_load_commune_map(struct ref *r, const char *path, struct etl_err *err);
 
 /* Index of the group with this code, or GROUP_NONE. */
 unsigned ref_group(const struct ref *r, const char *code);
+
+/*
+ * The group a cell (n bytes, UTF-8) names, as offices write it (rules.md
+ * R3.14): its code as norm_code reads it ("HN", " hn ", "'HN", "HN - Hộ
+ * nghèo", "HN: ..."); a code of the table followed by '(', '.', '-', ':'
+ * or an en dash and words ("HN (Hộ nghèo)", "HN. Hộ nghèo"), unless the
+ * words are the name of another group; or a name of r->group_names after
+ * fold_header ("Hộ nghèo", "HỘ  NGHÈO", "Người thuộc hộ gia đình nghèo").
+ * A bare space is not a separator: "Hộ nghèo" folds to "ho_ngheo", a
+ * name.  Index of the group, or GROUP_NONE.  *named (may be NULL) is set
+ * to 1 when a group was found from anything but the bare code, else 0.
+ */
+unsigned ref_group_lookup(const struct ref *r, const char *s, size_t n,
+			  int *named);
+
+/*
+ * The codes nearest to a cell that names no group, for the reject
+ * message: GROUP_NEAREST codes (fewer if the table has fewer), joined by
+ * ", " into out ("HN, CN, CC"; as many whole codes as outsz holds; "" for
+ * an empty table).  The cell is folded (fold_header, its first 64 bytes)
+ * and compared with every name of a group, word by word: each word to the
+ * nearest word of the other side by edit distance, summed both ways (word
+ * order does not count).  A cell of at most 5 folded bytes is also
+ * compared with the codes ("XY", "H N").  A group's distance is its
+ * least; ties go to the group that comes first in the table.
+ */
+#define GROUP_NEAREST 3
+void ref_group_nearest(const struct ref *r, const char *s, size_t n, char *out,
+		       size_t outsz);
 /* Benefit level of group g on a date (0 if none applies). */
 int ref_group_level(const struct ref *r, unsigned g, const struct date *on);
 /* Is level a better than level b (best to worst 5, 1, 2, 3, 4)? */

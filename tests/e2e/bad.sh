@@ -249,6 +249,66 @@ grep MOVED_OUT "$TMP/out-long/decrease.csv" | cut -d, -f1 > "$TMP/moved"
 expect "long commune code: only persons 18 and 39 moved out (not 2)" "084084000039
 084182000018" "$TMP/moved"
 
+# Group names (rules.md R3.14): the HN roster with its group written as
+# the name offices use, under the header "Đối tượng", gives the same lists
+# as with the code; its rows count as GROUP_NAMED repairs.
+# small_run OUT ROSTER_HN: the small fixture with another HN roster
+small_run() {
+	small_out=$1
+	sh etl/sh/fixture-args.sh $SMALL | sed "s#^$SMALL/roster_HN.csv=#$2=#" > "$TMP/args"
+	set --
+	while IFS= read -r a; do set -- "$@" "$a"; done < "$TMP/args"
+	"$BIN" run --period 2024 --today 2024-06-30 --no-db --quiet \
+		--out "$small_out" "$@" 2> /dev/null
+}
+named_lists() {
+	for l in increase decrease change renew uninsured review coverage; do
+		cat "$1/$l.csv"
+	done
+	cut -d, -f1-3 "$1/rejects.csv"
+}
+sed '1s/Mã đối tượng/Đối tượng/; 2,$s/,HN,,/,Hộ nghèo,,/' $SMALL/roster_HN.csv > "$TMP/roster_named.csv"
+grep -c ',Hộ nghèo,' "$TMP/roster_named.csv" > "$TMP/n"
+expect "group names: the roster writes 'Hộ nghèo' on every HN row" "22" "$TMP/n"
+small_run "$TMP/out-code" $SMALL/roster_HN.csv
+small_run "$TMP/out-named" "$TMP/roster_named.csv"
+named_lists "$TMP/out-code" > "$TMP/lists-code"
+named_lists "$TMP/out-named" > "$TMP/lists-named"
+cut -d, -f1 "$TMP/out-named/renew.csv" | grep -Ec '^(084178000070|084058000072)$' > "$TMP/n"
+expect "group names: stories 70 and 72 renewed" "2" "$TMP/n"
+same "group names: 'Hộ nghèo' gives the lists of 'HN'" "$TMP/lists-code" "$TMP/lists-named"
+for o in code named; do
+	tr -d '\n' < "$TMP/out-$o/summary.json" | sed 's/{"source"/\n&/g' |
+		grep '^{"source": "HN"' | grep -o '"GROUP_NAMED": [0-9]*'
+done > "$TMP/named"
+expect "group names: GROUP_NAMED repairs in summary.json" '"GROUP_NAMED": 2
+"GROUP_NAMED": 21' "$TMP/named"
+
+# An unknown group's reject names the value as written (an ID typed into
+# the column masked) and the nearest codes.
+cat > "$TMP/roster_groups.csv" <<'EOF'
+STT,Họ và tên,Số CCCD,Ngày sinh,Giới tính,Mã xã,Đối tượng
+1,Nguyễn Văn An,084080000001,15/03/1980,Nam,29266,Hộ nghoè
+2,Trần Thị Bình,084175000002,02/07/1975,Nữ,29266,Cận nghèo
+3,Thạch Văn Tý,084217000006,15/08/2017,Nam,29266,084217000006
+4,Đỗ Thị Chín,084182000018,12/12/1982,Nữ,29269,XY
+5,Nguyễn Thị Hòa,084192000005,05/05/1992,Nữ,29266,
+EOF
+keep_bad=$BAD
+BAD=$TMP
+bad roster_groups.csv --max-file-rejects 100
+BAD=$keep_bad
+exit_is "unknown groups" 0
+P="doisoat run: warning: '$TMP/roster_groups.csv'"
+expect "unknown groups: messages name the value and the nearest codes" "\
+$P:2: row rejected (UNKNOWN_GROUP): the group 'Hộ nghoè' is not in the groups table (nearest: HN, CN, CC)
+$P:4: row rejected (UNKNOWN_GROUP): the group '############' is not in the groups table (nearest: DN, HT, TN)
+$P:5: row rejected (UNKNOWN_GROUP): the group 'XY' is not in the groups table (nearest: XK, XB, CY)
+$P:6: row rejected (UNKNOWN_GROUP): the group code is missing" "$TMP/err"
+rejects_are "unknown groups" "2,UNKNOWN_GROUP 4,UNKNOWN_GROUP 5,UNKNOWN_GROUP 6,UNKNOWN_GROUP"
+source_is "unknown groups" "lines 6, blank 0, read 5, accepted 1, rejected 4" \
+	'{"UNKNOWN_GROUP": 4}' '{"GROUP_NAMED": 1}'
+
 # A gzip cut short: the run stops, naming the file and how far it got.
 bad roster_truncated.csv.gz
 exit_is roster_truncated.csv.gz 1

@@ -283,14 +283,14 @@ static void flag_names(void **state)
 		"ID_ZERO_RESTORED",   "ID_SCIENTIFIC",	    "ID_MALFORMED",
 		"CMND_ZERO_RESTORED", "BHXH_ZERO_RESTORED", "BHXH_MALFORMED",
 		"CMND_MALFORMED",     "CARD_MALFORMED",	    "DATE_SERIAL",
-		"NAME_REPAIRED",      "COMMUNE_TRANSLATED",
+		"NAME_REPAIRED",      "COMMUNE_TRANSLATED", "GROUP_NAMED",
 	};
 	unsigned i;
 
 	(void)state;
 	for (i = 0; i < NF_COUNT; i++)
 		assert_string_equal(nf_name(i), want[i]);
-	assert_int_equal(NF_COMMUNE_TRANSLATED, 1u << (NF_COUNT - 1));
+	assert_int_equal(NF_GROUP_NAMED, 1u << (NF_COUNT - 1));
 	assert_string_equal(nf_name(NF_COUNT), "UNKNOWN");
 }
 
