@@ -617,11 +617,9 @@ struct rule3 {
 };
 
 /*
- * A roster row as rule 3 sees it.  TODO(issue 10): rows rejected with a
- * readable ID, or a readable name and birth date, are candidates too
- * (counted = 0) once the reader keeps what their raw line still yields;
- * and a row without a commune should stand in the commune its file stands
- * for once files can name one (today: anywhere in scope).
+ * A roster row as rule 3 sees it: a row read (counted for the key it is
+ * counted for), or the lead of a rejected row (struct lead: counted for
+ * no one).  A row without a commune stands in any commune in scope.
  */
 struct r3cand {
 	uint64_t pid, cmnd, bhxh; /* cmnd as tok_cmnd encodes it */
@@ -821,12 +819,27 @@ static void rule3_candidate(struct ctx *c, struct rule3 *r3,
 	free(ascii);
 }
 
+/* Rule 3 for the lead of a rejected roster row (rules.md R6.4). */
+static void rule3_lead(struct ctx *c, struct rule3 *r3, const struct lead *l)
+{
+	struct r3cand x;
+
+	x.pid = l->pid;
+	x.cmnd = l->cmnd ? l->cmnd * 16 + l->cmnd_len : 0; /* as tok_cmnd */
+	x.bhxh = l->bhxh;
+	x.counted = 0;
+	x.name = l->name;
+	x.commune = l->commune;
+	x.dob = l->dob;
+	rule3_candidate(c, r3, &x);
+}
+
 /*
  * Rule 3 for every person in c->pending at once: r3->maybe[w] tells
  * whether some roster row not counted for pending person w may be them.
  * Done after every other person is decided, so a run pays for the few
  * people it concerns: one pass over the roster rows (merged rows left
- * out: their twin counts).
+ * out: their twin counts), then over the leads of rejected ones.
  */
 static void rule3_scan(struct ctx *c, struct rule3 *r3)
 {
@@ -857,6 +870,8 @@ static void rule3_scan(struct ctx *c, struct rule3 *r3)
 		x.dob = r->dob;
 		rule3_candidate(c, r3, &x);
 	}
+	for (i = 0; i < b->nleads; i++)
+		rule3_lead(c, r3, &b->leads[i]);
 }
 
 static void rule3_release(struct rule3 *r3)

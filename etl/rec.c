@@ -33,6 +33,7 @@ void batch_release(struct batch *b)
 	free(b->recs);
 	free(b->reviews);
 	free(b->rejects);
+	free(b->leads);
 	free(b->people);
 	free(b->members);
 	free(b->scratch);
@@ -59,6 +60,11 @@ void batch_absorb(struct batch *b, struct batch *shard, unsigned src)
 	for (i = 0; i < shard->nrejects; i++) {
 		b->rejects[b->nrejects] = shard->rejects[i];
 		b->rejects[b->nrejects++].src = (uint16_t)src;
+	}
+	GROW(b->leads, b->leads_cap, b->nleads + shard->nleads);
+	for (i = 0; i < shard->nleads; i++) {
+		b->leads[b->nleads] = shard->leads[i];
+		b->leads[b->nleads++].src = (uint16_t)src;
 	}
 	*to = shard->srcs[0];
 	to->path = path;
@@ -722,6 +728,77 @@ unsigned rec_defaults_given(const char *commune, const char *group)
 	return (commune ? 1u << F_COMMUNE : 0) | (group ? 1u << F_GROUP : 0);
 }
 
+int rec_lead(struct batch *b, enum kind kind, const char *const raw[F_NFIELDS],
+	     struct lead *out)
+{
+	struct rec r;
+	unsigned flags = 0;
+	const char *detail;
+
+	memset(out, 0, sizeof(*out));
+	out->name = out->commune = "";
+	if (kind != KIND_ROSTER)
+		return 0;
+	memset(&r, 0, sizeof(r));
+	row_ids(raw, &r, &flags);
+	if (norm_date(CELL(F_DOB), &out->dob, &flags) != NORM_OK ||
+	    row_name(b, raw, &r, &flags, &detail) != R_NONE) {
+		memset(&out->dob, 0, sizeof(out->dob));
+		r.name = "";
+	}
+	if (!r.pid && !r.cmnd && !r.bhxh && !r.name[0])
+		return 0;
+	out->pid = r.pid;
+	out->cmnd = r.cmnd;
+	out->cmnd_len = r.cmnd_len;
+	out->bhxh = r.bhxh;
+	out->name = r.name;
+	/* a commune too long to read, or the old code of a split commune,
+	   stands for none: the lead may be someone anywhere in scope */
+	if (row_commune(b, raw, &r, &flags, &detail) == R_NONE &&
+	    !(flags & RF_COMMUNE_SPLIT))
+		out->commune = r.commune;
+	return 1;
+}
+
+static int is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+size_t rec_line_leads(const char *raw, size_t n, lead_fn *each, void *ctx)
+{
+	size_t i = 0, j, found = 0;
+	struct lead l;
+
+	while (i < n) {
+		if (!is_digit(raw[i])) {
+			i++;
+			continue;
+		}
+		for (j = i; j < n && is_digit(raw[j]); j++)
+			;
+		memset(&l, 0, sizeof(l));
+		l.name = l.commune = "";
+		if (j - i == 12 && id_valid(raw + i))
+			parse_digits(raw + i, 12, &l.pid);
+		else if (j - i == 10)
+			parse_digits(raw + i, 10, &l.bhxh);
+		if (l.pid || l.bhxh) {
+			each(ctx, &l);
+			found++;
+		}
+		i = j;
+	}
+	return found;
+}
+
+void batch_add_lead(struct batch *b, const struct lead *l)
+{
+	GROW(b->leads, b->leads_cap, b->nleads + 1);
+	b->leads[b->nleads++] = *l;
+}
+
 /* csvin callbacks for batch_read_source */
 struct read_ctx {
 	struct batch *b;
@@ -961,6 +1038,50 @@ static void reject_row(struct read_ctx *c, unsigned long line, enum reason why,
 	c->b->rejects[c->b->nrejects - 1].sheet = (uint8_t)c->sheet;
 }
 
+/* What a rejected roster row still yields for rule 3 (rules.md R6.4). */
+static void keep_lead(struct read_ctx *c, const char *const *raw,
+		      unsigned long line, enum reason why)
+{
+	struct lead l;
+
+	if (!rec_lead(c->b, c->b->srcs[c->src].kind, raw, &l))
+		return;
+	l.src = (uint16_t)c->src;
+	l.line = (uint32_t)line;
+	l.sheet = (uint8_t)c->sheet;
+	l.reason = (uint8_t)why;
+	batch_add_lead(c->b, &l);
+}
+
+/* A reader reject whose line yields leads (keep_line_leads). */
+struct line_leads {
+	struct read_ctx *c;
+	unsigned long line;
+	enum reason why;
+};
+
+static void add_line_lead(void *ctx, const struct lead *in)
+{
+	struct line_leads *x = ctx;
+	struct lead l = *in;
+
+	l.src = (uint16_t)x->c->src;
+	l.line = (uint32_t)x->line;
+	l.sheet = (uint8_t)x->c->sheet;
+	l.reason = (uint8_t)x->why;
+	batch_add_lead(x->c->b, &l);
+}
+
+/* The IDs a roster line the reader could not split still carries. */
+static void keep_line_leads(struct read_ctx *c, unsigned long line,
+			    enum reason why, const char *raw, size_t n)
+{
+	struct line_leads x = { c, line, why };
+
+	if (c->b->srcs[c->src].kind == KIND_ROSTER)
+		rec_line_leads(raw, n, add_line_lead, &x);
+}
+
 /*
  * A row under the header that is not a row of the table (hdrpick_row): a
  * sub-header joined to the header, a numbering row, a totals or signature
@@ -1010,6 +1131,7 @@ static void read_row(void *ctx, const struct csvin_row *row)
 	if (why != R_NONE) {
 		note_reject(c, row->line, why, detail);
 		reject_row(c, row->line, why, row->raw, row->raw_len);
+		keep_lead(c, raw, row->line, why);
 		return;
 	}
 	r.src = (uint16_t)c->src;
@@ -1035,6 +1157,7 @@ static void read_reject(void *ctx, unsigned long line, const char *reason,
 	c->b->srcs[c->src].rows_read++;
 	note_reject(c, line, why, detail);
 	reject_row(c, line, why, raw, n);
+	keep_line_leads(c, line, why, raw, n);
 }
 
 /*

@@ -161,6 +161,26 @@ struct note {
 	const char *text; /* review: detail; reject: the raw line */
 };
 
+/*
+ * A lead: what a rejected roster row still yields, for rule 3 only
+ * (rules.md R6.4).  It counts as no row (the row is a reject), carries no
+ * person key and is never written to a list; it only keeps a card holder
+ * whose ID, or name and date of birth, it carries from a decrease.
+ */
+struct lead {
+	uint64_t pid; /* valid personal ID, 0 if none */
+	uint64_t cmnd; /* old ID card number, 0 if none */
+	uint64_t bhxh; /* BHXH code (column or card), 0 if none */
+	const char *name; /* normalised full name; "" unless dob is read too */
+	const char *commune; /* "" if none (or unreadable, or split) */
+	struct date dob; /* prec 0 unless name is read too */
+	uint32_t line;
+	uint16_t src;
+	uint8_t cmnd_len; /* 9 or 12 */
+	uint8_t sheet; /* as struct rec's */
+	uint8_t reason; /* why the row was rejected */
+};
+
 /* A person: rows that identity linked by key (indices into recs). */
 struct person {
 	uint64_t key;
@@ -183,6 +203,8 @@ struct batch {
 	size_t nreviews, reviews_cap;
 	struct note *rejects;
 	size_t nrejects, rejects_cap;
+	struct lead *leads; /* what rejected roster rows still yield */
+	size_t nleads, leads_cap;
 	struct person *people;
 	size_t npeople, people_cap;
 	uint32_t *members;
@@ -266,6 +288,28 @@ struct note review_note(const struct rec *r, enum reason reason,
 void batch_add_review(struct batch *b, const struct note *n);
 /* The source a note names: its file's label, or "label#sheet". */
 const char *note_source(const struct batch *b, const struct note *n);
+
+/*
+ * The lead of a roster row that rec_normalise rejected (raw: its cells,
+ * NULL: column absent): each field is read on its own, whatever failed
+ * (rules.md R6.4).  Returns 1 with *out filled (src, line, sheet and
+ * reason 0) when the row still gives a valid personal ID, a CMND, a BHXH
+ * code, or a name and a date of birth; else 0.  Rows of other kinds give
+ * none.
+ */
+int rec_lead(struct batch *b, enum kind kind, const char *const raw[F_NFIELDS],
+	     struct lead *out);
+/*
+ * The leads of a line the reader could not split into cells (a roster's
+ * BAD_COLUMN_COUNT or BAD_QUOTING reject): one per run of exactly 12
+ * digits that is a valid personal ID, and one per run of exactly 10
+ * digits (a BHXH code), each handed to each() (src, line, sheet, reason
+ * 0).  Returns how many.
+ */
+typedef void lead_fn(void *ctx, const struct lead *l);
+size_t rec_line_leads(const char *raw, size_t n, lead_fn *each, void *ctx);
+/* Add a lead to b (its strings must outlive b: in b's arena). */
+void batch_add_lead(struct batch *b, const struct lead *l);
 
 /* Add a reject row. */
 void batch_reject(struct batch *b, unsigned src, unsigned long line,

@@ -9,6 +9,8 @@
 #include <string.h>
 
 static const char *const state_names[] = { "ok", "merged", "aside" };
+/* The state of a lead line (stream.h): no row. */
+#define STATE_LEAD "lead"
 
 unsigned batch_source(struct batch *b, enum kind kind, const char *label)
 {
@@ -155,6 +157,69 @@ void stream_write_reject(struct strbuf *sb, FILE *f, const char *label,
 	copy_end_row(sb, f);
 }
 
+void stream_write_lead(struct strbuf *sb, FILE *f, const char *label,
+		       const struct lead *l)
+{
+	char pid[13], cmnd[13], bhxh[11], dob[11];
+	const char *cells[F_NFIELDS] = { 0 };
+	struct rec t;
+	int i;
+
+	memset(&t, 0, sizeof(t));
+	t.cmnd = l->cmnd;
+	t.cmnd_len = l->cmnd_len;
+	fmt_pid(l->pid, pid);
+	fmt_cmnd(&t, cmnd);
+	fmt_bhxh(l->bhxh, bhxh);
+	date_format(&l->dob, dob);
+	cells[F_PERSON_ID] = pid;
+	cells[F_CMND] = cmnd;
+	cells[F_BHXH] = bhxh;
+	cells[F_NAME] = l->name;
+	cells[F_DOB] = dob;
+	cells[F_COMMUNE] = l->commune;
+	head(sb, KIND_ROSTER, label, l->line);
+	for (i = 0; i < F_NFIELDS; i++)
+		copy_field(sb, cells[i], 0);
+	copy_field(sb, "0", 0);
+	copy_field(sb, NULL, 0); /* flags */
+	copy_field(sb, NULL, 0); /* person key */
+	copy_field(sb, STATE_LEAD, 0);
+	copy_field(sb, l->reason ? reason_name((enum reason)l->reason) : NULL,
+		   0);
+	copy_field(sb, NULL, 0); /* raw: the reject stream has it */
+	copy_end_row(sb, f);
+}
+
+/* rec_line_leads's callback for stream_write_line_leads. */
+struct line_leads {
+	struct strbuf *sb;
+	FILE *f;
+	const char *label;
+	unsigned long line;
+	enum reason why;
+};
+
+static void write_line_lead(void *ctx, const struct lead *in)
+{
+	struct line_leads *x = ctx;
+	struct lead l = *in;
+
+	l.line = (uint32_t)x->line;
+	l.reason = (uint8_t)x->why;
+	stream_write_lead(x->sb, x->f, x->label, &l);
+}
+
+void stream_write_line_leads(struct strbuf *sb, FILE *f, enum kind kind,
+			     const char *label, unsigned long line,
+			     enum reason why, const char *raw, size_t n)
+{
+	struct line_leads x = { sb, f, label, line, why };
+
+	if (kind == KIND_ROSTER)
+		rec_line_leads(raw, n, write_line_lead, &x);
+}
+
 static int bad_line(struct etl_err *err, const char *name, unsigned long n,
 		    const char *what)
 {
@@ -162,14 +227,17 @@ static int bad_line(struct etl_err *err, const char *name, unsigned long n,
 			what);
 }
 
-/* stream_read's callback: the row joins the batch. */
+/* stream_read's callback: the row (reject, lead) joins the batch. */
 static void keep_row(void *ctx, struct batch *b, const struct rec *r,
-		     unsigned src, unsigned long line, enum reason why,
-		     const char *text)
+		     const struct lead *lead, unsigned src, unsigned long line,
+		     enum reason why, const char *text)
 {
 	(void)ctx;
+	if (lead)
+		batch_add_lead(b, lead);
 	if (!r) {
-		batch_reject(b, src, line, why, text, strlen(text));
+		if (why != R_NONE)
+			batch_reject(b, src, line, why, text, strlen(text));
 		return;
 	}
 	GROW(b->recs, b->recs_cap, b->nrecs + 1);
@@ -179,6 +247,23 @@ static void keep_row(void *ctx, struct batch *b, const struct rec *r,
 int stream_read(struct batch *b, FILE *f, const char *name, struct etl_err *err)
 {
 	return stream_read_each(b, f, name, keep_row, NULL, err);
+}
+
+/*
+ * The lead of a row of the stream (rec_lead of its cells raw): of a
+ * rejected row (why), or of a lead line (its reason cell).  NULL if none.
+ */
+static const struct lead *row_lead(struct batch *b, enum kind kind,
+				   const char *const *raw, unsigned src,
+				   unsigned long line, enum reason why,
+				   struct lead *l)
+{
+	if (!rec_lead(b, kind, raw, l))
+		return NULL;
+	l->src = (uint16_t)src;
+	l->line = (uint32_t)line;
+	l->reason = (uint8_t)why;
+	return l;
 }
 
 int stream_read_each(struct batch *b, FILE *f, const char *name,
@@ -196,6 +281,8 @@ int stream_read_each(struct batch *b, FILE *f, const char *name,
 		enum kind kind;
 		enum reason why;
 		struct rec r;
+		struct lead l;
+		const struct lead *lead;
 		unsigned src;
 		unsigned long ln;
 		int nf, i;
@@ -212,6 +299,16 @@ int stream_read_each(struct batch *b, FILE *f, const char *name,
 		src = batch_source(b, kind, fl[1]);
 		for (i = 0; i < F_NFIELDS; i++)
 			raw[i] = fl[3 + i];
+		if (fl[6 + F_NFIELDS] &&
+		    !strcmp(fl[6 + F_NFIELDS], STATE_LEAD)) {
+			why = fl[7 + F_NFIELDS]
+				      ? reason_parse(fl[7 + F_NFIELDS])
+				      : R_NONE;
+			lead = row_lead(b, kind, raw, src, ln, why, &l);
+			if (lead)
+				each(ctx, b, NULL, lead, src, ln, R_NONE, NULL);
+			continue;
+		}
 		why = rec_normalise(b, kind, raw,
 				    fl[3 + F_NFIELDS] &&
 					    !strcmp(fl[3 + F_NFIELDS], "1"),
@@ -231,7 +328,8 @@ int stream_read_each(struct batch *b, FILE *f, const char *name,
 			if (!text)
 				text = joined.buf ? joined.buf : "";
 			b->srcs[src].rows_read++;
-			each(ctx, b, NULL, src, ln, why, text);
+			lead = row_lead(b, kind, raw, src, ln, why, &l);
+			each(ctx, b, NULL, lead, src, ln, why, text);
 			sb_release(&joined);
 			continue;
 		}
@@ -250,7 +348,7 @@ int stream_read_each(struct batch *b, FILE *f, const char *name,
 		}
 		if (fl[7 + F_NFIELDS])
 			r.reason = (uint8_t)reason_parse(fl[7 + F_NFIELDS]);
-		each(ctx, b, &r, src, ln, R_NONE, NULL);
+		each(ctx, b, &r, NULL, src, ln, R_NONE, NULL);
 	}
 	if (got < 0)
 		rc = etl_errf(err, "'%s':%lu: line too long", name, n + 1);

@@ -11,6 +11,13 @@
  * state (ok, merged, aside) and the review reason of rows set aside.
  * Reading a stream normalises every row again: canonical values come
  * back unchanged, so one reader serves every stage.
+ *
+ * A line whose state is `lead` is no row: it is the lead (rec.h) of a
+ * rejected roster row, whose reject went to the reject stream.  Its cells
+ * are the IDs, name, date of birth and commune the row still gave (the
+ * others \N), its reason the reject's; `ingest` writes those of lines it
+ * could not split, `normalise` those of rows it rejects, and every stage
+ * passes them on.  Streams without lead lines read as before.
  */
 #ifndef DOISOAT_STREAM_H
 #define DOISOAT_STREAM_H
@@ -34,9 +41,21 @@ void stream_write_reject(struct strbuf *sb, FILE *f, const char *label,
 			 unsigned long line, enum reason reason,
 			 const char *raw);
 
+/* Write the lead l of a rejected row of source label. */
+void stream_write_lead(struct strbuf *sb, FILE *f, const char *label,
+		       const struct lead *l);
+/*
+ * Write the leads of a line of source label the reader could not split
+ * (rec_line_leads); none unless kind is a roster.
+ */
+void stream_write_line_leads(struct strbuf *sb, FILE *f, enum kind kind,
+			     const char *label, unsigned long line,
+			     enum reason why, const char *raw, size_t n);
+
 /*
  * Read a row stream into b: every row is normalised (rejects go to b's
- * reject notes); key, state and reason are restored when present.
+ * reject notes, and what they still yield to its leads, as lead lines
+ * do); key, state and reason are restored when present.
  * Returns 0, or -1 with err naming the stream and line.
  */
 int stream_read(struct batch *b, FILE *f, const char *name,
@@ -44,11 +63,15 @@ int stream_read(struct batch *b, FILE *f, const char *name,
 /*
  * The same, handing each row to each() instead of keeping it: r is the
  * normalised row (src and line set), or NULL for a rejected one (why,
- * text: the input line).  each may release and re-initialise b (to keep
- * memory flat): the reader touches b again only for the next row.
+ * text: the input line; lead: what it still yields, or NULL) and for a
+ * lead line (why R_NONE, text NULL, lead set).  Leads have src, line and
+ * reason set; their strings are in b.  each may release and re-initialise
+ * b (to keep memory flat): the reader touches b again only for the next
+ * row.
  */
 typedef void stream_row_fn(void *ctx, struct batch *b, const struct rec *r,
-			   unsigned src, unsigned long line, enum reason why,
+			   const struct lead *lead, unsigned src,
+			   unsigned long line, enum reason why,
 			   const char *text);
 int stream_read_each(struct batch *b, FILE *f, const char *name,
 		     stream_row_fn *each, void *ctx, struct etl_err *err);

@@ -2,7 +2,8 @@
  * doisoat dedup: read a normalised row stream and find who is who (spec
  * §4): every row gets its person key, identical duplicates within a source
  * are marked merged, unbelievable or conflicting rows are set aside with
- * their review reason.  Writes the same rows, keyed.
+ * their review reason.  Writes the same rows, keyed, then the leads of
+ * rejected rows it was given (stream.h).
  */
 #include "doisoat.h"
 #include "identity.h"
@@ -40,6 +41,9 @@ int cmd_dedup(int argc, char **argv)
 	out = stage_open(s.o.out, "w");
 	for (i = 0; i < s.b.nrecs; i++)
 		stream_write_rec(&sb, out, &s.b, &s.b.recs[i]);
+	for (i = 0; i < s.b.nleads; i++) /* for diff's rule 3 */
+		stream_write_lead(&sb, out, s.b.srcs[s.b.leads[i].src].label,
+				  &s.b.leads[i]);
 	stage_close(out, s.o.out);
 	logmsg("%zu rows, %zu people, %zu set aside for review", s.b.nrecs,
 	       s.b.npeople, s.b.nreviews);

@@ -142,6 +142,8 @@ static void on_reject(void *ctx, unsigned long line, const char *reason,
 	if (c->rej)
 		stream_write_reject(&c->sb, c->rej, c->in->label, line,
 				    reason_parse(reason), copy);
+	stream_write_line_leads(&c->sb, c->out, c->in->kind, c->in->label, line,
+				reason_parse(reason), raw, n);
 	free(copy);
 	c->rejected++;
 }

@@ -1,7 +1,8 @@
 /*
  * doisoat normalise: read a row stream of raw cells (from ingest) and write
  * it back with every value in its canonical form (rules.md R3): IDs, names,
- * dates, sex, codes.  Rows that cannot be normalised go to --rejects.
+ * dates, sex, codes.  Rows that cannot be normalised go to --rejects, and
+ * what such a roster row still yields (its lead, stream.h) to the rows.
  */
 #include "doisoat.h"
 #include "stage.h"
@@ -29,17 +30,21 @@ struct sink {
 #define NORMALISE_CHUNK 65536
 
 static void write_row(void *ctx, struct batch *b, const struct rec *r,
-		      unsigned src, unsigned long line, enum reason why,
-		      const char *text)
+		      const struct lead *lead, unsigned src, unsigned long line,
+		      enum reason why, const char *text)
 {
 	struct sink *k = ctx;
 
-	if (!r) {
+	if (!r && why != R_NONE) {
 		k->rejected++;
 		if (k->rej)
 			stream_write_reject(&k->sb, k->rej, b->srcs[src].label,
 					    line, why, text);
-	} else {
+	}
+	/* what a rejected row still yields goes on with the rows (rule 3) */
+	if (lead)
+		stream_write_lead(&k->sb, k->out, b->srcs[src].label, lead);
+	if (r) {
 		k->rows++;
 		stream_write_rec(&k->sb, k->out, b, r);
 	}

@@ -162,11 +162,22 @@ if iconv -f UTF-8 -t UTF-8 "$out/rejects.csv" > /dev/null 2>&1 &&
 else
 	not_ok "roster_broken.csv: rejects.csv is UTF-8, NUL and bad bytes shown as U+FFFD, whole raw line kept" "$out/rejects.csv"
 fi
-# The quoted field with a newline inside is one row, from line 11.
-"$BIN" ingest --roster "$BAD/roster_broken.csv=B" 2> /dev/null | cut -f3,8 > "$TMP/ingest"
+# The quoted field with a newline inside is one row, from line 11.  The
+# lines the reader rejects go on as leads (state "lead": no row) with the
+# valid personal IDs they carry (rules.md R2.5).
+"$BIN" ingest --roster "$BAD/roster_broken.csv=B" 2> /dev/null > "$TMP/stream"
+awk -F'\t' '$27 != "lead"' "$TMP/stream" | cut -f3,8 > "$TMP/ingest"
 expect "roster_broken.csv: rows read (line, name)" "2	Nguyễn Văn An
 10	Trương Văn Hải
 11	Lê Văn\\nXuống Dòng" "$TMP/ingest"
+awk -F'\t' '$27 == "lead"' "$TMP/stream" | cut -f3,4,28 > "$TMP/leads"
+expect "roster_broken.csv: the IDs of the lines rejected, as leads" "\
+4	084175000002	BAD_QUOTING
+5	084217000006	BAD_COLUMN_COUNT
+6	084182000018	BAD_COLUMN_COUNT
+7	084192000005	BAD_ENCODING
+8	084188000008	BAD_ENCODING
+13	084185000004	BAD_QUOTING" "$TMP/leads"
 
 # A stray opening quote (Excel writes one when a cell starts with a quote)
 # is a reject of its own line only: the rows it would glue on are read
@@ -188,8 +199,8 @@ expect "roster_stray_quote.csv: the reject holds line 3 alone" \
 	'B,3,BAD_QUOTING,"""An,084080090001,01/01/1990,Nam,29266,HN"' "$TMP/rej3"
 grep -E '^(084175000002|084188000008),' "$out/decrease.csv" > "$TMP/dec"
 expect "roster_stray_quote.csv: rows after the stray quotes keep their cards" "" "$TMP/dec"
-"$BIN" ingest --roster "$BAD/roster_stray_quote.csv=B" 2> /dev/null | cut -f3 |
-	paste -sd ' ' - > "$TMP/ingest"
+"$BIN" ingest --roster "$BAD/roster_stray_quote.csv=B" 2> /dev/null |
+	awk -F'\t' '$27 != "lead"' | cut -f3 | paste -sd ' ' - > "$TMP/ingest"
 expect "roster_stray_quote.csv: lines of the rows read" "2 4 5 6 7 9 11" "$TMP/ingest"
 
 # A 1 MiB field: that row is rejected, the rows after it are read.
@@ -269,7 +280,7 @@ named_lists() {
 }
 sed '1s/Mã đối tượng/Đối tượng/; 2,$s/,HN,,/,Hộ nghèo,,/' $SMALL/roster_HN.csv > "$TMP/roster_named.csv"
 grep -c ',Hộ nghèo,' "$TMP/roster_named.csv" > "$TMP/n"
-expect "group names: the roster writes 'Hộ nghèo' on every HN row" "22" "$TMP/n"
+expect "group names: the roster writes 'Hộ nghèo' on every HN row" "24" "$TMP/n"
 small_run "$TMP/out-code" $SMALL/roster_HN.csv
 small_run "$TMP/out-named" "$TMP/roster_named.csv"
 named_lists "$TMP/out-code" > "$TMP/lists-code"
@@ -341,7 +352,12 @@ source_is roster_excel.csv "lines 11, blank 0, read 10, accepted 8, rejected 2" 
 	'{"BAD_DATE": 2}' '{"ID_ZERO_RESTORED": 1, "ID_SCIENTIFIC": 1, "DATE_SERIAL": 1}'
 # line, personal ID and date of birth as normalised
 "$BIN" ingest --roster "$BAD/roster_excel.csv=B" 2> /dev/null |
-	"$BIN" normalise --today 2024-06-30 2> /dev/null | cut -f3,4,9 > "$TMP/norm"
+	"$BIN" normalise --today 2024-06-30 2> /dev/null > "$TMP/stream"
+awk -F'\t' '$27 != "lead"' "$TMP/stream" | cut -f3,4,9 > "$TMP/norm"
+awk -F'\t' '$27 == "lead"' "$TMP/stream" | cut -f3,4,9,28 > "$TMP/leads"
+expect "roster_excel.csv: the rows rejected go on as leads (ID, no date)" "\
+9	084070000007		BAD_DATE
+10	084090000003		BAD_DATE" "$TMP/leads"
 expect "roster_excel.csv: IDs and dates as normalised" "2	084080000001	1980-03-15
 3	084175000002	1974-07-12
 4		2017-08-15

@@ -58,11 +58,11 @@ check "a CSV roster: format, encoding, delimiter, header row, mapping" 0 \
 	"has \"    3 'Số CCCD' -> person_id\"" \
 	"has \"    1 'STT' -> ignored\""
 check "a CSV roster: 5 normalised rows by default, the rejected ones" 0 \
-	'has "rows read: 23, accepted: 21, rejected: 2"' \
+	'has "rows read: 27, accepted: 21, rejected: 6"' \
 	'has "first 5 rows, normalised:"' \
 	"has \"  line 2: person_id=084080000001 cmnd= bhxh_code= full_name='NGUYỄN VĂN AN' dob=1980-03-15 sex=M commune=29266 group=HN\"" \
 	'[ $(grep -c "^  line [0-9]*: person_id=" "$TMP/out") -eq 5 ]' \
-	'has "first 2 rows rejected:"' \
+	'has "first 5 rows rejected:"' \
 	'grep -q "^  line 14: EMPTY_NAME: " "$TMP/out"' \
 	'grep -q "^  line 15: BAD_DATE: " "$TMP/out"'
 inspect --rows 2 "$F/small/roster_HN.csv"
@@ -77,7 +77,7 @@ check "an xlsx form: both sheets, header row under the title block" 0 \
 	'[ $(grep -c "^  header row: 6; title rows skipped: 3; numbering rows skipped: 1; totals and signature rows skipped: 0$" "$TMP/out") -eq 2 ]' \
 	"has \"    9 'Mã đối tượng' -> group_code\"" \
 	"grep -q \"^  sheet 'Danh sách 1' row 8: person_id=084080000001 \" \"\$TMP/out\"" \
-	"grep -q \"^  sheet 'Danh sách 2' row 9: BAD_DATE: \" \"\$TMP/out\""
+	"grep -q \"^  sheet 'Danh sách 2' row 18: BAD_DATE: \" \"\$TMP/out\""
 
 # --- a registry extract as a form ----------------------------------------
 inspect --kind registry "$F/forms/registry_vss.csv"
@@ -114,7 +114,7 @@ check "a registry without its ID column: exit 1, the library's message" 1 \
 	'! grep -q "Nguyen Van A" "$TMP/err"'
 inspect "$F/small/roster_HN.csv" "$TMP/missing.csv"
 check "a missing file among good ones: both shown, exit 1" 1 \
-	'has "rows read: 23, accepted: 21, rejected: 2"' \
+	'has "rows read: 27, accepted: 21, rejected: 6"' \
 	'grep -q "missing.csv" "$TMP/err"'
 
 # --- usage --------------------------------------------------------------

@@ -12,6 +12,8 @@
 #include <cmocka.h>
 
 #include "classify.h"
+#include "identity.h"
+#include "output.h"
 
 #include <string.h>
 
@@ -450,6 +452,240 @@ static void possible_match_is_a_review(void **state)
 	release(&f);
 }
 
+/* ---- rule 3 and the leads of rejected roster rows (rules.md R6.4) ---- */
+
+/* A row as its cells (NULL: column absent). */
+struct cells {
+	enum kind kind;
+	const char *cell[F_NFIELDS];
+};
+
+#define CARD_H                                                                 \
+	{                                                                      \
+		KIND_PRIOR,                                                    \
+		{                                                              \
+			[F_PERSON_ID] = ID_A, [F_BHXH] = "8400000001",         \
+			[F_NAME] = "Lê Văn Hùng", [F_DOB] = "02/02/1990",      \
+			[F_SEX] = "Nam", [F_COMMUNE] = HERE, [F_GROUP] = "HN"  \
+		}                                                              \
+	}
+#define REG_H                                                                  \
+	{                                                                      \
+		KIND_REGISTRY,                                                 \
+		{                                                              \
+			[F_PERSON_ID] = ID_A, [F_CMND] = "331234567",          \
+			[F_NAME] = "Lê Văn Hùng", [F_DOB] = "02/02/1990",      \
+			[F_SEX] = "Nam", [F_COMMUNE] = HERE                    \
+		}                                                              \
+	}
+
+/*
+ * Identity and classification of rows, the way a run reads them: a row
+ * rec_normalise rejects (with reason why, or any reason when why is
+ * R_NONE) is a reject that keeps its lead (rec_lead).  The decreases and
+ * POSSIBLE_MATCH reviews made.
+ */
+static void run_rows(const struct cells *rows, size_t n, enum reason why,
+		     size_t *decreases, size_t *maybe)
+{
+	struct date start = date_make(2024, 1, 1),
+		    today = date_make(2024, 6, 30);
+	char scope[1][8] = { HERE };
+	struct etl_err err;
+	struct ref ref;
+	struct batch b;
+	struct outputs o;
+	size_t i;
+
+	ref_init(&ref);
+	assert_int_equal(ref_load_groups(&ref, NULL, &err), 0);
+	assert_int_equal(ref_load_communes(&ref, NULL, &err), 0);
+	batch_init(&b, &ref, 2024, &start, &today);
+	batch_add_source(&b, &(struct input){ .path = "cards.csv",
+					      .label = "cards",
+					      .kind = KIND_PRIOR });
+	batch_add_source(&b, &(struct input){ .path = "registry.csv",
+					      .label = "registry",
+					      .kind = KIND_REGISTRY });
+	batch_add_source(&b, &(struct input){ .path = "roster.csv",
+					      .label = "roster",
+					      .kind = KIND_ROSTER });
+	for (i = 0; i < n; i++) {
+		const char *detail;
+		struct rec r;
+		struct lead l;
+		enum reason rc = rec_normalise(&b, rows[i].kind, rows[i].cell,
+					       0, &r, &detail);
+
+		if (rc != R_NONE) {
+			assert_int_equal(rows[i].kind, KIND_ROSTER);
+			if (why != R_NONE)
+				assert_int_equal(rc, why);
+			batch_reject(&b, 2, i + 2, rc, "", 0);
+			if (rec_lead(&b, KIND_ROSTER, rows[i].cell, &l)) {
+				l.src = 2;
+				l.line = (uint32_t)(i + 2);
+				l.reason = (uint8_t)rc;
+				batch_add_lead(&b, &l);
+			}
+			continue;
+		}
+		r.src = (uint16_t)rows[i].kind;
+		r.line = (uint32_t)(i + 2);
+		GROW(b.recs, b.recs_cap, b.nrecs + 1);
+		b.recs[b.nrecs++] = r;
+	}
+	identity_run(&b);
+	ref_scope_set(&ref, scope, 1);
+	outputs_init(&o);
+	classify_run(&b, &o);
+	out_add_notes(&o, &b);
+	*decreases = o.lists[L_DECREASE].n;
+	*maybe = o.lists[L_REVIEW].by_reason[R_POSSIBLE_MATCH];
+	outputs_release(&o);
+	batch_release(&b);
+	ref_release(&ref);
+}
+
+/* The card holder of CARD_H and REG_H with roster row x: kept or not. */
+static void holder_with(const struct cells *x, enum reason why,
+			size_t want_decreases, size_t want_maybe)
+{
+	const struct cells rows[] = { CARD_H, REG_H, *x };
+	size_t decreases, maybe;
+
+	run_rows(rows, 3, why, &decreases, &maybe);
+	assert_int_equal(decreases, want_decreases);
+	assert_int_equal(maybe, want_maybe);
+}
+
+/* Without any roster row the card holder is decreased (the control). */
+static void no_roster_row_is_a_decrease(void **state)
+{
+	const struct cells rows[] = { CARD_H, REG_H };
+	size_t decreases, maybe;
+
+	(void)state;
+	run_rows(rows, 2, R_NONE, &decreases, &maybe);
+	assert_int_equal(decreases, 1);
+	assert_int_equal(maybe, 0);
+}
+
+/* A rejected roster row with the card holder's ID: review, no decrease. */
+static void rejected_row_with_the_id_is_a_possible_match(void **state)
+{
+	const struct cells group = { KIND_ROSTER,
+				     { [F_PERSON_ID] = ID_A,
+				       [F_NAME] = "Lê Văn Hùng",
+				       [F_DOB] = "02/02/1990",
+				       [F_COMMUNE] = HERE,
+				       [F_GROUP] = "ZZ" } };
+	const struct cells noname = { KIND_ROSTER,
+				      { [F_PERSON_ID] = ID_A,
+					[F_DOB] = "02/02/1990",
+					[F_COMMUNE] = HERE,
+					[F_GROUP] = "HN" } };
+	const struct cells toolong = { KIND_ROSTER,
+				       { [F_PERSON_ID] = ID_A,
+					 [F_NAME] = "Lê Văn Hùng",
+					 [F_DOB] = "02/02/1990",
+					 [F_COMMUNE] = "2926629266292662",
+					 [F_GROUP] = "HN" } };
+
+	(void)state;
+	holder_with(&group, R_UNKNOWN_GROUP, 0, 1);
+	holder_with(&noname, R_EMPTY_NAME, 0, 1);
+	holder_with(&toolong, R_CODE_TOO_LONG, 0, 1);
+}
+
+/* ... with the CMND of the holder's registry row (an impossible date). */
+static void rejected_row_with_the_cmnd_is_a_possible_match(void **state)
+{
+	const struct cells x = { KIND_ROSTER,
+				 { [F_CMND] = "331234567",
+				   [F_NAME] = "Lê Văn Hùng",
+				   [F_DOB] = "31/02/1990",
+				   [F_COMMUNE] = HERE,
+				   [F_GROUP] = "HN" } };
+
+	(void)state;
+	holder_with(&x, R_BAD_DATE, 0, 1);
+}
+
+/* ... with the BHXH code of the holder's card (a month-first date). */
+static void rejected_row_with_the_code_is_a_possible_match(void **state)
+{
+	const struct cells x = { KIND_ROSTER,
+				 { [F_BHXH] = "8400000001",
+				   [F_NAME] = "Lê Văn Hùng",
+				   [F_DOB] = "02/28/1990",
+				   [F_COMMUNE] = HERE,
+				   [F_GROUP] = "HN" } };
+
+	(void)state;
+	holder_with(&x, R_BAD_DATE, 0, 1);
+}
+
+/*
+ * ... with no ID, the holder's name (accent-free) and birth date in the
+ * holder's commune; the same in another commune is no match.
+ */
+static void rejected_row_with_the_name_and_dob(void **state)
+{
+	const struct cells here = { KIND_ROSTER,
+				    { [F_NAME] = "Le Van Hung",
+				      [F_DOB] = "02/02/1990",
+				      [F_COMMUNE] = HERE,
+				      [F_GROUP] = "ZZ" } };
+	const struct cells away = { KIND_ROSTER,
+				    { [F_NAME] = "Lê Văn Hùng",
+				      [F_DOB] = "02/02/1990",
+				      [F_COMMUNE] = AWAY,
+				      [F_GROUP] = "ZZ" } };
+	const struct cells nodob = { KIND_ROSTER,
+				     { [F_NAME] = "Lê Văn Hùng",
+				       [F_DOB] = "31/02/1990",
+				       [F_COMMUNE] = HERE,
+				       [F_GROUP] = "HN" } };
+
+	(void)state;
+	holder_with(&here, R_UNKNOWN_GROUP, 0, 1);
+	holder_with(&away, R_UNKNOWN_GROUP, 1, 0);
+	holder_with(&nodob, R_BAD_DATE, 1, 0); /* a name alone leads nowhere */
+}
+
+/*
+ * A line the reader could not split: its valid 12-digit IDs and 10-digit
+ * codes (not 11 digits, not a card code's 13, not an invalid ID).
+ */
+static size_t nleads;
+static struct lead leads[4];
+
+static void take_lead(void *ctx, const struct lead *l)
+{
+	(void)ctx;
+	if (nleads < 4)
+		leads[nleads] = *l;
+	nleads++;
+}
+
+static void line_leads_are_its_ids(void **state)
+{
+	const char line[] = "4,Lâm Văn Tám,084079000078,\"8400000001,"
+			    "12345678901,HN2848400000001,"
+			    "000079000001";
+
+	(void)state;
+	nleads = 0;
+	assert_int_equal(rec_line_leads(line, strlen(line), take_lead, NULL),
+			 2);
+	assert_int_equal(nleads, 2);
+	assert_true(leads[0].pid == 84079000078ull && !leads[0].bhxh);
+	assert_true(leads[1].bhxh == 8400000001ull && !leads[1].pid);
+	assert_string_equal(leads[0].name, "");
+	assert_int_equal(leads[0].dob.prec, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -462,6 +698,14 @@ int main(void)
 		cmocka_unit_test(duplicate_cards_wait_for_the_outcome),
 		cmocka_unit_test(not_in_registry_only_is_a_review),
 		cmocka_unit_test(possible_match_is_a_review),
+		cmocka_unit_test(no_roster_row_is_a_decrease),
+		cmocka_unit_test(rejected_row_with_the_id_is_a_possible_match),
+		cmocka_unit_test(
+			rejected_row_with_the_cmnd_is_a_possible_match),
+		cmocka_unit_test(
+			rejected_row_with_the_code_is_a_possible_match),
+		cmocka_unit_test(rejected_row_with_the_name_and_dob),
+		cmocka_unit_test(line_leads_are_its_ids),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
