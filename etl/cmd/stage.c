@@ -37,7 +37,8 @@ static const char *const option_specs[OPT_END - OPT_PERIOD] = {
 	"roster=",   "encoding=", "areas=",   "scope=",	    "targets=",
 	"groups=",   "out=/o",	  "db=/d",    "no-db",	    "max-rejects=",
 	"table",     "rejects=",  "rejects=", "schemas=/s", "pseudonym-key=/k",
-	"keep-raw",  "kind=",	  "rows=",    "config=",    "quiet/q",
+	"keep-raw",  "kind=",	  "rows=",    "unit=",	    "replace",
+	"config=",    "quiet/q",
 	"help/h",
 };
 

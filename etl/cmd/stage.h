@@ -60,6 +60,8 @@ enum {
 	OPT_KEEP_RAW,
 	OPT_KIND, /* --kind roster|registry|prior (inspect) */
 	OPT_ROWS, /* --rows N (inspect) */
+	OPT_UNIT, /* --unit CODE[=NAME] (load) */
+	OPT_REPLACE, /* --replace (load) */
 	OPT_CONFIG,
 	OPT_QUIET,
 	OPT_HELP,
