@@ -304,19 +304,24 @@ static int report_redelivery(struct load *L)
 	PQclear(res);
 	if (!n)
 		return 0;
+	/* the same files for another scope (a province's shared registry
+	 * extract) are no repeat */
 	res = exec_params(L,
 			  "SELECT count(*) = count(same_as_run) AND "
 			  "count(DISTINCT same_as_run) = 1, "
-			  "min(same_as_run) FROM doisoat.run_inputs "
-			  "WHERE run_id = $1::bigint",
+			  "min(same_as_run), (SELECT o.summary->'scope' IS NOT "
+			  "DISTINCT FROM m.summary->'scope' FROM doisoat.runs "
+			  "o, doisoat.runs m WHERE o.run_id = "
+			  "min(i.same_as_run) AND m.run_id = $1::bigint) "
+			  "FROM doisoat.run_inputs i WHERE run_id = $1::bigint",
 			  1, params, "cannot read doisoat.run_inputs");
 	if (!res)
 		return -1;
 	if (PQgetvalue(res, 0, 0)[0] == 't')
-		say(L, MSG_LOG,
-		    "every input file is as in run %s: this load "
-		    "repeats it",
-		    PQgetvalue(res, 0, 1));
+		say(L, MSG_LOG, "every input file is as in run %s%s",
+		    PQgetvalue(res, 0, 1),
+		    PQgetvalue(res, 0, 2)[0] == 't' ? ": this load repeats it"
+						    : ", for another scope");
 	PQclear(res);
 	return 0;
 }

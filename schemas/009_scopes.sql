@@ -148,8 +148,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS coverage_scope_idx
 CREATE OR REPLACE FUNCTION doisoat.scope_overlap(p_period int,
 						 p_scope int) RETURNS text
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-	SELECT format('%s overlaps %s of period %s (loaded by run %s): %s '
-		      'communes in common', doisoat.scope_label(p_scope),
+	SELECT format('%s overlaps %s of period %s (loaded by run %s), '
+		      'communes in common: %s', doisoat.scope_label(p_scope),
 		      doisoat.scope_label(o.scope_id), p_period, ps.run_id,
 		      (SELECT count(*) FROM unnest(o.communes) x
 		       WHERE x = ANY (m.communes)))

@@ -190,8 +190,8 @@ CREATE FUNCTION doisoat.scope_overlap(p_period integer, p_scope integer) RETURNS
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-	SELECT format('%s overlaps %s of period %s (loaded by run %s): %s '
-		      'communes in common', doisoat.scope_label(p_scope),
+	SELECT format('%s overlaps %s of period %s (loaded by run %s), '
+		      'communes in common: %s', doisoat.scope_label(p_scope),
 		      doisoat.scope_label(o.scope_id), p_period, ps.run_id,
 		      (SELECT count(*) FROM unnest(o.communes) x
 		       WHERE x = ANY (m.communes)))

@@ -926,7 +926,7 @@ fi
 check "the small fixture's run overlaps the hand-made run's scope: exit 1" \
 	run_load 1 --out "$work/small"
 check "... naming both scopes, the period and the communes in common" \
-	grep -q "scope [0-9]* (3 communes 29266 to 29272) overlaps scope [0-9]* (2 communes 00001 to 29266) of period 2024 (loaded by run [0-9]*): 1 communes in common; nothing loaded" \
+	grep -q "scope [0-9]* (3 communes 29266 to 29272) overlaps scope [0-9]* (2 communes 00001 to 29266) of period 2024 (loaded by run [0-9]*), communes in common: 1; nothing loaded" \
 	"$work/err"
 check "load the small fixture's run (period 2024) with --replace" \
 	run_load 0 --out "$work/small" --replace
@@ -1304,6 +1304,14 @@ check "another order (B, C, A) gives the same commune rows" \
 check "... row for row" same "$(cov_rows province)" "$(cov_rows province2)"
 check "... and the same province totals" \
 	eq "3|3|true|true|$whole_total" "$(province_sums province2)"
+# The offices share the input files: the same files for another scope
+# are no repeat of the run that read them last.
+check "a reload of A with the files of the last run: it repeats it" \
+	sh -c "cd '$root' && '$bin' load --db dbname=province2 \
+	       --out '$work/pA' 2>&1 | grep -q 'every input file is as in run [0-9]*: this load repeats it'"
+check "the same files for scope C: as in that run, for another scope" \
+	sh -c "cd '$root' && '$bin' load --db dbname=province2 \
+	       --out '$work/pC' 2>&1 | grep -q 'every input file is as in run [0-9]*, for another scope$'"
 a_before=$(scope_rows province 29266)
 c_before=$(scope_rows province 29272)
 b_before=$(scope_rows province 29269)
@@ -1333,7 +1341,7 @@ b2=$(scope_rows province 29269)
 check "a run over A and B overlaps two scopes: exit 1" \
 	run_load 1 --db dbname=province --out "$work/pAB"
 check "... naming both scopes, the period and the communes in common" \
-	grep -q "scope [0-9]* (2 communes 29266 to 29269) overlaps scope [0-9]* (unit CL1 Càng Long 1, commune 29266) of period 2024 (loaded by run [0-9]*): 1 communes in common; nothing loaded" \
+	grep -q "scope [0-9]* (2 communes 29266 to 29269) overlaps scope [0-9]* (unit CL1 Càng Long 1, commune 29266) of period 2024 (loaded by run [0-9]*), communes in common: 1; nothing loaded" \
 	"$work/err"
 check "... with no personal data" \
 	sh -c "! grep -Eq '[0-9]{9,}' '$work/err'"
