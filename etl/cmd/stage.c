@@ -38,8 +38,7 @@ static const char *const option_specs[OPT_END - OPT_PERIOD] = {
 	"groups=",   "out=/o",	  "db=/d",    "no-db",	    "max-rejects=",
 	"table",     "rejects=",  "rejects=", "schemas=/s", "pseudonym-key=/k",
 	"keep-raw",  "kind=",	  "rows=",    "unit=",	    "replace",
-	"config=",    "quiet/q",
-	"help/h",
+	"config=",   "quiet/q",	  "help/h",
 };
 
 /* getopt_long's view of a command's options. */
