@@ -1233,6 +1233,9 @@ scope_run "$work/pAll" "29266 29269 29272"
 check "summary.json records the run's scope" \
 	grep -q '"scope": {"communes": \["29266", "29269"\]}' \
 	"$work/pAB/summary.json"
+check "... without --scope, the communes of its registry rows" \
+	grep -q '"scope": {"communes": \["29266", "29269", "29272"\]}' \
+	"$work/small/summary.json"
 q "CREATE DATABASE province" >/dev/null
 q "CREATE DATABASE province2" >/dev/null
 # pload DB DIR [ARGS...]: load DIR into database DB, exit 0 wanted.
@@ -1364,6 +1367,21 @@ check "the ledger records each load's scope; one current run per scope" \
 check "the unit's name stays with its scope" eq "CL1|Càng Long 1" \
 	"$(pq province "SELECT unit_code || '|' || unit_name
 	   FROM doisoat.scopes WHERE communes = '{29266}'")"
+
+# The unit of a run's own load: the [load] section of its config file.
+q "CREATE DATABASE province3" >/dev/null
+printf '[load]\nunit = VP9=Văn phòng 9\n' >"$work/unit.ini"
+run_p3() {
+	set -- run --period 2024 --today 2024-06-30 --quiet --config \
+		"$work/unit.ini" --db dbname=province3 --out "$work/p3"
+	while IFS= read -r a; do set -- "$@" "$a"; done <"$work/smallargs"
+	(cd "$root" && "$bin" "$@") 2>"$work/err"
+}
+check "run --config with unit in [load]: the run loads" run_p3
+check "... and its scope is named by that unit" \
+	eq "VP9|Văn phòng 9|29266,29269,29272" \
+	"$(pq province3 "SELECT unit_code || '|' || unit_name || '|' ||
+	   commune_codes FROM doisoat_report.scopes")"
 
 # --- migration from version 8 keeps a loaded run -------------------------
 
