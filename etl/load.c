@@ -304,19 +304,24 @@ static int report_redelivery(struct load *L)
 	PQclear(res);
 	if (!n)
 		return 0;
+	/* the same files for another scope (a province's shared registry
+	 * extract) are no repeat */
 	res = exec_params(L,
 			  "SELECT count(*) = count(same_as_run) AND "
 			  "count(DISTINCT same_as_run) = 1, "
-			  "min(same_as_run) FROM doisoat.run_inputs "
-			  "WHERE run_id = $1::bigint",
+			  "min(same_as_run), (SELECT o.summary->'scope' IS NOT "
+			  "DISTINCT FROM m.summary->'scope' FROM doisoat.runs "
+			  "o, doisoat.runs m WHERE o.run_id = "
+			  "min(i.same_as_run) AND m.run_id = $1::bigint) "
+			  "FROM doisoat.run_inputs i WHERE run_id = $1::bigint",
 			  1, params, "cannot read doisoat.run_inputs");
 	if (!res)
 		return -1;
 	if (PQgetvalue(res, 0, 0)[0] == 't')
-		say(L, MSG_LOG,
-		    "every input file is as in run %s: this load "
-		    "repeats it",
-		    PQgetvalue(res, 0, 1));
+		say(L, MSG_LOG, "every input file is as in run %s%s",
+		    PQgetvalue(res, 0, 1),
+		    PQgetvalue(res, 0, 2)[0] == 't' ? ": this load repeats it"
+						    : ", for another scope");
 	PQclear(res);
 	return 0;
 }
@@ -442,6 +447,102 @@ static int insert_run(struct load *L)
 }
 
 /*
+ * The first field of every data row of <dir>/coverage.csv, comma-separated
+ * into out (the scope of a folder whose summary.json has none; TOTAL
+ * comes along, load_begin leaves it out).  No file: none.  0 or -1.
+ */
+static int coverage_communes(struct load *L, struct strbuf *out)
+{
+	struct strbuf path;
+	char *line = NULL;
+	size_t cap = 0, n, i;
+	long lineno = 0;
+	int rc = 0;
+	FILE *f;
+
+	sb_init(&path, 0);
+	sb_addf(&path, "%s/coverage.csv", L->dir);
+	f = fopen(path.buf, "rb");
+	if (!f && errno != ENOENT)
+		rc = bail(L, "cannot open '%s': %s", path.buf, strerror(errno));
+	while (f && rc == 0 && getline(&line, &cap, f) > 0) {
+		if (++lineno == 1)
+			continue;
+		n = strcspn(line, ",\r\n");
+		for (i = 0; i < n; i++)
+			if (!((line[i] >= '0' && line[i] <= '9') ||
+			      (line[i] >= 'A' && line[i] <= 'Z')))
+				break;
+		if (i < n || n == 0 || n > 16)
+			rc = bail(L,
+				  "'%s' line %ld: the first field is not a "
+				  "commune code; nothing loaded",
+				  path.buf, lineno);
+		else
+			sb_addf(out, "%s%.*s", out->len ? "," : "", (int)n,
+				line);
+	}
+	if (f && rc == 0 && ferror(f))
+		rc = bail(L, "cannot read '%s': %s", path.buf, strerror(errno));
+	if (f)
+		fclose(f);
+	free(line);
+	sb_release(&path);
+	return rc;
+}
+
+/*
+ * Create the staging tables, keyed by the run's scope (summary.json's, or
+ * the communes of coverage.csv), named by --unit: load_begin refuses a
+ * scope that overlaps another of the period (unless --replace).
+ */
+static int begin_scope(struct load *L)
+{
+	const char *params[5] = { L->run_id, NULL, NULL, NULL, NULL };
+	struct strbuf cov, code;
+	const char *eq;
+	PGresult *res;
+
+	sb_init(&cov, 0);
+	sb_init(&code, 0);
+	if (coverage_communes(L, &cov) < 0) {
+		sb_release(&cov);
+		return -1;
+	}
+	params[1] = cov.len ? cov.buf : "";
+	if (L->o->unit) {
+		eq = strchr(L->o->unit, '=');
+		sb_add(&code, L->o->unit,
+		       eq ? (size_t)(eq - L->o->unit) : strlen(L->o->unit));
+		params[2] = code.buf;
+		params[3] = eq && eq[1] ? eq + 1 : NULL;
+	}
+	params[4] = L->o->replace ? "true" : "false";
+	res = exec_params(L,
+			  "SELECT * FROM doisoat.load_begin($1::bigint, "
+			  "string_to_array(nullif($2, ''), ','), $3, $4, "
+			  "$5::boolean)",
+			  5, params, "cannot create the staging tables");
+	sb_release(&cov);
+	sb_release(&code);
+	if (!res)
+		return -1;
+	if (!PQgetisnull(res, 0, 1) && !L->o->replace) {
+		bail(L,
+		     "%s; nothing loaded (a load of the identical scope "
+		     "replaces it; --replace drops the overlapping scopes of "
+		     "the period)",
+		     PQgetvalue(res, 0, 1));
+		PQclear(res);
+		return -1;
+	}
+	say(L, MSG_LOG, "run %s of period %s, %s: staging tables ready",
+	    L->run_id, L->period, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+/*
  * Insert the runs row (status 'loading') and the run_inputs rows from
  * summary.json, and create the staging tables.
  */
@@ -487,13 +588,7 @@ static int start_run(struct load *L)
 	    report_redelivery(L) < 0)
 		return -1;
 
-	params[0] = L->run_id;
-	if (exec_ok(L, "SELECT doisoat.load_begin($1::bigint)", 1, params,
-		    "cannot create the staging tables") < 0)
-		return -1;
-	say(L, MSG_LOG, "run %s of period %s: staging tables ready", L->run_id,
-	    L->period);
-	return 0;
+	return begin_scope(L);
 }
 
 /* Replace the reference tables with the copies compiled into doisoat. */
@@ -852,10 +947,28 @@ static int check_coverage(struct load *L, struct strbuf *sql)
 		"IS DISTINCT FROM max(insured) FILTER (WHERE "
 		"commune_code = 'TOTAL'))",
 		L->run_id);
+	if (check(L, sql->buf,
+		  "coverage.csv: %s TOTAL rows; the communes add up to a "
+		  "population of %s, the TOTAL row says %s (or the insured "
+		  "differ)") < 0)
+		return -1;
+	/* one row per commune of the scope (rules.md R10.1) */
+	sb_reset(sql);
+	sb_addf(sql,
+		"SELECT x.outside, x.missing, cardinality(s.communes) "
+		"FROM doisoat.runs r JOIN doisoat.scopes s USING (scope_id), "
+		"LATERAL (SELECT (SELECT count(*) FROM "
+		"doisoat_stage.coverage_r%s c WHERE c.commune_code <> 'TOTAL' "
+		"AND c.commune_code <> ALL (s.communes)) AS outside, "
+		"(SELECT count(*) FROM unnest(s.communes) k WHERE NOT EXISTS "
+		"(SELECT 1 FROM doisoat_stage.coverage_r%s c WHERE "
+		"c.commune_code = k)) AS missing) x "
+		"WHERE r.run_id = $2::bigint AND $1::text IS NOT NULL "
+		"AND (x.outside > 0 OR x.missing > 0)",
+		L->run_id, L->run_id);
 	return check(L, sql->buf,
-		     "coverage.csv: %s TOTAL rows; the communes add up to a "
-		     "population of %s, the TOTAL row says %s (or the insured "
-		     "differ)");
+		     "coverage.csv has %s communes outside the run's scope and "
+		     "lacks %s of its %s communes (summary.json \"scope\")");
 }
 
 /*
@@ -886,15 +999,17 @@ static int check_accounting(struct load *L)
 
 static int finish_run(struct load *L)
 {
-	const char *params[1] = { L->run_id };
+	const char *params[2] = { L->run_id, L->o->replace ? "true" : "false" };
 	double t0 = now_seconds();
 	PGresult *res;
 	int committed;
 
-	if (exec_ok(L, "SELECT doisoat.load_swap($1::bigint)", 1, params,
-		    "cannot swap in the period's results") < 0)
+	if (exec_ok(L, "SELECT doisoat.load_swap($1::bigint, $2::boolean)", 2,
+		    params,
+		    "cannot swap in the results of the period's scope") < 0)
 		return -1;
-	say(L, MSG_LOG, "swapped in the results of period %s (%.2f s)",
+	say(L, MSG_LOG,
+	    "swapped in the results of period %s, the run's scope (%.2f s)",
 	    L->period, now_seconds() - t0);
 	/* COMMIT of a failed transaction "succeeds" as ROLLBACK */
 	res = exec_params(L, "COMMIT", 0, NULL, "cannot commit the load");

@@ -2,9 +2,11 @@
  * load.h: loading a run's output folder (summary.json and the CSV lists)
  * into PostgreSQL, in one transaction under the load lock: schema
  * migrations, the ledger row, COPY of every list into staging tables, the
- * accounting checks of rules.md R9, then the swap of the period's results
- * (schemas/006_load.sql).  `doisoat load` and the last step of `doisoat
- * run` both call load_run().
+ * accounting checks of rules.md R9, then the swap of the results of the
+ * run's period and scope, the communes it covers (schemas/006_load.sql,
+ * 009_scopes.sql): other scopes of the period stay as they are, a scope
+ * overlapping one of them is refused (rules.md R10.1).  `doisoat load` and the
+ * last step of `doisoat run` both call load_run().
  *
  * Like every library module it never exits and never prints: its log
  * lines, its warnings and the server's go to the caller's log callback,
@@ -21,6 +23,16 @@ struct load_opts {
 	const char *schemas; /* folder of the schema files (NNN_name.sql) */
 	const char *key_file; /* pseudonym key (HMAC-SHA256), or NULL: none */
 	int keep_raw; /* keep the raw input line of rejected rows */
+	/*
+	 * The unit naming the run's scope, "CODE" or "CODE=NAME" (--unit),
+	 * or NULL: the scope keeps the name it has (rules.md R10.1).
+	 */
+	const char *unit;
+	/*
+	 * Drop the scopes of the period that overlap the run's (--replace),
+	 * instead of refusing the load.
+	 */
+	int replace;
 	/*
 	 * Every message of the load, one line of text without its newline:
 	 * its steps (MSG_LOG: what a command prints with logmsg()), its

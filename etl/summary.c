@@ -4,6 +4,7 @@
  */
 #include "summary.h"
 #include "doisoat.h"
+#include "ref.h"
 
 #include <string.h>
 
@@ -224,6 +225,26 @@ static void json_outcomes(struct strbuf *sb, const struct outputs *o)
 	sb_adds(sb, "  }");
 }
 
+/*
+ * "scope": the communes the run is responsible for, sorted (its --scope
+ * file, else the communes of its registry rows): what `doisoat load` keys
+ * its results by (rules.md R10.1).
+ */
+static void json_scope(struct strbuf *sb, const struct ref *r)
+{
+	size_t i;
+
+	if (!r || !r->scope)
+		return;
+	sb_adds(sb, "  \"scope\": {\"communes\": [");
+	for (i = 0; i < r->nscope; i++) {
+		if (i)
+			sb_adds(sb, i % 10 ? ", " : ",\n    ");
+		json_str(sb, r->scope[i]);
+	}
+	sb_adds(sb, "]},\n");
+}
+
 /* The whole text; "files" from od when it is given. */
 static void summary_json(struct strbuf *sb, const struct batch *b,
 			 const struct outputs *o, const struct timings *t,
@@ -250,6 +271,7 @@ static void summary_json(struct strbuf *sb, const struct batch *b,
 		"  \"flags\": {\"DUPLICATE_ROW\": %lu, "
 		"\"MATCHED_BY_DEMOGRAPHICS\": %lu},\n",
 		dup, demog);
+	json_scope(sb, b->ref);
 	json_outputs(sb, o);
 	if (od)
 		json_files(sb, o, od);

@@ -22,56 +22,122 @@ CREATE SCHEMA doisoat_stage;
 
 ALTER SCHEMA doisoat_stage OWNER TO doisoat_owner;
 
-CREATE FUNCTION doisoat.load_begin(p_run bigint) RETURNS void
+CREATE FUNCTION doisoat.load_begin(p_run bigint, p_coverage text[], p_unit_code text, p_unit_name text, p_replace boolean, OUT scope text, OUT overlap text) RETURNS record
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 DECLARE
 	p int;
+	sm jsonb;
+	c text[];
+	sid int;
 	t text;
 	s text;
 BEGIN
-	SELECT period INTO p FROM doisoat.runs
+	SELECT period, summary INTO p, sm FROM doisoat.runs
 	WHERE run_id = p_run AND status = 'loading';
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'run % is not a load in progress', p_run;
+	END IF;
+	IF jsonb_typeof(sm->'scope'->'communes') = 'array' THEN
+		c := ARRAY(SELECT DISTINCT x FROM
+			   jsonb_array_elements_text(sm->'scope'->'communes') x
+			   ORDER BY 1);
+	ELSE
+		c := ARRAY(SELECT DISTINCT x FROM unnest(p_coverage) x
+			   WHERE x <> 'TOTAL' ORDER BY 1);
+	END IF;
+	INSERT INTO doisoat.scopes (communes) VALUES (c)
+	ON CONFLICT (communes) DO NOTHING;
+	SELECT scope_id INTO sid FROM doisoat.scopes WHERE communes = c;
+	IF p_unit_code IS NOT NULL THEN
+		UPDATE doisoat.scopes SET unit_code = p_unit_code,
+			unit_name = p_unit_name
+		WHERE scope_id = sid;
+	END IF;
+	UPDATE doisoat.runs SET scope_id = sid WHERE run_id = p_run;
+	scope := doisoat.scope_label(sid);
+	overlap := doisoat.scope_overlap(p, sid);
+	IF overlap IS NOT NULL AND NOT p_replace THEN
+		RETURN; -- the loader says so and rolls back
 	END IF;
 	FOREACH t IN ARRAY doisoat.result_tables() LOOP
 		s := format('doisoat_stage.%I', t || '_r' || p_run);
 		EXECUTE format('CREATE TABLE %s (LIKE doisoat.%I INCLUDING '
 			       'DEFAULTS INCLUDING CONSTRAINTS)', s, t);
 		EXECUTE format('ALTER TABLE %s ALTER period SET DEFAULT %s, '
-			       'ALTER run_id SET DEFAULT %s, ADD CONSTRAINT '
-			       'staged_period CHECK (period = %s)',
-			       s, p, p_run, p);
+			       'ALTER run_id SET DEFAULT %s, '
+			       'ALTER scope_id SET DEFAULT %s, '
+			       'ALTER scope_id SET NOT NULL, ADD CONSTRAINT '
+			       'staged_period CHECK (period = %s), '
+			       'ADD CONSTRAINT staged_scope '
+			       'CHECK (scope_id = %s)',
+			       s, p, p_run, sid, p, sid);
 		EXECUTE format('GRANT SELECT, INSERT ON %s TO doisoat_loader',
 			       s);
 	END LOOP;
 END
 $$;
 
-ALTER FUNCTION doisoat.load_begin(p_run bigint) OWNER TO doisoat_owner;
+ALTER FUNCTION doisoat.load_begin(p_run bigint, p_coverage text[], p_unit_code text, p_unit_name text, p_replace boolean, OUT scope text, OUT overlap text) OWNER TO doisoat_owner;
 
-CREATE FUNCTION doisoat.load_swap(p_run bigint) RETURNS void
+CREATE FUNCTION doisoat.load_swap(p_run bigint, p_replace boolean) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     SET lock_timeout TO '5min'
     AS $$
 DECLARE
 	p int;
+	sid int;
+	o int;
+	ov text;
 	t text;
+	per text;
 	part text;
 BEGIN
-	SELECT period INTO p FROM doisoat.runs
+	SELECT period, scope_id INTO p, sid FROM doisoat.runs
 	WHERE run_id = p_run AND status = 'loading';
-	IF NOT FOUND THEN
+	IF NOT FOUND OR sid IS NULL THEN
 		RAISE EXCEPTION 'run % is not a load in progress', p_run;
 	END IF;
+	ov := doisoat.scope_overlap(p, sid);
+	IF ov IS NOT NULL AND NOT p_replace THEN
+		RAISE EXCEPTION 'scopes overlap: %', ov;
+	END IF;
+	FOR o IN
+		SELECT ps.scope_id FROM doisoat.period_scopes ps
+		JOIN doisoat.scopes x ON x.scope_id = ps.scope_id
+		WHERE ps.period = p AND ps.scope_id <> sid
+		  AND x.communes && (SELECT communes FROM doisoat.scopes
+				     WHERE scope_id = sid)
+	LOOP
+		RAISE WARNING 'replacing %: dropped from period %',
+			doisoat.scope_label(o), p;
+		FOREACH t IN ARRAY doisoat.result_tables() LOOP
+			part := t || '_' || p || '_s' || o;
+			IF to_regclass(format('doisoat.%I', part)) IS NOT NULL
+			THEN
+				EXECUTE format('ALTER TABLE doisoat.%I DETACH '
+					       'PARTITION doisoat.%I',
+					       t || '_' || p, part);
+				EXECUTE format('DROP TABLE doisoat.%I', part);
+			END IF;
+		END LOOP;
+		DELETE FROM doisoat.period_scopes
+		WHERE period = p AND scope_id = o;
+	END LOOP;
 	FOREACH t IN ARRAY doisoat.result_tables() LOOP
-		part := t || '_' || p;
+		per := t || '_' || p;
+		part := per || '_s' || sid;
+		IF to_regclass(format('doisoat.%I', per)) IS NULL THEN
+			EXECUTE format('CREATE TABLE doisoat.%I PARTITION OF '
+				       'doisoat.%I FOR VALUES IN (%s) '
+				       'PARTITION BY LIST (scope_id)',
+				       per, t, p);
+		END IF;
 		IF to_regclass(format('doisoat.%I', part)) IS NOT NULL THEN
 			EXECUTE format('ALTER TABLE doisoat.%I DETACH '
-				       'PARTITION doisoat.%I', t, part);
+				       'PARTITION doisoat.%I', per, part);
 			EXECUTE format('DROP TABLE doisoat.%I', part);
 		END IF;
 		EXECUTE format('REVOKE ALL ON doisoat_stage.%I FROM '
@@ -81,15 +147,17 @@ BEGIN
 		EXECUTE format('ALTER TABLE doisoat.%I RENAME TO %I',
 			       t || '_r' || p_run, part);
 		EXECUTE format('ALTER TABLE doisoat.%I ATTACH PARTITION '
-			       'doisoat.%I FOR VALUES IN (%s)', t, part, p);
+			       'doisoat.%I FOR VALUES IN (%s)', per, part, sid);
 	END LOOP;
+	INSERT INTO doisoat.period_scopes VALUES (p, sid, p_run)
+	ON CONFLICT (period, scope_id) DO UPDATE SET run_id = EXCLUDED.run_id;
 	UPDATE doisoat.runs SET status = 'loaded',
 		finished_at = clock_timestamp()
 	WHERE run_id = p_run;
 END
 $$;
 
-ALTER FUNCTION doisoat.load_swap(p_run bigint) OWNER TO doisoat_owner;
+ALTER FUNCTION doisoat.load_swap(p_run bigint, p_replace boolean) OWNER TO doisoat_owner;
 
 CREATE FUNCTION doisoat.result_tables() RETURNS text[]
     LANGUAGE sql IMMUTABLE
@@ -99,6 +167,44 @@ CREATE FUNCTION doisoat.result_tables() RETURNS text[]
 $$;
 
 ALTER FUNCTION doisoat.result_tables() OWNER TO doisoat_owner;
+
+CREATE FUNCTION doisoat.scope_label(p_scope integer) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+	SELECT 'scope ' || s.scope_id || ' (' ||
+	       coalesce('unit ' || s.unit_code ||
+			coalesce(' ' || s.unit_name, '') || ', ', '') ||
+	       CASE cardinality(s.communes)
+		    WHEN 0 THEN 'no communes'
+		    WHEN 1 THEN 'commune ' || s.communes[1]
+		    ELSE cardinality(s.communes) || ' communes ' ||
+			 s.communes[1] || ' to ' ||
+			 s.communes[cardinality(s.communes)] END || ')'
+	FROM doisoat.scopes s WHERE s.scope_id = p_scope
+$$;
+
+ALTER FUNCTION doisoat.scope_label(p_scope integer) OWNER TO doisoat_owner;
+
+CREATE FUNCTION doisoat.scope_overlap(p_period integer, p_scope integer) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+	SELECT format('%s overlaps %s of period %s (loaded by run %s), '
+		      'communes in common: %s', doisoat.scope_label(p_scope),
+		      doisoat.scope_label(o.scope_id), p_period, ps.run_id,
+		      (SELECT count(*) FROM unnest(o.communes) x
+		       WHERE x = ANY (m.communes)))
+	FROM doisoat.period_scopes ps
+	JOIN doisoat.scopes o ON o.scope_id = ps.scope_id
+	JOIN doisoat.scopes m ON m.scope_id = p_scope
+	WHERE ps.period = p_period AND ps.scope_id <> p_scope
+	  AND o.communes && m.communes
+	ORDER BY ps.scope_id
+	LIMIT 1
+$$;
+
+ALTER FUNCTION doisoat.scope_overlap(p_period integer, p_scope integer) OWNER TO doisoat_owner;
 
 CREATE FUNCTION doisoat.set_privileges() RETURNS void
     LANGUAGE plpgsql
@@ -191,6 +297,7 @@ CREATE TABLE doisoat.change (
     changed_fields text,
     reason text,
     pseudonym text,
+    scope_id integer,
     CONSTRAINT change_check CHECK (((person_id IS NOT NULL) OR (bhxh_code IS NOT NULL)))
 )
 PARTITION BY LIST (period);
@@ -230,7 +337,8 @@ CREATE TABLE doisoat.coverage (
     bhtn integer,
     bhtn_pct numeric,
     bhtn_target_pct numeric,
-    bhtn_remaining integer
+    bhtn_remaining integer,
+    scope_id integer
 )
 PARTITION BY LIST (period);
 
@@ -247,7 +355,8 @@ CREATE TABLE doisoat.runs (
     period_start date,
     host text,
     pid integer,
-    error text
+    error text,
+    scope_id integer
 );
 
 ALTER TABLE doisoat.runs OWNER TO doisoat_owner;
@@ -277,12 +386,10 @@ CREATE VIEW doisoat.coverage_report AS
     c.bhtn,
     c.bhtn_pct,
     c.bhtn_target_pct,
-    c.bhtn_remaining
+    c.bhtn_remaining,
+    c.scope_id
    FROM (doisoat.coverage c
-     JOIN doisoat.runs r ON ((r.run_id = c.run_id)))
-  WHERE (c.run_id = ( SELECT max(c2.run_id) AS max
-           FROM doisoat.coverage c2
-          WHERE (c2.period = c.period)));
+     JOIN doisoat.runs r ON ((r.run_id = c.run_id)));
 
 ALTER TABLE doisoat.coverage_report OWNER TO doisoat_owner;
 
@@ -300,6 +407,7 @@ CREATE TABLE doisoat.decrease (
     effective_to date,
     reason text NOT NULL,
     pseudonym text,
+    scope_id integer,
     CONSTRAINT decrease_check CHECK (((person_id IS NOT NULL) OR (bhxh_code IS NOT NULL)))
 )
 PARTITION BY LIST (period);
@@ -336,11 +444,20 @@ CREATE TABLE doisoat.increase (
     effective_from date,
     reason text,
     source text,
-    pseudonym text
+    pseudonym text,
+    scope_id integer
 )
 PARTITION BY LIST (period);
 
 ALTER TABLE doisoat.increase OWNER TO doisoat_owner;
+
+CREATE TABLE doisoat.period_scopes (
+    period integer NOT NULL,
+    scope_id integer NOT NULL,
+    run_id bigint NOT NULL
+);
+
+ALTER TABLE doisoat.period_scopes OWNER TO doisoat_owner;
 
 CREATE TABLE doisoat.rejects (
     period integer NOT NULL,
@@ -348,7 +465,8 @@ CREATE TABLE doisoat.rejects (
     source text,
     line bigint,
     reason text,
-    raw text
+    raw text,
+    scope_id integer
 )
 PARTITION BY LIST (period);
 
@@ -367,6 +485,7 @@ CREATE TABLE doisoat.renew (
     group_code text,
     benefit_level text,
     pseudonym text,
+    scope_id integer,
     CONSTRAINT renew_check CHECK (((person_id IS NOT NULL) OR (bhxh_code IS NOT NULL)))
 )
 PARTITION BY LIST (period);
@@ -381,7 +500,8 @@ CREATE TABLE doisoat.review (
     person_id text,
     bhxh_code text,
     reason text,
-    detail text
+    detail text,
+    scope_id integer
 )
 PARTITION BY LIST (period);
 
@@ -425,6 +545,28 @@ CREATE TABLE doisoat.schema_migrations (
 
 ALTER TABLE doisoat.schema_migrations OWNER TO doisoat_owner;
 
+CREATE TABLE doisoat.scopes (
+    scope_id integer NOT NULL,
+    communes text[] NOT NULL,
+    unit_code text,
+    unit_name text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE doisoat.scopes OWNER TO doisoat_owner;
+
+CREATE SEQUENCE doisoat.scopes_scope_id_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER TABLE doisoat.scopes_scope_id_seq OWNER TO doisoat_owner;
+
+ALTER SEQUENCE doisoat.scopes_scope_id_seq OWNED BY doisoat.scopes.scope_id;
+
 CREATE TABLE doisoat.uninsured (
     period integer NOT NULL,
     run_id bigint NOT NULL,
@@ -434,7 +576,8 @@ CREATE TABLE doisoat.uninsured (
     sex text,
     commune_code text,
     household_code text,
-    pseudonym text
+    pseudonym text,
+    scope_id integer
 )
 PARTITION BY LIST (period);
 
@@ -471,9 +614,13 @@ CREATE VIEW doisoat_report.coverage_bhtn AS
     c.bhtn,
     c.bhtn_pct,
     c.bhtn_target_pct,
-    c.bhtn_remaining
-   FROM (doisoat.coverage c
-     JOIN doisoat.runs r ON ((r.run_id = c.run_id)));
+    c.bhtn_remaining,
+    c.scope_id,
+    s.unit_code,
+    s.unit_name
+   FROM ((doisoat.coverage c
+     JOIN doisoat.runs r ON ((r.run_id = c.run_id)))
+     LEFT JOIN doisoat.scopes s ON ((s.scope_id = c.scope_id)));
 
 ALTER TABLE doisoat_report.coverage_bhtn OWNER TO doisoat_owner;
 
@@ -503,6 +650,12 @@ COMMENT ON COLUMN doisoat_report.coverage_bhtn.bhtn_target_pct IS 'The BHTN cove
 
 COMMENT ON COLUMN doisoat_report.coverage_bhtn.bhtn_remaining IS 'People still to enrol in BHTN to meet bhtn_target_pct; negative when passed.';
 
+COMMENT ON COLUMN doisoat_report.coverage_bhtn.scope_id IS 'The scope of the run that wrote the row: the set of communes it covers (doisoat_report.scopes).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhtn.unit_code IS 'The code of the unit the scope is named by (load --unit), or NULL.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhtn.unit_name IS 'The name of that unit, or NULL.';
+
 CREATE VIEW doisoat_report.coverage_bhtn_communes AS
  SELECT c.period,
     r.period_start,
@@ -514,9 +667,13 @@ CREATE VIEW doisoat_report.coverage_bhtn_communes AS
     c.bhtn,
     c.bhtn_pct,
     c.bhtn_target_pct,
-    c.bhtn_remaining
-   FROM (doisoat.coverage c
+    c.bhtn_remaining,
+    c.scope_id,
+    s.unit_code,
+    s.unit_name
+   FROM ((doisoat.coverage c
      JOIN doisoat.runs r ON ((r.run_id = c.run_id)))
+     LEFT JOIN doisoat.scopes s ON ((s.scope_id = c.scope_id)))
   WHERE (c.commune_code <> 'TOTAL'::text);
 
 ALTER TABLE doisoat_report.coverage_bhtn_communes OWNER TO doisoat_owner;
@@ -545,6 +702,64 @@ COMMENT ON COLUMN doisoat_report.coverage_bhtn_communes.bhtn_target_pct IS 'The 
 
 COMMENT ON COLUMN doisoat_report.coverage_bhtn_communes.bhtn_remaining IS 'People still to enrol in BHTN to meet bhtn_target_pct; negative when passed.';
 
+COMMENT ON COLUMN doisoat_report.coverage_bhtn_communes.scope_id IS 'The scope of the run that wrote the row: the set of communes it covers (doisoat_report.scopes).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhtn_communes.unit_code IS 'The code of the unit the scope is named by (load --unit), or NULL.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhtn_communes.unit_name IS 'The name of that unit, or NULL.';
+
+CREATE VIEW doisoat_report.coverage_bhtn_province AS
+ WITH t AS (
+         SELECT c.period,
+            min(r.period_start) AS period_start,
+            (count(*))::integer AS scopes,
+            (sum(cardinality(s.communes)))::integer AS communes,
+            max(r.finished_at) AS loaded_at,
+            (sum(c.labour_force))::integer AS labour_force,
+            (sum(c.bhtn))::integer AS bhtn,
+            round((sum((c.bhtn_target_pct * (c.labour_force)::numeric)) FILTER (WHERE (c.bhtn_target_pct IS NOT NULL)) / (NULLIF(sum(c.labour_force) FILTER (WHERE (c.bhtn_target_pct IS NOT NULL)), 0))::numeric), 2) AS bhtn_target_pct
+           FROM ((doisoat.coverage c
+             JOIN doisoat.runs r ON ((r.run_id = c.run_id)))
+             JOIN doisoat.scopes s ON ((s.scope_id = c.scope_id)))
+          WHERE (c.commune_code = 'TOTAL'::text)
+          GROUP BY c.period
+        )
+ SELECT t.period,
+    t.period_start,
+    t.scopes,
+    t.communes,
+    t.loaded_at,
+    t.labour_force,
+    t.bhtn,
+    round(((100.0 * (t.bhtn)::numeric) / (NULLIF(t.labour_force, 0))::numeric), 2) AS bhtn_pct,
+    t.bhtn_target_pct,
+    ((round(((t.bhtn_target_pct * (t.labour_force)::numeric) / (100)::numeric)) - (t.bhtn)::numeric))::integer AS bhtn_remaining
+   FROM t;
+
+ALTER TABLE doisoat_report.coverage_bhtn_province OWNER TO doisoat_owner;
+
+COMMENT ON VIEW doisoat_report.coverage_bhtn_province IS 'BHTN (unemployment insurance) coverage of the whole province as loaded: one row per period, every scope of the period added up (never sum it with coverage_bhtn_total, which holds the same people per scope).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhtn_province.period IS 'The reporting year (--period).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhtn_province.period_start IS 'The earliest reference date of the scopes'' runs.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhtn_province.scopes IS 'Number of scopes loaded for the period.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhtn_province.communes IS 'Number of communes they cover.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhtn_province.loaded_at IS 'When the latest of their loads committed.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhtn_province.labour_force IS 'The labour force, the sum of the scopes''.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhtn_province.bhtn IS 'People with BHTN (the sum of the scopes).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhtn_province.bhtn_pct IS 'BHTN coverage in percent of labour_force.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhtn_province.bhtn_target_pct IS 'The BHTN target in percent, weighted by labour force, or NULL.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhtn_province.bhtn_remaining IS 'People still to enrol in BHTN to meet bhtn_target_pct, from the totals; negative when passed.';
+
 CREATE VIEW doisoat_report.coverage_bhtn_total AS
  SELECT c.period,
     r.period_start,
@@ -554,14 +769,18 @@ CREATE VIEW doisoat_report.coverage_bhtn_total AS
     c.bhtn,
     c.bhtn_pct,
     c.bhtn_target_pct,
-    c.bhtn_remaining
-   FROM (doisoat.coverage c
+    c.bhtn_remaining,
+    c.scope_id,
+    s.unit_code,
+    s.unit_name
+   FROM ((doisoat.coverage c
      JOIN doisoat.runs r ON ((r.run_id = c.run_id)))
+     LEFT JOIN doisoat.scopes s ON ((s.scope_id = c.scope_id)))
   WHERE (c.commune_code = 'TOTAL'::text);
 
 ALTER TABLE doisoat_report.coverage_bhtn_total OWNER TO doisoat_owner;
 
-COMMENT ON VIEW doisoat_report.coverage_bhtn_total IS 'BHTN (unemployment insurance) coverage against the labour force of the whole scope, one row per period (the TOTAL row of coverage.csv). Its counts are the sums of coverage_bhtn_communes; its targets are the scope''s own (the TOTAL row of the targets file) or the communes'' targets weighted by population or labour force; percentages and remaining are computed from those, not summed.';
+COMMENT ON VIEW doisoat_report.coverage_bhtn_total IS 'BHTN (unemployment insurance) coverage of each scope, one row per period and scope (the TOTAL row of its coverage.csv); coverage_bhtn_province adds the scopes of a period up.';
 
 COMMENT ON COLUMN doisoat_report.coverage_bhtn_total.period IS 'The reporting year the run reconciles (--period).';
 
@@ -581,6 +800,12 @@ COMMENT ON COLUMN doisoat_report.coverage_bhtn_total.bhtn_target_pct IS 'The BHT
 
 COMMENT ON COLUMN doisoat_report.coverage_bhtn_total.bhtn_remaining IS 'People still to enrol in BHTN to meet bhtn_target_pct; negative when passed.';
 
+COMMENT ON COLUMN doisoat_report.coverage_bhtn_total.scope_id IS 'The scope of the run that wrote the row: the set of communes it covers (doisoat_report.scopes).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhtn_total.unit_code IS 'The code of the unit the scope is named by (load --unit), or NULL.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhtn_total.unit_name IS 'The name of that unit, or NULL.';
+
 CREATE VIEW doisoat_report.coverage_bhxh AS
  SELECT c.period,
     r.period_start,
@@ -597,9 +822,13 @@ CREATE VIEW doisoat_report.coverage_bhxh AS
     c.bhxh_voluntary_pct,
     c.bhxh_voluntary_target_pct,
     c.bhxh_remaining,
-    c.bhxh_voluntary_remaining
-   FROM (doisoat.coverage c
-     JOIN doisoat.runs r ON ((r.run_id = c.run_id)));
+    c.bhxh_voluntary_remaining,
+    c.scope_id,
+    s.unit_code,
+    s.unit_name
+   FROM ((doisoat.coverage c
+     JOIN doisoat.runs r ON ((r.run_id = c.run_id)))
+     LEFT JOIN doisoat.scopes s ON ((s.scope_id = c.scope_id)));
 
 ALTER TABLE doisoat_report.coverage_bhxh OWNER TO doisoat_owner;
 
@@ -637,6 +866,12 @@ COMMENT ON COLUMN doisoat_report.coverage_bhxh.bhxh_remaining IS 'People still t
 
 COMMENT ON COLUMN doisoat_report.coverage_bhxh.bhxh_voluntary_remaining IS 'People still to enrol in voluntary BHXH to meet bhxh_voluntary_target_pct; negative when passed.';
 
+COMMENT ON COLUMN doisoat_report.coverage_bhxh.scope_id IS 'The scope of the run that wrote the row: the set of communes it covers (doisoat_report.scopes).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh.unit_code IS 'The code of the unit the scope is named by (load --unit), or NULL.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh.unit_name IS 'The name of that unit, or NULL.';
+
 CREATE VIEW doisoat_report.coverage_bhxh_communes AS
  SELECT c.period,
     r.period_start,
@@ -652,9 +887,13 @@ CREATE VIEW doisoat_report.coverage_bhxh_communes AS
     c.bhxh_voluntary_pct,
     c.bhxh_voluntary_target_pct,
     c.bhxh_remaining,
-    c.bhxh_voluntary_remaining
-   FROM (doisoat.coverage c
+    c.bhxh_voluntary_remaining,
+    c.scope_id,
+    s.unit_code,
+    s.unit_name
+   FROM ((doisoat.coverage c
      JOIN doisoat.runs r ON ((r.run_id = c.run_id)))
+     LEFT JOIN doisoat.scopes s ON ((s.scope_id = c.scope_id)))
   WHERE (c.commune_code <> 'TOTAL'::text);
 
 ALTER TABLE doisoat_report.coverage_bhxh_communes OWNER TO doisoat_owner;
@@ -691,6 +930,78 @@ COMMENT ON COLUMN doisoat_report.coverage_bhxh_communes.bhxh_remaining IS 'Peopl
 
 COMMENT ON COLUMN doisoat_report.coverage_bhxh_communes.bhxh_voluntary_remaining IS 'People still to enrol in voluntary BHXH to meet bhxh_voluntary_target_pct; negative when passed.';
 
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_communes.scope_id IS 'The scope of the run that wrote the row: the set of communes it covers (doisoat_report.scopes).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_communes.unit_code IS 'The code of the unit the scope is named by (load --unit), or NULL.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_communes.unit_name IS 'The name of that unit, or NULL.';
+
+CREATE VIEW doisoat_report.coverage_bhxh_province AS
+ WITH t AS (
+         SELECT c.period,
+            min(r.period_start) AS period_start,
+            (count(*))::integer AS scopes,
+            (sum(cardinality(s.communes)))::integer AS communes,
+            max(r.finished_at) AS loaded_at,
+            (sum(c.labour_force))::integer AS labour_force,
+            (sum(c.bhxh_compulsory))::integer AS bhxh_compulsory,
+            (sum(c.bhxh_voluntary))::integer AS bhxh_voluntary,
+            round((sum((c.bhxh_target_pct * (c.labour_force)::numeric)) FILTER (WHERE (c.bhxh_target_pct IS NOT NULL)) / (NULLIF(sum(c.labour_force) FILTER (WHERE (c.bhxh_target_pct IS NOT NULL)), 0))::numeric), 2) AS bhxh_target_pct,
+            round((sum((c.bhxh_voluntary_target_pct * (c.labour_force)::numeric)) FILTER (WHERE (c.bhxh_voluntary_target_pct IS NOT NULL)) / (NULLIF(sum(c.labour_force) FILTER (WHERE (c.bhxh_voluntary_target_pct IS NOT NULL)), 0))::numeric), 2) AS bhxh_voluntary_target_pct
+           FROM ((doisoat.coverage c
+             JOIN doisoat.runs r ON ((r.run_id = c.run_id)))
+             JOIN doisoat.scopes s ON ((s.scope_id = c.scope_id)))
+          WHERE (c.commune_code = 'TOTAL'::text)
+          GROUP BY c.period
+        )
+ SELECT t.period,
+    t.period_start,
+    t.scopes,
+    t.communes,
+    t.loaded_at,
+    t.labour_force,
+    t.bhxh_compulsory,
+    t.bhxh_voluntary,
+    round(((100.0 * ((t.bhxh_compulsory + t.bhxh_voluntary))::numeric) / (NULLIF(t.labour_force, 0))::numeric), 2) AS bhxh_pct,
+    t.bhxh_target_pct,
+    round(((100.0 * (t.bhxh_voluntary)::numeric) / (NULLIF(t.labour_force, 0))::numeric), 2) AS bhxh_voluntary_pct,
+    t.bhxh_voluntary_target_pct,
+    ((round((((t.bhxh_target_pct - COALESCE(t.bhxh_voluntary_target_pct, (0)::numeric)) * (t.labour_force)::numeric) / (100)::numeric)) - (t.bhxh_compulsory)::numeric))::integer AS bhxh_remaining,
+    ((round(((t.bhxh_voluntary_target_pct * (t.labour_force)::numeric) / (100)::numeric)) - (t.bhxh_voluntary)::numeric))::integer AS bhxh_voluntary_remaining
+   FROM t;
+
+ALTER TABLE doisoat_report.coverage_bhxh_province OWNER TO doisoat_owner;
+
+COMMENT ON VIEW doisoat_report.coverage_bhxh_province IS 'BHXH (social insurance, compulsory and voluntary) coverage of the whole province as loaded: one row per period, every scope of the period added up (never sum it with coverage_bhxh_total, which holds the same people per scope).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_province.period IS 'The reporting year (--period).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_province.period_start IS 'The earliest reference date of the scopes'' runs.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_province.scopes IS 'Number of scopes loaded for the period.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_province.communes IS 'Number of communes they cover.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_province.loaded_at IS 'When the latest of their loads committed.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_province.labour_force IS 'The labour force, the sum of the scopes''.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_province.bhxh_compulsory IS 'People with compulsory BHXH (the sum of the scopes).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_province.bhxh_voluntary IS 'People with voluntary BHXH (the sum of the scopes).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_province.bhxh_pct IS 'BHXH coverage (compulsory and voluntary) in percent of labour_force.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_province.bhxh_target_pct IS 'The BHXH target in percent: the scopes'' targets weighted by labour force, or NULL.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_province.bhxh_voluntary_pct IS 'Voluntary BHXH in percent of labour_force.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_province.bhxh_voluntary_target_pct IS 'The voluntary BHXH target in percent, weighted by labour force, or NULL.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_province.bhxh_remaining IS 'Compulsory BHXH still to enrol, against the compulsory part of the target, from the totals; negative when passed.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_province.bhxh_voluntary_remaining IS 'Voluntary BHXH still to enrol, from the totals; negative when passed.';
+
 CREATE VIEW doisoat_report.coverage_bhxh_total AS
  SELECT c.period,
     r.period_start,
@@ -704,14 +1015,18 @@ CREATE VIEW doisoat_report.coverage_bhxh_total AS
     c.bhxh_voluntary_pct,
     c.bhxh_voluntary_target_pct,
     c.bhxh_remaining,
-    c.bhxh_voluntary_remaining
-   FROM (doisoat.coverage c
+    c.bhxh_voluntary_remaining,
+    c.scope_id,
+    s.unit_code,
+    s.unit_name
+   FROM ((doisoat.coverage c
      JOIN doisoat.runs r ON ((r.run_id = c.run_id)))
+     LEFT JOIN doisoat.scopes s ON ((s.scope_id = c.scope_id)))
   WHERE (c.commune_code = 'TOTAL'::text);
 
 ALTER TABLE doisoat_report.coverage_bhxh_total OWNER TO doisoat_owner;
 
-COMMENT ON VIEW doisoat_report.coverage_bhxh_total IS 'BHXH (social insurance, compulsory and voluntary) coverage against the labour force of the whole scope, one row per period (the TOTAL row of coverage.csv). Its counts are the sums of coverage_bhxh_communes; its targets are the scope''s own (the TOTAL row of the targets file) or the communes'' targets weighted by population or labour force; percentages and remaining are computed from those, not summed.';
+COMMENT ON VIEW doisoat_report.coverage_bhxh_total IS 'BHXH (social insurance) coverage of each scope, one row per period and scope (the TOTAL row of its coverage.csv); coverage_bhxh_province adds the scopes of a period up.';
 
 COMMENT ON COLUMN doisoat_report.coverage_bhxh_total.period IS 'The reporting year the run reconciles (--period).';
 
@@ -739,6 +1054,12 @@ COMMENT ON COLUMN doisoat_report.coverage_bhxh_total.bhxh_remaining IS 'People s
 
 COMMENT ON COLUMN doisoat_report.coverage_bhxh_total.bhxh_voluntary_remaining IS 'People still to enrol in voluntary BHXH to meet bhxh_voluntary_target_pct; negative when passed.';
 
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_total.scope_id IS 'The scope of the run that wrote the row: the set of communes it covers (doisoat_report.scopes).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_total.unit_code IS 'The code of the unit the scope is named by (load --unit), or NULL.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhxh_total.unit_name IS 'The name of that unit, or NULL.';
+
 CREATE VIEW doisoat_report.coverage_bhyt AS
  SELECT c.period,
     r.period_start,
@@ -752,9 +1073,13 @@ CREATE VIEW doisoat_report.coverage_bhyt AS
     c.coverage_pct,
     c.target_pct,
     c.pct_of_target,
-    c.remaining
-   FROM (doisoat.coverage c
-     JOIN doisoat.runs r ON ((r.run_id = c.run_id)));
+    c.remaining,
+    c.scope_id,
+    s.unit_code,
+    s.unit_name
+   FROM ((doisoat.coverage c
+     JOIN doisoat.runs r ON ((r.run_id = c.run_id)))
+     LEFT JOIN doisoat.scopes s ON ((s.scope_id = c.scope_id)));
 
 ALTER TABLE doisoat_report.coverage_bhyt OWNER TO doisoat_owner;
 
@@ -786,6 +1111,12 @@ COMMENT ON COLUMN doisoat_report.coverage_bhyt.pct_of_target IS 'coverage_pct as
 
 COMMENT ON COLUMN doisoat_report.coverage_bhyt.remaining IS 'People still to enrol to meet the target, target_pct * population - insured rounded to the person; negative when the target is passed.';
 
+COMMENT ON COLUMN doisoat_report.coverage_bhyt.scope_id IS 'The scope of the run that wrote the row: the set of communes it covers (doisoat_report.scopes).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt.unit_code IS 'The code of the unit the scope is named by (load --unit), or NULL.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt.unit_name IS 'The name of that unit, or NULL.';
+
 CREATE VIEW doisoat_report.coverage_bhyt_communes AS
  SELECT c.period,
     r.period_start,
@@ -798,9 +1129,13 @@ CREATE VIEW doisoat_report.coverage_bhyt_communes AS
     c.coverage_pct,
     c.target_pct,
     c.pct_of_target,
-    c.remaining
-   FROM (doisoat.coverage c
+    c.remaining,
+    c.scope_id,
+    s.unit_code,
+    s.unit_name
+   FROM ((doisoat.coverage c
      JOIN doisoat.runs r ON ((r.run_id = c.run_id)))
+     LEFT JOIN doisoat.scopes s ON ((s.scope_id = c.scope_id)))
   WHERE (c.commune_code <> 'TOTAL'::text);
 
 ALTER TABLE doisoat_report.coverage_bhyt_communes OWNER TO doisoat_owner;
@@ -831,6 +1166,67 @@ COMMENT ON COLUMN doisoat_report.coverage_bhyt_communes.pct_of_target IS 'covera
 
 COMMENT ON COLUMN doisoat_report.coverage_bhyt_communes.remaining IS 'People still to enrol to meet the target, target_pct * population - insured rounded to the person; negative when the target is passed.';
 
+COMMENT ON COLUMN doisoat_report.coverage_bhyt_communes.scope_id IS 'The scope of the run that wrote the row: the set of communes it covers (doisoat_report.scopes).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt_communes.unit_code IS 'The code of the unit the scope is named by (load --unit), or NULL.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt_communes.unit_name IS 'The name of that unit, or NULL.';
+
+CREATE VIEW doisoat_report.coverage_bhyt_province AS
+ WITH t AS (
+         SELECT c.period,
+            min(r.period_start) AS period_start,
+            (count(*))::integer AS scopes,
+            (sum(cardinality(s.communes)))::integer AS communes,
+            max(r.finished_at) AS loaded_at,
+            (sum(c.population))::integer AS population,
+            (sum(c.insured))::integer AS insured,
+            round((sum((c.target_pct * (c.population)::numeric)) FILTER (WHERE (c.target_pct IS NOT NULL)) / (NULLIF(sum(c.population) FILTER (WHERE (c.target_pct IS NOT NULL)), 0))::numeric), 2) AS target_pct
+           FROM ((doisoat.coverage c
+             JOIN doisoat.runs r ON ((r.run_id = c.run_id)))
+             JOIN doisoat.scopes s ON ((s.scope_id = c.scope_id)))
+          WHERE (c.commune_code = 'TOTAL'::text)
+          GROUP BY c.period
+        )
+ SELECT t.period,
+    t.period_start,
+    t.scopes,
+    t.communes,
+    t.loaded_at,
+    t.population,
+    t.insured,
+    round(((100.0 * (t.insured)::numeric) / (NULLIF(t.population, 0))::numeric), 2) AS coverage_pct,
+    t.target_pct,
+    round(((10000.0 * (t.insured)::numeric) / NULLIF(((t.population)::numeric * t.target_pct), (0)::numeric)), 2) AS pct_of_target,
+    ((round(((t.target_pct * (t.population)::numeric) / (100)::numeric)) - (t.insured)::numeric))::integer AS remaining
+   FROM t;
+
+ALTER TABLE doisoat_report.coverage_bhyt_province OWNER TO doisoat_owner;
+
+COMMENT ON VIEW doisoat_report.coverage_bhyt_province IS 'BHYT (health insurance) coverage of the whole province as loaded: one row per period, every scope of the period added up (never sum it with coverage_bhyt_total, which holds the same people per scope).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt_province.period IS 'The reporting year (--period).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt_province.period_start IS 'The earliest reference date of the scopes'' runs.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt_province.scopes IS 'Number of scopes loaded for the period.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt_province.communes IS 'Number of communes they cover.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt_province.loaded_at IS 'When the latest of their loads committed.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt_province.population IS 'People of the registry alive and living in the province''s loaded communes (the sum of the scopes).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt_province.insured IS 'Of them, those who hold a BHYT card in the period (the sum of the scopes).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt_province.coverage_pct IS 'BHYT coverage in percent, 100 * insured / population, two decimals.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt_province.target_pct IS 'The BHYT target in percent: the scopes'' targets weighted by population; NULL when none has one.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt_province.pct_of_target IS 'coverage_pct as a percentage of target_pct.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt_province.remaining IS 'People still to enrol to meet target_pct, computed from the totals; negative when passed.';
+
 CREATE VIEW doisoat_report.coverage_bhyt_total AS
  SELECT c.period,
     r.period_start,
@@ -841,14 +1237,18 @@ CREATE VIEW doisoat_report.coverage_bhyt_total AS
     c.coverage_pct,
     c.target_pct,
     c.pct_of_target,
-    c.remaining
-   FROM (doisoat.coverage c
+    c.remaining,
+    c.scope_id,
+    s.unit_code,
+    s.unit_name
+   FROM ((doisoat.coverage c
      JOIN doisoat.runs r ON ((r.run_id = c.run_id)))
+     LEFT JOIN doisoat.scopes s ON ((s.scope_id = c.scope_id)))
   WHERE (c.commune_code = 'TOTAL'::text);
 
 ALTER TABLE doisoat_report.coverage_bhyt_total OWNER TO doisoat_owner;
 
-COMMENT ON VIEW doisoat_report.coverage_bhyt_total IS 'BHYT (health insurance) coverage of the whole scope, one row per period (the TOTAL row of coverage.csv). Its counts are the sums of coverage_bhyt_communes; its targets are the scope''s own (the TOTAL row of the targets file) or the communes'' targets weighted by population or labour force; percentages and remaining are computed from those, not summed.';
+COMMENT ON VIEW doisoat_report.coverage_bhyt_total IS 'BHYT (health insurance) coverage of each scope, one row per period and scope (the TOTAL row of its coverage.csv); coverage_bhyt_province adds the scopes of a period up.';
 
 COMMENT ON COLUMN doisoat_report.coverage_bhyt_total.period IS 'The reporting year the run reconciles (--period).';
 
@@ -869,6 +1269,12 @@ COMMENT ON COLUMN doisoat_report.coverage_bhyt_total.target_pct IS 'The BHYT tar
 COMMENT ON COLUMN doisoat_report.coverage_bhyt_total.pct_of_target IS 'coverage_pct as a percentage of target_pct.';
 
 COMMENT ON COLUMN doisoat_report.coverage_bhyt_total.remaining IS 'People still to enrol to meet the target, computed from the totals (it may differ by one from the sum of the communes); negative when passed.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt_total.scope_id IS 'The scope of the run that wrote the row: the set of communes it covers (doisoat_report.scopes).';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt_total.unit_code IS 'The code of the unit the scope is named by (load --unit), or NULL.';
+
+COMMENT ON COLUMN doisoat_report.coverage_bhyt_total.unit_name IS 'The name of that unit, or NULL.';
 
 CREATE VIEW doisoat_report.groups AS
  SELECT groups.code AS group_code,
@@ -1189,9 +1595,9 @@ CREATE VIEW doisoat_report.runs AS
     r.period,
     r.period_start,
     r.status,
-    ((r.status = 'loaded'::text) AND (r.run_id = ( SELECT max(r2.run_id) AS max
-           FROM doisoat.runs r2
-          WHERE ((r2.period = r.period) AND (r2.status = 'loaded'::text))))) AS is_current,
+    ((r.status = 'loaded'::text) AND (EXISTS ( SELECT 1
+           FROM doisoat.period_scopes ps
+          WHERE (ps.run_id = r.run_id)))) AS is_current,
     r.started_at,
     r.finished_at,
     round(EXTRACT(epoch FROM (r.finished_at - r.started_at)), 3) AS load_seconds,
@@ -1223,8 +1629,13 @@ CREATE VIEW doisoat_report.runs AS
     (((r.summary -> 'outputs'::text) ->> 'uninsured.csv'::text))::bigint AS uninsured,
     (((r.summary -> 'outputs'::text) ->> 'review.csv'::text))::bigint AS review,
     (((r.summary -> 'outputs'::text) ->> 'rejects.csv'::text))::bigint AS rejects,
-    r.error
-   FROM doisoat.runs r;
+    r.error,
+    r.scope_id,
+    s.unit_code,
+    s.unit_name,
+    cardinality(s.communes) AS scope_communes
+   FROM (doisoat.runs r
+     LEFT JOIN doisoat.scopes s ON ((s.scope_id = r.scope_id)));
 
 ALTER TABLE doisoat_report.runs OWNER TO doisoat_owner;
 
@@ -1238,7 +1649,7 @@ COMMENT ON COLUMN doisoat_report.runs.period_start IS 'The run''s reference date
 
 COMMENT ON COLUMN doisoat_report.runs.status IS 'loaded, or failed (error says why).';
 
-COMMENT ON COLUMN doisoat_report.runs.is_current IS 'true for the load whose results the period shows (its latest loaded run).';
+COMMENT ON COLUMN doisoat_report.runs.is_current IS 'true for the load whose results its period and scope show (the latest loaded run of that scope, unless a --replace dropped it).';
 
 COMMENT ON COLUMN doisoat_report.runs.started_at IS 'When the load started.';
 
@@ -1288,7 +1699,56 @@ COMMENT ON COLUMN doisoat_report.runs.rejects IS 'Rows of rejects.csv (unreadabl
 
 COMMENT ON COLUMN doisoat_report.runs.error IS 'Why a failed load failed (NULL when loaded).';
 
+COMMENT ON COLUMN doisoat_report.runs.scope_id IS 'The scope of the run: the set of communes it covers (doisoat_report.scopes); NULL for a failed load, and for loads replaced before schema version 9.';
+
+COMMENT ON COLUMN doisoat_report.runs.unit_code IS 'The code of the unit the scope is named by (load --unit), or NULL.';
+
+COMMENT ON COLUMN doisoat_report.runs.unit_name IS 'The name of that unit, or NULL.';
+
+COMMENT ON COLUMN doisoat_report.runs.scope_communes IS 'Number of communes in the scope.';
+
+CREATE VIEW doisoat_report.scopes AS
+ SELECT ps.period,
+    r.period_start,
+    ps.scope_id,
+    s.unit_code,
+    s.unit_name,
+    cardinality(s.communes) AS communes,
+    array_to_string(s.communes, ','::text) AS commune_codes,
+    ps.run_id,
+    r.finished_at AS loaded_at
+   FROM ((doisoat.period_scopes ps
+     JOIN doisoat.scopes s ON ((s.scope_id = ps.scope_id)))
+     JOIN doisoat.runs r ON ((r.run_id = ps.run_id)));
+
+ALTER TABLE doisoat_report.scopes OWNER TO doisoat_owner;
+
+COMMENT ON VIEW doisoat_report.scopes IS 'The scopes each period holds (one per run whose results it shows: an office, a former district, a group of communes), with the load each shows. Scopes of one period never share a commune.';
+
+COMMENT ON COLUMN doisoat_report.scopes.period IS 'The reporting year (--period).';
+
+COMMENT ON COLUMN doisoat_report.scopes.period_start IS 'The reference date of the run the scope shows.';
+
+COMMENT ON COLUMN doisoat_report.scopes.scope_id IS 'The scope, numbered when first loaded.';
+
+COMMENT ON COLUMN doisoat_report.scopes.unit_code IS 'The code of the unit the scope is named by (load --unit), or NULL.';
+
+COMMENT ON COLUMN doisoat_report.scopes.unit_name IS 'The name of that unit, or NULL.';
+
+COMMENT ON COLUMN doisoat_report.scopes.communes IS 'Number of communes in the scope.';
+
+COMMENT ON COLUMN doisoat_report.scopes.commune_codes IS 'The commune codes of the scope, sorted, comma-separated (its key).';
+
+COMMENT ON COLUMN doisoat_report.scopes.run_id IS 'The load whose results the scope shows.';
+
+COMMENT ON COLUMN doisoat_report.scopes.loaded_at IS 'When that load committed.';
+
 ALTER TABLE ONLY doisoat.runs ALTER COLUMN run_id SET DEFAULT nextval('doisoat.runs_run_id_seq'::regclass);
+
+ALTER TABLE ONLY doisoat.scopes ALTER COLUMN scope_id SET DEFAULT nextval('doisoat.scopes_scope_id_seq'::regclass);
+
+ALTER TABLE ONLY doisoat.period_scopes
+    ADD CONSTRAINT period_scopes_pkey PRIMARY KEY (period, scope_id);
 
 ALTER TABLE ONLY doisoat.run_inputs
     ADD CONSTRAINT run_inputs_pkey PRIMARY KEY (run_id, ord);
@@ -1299,9 +1759,15 @@ ALTER TABLE ONLY doisoat.runs
 ALTER TABLE ONLY doisoat.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
 
+ALTER TABLE ONLY doisoat.scopes
+    ADD CONSTRAINT scopes_communes_key UNIQUE (communes);
+
+ALTER TABLE ONLY doisoat.scopes
+    ADD CONSTRAINT scopes_pkey PRIMARY KEY (scope_id);
+
 CREATE UNIQUE INDEX communes_code_idx ON doisoat.communes USING btree (code, COALESCE(valid_from, '-infinity'::date));
 
-CREATE UNIQUE INDEX coverage_period_idx ON ONLY doisoat.coverage USING btree (period, commune_code);
+CREATE UNIQUE INDEX coverage_scope_idx ON ONLY doisoat.coverage USING btree (period, scope_id, commune_code);
 
 CREATE UNIQUE INDEX groups_code_idx ON doisoat.groups USING btree (code, COALESCE(valid_from, '-infinity'::date));
 
@@ -1309,8 +1775,17 @@ CREATE INDEX run_inputs_xxh3_idx ON doisoat.run_inputs USING btree (xxh3, bytes)
 
 CREATE INDEX runs_period_idx ON doisoat.runs USING btree (period, run_id);
 
+ALTER TABLE ONLY doisoat.period_scopes
+    ADD CONSTRAINT period_scopes_run_id_fkey FOREIGN KEY (run_id) REFERENCES doisoat.runs(run_id);
+
+ALTER TABLE ONLY doisoat.period_scopes
+    ADD CONSTRAINT period_scopes_scope_id_fkey FOREIGN KEY (scope_id) REFERENCES doisoat.scopes(scope_id);
+
 ALTER TABLE ONLY doisoat.run_inputs
     ADD CONSTRAINT run_inputs_run_id_fkey FOREIGN KEY (run_id) REFERENCES doisoat.runs(run_id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY doisoat.runs
+    ADD CONSTRAINT runs_scope_id_fkey FOREIGN KEY (scope_id) REFERENCES doisoat.scopes(scope_id);
 
 GRANT USAGE ON SCHEMA doisoat TO doisoat_loader;
 
@@ -1318,13 +1793,17 @@ GRANT USAGE ON SCHEMA doisoat_report TO doisoat_reporter;
 
 GRANT USAGE ON SCHEMA doisoat_stage TO doisoat_loader;
 
-REVOKE ALL ON FUNCTION doisoat.load_begin(p_run bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION doisoat.load_begin(p_run bigint) TO doisoat_loader;
+REVOKE ALL ON FUNCTION doisoat.load_begin(p_run bigint, p_coverage text[], p_unit_code text, p_unit_name text, p_replace boolean, OUT scope text, OUT overlap text) FROM PUBLIC;
+GRANT ALL ON FUNCTION doisoat.load_begin(p_run bigint, p_coverage text[], p_unit_code text, p_unit_name text, p_replace boolean, OUT scope text, OUT overlap text) TO doisoat_loader;
 
-REVOKE ALL ON FUNCTION doisoat.load_swap(p_run bigint) FROM PUBLIC;
-GRANT ALL ON FUNCTION doisoat.load_swap(p_run bigint) TO doisoat_loader;
+REVOKE ALL ON FUNCTION doisoat.load_swap(p_run bigint, p_replace boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION doisoat.load_swap(p_run bigint, p_replace boolean) TO doisoat_loader;
 
 REVOKE ALL ON FUNCTION doisoat.result_tables() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION doisoat.scope_label(p_scope integer) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION doisoat.scope_overlap(p_period integer, p_scope integer) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION doisoat.set_privileges() FROM PUBLIC;
 
@@ -1334,11 +1813,17 @@ GRANT SELECT,INSERT,UPDATE ON TABLE doisoat.runs TO doisoat_loader;
 
 GRANT SELECT,INSERT,DELETE ON TABLE doisoat.groups TO doisoat_loader;
 
+GRANT SELECT ON TABLE doisoat.period_scopes TO doisoat_loader;
+
 GRANT SELECT,INSERT ON TABLE doisoat.run_inputs TO doisoat_loader;
 
 GRANT USAGE ON SEQUENCE doisoat.runs_run_id_seq TO doisoat_loader;
 
 GRANT SELECT ON TABLE doisoat.schema_migrations TO doisoat_loader;
+
+GRANT SELECT ON TABLE doisoat.scopes TO doisoat_loader;
+
+GRANT USAGE ON SEQUENCE doisoat.scopes_scope_id_seq TO doisoat_loader;
 
 GRANT SELECT ON TABLE doisoat_report.communes TO doisoat_reporter;
 
@@ -1346,17 +1831,23 @@ GRANT SELECT ON TABLE doisoat_report.coverage_bhtn TO doisoat_reporter;
 
 GRANT SELECT ON TABLE doisoat_report.coverage_bhtn_communes TO doisoat_reporter;
 
+GRANT SELECT ON TABLE doisoat_report.coverage_bhtn_province TO doisoat_reporter;
+
 GRANT SELECT ON TABLE doisoat_report.coverage_bhtn_total TO doisoat_reporter;
 
 GRANT SELECT ON TABLE doisoat_report.coverage_bhxh TO doisoat_reporter;
 
 GRANT SELECT ON TABLE doisoat_report.coverage_bhxh_communes TO doisoat_reporter;
 
+GRANT SELECT ON TABLE doisoat_report.coverage_bhxh_province TO doisoat_reporter;
+
 GRANT SELECT ON TABLE doisoat_report.coverage_bhxh_total TO doisoat_reporter;
 
 GRANT SELECT ON TABLE doisoat_report.coverage_bhyt TO doisoat_reporter;
 
 GRANT SELECT ON TABLE doisoat_report.coverage_bhyt_communes TO doisoat_reporter;
+
+GRANT SELECT ON TABLE doisoat_report.coverage_bhyt_province TO doisoat_reporter;
 
 GRANT SELECT ON TABLE doisoat_report.coverage_bhyt_total TO doisoat_reporter;
 
@@ -1373,3 +1864,5 @@ GRANT SELECT ON TABLE doisoat_report.review_counts TO doisoat_reporter;
 GRANT SELECT ON TABLE doisoat_report.run_inputs TO doisoat_reporter;
 
 GRANT SELECT ON TABLE doisoat_report.runs TO doisoat_reporter;
+
+GRANT SELECT ON TABLE doisoat_report.scopes TO doisoat_reporter;

@@ -13,13 +13,17 @@
 static const char usage_str[] =
 	"usage: doisoat load --out DIR [--db CONNINFO] [--schemas DIR]\n"
 	"                    [--pseudonym-key FILE] [--keep-raw]\n"
+	"                    [--unit CODE[=NAME]] [--replace]\n"
 	"                    [--config FILE] [--quiet]\n"
 	"\n"
 	"Load the run in DIR (summary.json and the CSV lists) into\n"
 	"PostgreSQL in one transaction holding the run lock: apply pending\n"
 	"schema migrations, record the run in doisoat.runs, COPY every list\n"
 	"into a staging table, check the row accounting against summary.json\n"
-	"(docs/rules.md R9, R10.2), then replace the period's results with the staged ones.\n"
+	"(docs/rules.md R9, R10.2), then replace the results of the run's\n"
+	"period and scope (the communes it covers; other scopes of the\n"
+	"period stay) with the staged ones.  A scope that overlaps another\n"
+	"scope of the period without being the same is refused.\n"
 	"If anything fails, nothing is committed.  A failed load is recorded\n"
 	"in doisoat.runs with status 'failed'.  An input file with the same\n"
 	"XXH3 checksum and size as in an earlier run is reported.\n"
@@ -39,6 +43,12 @@ static const char usage_str[] =
 	"                            stays empty)\n"
 	"      --keep-raw            keep the raw input line of rejected rows\n"
 	"                            (personal data) in doisoat.rejects.raw\n"
+	"      --unit CODE[=NAME]    name the run's scope (an office, a "
+	"former\n"
+	"                            district) in the reporting views; kept\n"
+	"                            for later loads of the same scope\n"
+	"      --replace             drop the scopes of the period that\n"
+	"                            overlap the run's, instead of refusing\n"
 	"      --config FILE         options from the [load] section of an "
 	"INI\n"
 	"                            file (see docs/operations.md)\n"
@@ -72,6 +82,12 @@ static int load_opt(void *ctx, int code, const char *arg)
 		return 1;
 	case OPT_KEEP_RAW:
 		o->keep_raw = 1;
+		return 1;
+	case OPT_UNIT:
+		o->unit = arg;
+		return 1;
+	case OPT_REPLACE:
+		o->replace = 1;
 		return 1;
 	}
 	return 0;
@@ -141,7 +157,8 @@ static const struct cmd_def load_def = {
 	.prog = "doisoat load",
 	.config = "load",
 	.usage = usage_str,
-	.options = { OPT_OUT, OPT_DB, OPT_SCHEMAS, OPT_KEY, OPT_KEEP_RAW },
+	.options = { OPT_OUT, OPT_DB, OPT_SCHEMAS, OPT_KEY, OPT_KEEP_RAW,
+		     OPT_UNIT, OPT_REPLACE },
 };
 
 void load_parse(const struct cmd_def *d, int argc, char **argv,

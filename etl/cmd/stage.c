@@ -39,7 +39,8 @@ static const char *const option_specs[OPT_END - OPT_PERIOD] = {
 	"db=/d",     "no-db",	 "max-rejects=", "table",
 	"rejects=",  "rejects=", "schemas=/s",	 "pseudonym-key=/k",
 	"keep-raw",  "kind=",	 "rows=",	 "max-file-rejects=",
-	"config=",   "quiet/q",	 "help/h",
+	"unit=",     "replace",	 "config=",	 "quiet/q",
+	"help/h",
 };
 
 /* getopt_long's view of a command's options. */

@@ -61,6 +61,8 @@ enum {
 	OPT_KIND, /* --kind roster|registry|prior (inspect) */
 	OPT_ROWS, /* --rows N (inspect) */
 	OPT_MAX_FILE_REJECTS, /* --max-file-rejects PCT (run) */
+	OPT_UNIT, /* --unit CODE[=NAME] (load) */
+	OPT_REPLACE, /* --replace (load) */
 	OPT_CONFIG,
 	OPT_QUIET,
 	OPT_HELP,

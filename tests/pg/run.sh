@@ -471,7 +471,7 @@ q "CREATE DATABASE fresh" >/dev/null
 check "db migrate on an empty database" \
 	sh -c "cd '$root' && '$bin' db migrate -q --db dbname=fresh \
 	       2>'$work/err'"
-check "db migrate creates every table" eq "13" \
+check "db migrate creates every table" eq "15" \
 	"$(psql -X -Atq -d fresh -c "SELECT count(*) FROM pg_tables
 	   WHERE schemaname = 'doisoat'")"
 
@@ -768,7 +768,7 @@ q "CREATE ROLE t_reporter LOGIN IN ROLE doisoat_reporter;
 views=$(q "SELECT table_name FROM information_schema.views
 	   WHERE table_schema = 'doisoat_report' ORDER BY 1")
 check "the report schema has its views" \
-	eq "communes coverage_bhtn coverage_bhtn_communes coverage_bhtn_total coverage_bhxh coverage_bhxh_communes coverage_bhxh_total coverage_bhyt coverage_bhyt_communes coverage_bhyt_total groups outcomes person_outcomes reject_counts review_counts run_inputs runs" \
+	eq "communes coverage_bhtn coverage_bhtn_communes coverage_bhtn_province coverage_bhtn_total coverage_bhxh coverage_bhxh_communes coverage_bhxh_province coverage_bhxh_total coverage_bhyt coverage_bhyt_communes coverage_bhyt_province coverage_bhyt_total groups outcomes person_outcomes reject_counts review_counts run_inputs runs scopes" \
 	"$(echo $views)"
 bad=
 for v in $views; do
@@ -805,7 +805,7 @@ check "coverage views give BHYT, BHXH and BHTN per commune" eq "t|t|t" \
 	       WHERE period = 2024) = 3")"
 # Every view and every column carries its description (COMMENT ON), for
 # Metabase, Superset and psql's \d+.
-check "every view of doisoat_report has a comment" eq "17 views, 0 without" \
+check "every view of doisoat_report has a comment" eq "21 views, 0 without" \
 	"$(q "SELECT count(*) || ' views, ' || count(*) FILTER (WHERE
 	      coalesce(obj_description(c.oid, 'pg_class'), '') = '') ||
 	      ' without' FROM pg_class c
@@ -923,8 +923,17 @@ then
 	finish
 fi
 
-check "load the small fixture's run (period 2024)" \
-	run_load 0 --out "$work/small"
+check "the small fixture's run overlaps the hand-made run's scope: exit 1" \
+	run_load 1 --out "$work/small"
+check "... naming both scopes, the period and the communes in common" \
+	grep -q "scope [0-9]* (3 communes 29266 to 29272) overlaps scope [0-9]* (2 communes 00001 to 29266) of period 2024 (loaded by run [0-9]*), communes in common: 1; nothing loaded" \
+	"$work/err"
+check "load the small fixture's run (period 2024) with --replace" \
+	run_load 0 --out "$work/small" --replace
+check "... which drops the hand-made scope, saying so" \
+	sh -c "grep -q 'warning: server WARNING: replacing scope [0-9]* (2 communes 00001 to 29266): dropped from period 2024' \
+	       '$work/err' && [ \"\$(psql -X -Atq -c \"SELECT count(*) FROM
+	       doisoat.coverage WHERE period = 2024 AND commune_code = '00001'\")\" = 0 ]"
 # Stories 64 and 65: each card of a person who died or is missing is a
 # decrease row (DEATH, MISSING), and all of them are one outcome.
 check "... whose dead and missing people hold two cards each" eq "2|2" \
@@ -1023,7 +1032,8 @@ check "... rows read <> accepted + rejected for its input" \
 	"$work/err"
 check "... and the period stays as the staged pipe loaded it" \
 	same "$run_db" "$(dump_period 2024 norun)"
-check "load the generated run over it" run_load 0 --out "$work/big"
+check "load the generated run over it (--replace: a larger scope)" \
+	run_load 0 --out "$work/big" --replace
 big=$(dump_period 2024 norun)
 # Its coverage has BHXH and BHTN figures: their sums too.
 check "generated run: the commune rows of BHYT, BHXH, BHTN add up to the totals" \
@@ -1095,11 +1105,12 @@ idle() {
 }
 
 # The loader killed with SIGKILL in the middle of COPY.
-run_load 0 --out "$work/small" >/dev/null
+run_load 0 --out "$work/small" --replace >/dev/null
 before=$(dump_period 2024 norun)
 nruns=$(q "SELECT count(*) FROM doisoat.runs")
 stalled_run
-(cd "$root" && exec "$bin" load -q --out "$work/stall") 2>"$work/err" &
+(cd "$root" && exec "$bin" load -q --replace --out "$work/stall") \
+	2>"$work/err" &
 loader=$!
 check "a load is in the middle of COPY" wait_copy
 kill -9 "$loader"
@@ -1110,7 +1121,7 @@ check "killed mid-COPY: the previous complete state" same "$before" \
 	"$(dump_period 2024 norun)"
 check "... and no trace of the killed load" eq "$nruns" \
 	"$(q "SELECT count(*) FROM doisoat.runs")"
-check "rerun: the new state" run_load 0 --out "$work/big"
+check "rerun: the new state" run_load 0 --out "$work/big" --replace
 check "... is the whole new run" same "$big" "$(dump_period 2024 norun)"
 
 # Two loads started together: one loads, the other exits 4.
@@ -1129,6 +1140,7 @@ check "... with the busy message" \
 	sh -c "cat '$work/err1' '$work/err2' |
 	       grep -q 'another doisoat run holds the database lock'"
 
+run_load 0 --out "$work/small" --replace >/dev/null # the runs' scope
 # Two runs: the first takes the run lock as it starts (and is held up
 # here by a roster still being written, a FIFO); the second exits 4 at
 # once, before reading anything, and leaves no output folder.
@@ -1170,7 +1182,8 @@ as_pg() {
 }
 before=$(dump_period 2024 norun)
 stalled_run
-(cd "$root" && exec "$bin" load -q --out "$work/stall") 2>"$work/err" &
+(cd "$root" && exec "$bin" load -q --replace --out "$work/stall") \
+	2>"$work/err" &
 loader=$!
 check "a load is in the middle of COPY (2)" wait_copy
 as_pg "$bindir/pg_ctl" -D "$DOISOAT_PGDATA/data" -m fast -w stop \
@@ -1189,6 +1202,241 @@ as_pg "$bindir/pg_ctl" -w -t 60 -D "$DOISOAT_PGDATA/data" \
 -c unix_socket_permissions=0777" start >/dev/null 2>&1
 check "after a restart, nothing half-loaded: the previous state" \
 	same "$before" "$(dump_period 2024 norun)"
-check "... and the next load works" run_load 0 --out "$work/big"
+check "... and the next load works" run_load 0 --out "$work/big" --replace
+
+
+# --- a province: several scopes in one database (rules.md R10.1) --------
+
+# scope_run OUT "CODES" [SKIP]: the small fixture's run of period 2024 for
+# the communes CODES only (--scope), --no-db; SKIP: a roster label left
+# out (another delivery of the same office, with fewer cards).
+sh "$root/etl/sh/fixture-args.sh" "$root/fixtures/small" >"$work/smallargs"
+scope_run() {
+	printf 'commune_code\n' >"$work/scope.csv"
+	for c in $2; do echo "$c"; done >>"$work/scope.csv"
+	awk -v skip="=${3:-none}" '
+		$0 == "--roster" { held = 1; next }
+		held { held = 0; n = length(skip); t = substr($0, length($0) - n + 1)
+		       if (t != skip) print "--roster\n" $0; next }
+		{ print }' "$work/smallargs" >"$work/scopeargs"
+	set -- run --period 2024 --today 2024-06-30 --no-db --quiet \
+		--out "$1" --scope "$work/scope.csv"
+	while IFS= read -r a; do set -- "$@" "$a"; done <"$work/scopeargs"
+	(cd "$root" && "$bin" "$@") 2>/dev/null
+}
+scope_run "$work/pA" 29266
+scope_run "$work/pB" 29269
+scope_run "$work/pC" 29272
+scope_run "$work/pB2" 29269 HN
+scope_run "$work/pAB" "29266 29269"
+scope_run "$work/pAll" "29266 29269 29272"
+check "summary.json records the run's scope" \
+	grep -q '"scope": {"communes": \["29266", "29269"\]}' \
+	"$work/pAB/summary.json"
+check "... without --scope, the communes of its registry rows" \
+	grep -q '"scope": {"communes": \["29266", "29269", "29272"\]}' \
+	"$work/small/summary.json"
+q "CREATE DATABASE province" >/dev/null
+q "CREATE DATABASE province2" >/dev/null
+# pload DB DIR [ARGS...]: load DIR into database DB, exit 0 wanted.
+pload() {
+	pl_db=$1
+	shift
+	run_load 0 --db "dbname=$pl_db" --out "$@"
+}
+# pq DB SQL: q on database DB.
+pq() {
+	PGDATABASE=$1 q "$2"
+}
+# The rows of one scope of 2024, run_id and scope_id aside, with the
+# scope's run: what must not change when another scope is loaded.
+scope_rows() {
+	for t in increase decrease change renew uninsured review rejects \
+		coverage; do
+		pq "$1" "SELECT '$t', x.run_id, (to_jsonb(x) - 'scope_id')::text
+			 FROM doisoat.$t x JOIN doisoat.scopes s
+			 USING (scope_id) WHERE x.period = 2024
+			 AND s.communes = '{$2}' ORDER BY 3"
+	done
+}
+# The commune rows of 2024 without their load: equal whatever the order.
+cov_rows() {
+	pq "$1" "SELECT string_agg(concat_ws('|', commune_code, population,
+		 insured, coverage_pct, remaining), ' ' ORDER BY commune_code)
+		 FROM doisoat_report.coverage_bhyt_communes WHERE period = 2024"
+}
+# per scope: communes, unit and the run's population (its TOTAL row)
+scopes_of() {
+	pq "$1" "SELECT string_agg(s.commune_codes || ':' ||
+		 coalesce(s.unit_code, '-') || ':' || t.population, ' '
+		 ORDER BY s.commune_codes)
+		 FROM doisoat_report.scopes s
+		 JOIN doisoat_report.coverage_bhyt_total t
+		 ON t.period = s.period AND t.scope_id = s.scope_id
+		 WHERE s.period = 2024"
+}
+# province totals = the sum of the scopes' totals = the whole run's TOTAL
+province_sums() {
+	pq "$1" "SELECT p.scopes || '|' || p.communes || '|' ||
+		 ((p.population, p.insured) = (SELECT sum(population),
+		   sum(insured) FROM doisoat_report.coverage_bhyt_total
+		   WHERE period = 2024)) || '|' ||
+		 ((p.population, p.insured) = (SELECT sum(population),
+		   sum(insured) FROM doisoat_report.coverage_bhyt_communes
+		   WHERE period = 2024)) || '|' || p.population || '|' ||
+		 p.insured FROM doisoat_report.coverage_bhyt_province p
+		 WHERE p.period = 2024"
+}
+whole_total=$(awk -F, '$1 == "TOTAL" { print $3 "|" $4 }' \
+	"$work/pAll/coverage.csv")
+check "province: load scope C" pload province "$work/pC"
+check "province: load scope A, named by --unit" \
+	pload province "$work/pA" --unit "CL1=Càng Long 1"
+check "province: load scope B" pload province "$work/pB"
+check "the three scopes side by side, each with its own total" \
+	eq "29266:CL1:$(awk -F, '$1 == "TOTAL" { print $3 }' "$work/pA/coverage.csv") 29269:-:$(awk -F, '$1 == "TOTAL" { print $3 }' "$work/pB/coverage.csv") 29272:-:$(awk -F, '$1 == "TOTAL" { print $3 }' "$work/pC/coverage.csv")" \
+	"$(scopes_of province)"
+# (and the population and insured of one run over all three communes)
+check "province totals: the sum of the scopes (and of the communes)" \
+	eq "3|3|true|true|$whole_total" "$(province_sums province)"
+check "another order (B, C, A) gives the same commune rows" \
+	sh -c "cd '$root' && '$bin' load -q --db dbname=province2 \
+	       --out '$work/pB' && '$bin' load -q --db dbname=province2 \
+	       --out '$work/pC' && '$bin' load -q --db dbname=province2 \
+	       --out '$work/pA'"
+check "... row for row" same "$(cov_rows province)" "$(cov_rows province2)"
+check "... and the same province totals" \
+	eq "3|3|true|true|$whole_total" "$(province_sums province2)"
+# The offices share the input files: the same files for another scope
+# are no repeat of the run that read them last.
+check "a reload of A with the files of the last run: it repeats it" \
+	sh -c "cd '$root' && '$bin' load --db dbname=province2 \
+	       --out '$work/pA' 2>&1 | grep -q 'every input file is as in run [0-9]*: this load repeats it'"
+check "the same files for scope C: as in that run, for another scope" \
+	sh -c "cd '$root' && '$bin' load --db dbname=province2 \
+	       --out '$work/pC' 2>&1 | grep -q 'every input file is as in run [0-9]*, for another scope$'"
+a_before=$(scope_rows province 29266)
+c_before=$(scope_rows province 29272)
+b_before=$(scope_rows province 29269)
+check "reload scope B (identical scope): it replaces itself" \
+	pload province "$work/pB"
+check "... the others untouched (same rows, same runs)" \
+	same "$a_before$c_before" \
+	"$(scope_rows province 29266)$(scope_rows province 29272)"
+check "... and B shows the new run" eq "1|1" \
+	"$(pq province "SELECT count(DISTINCT c.run_id), count(*) FILTER
+	   (WHERE c.run_id = (SELECT max(run_id) FROM doisoat.runs))
+	   FROM doisoat.coverage c JOIN doisoat.scopes s USING (scope_id)
+	   WHERE c.period = 2024 AND c.commune_code = 'TOTAL'
+	   AND s.communes = '{29269}'")"
+check "replace scope B by another delivery (no HN roster)" \
+	pload province "$work/pB2"
+check "... whose rows differ from the first" \
+	sh -c "! cmp -s '$work/pB/coverage.csv' '$work/pB2/coverage.csv'"
+check "... B holds the new rows, A and C untouched" \
+	eq "$a_before$c_before|$(awk -F, '$1 == "29269" { print $3 "|" $4 }' "$work/pB2/coverage.csv")" \
+	"$(scope_rows province 29266)$(scope_rows province 29272)|$(pq province "SELECT population || '|' || insured FROM
+	   doisoat.coverage WHERE period = 2024 AND commune_code = '29269'")"
+check "... and the province totals follow: still the sum of the scopes" \
+	eq "3|3|true|true" \
+	"$(province_sums province | cut -d'|' -f1-4)"
+b2=$(scope_rows province 29269)
+check "a run over A and B overlaps two scopes: exit 1" \
+	run_load 1 --db dbname=province --out "$work/pAB"
+check "... naming both scopes, the period and the communes in common" \
+	grep -q "scope [0-9]* (2 communes 29266 to 29269) overlaps scope [0-9]* (unit CL1 Càng Long 1, commune 29266) of period 2024 (loaded by run [0-9]*), communes in common: 1; nothing loaded" \
+	"$work/err"
+check "... with no personal data" \
+	sh -c "! grep -Eq '[0-9]{9,}' '$work/err'"
+check "... and nothing changed" same "$a_before$b2$c_before" \
+	"$(scope_rows province 29266)$(scope_rows province 29269)$(scope_rows province 29272)"
+check "... recorded as a failed load, with its scope unknown" \
+	eq "failed" \
+	"$(pq province "SELECT status FROM doisoat.runs
+	   ORDER BY run_id DESC LIMIT 1")"
+check "--replace: the A+B run drops scopes A and B" \
+	pload province "$work/pAB" --replace
+check "... C untouched, two scopes left, totals still the sum" \
+	eq "$c_before|29266,29269:-:$(awk -F, '$1 == "TOTAL" { print $3 }' "$work/pAB/coverage.csv") 29272:-:$(awk -F, '$1 == "TOTAL" { print $3 }' "$work/pC/coverage.csv")|2|3|true|true" \
+	"$(scope_rows province 29272)|$(scopes_of province)|$(province_sums province | cut -d'|' -f1-4)"
+check "the ledger records each load's scope; one current run per scope" \
+	eq "2|2" \
+	"$(pq province "SELECT count(*) FILTER (WHERE is_current),
+	   count(DISTINCT scope_id) FILTER (WHERE is_current)
+	   FROM doisoat_report.runs WHERE period = 2024")"
+check "the unit's name stays with its scope" eq "CL1|Càng Long 1" \
+	"$(pq province "SELECT unit_code || '|' || unit_name
+	   FROM doisoat.scopes WHERE communes = '{29266}'")"
+
+# The unit of a run's own load: the [load] section of its config file.
+q "CREATE DATABASE province3" >/dev/null
+printf '[load]\nunit = VP9=Văn phòng 9\n' >"$work/unit.ini"
+run_p3() {
+	set -- run --period 2024 --today 2024-06-30 --quiet --config \
+		"$work/unit.ini" --db dbname=province3 --out "$work/p3"
+	while IFS= read -r a; do set -- "$@" "$a"; done <"$work/smallargs"
+	(cd "$root" && "$bin" "$@") 2>"$work/err"
+}
+check "run --config with unit in [load]: the run loads" run_p3
+check "... and its scope is named by that unit" \
+	eq "VP9|Văn phòng 9|29266,29269,29272" \
+	"$(pq province3 "SELECT unit_code || '|' || unit_name || '|' ||
+	   commune_codes FROM doisoat_report.scopes")"
+
+# --- migration from version 8 keeps a loaded run -------------------------
+
+q "CREATE DATABASE v8" >/dev/null
+v8ok=1
+for f in "$root"/schemas/00[1-8]_*.sql; do
+	v=$(basename "$f" | sed 's/^0*\([0-9]*\)_.*/\1/')
+	psql -X -q -v ON_ERROR_STOP=1 -d v8 -f "$f" >/dev/null \
+		2>>"$work/err" &&
+		pq v8 "INSERT INTO doisoat.schema_migrations VALUES ($v)" \
+			>/dev/null || v8ok=0
+done
+# A load as version 8 made it: its own load_begin and load_swap.
+pq v8 "BEGIN;
+       INSERT INTO doisoat.runs (run_id, period, status, summary)
+       VALUES (1, 2024, 'loading', '{\"period\": 2024}');
+       SELECT doisoat.load_begin(1);
+       INSERT INTO doisoat_stage.coverage_r1 (commune_code, population,
+       insured) VALUES ('00001', 10, 9), ('29266', 20, 18),
+       ('TOTAL', 30, 27);
+       INSERT INTO doisoat_stage.renew_r1 (person_id, commune_code)
+       VALUES ('079000000001', '29266');
+       SELECT doisoat.load_swap(1);
+       SELECT setval('doisoat.runs_run_id_seq', 1);
+       COMMIT" >/dev/null || v8ok=0
+check "a database at version 8 with a loaded run" eq "1|8|3" \
+	"$v8ok|$(pq v8 "SELECT max(version) FROM doisoat.schema_migrations")|$(pq v8 "SELECT count(*) FROM doisoat.coverage")"
+v8rows=$(pq v8 "SELECT string_agg(to_jsonb(c)::text, ' ' ORDER BY
+	commune_code) FROM doisoat.coverage c")
+check "db migrate takes it to version $top" \
+	sh -c "cd '$root' && '$bin' db migrate -q --db dbname=v8 2>'$work/err'"
+check "... keeping its rows, which get the scope of their communes" \
+	eq "$v8rows|00001,29266|1|1" \
+	"$(pq v8 "SELECT string_agg((to_jsonb(c) - 'scope_id')::text, ' '
+	   ORDER BY commune_code) FROM doisoat.coverage c")|$(pq v8 "SELECT
+	   commune_codes || '|' || run_id FROM doisoat_report.scopes")|$(pq v8 "SELECT count(*) FROM doisoat.renew WHERE scope_id IS NOT NULL")"
+check "... the ledger knows the run's scope, the views show it" \
+	eq "t|30|1" \
+	"$(pq v8 "SELECT is_current FROM doisoat_report.runs
+	   WHERE run_id = 1")|$(pq v8 "SELECT population FROM
+	   doisoat_report.coverage_bhyt_province")|$(pq v8 "SELECT count(*)
+	   FROM doisoat_report.coverage_bhyt_total")"
+check "... its partitions now one per period and scope" \
+	eq "coverage_2024_s1 renew_2024_s1" \
+	"$(pq v8 "SELECT string_agg(c.relname, ' ' ORDER BY c.relname)
+	   FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+	   WHERE h.inhparent IN ('doisoat.coverage_2024'::regclass,
+	   'doisoat.renew_2024'::regclass)")"
+check "the hand-made run, the same scope, replaces the migrated run" \
+	pload v8 "$work/r2024"
+check "... and the migrated run is no longer current" eq "f|1" \
+	"$(pq v8 "SELECT is_current FROM doisoat_report.runs
+	   WHERE run_id = 1")|$(pq v8 "SELECT count(*) FROM
+	   doisoat_report.scopes")"
+check "the small fixture's run (overlapping) is refused there" \
+	run_load 1 --db dbname=v8 --out "$work/small"
 
 finish
