@@ -50,6 +50,14 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Log line on stderr: "<UTC time> <progname>: <msg>"; silent under quiet. */
 void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void set_quiet(int quiet);
+/*
+ * Where a long command is, for a person watching: "<progname>: <msg>" on
+ * one line of stderr, rewritten in place by the next call, cleared by
+ * progress_done() or by any message printed after it.  Only when stderr
+ * is a terminal and not under quiet: a cron log gets the log lines only.
+ */
+void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void progress_done(void);
 
 /*
  * msgs: the warnings and log lines of library code, kept for the command

@@ -139,6 +139,7 @@ static int run_pipeline(const struct run_opts *o, struct batch *b, double t0)
 	stage_outdir_begin(o->out, &od);
 	wb.dir = od.stage;
 	outputs_init(&out);
+	progress("reading %zu input files", o->ninputs);
 	if (pipeline_read(b, o, &err) < 0) {
 		batch_print_msgs(b, stderr);
 		die("%s", err.msg);
@@ -149,14 +150,17 @@ static int run_pipeline(const struct run_opts *o, struct batch *b, double t0)
 	pipeline_default_scope(b);
 	t1 = now_seconds();
 	t.read = t1 - t0;
+	progress("finding who is who among %zu rows", b->nrecs);
 	identity_run(b);
 	t.identity = now_seconds() - t1;
 	t1 = now_seconds();
+	progress("classifying %zu people", b->npeople);
 	classify_run(b, &out);
 	out_add_notes(&out, b);
 	out_add_coverage(&out, b);
 	t.classify = now_seconds() - t1;
 	t1 = now_seconds();
+	progress("writing the lists");
 	if (out_write_all_and(&out, od.stage, write_d02lt, &wb, &err) < 0)
 		die("%s", err.msg);
 	t.write = now_seconds() - t1;
@@ -219,12 +223,14 @@ int cmd_run(int argc, char **argv)
 	stage_batch_release(&s);
 	if (!s.o.no_db) {
 		set_quiet(s.o.quiet || la.quiet); /* [load] quiet: its log */
+		progress("loading into PostgreSQL");
 		lrc = load_and_report(&lo);
 		if (lrc != EXIT_OK)
 			rc = lrc;
 		PQfinish(lock); /* releases the run lock */
 		cmd_args_release(&la);
 	}
+	progress_done();
 	stage_release(&s);
 	return rc;
 }
