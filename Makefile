@@ -84,7 +84,7 @@ $(BUILD)/schemas.c: $(SCHEMAS) etl/sh/embed.sh
 $(BUILD)/schemas.o: $(BUILD)/schemas.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libetl.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testkit.h $(BUILD)/libetl.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< \
 	  $(BUILD)/libetl.a $(LIBS) $(shell pkg-config --libs cmocka)
