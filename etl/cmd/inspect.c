@@ -9,6 +9,7 @@
  */
 #include "doisoat.h"
 #include "stage.h"
+#include "xlsxin.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -101,14 +102,11 @@ static void print_format(const struct source *src)
 /* One table: where its header is and each column's field. */
 static void print_table(const struct sheet *t)
 {
-	static const char *const status[] = { "read", "skipped", "empty",
-					      "other" };
 	int i;
 
 	if (t->name)
 		printf("sheet '%s': %s\n", t->name,
-		       t->status >= 0 && t->status < 4 ? status[t->status]
-						       : "?");
+		       xlsxin_status_name(t->status));
 	else
 		printf("table:\n");
 	if (t->why)
