@@ -78,7 +78,8 @@ static void put_line(FILE *f, const char *head, const char *fmt, va_list ap)
 	int n;
 
 	if (f == stderr)
-		progress_done(); /* the message takes the progress line's place */
+		progress_done(); /* the message takes the progress line's place
+				  */
 	n = snprintf(line, sizeof(line), "%s", head);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		n = 0;
@@ -510,4 +511,29 @@ unsigned etl_threads(void)
 			     : sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n < 1 ? 1 : n > ETL_THREADS_MAX ? ETL_THREADS_MAX : (unsigned)n;
+}
+
+void workers_start(struct workers *w, void *(*fn)(void *), void *parts,
+		   size_t size, int n)
+{
+	int k;
+
+	w->fn = fn;
+	w->parts = parts;
+	w->size = size;
+	w->n = n;
+	for (k = 1; k < n; k++)
+		w->started[k] =
+			pthread_create(&w->tid[k], NULL, fn,
+				       w->parts + (size_t)k * size) == 0;
+}
+
+void workers_wait(struct workers *w, int k)
+{
+	if (k <= 0 || k >= w->n)
+		return;
+	if (w->started[k])
+		pthread_join(w->tid[k], NULL);
+	else
+		w->fn(w->parts + (size_t)k * w->size); /* no thread to be had */
 }
