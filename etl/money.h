@@ -130,7 +130,8 @@ struct household_member {
 /*
  * Household tiers (spec §9): sort the n GD members of one household
  * oldest first (date_cmp: a birth date known only to the year or month
- * counts as its first day), then by key, then by ix, and set each one's
+ * comes before every full date of that year or month), then by key, then
+ * by ix, and set each one's
  * tier to its place, 1 to n.  The caller passes only the members on the
  * lists as GD: members insured through another group do not count.
  */
