@@ -22,6 +22,7 @@ static const char usage_str[] =
 	"                   [--encoding ENC]\n"
 	"                   [--areas FILE] [--scope FILE] [--targets FILE]\n"
 	"                   [--groups FILE] [--as-of DATE] [--today DATE]\n"
+	"                   [--contributions FILE] [--support FILE]\n"
 	"                   --out DIR [--db CONNINFO | --no-db]\n"
 	"                   [--max-rejects N] [--max-file-rejects PCT]\n"
 	"                   [--table] [--quiet]\n"
@@ -40,6 +41,9 @@ static const char usage_str[] =
 	"whose cell is empty (or the file without that column) takes them;\n"
 	"a row's own value wins.  Quote the argument when it has spaces:\n"
 	"  --roster 'ho-ngheo.xlsx=HN-AnPhu,commune=29266,group=Hộ nghèo'\n"
+	"--contributions replaces the shipped table of base salaries and\n"
+	"rates; --support gives the local budget's extra support (money:\n"
+	"read and checked, not yet printed).\n"
 	"--max-file-rejects PCT stops the run (exit 1, no list written) when\n"
 	"more than PCT% of one file's rows are rejected (default 50).\n"
 	"--db takes a libpq conninfo; without it the [load] section's db,\n"
@@ -194,7 +198,8 @@ static const struct cmd_def run_def = {
 	.options = { OPT_PERIOD, OPT_AS_OF, OPT_TODAY, OPT_PRIOR, OPT_REGISTRY,
 		     OPT_ROSTER, OPT_ENCODING, OPT_AREAS, OPT_SCOPE,
 		     OPT_TARGETS, OPT_GROUPS, OPT_OUT, OPT_DB, OPT_NO_DB,
-		     OPT_MAX_REJECTS, OPT_MAX_FILE_REJECTS, OPT_TABLE },
+		     OPT_MAX_REJECTS, OPT_MAX_FILE_REJECTS, OPT_TABLE,
+		     OPT_CONTRIBUTIONS, OPT_SUPPORT },
 };
 
 int cmd_run(int argc, char **argv)
