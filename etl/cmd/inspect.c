@@ -221,6 +221,11 @@ static int inspect_file(struct inspect *in, const struct input *file,
 	if (rc == 0)
 		print_rows(&b, in->rows);
 	print_msgs(&b);
+	if (rc == 0 && pipeline_file_rejects(&b, MAX_FILE_REJECTS, &err) < 0)
+		printf("warning: a run stops on this file: %lu of %lu rows "
+		       "rejected, more than --max-file-rejects %d%%\n",
+		       b.srcs[0].rejected, b.srcs[0].rows_read,
+		       MAX_FILE_REJECTS);
 	printf("\n");
 	fflush(stdout);
 	if (rc < 0)

@@ -131,6 +131,12 @@ check "a CSV form: a sub-header joined, the footer counted" 0 \
 	"has \"    3 'Số CCCD/ĐDCN' -> person_id\"" \
 	"has \"    4 'Số CMND' -> cmnd\"" \
 	'has "rows read: 27, accepted: 21, rejected: 6"'
+inspect "$F/bad/roster_broken.csv"
+check "a mostly-rejected file: inspect says a run stops on it" 0 \
+	'has "warning: a run stops on this file: 6 of 9 rows rejected, more than --max-file-rejects 50%"'
+inspect "$F/small/roster_HN.csv"
+check "a file with few rejects: no such warning" 0 \
+	'! grep -q "a run stops on this file" "$TMP/out"'
 inspect --kind nobody "$F/small/roster_HN.csv"
 check "--kind nobody: usage (exit 2)" 2 'grep -q "kind" "$TMP/err"'
 inspect --rows x "$F/small/roster_HN.csv"
