@@ -10,14 +10,21 @@
 #   3. loading (issue 5): tests/bench-load.sh, `doisoat load` next to
 #      psql's \copy of the same rows, on the province's output folder;
 #   4. workbooks (issue 10): tests/bench-xlsx.sh, a 1,000,000-row .xlsx
-#      roster read and normalised on one core, beside the same rows as CSV.
+#      roster read and normalised on one core, beside the same rows as CSV;
+#   5. a messy district (issue 13): `gen-fixture --messy --people 1000000`
+#      (lost zeros, CMND- and BHXH-only rows, NFD names, Excel dates,
+#      duplicates, 10 % of cards without an ID, a quarter of the cards
+#      ending; fixtures/README.md), the same run, and where the time goes
+#      (summary.json's read, identity, classify and write).
 #
 #   SCALE=10 make bench       a smaller "province"
-#   ONLY=run make bench       one part: run, ingest, load or xlsx
+#   PEOPLE=200000 make bench  a smaller messy district
+#   ONLY=run make bench       one part: run, ingest, load, xlsx or messy
 set -eu
 BUILD=${1:-build}
 BIN=$BUILD/doisoat
 SCALE=${SCALE:-21}
+PEOPLE=${PEOPLE:-1000000}
 ONLY=${ONLY:-}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -42,6 +49,16 @@ bench() {
 	grep '"timings"' "$TMP/out-$name/summary.json" | sed 's/^ */  stages (s): /'
 }
 
+# where OUTDIR: each stage's share of the run (summary.json timings)
+where() {
+	sed -n 's/.*"timings": {\(.*\)}.*/\1/p' "$1/summary.json" | tr -d '" ' |
+		tr ',' '\n' | awk -F: '{ t[NR] = $1; v[NR] = $2; if ($1 == "total") tot = $2 }
+		END { printf "  where the time goes:"
+		      for (i = 1; i <= NR; i++) if (t[i] != "total")
+			printf " %s %.2f s (%.0f%%)", t[i], v[i], (tot > 0 ? 100 * v[i] / tot : 0)
+		      printf "\n" }'
+}
+
 if [ -z "$ONLY" ] || [ "$ONLY" = run ] || [ "$ONLY" = load ]; then
 	"$BUILD/gen-fixture" --out "$TMP/canglong" > /dev/null 2>&1
 	bench canglong "$TMP/canglong"
@@ -49,6 +66,14 @@ if [ -z "$ONLY" ] || [ "$ONLY" = run ] || [ "$ONLY" = load ]; then
 	"$BUILD/gen-fixture" --out "$TMP/province" --scale "$SCALE" > /dev/null 2>&1
 	rm -rf "$TMP/canglong"
 	bench "province-x$SCALE" "$TMP/province"
+fi
+if [ -z "$ONLY" ] || [ "$ONLY" = messy ]; then
+	echo "(writing the messy district of $PEOPLE people)"
+	rm -rf "$TMP/canglong" "$TMP/province"
+	"$BUILD/gen-fixture" --out "$TMP/messy" --messy --people "$PEOPLE" > /dev/null 2>&1
+	bench "messy-$PEOPLE" "$TMP/messy"
+	where "$TMP/out-messy-$PEOPLE"
+	rm -rf "$TMP/messy" "$TMP/out-messy-$PEOPLE"
 fi
 if [ -z "$ONLY" ] || [ "$ONLY" = ingest ]; then
 	sh tests/bench-ingest.sh "$BUILD"

@@ -312,6 +312,64 @@ for l in $LISTS; do cmp -s "$TMP/s7/$l.csv" "$TMP/s7b/$l.csv" || same=0; done
 [ $same = 1 ] && ok "seed 7: a second run gives byte-identical lists" ||
 	not_ok "seed 7: a second run gives byte-identical lists"
 
+# --- a messy district (gen-fixture --messy --people N, issue 13) ------------
+# --people N: exactly N residents, every planted story as counted
+"$BUILD/gen-fixture" --out "$TMP/p20k" --people 20000 > /dev/null 2>&1
+run_fixture "$TMP/p20k" "$TMP/p20ko" > /dev/null 2>&1
+counts "$TMP/p20ko" > "$TMP/got"
+expected_counts "$TMP/p20k/expected_counts.tsv" > "$TMP/want"
+awk -F, '$1 == "TOTAL" { print "population " $3 }' "$TMP/p20ko/coverage.csv" >> "$TMP/got"
+echo "population 20000" >> "$TMP/want"
+if diff "$TMP/want" "$TMP/got" > "$TMP/d"; then
+	ok "--people 20000: 20,000 residents, every outcome and reason as planted"
+else
+	not_ok "--people 20000: 20,000 residents, every outcome and reason as planted" "$TMP/d"
+fi
+MS=$TMP/messy
+"$BUILD/gen-fixture" --out "$MS" --messy --people 20000 > "$TMP/gen.err" 2>&1 &&
+	"$BUILD/gen-fixture" --out "$TMP/messy2" --messy --people 20000 > /dev/null 2>&1 &&
+	diff -r "$MS" "$TMP/messy2" > "$TMP/d" 2>&1 &&
+	ok "messy: the generator is deterministic (two runs, identical files)" ||
+	not_ok "messy: the generator is deterministic (two runs, identical files)" "$TMP/d"
+"$BUILD/gen-fixture" --out "$TMP/messy3" --messy --people 20000 --seed 3 > /dev/null 2>&1
+cmp -s "$MS/roster_GD.csv.gz" "$TMP/messy3/roster_GD.csv.gz" &&
+	not_ok "messy: --seed gives another district" ||
+	ok "messy: --seed gives another district"
+if run_fixture "$MS" "$TMP/ms" > "$TMP/ms.err" 2>&1; then
+	ok "messy: run on a 20,000-person messy district succeeds"
+else
+	not_ok "messy: run on a 20,000-person messy district succeeds" "$TMP/ms.err"
+fi
+check "messy: rows read = accepted + rejected for every input" accounting "$TMP/ms"
+# sumkey OUTDIR KEY: the sum of every `"KEY": N` in summary.json
+sumkey() {
+	grep -o "\"$2\": [0-9]*" "$1/summary.json" | awk '{ s += $2 } END { print s + 0 }'
+}
+# messy_enough OUTDIR: every kind of mess the generator promises is seen
+messy_enough() {
+	cards=$(($(zcat "$MS/cards_2023.csv.gz" | wc -l) - 1))
+	noid=$(zcat "$MS/cards_2023.csv.gz" | awk -F, 'NR > 1 && $2 == ""' | wc -l)
+	ended=$(($(wc -l < "$1/decrease.csv") - 1))
+	pop=$(awk -F, '$1 == "TOTAL" { print $3 }' "$1/coverage.csv")
+	zero=$(sumkey "$1" ID_ZERO_RESTORED)
+	serial=$(sumkey "$1" DATE_SERIAL)
+	nfd=$(sumkey "$1" NAME_REPAIRED)
+	dup=$(sumkey "$1" DUPLICATE_ROW)
+	demo=$(sumkey "$1" MATCHED_BY_DEMOGRAPHICS)
+	cardsdemo=$(grep -A1 '"kind": "prior"' "$1/summary.json" |
+		grep -o '"matched_by_demographics": [0-9]*' | awk '{ print $2 }')
+	echo "cards $cards, without ID $noid (matched by demographics $cardsdemo), decreases $ended," \
+		"population $pop, ID_ZERO_RESTORED $zero, DATE_SERIAL $serial," \
+		"NAME_REPAIRED $nfd, DUPLICATE_ROW $dup, MATCHED_BY_DEMOGRAPHICS $demo"
+	[ "$pop" = 20000 ] &&
+		[ $((noid * 100)) -ge $((cards * 8)) ] && [ $((noid * 100)) -le $((cards * 12)) ] &&
+		[ $((cardsdemo * 100)) -ge $((noid * 60)) ] &&
+		[ $((ended * 100)) -ge $((cards * 22)) ] && [ $((ended * 100)) -le $((cards * 28)) ] &&
+		[ "$zero" -ge 500 ] && [ "$serial" -ge 500 ] && [ "$nfd" -ge 500 ] &&
+		[ "$dup" -ge 300 ] && [ "$demo" -ge 1500 ]
+}
+check "messy: lost zeros, Excel dates, NFD names, duplicates, cards without ID, a quarter of the cards ending" messy_enough "$TMP/ms"
+
 # --- levels and areas change by date (groups.csv, areas.csv) --------------
 # CN's benefit level is 3 until 2025-12-31 and 2 from 2026-01-01
 "$BIN" run --period 2026 --today 2026-06-30 --no-db --quiet --out "$TMP/p2026" \
