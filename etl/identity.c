@@ -66,6 +66,7 @@ struct part {
 	struct note *notes;
 	size_t nnotes, notes_cap;
 	unsigned long *merged; /* per source */
+	unsigned long (*noted)[NOTED_N]; /* per source */
 	struct person *people;
 	size_t npeople, people_cap;
 	uint32_t *members;
@@ -479,8 +480,18 @@ static void dedup_run(struct part *pt, const uint32_t *idx, size_t i, size_t j)
 			    b->recs[idx[e]].state == REC_OK)
 				break;
 		if (e < k) {
+			const struct rec *twin = &b->recs[idx[e]];
+
 			r->state = REC_MERGED;
 			pt->merged[r->src]++;
+			/* the first row's value stands; the difference counts
+			 */
+			if (r->sex && twin->sex && r->sex != twin->sex)
+				pt->noted[r->src][NOTED_DUP_SEX]++;
+			if (r->hospital && twin->hospital && r->hospital[0] &&
+			    twin->hospital[0] &&
+			    strcmp(r->hospital, twin->hospital))
+				pt->noted[r->src][NOTED_DUP_HOSPITAL]++;
 		}
 	}
 }
@@ -555,8 +566,16 @@ static void check_roster_key(struct part *pt, struct rec *r,
 	    r->how == HOW_DEMOG || r->how == HOW_CARD)
 		return;
 	if (g) {
-		if (strcmp(g->nkey, r->nkey) && !same_ascii_key(g, r))
+		if (strcmp(g->nkey, r->nkey) && !same_ascii_key(g, r)) {
 			part_aside(pt, r, R_ID_NAME_MISMATCH);
+			return;
+		}
+		/* believable: a differing birth date or sex is only noted */
+		if (r->dob.prec && g->dob.prec &&
+		    date_cmp_coarse(&r->dob, &g->dob))
+			pt->noted[r->src][NOTED_DOB_VS_REGISTRY]++;
+		if (r->sex && g->sex && r->sex != g->sex)
+			pt->noted[r->src][NOTED_SEX_VS_REGISTRY]++;
 	} else if (!(r->key & KEY_BHXH_TAG)) {
 		char id[13], sex;
 		int year;
@@ -665,7 +684,7 @@ static void *people_part(void *arg)
 /* Move the people, members, review rows and counts of pt to the batch. */
 static void join_part(struct batch *b, struct part *pt)
 {
-	size_t i;
+	size_t i, k;
 
 	GROW(b->people, b->people_cap, b->npeople + pt->npeople);
 	for (i = 0; i < pt->npeople; i++) {
@@ -677,12 +696,16 @@ static void join_part(struct batch *b, struct part *pt)
 	b->nmembers += pt->nmembers;
 	for (i = 0; i < pt->nnotes; i++)
 		batch_add_review(b, &pt->notes[i]);
-	for (i = 0; i < b->nsrcs; i++)
+	for (i = 0; i < b->nsrcs; i++) {
 		b->srcs[i].merged += pt->merged[i];
+		for (k = 0; k < NOTED_N; k++)
+			b->srcs[i].noted[k] += pt->noted[i][k];
+	}
 	free(pt->people);
 	free(pt->members);
 	free(pt->notes);
 	free(pt->merged);
+	free(pt->noted);
 }
 
 #define IDENTITY_THREADS 2
@@ -720,6 +743,8 @@ static void build_people(struct batch *b, int dedup)
 		pt[k].hi = cut;
 		pt[k].merged =
 			xcalloc(b->nsrcs ? b->nsrcs : 1, sizeof(*pt[k].merged));
+		pt[k].noted =
+			xcalloc(b->nsrcs ? b->nsrcs : 1, sizeof(*pt[k].noted));
 	}
 	workers_start(&w, people_part, pt, sizeof(pt[0]), (int)nparts);
 	people_part(&pt[0]);

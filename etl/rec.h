@@ -126,6 +126,20 @@ struct input {
 	const char *commune, *group;
 };
 
+/*
+ * What identity notes about a source's rows without acting on it
+ * (rules.md R4.3, R4.4): merged duplicate rows that differ in sex or
+ * hospital (the first row's value stands), believable roster rows whose
+ * birth date or sex differs from the registry's (the registry's stands).
+ */
+enum noted {
+	NOTED_DUP_SEX,
+	NOTED_DUP_HOSPITAL,
+	NOTED_DOB_VS_REGISTRY,
+	NOTED_SEX_VS_REGISTRY,
+	NOTED_N
+};
+
 struct source {
 	const char *path;
 	const char *label;
@@ -138,6 +152,7 @@ struct source {
 	int gzip;
 	char delim;
 	unsigned long lines, blank, rows_read, accepted, rejected, merged;
+	unsigned long noted[NOTED_N];
 	unsigned long rejected_by[R_N];
 	unsigned long review_by[R_N];
 	unsigned long repaired[NF_COUNT];

@@ -121,6 +121,32 @@ static void json_defaults(struct strbuf *sb, const struct source *s)
 	sb_adds(sb, "}");
 }
 
+/*
+ * "noted": what identity counted without acting on it (enum noted), only
+ * the nonzero counts; nothing when all are zero.
+ */
+static void json_noted(struct strbuf *sb, const struct source *s)
+{
+	static const char *const name[NOTED_N] = {
+		[NOTED_DUP_SEX] = "duplicate_rows_differ_in_sex",
+		[NOTED_DUP_HOSPITAL] = "duplicate_rows_differ_in_hospital",
+		[NOTED_DOB_VS_REGISTRY] = "birth_date_differs_from_registry",
+		[NOTED_SEX_VS_REGISTRY] = "sex_differs_from_registry",
+	};
+	int i, first = 1;
+
+	for (i = 0; i < NOTED_N; i++) {
+		if (!s->noted[i])
+			continue;
+		sb_addf(sb, "%s\"%s\": %lu",
+			first ? ",\n     \"noted\": {" : ", ", name[i],
+			s->noted[i]);
+		first = 0;
+	}
+	if (!first)
+		sb_adds(sb, "}");
+}
+
 static void json_source(struct strbuf *sb, const struct source *s)
 {
 	unsigned long review = 0;
@@ -152,6 +178,7 @@ static void json_source(struct strbuf *sb, const struct source *s)
 	sb_adds(sb, ",\n     ");
 	json_counts(sb, "repaired", s->repaired, NF_COUNT, 1);
 	json_defaults(sb, s);
+	json_noted(sb, s);
 	json_mapping(sb, s);
 	sb_addf(sb, ", \"seconds\": %.3f}", s->seconds);
 }

@@ -295,6 +295,28 @@ done > "$TMP/named"
 expect "group names: GROUP_NAMED repairs in summary.json" '"GROUP_NAMED": 2
 "GROUP_NAMED": 21' "$TMP/named"
 
+# What identity notes without acting on it (rules.md R4.3, R4.4): two
+# rows of one person merged though they differ in sex and hospital (the
+# first stands), a believable row whose birth date and sex differ from the
+# registry's (the registry's stand).  Counted in summary.json, never acted
+# on.  Rows 2 and 3 both give a sex the registry does not: two.
+cat > "$TMP/roster_noted.csv" <<'EOF2'
+STT,Họ và tên,Số CCCD,Ngày sinh,Giới tính,Mã xã,Mã đối tượng,Mã KCB
+1,Nguyễn Văn An,084080000001,15/03/1980,Nam,29266,HN,84101
+2,Nguyễn Văn An,084080000001,15/03/1980,Nữ,29266,HN,84102
+3,Trần Thị Bình,084175000002,03/07/1975,Nam,29266,HN,84101
+EOF2
+keep_bad=$BAD
+BAD=$TMP
+bad roster_noted.csv
+BAD=$keep_bad
+exit_is "noted differences" 0
+tr -d '\n' < "$out/summary.json" | sed 's/},  *{"source"/}\n{"source"/g' |
+	grep '{"source": "B"' | grep -o '"noted": {[^}]*}' > "$TMP/noted"
+expect "noted differences: summary.json counts them per file" \
+	'"noted": {"duplicate_rows_differ_in_sex": 1, "duplicate_rows_differ_in_hospital": 1, "birth_date_differs_from_registry": 1, "sex_differs_from_registry": 2}' \
+	"$TMP/noted"
+
 # An unknown group's reject names the value as written (an ID typed into
 # the column masked) and the nearest codes.
 cat > "$TMP/roster_groups.csv" <<'EOF'
