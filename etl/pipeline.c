@@ -119,6 +119,8 @@ int pipeline_ref(struct ref *ref, const struct run_opts *o, struct etl_err *err)
 		return -1;
 	if (o->targets && ref_load_targets(ref, o->targets, err) < 0)
 		return -1;
+	if (o->units && ref_load_units(ref, o->units, err) < 0)
+		return -1;
 	/* areas, targets and scope may use old codes (rules.md R3.16) */
 	pipeline_dates(o, &start, &today);
 	ref_communes_on(ref, &start);

@@ -39,8 +39,8 @@ static const char *const option_specs[OPT_END - OPT_PERIOD] = {
 	"db=/d",     "no-db",	 "max-rejects=", "table",
 	"rejects=",  "rejects=", "schemas=/s",	 "pseudonym-key=/k",
 	"keep-raw",  "kind=",	 "rows=",	 "max-file-rejects=",
-	"unit=",     "replace",	 "config=",	 "quiet/q",
-	"help/h",
+	"unit=",     "replace",	 "units=",	 "config=",
+	"quiet/q",   "help/h",
 };
 
 /* getopt_long's view of a command's options. */
@@ -242,6 +242,7 @@ static const char **text_field(struct run_opts *o, int code)
 	       : code == OPT_SCOPE   ? &o->scope
 	       : code == OPT_TARGETS ? &o->targets
 	       : code == OPT_GROUPS  ? &o->groups
+	       : code == OPT_UNITS   ? &o->units
 	       : code == OPT_OUT     ? &o->out
 	       : code == OPT_DB	     ? &o->db
 				     : NULL;
