@@ -28,7 +28,8 @@ CMD_OBJ  := $(CMD_SRC:etl/%.c=$(BUILD)/etl/%.o)
 TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 REFDATA  := etl/data/groups.csv etl/data/group-names.csv \
             etl/data/communes.csv \
-            etl/data/commune-map-2025.csv
+            etl/data/commune-map-2025.csv \
+            etl/data/contributions.csv
 # The numbered migrations (not current.sql, which is for reading).
 SCHEMAS  := $(sort $(wildcard schemas/[0-9]*.sql))
 
@@ -84,7 +85,7 @@ $(BUILD)/schemas.c: $(SCHEMAS) etl/sh/embed.sh
 $(BUILD)/schemas.o: $(BUILD)/schemas.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libetl.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testkit.h $(BUILD)/libetl.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< \
 	  $(BUILD)/libetl.a $(LIBS) $(shell pkg-config --libs cmocka)

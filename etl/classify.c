@@ -1272,15 +1272,15 @@ static void *classify_range(void *arg)
  * one a single thread gives.  Rules 3 and 4 (pending people) come last,
  * in one thread, as before.
  */
-#define CLASSIFY_THREADS    2
+#define CLASSIFY_THREADS 2
+_Static_assert(CLASSIFY_THREADS <= ETL_THREADS_MAX, "struct workers");
 #define CLASSIFY_MIN_PEOPLE 100000 /* fewer: one thread is enough */
 
 void classify_run(struct batch *b, struct outputs *o)
 {
 	struct ctx c = { 0 }, part[CLASSIFY_THREADS];
 	struct outputs parts[CLASSIFY_THREADS];
-	pthread_t tid[CLASSIFY_THREADS];
-	int started[CLASSIFY_THREADS] = { 0 };
+	struct workers w;
 	struct rule3 r3;
 	size_t i, k, nparts;
 
@@ -1307,17 +1307,11 @@ void classify_run(struct batch *b, struct outputs *o)
 		part[k].o = &parts[k];
 		part[k].lo = b->npeople * k / nparts;
 		part[k].hi = b->npeople * (k + 1) / nparts;
-		if (k > 0)
-			started[k] =
-				pthread_create(&tid[k], NULL, classify_range,
-					       &part[k]) == 0;
 	}
+	workers_start(&w, classify_range, part, sizeof(part[0]), (int)nparts);
 	classify_range(&part[0]);
 	for (k = 0; k < nparts; k++) {
-		if (k > 0 && started[k])
-			pthread_join(tid[k], NULL);
-		else if (k > 0)
-			classify_range(&part[k]); /* no thread to be had */
+		workers_wait(&w, (int)k);
 		outputs_absorb(o, &parts[k]);
 		for (i = 0; i < part[k].nnotes; i++)
 			batch_add_review(b, &part[k].notes[i]);

@@ -265,11 +265,13 @@ static int subheader(struct hdrpick *h, int n, const char *const *cells,
 	free(top);
 	free(tl);
 	ok = try_joined(h, n, cells, lens, msg);
-	if (!ok)
+	if (!ok) {
 		h->map = saved;
-	else
-		h->rows = 2;
-	return ok;
+		return 0;
+	}
+	h->rows = 2;
+	h->tried++; /* the top row counts as a title row, as in hdrpick_try */
+	return 1;
 }
 
 /* The folded text of a row's first non-empty cell (fold_header). */
@@ -315,25 +317,33 @@ static int footer_text(const char *t)
 	return 0;
 }
 
-/* No run of 9 digits anywhere and no date of birth: could be a footer. */
+/*
+ * No run of 9 digits anywhere and no date of birth (the birth date's cell
+ * empty or not a date: a signature line may sit in that column): could be
+ * a footer row.
+ */
 static int no_person(const struct hdrpick *h, int n, const char *const *cells,
 		     const size_t *lens)
 {
 	int i, dob = h->map.col[F_DOB];
+	unsigned flags = 0;
+	struct date d;
 
 	for (i = 0; i < n; i++)
 		if (has_digits(cells[i], lens[i], 9))
 			return 0;
-	return dob < 0 || dob >= n || blank(cells[dob], lens[dob]);
+	return dob < 0 || dob >= n ||
+	       norm_date(cells[dob], lens[dob], &d, &flags) != NORM_OK;
 }
 
 enum hdr_row hdrpick_row(struct hdrpick *h, int n, const char *const *cells,
-			 const size_t *lens)
+			 const size_t *lens, unsigned long line)
 {
 	char t[64];
 	unsigned long k = h->under++;
 
 	if (k == 0 && subheader(h, n, cells, lens)) {
+		h->line = line;
 		h->under = 0; /* a numbering row may follow the sub-header */
 		return HDR_ROW_SUBHEADER;
 	}

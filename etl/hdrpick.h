@@ -80,23 +80,23 @@ enum hdr_row {
 
 /*
  * Classify the next row under the header h found (rules.md R2.10), in row
- * order:
+ * order (line: the row's number):
  * - the first row under a header found alone is a sub-header when every
  *   non-empty cell of it names a field, one at least a field the header
  *   lacks, and no cell holds a digit: it is joined to the header as a
- *   two-row header is (h->map, the texts and h->rows change);
+ *   two-row header is (h->map, the texts, h->rows and h->line change);
  * - a row of column numbers right under the header (or its sub-header) is
  *   a numbering row;
  * - a row whose first non-empty cell is a totals or signature line
  *   ("Tổng cộng", "Cộng", "Người lập biểu", "Thủ trưởng đơn vị", "…, ngày
  *   … tháng … năm …", ...) and that holds no run of 9 or more digits and
- *   no date of birth starts the form's footer; from then on, every row
- *   with no such run and no date of birth is a footer row too (a row with
- *   an ID or a birth date is always data);
+ *   no date of birth (its cell empty or not a date) starts the form's footer;
+ * from then on, every row with no such run and no date of birth is a footer row
+ * too (a row with an ID or a birth date is always data);
  * - anything else is data.
  */
 enum hdr_row hdrpick_row(struct hdrpick *h, int n, const char *const *cells,
-			 const size_t *lens);
+			 const size_t *lens, unsigned long line);
 
 /* A row the reader rejected under the header: it counts as data. */
 void hdrpick_row_rejected(struct hdrpick *h);

@@ -685,7 +685,8 @@ static void join_part(struct batch *b, struct part *pt)
 	free(pt->merged);
 }
 
-#define IDENTITY_THREADS  2
+#define IDENTITY_THREADS 2
+_Static_assert(IDENTITY_THREADS <= ETL_THREADS_MAX, "struct workers");
 #define IDENTITY_MIN_ROWS 200000 /* fewer: one thread is enough */
 
 /*
@@ -699,8 +700,7 @@ static void join_part(struct batch *b, struct part *pt)
 static void build_people(struct batch *b, int dedup)
 {
 	struct part pt[IDENTITY_THREADS];
-	pthread_t tid[IDENTITY_THREADS];
-	int started[IDENTITY_THREADS] = { 0 };
+	struct workers w;
 	size_t n, k, nparts, cut;
 	uint32_t *idx = order_rows(b, "krKsl", &n);
 
@@ -720,18 +720,13 @@ static void build_people(struct batch *b, int dedup)
 		pt[k].hi = cut;
 		pt[k].merged =
 			xcalloc(b->nsrcs ? b->nsrcs : 1, sizeof(*pt[k].merged));
-		if (k > 0)
-			started[k] = pthread_create(&tid[k], NULL, people_part,
-						    &pt[k]) == 0;
 	}
+	workers_start(&w, people_part, pt, sizeof(pt[0]), (int)nparts);
 	people_part(&pt[0]);
 	b->members = xmalloc(sizeof(*b->members) * (n ? n : 1));
 	b->nmembers = 0;
 	for (k = 0; k < nparts; k++) {
-		if (k > 0 && started[k])
-			pthread_join(tid[k], NULL);
-		else if (k > 0)
-			people_part(&pt[k]); /* no thread to be had */
+		workers_wait(&w, (int)k);
 		join_part(b, &pt[k]);
 	}
 	free(idx);

@@ -4,6 +4,7 @@
  * scope, the printed tables.
  */
 #include "pipeline.h"
+#include "money.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -120,6 +121,14 @@ int pipeline_ref(struct ref *ref, const struct run_opts *o, struct etl_err *err)
 	if (o->targets && ref_load_targets(ref, o->targets, err) < 0)
 		return -1;
 	if (o->units && ref_load_units(ref, o->units, err) < 0)
+		return -1;
+	if (!ref->contrib) {
+		ref->contrib = xmalloc(sizeof(*ref->contrib));
+		contrib_init(ref->contrib);
+	}
+	if (contrib_load(ref->contrib, ref, o->contributions, err) < 0 ||
+	    (o->support &&
+	     contrib_load_support(ref->contrib, ref, o->support, err) < 0))
 		return -1;
 	/* areas, targets and scope may use old codes (rules.md R3.16) */
 	pipeline_dates(o, &start, &today);

@@ -17,6 +17,7 @@ struct run_opts {
 	struct input *inputs;
 	size_t ninputs, inputs_cap;
 	const char *areas, *scope, *targets, *groups, *units;
+	const char *contributions, *support; /* money.h; NULL: shipped, none */
 	const char *out;
 	const char *db;
 	int no_db;

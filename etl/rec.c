@@ -1093,7 +1093,8 @@ static int skipped_row(struct read_ctx *c, const struct csvin_row *row)
 	struct sheet *sh = cur_sheet(c);
 	struct source *s = &c->b->srcs[c->src];
 
-	switch (hdrpick_row(&c->pick, row->nfields, row->fields, row->lens)) {
+	switch (hdrpick_row(&c->pick, row->nfields, row->fields, row->lens,
+			    row->line)) {
 	case HDR_ROW_SUBHEADER:
 		keep_header(c, 1);
 		return 1;

@@ -5,6 +5,7 @@
  */
 #include "ref.h"
 #include "csvin.h"
+#include "money.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -54,6 +55,10 @@ void ref_release(struct ref *r)
 	free(r->moves);
 	free(r->moved_to);
 	free(r->new_codes);
+	if (r->contrib) {
+		contrib_release(r->contrib);
+		free(r->contrib);
+	}
 	arena_release(&r->arena);
 	memset(r, 0, sizeof(*r));
 }
@@ -222,6 +227,24 @@ static int date_cell(const struct table *t, size_t i, int col, struct date *d,
 		return etl_errf(err, "'%s':%lu: '%s' is not a date", t->name,
 				LINE(t, i), t->header[col]);
 	return 0;
+}
+
+int table_need_col(const struct table *t, const char *const *names,
+		   struct etl_err *err)
+{
+	return need_col(t, names, err);
+}
+
+int table_date(const struct table *t, size_t i, int col, struct date *d,
+	       struct etl_err *err)
+{
+	return date_cell(t, i, col, d, err);
+}
+
+int table_commune(const struct table *t, size_t i, int col,
+		  char out[COMMUNE_CODE_MAX + 1], struct etl_err *err)
+{
+	return commune_cell(t, i, col, out, err);
 }
 
 static int yes(const char *s)

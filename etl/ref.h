@@ -96,6 +96,8 @@ struct commune_move {
 	uint32_t first, n;
 };
 
+struct contrib; /* money.h */
+
 struct ref {
 	struct arena arena;
 	struct group *groups;
@@ -122,6 +124,8 @@ struct ref {
 	/* every new code of the mapping, sorted, once each */
 	char (*new_codes)[COMMUNE_CODE_MAX + 1];
 	size_t nnew_codes;
+	/* the money tables (money.h): loaded by pipeline_ref, freed here */
+	struct contrib *contrib;
 };
 
 void ref_init(struct ref *r);
@@ -303,6 +307,22 @@ int table_read(struct table *t, struct arena *a, const char *path,
 	       const char *text, size_t textlen, struct etl_err *err);
 /* Column with one of the folded names (NULL-terminated list), or -1. */
 int table_col(const struct table *t, const char *const *names);
+/* table_col, or -1 with err naming the file and names[0]. */
+int table_need_col(const struct table *t, const char *const *names,
+		   struct etl_err *err);
+/*
+ * Row i's cell of column col as a full date (ISO or dd/mm/yyyy); empty,
+ * or col < 0, gives prec DATE_NONE.  -1 with err naming the file, line
+ * and column when it is not a full date.
+ */
+int table_date(const struct table *t, size_t i, int col, struct date *d,
+	       struct etl_err *err);
+/*
+ * Row i's cell of column col as a commune code (commune_code); -1 with
+ * err naming the file and line when it is bad or too long (also empty).
+ */
+int table_commune(const struct table *t, size_t i, int col,
+		  char out[COMMUNE_CODE_MAX + 1], struct etl_err *err);
 void table_release(struct table *t);
 
 #endif

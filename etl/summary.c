@@ -5,6 +5,7 @@
 #include "summary.h"
 #include "doisoat.h"
 #include "ref.h"
+#include "xlsxin.h"
 
 #include <string.h>
 
@@ -46,8 +47,6 @@ static void json_counts(struct strbuf *sb, const char *name,
 /* One table's header and mapping: header text -> field, or null. */
 static void json_table(struct strbuf *sb, const struct sheet *t)
 {
-	static const char *const status[] = { "read", "skipped", "empty",
-					      "other" };
 	int i;
 
 	sb_adds(sb, "{\"sheet\": ");
@@ -55,8 +54,7 @@ static void json_table(struct strbuf *sb, const struct sheet *t)
 		json_str(sb, t->name);
 	else
 		sb_adds(sb, "null");
-	sb_addf(sb, ", \"status\": \"%s\"",
-		t->status >= 0 && t->status < 4 ? status[t->status] : "?");
+	sb_addf(sb, ", \"status\": \"%s\"", xlsxin_status_name(t->status));
 	if (t->why) {
 		sb_adds(sb, ", \"why\": ");
 		json_str(sb, t->why);

@@ -40,6 +40,34 @@ void set_quiet(int q)
 	quiet = q;
 }
 
+/* A progress line is on the terminal (main thread only). */
+static int progress_shown;
+
+void progress(const char *fmt, ...)
+{
+	char text[256];
+	va_list ap;
+
+	if (quiet || !isatty(STDERR_FILENO))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	/* back to the line's start, the text, the rest of the line cleared */
+	fprintf(stderr, "\r%s: %s\033[K", prog, text);
+	fflush(stderr);
+	progress_shown = 1;
+}
+
+void progress_done(void)
+{
+	if (!progress_shown)
+		return;
+	progress_shown = 0;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
+
 /*
  * One message line on f, written by one call: lines from threads never
  * interleave.
@@ -47,8 +75,12 @@ void set_quiet(int q)
 static void put_line(FILE *f, const char *head, const char *fmt, va_list ap)
 {
 	char line[1024];
-	int n = snprintf(line, sizeof(line), "%s", head);
+	int n;
 
+	if (f == stderr)
+		progress_done(); /* the message takes the progress line's place
+				  */
+	n = snprintf(line, sizeof(line), "%s", head);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		n = 0;
 	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
@@ -479,4 +511,29 @@ unsigned etl_threads(void)
 			     : sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n < 1 ? 1 : n > ETL_THREADS_MAX ? ETL_THREADS_MAX : (unsigned)n;
+}
+
+void workers_start(struct workers *w, void *(*fn)(void *), void *parts,
+		   size_t size, int n)
+{
+	int k;
+
+	w->fn = fn;
+	w->parts = parts;
+	w->size = size;
+	w->n = n;
+	for (k = 1; k < n; k++)
+		w->started[k] =
+			pthread_create(&w->tid[k], NULL, fn,
+				       w->parts + (size_t)k * size) == 0;
+}
+
+void workers_wait(struct workers *w, int k)
+{
+	if (k <= 0 || k >= w->n)
+		return;
+	if (w->started[k])
+		pthread_join(w->tid[k], NULL);
+	else
+		w->fn(w->parts + (size_t)k * w->size); /* no thread to be had */
 }

@@ -16,15 +16,16 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdio.h>
 
 /* Exit codes of every command (documented in --help and README.md). */
 enum {
-	EXIT_OK = 0,      /* done */
-	EXIT_FAIL = 1,    /* could not finish: I/O, database, bad input file */
-	EXIT_USAGE = 2,   /* bad command line */
+	EXIT_OK = 0, /* done */
+	EXIT_FAIL = 1, /* could not finish: I/O, database, bad input file */
+	EXIT_USAGE = 2, /* bad command line */
 	EXIT_REJECTS = 3, /* finished, but rejected rows exceed --max-rejects */
-	EXIT_BUSY = 4,    /* another run holds the database lock */
+	EXIT_BUSY = 4, /* another run holds the database lock */
 };
 
 /* Where a callee leaves one reason for failing. */
@@ -50,6 +51,14 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Log line on stderr: "<UTC time> <progname>: <msg>"; silent under quiet. */
 void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void set_quiet(int quiet);
+/*
+ * Where a long command is, for a person watching: "<progname>: <msg>" on
+ * one line of stderr, rewritten in place by the next call, cleared by
+ * progress_done() or by any message printed after it.  Only when stderr
+ * is a terminal and not under quiet: a cron log gets the log lines only.
+ */
+void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void progress_done(void);
 
 /*
  * msgs: the warnings and log lines of library code, kept for the command
@@ -89,6 +98,27 @@ void msgs_release(struct msgs *m);
  * results never depend on it.
  */
 #define ETL_THREADS_MAX 4
+
+/*
+ * Parts of one job on threads of their own, joined in order, so what the
+ * caller makes of them never depends on the threads: part 0 is the
+ * caller's to run (at once, after workers_start), parts 1..n-1 run on
+ * threads; workers_wait(w, k) returns once part k is done (joined, or run
+ * right there when no thread could be had).  parts: n items of size bytes,
+ * fn's argument a pointer to one; n at most ETL_THREADS_MAX.
+ */
+struct workers {
+	void *(*fn)(void *);
+	char *parts;
+	size_t size;
+	int n;
+	pthread_t tid[ETL_THREADS_MAX];
+	int started[ETL_THREADS_MAX];
+};
+
+void workers_start(struct workers *w, void *(*fn)(void *), void *parts,
+		   size_t size, int n);
+void workers_wait(struct workers *w, int k);
 unsigned etl_threads(void);
 /* Seconds since an arbitrary fixed point (monotonic clock). */
 double now_seconds(void);
@@ -110,8 +140,8 @@ void grow_array(void **arr, size_t *cap, size_t need, size_t elem);
  */
 struct arena {
 	struct arena_block *head; /* newest block */
-	size_t used;              /* bytes used in head */
-	size_t total;             /* bytes reserved in all blocks */
+	size_t used; /* bytes used in head */
+	size_t total; /* bytes reserved in all blocks */
 };
 void arena_init(struct arena *a);
 void *arena_alloc(struct arena *a, size_t n);

@@ -935,6 +935,14 @@ static int read_sheet(struct book *b, int i)
 	return rc ? -1 : 0;
 }
 
+const char *xlsxin_status_name(int status)
+{
+	static const char *const names[] = { "read", "skipped", "empty",
+					     "other" };
+
+	return status >= 0 && status < 4 ? names[status] : "?";
+}
+
 int xlsxin_sniff(const char *path)
 {
 	unsigned char m[4];

@@ -4,8 +4,8 @@
  * a caller can choose the reader by the file's magic bytes and change
  * nothing else.
  *
- * A workbook is read cell by cell, as the office sees it (rules.md R1, R2): a text
- * cell is its text (shared or inline, rich-text runs joined); a number is
+ * A workbook is read cell by cell, as the office sees it (rules.md R1, R2): a
+ * text cell is its text (shared or inline, rich-text runs joined); a number is
  * its digits (no ".0", no scientific notation: 8.4080090001E10 in the XML
  * is 84080090001); a number with a date format is the date as ISO text
  * yyyy-mm-dd (1900 and 1904 date systems, Lotus's 1900-02-29 kept); a
@@ -40,6 +40,9 @@ enum xlsxin_status {
 	XLSXIN_EMPTY, /* no non-empty row */
 	XLSXIN_OTHER, /* a chart sheet or dialog sheet: no cells */
 };
+
+/* "read", "skipped", "empty", "other" (summary.json, inspect), or "?". */
+const char *xlsxin_status_name(int status);
 
 /* One sheet, as on_sheet and on_sheet_end see it. */
 struct xlsxin_sheet {

@@ -112,7 +112,8 @@ static void on_row(void *ctx, const struct csvin_row *row)
 	int f;
 
 	/* rules.md R2.10: sub-header, numbering and footer rows */
-	switch (hdrpick_row(&c->pick, row->nfields, row->fields, row->lens)) {
+	switch (hdrpick_row(&c->pick, row->nfields, row->fields, row->lens,
+			    row->line)) {
 	case HDR_ROW_SUBHEADER:
 		c->map = c->pick.map;
 		return;

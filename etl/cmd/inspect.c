@@ -9,6 +9,7 @@
  */
 #include "doisoat.h"
 #include "stage.h"
+#include "xlsxin.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -101,14 +102,11 @@ static void print_format(const struct source *src)
 /* One table: where its header is and each column's field. */
 static void print_table(const struct sheet *t)
 {
-	static const char *const status[] = { "read", "skipped", "empty",
-					      "other" };
 	int i;
 
 	if (t->name)
 		printf("sheet '%s': %s\n", t->name,
-		       t->status >= 0 && t->status < 4 ? status[t->status]
-						       : "?");
+		       xlsxin_status_name(t->status));
 	else
 		printf("table:\n");
 	if (t->why)
@@ -223,6 +221,11 @@ static int inspect_file(struct inspect *in, const struct input *file,
 	if (rc == 0)
 		print_rows(&b, in->rows);
 	print_msgs(&b);
+	if (rc == 0 && pipeline_file_rejects(&b, MAX_FILE_REJECTS, &err) < 0)
+		printf("warning: a run stops on this file: %lu of %lu rows "
+		       "rejected, more than --max-file-rejects %d%%\n",
+		       b.srcs[0].rejected, b.srcs[0].rows_read,
+		       MAX_FILE_REJECTS);
 	printf("\n");
 	fflush(stdout);
 	if (rc < 0)

@@ -16,7 +16,8 @@
 static const char usage_str[] =
 	"usage: doisoat report --out DIR [--rejects FILE]... [--table]\n"
 	"                      [--period YEAR [--as-of DATE] [--today DATE]\n"
-	"                       [--groups FILE] [--units FILE]]\n"
+	"                       [--groups FILE] [--units FILE]\n"
+	"                       [--contributions FILE] [--support FILE]]\n"
 	"                      [--quiet] [INPUT...]\n"
 	"Write the CSV lists from outcome rows (stdin or INPUT) and the\n"
 	"reject streams of ingest and normalise (--rejects) into DIR; with\n"
@@ -116,7 +117,8 @@ static const struct cmd_def report_def = {
 	.takes_args = 1,
 	.usage = usage_str,
 	.options = { OPT_OUT, OPT_REJECTS_IN, OPT_TABLE, OPT_PERIOD, OPT_AS_OF,
-		     OPT_TODAY, OPT_GROUPS, OPT_UNITS },
+		     OPT_TODAY, OPT_GROUPS, OPT_UNITS, OPT_CONTRIBUTIONS,
+		     OPT_SUPPORT },
 };
 
 /* summary.json: with --period, one that load takes (summary.h). */

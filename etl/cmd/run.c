@@ -22,7 +22,8 @@ static const char usage_str[] =
 	"                   [--encoding ENC]\n"
 	"                   [--areas FILE] [--scope FILE] [--targets FILE]\n"
 	"                   [--groups FILE] [--units FILE] [--as-of DATE]\n"
-	"                   [--today DATE]\n"
+	"                   [--today DATE] [--contributions FILE]\n"
+	"                   [--support FILE]\n"
 	"                   --out DIR [--db CONNINFO | --no-db]\n"
 	"                   [--max-rejects N] [--max-file-rejects PCT]\n"
 	"                   [--table] [--quiet]\n"
@@ -41,6 +42,9 @@ static const char usage_str[] =
 	"whose cell is empty (or the file without that column) takes them;\n"
 	"a row's own value wins.  Quote the argument when it has spaces:\n"
 	"  --roster 'ho-ngheo.xlsx=HN-AnPhu,commune=29266,group=Hộ nghèo'\n"
+	"--contributions replaces the shipped table of base salaries and\n"
+	"rates; --support gives the local budget's extra support (money:\n"
+	"read and checked, not yet printed).\n"
 	"--max-file-rejects PCT stops the run (exit 1, no list written) when\n"
 	"more than PCT% of one file's rows are rejected (default 50).\n"
 	"--db takes a libpq conninfo; without it the [load] section's db,\n"
@@ -140,6 +144,7 @@ static int run_pipeline(const struct run_opts *o, struct batch *b, double t0)
 	stage_outdir_begin(o->out, &od);
 	wb.dir = od.stage;
 	outputs_init(&out);
+	progress("reading %zu input files", o->ninputs);
 	if (pipeline_read(b, o, &err) < 0) {
 		batch_print_msgs(b, stderr);
 		die("%s", err.msg);
@@ -150,14 +155,17 @@ static int run_pipeline(const struct run_opts *o, struct batch *b, double t0)
 	pipeline_default_scope(b);
 	t1 = now_seconds();
 	t.read = t1 - t0;
+	progress("finding who is who among %zu rows", b->nrecs);
 	identity_run(b);
 	t.identity = now_seconds() - t1;
 	t1 = now_seconds();
+	progress("classifying %zu people", b->npeople);
 	classify_run(b, &out);
 	out_add_notes(&out, b);
 	out_add_coverage(&out, b);
 	t.classify = now_seconds() - t1;
 	t1 = now_seconds();
+	progress("writing the lists");
 	if (out_write_all_and(&out, od.stage, write_lists, &wb, &err) < 0)
 		die("%s", err.msg);
 	t.write = now_seconds() - t1;
@@ -188,11 +196,26 @@ static const struct cmd_def run_def = {
 	.prog = "doisoat run",
 	.config = "run",
 	.usage = usage_str,
-	.options = { OPT_PERIOD, OPT_AS_OF, OPT_TODAY, OPT_PRIOR, OPT_REGISTRY,
-		     OPT_ROSTER, OPT_ENCODING, OPT_AREAS, OPT_SCOPE,
-		     OPT_TARGETS, OPT_GROUPS, OPT_UNITS, OPT_OUT, OPT_DB,
-		     OPT_NO_DB, OPT_MAX_REJECTS, OPT_MAX_FILE_REJECTS,
-		     OPT_TABLE },
+	.options = { OPT_PERIOD,
+		     OPT_AS_OF,
+		     OPT_TODAY,
+		     OPT_PRIOR,
+		     OPT_REGISTRY,
+		     OPT_ROSTER,
+		     OPT_ENCODING,
+		     OPT_AREAS,
+		     OPT_SCOPE,
+		     OPT_TARGETS,
+		     OPT_GROUPS,
+		     OPT_UNITS,
+		     OPT_OUT,
+		     OPT_DB,
+		     OPT_NO_DB,
+		     OPT_MAX_REJECTS,
+		     OPT_MAX_FILE_REJECTS,
+		     OPT_TABLE,
+		     OPT_CONTRIBUTIONS,
+		     OPT_SUPPORT },
 };
 
 int cmd_run(int argc, char **argv)
@@ -221,12 +244,14 @@ int cmd_run(int argc, char **argv)
 	stage_batch_release(&s);
 	if (!s.o.no_db) {
 		set_quiet(s.o.quiet || la.quiet); /* [load] quiet: its log */
+		progress("loading into PostgreSQL");
 		lrc = load_and_report(&lo);
 		if (lrc != EXIT_OK)
 			rc = lrc;
 		PQfinish(lock); /* releases the run lock */
 		cmd_args_release(&la);
 	}
+	progress_done();
 	stage_release(&s);
 	return rc;
 }

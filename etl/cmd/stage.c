@@ -39,8 +39,8 @@ static const char *const option_specs[OPT_END - OPT_PERIOD] = {
 	"db=/d",     "no-db",	 "max-rejects=", "table",
 	"rejects=",  "rejects=", "schemas=/s",	 "pseudonym-key=/k",
 	"keep-raw",  "kind=",	 "rows=",	 "max-file-rejects=",
-	"unit=",     "replace",	 "units=",	 "config=",
-	"quiet/q",   "help/h",
+	"unit=",     "replace",	 "units=",	 "contributions=",
+	"support=",  "config=",	 "quiet/q",	 "help/h",
 };
 
 /* getopt_long's view of a command's options. */
@@ -238,14 +238,16 @@ static int input_opt(struct stage *s, int code, const char *arg)
 /* The field of o an option names a file (or a conninfo) in, or NULL. */
 static const char **text_field(struct run_opts *o, int code)
 {
-	return code == OPT_AREAS     ? &o->areas
-	       : code == OPT_SCOPE   ? &o->scope
-	       : code == OPT_TARGETS ? &o->targets
-	       : code == OPT_GROUPS  ? &o->groups
-	       : code == OPT_UNITS   ? &o->units
-	       : code == OPT_OUT     ? &o->out
-	       : code == OPT_DB	     ? &o->db
-				     : NULL;
+	return code == OPT_AREAS	   ? &o->areas
+	       : code == OPT_SCOPE	   ? &o->scope
+	       : code == OPT_TARGETS	   ? &o->targets
+	       : code == OPT_GROUPS	   ? &o->groups
+	       : code == OPT_UNITS	   ? &o->units
+	       : code == OPT_CONTRIBUTIONS ? &o->contributions
+	       : code == OPT_SUPPORT	   ? &o->support
+	       : code == OPT_OUT	   ? &o->out
+	       : code == OPT_DB		   ? &o->db
+					   : NULL;
 }
 
 /* The flags and numbers: 1 if code is one of them. */

@@ -64,13 +64,15 @@ enum {
 	OPT_UNIT, /* --unit CODE[=NAME] (load) */
 	OPT_REPLACE, /* --replace (load) */
 	OPT_UNITS, /* --units FILE: the filing units' headers (run) */
+	OPT_CONTRIBUTIONS, /* --contributions FILE (run, report) */
+	OPT_SUPPORT, /* --support FILE (run, report) */
 	OPT_CONFIG,
 	OPT_QUIET,
 	OPT_HELP,
 	OPT_END /* after the last */
 };
 
-#define CMD_MAX_OPTIONS 20
+#define CMD_MAX_OPTIONS 24
 
 /* A command, as cmd_parse() reads its argv. */
 struct cmd_def {

@@ -74,7 +74,7 @@ inspect "$F/xlsx/forms/roster_HN.xlsx"
 check "an xlsx form: both sheets, header row under the title block" 0 \
 	'has "format: xlsx"' \
 	"has \"sheet 'Danh sách 1': read\"" "has \"sheet 'Danh sách 2': read\"" \
-	'[ $(grep -c "^  header row: 6; title rows skipped: 3; numbering rows skipped: 1; totals and signature rows skipped: 0$" "$TMP/out") -eq 2 ]' \
+	'[ $(grep -c "^  header row: 6; title rows skipped: 3; numbering rows skipped: 1; totals and signature rows skipped: 5$" "$TMP/out") -eq 2 ]' \
 	"has \"    9 'Mã đối tượng' -> group_code\"" \
 	"grep -q \"^  sheet 'Danh sách 1' row 8: person_id=084080000001 \" \"\$TMP/out\"" \
 	"grep -q \"^  sheet 'Danh sách 2' row 18: BAD_DATE: \" \"\$TMP/out\""
@@ -125,6 +125,18 @@ check "a roster's per-file defaults: shown, and in the normalised rows" 0 \
 	'has "default commune: 29266 (taken by 4 rows)"' \
 	'has "default group: HN (taken by 3 rows)"' \
 	'has "  line 5: person_id= cmnd= bhxh_code= full_name='"'"'MAI THỊ CHÍN'"'"' dob=1969-09-09 sex=F commune=29266 group=HN"'
+inspect "$F/forms/roster_HN.csv"
+check "a CSV form: a sub-header joined, the footer counted" 0 \
+	'has "  header row: 7 (two rows); title rows skipped: 5; numbering rows skipped: 1; totals and signature rows skipped: 5"' \
+	"has \"    3 'Số CCCD/ĐDCN' -> person_id\"" \
+	"has \"    4 'Số CMND' -> cmnd\"" \
+	'has "rows read: 27, accepted: 21, rejected: 6"'
+inspect "$F/bad/roster_broken.csv"
+check "a mostly-rejected file: inspect says a run stops on it" 0 \
+	'has "warning: a run stops on this file: 6 of 9 rows rejected, more than --max-file-rejects 50%"'
+inspect "$F/small/roster_HN.csv"
+check "a file with few rejects: no such warning" 0 \
+	'! grep -q "a run stops on this file" "$TMP/out"'
 inspect --kind nobody "$F/small/roster_HN.csv"
 check "--kind nobody: usage (exit 2)" 2 'grep -q "kind" "$TMP/err"'
 inspect --rows x "$F/small/roster_HN.csv"

@@ -141,6 +141,24 @@ rc=$?
 [ $rc -eq 1 ] && grep -q "^No database was named (--db, the \[load\] section's db, \$DOISOAT_DB or the PG\* variables): to write the lists without loading them, add --no-db$" "$TMP/err" &&
 	ok "a run with no database named that cannot connect suggests --no-db (exit 1)" ||
 	not_ok "a run with no database named that cannot connect suggests --no-db (exit 1, got $rc)" "$TMP/err"
+# a run on a terminal shows where it is; a run logged to a file does not
+sh etl/sh/fixture-args.sh fixtures/small | tr '\n' ' ' > "$TMP/fxargs"
+script -qec "$BIN run --period 2024 --today 2024-06-30 --no-db --out $TMP/tty $(cat "$TMP/fxargs")" \
+	/dev/null > "$TMP/tty.out" 2>&1 < /dev/null
+if grep -q "$(printf '\r')doisoat run: classifying 64 people" "$TMP/tty.out" &&
+	grep -q "$(printf '\r')doisoat run: writing the lists" "$TMP/tty.out"; then
+	ok "run on a terminal: a progress line per stage"
+else
+	not_ok "run on a terminal: a progress line per stage" "$TMP/tty.out"
+fi
+"$BIN" run --period 2024 --today 2024-06-30 --no-db --out "$TMP/notty" \
+	$(cat "$TMP/fxargs") > /dev/null 2> "$TMP/notty.err"
+if [ -s "$TMP/notty.err" ] && ! grep -q "$(printf '\r')" "$TMP/notty.err" &&
+	! grep -q "classifying" "$TMP/notty.err"; then
+	ok "run logged to a file: log lines only, no progress line"
+else
+	not_ok "run logged to a file: log lines only, no progress line" "$TMP/notty.err"
+fi
 usage_err "db without a subcommand exits 2" "doisoat db: no db command" db
 usage_err "an unknown db subcommand exits 2" "doisoat db: 'frob' is not a db command" db frob
 usage_err "report without --out exits 2" "doisoat report: --out DIR is required" report

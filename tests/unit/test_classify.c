@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "testkit.h"
 #include "classify.h"
 #include "identity.h"
 #include "output.h"
@@ -93,15 +94,7 @@ static void decide(struct fix *f, const struct row *rows, size_t n)
 	assert_int_equal(ref_load_communes(&f->ref, NULL, &err), 0);
 	ref_scope_set(&f->ref, scope, 1);
 	batch_init(&f->b, &f->ref, 2024, &start, &today);
-	batch_add_source(&f->b, &(struct input){ .path = "cards.csv",
-						 .label = "cards",
-						 .kind = KIND_PRIOR });
-	batch_add_source(&f->b, &(struct input){ .path = "registry.csv",
-						 .label = "registry",
-						 .kind = KIND_REGISTRY });
-	batch_add_source(&f->b, &(struct input){ .path = "roster.csv",
-						 .label = "roster",
-						 .kind = KIND_ROSTER });
+	testkit_sources(&f->b);
 	for (i = 0; i < n; i++)
 		add_row(f, &rows[i], (uint32_t)(i + 2));
 	f->b.members = xmalloc(sizeof(*f->b.members) * n);

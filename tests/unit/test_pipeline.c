@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "testkit.h"
 #include "classify.h"
 #include "identity.h"
 #include "output.h"
@@ -56,15 +57,7 @@ static void build_in(struct fix *f, const struct row *rows, size_t n,
 	assert_int_equal(ref_load_communes(&f->ref, NULL, &err), 0);
 	assert_int_equal(ref_load_commune_map(&f->ref, NULL, &err), 0);
 	batch_init(&f->b, &f->ref, period, &start, &today);
-	batch_add_source(&f->b, &(struct input){ .path = "cards.csv",
-						 .label = "cards",
-						 .kind = KIND_PRIOR });
-	batch_add_source(&f->b, &(struct input){ .path = "registry.csv",
-						 .label = "registry",
-						 .kind = KIND_REGISTRY });
-	batch_add_source(&f->b, &(struct input){ .path = "roster.csv",
-						 .label = "roster",
-						 .kind = KIND_ROSTER });
+	testkit_sources(&f->b);
 	for (i = 0; i < n; i++) {
 		const char *raw[F_NFIELDS] = { 0 }, *detail;
 		struct rec r;
