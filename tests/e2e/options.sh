@@ -145,7 +145,7 @@ rc=$?
 sh etl/sh/fixture-args.sh fixtures/small | tr '\n' ' ' > "$TMP/fxargs"
 script -qec "$BIN run --period 2024 --today 2024-06-30 --no-db --out $TMP/tty $(cat "$TMP/fxargs")" \
 	/dev/null > "$TMP/tty.out" 2>&1 < /dev/null
-if grep -q "$(printf '\r')doisoat run: classifying 64 people" "$TMP/tty.out" &&
+if grep -q "$(printf '\r')doisoat run: classifying 69 people" "$TMP/tty.out" &&
 	grep -q "$(printf '\r')doisoat run: writing the lists" "$TMP/tty.out"; then
 	ok "run on a terminal: a progress line per stage"
 else
