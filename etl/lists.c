@@ -5,6 +5,7 @@
  * mode by a few threads, each renamed into place.
  */
 #include "lists.h"
+#include "money.h"
 #include "outdir.h"
 
 #include <errno.h>
@@ -20,9 +21,10 @@
 /* Most threads writing workbooks at once (each holds one workbook). */
 #define LIST_THREADS 3
 
-/* The lists the workbooks read. */
-enum { W_INC, W_DEC, W_CHG, NW };
-static const enum list wlist[NW] = { L_INCREASE, L_DECREASE, L_CHANGE };
+/* The lists the workbooks read (renew: only for the household tiers). */
+enum { W_INC, W_DEC, W_CHG, W_REN, NW };
+static const enum list wlist[NW] = { L_INCREASE, L_DECREASE, L_CHANGE,
+				     L_RENEW };
 
 /* Forms, in the order of a workbook's sheets. */
 enum form { F_D02, F_D03, F_ADJ };
@@ -35,6 +37,7 @@ struct entry {
 	const char *unit; /* unit key: a code, LISTS_BHXH or LISTS_UNKNOWN */
 	uint32_t seq; /* order in its list (commune, person key) */
 	uint8_t wl, kind, form;
+	uint8_t tier; /* a GD card's household tier (spec §9), 1.. */
 	char group[4];
 };
 
@@ -42,7 +45,7 @@ struct entry {
 struct cols {
 	int pid, bhxh, card, name, dob, sex, commune, group, old_group, level,
 		hospital, from, to, changed, reason, unit, old_unit, kept,
-		old[6];
+		household, old[6];
 };
 
 /* Index of a column of list l by its CSV header name, or -1. */
@@ -93,6 +96,7 @@ static void find_cols(struct cols x[NW])
 		x[wl].unit = col_of(l, "unit_code");
 		x[wl].old_unit = col_of(l, "old_unit_code");
 		x[wl].kept = col_of(l, "kept_card_code");
+		x[wl].household = col_of(l, "household_code");
 		for (k = 0; k < 6; k++)
 			x[wl].old[k] = col_of(l, old[k]);
 	}
@@ -171,6 +175,7 @@ static void add(struct entry **v, size_t *n, size_t *cap, const struct orow *r,
 	e->wl = (uint8_t)wl;
 	e->kind = (uint8_t)k;
 	e->form = (uint8_t)f;
+	e->tier = 1;
 	snprintf(e->group, sizeof(e->group), "%s", group);
 }
 
@@ -198,7 +203,7 @@ static size_t gather(const struct outputs *o, const struct ref *ref,
 	size_t n = 0, cap = 0, i;
 	int wl;
 
-	for (wl = 0; wl < NW; wl++) {
+	for (wl = 0; wl < W_REN; wl++) {
 		const struct outlist *ol = &o->lists[wlist[wl]];
 		const struct cols *c = &x[wl];
 
@@ -238,6 +243,105 @@ static size_t gather(const struct outputs *o, const struct ref *ref,
 	return n;
 }
 
+/* ---- household tiers (spec §9) ---------------------------------------- */
+
+/* A GD card holder of the period: a new, changed or renewed GD card. */
+struct holder {
+	const char *household;
+	const struct orow *r;
+	struct household_member m;
+};
+
+static int holder_cmp(const void *a, const void *b)
+{
+	const struct holder *x = a, *y = b;
+	int c = strcmp(x->household, y->household);
+
+	return c ? c : (x->m.ix > y->m.ix) - (x->m.ix < y->m.ix);
+}
+
+static int by_row(const void *a, const void *b)
+{
+	const struct holder *x = a, *y = b;
+
+	return (x->r > y->r) - (x->r < y->r);
+}
+
+/* The GD holders of list wl with a household into *v. */
+static void add_holders(const struct outputs *o, const struct cols *x, int wl,
+			struct holder **v, size_t *n, size_t *cap)
+{
+	const struct outlist *ol = &o->lists[wlist[wl]];
+	size_t i;
+
+	for (i = 0; i < ol->n; i++) {
+		const struct orow *r = &ol->rows[i];
+		const char *hh = cell(r, x->household), *dob = cell(r, x->dob);
+		struct holder *h;
+		unsigned flags = 0;
+
+		if (strcmp(cell(r, x->group), "GD") || !hh[0])
+			continue;
+		GROW(*v, *cap, *n + 1);
+		h = &(*v)[(*n)++];
+		memset(h, 0, sizeof(*h));
+		h->household = hh;
+		h->r = r;
+		if (norm_date(dob, strlen(dob), &h->m.dob, &flags) != NORM_OK)
+			memset(&h->m.dob, 0, sizeof(h->m.dob));
+		h->m.key =
+			cell(r, x->pid)[0] ? cell(r, x->pid) : cell(r, x->bhxh);
+		h->m.ix = (uint32_t)(*n);
+	}
+}
+
+/*
+ * Each new GD card's tier in its household: the GD members who hold a
+ * card in the period (increase, change to GD, renew) ordered oldest
+ * first (money_household_tiers); a card without a household is tier 1.
+ */
+static void set_tiers(const struct outputs *o, const struct cols x[NW],
+		      struct entry *e, size_t n)
+{
+	static const int lists[3] = { W_INC, W_CHG, W_REN };
+	struct holder *v = NULL, key;
+	struct household_member *m = NULL;
+	size_t nv = 0, cap = 0, i, k, mcap = 0;
+
+	for (i = 0; i < 3; i++)
+		add_holders(o, &x[lists[i]], lists[i], &v, &nv, &cap);
+	if (nv)
+		qsort(v, nv, sizeof(*v), holder_cmp);
+	for (i = 0; i < nv; i = k) {
+		for (k = i; k < nv && !strcmp(v[k].household, v[i].household);
+		     k++)
+			;
+		GROW(m, mcap, k - i);
+		for (size_t t = i; t < k; t++)
+			m[t - i] = v[t].m;
+		money_household_tiers(m, k - i);
+		for (size_t t = 0; t < k - i; t++) /* back by ix (unique) */
+			for (size_t u = i; u < k; u++)
+				if (v[u].m.ix == m[t].ix)
+					v[u].m.tier = m[t].tier;
+	}
+	if (nv)
+		qsort(v, nv, sizeof(*v), by_row);
+	for (i = 0; i < n; i++) {
+		const struct holder *h;
+
+		if (e[i].kind != K_TM || strcmp(e[i].group, "GD"))
+			continue;
+		key.r = e[i].r;
+		h = nv ? bsearch(&key, v, nv, sizeof(*v), by_row) : NULL;
+		if (h && h->m.tier > 0)
+			e[i].tier =
+				(uint8_t)(h->m.tier > 255 ? 255 : h->m.tier);
+	}
+	free(m);
+	free(v);
+}
+
 /* ---- a workbook ------------------------------------------------------- */
 
 struct fmts {
@@ -257,6 +361,10 @@ struct wr {
 	lxw_row_t row;
 	lxw_error lerr;
 	int pid_as_bhxh; /* the list is dated 2025-08-01 or later */
+	/* the money of the section being written (D03-TS), and whether any
+	   row of it has money */
+	struct money_share sum;
+	int has_money;
 	char uname[256], ucode[64], date_line[96], period[96];
 };
 
@@ -548,6 +656,91 @@ static const char *funding_vi(int funding)
 	return "……";
 }
 
+/* Whole đồng with '.' between thousands: 2.340.000. */
+static void dong(int64_t v, char *out, size_t n)
+{
+	char digits[32];
+	size_t len, i, k = 0;
+
+	snprintf(digits, sizeof(digits), "%lld", (long long)(v < 0 ? -v : v));
+	len = strlen(digits);
+	if (v < 0 && k + 1 < n)
+		out[k++] = '-';
+	for (i = 0; i < len && k + 2 < n; i++) {
+		if (i && (len - i) % 3 == 0)
+			out[k++] = '.';
+		out[k++] = digits[i];
+	}
+	out[k] = '\0';
+}
+
+/* A rate in ppm as a percentage: 30%, 4,5%. */
+static void pct(int64_t ppm, char *out, size_t n)
+{
+	if (ppm % 10000 == 0)
+		snprintf(out, n, "%lld%%", (long long)(ppm / 10000));
+	else
+		snprintf(out, n, "%lld,%02lld%%", (long long)(ppm / 10000),
+			 (long long)(ppm % 10000 / 100));
+}
+
+/*
+ * The base salary and the state support rate of grp in force on the
+ * period's start, and each change of them within the period (by month),
+ * from the contributions table; dotted lines without one.
+ */
+static void money_line(const struct wr *w, const struct group *grp, char *out,
+		       size_t n)
+{
+	const struct contrib *c = w->b->ref->contrib;
+	struct date d = w->b->period_start;
+	int64_t base, sup, b2, s2;
+	char v[32], more[160] = "";
+	int m;
+	size_t len;
+
+	if (!c || (base = contrib_base_salary(c, &d)) < 0) {
+		snprintf(out, n,
+			 "Lương cơ sở: ……… đồng; Tỷ lệ NSNN hỗ trợ "
+			 "theo quy định: ……%%");
+		return;
+	}
+	sup = grp->funding == 3 ? PPM_WHOLE
+				: contrib_state_support(c, grp->code, &d);
+	dong(base, v, sizeof(v));
+	len = (size_t)snprintf(out, n, "Lương cơ sở: %s đồng", v);
+	for (m = d.month + 1; m <= 12 && len < n; m++) {
+		struct date on = date_make(d.year, m, 1);
+
+		b2 = contrib_base_salary(c, &on);
+		if (b2 >= 0 && b2 != base) {
+			dong(b2, v, sizeof(v));
+			len += (size_t)snprintf(out + len, n - len,
+						" (từ 01/%02d/%04d: %s đồng)",
+						m, d.year, v);
+			base = b2;
+		}
+		s2 = grp->funding == 3
+			     ? PPM_WHOLE
+			     : contrib_state_support(c, grp->code, &on);
+		if (s2 != sup && strlen(more) + 40 < sizeof(more)) {
+			pct(s2, v, sizeof(v));
+			snprintf(more + strlen(more),
+				 sizeof(more) - strlen(more),
+				 " (từ 01/%02d/%04d: %s)", m, d.year, v);
+			sup = s2;
+		}
+	}
+	sup = grp->funding == 3 ? PPM_WHOLE
+				: contrib_state_support(c, grp->code,
+							&w->b->period_start);
+	pct(sup, v, sizeof(v));
+	if (len < n)
+		snprintf(out + len, n - len,
+			 "; Tỷ lệ NSNN %s theo quy định: %s%s",
+			 grp->funding == 3 ? "đóng" : "hỗ trợ", v, more);
+}
+
 /* The header block (rows 0 to HEAD_ROW + 1) of a sheet; grp: D03-TS. */
 static void header(struct wr *w, const struct lsheet *s,
 		   const struct group *grp)
@@ -598,10 +791,8 @@ static void header(struct wr *w, const struct lsheet *s,
 		snprintf(line, sizeof(line), "Nguồn đóng: %s",
 			 funding_vi(grp->funding));
 		put_across(w, 8, 0, last, line, w->f.left);
-		put_across(w, 9, 0, last,
-			   "Lương cơ sở: ……… đồng; Tỷ lệ NSNN hỗ trợ theo quy "
-			   "định: ……%",
-			   w->f.left);
+		money_line(w, grp, line, sizeof(line));
+		put_across(w, 9, 0, last, line, w->f.left);
 	}
 	chk(w, worksheet_set_row(w->ws, HEAD_ROW, 54, NULL));
 	for (c = 0; c < s->ncols; c++)
@@ -629,16 +820,51 @@ static void section(struct wr *w, const struct lsheet *s, const char *label)
 }
 
 /* A Cộng row: the head count in the STT column, the label beside it. */
+/* The money columns of D03-TS: amount, NSĐP, state, local, participant. */
+static void put_money(struct wr *w, const struct money_share *m, lxw_format *f)
+{
+	put_n(w, w->row, D3_MONEY, (double)m->amount, f);
+	put_n(w, w->row, D3_LOCAL, (double)m->local, f);
+	put_n(w, w->row, D3_STATE, (double)(m->state_pays + m->state_supports),
+	      f);
+	put_n(w, w->row, D3_LOCALSH, (double)m->local, f);
+	put_n(w, w->row, D3_PART, (double)m->participant, f);
+}
+
+static int money_col(int c)
+{
+	return c == D3_MONEY || c == D3_LOCAL || c == D3_STATE ||
+	       c == D3_LOCALSH || c == D3_PART;
+}
+
+/*
+ * A Cộng row: the head count in the STT column, the label beside it; m:
+ * the money sums (D03-TS with money), or NULL.
+ */
 static void total_row(struct wr *w, const struct lsheet *s, const char *label,
-		      long n)
+		      long n, const struct money_share *m)
 {
 	int c;
 
 	put_n(w, w->row, 0, (double)n, w->f.total_n);
 	put_s(w, w->row, 1, label, w->f.total);
 	for (c = 2; c < s->ncols; c++)
-		put_s(w, w->row, c, NULL, w->f.total);
+		if (!m || s->form != F_D03 || !money_col(c))
+			put_s(w, w->row, c, NULL, w->f.total);
+	if (m && s->form == F_D03)
+		put_money(w, m, w->f.total_n);
 	w->row++;
+}
+
+static void add_share(struct money_share *to, const struct money_share *m)
+{
+	to->amount += m->amount;
+	to->state_pays += m->state_pays;
+	to->state_supports += m->state_supports;
+	to->local += m->local;
+	to->participant += m->participant;
+	to->employer += m->employer;
+	to->worker += m->worker;
 }
 
 static void signature(struct wr *w, const struct lsheet *s)
@@ -798,16 +1024,50 @@ static void month_of(const struct wr *w, const struct entry *e, char out[16],
 		*months = 13 - d.month;
 }
 
+/*
+ * The money of a new card (spec §9: money.h) from the month it takes
+ * effect to December, at its household tier; 0 when none is computed (a
+ * decrease, no contributions table, the BHXH fund, no rate in force).
+ */
+static int row_money(const struct wr *w, const struct entry *e,
+		     struct money_out *m)
+{
+	const struct ref *ref = w->b->ref;
+	const char *from = e->wl == W_INC ? cell(e->r, w->x[e->wl].from) : "";
+	struct money_in in;
+	unsigned flags = 0;
+
+	memset(&in, 0, sizeof(in));
+	in.group = ref_group(ref, e->group);
+	if (e->kind != K_TM || in.group == GROUP_NONE || !ref->contrib)
+		return 0;
+	in.commune = cell(e->r, w->x[e->wl].commune);
+	in.period = w->b->period;
+	in.tier = e->tier;
+	if (norm_date(from, strlen(from), &in.from, &flags) != NORM_OK ||
+	    in.from.prec != DATE_DAY)
+		in.from = w->b->period_start;
+	return money_person(ref, ref->contrib, &in, m) == 0 &&
+	       m->how == MONEY_COMPUTED;
+}
+
 static void d03_row(struct wr *w, const struct entry *e, long stt)
 {
 	const struct cols *x = &w->x[e->wl];
 	const struct orow *r = e->r;
 	const char *com = cell(r, x->commune), *cname;
 	char note[256], month[16];
-	int months, c;
+	struct money_out m;
+	int months, c, paid;
 
 	note_of(w, e, note, sizeof(note));
 	month_of(w, e, month, &months);
+	paid = row_money(w, e, &m);
+	if (paid) {
+		months = m.months;
+		add_share(&w->sum, &m.total);
+		w->has_money = 1;
+	}
 	cname = com[0] ? ref_commune_name(w->b->ref, com, &w->b->period_start)
 		       : NULL;
 	row_height(w, cell(r, x->name), d03[D3_NAME].width, note,
@@ -821,8 +1081,9 @@ static void d03_row(struct wr *w, const struct entry *e, long stt)
 	put_s(w, w->row, D3_ADDR, cname ? cname : com, w->f.wrap);
 	put_s(w, w->row, D3_HOSP, cell(r, x->hospital), w->f.textc);
 	for (c = D3_RDATE; c <= D3_OTHER; c++)
-		put_s(w, w->row, c, NULL,
-		      c >= D3_MONEY ? w->f.money : w->f.textc);
+		if (!paid || !money_col(c))
+			put_s(w, w->row, c, NULL,
+			      c >= D3_MONEY ? w->f.money : w->f.textc);
 	put_s(w, w->row, D3_FROM, month, w->f.textc);
 	if (months)
 		put_n(w, w->row, D3_MONTHS, months, w->f.num);
@@ -832,8 +1093,11 @@ static void d03_row(struct wr *w, const struct entry *e, long stt)
 	put_s(w, w->row, D3_NOTE, note, w->f.wrap);
 	put_s(w, w->row, D3_CARD, cell(r, x->card), w->f.textc);
 	put_s(w, w->row, D3_PLAN, e->kind == K_TM ? "TM" : "GH", w->f.textc);
-	for (c = D3_STATE; c <= D3_PART; c++)
-		put_s(w, w->row, c, NULL, w->f.money);
+	if (paid)
+		put_money(w, &m.total, w->f.money);
+	else
+		for (c = D3_STATE; c <= D3_PART; c++)
+			put_s(w, w->row, c, NULL, w->f.money);
 	w->row++;
 }
 
@@ -904,6 +1168,8 @@ static void form_sheet(struct wr *w, const struct entry *e, size_t n)
 		   e->form == F_D03 ? group_of(w->b->ref, e->group) : NULL);
 	if (!w->ws)
 		return;
+	memset(&w->sum, 0, sizeof(w->sum));
+	w->has_money = 0;
 	section(w, s, "I. TĂNG");
 	for (i = 0; i < n && e[i].kind == K_TM; i++) {
 		if (e->form == F_D02)
@@ -911,7 +1177,7 @@ static void form_sheet(struct wr *w, const struct entry *e, size_t n)
 		else
 			d03_row(w, &e[i], ++inc);
 	}
-	total_row(w, s, "Cộng tăng", inc);
+	total_row(w, s, "Cộng tăng", inc, w->has_money ? &w->sum : NULL);
 	section(w, s, "II. GIẢM");
 	for (; i < n; i++) {
 		if (e->form == F_D02)
@@ -919,8 +1185,8 @@ static void form_sheet(struct wr *w, const struct entry *e, size_t n)
 		else
 			d03_row(w, &e[i], ++dec);
 	}
-	total_row(w, s, "Cộng giảm", dec);
-	total_row(w, s, "Tổng cộng", inc + dec);
+	total_row(w, s, "Cộng giảm", dec, NULL);
+	total_row(w, s, "Tổng cộng", inc + dec, w->has_money ? &w->sum : NULL);
 	signature(w, s);
 }
 
@@ -976,7 +1242,7 @@ static void adj_sheet(struct wr *w, const struct entry *e, size_t n)
 		put_s(w, w->row, 18, "Điều chỉnh thông tin thẻ", w->f.wrap);
 		w->row++;
 	}
-	total_row(w, &s, "Tổng cộng", (long)n);
+	total_row(w, &s, "Tổng cộng", (long)n, NULL);
 	signature(w, &s);
 }
 
@@ -1264,6 +1530,7 @@ int lists_write(const struct outputs *o, const struct batch *b, const char *dir,
 	j.dir = dir;
 	find_cols(j.x);
 	j.n = gather(o, b->ref, j.x, &j.e);
+	set_tiers(o, j.x, j.e, j.n);
 	for (i = 0; i < j.n; i++)
 		if (!i || strcmp(j.e[i].unit, j.e[i - 1].unit)) {
 			GROW(j.starts, cap, j.nunits + 2);

@@ -36,8 +36,14 @@
  * group change is a GH on the old group's sheet and a TM on the new
  * group's, each note naming the other group.  From a list date
  * (--today) of 2025-08-01 on, the Mã số BHXH column holds the personal ID
- * (the BHXH code when the ID is unknown).  The money columns are left
- * empty (the money of §9 is not computed yet).
+ * (the BHXH code when the ID is unknown).  Money (spec §9, money.h):
+ * each new card on D03-TS from its month to December, a GD card at its
+ * household tier (the household's GD holders of the period, new, changed
+ * or renewed, oldest first), in Số tiền, NSĐP and the state, local and
+ * participant columns, summed on the Cộng rows; the D03-TS header gives
+ * the base salary and the state support rate in force (and their changes
+ * within the period).  Decreases, the BHXH fund's groups and employers
+ * (no wage is read) carry no money.
  *
  * Workbooks are written by several threads at once; the document's
  * creation time is the period's start, so the same inputs give the same

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""tests/xlsx/check.py DIR GROUPS.csv [UNITS.csv]: read back every
+"""tests/xlsx/check.py DIR GROUPS.csv [UNITS.csv [MONEY.tsv]]: read back every
 lists-*.xlsx of an output folder (openpyxl) and check it against the CSV
 lists beside it (spec §6.1, etl/lists.h).  Prints "ok - NAME" or
 "not ok - NAME" and detail lines starting with "#"; exit status 1 when a
@@ -8,7 +8,10 @@ check failed.
 The unit and form of every row is computed here again, independently of
 etl/lists.c, from increase.csv, decrease.csv, change.csv and groups.csv;
 each must be on exactly the sheet that says, with its plan code and note,
-and nowhere else."""
+and nowhere else.  On D03-TS every money row's amount is the sum of
+who pays it and every Cộng row the sum of its rows; MONEY.tsv (person_id,
+group, amount, state, local, participant, hand-computed) gives some
+persons' money to the đồng."""
 import csv
 import glob
 import os
@@ -139,7 +142,7 @@ def form_of(title):
     return None
 
 
-def check_sheet(ws, fname, units, got, got_adj, bad):
+def check_sheet(ws, fname, units, got, got_adj, bad, money):
     """Header, headings, rows and totals of one sheet."""
     form = form_of(ws.title)
     where = "%s#%s" % (fname, ws.title)
@@ -196,11 +199,19 @@ def check_sheet(ws, fname, units, got, got_adj, bad):
     if form == "Điều chỉnh":
         check_adj(ws, fname, got_adj, bad)
     else:
-        check_form(ws, fname, form, got, bad)
+        check_form(ws, fname, form, got, bad, money)
 
 
-def check_form(ws, fname, form, got, bad):
+MONEY_COLS = (10, 11, 19, 20, 21)  # K L T U V: amount, NSĐP, shares
+
+
+def money_of(row):
+    return tuple(row[c].value for c in MONEY_COLS)
+
+
+def check_form(ws, fname, form, got, bad, money=None):
     where = "%s#%s" % (fname, ws.title)
+    sums = {"I. TĂNG": [0] * 5, "II. GIẢM": [0] * 5}
     plan_col = 18 if form == "D03-TS" else 29
     note_col = 16 if form == "D03-TS" else 26
     card_col = 17 if form == "D03-TS" else 27
@@ -210,6 +221,15 @@ def check_form(ws, fname, form, got, bad):
         if a in ("I. TĂNG", "II. GIẢM"):
             section, n = a, 0
             continue
+        if b in ("Cộng tăng", "Cộng giảm", "Tổng cộng") and \
+                form == "D03-TS":
+            m = money_of(row)
+            want = sums[section] if b != "Tổng cộng" else \
+                [x + y for x, y in zip(sums["I. TĂNG"], sums["II. GIẢM"])]
+            if any(v is not None for v in m) or any(want):
+                if [v or 0 for v in m] != want:
+                    bad.append("%s: %s money %r, rows sum to %r" %
+                               (where, b, m, want))
         if b in ("Cộng tăng", "Cộng giảm", "Tổng cộng"):
             counts[b] = a
             if b != "Tổng cộng" and a != n:
@@ -221,6 +241,19 @@ def check_form(ws, fname, form, got, bad):
         n += 1
         if a != n:
             bad.append("%s: STT %r where %d" % (where, a, n))
+        if form == "D03-TS":
+            m = money_of(row)
+            if m[0] is not None:
+                sums[section] = [x + (v or 0) for x, v in
+                                 zip(sums[section], m)]
+                if m[0] != (m[2] or 0) + (m[4] or 0) + (m[3] or 0) or \
+                        m[1] != m[3]:
+                    bad.append("%s row %d: amount %r is not the sum of "
+                               "who pays %r" % (where, row[0].row, m[0],
+                                                m[2:]))
+            if money is not None:
+                money[(str(row[3].value or row[2].value),
+                       ws.title.split()[-1])] = m
         plan = row[plan_col].value
         if plan != ("TM" if section == "I. TĂNG" else "GH"):
             bad.append("%s row %d: plan %r in %s" % (where, row[0].row,
@@ -272,11 +305,12 @@ def main():
     groups = load_groups(groups_csv)
     files = sorted(glob.glob(os.path.join(d, "lists-*.xlsx")))
     check("the run wrote lists-*.xlsx", files)
-    got, got_adj, bad = [], [], []
+    got, got_adj, bad, money = [], [], [], {}
     for p in files:
         wb = openpyxl.load_workbook(p)
         for ws in wb.worksheets:
-            check_sheet(ws, os.path.basename(p), units, got, got_adj, bad)
+            check_sheet(ws, os.path.basename(p), units, got, got_adj, bad,
+                        money)
     check("every sheet: form name, 'Ban hành kèm theo', title, header "
           "fields, column headings, print setup, counts = rows, "
           "totals = sums, IDs as text", not bad, bad)
@@ -310,6 +344,21 @@ def main():
             badv.append((pid, sorted(olds), r["changed_fields"]))
     check("a correction shows the old and the new value of each changed "
           "field, and only those", not badv, badv)
+    if len(sys.argv) > 4:
+        badm = []
+        with open(sys.argv[4], encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("#") or not line.strip():
+                    continue
+                pid, grp, amount, state, local, part = line.split()
+                m = money.get((pid, grp))
+                want = (int(amount), int(local), int(state), int(local),
+                        int(part))
+                if m != want:
+                    badm.append("%s %s: got %r, want %r" % (pid, grp, m,
+                                                            want))
+        check("money per person equals the hand-computed cases of %s" %
+              os.path.basename(sys.argv[4]), not badm, badm)
     return 1 if FAILED else 0
 
 

@@ -58,7 +58,7 @@ done
 	not_ok "every workbook has mode 0600" "$bad"
 
 /usr/bin/python3 tests/xlsx/check.py "$DIR" etl/data/groups.csv \
-	fixtures/small/units.csv > "$TMP/check.out" 2>&1
+	fixtures/small/units.csv tests/xlsx/money.tsv > "$TMP/check.out" 2>&1
 while IFS= read -r line; do
 	case $line in
 	"ok - "*) ok "${line#ok - }" ;;
