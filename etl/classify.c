@@ -934,22 +934,38 @@ static int person_cells(const char **cells, const struct cells *x,
 	return n;
 }
 
-/* A decrease of card from eff. */
+/* A string field of a row that may have none: "" for NULL. */
+static const char *str(const char *s)
+{
+	return s ? s : "";
+}
+
+/*
+ * A decrease of card from eff; kept: the card the person keeps (a
+ * duplicate card's decrease), else NULL.  After the fixed columns: the
+ * card's hospital and unit, and the kept card's code (lists.h).
+ */
 static void write_decrease(struct ctx *c, const struct person *p,
 			   const struct rec *card, const struct date *eff,
-			   enum reason why)
+			   enum reason why, const struct rec *kept)
 {
 	struct cells x;
-	const char *cells[10];
+	const char *cells[13];
+	char kept_card[16] = "";
 	int n;
 
 	fill_common(&x, p->key, shown_code(&c->ru, card->bhxh), card,
 		    &card->dob, card->sex, card->level);
 	date_format(eff, x.eff);
+	if (kept)
+		fmt_card(kept, kept_card);
 	n = person_cells(cells, &x, 1, card->name, card->commune);
 	cells[n++] = grp(&c->ru, card)->code;
 	cells[n++] = x.eff;
-	cells[n] = reason_name(why);
+	cells[n++] = reason_name(why);
+	cells[n++] = str(card->hospital);
+	cells[n++] = str(card->unit);
+	cells[n] = kept_card;
 	out_add(c->o, L_DECREASE, card->commune, p->key, why, cells);
 }
 
@@ -968,10 +984,10 @@ static void write_card_decreases(struct ctx *c, const struct person *p,
 		if (r->kind != KIND_PRIOR)
 			continue;
 		if (d->outcome == OUTCOME_DECEASED)
-			write_decrease(c, p, r, &d->eff, d->why);
+			write_decrease(c, p, r, &d->eff, d->why, NULL);
 		else if (r != d->best)
 			write_decrease(c, p, r, &c->ru.day_before,
-				       R_DUPLICATE_CARD);
+				       R_DUPLICATE_CARD, d->best);
 	}
 }
 
@@ -993,13 +1009,29 @@ static void write_uninsured(struct ctx *c, const struct person *p,
 	out_add(c->o, L_UNINSURED, g->commune, p->key, R_NONE, cells);
 }
 
+/* A card holder's household: the winning roster row's, else the registry's. */
+static const char *household(const struct decision *d)
+{
+	if (d->win && d->win->household && d->win->household[0])
+		return d->win->household;
+	return d->g ? str(d->g->household) : "";
+}
+
+/* The hospital of a renewed or changed card: the roster's, else the card's. */
+static const char *new_hospital(const struct decision *d)
+{
+	if (d->win && d->win->hospital && d->win->hospital[0])
+		return d->win->hospital;
+	return str(d->best->hospital);
+}
+
 /* Rule 5 */
 static void write_increase(struct ctx *c, const struct person *p,
 			   const struct decision *d)
 {
 	const struct rec *auth = authority(d), *win = d->win;
 	struct cells x;
-	const char *cells[12];
+	const char *cells[14];
 	int n;
 
 	fill_common(&x, p->key, d->bhxh, NULL, &auth->dob, auth->sex, d->level);
@@ -1010,7 +1042,9 @@ static void write_increase(struct ctx *c, const struct person *p,
 	cells[n++] = win->hospital;
 	cells[n++] = x.eff;
 	cells[n++] = reason_name(d->why);
-	cells[n] = c->ru.b->srcs[win->src].label;
+	cells[n++] = c->ru.b->srcs[win->src].label;
+	cells[n++] = str(win->unit);
+	cells[n] = household(d);
 	out_add(c->o, L_INCREASE, auth->commune, p->key, d->why, cells);
 }
 
@@ -1033,21 +1067,38 @@ static void format_changed(unsigned ch, char *out, size_t n)
 static void write_change(struct ctx *c, const struct person *p,
 			 const struct decision *d)
 {
-	const struct rec *auth = authority(d);
+	const struct rec *auth = authority(d), *best = d->best;
 	struct cells x;
-	const char *cells[12];
-	char changed[96];
+	const char *cells[22];
+	char changed[96], odob[11] = "", osex[2] = "", olevel[2] = "";
+	unsigned ch = d->changed;
 	int n;
 
-	fill_common(&x, p->key, d->bhxh, d->best, &auth->dob, auth->sex,
-		    d->level);
-	format_changed(d->changed, changed, sizeof(changed));
+	fill_common(&x, p->key, d->bhxh, best, &auth->dob, auth->sex, d->level);
+	format_changed(ch, changed, sizeof(changed));
 	n = person_cells(cells, &x, 1, auth->name, auth->commune);
-	cells[n++] = grp(&c->ru, d->best)->code;
+	cells[n++] = grp(&c->ru, best)->code;
 	cells[n++] = grp(&c->ru, d->win)->code;
 	cells[n++] = x.level;
 	cells[n++] = changed;
-	cells[n] = reason_name(d->why);
+	cells[n++] = reason_name(d->why);
+	cells[n++] = new_hospital(d);
+	cells[n++] = str(best->unit);
+	cells[n++] = str(d->win->unit);
+	cells[n++] = household(d);
+	/* the card's value of each changed field, for the corrections list */
+	if (ch & CHANGED_DOB)
+		date_format(&best->dob, odob);
+	if ((ch & CHANGED_SEX) && best->sex)
+		osex[0] = (char)best->sex;
+	if ((ch & CHANGED_LEVEL) && best->level)
+		olevel[0] = (char)('0' + best->level);
+	cells[n++] = ch & CHANGED_NAME ? best->name : "";
+	cells[n++] = odob;
+	cells[n++] = osex;
+	cells[n++] = olevel;
+	cells[n++] = ch & CHANGED_HOSPITAL ? str(best->hospital) : "";
+	cells[n] = ch & CHANGED_COMMUNE ? best->commune : "";
 	out_add(c->o, L_CHANGE, auth->commune, p->key, d->why, cells);
 }
 
@@ -1057,14 +1108,17 @@ static void write_renew(struct ctx *c, const struct person *p,
 {
 	const struct rec *auth = authority(d);
 	struct cells x;
-	const char *cells[9];
+	const char *cells[12];
 	int n;
 
 	fill_common(&x, p->key, d->bhxh, d->best, &auth->dob, auth->sex,
 		    d->level);
 	n = person_cells(cells, &x, 1, auth->name, auth->commune);
 	cells[n++] = grp(&c->ru, d->win)->code;
-	cells[n] = x.level;
+	cells[n++] = x.level;
+	cells[n++] = new_hospital(d);
+	cells[n++] = str(d->win->unit);
+	cells[n] = household(d);
 	out_add(c->o, L_RENEW, auth->commune, p->key, R_NONE, cells);
 }
 
@@ -1126,7 +1180,7 @@ static void write_outcome(struct ctx *c, const struct person *p,
 		write_review(c, p, d);
 		break;
 	case OUTCOME_DECREASE:
-		write_decrease(c, p, d->best, &d->eff, d->why);
+		write_decrease(c, p, d->best, &d->eff, d->why, NULL);
 		break;
 	case OUTCOME_INCREASE:
 		write_increase(c, p, d);

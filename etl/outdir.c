@@ -4,36 +4,44 @@
  * run, and the check of a folder against summary.json's "files".
  */
 #include "outdir.h"
-#include "d02lt.h"
+#include "lists.h"
 #include "output.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
-#define SUMMARY		  "summary.json"
+#define SUMMARY "summary.json"
+/* The one workbook of earlier versions: removed when a run commits. */
+#define OLD_WORKBOOK	  "d02lt.xlsx"
 #define MAX_SUMMARY_BYTES (64u << 20)
 
 /* ---- doisoat's own file names ------------------------------------------ */
 
-/* The i-th output file name (lists, workbook, summary.json), or NULL. */
+/*
+ * The i-th output file name of a fixed name (lists, the old workbook,
+ * summary.json), or NULL.
+ */
 static const char *output_name(int i)
 {
 	if (i < L_N)
 		return list_file((enum list)i);
 	if (i == L_N)
-		return D02LT_FILE;
+		return OLD_WORKBOOK;
 	return i == L_N + 1 ? SUMMARY : NULL;
 }
 
+/* One of doisoat's own names: a fixed one, or a workbook of lists.h. */
 static int is_output_name(const char *name)
 {
 	const char *s;
@@ -42,7 +50,7 @@ static int is_output_name(const char *name)
 	for (i = 0; (s = output_name(i)); i++)
 		if (!strcmp(s, name))
 			return 1;
-	return 0;
+	return lists_is_name(name);
 }
 
 /* A name that stays inside the folder and is not hidden. */
@@ -770,10 +778,10 @@ int outdir_recover(const char *dir, struct etl_err *err)
 
 /* ---- signals and exit: the staging folder goes with the process --------- */
 
-static volatile sig_atomic_t g_state; /* 0 none, 1 staging, 2 committing */
+/* 0 none, 1 staging, 2 committing, 3 a signal removing the staging */
+static volatile sig_atomic_t g_state;
 static volatile sig_atomic_t g_pending; /* a signal held during a commit */
 static int g_fd = -1; /* the output folder */
-static char *g_paths; /* files the staging folder may hold, NUL-separated */
 static char g_stage[48]; /* the staging folder's name */
 static const int g_sigs[3] = { SIGINT, SIGTERM, SIGHUP };
 static struct sigaction g_old[3];
@@ -788,26 +796,80 @@ static void restore_signals(void)
 			sigaction(g_sigs[i], &g_old[i], NULL);
 }
 
-/* Only async-signal-safe calls: unlinkat, strlen, sigaction, raise. */
+/* A record of the getdents64 system call. */
+struct raw_dirent {
+	uint64_t ino;
+	int64_t off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
+/*
+ * Remove every file of the staging folder, whatever its name (the
+ * workbooks' names depend on the run; libxlsxwriter's temporary files
+ * live there a moment): openat, the raw getdents64 (opendir and readdir
+ * are not async-signal-safe), unlinkat, close.  Removing while reading
+ * may skip a name: the caller tries again.
+ */
+static void empty_stage(void)
+{
+	static uint64_t buf[1024];
+	long n, off;
+	int fd = openat(g_fd, g_stage,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (off = 0; off < n;) {
+			const struct raw_dirent *d =
+				(const void *)((const char *)buf + off);
+
+			if (strcmp(d->name, ".") && strcmp(d->name, ".."))
+				unlinkat(fd, d->name, 0);
+			off += d->reclen;
+		}
+	}
+	close(fd);
+}
+
+/*
+ * Only async-signal-safe calls: openat, unlinkat, getdents64, close,
+ * strcmp, poll, sigaction, raise.  Other threads go on writing meanwhile
+ * (a workbook may be renamed into the staging folder after a pass): the
+ * folder is emptied again until it goes, for at most about 2 s; writers
+ * see outdir_dying() and start no new file.
+ */
 static void on_signal(int sig)
 {
-	const char *p;
-	int i;
+	int i, tries, saved = errno;
 
-	if (g_state == 2) {
+	if (g_state == 2 || g_state == 3) {
 		g_pending = sig;
 		return;
 	}
 	if (g_state == 1) {
+		g_state = 3;
+		for (tries = 0; tries < 200; tries++) {
+			empty_stage();
+			if (unlinkat(g_fd, g_stage, AT_REMOVEDIR) == 0 ||
+			    errno == ENOENT)
+				break;
+			poll(NULL, 0, 10);
+		}
 		g_state = 0;
-		for (p = g_paths; *p; p += strlen(p) + 1)
-			unlinkat(g_fd, p, 0);
-		unlinkat(g_fd, g_stage, AT_REMOVEDIR);
 	}
+	errno = saved;
 	for (i = 0; i < 3; i++)
 		if (g_sigs[i] == sig && g_caught[i])
 			sigaction(sig, &g_old[i], NULL);
 	raise(sig);
+}
+
+int outdir_dying(void)
+{
+	return g_state == 3;
 }
 
 static void on_exit_remove(void)
@@ -823,19 +885,8 @@ static void guard_start(int fd, const char *stage)
 {
 	static int registered;
 	struct sigaction sa;
-	struct strbuf sb;
-	const char *nm;
 	int i;
 
-	sb_init(&sb, 0);
-	for (i = 0; (nm = output_name(i)); i++) {
-		sb_addf(&sb, "%s/%s", stage, nm);
-		sb_addc(&sb, '\0');
-		sb_addf(&sb, "%s/.%s.%ld.tmp", stage, nm, (long)getpid());
-		sb_addc(&sb, '\0');
-	}
-	sb_addc(&sb, '\0');
-	g_paths = sb.buf;
 	snprintf(g_stage, sizeof(g_stage), "%s", stage);
 	g_fd = fd;
 	g_pending = 0;
@@ -866,8 +917,6 @@ static void guard_end(void)
 	restore_signals();
 	memset(g_caught, 0, sizeof(g_caught));
 	g_fd = -1;
-	free(g_paths);
-	g_paths = NULL;
 	g_pending = 0;
 	if (sig)
 		raise(sig);

@@ -16,7 +16,8 @@
  *      This is the commit point: .doisoat-commit holds the whole new set;
  *   c. remove the old DIR/summary.json;
  *   d. remove the old outputs the new set does not have (only doisoat's
- *      own file names: the lists, d02lt.xlsx; never another file), move
+ *      own file names: the lists, lists-*.xlsx, summary.json and the
+ *      d02lt.xlsx of older versions; never another file), move
  *      each new file into DIR, fsync DIR;
  *   e. move summary.json into DIR, last;
  *   f. remove the empty .doisoat-commit and fsync DIR.
@@ -131,6 +132,12 @@ int outdir_verify(const char *dir, struct etl_err *err);
 int outdir_parse_files(const char *json, size_t len, struct outdir_file **files,
 		       size_t *n, struct etl_err *err);
 void outdir_files_free(struct outdir_file *files, size_t n);
+
+/*
+ * Is a signal removing the staging folder (the process is about to die
+ * of it)?  Threads writing outputs start no new file then.
+ */
+int outdir_dying(void);
 
 /*
  * Tests only: the process SIGKILLs itself instead of making the

@@ -21,21 +21,27 @@ static const struct {
 	[L_INCREASE] = { "increase.csv",
 			 "person_id,bhxh_code,full_name,dob,sex,commune_code,"
 			 "group_code,benefit_level,hospital_code,"
-			 "effective_from,reason,source",
-			 12 },
+			 "effective_from,reason,source,unit_code,"
+			 "household_code",
+			 14 },
 	[L_DECREASE] = { "decrease.csv",
 			 "person_id,bhxh_code,card_code,full_name,dob,sex,"
-			 "commune_code,group_code,effective_to,reason",
-			 10 },
+			 "commune_code,group_code,effective_to,reason,"
+			 "hospital_code,unit_code,kept_card_code",
+			 13 },
 	[L_CHANGE] = { "change.csv",
 		       "person_id,bhxh_code,card_code,full_name,dob,sex,"
 		       "commune_code,old_group_code,group_code,benefit_level,"
-		       "changed_fields,reason",
-		       12 },
+		       "changed_fields,reason,hospital_code,old_unit_code,"
+		       "unit_code,household_code,old_full_name,old_dob,"
+		       "old_sex,old_benefit_level,old_hospital_code,"
+		       "old_commune_code",
+		       22 },
 	[L_RENEW] = { "renew.csv",
 		      "person_id,bhxh_code,card_code,full_name,dob,sex,"
-		      "commune_code,group_code,benefit_level",
-		      9 },
+		      "commune_code,group_code,benefit_level,"
+		      "hospital_code,unit_code,household_code",
+		      12 },
 	[L_UNINSURED] = { "uninsured.csv",
 			  "person_id,full_name,dob,sex,commune_code,"
 			  "household_code",
@@ -98,7 +104,7 @@ void out_add(struct outputs *o, enum list l, const char *commune, uint64_t key,
 {
 	struct outlist *ol = &o->lists[l];
 	struct orow *row;
-	size_t len[COV_NCOLS + 1], total = 0;
+	size_t len[LIST_MAX_COLS + 1], total = 0;
 	int i, n = lists[l].ncols, row_plain;
 	char *p;
 
@@ -215,8 +221,7 @@ static void add_note(struct outputs *o, enum list l, const struct batch *b,
 		cells[5] = n->text;
 	}
 	/* sorted by source label, then line */
-	out_add(o, l, cells[0], n->line, (enum reason)n->reason,
-		cells);
+	out_add(o, l, cells[0], n->line, (enum reason)n->reason, cells);
 }
 
 void out_add_notes(struct outputs *o, const struct batch *b)

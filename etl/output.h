@@ -25,6 +25,8 @@ enum list {
 
 /* Columns of coverage.csv: the BHYT part, then BHXH and BHTN. */
 #define COV_NCOLS 21
+/* The most columns a list has (change.csv). */
+#define LIST_MAX_COLS 22
 
 /*
  * A row of a list: its cells, one NUL-terminated string after the other

@@ -120,6 +120,8 @@ int pipeline_ref(struct ref *ref, const struct run_opts *o, struct etl_err *err)
 		return -1;
 	if (o->targets && ref_load_targets(ref, o->targets, err) < 0)
 		return -1;
+	if (o->units && ref_load_units(ref, o->units, err) < 0)
+		return -1;
 	if (!ref->contrib) {
 		ref->contrib = xmalloc(sizeof(*ref->contrib));
 		contrib_init(ref->contrib);

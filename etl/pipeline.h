@@ -16,7 +16,7 @@ struct run_opts {
 	struct date today; /* prec DATE_NONE: the system date */
 	struct input *inputs;
 	size_t ninputs, inputs_cap;
-	const char *areas, *scope, *targets, *groups;
+	const char *areas, *scope, *targets, *groups, *units;
 	const char *contributions, *support; /* money.h; NULL: shipped, none */
 	const char *out;
 	const char *db;

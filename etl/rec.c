@@ -481,13 +481,14 @@ static enum reason row_commune(struct batch *b, const char *const *raw,
 	return R_NONE;
 }
 
-/* Hospital, household (registry rows) and ethnicity. */
+/* Hospital, household, sending unit (not registry rows) and ethnicity. */
 static void row_codes(struct batch *b, enum kind kind, const char *const *raw,
 		      struct rec *r)
 {
 	r->hospital = memo_code(b, F_HOSPITAL, CELL(F_HOSPITAL));
-	r->household =
-		kind == KIND_REGISTRY ? code_str(b, CELL(F_HOUSEHOLD), 0) : "";
+	r->household = code_str(b, CELL(F_HOUSEHOLD), 0);
+	r->unit =
+		kind == KIND_REGISTRY ? "" : memo_code(b, F_UNIT, CELL(F_UNIT));
 	row_ethnicity(b, raw, r);
 }
 

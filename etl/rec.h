@@ -7,8 +7,9 @@
  * Rows live in one flat array and are referred to by uint32_t index; their
  * strings live in the batch arena.  A province holds millions of rows, so
  * a row keeps only what the rules use: the accent-free name key is made
- * when needed (name_key_ascii), card validity dates and the sending unit
- * are read but not kept, and the household only for registry rows.  IDs are
+ * when needed (name_key_ascii), card validity dates are read but not
+ * kept; the sending unit and the household are kept for the lists people
+ * file (lists.h).  IDs are
  * stored as numbers (the digits of a 12-digit personal ID, a 10-digit BHXH
  * code) and printed back with their leading zeros.
  */
@@ -56,7 +57,8 @@ struct rec {
 	const char *commune; /* "" if none (at most COMMUNE_CODE_MAX bytes);
 			      * all strings below likewise */
 	const char *hospital;
-	const char *household; /* registry rows only (the outreach list) */
+	const char *household; /* household code (outreach list, GD lists) */
+	const char *unit; /* unit_code: the unit that filed or sent the row */
 	const char *ethnicity;
 	struct date dob, status_date;
 	uint32_t line;

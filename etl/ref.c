@@ -50,6 +50,7 @@ void ref_release(struct ref *r)
 	free(r->areas);
 	free(r->scope);
 	free(r->targets);
+	free(r->units);
 	free(r->communes);
 	free(r->moves);
 	free(r->moved_to);
@@ -938,6 +939,87 @@ int ref_load_targets(struct ref *r, const char *path, struct etl_err *err)
 fail:
 	table_release(&t);
 	return -1;
+}
+
+static int unit_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct unit *)a)->code,
+		      ((const struct unit *)b)->code);
+}
+
+/* Cell col of row (a copy in r's arena), "" when the column is absent. */
+static const char *unit_cell(struct ref *r, char **row, int col)
+{
+	return col >= 0 ? arena_strdup(&r->arena, row[col]) : "";
+}
+
+int ref_load_units(struct ref *r, const char *path, struct etl_err *err)
+{
+	static const char *const names[][3] = {
+		{ "unit_code", "ma_don_vi", NULL },
+		{ "unit_name", "ten_don_vi", NULL },
+		{ "kind", "loai", NULL },
+		{ "address", "dia_chi", NULL },
+		{ "tax_code", "ma_so_thue", NULL },
+		{ "phone", "dien_thoai", NULL },
+		{ "email", NULL, NULL },
+		{ "commune_code", "ma_xa", NULL },
+	};
+	int col[8], k;
+	struct table t;
+	size_t i, cap = 0;
+
+	if (table_read(&t, &r->arena, path, NULL, 0, err) < 0)
+		return -1;
+	if ((col[0] = need_col(&t, names[0], err)) < 0)
+		goto fail;
+	for (k = 1; k < 8; k++)
+		col[k] = table_col(&t, names[k]);
+	for (i = 0; i < t.nrows; i++) {
+		char **row = t.rows[i];
+		struct unit *u;
+
+		if (!row[col[0]][0]) {
+			etl_errf(err, "'%s':%lu: empty unit_code", t.name,
+				 LINE(&t, i));
+			goto fail;
+		}
+		GROW(r->units, cap, r->nunits + 1);
+		u = &r->units[r->nunits++];
+		memset(u, 0, sizeof(*u));
+		u->code = unit_cell(r, row, col[0]);
+		u->name = unit_cell(r, row, col[1]);
+		u->kind = unit_cell(r, row, col[2]);
+		u->address = unit_cell(r, row, col[3]);
+		u->tax_code = unit_cell(r, row, col[4]);
+		u->phone = unit_cell(r, row, col[5]);
+		u->email = unit_cell(r, row, col[6]);
+		if (col[7] >= 0 && row[col[7]][0] &&
+		    commune_cell(&t, i, col[7], u->commune, err) < 0)
+			goto fail;
+	}
+	if (r->nunits)
+		qsort(r->units, r->nunits, sizeof(*r->units), unit_cmp);
+	for (i = 1; i < r->nunits; i++)
+		if (!strcmp(r->units[i].code, r->units[i - 1].code)) {
+			etl_errf(err, "'%s': unit_code given twice", t.name);
+			goto fail;
+		}
+	table_release(&t);
+	return 0;
+fail:
+	table_release(&t);
+	return -1;
+}
+
+const struct unit *ref_unit(const struct ref *r, const char *code)
+{
+	struct unit key;
+
+	if (!r->nunits || !code || !*code)
+		return NULL;
+	key.code = code;
+	return bsearch(&key, r->units, r->nunits, sizeof(*r->units), unit_cmp);
 }
 
 const struct target *ref_target(const struct ref *r, const char *commune)

@@ -69,6 +69,12 @@ struct area {
 	struct date from, to; /* to.prec DATE_NONE: open */
 };
 
+/* A filing unit (--units): the header block of its lists (lists.h). */
+struct unit {
+	const char *code, *name, *kind, *address, *tax_code, *phone, *email;
+	char commune[COMMUNE_CODE_MAX + 1];
+};
+
 struct target {
 	char commune[COMMUNE_CODE_MAX + 1]; /* or "TOTAL": the district's */
 	double bhyt, bhxh, bhxh_voluntary, bhtn; /* percent; <0: not given */
@@ -106,6 +112,8 @@ struct ref {
 	size_t nscope;
 	struct target *targets;
 	size_t ntargets;
+	struct unit *units; /* sorted by code */
+	size_t nunits;
 	struct commune_name *communes; /* sorted by code, then from */
 	size_t ncommunes;
 	/* the 2025 mapping: old codes sorted, their new codes grouped */
@@ -137,6 +145,15 @@ int ref_load_groups(struct ref *r, const char *path, struct etl_err *err);
 int ref_load_areas(struct ref *r, const char *path, struct etl_err *err);
 int ref_load_scope(struct ref *r, const char *path, struct etl_err *err);
 int ref_load_targets(struct ref *r, const char *path, struct etl_err *err);
+/*
+ * The filing units (rules.md R7.10): unit_code (Mã đơn vị) required,
+ * unit_name (Tên đơn vị), kind, address (Địa chỉ), tax_code (Mã số thuế),
+ * phone (Điện thoại), email, commune_code (Mã xã) optional.  A code given
+ * twice is an error.
+ */
+int ref_load_units(struct ref *r, const char *path, struct etl_err *err);
+/* The unit of a code, or NULL. */
+const struct unit *ref_unit(const struct ref *r, const char *code);
 int ref_load_communes(struct ref *r, const char *path, struct etl_err *err);
 /*
  * The 2025 mapping, columns old_code,new_code, one row per link (path

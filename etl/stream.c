@@ -21,7 +21,8 @@ unsigned batch_source(struct batch *b, enum kind kind, const char *label)
 			return (unsigned)i;
 	label = arena_strdup(&b->arena, label);
 	return batch_add_source(
-		b, &(struct input){ .path = label, .label = label, .kind = kind });
+		b,
+		&(struct input){ .path = label, .label = label, .kind = kind });
 }
 
 static void head(struct strbuf *sb, enum kind kind, const char *label,
@@ -111,7 +112,7 @@ void stream_write_rec(struct strbuf *sb, FILE *f, const struct batch *b,
 	cells[F_STATUS] =
 		r->kind == KIND_REGISTRY ? status_text(r->status) : NULL;
 	cells[F_STATUS_DATE] = sd;
-	cells[F_UNIT] = NULL;
+	cells[F_UNIT] = r->unit;
 	cells[F_SCHEMES] = schemes;
 	head(sb, (enum kind)r->kind, b->srcs[r->src].label, r->line);
 	{

@@ -298,6 +298,16 @@ CREATE TABLE doisoat.change (
     reason text,
     pseudonym text,
     scope_id integer,
+    hospital_code text,
+    old_unit_code text,
+    unit_code text,
+    household_code text,
+    old_full_name text,
+    old_dob text,
+    old_sex text,
+    old_benefit_level text,
+    old_hospital_code text,
+    old_commune_code text,
     CONSTRAINT change_check CHECK (((person_id IS NOT NULL) OR (bhxh_code IS NOT NULL)))
 )
 PARTITION BY LIST (period);
@@ -408,6 +418,9 @@ CREATE TABLE doisoat.decrease (
     reason text NOT NULL,
     pseudonym text,
     scope_id integer,
+    hospital_code text,
+    unit_code text,
+    kept_card_code text,
     CONSTRAINT decrease_check CHECK (((person_id IS NOT NULL) OR (bhxh_code IS NOT NULL)))
 )
 PARTITION BY LIST (period);
@@ -445,7 +458,9 @@ CREATE TABLE doisoat.increase (
     reason text,
     source text,
     pseudonym text,
-    scope_id integer
+    scope_id integer,
+    unit_code text,
+    household_code text
 )
 PARTITION BY LIST (period);
 
@@ -486,6 +501,9 @@ CREATE TABLE doisoat.renew (
     benefit_level text,
     pseudonym text,
     scope_id integer,
+    hospital_code text,
+    unit_code text,
+    household_code text,
     CONSTRAINT renew_check CHECK (((person_id IS NOT NULL) OR (bhxh_code IS NOT NULL)))
 )
 PARTITION BY LIST (period);

@@ -4,8 +4,8 @@
  * folder: sorted, RFC 4180 CSV, mode 0600, each file renamed into place.
  */
 #include "doisoat.h"
-#include "d02lt.h"
 #include "copytext.h"
+#include "lists.h"
 #include "outdir.h"
 #include "stage.h"
 #include "stream.h"
@@ -15,12 +15,14 @@
 
 static const char usage_str[] =
 	"usage: doisoat report --out DIR [--rejects FILE]... [--table]\n"
-	"                      [--period YEAR [--as-of DATE] [--groups FILE]\n"
+	"                      [--period YEAR [--as-of DATE] [--today DATE]\n"
+	"                       [--groups FILE] [--units FILE]\n"
 	"                       [--contributions FILE] [--support FILE]]\n"
 	"                      [--quiet] [INPUT...]\n"
 	"Write the CSV lists from outcome rows (stdin or INPUT) and the\n"
 	"reject streams of ingest and normalise (--rejects) into DIR; with\n"
-	"--period, the D02-LT workbook d02lt.xlsx too.  --table prints the\n"
+	"--period, the workbooks people file (lists-*.xlsx) too.  --table "
+	"prints the\n"
 	"coverage table.  summary.json counts the rows of each input file as\n"
 	"ingest read them, diff got them and the reject streams rejected\n"
 	"them; `doisoat load` takes the folder when --period was given and\n"
@@ -51,7 +53,7 @@ static void read_outcomes(void *ctx, FILE *f, const char *name)
 	struct report *r = ctx;
 	struct outputs *o = &r->out;
 	struct strbuf line;
-	char *fl[4 + COV_NCOLS];
+	char *fl[4 + LIST_MAX_COLS];
 	unsigned long n = 0;
 	int got;
 
@@ -60,7 +62,7 @@ static void read_outcomes(void *ctx, FILE *f, const char *name)
 		int nf, l;
 
 		n++;
-		nf = copy_split(line.buf, fl, 4 + COV_NCOLS);
+		nf = copy_split(line.buf, fl, 4 + LIST_MAX_COLS);
 		if (stage_census_outcome(&r->census, nf, fl))
 			continue;
 		l = nf >= 4 && fl[0] ? list_by_name(fl[0]) : -1;
@@ -99,14 +101,14 @@ static void read_rejects(struct report *r, const char *path)
 	stage_close(f, path);
 }
 
-/* The workbook names the period and the communes: with --period. */
+/* The workbooks name the period and the communes: with --period. */
 static void write_workbook(struct stage *s, struct outputs *out,
 			   const char *dir)
 {
 	struct etl_err err = { "" };
 
 	stage_batch(s);
-	if (d02lt_write(out, &s->b, dir, &err) < 0)
+	if (lists_write(out, &s->b, dir, &err) < 0)
 		die("%s", err.msg);
 }
 
@@ -115,7 +117,8 @@ static const struct cmd_def report_def = {
 	.takes_args = 1,
 	.usage = usage_str,
 	.options = { OPT_OUT, OPT_REJECTS_IN, OPT_TABLE, OPT_PERIOD, OPT_AS_OF,
-		     OPT_GROUPS, OPT_CONTRIBUTIONS, OPT_SUPPORT },
+		     OPT_TODAY, OPT_GROUPS, OPT_UNITS, OPT_CONTRIBUTIONS,
+		     OPT_SUPPORT },
 };
 
 /* summary.json: with --period, one that load takes (summary.h). */

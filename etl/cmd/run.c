@@ -6,9 +6,9 @@
  */
 #include "doisoat.h"
 #include "classify.h"
-#include "d02lt.h"
 #include "pgload.h"
 #include "identity.h"
+#include "lists.h"
 #include "outdir.h"
 #include "stage.h"
 
@@ -21,8 +21,9 @@ static const char usage_str[] =
 	"FILE[=LABEL][,commune=CODE][,group=GROUP]]...\n"
 	"                   [--encoding ENC]\n"
 	"                   [--areas FILE] [--scope FILE] [--targets FILE]\n"
-	"                   [--groups FILE] [--as-of DATE] [--today DATE]\n"
-	"                   [--contributions FILE] [--support FILE]\n"
+	"                   [--groups FILE] [--units FILE] [--as-of DATE]\n"
+	"                   [--today DATE] [--contributions FILE]\n"
+	"                   [--support FILE]\n"
 	"                   --out DIR [--db CONNINFO | --no-db]\n"
 	"                   [--max-rejects N] [--max-file-rejects PCT]\n"
 	"                   [--table] [--quiet]\n"
@@ -101,17 +102,17 @@ static PGconn *take_run_lock(const char *conninfo)
 	return conn;
 }
 
-/* The workbook, while the longest list is written (out_write_all_and). */
+/* The workbooks, while the longest list is written (out_write_all_and). */
 struct workbook {
 	const struct batch *b;
 	const char *dir;
 };
 
-static int write_d02lt(struct outputs *out, void *ctx, struct etl_err *err)
+static int write_lists(struct outputs *out, void *ctx, struct etl_err *err)
 {
 	const struct workbook *w = ctx;
 
-	return d02lt_write(out, w->b, w->dir, err);
+	return lists_write(out, w->b, w->dir, err);
 }
 
 static int has_kind(const struct run_opts *o, enum kind k)
@@ -165,7 +166,7 @@ static int run_pipeline(const struct run_opts *o, struct batch *b, double t0)
 	t.classify = now_seconds() - t1;
 	t1 = now_seconds();
 	progress("writing the lists");
-	if (out_write_all_and(&out, od.stage, write_d02lt, &wb, &err) < 0)
+	if (out_write_all_and(&out, od.stage, write_lists, &wb, &err) < 0)
 		die("%s", err.msg);
 	t.write = now_seconds() - t1;
 	if (o->max_rejects >= 0 &&
@@ -195,11 +196,26 @@ static const struct cmd_def run_def = {
 	.prog = "doisoat run",
 	.config = "run",
 	.usage = usage_str,
-	.options = { OPT_PERIOD, OPT_AS_OF, OPT_TODAY, OPT_PRIOR, OPT_REGISTRY,
-		     OPT_ROSTER, OPT_ENCODING, OPT_AREAS, OPT_SCOPE,
-		     OPT_TARGETS, OPT_GROUPS, OPT_OUT, OPT_DB, OPT_NO_DB,
-		     OPT_MAX_REJECTS, OPT_MAX_FILE_REJECTS, OPT_TABLE,
-		     OPT_CONTRIBUTIONS, OPT_SUPPORT },
+	.options = { OPT_PERIOD,
+		     OPT_AS_OF,
+		     OPT_TODAY,
+		     OPT_PRIOR,
+		     OPT_REGISTRY,
+		     OPT_ROSTER,
+		     OPT_ENCODING,
+		     OPT_AREAS,
+		     OPT_SCOPE,
+		     OPT_TARGETS,
+		     OPT_GROUPS,
+		     OPT_UNITS,
+		     OPT_OUT,
+		     OPT_DB,
+		     OPT_NO_DB,
+		     OPT_MAX_REJECTS,
+		     OPT_MAX_FILE_REJECTS,
+		     OPT_TABLE,
+		     OPT_CONTRIBUTIONS,
+		     OPT_SUPPORT },
 };
 
 int cmd_run(int argc, char **argv)

@@ -33,14 +33,14 @@ void usage_error(const char *fmt, ...)
  * when it takes a value, and after '/' the letter of its short form.
  */
 static const char *const option_specs[OPT_END - OPT_PERIOD] = {
-	"period=/p", "as-of=",	 "today=",	   "prior=",
-	"registry=", "roster=",	 "encoding=",	   "areas=",
-	"scope=",    "targets=", "groups=",	   "out=/o",
-	"db=/d",     "no-db",	 "max-rejects=",   "table",
-	"rejects=",  "rejects=", "schemas=/s",	   "pseudonym-key=/k",
-	"keep-raw",  "kind=",	 "rows=",	   "max-file-rejects=",
-	"unit=",     "replace",	 "contributions=", "support=",
-	"config=",   "quiet/q",	 "help/h",
+	"period=/p", "as-of=",	 "today=",	 "prior=",
+	"registry=", "roster=",	 "encoding=",	 "areas=",
+	"scope=",    "targets=", "groups=",	 "out=/o",
+	"db=/d",     "no-db",	 "max-rejects=", "table",
+	"rejects=",  "rejects=", "schemas=/s",	 "pseudonym-key=/k",
+	"keep-raw",  "kind=",	 "rows=",	 "max-file-rejects=",
+	"unit=",     "replace",	 "units=",	 "contributions=",
+	"support=",  "config=",	 "quiet/q",	 "help/h",
 };
 
 /* getopt_long's view of a command's options. */
@@ -242,6 +242,7 @@ static const char **text_field(struct run_opts *o, int code)
 	       : code == OPT_SCOPE	   ? &o->scope
 	       : code == OPT_TARGETS	   ? &o->targets
 	       : code == OPT_GROUPS	   ? &o->groups
+	       : code == OPT_UNITS	   ? &o->units
 	       : code == OPT_CONTRIBUTIONS ? &o->contributions
 	       : code == OPT_SUPPORT	   ? &o->support
 	       : code == OPT_OUT	   ? &o->out

@@ -63,6 +63,7 @@ enum {
 	OPT_MAX_FILE_REJECTS, /* --max-file-rejects PCT (run) */
 	OPT_UNIT, /* --unit CODE[=NAME] (load) */
 	OPT_REPLACE, /* --replace (load) */
+	OPT_UNITS, /* --units FILE: the filing units' headers (run) */
 	OPT_CONTRIBUTIONS, /* --contributions FILE (run, report) */
 	OPT_SUPPORT, /* --support FILE (run, report) */
 	OPT_CONFIG,

@@ -22,7 +22,7 @@ set -f # the package globs below are for dpkg-query, not the shell
 # libminizip-dev and libexpat1-dev read .xlsx workbooks, libfreexl-dev .xls.
 needs="gcc make libc6-dev pkg-config libpq-dev libssl-dev libcsv-dev
 libxxhash-dev zlib1g-dev libutf8proc-dev libxlsxwriter-dev libminizip-dev
-libexpat1-dev libfreexl-dev libcmocka-dev
+libexpat1-dev libfreexl-dev libcmocka-dev python3-openpyxl
 postgresql|postgresql-[0-9]* postgresql-client|postgresql-client-[0-9]* time unzip
 openssl man-db groff-base|groff"
 

@@ -88,7 +88,7 @@ refused diff --today --period 2024 --today 2024-06-30
 refused diff --rejects --period 2024 --rejects r.tsv
 refused diff --max-rejects --period 2024 --max-rejects 3
 refused report --areas --out "$TMP/r" --areas a.csv
-refused report --today --out "$TMP/r" --today 2024-06-30
+refused report --scope --out "$TMP/r" --scope s.csv
 refused report --db --out "$TMP/r" --db host=x
 refused run --rejects --rejects r.tsv
 refused load --period --out "$TMP/r" --period 2024
@@ -145,7 +145,7 @@ rc=$?
 sh etl/sh/fixture-args.sh fixtures/small | tr '\n' ' ' > "$TMP/fxargs"
 script -qec "$BIN run --period 2024 --today 2024-06-30 --no-db --out $TMP/tty $(cat "$TMP/fxargs")" \
 	/dev/null > "$TMP/tty.out" 2>&1 < /dev/null
-if grep -q "$(printf '\r')doisoat run: classifying 64 people" "$TMP/tty.out" &&
+if grep -q "$(printf '\r')doisoat run: classifying 69 people" "$TMP/tty.out" &&
 	grep -q "$(printf '\r')doisoat run: writing the lists" "$TMP/tty.out"; then
 	ok "run on a terminal: a progress line per stage"
 else

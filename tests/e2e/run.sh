@@ -3,7 +3,9 @@
 # the fixtures, no database (--no-db).  One line per test, "ok N - name" or
 # "not ok N - name", and a closing "N passed, N failed".
 #   UPDATE=1 sh tests/e2e/run.sh build   rewrites the golden files (the small
-#   fixture's lists, and the checksums of Càng Long's in golden/canglong.sha256).
+#   fixture's lists, the cells of its workbooks in golden/small/lists.txt
+#   (tests/xlsx/dump.py), and the checksums of Càng Long's lists in
+#   golden/canglong.sha256).
 BUILD=${1:-build}
 BIN=$BUILD/doisoat
 HERE=tests/e2e
@@ -83,7 +85,17 @@ fi
 if [ "${UPDATE:-}" = 1 ]; then
 	mkdir -p "$GOLDEN"
 	for l in $LISTS; do cp "$TMP/small/$l.csv" "$GOLDEN/$l.csv"; done
+	/usr/bin/python3 tests/xlsx/dump.py "$TMP"/small/lists-*.xlsx \
+		> "$GOLDEN/lists.txt"
 	echo "# golden files rewritten in $GOLDEN"
+fi
+if /usr/bin/python3 tests/xlsx/dump.py "$TMP"/small/lists-*.xlsx \
+	> "$TMP/lists.txt" 2> "$TMP/d" &&
+	cmp -s "$TMP/lists.txt" "$GOLDEN/lists.txt"; then
+	ok "small: the cells of lists-*.xlsx equal golden/small/lists.txt"
+else
+	diff -u "$GOLDEN/lists.txt" "$TMP/lists.txt" >> "$TMP/d" 2>&1
+	not_ok "small: the cells of lists-*.xlsx equal golden/small/lists.txt" "$TMP/d"
 fi
 for l in $LISTS; do
 	if cmp -s "$TMP/small/$l.csv" "$GOLDEN/$l.csv"; then
@@ -109,7 +121,10 @@ bad=$(find "$TMP/small" -type f ! -perm 600 | wc -l)
 run_fixture fixtures/small "$TMP/small2" > /dev/null 2>&1
 same=1
 for l in $LISTS; do cmp -s "$TMP/small/$l.csv" "$TMP/small2/$l.csv" || same=0; done
-[ $same = 1 ] && ok "small: a second run gives byte-identical lists" || not_ok "small: a second run gives byte-identical lists"
+for f in "$TMP"/small/lists-*.xlsx; do
+	cmp -s "$f" "$TMP/small2/${f##*/}" || same=0
+done
+[ $same = 1 ] && ok "small: a second run gives byte-identical lists and workbooks" || not_ok "small: a second run gives byte-identical lists and workbooks"
 
 # the stages chained by hand give what run gives
 sh etl/sh/fixture-args.sh fixtures/small > "$TMP/args"
@@ -117,7 +132,7 @@ set --
 ref=""
 while IFS= read -r a; do
 	case "$a" in
-	--areas|--scope|--targets) ref=$a; continue ;;
+	--areas|--scope|--targets|--units) ref=$a; continue ;;
 	esac
 	if [ -n "$ref" ]; then
 		eval "opt_${ref#--}=\$a"
@@ -132,7 +147,8 @@ staged() {
 	"$BIN" dedup --quiet |
 	"$BIN" diff --quiet --period 2024 --areas "$opt_areas" \
 		--targets "$opt_targets" |
-	"$BIN" report --quiet --period 2024 --out "$TMP/staged" \
+	"$BIN" report --quiet --period 2024 --today 2024-06-30 \
+		--units "$opt_units" --out "$TMP/staged" \
 		--rejects "$TMP/rej1" --rejects "$TMP/rej2"
 }
 if staged "$@" > "$TMP/staged.err" 2>&1; then
@@ -141,10 +157,12 @@ if staged "$@" > "$TMP/staged.err" 2>&1; then
 	for l in $LISTS; do
 		diff -u "$TMP/small/$l.csv" "$TMP/staged/$l.csv" >> "$TMP/d" || same=0
 	done
-	cmp -s "$TMP/small/d02lt.xlsx" "$TMP/staged/d02lt.xlsx" || {
-		echo "d02lt.xlsx differs" >> "$TMP/d"
-		same=0
-	}
+	for f in "$TMP"/small/lists-*.xlsx; do
+		cmp -s "$f" "$TMP/staged/${f##*/}" || {
+			echo "${f##*/} differs" >> "$TMP/d"
+			same=0
+		}
+	done
 	[ $same = 1 ] && ok "ingest | normalise | dedup | diff | report equals run" ||
 		not_ok "ingest | normalise | dedup | diff | report equals run" "$TMP/d"
 else
@@ -221,13 +239,17 @@ fi
 DOISOAT_THREADS=1 run_fixture "$CL" "$TMP/cl1" > /dev/null 2>&1
 same=1
 : > "$TMP/d"
-for l in $LISTS d02lt; do
-	f=$l.csv
-	[ "$l" = d02lt ] && f=d02lt.xlsx
-	cmp -s "$TMP/cl/$f" "$TMP/cl1/$f" || { echo "$f differs" >> "$TMP/d"; same=0; }
+for l in $LISTS; do
+	cmp -s "$TMP/cl/$l.csv" "$TMP/cl1/$l.csv" || { echo "$l.csv differs" >> "$TMP/d"; same=0; }
 done
-[ $same = 1 ] && ok "Càng Long: one thread (DOISOAT_THREADS=1) gives byte-identical lists and workbook" ||
-	not_ok "Càng Long: one thread (DOISOAT_THREADS=1) gives byte-identical lists and workbook" "$TMP/d"
+n=0
+for f in "$TMP"/cl/lists-*.xlsx; do
+	n=$((n + 1))
+	cmp -s "$f" "$TMP/cl1/${f##*/}" || { echo "${f##*/} differs" >> "$TMP/d"; same=0; }
+done
+[ "$n" -gt 0 ] || { echo "no lists-*.xlsx written" >> "$TMP/d"; same=0; }
+[ $same = 1 ] && ok "Càng Long: one thread (DOISOAT_THREADS=1) gives byte-identical lists and workbooks" ||
+	not_ok "Càng Long: one thread (DOISOAT_THREADS=1) gives byte-identical lists and workbooks" "$TMP/d"
 counts "$TMP/cl" > "$TMP/got"
 expected_counts "$CL/expected_counts.tsv" > "$TMP/want"
 if diff "$TMP/want" "$TMP/got" > "$TMP/d"; then
@@ -286,7 +308,7 @@ properties() {
 		tail -n +2 "$1/increase.csv" | cut -d, -f1 | sed 's/$/ keep/'
 		tail -n +2 "$1/change.csv" | cut -d, -f1 | sed 's/$/ keep/'
 		tail -n +2 "$1/renew.csv" | cut -d, -f1 | sed 's/$/ keep/'
-		tail -n +2 "$1/decrease.csv" | awk -F, '$NF != "DUPLICATE_CARD" && $1 != "" { print $1 " end" }' | sort -u
+		tail -n +2 "$1/decrease.csv" | awk -F, '$10 != "DUPLICATE_CARD" && $1 != "" { print $1 " end" }' | sort -u
 		tail -n +2 "$1/uninsured.csv" | cut -d, -f1 | sed 's/$/ none/'
 	} | awk '{ n[$1]++; what[$1] = what[$1] " " $2 }
 		END { for (p in n) if (n[p] > 1) { print "person with" what[p]; bad = 1 }

@@ -955,7 +955,7 @@ with_row() {
 		-e "s/\"$2\": $m/\"$2\": $((m + 1))/" "$1/summary.json"
 }
 with_row "$work/dead_twice" renew \
-	"084055000064,8400000064,HN2848400000064,HỒ VĂN KHANG,1955-09-09,M,29266,HN,2"
+	"084055000064,8400000064,HN2848400000064,HỒ VĂN KHANG,1955-09-09,M,29266,HN,2,84101,,H2926600064"
 check "a dead person (two DEATH rows) also renewed: exit 1" \
 	run_load 1 --out "$work/dead_twice"
 check "... one person with more than one outcome, not three rows" \
@@ -974,19 +974,21 @@ staged_pipe() {
 	opt_areas=
 	opt_scope=
 	opt_targets=
+	opt_units=
 	set --
 	while IFS= read -r a; do
 		case $sp_opt in
 		--areas) opt_areas=$a ;;
 		--scope) opt_scope=$a ;;
 		--targets) opt_targets=$a ;;
+		--units) opt_units=$a ;;
 		esac
 		if [ -n "$sp_opt" ]; then
 			sp_opt=
 			continue
 		fi
 		case $a in
-		--areas | --scope | --targets) sp_opt=$a ;;
+		--areas | --scope | --targets | --units) sp_opt=$a ;;
 		*) set -- "$@" "$a" ;;
 		esac
 	done <"$work/smallargs"
@@ -1000,7 +1002,8 @@ staged_pipe() {
 			${opt_areas:+--areas "$opt_areas"} \
 			${opt_scope:+--scope "$opt_scope"} \
 			${opt_targets:+--targets "$opt_targets"} |
-		"$bin" report --quiet --period 2024 --out "$sp_out" \
+		"$bin" report --quiet --period 2024 --today 2024-06-30 \
+			${opt_units:+--units "$opt_units"} --out "$sp_out" \
 			--rejects "$work/rej1" --rejects "$work/rej2"
 }
 # the inputs' counts of the run loaded last

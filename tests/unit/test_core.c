@@ -125,8 +125,8 @@ static void outputs_absorb_appends_in_order(void **state)
 	out_add(&o, L_UNINSURED, "29266", 2, R_NONE, r1);
 	out_add(&part, L_UNINSURED, "29269", 1, R_NONE, r2);
 	out_add(&part, L_DECREASE, "29269", 1, R_DEATH,
-		(const char *[10]){ "1", "", "", "B", "1991", "F", "29269",
-				    "HN", "2023-01-01", "DEATH" });
+		(const char *[13]){ "1", "", "", "B", "1991", "F", "29269",
+				    "HN", "2023-01-01", "DEATH", "", "", "" });
 	outputs_absorb(&o, &part);
 	assert_int_equal(o.lists[L_UNINSURED].n, 2);
 	/* the absorbed row comes after o's own, when keys tie too */

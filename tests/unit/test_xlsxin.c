@@ -979,7 +979,7 @@ static void hostile(void **state)
 
 /* ---- the committed workbooks against their CSVs ---- */
 
-#define MAX_ROWS 64
+#define MAX_ROWS 128
 
 /* Rows of one read: each row's fields joined by '\x1f'; rejects as NULL. */
 struct rowlist {

@@ -1,0 +1,1568 @@
+/*
+ * lists.c: the lists people file (lists.h): the rows of increase,
+ * decrease and change sorted into filing units, forms and groups, then
+ * one workbook per unit streamed through libxlsxwriter's constant-memory
+ * mode by a few threads, each renamed into place.
+ */
+#include "lists.h"
+#include "money.h"
+#include "outdir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+/* Most threads writing workbooks at once (each holds one workbook). */
+#define LIST_THREADS 3
+
+/* The lists the workbooks read (renew: only for the household tiers). */
+enum { W_INC, W_DEC, W_CHG, W_REN, NW };
+static const enum list wlist[NW] = { L_INCREASE, L_DECREASE, L_CHANGE,
+				     L_RENEW };
+
+/* Forms, in the order of a workbook's sheets. */
+enum form { F_D02, F_D03, F_ADJ };
+/* What a row is on its list. */
+enum lkind { K_TM, K_GH, K_ADJ };
+
+/* A row of a list as it is filed: its unit, form, group and kind. */
+struct entry {
+	const struct orow *r;
+	const char *unit; /* unit key: a code, LISTS_BHXH or LISTS_UNKNOWN */
+	uint32_t seq; /* order in its list (commune, person key) */
+	uint8_t wl, kind, form;
+	uint8_t tier; /* a GD card's household tier (spec §9), 1.. */
+	char group[4];
+};
+
+/* Where a list keeps each field: cell index, -1 if absent. */
+struct cols {
+	int pid, bhxh, card, name, dob, sex, commune, group, old_group, level,
+		hospital, from, to, changed, reason, unit, old_unit, kept,
+		household, old[6];
+};
+
+/* Index of a column of list l by its CSV header name, or -1. */
+static int col_of(enum list l, const char *name)
+{
+	const char *h = list_header(l), *e;
+	size_t len = strlen(name);
+	int i = 0;
+
+	for (;;) {
+		e = strchr(h, ',');
+		if ((e ? (size_t)(e - h) : strlen(h)) == len &&
+		    !strncmp(h, name, len))
+			return i;
+		if (!e)
+			return -1;
+		h = e + 1;
+		i++;
+	}
+}
+
+static void find_cols(struct cols x[NW])
+{
+	static const char *const old[6] = {
+		"old_full_name",     "old_dob",		  "old_sex",
+		"old_benefit_level", "old_hospital_code", "old_commune_code"
+	};
+	int wl, k;
+
+	for (wl = 0; wl < NW; wl++) {
+		enum list l = wlist[wl];
+
+		x[wl].pid = col_of(l, "person_id");
+		x[wl].bhxh = col_of(l, "bhxh_code");
+		x[wl].card = col_of(l, "card_code");
+		x[wl].name = col_of(l, "full_name");
+		x[wl].dob = col_of(l, "dob");
+		x[wl].sex = col_of(l, "sex");
+		x[wl].commune = col_of(l, "commune_code");
+		x[wl].group = col_of(l, "group_code");
+		x[wl].old_group = col_of(l, "old_group_code");
+		x[wl].level = col_of(l, "benefit_level");
+		x[wl].hospital = col_of(l, "hospital_code");
+		x[wl].from = col_of(l, "effective_from");
+		x[wl].to = col_of(l, "effective_to");
+		x[wl].changed = col_of(l, "changed_fields");
+		x[wl].reason = col_of(l, "reason");
+		x[wl].unit = col_of(l, "unit_code");
+		x[wl].old_unit = col_of(l, "old_unit_code");
+		x[wl].kept = col_of(l, "kept_card_code");
+		x[wl].household = col_of(l, "household_code");
+		for (k = 0; k < 6; k++)
+			x[wl].old[k] = col_of(l, old[k]);
+	}
+}
+
+static const char *cell(const struct orow *r, int col)
+{
+	return col >= 0 ? orow_cell(r, col) : "";
+}
+
+/* ---- which unit files a row ------------------------------------------- */
+
+/* The group of a code, or NULL. */
+static const struct group *group_of(const struct ref *ref, const char *code)
+{
+	unsigned g = ref_group(ref, code);
+
+	return g == GROUP_NONE ? NULL : &ref->groups[g];
+}
+
+/* Is code a unit of the kind in the units file? */
+static int unit_kind(const struct ref *ref, const char *code, const char *kind)
+{
+	const struct unit *u = ref_unit(ref, code);
+
+	return u && !strcmp(u->kind, kind);
+}
+
+/*
+ * The unit that files a row of group code, residence commune and unit
+ * code (lists.h); card: the unit that filed the card (a decrease), or "".
+ */
+static const char *unit_of(const struct ref *ref, const char *code,
+			   const char *commune, const char *unit,
+			   const char *card)
+{
+	const struct group *g = group_of(ref, code);
+	const char *home = commune[0] ? commune : LISTS_UNKNOWN;
+
+	if (card[0])
+		return card;
+	if (!g)
+		return LISTS_UNKNOWN;
+	if (!strcmp(code, "HS") || !strcmp(code, "SV"))
+		return unit[0] ? unit : home;
+	if (g->residence_based) {
+		if (!strcmp(code, "GD") && unit_kind(ref, unit, "agent"))
+			return unit;
+		return home;
+	}
+	if (g->funding == 1)
+		return unit[0] ? unit : LISTS_UNKNOWN;
+	if (g->funding == 2)
+		return LISTS_BHXH;
+	return unit[0] ? unit : home;
+}
+
+static enum form form_of(const struct ref *ref, const char *code)
+{
+	const struct group *g = group_of(ref, code);
+
+	return g && g->funding == 1 ? F_D02 : F_D03;
+}
+
+static void add(struct entry **v, size_t *n, size_t *cap, const struct orow *r,
+		int wl, enum lkind k, const char *group, const char *unit,
+		enum form f)
+{
+	struct entry *e;
+
+	GROW(*v, *cap, *n + 1);
+	e = &(*v)[(*n)++];
+	e->r = r;
+	e->unit = unit;
+	e->seq = (uint32_t)(*n);
+	e->wl = (uint8_t)wl;
+	e->kind = (uint8_t)k;
+	e->form = (uint8_t)f;
+	e->tier = 1;
+	snprintf(e->group, sizeof(e->group), "%s", group);
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int c = strcmp(x->unit, y->unit);
+
+	if (c)
+		return c;
+	if (x->form != y->form)
+		return x->form < y->form ? -1 : 1;
+	if ((c = strcmp(x->group, y->group)))
+		return c;
+	if ((x->kind == K_GH) != (y->kind == K_GH))
+		return x->kind == K_GH ? 1 : -1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Every filed row of o, sorted by unit, form, group, TĂNG before GIẢM. */
+static size_t gather(const struct outputs *o, const struct ref *ref,
+		     const struct cols x[NW], struct entry **out)
+{
+	struct entry *v = NULL;
+	size_t n = 0, cap = 0, i;
+	int wl;
+
+	for (wl = 0; wl < W_REN; wl++) {
+		const struct outlist *ol = &o->lists[wlist[wl]];
+		const struct cols *c = &x[wl];
+
+		for (i = 0; i < ol->n; i++) {
+			const struct orow *r = &ol->rows[i];
+			const char *grp = cell(r, c->group),
+				   *com = cell(r, c->commune),
+				   *unit = cell(r, c->unit);
+
+			if (wl == W_INC) {
+				add(&v, &n, &cap, r, wl, K_TM, grp,
+				    unit_of(ref, grp, com, unit, ""),
+				    form_of(ref, grp));
+			} else if (wl == W_DEC) {
+				add(&v, &n, &cap, r, wl, K_GH, grp,
+				    unit_of(ref, grp, com, unit, unit),
+				    form_of(ref, grp));
+			} else if (r->reason == R_GROUP_CHANGED) {
+				const char *og = cell(r, c->old_group),
+					   *ou = cell(r, c->old_unit);
+
+				add(&v, &n, &cap, r, wl, K_GH, og,
+				    unit_of(ref, og, com, ou, ou),
+				    form_of(ref, og));
+				add(&v, &n, &cap, r, wl, K_TM, grp,
+				    unit_of(ref, grp, com, unit, ""),
+				    form_of(ref, grp));
+			} else {
+				add(&v, &n, &cap, r, wl, K_ADJ, "",
+				    unit_of(ref, grp, com, unit, ""), F_ADJ);
+			}
+		}
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), entry_cmp);
+	*out = v;
+	return n;
+}
+
+/* ---- household tiers (spec §9) ---------------------------------------- */
+
+/* A GD card holder of the period: a new, changed or renewed GD card. */
+struct holder {
+	const char *household;
+	const struct orow *r;
+	struct household_member m;
+};
+
+static int holder_cmp(const void *a, const void *b)
+{
+	const struct holder *x = a, *y = b;
+	int c = strcmp(x->household, y->household);
+
+	return c ? c : (x->m.ix > y->m.ix) - (x->m.ix < y->m.ix);
+}
+
+static int by_row(const void *a, const void *b)
+{
+	const struct holder *x = a, *y = b;
+
+	return (x->r > y->r) - (x->r < y->r);
+}
+
+/* The GD holders of list wl with a household into *v. */
+static void add_holders(const struct outputs *o, const struct cols *x, int wl,
+			struct holder **v, size_t *n, size_t *cap)
+{
+	const struct outlist *ol = &o->lists[wlist[wl]];
+	size_t i;
+
+	for (i = 0; i < ol->n; i++) {
+		const struct orow *r = &ol->rows[i];
+		const char *hh = cell(r, x->household), *dob = cell(r, x->dob);
+		struct holder *h;
+		unsigned flags = 0;
+
+		if (strcmp(cell(r, x->group), "GD") || !hh[0])
+			continue;
+		GROW(*v, *cap, *n + 1);
+		h = &(*v)[(*n)++];
+		memset(h, 0, sizeof(*h));
+		h->household = hh;
+		h->r = r;
+		if (norm_date(dob, strlen(dob), &h->m.dob, &flags) != NORM_OK)
+			memset(&h->m.dob, 0, sizeof(h->m.dob));
+		h->m.key =
+			cell(r, x->pid)[0] ? cell(r, x->pid) : cell(r, x->bhxh);
+		h->m.ix = (uint32_t)(*n);
+	}
+}
+
+/*
+ * Each new GD card's tier in its household: the GD members who hold a
+ * card in the period (increase, change to GD, renew) ordered oldest
+ * first (money_household_tiers); a card without a household is tier 1.
+ */
+static void set_tiers(const struct outputs *o, const struct cols x[NW],
+		      struct entry *e, size_t n)
+{
+	static const int lists[3] = { W_INC, W_CHG, W_REN };
+	struct holder *v = NULL, key;
+	struct household_member *m = NULL;
+	size_t nv = 0, cap = 0, i, k, mcap = 0;
+
+	for (i = 0; i < 3; i++)
+		add_holders(o, &x[lists[i]], lists[i], &v, &nv, &cap);
+	if (nv)
+		qsort(v, nv, sizeof(*v), holder_cmp);
+	for (i = 0; i < nv; i = k) {
+		for (k = i; k < nv && !strcmp(v[k].household, v[i].household);
+		     k++)
+			;
+		GROW(m, mcap, k - i);
+		for (size_t t = i; t < k; t++)
+			m[t - i] = v[t].m;
+		money_household_tiers(m, k - i);
+		for (size_t t = 0; t < k - i; t++) /* back by ix (unique) */
+			for (size_t u = i; u < k; u++)
+				if (v[u].m.ix == m[t].ix)
+					v[u].m.tier = m[t].tier;
+	}
+	if (nv)
+		qsort(v, nv, sizeof(*v), by_row);
+	for (i = 0; i < n; i++) {
+		const struct holder *h;
+
+		if (e[i].kind != K_TM || strcmp(e[i].group, "GD"))
+			continue;
+		key.r = e[i].r;
+		h = nv ? bsearch(&key, v, nv, sizeof(*v), by_row) : NULL;
+		if (h && h->m.tier > 0)
+			e[i].tier =
+				(uint8_t)(h->m.tier > 255 ? 255 : h->m.tier);
+	}
+	free(m);
+	free(v);
+}
+
+/* ---- a workbook ------------------------------------------------------- */
+
+struct fmts {
+	lxw_format *left, *lbold, *motto, *form, *title, *sub, *head, *colno,
+		*sect, *text, *textc, *wrap, *date, *num, *money, *total,
+		*total_n, *sign, *sign_i;
+};
+
+struct wr {
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	struct fmts f;
+	const struct batch *b;
+	const struct cols *x;
+	const char *unit; /* the unit key */
+	const struct unit *u; /* its row of the units file, or NULL */
+	lxw_row_t row;
+	lxw_error lerr;
+	int pid_as_bhxh; /* the list is dated 2025-08-01 or later */
+	/* the money of the section being written (D03-TS), and whether any
+	   row of it has money */
+	struct money_share sum;
+	int has_money;
+	char uname[256], ucode[64], date_line[96], period[96];
+};
+
+static void chk(struct wr *w, lxw_error e)
+{
+	if (e != LXW_NO_ERROR && w->lerr == LXW_NO_ERROR)
+		w->lerr = e;
+}
+
+static void put_s(struct wr *w, lxw_row_t r, int col, const char *s,
+		  lxw_format *f)
+{
+	if (s && *s)
+		chk(w, worksheet_write_string(w->ws, r, (lxw_col_t)col, s, f));
+	else if (f)
+		chk(w, worksheet_write_blank(w->ws, r, (lxw_col_t)col, f));
+}
+
+static void put_n(struct wr *w, lxw_row_t r, int col, double n, lxw_format *f)
+{
+	chk(w, worksheet_write_number(w->ws, r, (lxw_col_t)col, n, f));
+}
+
+static void put_across(struct wr *w, lxw_row_t r, int c0, int c1, const char *s,
+		       lxw_format *f)
+{
+	if (c0 == c1)
+		put_s(w, r, c0, s, f);
+	else
+		chk(w, worksheet_merge_range(w->ws, r, (lxw_col_t)c0, r,
+					     (lxw_col_t)c1, s ? s : "", f));
+}
+
+static int digits(const char *s, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * An ISO date (yyyy-mm-dd, yyyy-mm, yyyy): a full date is a date cell
+ * shown dd/mm/yyyy, a partial one the text "mm/yyyy" or "yyyy".
+ */
+static void put_date(struct wr *w, lxw_row_t r, int col, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	char buf[16];
+
+	if (n == 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) &&
+	    s[7] == '-' && digits(s + 8, 2)) {
+		lxw_datetime dt = {
+			atoi(s), atoi(s + 5), atoi(s + 8), 0, 0, 0
+		};
+
+		chk(w, worksheet_write_datetime(w->ws, r, (lxw_col_t)col, &dt,
+						w->f.date));
+		return;
+	}
+	if (n == 7 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2)) {
+		snprintf(buf, sizeof(buf), "%.2s/%.4s", s + 5, s);
+		s = buf;
+	}
+	put_s(w, r, col, s, w->f.textc);
+}
+
+/* "dd/mm/yyyy" (or "mm/yyyy", "yyyy") of an ISO date, for a note. */
+static void date_vi(const char *s, char *out, size_t n)
+{
+	size_t len = strlen(s);
+
+	if (len == 10)
+		snprintf(out, n, "%.2s/%.2s/%.4s", s + 8, s + 5, s);
+	else if (len == 7)
+		snprintf(out, n, "%.2s/%.4s", s + 5, s);
+	else
+		snprintf(out, n, "%s", s);
+}
+
+static lxw_format *fmt(lxw_workbook *wb, double size, int bold, int italic,
+		       int align, int border)
+{
+	lxw_format *f = workbook_add_format(wb);
+
+	format_set_font_name(f, "Times New Roman");
+	format_set_font_size(f, size);
+	if (bold)
+		format_set_bold(f);
+	if (italic)
+		format_set_italic(f);
+	if (align)
+		format_set_align(f, (uint8_t)align);
+	format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+	if (border)
+		format_set_border(f, LXW_BORDER_THIN);
+	return f;
+}
+
+static void make_formats(lxw_workbook *wb, struct fmts *f)
+{
+	f->left = fmt(wb, 11, 0, 0, LXW_ALIGN_LEFT, 0);
+	f->lbold = fmt(wb, 11, 1, 0, LXW_ALIGN_LEFT, 0);
+	f->motto = fmt(wb, 11, 1, 0, LXW_ALIGN_CENTER, 0);
+	f->form = fmt(wb, 10, 0, 1, LXW_ALIGN_CENTER, 0);
+	format_set_text_wrap(f->form);
+	f->title = fmt(wb, 14, 1, 0, LXW_ALIGN_CENTER, 0);
+	f->sub = fmt(wb, 11, 0, 1, LXW_ALIGN_CENTER, 0);
+	f->head = fmt(wb, 10, 1, 0, LXW_ALIGN_CENTER, 1);
+	format_set_text_wrap(f->head);
+	f->colno = fmt(wb, 9, 0, 1, LXW_ALIGN_CENTER, 1);
+	f->sect = fmt(wb, 11, 1, 0, LXW_ALIGN_LEFT, 1);
+	f->text = fmt(wb, 10, 0, 0, LXW_ALIGN_LEFT, 1);
+	f->textc = fmt(wb, 10, 0, 0, LXW_ALIGN_CENTER, 1);
+	f->wrap = fmt(wb, 10, 0, 0, LXW_ALIGN_LEFT, 1);
+	format_set_text_wrap(f->wrap);
+	f->date = fmt(wb, 10, 0, 0, LXW_ALIGN_CENTER, 1);
+	format_set_num_format(f->date, "dd/mm/yyyy");
+	f->num = f->textc;
+	f->money = fmt(wb, 10, 0, 0, LXW_ALIGN_RIGHT, 1);
+	format_set_num_format(f->money, "#,##0");
+	f->total = fmt(wb, 11, 1, 0, LXW_ALIGN_LEFT, 1);
+	f->total_n = fmt(wb, 11, 1, 0, LXW_ALIGN_CENTER, 1);
+	format_set_num_format(f->total_n, "#,##0");
+	f->sign = f->motto;
+	f->sign_i = f->sub;
+}
+
+/* ---- the forms -------------------------------------------------------- */
+
+/* A column: its number on the form (A, B, 1, ...) and heading. */
+struct column {
+	const char *no, *head;
+	double width;
+};
+
+/* D03-TS: the form's columns, then the extra ones (X_*). */
+enum {
+	D3_STT,
+	D3_NAME,
+	D3_BHXH,
+	D3_PID,
+	D3_DOB,
+	D3_SEX,
+	D3_ADDR,
+	D3_HOSP,
+	D3_RDATE,
+	D3_RNO,
+	D3_MONEY,
+	D3_LOCAL,
+	D3_OTHER,
+	D3_FROM,
+	D3_MONTHS,
+	D3_AGENT,
+	D3_NOTE,
+	D3_CARD,
+	D3_PLAN,
+	D3_STATE,
+	D3_LOCALSH,
+	D3_PART,
+	D3_NCOLS
+};
+
+static const struct column d03[D3_NCOLS] = {
+	{ "A", "STT", 5 },
+	{ "B", "Họ và tên", 22 },
+	{ "1", "Mã số BHXH", 13 },
+	{ "2", "Số CCCD/ĐDCN/hộ chiếu", 13 },
+	{ "3", "Ngày, tháng, năm sinh", 11 },
+	{ "4", "Giới tính", 6 },
+	{ "5", "Địa chỉ", 16 },
+	{ "6", "Nơi đăng ký KCB ban đầu", 9 },
+	{ "7", "Ngày biên lai", 9 },
+	{ "8", "Số biên lai", 8 },
+	{ "9", "Số tiền", 11 },
+	{ "10", "NSĐP hỗ trợ thêm", 10 },
+	{ "11", "Hỗ trợ khác", 9 },
+	{ "12", "Từ tháng", 8 },
+	{ "13", "Số tháng", 6 },
+	{ "14", "Mã số nhân viên thu", 8 },
+	{ "15", "Ghi chú", 26 },
+	{ "(16)", "Mã thẻ BHYT", 16 },
+	{ "(17)", "Phương án", 7 },
+	{ "(18)", "NSNN đóng, hỗ trợ", 11 },
+	{ "(19)", "NSĐP đóng, hỗ trợ", 11 },
+	{ "(20)", "Người tham gia đóng", 11 },
+};
+
+/* D02-LT (QĐ 1040): 27 columns, then the extra ones. */
+#define D2_NCOLS 30
+static const struct column d02[D2_NCOLS] = {
+	{ "1", "STT", 5 },
+	{ "2", "Họ và tên", 22 },
+	{ "3", "Mã số BHXH", 13 },
+	{ "4", "Ngày tháng năm sinh", 11 },
+	{ "5", "Giới tính", 6 },
+	{ "6", "Số CCCD/ CMND/ Hộ chiếu", 13 },
+	{ "7", "Cấp bậc, chức vụ, chức danh nghề, nơi làm việc", 12 },
+	{ "8", "Vị trí việc làm: Nhà quản lý", 6 },
+	{ "9", "Vị trí việc làm: Chuyên môn kỹ thuật bậc cao", 6 },
+	{ "10", "Vị trí việc làm: Chuyên môn kỹ thuật bậc trung", 6 },
+	{ "11", "Vị trí việc làm: Khác", 6 },
+	{ "12", "Tiền lương: Hệ số/ Mức lương", 10 },
+	{ "13", "Phụ cấp: Chức vụ", 7 },
+	{ "14", "Phụ cấp: Thâm niên VK (%)", 7 },
+	{ "15", "Phụ cấp: Thâm niên nghề (%)", 7 },
+	{ "16", "Phụ cấp: Phụ cấp lương", 7 },
+	{ "17", "Phụ cấp: Các khoản bổ sung", 7 },
+	{ "18", "Ngành/nghề nặng nhọc, độc hại: Ngày bắt đầu", 8 },
+	{ "19", "Ngành/nghề nặng nhọc, độc hại: Ngày kết thúc", 8 },
+	{ "20", "Ngày bắt đầu HĐLĐ Không xác định thời hạn", 8 },
+	{ "21", "HĐLĐ Xác định thời hạn: Ngày bắt đầu", 8 },
+	{ "22", "HĐLĐ Xác định thời hạn: Ngày kết thúc", 8 },
+	{ "23", "HĐLĐ Khác (Dưới 1 tháng, thử việc): Ngày bắt đầu", 8 },
+	{ "24", "HĐLĐ Khác (Dưới 1 tháng, thử việc): Ngày kết thúc", 8 },
+	{ "25", "Thời điểm đơn vị bắt đầu đóng BHXH", 9 },
+	{ "26", "Thời điểm đơn vị kết thúc đóng BHXH", 9 },
+	{ "27", "Ghi chú", 24 },
+	{ "(28)", "Mã thẻ BHYT", 16 },
+	{ "(29)", "Mã đối tượng", 7 },
+	{ "(30)", "Phương án", 7 },
+};
+
+/* Corrections: who, then the card's and the new value of each field. */
+#define ADJ_NCOLS 19
+static const struct column adj[ADJ_NCOLS] = {
+	{ "1", "STT", 5 },
+	{ "2", "Họ và tên", 22 },
+	{ "3", "Mã số BHXH", 13 },
+	{ "4", "Số CCCD/ĐDCN", 13 },
+	{ "5", "Mã thẻ BHYT", 16 },
+	{ "6", "Mã đối tượng", 7 },
+	{ "7", "Họ và tên: cũ", 18 },
+	{ "8", "Họ và tên: mới", 18 },
+	{ "9", "Ngày sinh: cũ", 10 },
+	{ "10", "Ngày sinh: mới", 10 },
+	{ "11", "Giới tính: cũ", 6 },
+	{ "12", "Giới tính: mới", 6 },
+	{ "13", "Mức hưởng: cũ", 6 },
+	{ "14", "Mức hưởng: mới", 6 },
+	{ "15", "Nơi ĐK KCB: cũ", 8 },
+	{ "16", "Nơi ĐK KCB: mới", 8 },
+	{ "17", "Xã cư trú: cũ", 8 },
+	{ "18", "Xã cư trú: mới", 8 },
+	{ "19", "Ghi chú", 20 },
+};
+
+/* A sheet being written: its form's columns and layout. */
+struct lsheet {
+	enum form form;
+	const struct column *cols;
+	int ncols;
+	int name_col, note_col; /* where labels and the right block go */
+	const char *form_name, *issued, *title;
+};
+
+/* Rows of the header block; the column headings are its last two. */
+#define HEAD_ROW 10
+
+static void page_setup(struct wr *w)
+{
+	worksheet_set_landscape(w->ws);
+	worksheet_set_paper(w->ws, 9);
+	worksheet_set_margins(w->ws, 0.3, 0.3, 0.5, 0.6);
+	worksheet_center_horizontally(w->ws);
+	worksheet_fit_to_pages(w->ws, 1, 0);
+	chk(w, worksheet_repeat_rows(w->ws, HEAD_ROW, HEAD_ROW + 1));
+	chk(w, worksheet_set_footer(w->ws, "&CTrang &P/&N"));
+	worksheet_freeze_panes(w->ws, HEAD_ROW + 2, 0);
+}
+
+static const char *funding_vi(int funding)
+{
+	switch (funding) {
+	case 1:
+		return "Người sử dụng lao động và người lao động đóng";
+	case 2:
+		return "Quỹ BHXH đóng";
+	case 3:
+		return "Ngân sách nhà nước đóng";
+	case 4:
+		return "Ngân sách nhà nước hỗ trợ một phần, người tham gia "
+		       "đóng phần còn lại";
+	case 5:
+		return "Người tham gia (hộ gia đình) đóng";
+	}
+	return "……";
+}
+
+/* Whole đồng with '.' between thousands: 2.340.000. */
+static void dong(int64_t v, char *out, size_t n)
+{
+	char digits[32];
+	size_t len, i, k = 0;
+
+	snprintf(digits, sizeof(digits), "%lld", (long long)(v < 0 ? -v : v));
+	len = strlen(digits);
+	if (v < 0 && k + 1 < n)
+		out[k++] = '-';
+	for (i = 0; i < len && k + 2 < n; i++) {
+		if (i && (len - i) % 3 == 0)
+			out[k++] = '.';
+		out[k++] = digits[i];
+	}
+	out[k] = '\0';
+}
+
+/* A rate in ppm as a percentage: 30%, 4,5%. */
+static void pct(int64_t ppm, char *out, size_t n)
+{
+	if (ppm % 10000 == 0)
+		snprintf(out, n, "%lld%%", (long long)(ppm / 10000));
+	else
+		snprintf(out, n, "%lld,%02lld%%", (long long)(ppm / 10000),
+			 (long long)(ppm % 10000 / 100));
+}
+
+/*
+ * The base salary and the state support rate of grp in force on the
+ * period's start, and each change of them within the period (by month),
+ * from the contributions table; dotted lines without one.
+ */
+static void money_line(const struct wr *w, const struct group *grp, char *out,
+		       size_t n)
+{
+	const struct contrib *c = w->b->ref->contrib;
+	struct date d = w->b->period_start;
+	int64_t base, sup, b2, s2;
+	char v[32], more[160] = "";
+	int m;
+	size_t len;
+
+	if (!c || (base = contrib_base_salary(c, &d)) < 0) {
+		snprintf(out, n,
+			 "Lương cơ sở: ……… đồng; Tỷ lệ NSNN hỗ trợ "
+			 "theo quy định: ……%%");
+		return;
+	}
+	sup = grp->funding == 3 ? PPM_WHOLE
+				: contrib_state_support(c, grp->code, &d);
+	dong(base, v, sizeof(v));
+	len = (size_t)snprintf(out, n, "Lương cơ sở: %s đồng", v);
+	for (m = d.month + 1; m <= 12 && len < n; m++) {
+		struct date on = date_make(d.year, m, 1);
+
+		b2 = contrib_base_salary(c, &on);
+		if (b2 >= 0 && b2 != base) {
+			dong(b2, v, sizeof(v));
+			len += (size_t)snprintf(out + len, n - len,
+						" (từ 01/%02d/%04d: %s đồng)",
+						m, d.year, v);
+			base = b2;
+		}
+		s2 = grp->funding == 3
+			     ? PPM_WHOLE
+			     : contrib_state_support(c, grp->code, &on);
+		if (s2 != sup && strlen(more) + 40 < sizeof(more)) {
+			pct(s2, v, sizeof(v));
+			snprintf(more + strlen(more),
+				 sizeof(more) - strlen(more),
+				 " (từ 01/%02d/%04d: %s)", m, d.year, v);
+			sup = s2;
+		}
+	}
+	sup = grp->funding == 3 ? PPM_WHOLE
+				: contrib_state_support(c, grp->code,
+							&w->b->period_start);
+	pct(sup, v, sizeof(v));
+	if (len < n)
+		snprintf(out + len, n - len,
+			 "; Tỷ lệ NSNN %s theo quy định: %s%s",
+			 grp->funding == 3 ? "đóng" : "hỗ trợ", v, more);
+}
+
+/* The header block (rows 0 to HEAD_ROW + 1) of a sheet; grp: D03-TS. */
+static void header(struct wr *w, const struct lsheet *s,
+		   const struct group *grp)
+{
+	const struct unit *u = w->u;
+	int r0 = s->note_col - 4 > s->name_col + 3 ? s->note_col - 4
+						   : s->name_col + 3;
+	int l1 = r0 - 1, c, last = s->ncols - 1;
+	char line[512];
+
+	const char *right[5] = { s->form_name, s->issued,
+				 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+				 "Độc lập - Tự do - Hạnh phúc", w->date_line };
+	lxw_format *rf[5] = { w->f.motto, w->f.form, w->f.motto, w->f.motto,
+			      w->f.sub };
+	char left[5][320];
+	lxw_row_t r;
+
+	for (c = 0; c < s->ncols; c++)
+		chk(w, worksheet_set_column(w->ws, (lxw_col_t)c, (lxw_col_t)c,
+					    s->cols[c].width, NULL));
+	snprintf(left[0], sizeof(left[0]), "%s: %s",
+		 s->form == F_D02 ? "TÊN ĐƠN VỊ SỬ DỤNG LAO ĐỘNG"
+				  : "Tên đơn vị",
+		 w->uname);
+	snprintf(left[1], sizeof(left[1]), "Mã đơn vị: %s; Mã số thuế: %s",
+		 u && u->code[0] ? u->code : "……",
+		 u && u->tax_code[0] ? u->tax_code : "……");
+	snprintf(left[2], sizeof(left[2]), "Địa chỉ: %s",
+		 u && u->address[0] ? u->address : "……");
+	snprintf(left[3], sizeof(left[3]), "Điện thoại: %s; Email: %s",
+		 u && u->phone[0] ? u->phone : "……",
+		 u && u->email[0] ? u->email : "……");
+	snprintf(left[4], sizeof(left[4]), "Số: ……/……");
+	for (r = 0; r < 5; r++) {
+		if (r == 1) /* rows are streamed: set before written */
+			chk(w, worksheet_set_row(w->ws, 1, 28, NULL));
+		put_across(w, r, 0, l1, left[r], r ? w->f.left : w->f.lbold);
+		put_across(w, r, r0, last, right[r], rf[r]);
+	}
+	put_across(w, 5, 0, last, s->title, w->f.title);
+	put_across(w, 6, 0, last, w->period, w->f.sub);
+	if (grp) {
+		snprintf(line, sizeof(line),
+			 "Đối tượng tham gia: %s; Mã đối tượng: %s",
+			 grp->name_vi, grp->code);
+		put_across(w, 7, 0, last, line, w->f.left);
+		snprintf(line, sizeof(line), "Nguồn đóng: %s",
+			 funding_vi(grp->funding));
+		put_across(w, 8, 0, last, line, w->f.left);
+		money_line(w, grp, line, sizeof(line));
+		put_across(w, 9, 0, last, line, w->f.left);
+	}
+	chk(w, worksheet_set_row(w->ws, HEAD_ROW, 54, NULL));
+	for (c = 0; c < s->ncols; c++)
+		put_s(w, HEAD_ROW, c, s->cols[c].head, w->f.head);
+	for (c = 0; c < s->ncols; c++)
+		put_s(w, HEAD_ROW + 1, c, s->cols[c].no, w->f.colno);
+	w->row = HEAD_ROW + 2;
+}
+
+static void open_sheet(struct wr *w, const char *name, const struct lsheet *s,
+		       const struct group *grp)
+{
+	w->ws = workbook_add_worksheet(w->wb, name);
+	if (!w->ws) {
+		chk(w, LXW_ERROR_SHEETNAME_ALREADY_USED);
+		return;
+	}
+	page_setup(w);
+	header(w, s, grp);
+}
+
+static void section(struct wr *w, const struct lsheet *s, const char *label)
+{
+	put_across(w, w->row++, 0, s->ncols - 1, label, w->f.sect);
+}
+
+/* A Cộng row: the head count in the STT column, the label beside it. */
+/* The money columns of D03-TS: amount, NSĐP, state, local, participant. */
+static void put_money(struct wr *w, const struct money_share *m, lxw_format *f)
+{
+	put_n(w, w->row, D3_MONEY, (double)m->amount, f);
+	put_n(w, w->row, D3_LOCAL, (double)m->local, f);
+	put_n(w, w->row, D3_STATE, (double)(m->state_pays + m->state_supports),
+	      f);
+	put_n(w, w->row, D3_LOCALSH, (double)m->local, f);
+	put_n(w, w->row, D3_PART, (double)m->participant, f);
+}
+
+static int money_col(int c)
+{
+	return c == D3_MONEY || c == D3_LOCAL || c == D3_STATE ||
+	       c == D3_LOCALSH || c == D3_PART;
+}
+
+/*
+ * A Cộng row: the head count in the STT column, the label beside it; m:
+ * the money sums (D03-TS with money), or NULL.
+ */
+static void total_row(struct wr *w, const struct lsheet *s, const char *label,
+		      long n, const struct money_share *m)
+{
+	int c;
+
+	put_n(w, w->row, 0, (double)n, w->f.total_n);
+	put_s(w, w->row, 1, label, w->f.total);
+	for (c = 2; c < s->ncols; c++)
+		if (!m || s->form != F_D03 || !money_col(c))
+			put_s(w, w->row, c, NULL, w->f.total);
+	if (m && s->form == F_D03)
+		put_money(w, m, w->f.total_n);
+	w->row++;
+}
+
+static void add_share(struct money_share *to, const struct money_share *m)
+{
+	to->amount += m->amount;
+	to->state_pays += m->state_pays;
+	to->state_supports += m->state_supports;
+	to->local += m->local;
+	to->participant += m->participant;
+	to->employer += m->employer;
+	to->worker += m->worker;
+}
+
+static void signature(struct wr *w, const struct lsheet *s)
+{
+	int r0 = s->note_col - 4 > s->name_col + 3 ? s->note_col - 4
+						   : s->name_col + 3;
+	int last = s->ncols - 1;
+
+	w->row++;
+	put_across(w, w->row++, r0, last, w->date_line, w->f.sign_i);
+	put_across(w, w->row, 0, 2, "NGƯỜI LẬP BIỂU", w->f.sign);
+	put_across(w, w->row++, r0, last,
+		   s->form == F_D02 ? "ĐẠI DIỆN ĐƠN VỊ SỬ DỤNG LAO ĐỘNG"
+				    : "THỦ TRƯỞNG ĐƠN VỊ",
+		   w->f.sign);
+	put_across(w, w->row, 0, 2, "(Ký, ghi rõ họ tên)", w->f.sign_i);
+	put_across(w, w->row++, r0, last, "(Ký, ghi rõ họ tên, đóng dấu)",
+		   w->f.sign_i);
+}
+
+/* ---- person rows ------------------------------------------------------ */
+
+static const char *sex_vi(const char *sex)
+{
+	if (!strcmp(sex, "M"))
+		return "Nam";
+	if (!strcmp(sex, "F"))
+		return "Nữ";
+	return sex;
+}
+
+static const char *group_name(const struct wr *w, const char *code)
+{
+	const struct group *g = group_of(w->b->ref, code);
+
+	return g ? g->name_vi : "";
+}
+
+/* The plan code's note (lists.h, spec §6.1), in Vietnamese. */
+static void note_of(const struct wr *w, const struct entry *e, char *out,
+		    size_t n)
+{
+	const struct cols *x = &w->x[e->wl];
+	const struct orow *r = e->r;
+	enum reason why = (enum reason)r->reason;
+	char d[16];
+
+	if (e->wl == W_CHG && e->kind == K_TM) {
+		snprintf(out, n, "Chuyển từ đối tượng %s (%s)",
+			 cell(r, x->old_group),
+			 group_name(w, cell(r, x->old_group)));
+		return;
+	}
+	if (e->wl == W_CHG) {
+		snprintf(out, n, "Chuyển sang đối tượng %s (%s)",
+			 cell(r, x->group), group_name(w, cell(r, x->group)));
+		return;
+	}
+	if (e->kind == K_TM) {
+		snprintf(out, n, "%s",
+			 why == R_NEWBORN ? "Tăng mới (trẻ sơ sinh)"
+					  : "Tăng mới");
+		return;
+	}
+	switch (why) {
+	case R_DEATH:
+		date_vi(cell(r, x->to), d, sizeof(d));
+		snprintf(out, n, "Chết ngày %s", d);
+		break;
+	case R_MISSING:
+		snprintf(out, n, "Mất tích");
+		break;
+	case R_MOVED_OUT:
+		snprintf(out, n, "Chuyển đi");
+		break;
+	case R_AGED_OUT:
+		snprintf(out, n, "Hết tuổi trẻ em dưới 6 tuổi");
+		break;
+	case R_AREA_NOT_ELIGIBLE:
+		snprintf(out, n,
+			 "Xã không còn thuộc vùng của đối tượng %s (%s)",
+			 e->group, group_name(w, e->group));
+		break;
+	case R_DUPLICATE_CARD:
+		snprintf(out, n, "Trùng thẻ, giữ thẻ %s", cell(r, x->kept));
+		break;
+	default:
+		snprintf(out, n, "Không còn trong danh sách");
+		break;
+	}
+}
+
+/*
+ * Lines a wrapped text takes in a column about per_line characters wide
+ * (a streamed row's height is not fitted on opening).
+ */
+static int text_lines(const char *s, double per_line)
+{
+	size_t chars = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			chars++;
+	return (int)((double)chars / per_line) + 1;
+}
+
+static void row_height(struct wr *w, const char *name, double nw,
+		       const char *note, double tw)
+{
+	int lines = text_lines(name, nw * 0.95);
+
+	if (text_lines(note, tw * 1.15) > lines)
+		lines = text_lines(note, tw * 1.15);
+	if (lines > 1)
+		chk(w,
+		    worksheet_set_row(w->ws, w->row, 13.5 * lines + 1, NULL));
+}
+
+/* The Mã số BHXH of a row: the personal ID from 2025-08-01 (§6.1). */
+static const char *bhxh_of(const struct wr *w, const struct cols *x,
+			   const struct orow *r)
+{
+	const char *pid = cell(r, x->pid), *bhxh = cell(r, x->bhxh);
+
+	if (w->pid_as_bhxh && pid[0])
+		return pid;
+	return bhxh;
+}
+
+/*
+ * "mm/yyyy" of the month a row takes effect: a new card's effective_from
+ * (else the period's start), an ended card's the month after its last day.
+ * months: the months left in the year from it (TM), else 0.
+ */
+static void month_of(const struct wr *w, const struct entry *e, char out[16],
+		     int *months)
+{
+	const struct cols *x = &w->x[e->wl];
+	const char *s = e->wl == W_INC ? cell(e->r, x->from) : "";
+	struct date d = w->b->period_start;
+	unsigned flags = 0;
+
+	*months = 0;
+	if (e->wl == W_DEC) {
+		s = cell(e->r, x->to);
+		if (norm_date(s, strlen(s), &d, &flags) == NORM_OK &&
+		    d.prec == DATE_DAY)
+			d = date_add_days(d, 1);
+		else
+			d = w->b->period_start;
+	} else if (s[0] && (norm_date(s, strlen(s), &d, &flags) != NORM_OK ||
+			    d.prec != DATE_DAY)) {
+		d = w->b->period_start;
+	}
+	snprintf(out, 16, "%02d/%04d", d.month, d.year);
+	if (e->kind == K_TM)
+		*months = 13 - d.month;
+}
+
+/*
+ * The money of a new card (spec §9: money.h) from the month it takes
+ * effect to December, at its household tier; 0 when none is computed (a
+ * decrease, no contributions table, the BHXH fund, no rate in force).
+ */
+static int row_money(const struct wr *w, const struct entry *e,
+		     struct money_out *m)
+{
+	const struct ref *ref = w->b->ref;
+	const char *from = e->wl == W_INC ? cell(e->r, w->x[e->wl].from) : "";
+	struct money_in in;
+	unsigned flags = 0;
+
+	memset(&in, 0, sizeof(in));
+	in.group = ref_group(ref, e->group);
+	if (e->kind != K_TM || in.group == GROUP_NONE || !ref->contrib)
+		return 0;
+	in.commune = cell(e->r, w->x[e->wl].commune);
+	in.period = w->b->period;
+	in.tier = e->tier;
+	if (norm_date(from, strlen(from), &in.from, &flags) != NORM_OK ||
+	    in.from.prec != DATE_DAY)
+		in.from = w->b->period_start;
+	return money_person(ref, ref->contrib, &in, m) == 0 &&
+	       m->how == MONEY_COMPUTED;
+}
+
+static void d03_row(struct wr *w, const struct entry *e, long stt)
+{
+	const struct cols *x = &w->x[e->wl];
+	const struct orow *r = e->r;
+	const char *com = cell(r, x->commune), *cname;
+	char note[256], month[16];
+	struct money_out m;
+	int months, c, paid;
+
+	note_of(w, e, note, sizeof(note));
+	month_of(w, e, month, &months);
+	paid = row_money(w, e, &m);
+	if (paid) {
+		months = m.months;
+		add_share(&w->sum, &m.total);
+		w->has_money = 1;
+	}
+	cname = com[0] ? ref_commune_name(w->b->ref, com, &w->b->period_start)
+		       : NULL;
+	row_height(w, cell(r, x->name), d03[D3_NAME].width, note,
+		   d03[D3_NOTE].width);
+	put_n(w, w->row, D3_STT, (double)stt, w->f.num);
+	put_s(w, w->row, D3_NAME, cell(r, x->name), w->f.wrap);
+	put_s(w, w->row, D3_BHXH, bhxh_of(w, x, r), w->f.textc);
+	put_s(w, w->row, D3_PID, cell(r, x->pid), w->f.textc);
+	put_date(w, w->row, D3_DOB, cell(r, x->dob));
+	put_s(w, w->row, D3_SEX, sex_vi(cell(r, x->sex)), w->f.textc);
+	put_s(w, w->row, D3_ADDR, cname ? cname : com, w->f.wrap);
+	put_s(w, w->row, D3_HOSP, cell(r, x->hospital), w->f.textc);
+	for (c = D3_RDATE; c <= D3_OTHER; c++)
+		if (!paid || !money_col(c))
+			put_s(w, w->row, c, NULL,
+			      c >= D3_MONEY ? w->f.money : w->f.textc);
+	put_s(w, w->row, D3_FROM, month, w->f.textc);
+	if (months)
+		put_n(w, w->row, D3_MONTHS, months, w->f.num);
+	else
+		put_s(w, w->row, D3_MONTHS, NULL, w->f.num);
+	put_s(w, w->row, D3_AGENT, NULL, w->f.textc);
+	put_s(w, w->row, D3_NOTE, note, w->f.wrap);
+	put_s(w, w->row, D3_CARD, cell(r, x->card), w->f.textc);
+	put_s(w, w->row, D3_PLAN, e->kind == K_TM ? "TM" : "GH", w->f.textc);
+	if (paid)
+		put_money(w, &m.total, w->f.money);
+	else
+		for (c = D3_STATE; c <= D3_PART; c++)
+			put_s(w, w->row, c, NULL, w->f.money);
+	w->row++;
+}
+
+static void d02_row(struct wr *w, const struct entry *e, long stt)
+{
+	const struct cols *x = &w->x[e->wl];
+	const struct orow *r = e->r;
+	char note[256], month[16];
+	int months, c;
+
+	note_of(w, e, note, sizeof(note));
+	month_of(w, e, month, &months);
+	row_height(w, cell(r, x->name), d02[1].width, note, d02[26].width);
+	put_n(w, w->row, 0, (double)stt, w->f.num);
+	put_s(w, w->row, 1, cell(r, x->name), w->f.wrap);
+	put_s(w, w->row, 2, bhxh_of(w, x, r), w->f.textc);
+	put_date(w, w->row, 3, cell(r, x->dob));
+	put_s(w, w->row, 4, sex_vi(cell(r, x->sex)), w->f.textc);
+	put_s(w, w->row, 5, cell(r, x->pid), w->f.textc);
+	for (c = 6; c <= 23; c++) /* the employer's to fill (no wage read) */
+		put_s(w, w->row, c, NULL, c == 11 ? w->f.money : w->f.textc);
+	put_s(w, w->row, 24, e->kind == K_TM ? month : NULL, w->f.textc);
+	put_s(w, w->row, 25, e->kind == K_GH ? month : NULL, w->f.textc);
+	put_s(w, w->row, 26, note, w->f.wrap);
+	put_s(w, w->row, 27, cell(r, x->card), w->f.textc);
+	put_s(w, w->row, 28, e->group, w->f.textc);
+	put_s(w, w->row, 29, e->kind == K_TM ? "TM" : "GH", w->f.textc);
+	w->row++;
+}
+
+/* A form sheet (D03-TS of one group, or D02-LT): entries e[0..n). */
+static void form_sheet(struct wr *w, const struct entry *e, size_t n)
+{
+	static const struct lsheet s3 = {
+		F_D03,
+		d03,
+		D3_NCOLS,
+		D3_NAME,
+		D3_NOTE,
+		"Mẫu D03-TS",
+		"(Ban hành kèm theo Quyết định số 595/QĐ-BHXH ngày "
+		"14/4/2017 của BHXH Việt Nam, sửa đổi theo Quyết định số "
+		"490/QĐ-BHXH ngày 28/3/2023)",
+		"DANH SÁCH NGƯỜI CHỈ THAM GIA BHYT",
+	};
+	static const struct lsheet s2 = {
+		F_D02,
+		d02,
+		D2_NCOLS,
+		1,
+		26,
+		"Mẫu D02-LT",
+		"(Ban hành kèm theo Quyết định số 1040/QĐ-BHXH ngày "
+		"18/8/2020 của BHXH Việt Nam)",
+		"BÁO CÁO TÌNH HÌNH SỬ DỤNG LAO ĐỘNG VÀ DANH SÁCH THAM GIA "
+		"BHXH, BHYT, BHTN",
+	};
+	const struct lsheet *s = e->form == F_D02 ? &s2 : &s3;
+	char name[32];
+	long inc = 0, dec = 0;
+	size_t i;
+
+	if (e->form == F_D02)
+		snprintf(name, sizeof(name), "D02-LT");
+	else
+		snprintf(name, sizeof(name), "D03-TS %s", e->group);
+	open_sheet(w, name, s,
+		   e->form == F_D03 ? group_of(w->b->ref, e->group) : NULL);
+	if (!w->ws)
+		return;
+	memset(&w->sum, 0, sizeof(w->sum));
+	w->has_money = 0;
+	section(w, s, "I. TĂNG");
+	for (i = 0; i < n && e[i].kind == K_TM; i++) {
+		if (e->form == F_D02)
+			d02_row(w, &e[i], ++inc);
+		else
+			d03_row(w, &e[i], ++inc);
+	}
+	total_row(w, s, "Cộng tăng", inc, w->has_money ? &w->sum : NULL);
+	section(w, s, "II. GIẢM");
+	for (; i < n; i++) {
+		if (e->form == F_D02)
+			d02_row(w, &e[i], ++dec);
+		else
+			d03_row(w, &e[i], ++dec);
+	}
+	total_row(w, s, "Cộng giảm", dec, NULL);
+	total_row(w, s, "Tổng cộng", inc + dec, w->has_money ? &w->sum : NULL);
+	signature(w, s);
+}
+
+/* The corrections sheet: entries e[0..n), all K_ADJ. */
+static void adj_sheet(struct wr *w, const struct entry *e, size_t n)
+{
+	static const struct lsheet s = {
+		F_ADJ,
+		adj,
+		ADJ_NCOLS,
+		1,
+		18,
+		"Danh sách điều chỉnh",
+		"(Kèm theo danh sách tăng, giảm người tham gia BHYT)",
+		"DANH SÁCH ĐIỀU CHỈNH THÔNG TIN THẺ BHYT",
+	};
+	/* the new value's column of each old_* column */
+	size_t i;
+	int k;
+
+	open_sheet(w, "Điều chỉnh", &s, NULL);
+	if (!w->ws)
+		return;
+	for (i = 0; i < n; i++) {
+		const struct cols *x = &w->x[e[i].wl];
+		const struct orow *r = e[i].r;
+		const int now[6] = { x->name,  x->dob,	    x->sex,
+				     x->level, x->hospital, x->commune };
+
+		row_height(w, cell(r, x->name), adj[1].width, "", 1);
+		put_n(w, w->row, 0, (double)(i + 1), w->f.num);
+		put_s(w, w->row, 1, cell(r, x->name), w->f.wrap);
+		put_s(w, w->row, 2, bhxh_of(w, x, r), w->f.textc);
+		put_s(w, w->row, 3, cell(r, x->pid), w->f.textc);
+		put_s(w, w->row, 4, cell(r, x->card), w->f.textc);
+		put_s(w, w->row, 5, cell(r, x->group), w->f.textc);
+		for (k = 0; k < 6; k++) {
+			const char *old = cell(r, x->old[k]);
+			const char *cur = old[0] ? cell(r, now[k]) : "";
+
+			if (k == 2) {
+				old = sex_vi(old);
+				cur = sex_vi(cur);
+			}
+			if (k == 1) {
+				put_date(w, w->row, 6 + 2 * k, old);
+				put_date(w, w->row, 7 + 2 * k, cur);
+			} else {
+				put_s(w, w->row, 6 + 2 * k, old, w->f.textc);
+				put_s(w, w->row, 7 + 2 * k, cur, w->f.textc);
+			}
+		}
+		put_s(w, w->row, 18, "Điều chỉnh thông tin thẻ", w->f.wrap);
+		w->row++;
+	}
+	total_row(w, &s, "Tổng cộng", (long)n, NULL);
+	signature(w, &s);
+}
+
+/* ---- the file --------------------------------------------------------- */
+
+/* The unit's name and its units-file row into w. */
+static void unit_header(struct wr *w)
+{
+	const struct ref *ref = w->b->ref;
+	const char *cname;
+	size_t i;
+
+	w->u = ref_unit(ref, w->unit);
+	for (i = 0; !w->u && i < ref->nunits; i++)
+		if (!strcmp(ref->units[i].kind, "commune") &&
+		    !strcmp(ref->units[i].commune, w->unit))
+			w->u = &ref->units[i];
+	if (w->u && w->u->name[0]) {
+		snprintf(w->uname, sizeof(w->uname), "%s", w->u->name);
+		return;
+	}
+	if (!strcmp(w->unit, LISTS_UNKNOWN)) {
+		snprintf(w->uname, sizeof(w->uname), "chưa rõ đơn vị");
+		return;
+	}
+	if (!strcmp(w->unit, LISTS_BHXH)) {
+		snprintf(w->uname, sizeof(w->uname), "Cơ quan BHXH");
+		return;
+	}
+	cname = ref_commune_name(ref, w->unit, &w->b->period_start);
+	if (cname && cname[0])
+		snprintf(w->uname, sizeof(w->uname), "UBND %s", cname);
+	else
+		snprintf(w->uname, sizeof(w->uname), "Đơn vị mã %s", w->unit);
+}
+
+/* The file name of a unit key: lists-<key with [^0-9A-Za-z._-] as _>. */
+static void file_name(const char *unit, char *out, size_t n)
+{
+	size_t i, len;
+
+	snprintf(out, n, LISTS_PREFIX "%.64s" LISTS_SUFFIX, unit);
+	len = strlen(out) - strlen(LISTS_SUFFIX);
+	for (i = strlen(LISTS_PREFIX); i < len; i++) {
+		char c = out[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+		      (c >= 'a' && c <= 'z') || c == '.' || c == '-' ||
+		      c == '_'))
+			out[i] = '_';
+	}
+}
+
+int lists_is_name(const char *name)
+{
+	size_t n = strlen(name), p = strlen(LISTS_PREFIX),
+	       s = strlen(LISTS_SUFFIX);
+
+	return n > p + s && !strncmp(name, LISTS_PREFIX, p) &&
+	       !strcmp(name + n - s, LISTS_SUFFIX) && !strchr(name, '/');
+}
+
+/* Flush the finished file to disk and set its mode (never via a link). */
+static int finish_file(const char *tmp, struct etl_err *err)
+{
+	int fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return etl_errf(err, "'%s': cannot reopen: %s", tmp,
+				strerror(errno));
+	if (fchmod(fd, 0600) < 0 || fsync(fd) < 0) {
+		etl_errf(err, "'%s': cannot sync: %s", tmp, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (close(fd) < 0)
+		return etl_errf(err, "'%s': cannot sync: %s", tmp,
+				strerror(errno));
+	return 0;
+}
+
+/* What the writing threads share. */
+struct job {
+	const struct batch *b;
+	const char *dir;
+	struct cols x[NW];
+	struct entry *e;
+	size_t n;
+	size_t *starts; /* nunits + 1: each unit's first entry */
+	size_t nunits, next;
+	pthread_mutex_t lock;
+	int failed;
+	struct etl_err err;
+};
+
+/* Open the workbook of one unit under tmp; NULL with err. */
+static lxw_workbook *open_book(const struct job *j, const char *name,
+			       const char *tmp, struct etl_err *err)
+{
+	lxw_workbook_options opt = { 0 };
+	lxw_doc_properties props = { 0 };
+	struct tm tm = { 0 };
+	lxw_workbook *wb;
+	char title[96], subject[128];
+
+	opt.constant_memory = LXW_TRUE;
+	opt.tmpdir = (char *)j->dir;
+	wb = workbook_new_opt(tmp, &opt);
+	if (!wb) {
+		etl_errf(err, "'%s': cannot start the workbook", tmp);
+		return NULL;
+	}
+	/* a fixed creation time (the period's start): same inputs, same bytes
+	 */
+	tm.tm_year = j->b->period_start.year - 1900;
+	tm.tm_mon = j->b->period_start.month - 1;
+	tm.tm_mday = j->b->period_start.day;
+	snprintf(title, sizeof(title), "Danh sách tăng, giảm BHYT năm %d",
+		 j->b->period);
+	props.title = title;
+	snprintf(subject, sizeof(subject), "%s", name);
+	props.subject = subject;
+	props.author = "doisoat";
+	props.created = timegm(&tm);
+	workbook_set_properties(wb, &props);
+	return wb;
+}
+
+/* Write the sheets of one unit's workbook (entries e[0..n)). */
+static void unit_sheets(struct wr *w, const struct entry *e, size_t n)
+{
+	size_t i = 0, k;
+
+	while (i < n && w->lerr == LXW_NO_ERROR) {
+		for (k = i + 1;
+		     k < n && e[k].form == e[i].form &&
+		     (e[i].form != F_D03 || !strcmp(e[k].group, e[i].group));
+		     k++)
+			;
+		if (e[i].form == F_ADJ)
+			adj_sheet(w, e + i, k - i);
+		else
+			form_sheet(w, e + i, k - i);
+		i = k;
+	}
+}
+
+static int write_unit(struct job *j, size_t u, struct etl_err *err)
+{
+	const struct entry *e = j->e + j->starts[u];
+	size_t n = j->starts[u + 1] - j->starts[u];
+	const struct date *t = &j->b->today;
+	struct strbuf path, tmp;
+	struct wr *w = xcalloc(1, sizeof(*w));
+	char name[96];
+	lxw_error le;
+	int fd, rc = -1;
+
+	sb_init(&path, 0);
+	sb_init(&tmp, 0);
+	w->b = j->b;
+	w->x = j->x;
+	w->unit = e->unit;
+	w->pid_as_bhxh = t->prec == DATE_DAY &&
+			 (t->year > 2025 || (t->year == 2025 && t->month >= 8));
+	unit_header(w);
+	if (t->prec == DATE_DAY)
+		snprintf(w->date_line, sizeof(w->date_line),
+			 "……, ngày %02d tháng %02d năm %04d", t->day, t->month,
+			 t->year);
+	else
+		snprintf(w->date_line, sizeof(w->date_line),
+			 "……, ngày …… tháng …… năm ……");
+	snprintf(w->period, sizeof(w->period),
+		 "Kỳ: năm %d (từ ngày %02d/%02d/%04d)", j->b->period,
+		 j->b->period_start.day, j->b->period_start.month,
+		 j->b->period_start.year);
+	file_name(e->unit, name, sizeof(name));
+	if (out_path(&path, j->dir, name, err) < 0)
+		goto out;
+	fd = out_create_tmp(j->dir, name, &tmp, err);
+	if (fd < 0)
+		goto out;
+	close(fd);
+	w->wb = open_book(j, name, tmp.buf, err);
+	if (!w->wb) {
+		unlink(tmp.buf);
+		goto out;
+	}
+	make_formats(w->wb, &w->f);
+	unit_sheets(w, e, n);
+	errno = 0;
+	le = workbook_close(w->wb);
+	if (w->lerr != LXW_NO_ERROR || le != LXW_NO_ERROR) {
+		char why[128] = "";
+
+		if (errno)
+			snprintf(why, sizeof(why), " (%s)", strerror(errno));
+		etl_errf(err, "'%s': cannot write the workbook: %s%s", tmp.buf,
+			 lxw_strerror(w->lerr != LXW_NO_ERROR ? w->lerr : le),
+			 why);
+		unlink(tmp.buf);
+		goto out;
+	}
+	if (finish_file(tmp.buf, err) < 0) {
+		unlink(tmp.buf);
+		goto out;
+	}
+	if (rename(tmp.buf, path.buf) < 0) {
+		etl_errf(err, "'%s': cannot rename into place: %s", path.buf,
+			 strerror(errno));
+		unlink(tmp.buf);
+		goto out;
+	}
+	rc = 0;
+out:
+	sb_release(&path);
+	sb_release(&tmp);
+	free(w);
+	return rc;
+}
+
+static void *worker(void *arg)
+{
+	struct job *j = arg;
+	struct etl_err err = { "" };
+	size_t u;
+
+	for (;;) {
+		pthread_mutex_lock(&j->lock);
+		u = j->failed || outdir_dying() ? j->nunits : j->next++;
+		pthread_mutex_unlock(&j->lock);
+		if (u >= j->nunits)
+			return NULL;
+		if (write_unit(j, u, &err) < 0) {
+			pthread_mutex_lock(&j->lock);
+			if (!j->failed)
+				j->err = err;
+			j->failed = 1;
+			pthread_mutex_unlock(&j->lock);
+		}
+	}
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The units' file names into names[nunits], sorted; -1 with err when two
+ * units give one file name.
+ */
+static int unit_names(struct job *j, char **names, struct etl_err *err)
+{
+	size_t u;
+
+	for (u = 0; u < j->nunits; u++) {
+		names[u] = xmalloc(96);
+		file_name(j->e[j->starts[u]].unit, names[u], 96);
+	}
+	qsort(names, j->nunits, sizeof(*names), name_cmp);
+	for (u = 1; u < j->nunits; u++)
+		if (!strcmp(names[u], names[u - 1]))
+			return etl_errf(err,
+					"two filing units give the workbook "
+					"name '%s'",
+					names[u]);
+	return 0;
+}
+
+int lists_write(const struct outputs *o, const struct batch *b, const char *dir,
+		struct etl_err *err)
+{
+	struct job j;
+	pthread_t th[LIST_THREADS];
+	char **names;
+	size_t i, cap = 0;
+	int t, nt, rc = 0;
+
+	if (b->period_start.prec != DATE_DAY)
+		return etl_errf(err, "lists: the period has no start date");
+	memset(&j, 0, sizeof(j));
+	j.b = b;
+	j.dir = dir;
+	find_cols(j.x);
+	j.n = gather(o, b->ref, j.x, &j.e);
+	set_tiers(o, j.x, j.e, j.n);
+	for (i = 0; i < j.n; i++)
+		if (!i || strcmp(j.e[i].unit, j.e[i - 1].unit)) {
+			GROW(j.starts, cap, j.nunits + 2);
+			j.starts[j.nunits++] = i;
+		}
+	if (j.starts)
+		j.starts[j.nunits] = j.n;
+	names = xcalloc(j.nunits + 1, sizeof(*names));
+	if (unit_names(&j, names, err) < 0)
+		rc = -1;
+	pthread_mutex_init(&j.lock, NULL);
+	nt = (int)etl_threads();
+	if (nt > LIST_THREADS)
+		nt = LIST_THREADS;
+	if ((size_t)nt > j.nunits)
+		nt = (int)j.nunits;
+	if (!rc && nt <= 1)
+		worker(&j); /* DOISOAT_THREADS=1: in the calling thread */
+	for (t = 0; !rc && nt > 1 && t < nt; t++)
+		if (pthread_create(&th[t], NULL, worker, &j))
+			die("cannot start a thread");
+	for (t = 0; !rc && nt > 1 && t < nt; t++)
+		pthread_join(th[t], NULL);
+	pthread_mutex_destroy(&j.lock);
+	if (!rc && j.failed) {
+		*err = j.err;
+		rc = -1;
+	}
+	for (i = 0; i < j.nunits; i++)
+		free(names[i]);
+	free(names);
+	free(j.starts);
+	free(j.e);
+	return rc;
+}

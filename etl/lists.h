@@ -1,0 +1,79 @@
+/*
+ * lists.h: the lists people file (rules.md R7.10, spec §6.1), one
+ * workbook per filing unit, DIR/lists-<unit>.xlsx, written with
+ * libxlsxwriter in constant-memory mode.
+ *
+ * Which unit files a row (the unit key):
+ *   - residence-based groups (HN, CN, TE, BT, DT, DK, XD, GB; groups.csv
+ *     residence_based) and GD: the commune of residence (a GD row whose
+ *     unit_code is a collection agent of the units file: that agent);
+ *   - HS, SV: the school (the row's unit_code), else the commune;
+ *   - funding class 1 (employers): the row's unit_code;
+ *   - class 2 (paid by the BHXH fund): the BHXH office ("bhxh");
+ *   - other groups: the row's unit_code, else the commune;
+ *   - a decrease: the card's unit_code, else as above by its group;
+ *   - a row whose unit cannot be told: the workbook
+ *     lists-chua-ro-don-vi.xlsx ("unit unknown"), never dropped.
+ * The unit codes come from the trailing columns of the CSV lists
+ * (unit_code, old_unit_code; output.c).
+ *
+ * Sheets of a unit's workbook, in this order:
+ *   "D02-LT"        employer rows (class 1): form D02-LT, QĐ 1040/QĐ-BHXH
+ *                   layout (27 columns, domain.md §1.3), wage columns
+ *                   empty for the employer to fill;
+ *   "D03-TS <grp>"  every other group, one sheet per group: form D03-TS
+ *                   "DANH SÁCH NGƯỜI CHỈ THAM GIA BHYT" (QĐ 595/QĐ-BHXH
+ *                   as amended by QĐ 490/QĐ-BHXH), columns A, B, 1-15
+ *                   and extra columns to the right (card code, plan code,
+ *                   the state, local and participant shares);
+ *   "Điều chỉnh"    corrections (DATA_CORRECTED): "Danh sách điều chỉnh
+ *                   thông tin thẻ BHYT", the card's and the new value of
+ *                   each changed field side by side.
+ * Each form sheet: the unit's header block (the --units file; blank
+ * lines to fill where it has none), I. TĂNG rows (plan code TM), Cộng
+ * tăng, II. GIẢM rows (plan code GH, the note saying why), Cộng giảm,
+ * Tổng cộng (head counts in the STT column), the signature block.  A
+ * group change is a GH on the old group's sheet and a TM on the new
+ * group's, each note naming the other group.  From a list date
+ * (--today) of 2025-08-01 on, the Mã số BHXH column holds the personal ID
+ * (the BHXH code when the ID is unknown).  Money (spec §9, money.h):
+ * each new card on D03-TS from its month to December, a GD card at its
+ * household tier (the household's GD holders of the period, new, changed
+ * or renewed, oldest first), in Số tiền, NSĐP and the state, local and
+ * participant columns, summed on the Cộng rows; the D03-TS header gives
+ * the base salary and the state support rate in force (and their changes
+ * within the period).  Decreases, the BHXH fund's groups and employers
+ * (no wage is read) carry no money.
+ *
+ * Workbooks are written by several threads at once; the document's
+ * creation time is the period's start, so the same inputs give the same
+ * bytes.
+ */
+#ifndef DOISOAT_LISTS_H
+#define DOISOAT_LISTS_H
+
+#include "output.h"
+#include "rec.h"
+
+/* Every workbook's name is LISTS_PREFIX <unit> LISTS_SUFFIX. */
+#define LISTS_PREFIX "lists-"
+#define LISTS_SUFFIX ".xlsx"
+/* The unit key of rows whose unit cannot be told, and its file name. */
+#define LISTS_UNKNOWN "chua-ro-don-vi"
+/* The unit key of groups paid by the BHXH fund. */
+#define LISTS_BHXH "bhxh"
+
+/*
+ * Write DIR/lists-<unit>.xlsx for every filing unit of o's increase,
+ * decrease and change lists.  b gives the period, the list date
+ * (b->today) and, through b->ref, groups, communes and units.  Each file
+ * is built under a temporary name with mode 0600 and renamed into
+ * place.  Returns 0, or -1 with err.
+ */
+int lists_write(const struct outputs *o, const struct batch *b, const char *dir,
+		struct etl_err *err);
+
+/* Is name one of the workbooks lists_write writes ("lists-*.xlsx")? */
+int lists_is_name(const char *name);
+
+#endif
