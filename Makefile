@@ -128,6 +128,7 @@ golden: all ## rewrite the goldens: the small fixture's lists, Càng Long's chec
 
 test-xlsx: all ## read the lists-*.xlsx workbooks back; render two to PDF when LibreOffice is there
 	@sh tests/xlsx/check.sh $(BUILD)
+	@sh tests/xlsx/tonghop.sh $(BUILD)
 
 test-faults: all $(BUILD)/tests/test_outdir ## kill runs at random points, fill the disk: the output folder stays whole
 	@sh tests/e2e/faults.sh $(BUILD)

@@ -1566,3 +1566,57 @@ int lists_write(const struct outputs *o, const struct batch *b, const char *dir,
 	free(j.e);
 	return rc;
 }
+
+/* ---- the money of every card holder (the district summary) ------------- */
+
+size_t lists_holders(const struct outputs *o, const struct batch *b,
+		     struct lists_holder **out)
+{
+	struct cols x[NW];
+	struct entry *e, *v = NULL;
+	struct lists_holder *h;
+	struct wr *w = xcalloc(1, sizeof(*w));
+	struct money_out m;
+	size_t n, nv = 0, cap = 0, nlisted, i;
+	int wl;
+
+	find_cols(x);
+	n = gather(o, b->ref, x, &e);
+	for (i = 0; i < n; i++)
+		if (e[i].kind == K_TM) {
+			GROW(v, cap, nv + 1);
+			v[nv++] = e[i];
+		}
+	free(e);
+	nlisted = nv;
+	/* the cards bought again: corrections and renewals */
+	for (wl = W_CHG; wl <= W_REN; wl++) {
+		const struct outlist *ol = &o->lists[wlist[wl]];
+
+		for (i = 0; i < ol->n; i++)
+			if (wl == W_REN ||
+			    ol->rows[i].reason != R_GROUP_CHANGED)
+				add(&v, &nv, &cap, &ol->rows[i], wl, K_TM,
+				    cell(&ol->rows[i], x[wl].group), "", F_D03);
+	}
+	set_tiers(o, x, v, nv);
+	w->b = b;
+	w->x = x;
+	h = xcalloc(nv ? nv : 1, sizeof(*h));
+	for (i = 0; i < nv; i++) {
+		h[i].r = v[i].r;
+		h[i].list = wlist[v[i].wl];
+		h[i].commune = cell(v[i].r, x[v[i].wl].commune);
+		memcpy(h[i].group, v[i].group, sizeof(h[i].group));
+		h[i].on_list = i < nlisted && v[i].form == F_D03;
+		h[i].has_money = row_money(w, &v[i], &m);
+		if (h[i].has_money) {
+			h[i].months = m.months;
+			h[i].total = m.total;
+		}
+	}
+	free(v);
+	free(w);
+	*out = h;
+	return nv;
+}

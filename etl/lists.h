@@ -52,6 +52,7 @@
 #ifndef DOISOAT_LISTS_H
 #define DOISOAT_LISTS_H
 
+#include "money.h"
 #include "output.h"
 #include "rec.h"
 
@@ -72,6 +73,32 @@
  */
 int lists_write(const struct outputs *o, const struct batch *b, const char *dir,
 		struct etl_err *err);
+
+/*
+ * A card holder of the period (a new, changed or renewed card) and the
+ * money of that card for the period (spec §9), computed exactly as the
+ * D03-TS lists print it: the same household tiers, the same months (a new
+ * card from its month, every other card from the period's start, to
+ * December; a GD card 12 months).  The district summary (tonghop.h) sums
+ * these, so its totals are the sums of the lists.
+ */
+struct lists_holder {
+	const struct orow *r;
+	enum list list; /* L_INCREASE, L_CHANGE or L_RENEW */
+	const char *commune; /* the row's commune_code cell */
+	char group[4]; /* the card's group in the period */
+	int on_list; /* a TM row of a D03-TS list: its money is printed there */
+	int has_money; /* m holds computed amounts */
+	int months; /* the card's months in the period (when has_money) */
+	struct money_share total; /* its money and who pays (when has_money) */
+};
+
+/*
+ * Every card holder of o (increase rows, change rows, renew rows; a group
+ * change once, in its new group) into *out (free it); returns how many.
+ */
+size_t lists_holders(const struct outputs *o, const struct batch *b,
+		     struct lists_holder **out);
 
 /* Is name one of the workbooks lists_write writes ("lists-*.xlsx")? */
 int lists_is_name(const char *name);

@@ -6,6 +6,7 @@
 #include "doisoat.h"
 #include "copytext.h"
 #include "lists.h"
+#include "tonghop.h"
 #include "outdir.h"
 #include "stage.h"
 #include "stream.h"
@@ -108,7 +109,7 @@ static void write_workbook(struct stage *s, struct outputs *out,
 	struct etl_err err = { "" };
 
 	stage_batch(s);
-	if (lists_write(out, &s->b, dir, &err) < 0)
+	if (workbooks_write(out, &s->b, dir, &err) < 0)
 		die("%s", err.msg);
 }
 

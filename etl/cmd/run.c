@@ -9,6 +9,7 @@
 #include "pgload.h"
 #include "identity.h"
 #include "lists.h"
+#include "tonghop.h"
 #include "outdir.h"
 #include "stage.h"
 
@@ -112,7 +113,7 @@ static int write_lists(struct outputs *out, void *ctx, struct etl_err *err)
 {
 	const struct workbook *w = ctx;
 
-	return lists_write(out, w->b, w->dir, err);
+	return workbooks_write(out, w->b, w->dir, err);
 }
 
 static int has_kind(const struct run_opts *o, enum kind k)

@@ -1,0 +1,747 @@
+/*
+ * tonghop.c: the district's summary workbook (tonghop.h): the request to
+ * buy the period's cards with the money by source, the coverage table
+ * with its chart, and per commune the uninsured people by household.
+ */
+#include "tonghop.h"
+#include "lists.h"
+#include "money.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+struct tfmt {
+	lxw_format *title, *sub, *left, *head, *text, *textc, *date, *num,
+		*money, *pct, *total, *total_n, *total_m, *total_p, *sign;
+};
+
+struct tw {
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	struct tfmt f;
+	const struct outputs *o;
+	const struct batch *b;
+	lxw_error lerr;
+	lxw_row_t row;
+};
+
+static void chk(struct tw *w, lxw_error e)
+{
+	if (e != LXW_NO_ERROR && w->lerr == LXW_NO_ERROR)
+		w->lerr = e;
+}
+
+static void put_s(struct tw *w, lxw_row_t r, int c, const char *s,
+		  lxw_format *f)
+{
+	if (s && s[0])
+		chk(w, worksheet_write_string(w->ws, r, (lxw_col_t)c, s, f));
+	else if (f)
+		chk(w, worksheet_write_blank(w->ws, r, (lxw_col_t)c, f));
+}
+
+static void put_n(struct tw *w, lxw_row_t r, int c, double n, lxw_format *f)
+{
+	chk(w, worksheet_write_number(w->ws, r, (lxw_col_t)c, n, f));
+}
+
+static void put_across(struct tw *w, lxw_row_t r, int c0, int c1, const char *s,
+		       lxw_format *f)
+{
+	chk(w, worksheet_merge_range(w->ws, r, (lxw_col_t)c0, r, (lxw_col_t)c1,
+				     s, f));
+}
+
+/* A number cell from CSV text ("" stays a bordered blank). */
+static void put_text_n(struct tw *w, lxw_row_t r, int c, const char *s,
+		       double scale, lxw_format *f)
+{
+	if (s[0])
+		put_n(w, r, c, strtod(s, NULL) * scale, f);
+	else
+		put_s(w, r, c, "", f);
+}
+
+/* A date cell from an ISO date (yyyy-mm-dd); yyyy-mm, yyyy as text. */
+static void put_date(struct tw *w, lxw_row_t r, int c, const char *s)
+{
+	lxw_datetime dt = { 0, 0, 0, 0, 0, 0 };
+
+	if (strlen(s) == 10 && s[4] == '-' && s[7] == '-') {
+		dt.year = atoi(s);
+		dt.month = atoi(s + 5);
+		dt.day = atoi(s + 8);
+		chk(w, worksheet_write_datetime(w->ws, r, (lxw_col_t)c, &dt,
+						w->f.date));
+	} else if (strlen(s) == 7) {
+		char m[8];
+
+		snprintf(m, sizeof(m), "%.2s/%.4s", s + 5, s);
+		put_s(w, r, c, m, w->f.textc);
+	} else {
+		put_s(w, r, c, s, w->f.textc);
+	}
+}
+
+static lxw_format *fmt(lxw_workbook *wb, double size, int bold, int align,
+		       int border, const char *num)
+{
+	lxw_format *f = workbook_add_format(wb);
+
+	format_set_font_name(f, "Times New Roman");
+	format_set_font_size(f, size);
+	if (bold)
+		format_set_bold(f);
+	if (align)
+		format_set_align(f, (uint8_t)align);
+	format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+	if (border)
+		format_set_border(f, LXW_BORDER_THIN);
+	if (num)
+		format_set_num_format(f, num);
+	return f;
+}
+
+static void make_formats(lxw_workbook *wb, struct tfmt *f)
+{
+	f->title = fmt(wb, 14, 1, LXW_ALIGN_CENTER, 0, NULL);
+	f->sub = fmt(wb, 11, 0, LXW_ALIGN_CENTER, 0, NULL);
+	format_set_italic(f->sub);
+	f->left = fmt(wb, 11, 0, LXW_ALIGN_LEFT, 0, NULL);
+	f->sign = fmt(wb, 11, 1, LXW_ALIGN_CENTER, 0, NULL);
+	f->head = fmt(wb, 10, 1, LXW_ALIGN_CENTER, 1, NULL);
+	format_set_text_wrap(f->head);
+	f->text = fmt(wb, 10, 0, LXW_ALIGN_LEFT, 1, "@");
+	f->textc = fmt(wb, 10, 0, LXW_ALIGN_CENTER, 1, "@");
+	f->date = fmt(wb, 10, 0, LXW_ALIGN_CENTER, 1, "dd/mm/yyyy");
+	f->num = fmt(wb, 10, 0, LXW_ALIGN_RIGHT, 1, "#,##0");
+	f->money = fmt(wb, 10, 0, LXW_ALIGN_RIGHT, 1, "#,##0");
+	f->pct = fmt(wb, 10, 0, LXW_ALIGN_RIGHT, 1, "0.00%");
+	f->total = fmt(wb, 10, 1, LXW_ALIGN_LEFT, 1, NULL);
+	f->total_n = fmt(wb, 10, 1, LXW_ALIGN_RIGHT, 1, "#,##0");
+	f->total_m = fmt(wb, 10, 1, LXW_ALIGN_RIGHT, 1, "#,##0");
+	f->total_p = fmt(wb, 10, 1, LXW_ALIGN_RIGHT, 1, "0.00%");
+}
+
+/* A4 landscape, rows head..head repeated, one page wide. */
+static void page_setup(struct tw *w, lxw_row_t head)
+{
+	worksheet_set_landscape(w->ws);
+	worksheet_set_paper(w->ws, 9);
+	worksheet_set_margins(w->ws, 0.3, 0.3, 0.5, 0.6);
+	worksheet_center_horizontally(w->ws);
+	worksheet_fit_to_pages(w->ws, 1, 0);
+	chk(w, worksheet_repeat_rows(w->ws, head, head));
+	chk(w, worksheet_set_footer(w->ws, "&CTrang &P/&N"));
+	worksheet_freeze_panes(w->ws, head + 1, 0);
+}
+
+/* A sheet with its column widths, title and subtitle; w->row after. */
+static void open_sheet(struct tw *w, const char *name, const double *widths,
+		       int ncols, const char *title, const char *sub)
+{
+	int c;
+
+	w->ws = workbook_add_worksheet(w->wb, name);
+	if (!w->ws) {
+		chk(w, LXW_ERROR_SHEETNAME_ALREADY_USED);
+		return;
+	}
+	for (c = 0; c < ncols; c++)
+		chk(w, worksheet_set_column(w->ws, (lxw_col_t)c, (lxw_col_t)c,
+					    widths[c], NULL));
+	put_across(w, 0, 0, ncols - 1, title, w->f.title);
+	put_across(w, 1, 0, ncols - 1, sub, w->f.sub);
+	w->row = 3;
+}
+
+static void headings(struct tw *w, const char *const *h, int n)
+{
+	int c;
+
+	chk(w, worksheet_set_row(w->ws, w->row, 42, NULL));
+	for (c = 0; c < n; c++)
+		put_s(w, w->row, c, h[c], w->f.head);
+	page_setup(w, w->row);
+	w->row++;
+}
+
+/* ---- sheet 1: the request to buy the period's cards ---------------------
+ */
+
+/* Head count, months and money of some holders. */
+struct tally {
+	long heads, listed, months;
+	struct money_share s;
+};
+
+static void tally_add(struct tally *t, const struct lists_holder *h)
+{
+	t->heads++;
+	t->listed += h->on_list;
+	if (!h->has_money)
+		return;
+	t->months += h->months;
+	t->s.amount += h->total.amount;
+	t->s.state_pays += h->total.state_pays;
+	t->s.state_supports += h->total.state_supports;
+	t->s.local += h->total.local;
+	t->s.participant += h->total.participant;
+}
+
+/* Money columns of sheet 1: Số tháng .. Người tham gia đóng. */
+#define BUY_MONTHS 8
+#define BUY_NCOLS  14
+
+static void tally_cells(struct tw *w, const struct tally *t, lxw_format *n,
+			lxw_format *m)
+{
+	put_n(w, w->row, 6, (double)t->heads, n);
+	put_n(w, w->row, 7, (double)t->listed, n);
+	put_n(w, w->row, BUY_MONTHS, (double)t->months, n);
+	put_n(w, w->row, 9, (double)t->s.amount, m);
+	put_n(w, w->row, 10, (double)t->s.state_pays, m);
+	put_n(w, w->row, 11, (double)t->s.state_supports, m);
+	put_n(w, w->row, 12, (double)t->s.local, m);
+	put_n(w, w->row, 13, (double)t->s.participant, m);
+}
+
+static const struct ref *sort_ref;
+
+/* Holders of funding classes 3-5 by commune, then group rank, then order. */
+static int holder_cmp(const void *a, const void *b)
+{
+	const struct lists_holder *x = *(const struct lists_holder *const *)a,
+				  *y = *(const struct lists_holder *const *)b;
+	unsigned gx = ref_group(sort_ref, x->group),
+		 gy = ref_group(sort_ref, y->group);
+	int c = strcmp(x->commune, y->commune);
+
+	if (c)
+		return c;
+	if (gx != gy) {
+		int rx = sort_ref->groups[gx].rank,
+		    ry = sort_ref->groups[gy].rank;
+
+		if (rx != ry)
+			return rx < ry ? -1 : 1;
+		return gx < gy ? -1 : 1;
+	}
+	return (x > y) - (x < y);
+}
+
+static const char *funding_vi(int funding)
+{
+	switch (funding) {
+	case 3:
+		return "NSNN đóng";
+	case 4:
+		return "NSNN hỗ trợ";
+	case 5:
+		return "Hộ gia đình";
+	}
+	return "";
+}
+
+/* The budget holders of o, sorted, into *out; how many. */
+static size_t budget_holders(const struct tw *w, struct lists_holder **all,
+			     const struct lists_holder ***out)
+{
+	const struct ref *ref = w->b->ref;
+	size_t n = lists_holders(w->o, w->b, all), k = 0, i;
+	const struct lists_holder **v = xcalloc(n ? n : 1, sizeof(*v));
+
+	for (i = 0; i < n; i++) {
+		unsigned g = ref_group(ref, (*all)[i].group);
+
+		if (g != GROUP_NONE && ref->groups[g].funding >= 3 &&
+		    ref->groups[g].funding <= 5)
+			v[k++] = &(*all)[i];
+	}
+	sort_ref = ref;
+	if (k)
+		qsort(v, k, sizeof(*v), holder_cmp);
+	*out = v;
+	return k;
+}
+
+/* One row per commune and group; returns the grand tally in *all. */
+static void buy_rows(struct tw *w, const struct lists_holder **v, size_t n,
+		     struct tally *all, struct tally *listed)
+{
+	const struct ref *ref = w->b->ref;
+	size_t i = 0, k;
+	long stt = 0;
+
+	while (i < n && w->lerr == LXW_NO_ERROR) {
+		struct tally t = { 0 };
+		unsigned g = ref_group(ref, v[i]->group);
+		const char *cname = ref_commune_name(ref, v[i]->commune,
+						     &w->b->period_start);
+
+		for (k = i; k < n && !strcmp(v[k]->commune, v[i]->commune) &&
+			    !strcmp(v[k]->group, v[i]->group);
+		     k++) {
+			tally_add(&t, v[k]);
+			tally_add(all, v[k]);
+			if (v[k]->on_list)
+				tally_add(listed, v[k]);
+		}
+		put_n(w, w->row, 0, (double)++stt, w->f.num);
+		put_s(w, w->row, 1, v[i]->commune, w->f.textc);
+		put_s(w, w->row, 2, cname ? cname : "", w->f.text);
+		put_s(w, w->row, 3, v[i]->group, w->f.textc);
+		put_s(w, w->row, 4, ref->groups[g].name_vi, w->f.text);
+		put_s(w, w->row, 5, funding_vi(ref->groups[g].funding),
+		      w->f.text);
+		tally_cells(w, &t, w->f.num, w->f.money);
+		w->row++;
+		i = k;
+	}
+}
+
+static void total_line(struct tw *w, const char *label, const struct tally *t)
+{
+	put_across(w, w->row, 0, 5, label, w->f.total);
+	tally_cells(w, t, w->f.total_n, w->f.total_m);
+	w->row++;
+}
+
+/* The approving body's line (spec §9). */
+static void approver(const struct tw *w, char *out, size_t n)
+{
+	const struct ref *ref = w->b->ref;
+	const struct date *p = &w->b->period_start;
+	size_t i;
+
+	if (p->year < 2025 || (p->year == 2025 && p->month < 7)) {
+		snprintf(out, n, "Cơ quan phê duyệt: Ủy ban nhân dân huyện");
+		return;
+	}
+	for (i = 0; i < ref->nunits; i++)
+		if (!strcmp(ref->units[i].kind, "approver") &&
+		    ref->units[i].name && ref->units[i].name[0]) {
+			snprintf(out, n, "Cơ quan phê duyệt: %s",
+				 ref->units[i].name);
+			return;
+		}
+	snprintf(out, n,
+		 "Cơ quan phê duyệt: "
+		 "……………………………………………………");
+}
+
+/* The budget to approve per source, the approving body, signatures. */
+static void buy_footer(struct tw *w, const struct tally *all)
+{
+	static const char *const src[4] = { "Ngân sách nhà nước đóng",
+					    "Ngân sách nhà nước hỗ trợ",
+					    "Ngân sách địa phương hỗ trợ thêm",
+					    "Người tham gia đóng" };
+	int64_t v[4] = { all->s.state_pays, all->s.state_supports, all->s.local,
+			 all->s.participant };
+	char line[256];
+	int i;
+
+	w->row++;
+	put_across(w, w->row, 0, 8, "KINH PHÍ THEO NGUỒN (đồng)", w->f.total);
+	put_s(w, w->row++, 9, "Số tiền", w->f.head);
+	for (i = 0; i < 4; i++) {
+		put_across(w, w->row, 0, 8, src[i], w->f.text);
+		put_n(w, w->row++, 9, (double)v[i], w->f.money);
+	}
+	put_across(w, w->row, 0, 8,
+		   "Ngân sách đề nghị phê duyệt (nhà nước và địa phương)",
+		   w->f.total);
+	put_n(w, w->row++, 9, (double)(v[0] + v[1] + v[2]), w->f.total_m);
+	put_across(w, w->row, 0, 8, "Tổng cộng", w->f.total);
+	put_n(w, w->row++, 9, (double)all->s.amount, w->f.total_m);
+	w->row++;
+	approver(w, line, sizeof(line));
+	put_across(w, w->row++, 0, BUY_NCOLS - 1, line, w->f.left);
+	w->row++;
+	put_across(w, w->row, 0, 5, "NGƯỜI LẬP BIỂU", w->f.sign);
+	put_across(w, w->row, 9, BUY_NCOLS - 1, "THỦ TRƯỞNG CƠ QUAN",
+		   w->f.sign);
+}
+
+static void buy_sheet(struct tw *w)
+{
+	static const char *const h[BUY_NCOLS] = { "STT",
+						  "Mã xã",
+						  "Tên xã",
+						  "Mã đối tượng",
+						  "Đối tượng",
+						  "Nguồn đóng",
+						  "Số người",
+						  "Trong đó: tăng mới (D03-TS)",
+						  "Số tháng",
+						  "Số tiền",
+						  "NSNN đóng",
+						  "NSNN hỗ trợ",
+						  "NSĐP hỗ trợ thêm",
+						  "Người tham gia đóng" };
+	static const double wd[BUY_NCOLS] = { 5,  9, 22, 8,  30, 12, 9,
+					      10, 9, 14, 14, 14, 13, 14 };
+	struct lists_holder *all = NULL;
+	const struct lists_holder **v;
+	struct tally t = { 0 }, listed = { 0 }, rest;
+	size_t n = budget_holders(w, &all, &v);
+	char title[128], sub[200];
+
+	snprintf(title, sizeof(title), "DANH SÁCH ĐỀ NGHỊ MUA THẺ BHYT NĂM %d",
+		 w->b->period);
+	snprintf(sub, sizeof(sub),
+		 "Người có thẻ BHYT năm %d do ngân sách đóng, hỗ trợ hoặc hộ "
+		 "gia đình đóng (gia hạn, điều chỉnh, tăng mới); tiền: đồng",
+		 w->b->period);
+	open_sheet(w, "Đề nghị mua thẻ", wd, BUY_NCOLS, title, sub);
+	headings(w, h, BUY_NCOLS);
+	buy_rows(w, v, n, &t, &listed);
+	total_line(w, "Tổng cộng", &t);
+	total_line(w, "Trong đó: tăng mới theo các danh sách D03-TS", &listed);
+	rest = t;
+	rest.heads -= listed.heads;
+	rest.listed -= listed.listed;
+	rest.months -= listed.months;
+	rest.s.amount -= listed.s.amount;
+	rest.s.state_pays -= listed.s.state_pays;
+	rest.s.state_supports -= listed.s.state_supports;
+	rest.s.local -= listed.s.local;
+	rest.s.participant -= listed.s.participant;
+	total_line(w, "Gia hạn, điều chỉnh", &rest);
+	buy_footer(w, &t);
+	free(v);
+	free(all);
+}
+
+/* ---- sheet 2: coverage and its chart ------------------------------------
+ */
+
+#define COV_NCOLS_XL 9
+
+/* The chart of coverage against target per commune (two column series). */
+static void cov_chart(struct tw *w, lxw_row_t r0, lxw_row_t r1)
+{
+	lxw_chart *col = workbook_add_chart(w->wb, LXW_CHART_COLUMN);
+	lxw_chart_series *s;
+	lxw_chart_options opt = { 0 };
+	const char *sheet = "Độ bao phủ";
+
+	if (!col) {
+		chk(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+		return;
+	}
+	s = chart_add_series(col, NULL, NULL);
+	chart_series_set_categories(s, sheet, r0, 2, r1, 2);
+	chart_series_set_values(s, sheet, r0, 5, r1, 5);
+	chart_series_set_name(s, "Tỷ lệ bao phủ BHYT");
+	s = chart_add_series(col, NULL, NULL);
+	chart_series_set_categories(s, sheet, r0, 2, r1, 2);
+	chart_series_set_values(s, sheet, r0, 6, r1, 6);
+	chart_series_set_name(s, "Chỉ tiêu");
+	chart_title_set_name(col, "Tỷ lệ bao phủ BHYT so với chỉ tiêu");
+	chart_axis_set_num_format(col->y_axis, "0%");
+	chart_legend_set_position(col, LXW_CHART_LEGEND_BOTTOM);
+	opt.x_scale = 2.2;
+	opt.y_scale = 1.4;
+	chk(w, worksheet_insert_chart_opt(w->ws, w->row + 1, 1, col, &opt));
+}
+
+static void cov_sheet(struct tw *w)
+{
+	static const char *const h[COV_NCOLS_XL] = {
+		"STT",
+		"Mã xã",
+		"Tên xã",
+		"Dân số",
+		"Số người có thẻ BHYT",
+		"Tỷ lệ bao phủ",
+		"Chỉ tiêu",
+		"Tỷ lệ đạt so với chỉ tiêu",
+		"Số người cần vận động thêm"
+	};
+	static const double wd[COV_NCOLS_XL] = { 5,  9,	 26, 12, 14,
+						 12, 12, 14, 14 };
+	const struct outlist *ol = &w->o->lists[L_COVERAGE];
+	lxw_row_t first;
+	long stt = 0;
+	size_t i;
+
+	open_sheet(w, "Độ bao phủ", wd, COV_NCOLS_XL, "ĐỘ BAO PHỦ BHYT THEO XÃ",
+		   "Dân số: người trong cơ sở dữ liệu dân cư còn sống, cư trú "
+		   "tại xã; có thẻ: tăng mới, điều chỉnh, gia hạn");
+	headings(w, h, COV_NCOLS_XL);
+	first = w->row;
+	for (i = 0; i < ol->n && w->lerr == LXW_NO_ERROR; i++) {
+		const char *c[COV_NCOLS];
+		int tot;
+
+		orow_cells(&ol->rows[i], L_COVERAGE, c);
+		tot = !strcmp(c[0], "TOTAL");
+		if (tot) {
+			put_across(w, w->row, 0, 2, "Tổng cộng", w->f.total);
+		} else {
+			put_n(w, w->row, 0, (double)++stt, w->f.num);
+			put_s(w, w->row, 1, c[0], w->f.textc);
+			put_s(w, w->row, 2, c[1], w->f.text);
+		}
+		put_text_n(w, w->row, 3, c[2], 1,
+			   tot ? w->f.total_n : w->f.num);
+		put_text_n(w, w->row, 4, c[3], 1,
+			   tot ? w->f.total_n : w->f.num);
+		for (int k = 4; k <= 6; k++)
+			put_text_n(w, w->row, k + 1, c[k], 0.01,
+				   tot ? w->f.total_p : w->f.pct);
+		put_text_n(w, w->row, 8, c[7], 1,
+			   tot ? w->f.total_n : w->f.num);
+		w->row++;
+	}
+	if (stt > 0)
+		cov_chart(w, first, first + (lxw_row_t)stt - 1);
+}
+
+/* ---- sheet 3: per commune, the uninsured by household -------------------
+ */
+
+#define UNI_NCOLS 7
+
+/* Uninsured rows of one commune: by household (none last), then order. */
+static int uni_cmp(const void *a, const void *b)
+{
+	const struct orow *x = *(const struct orow *const *)a,
+			  *y = *(const struct orow *const *)b;
+	const char *hx = orow_cell(x, 5), *hy = orow_cell(y, 5);
+	int c;
+
+	if (!hx[0] != !hy[0])
+		return hx[0] ? -1 : 1;
+	if ((c = strcmp(hx, hy)))
+		return c;
+	return (x > y) - (x < y);
+}
+
+/* "<code> <name>" cut to a sheet name: 31 characters, no []:*?/\. */
+static void sheet_name(const char *code, const char *name, char *out, size_t n)
+{
+	size_t i = 0, chars = 0;
+	char s[256];
+	const char *p;
+
+	snprintf(s, sizeof(s), "%s %s", code, name ? name : "");
+	for (p = s; *p && i + 5 < n; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if ((ch & 0xC0) != 0x80 && ++chars > 31)
+			break;
+		out[i++] = strchr("[]:*?/\\", ch) ? '_' : (char)ch;
+	}
+	while (i > 0 && out[i - 1] == ' ')
+		i--;
+	out[i] = '\0';
+}
+
+static void uni_sheet(struct tw *w, const struct orow **v, size_t n)
+{
+	static const char *const h[UNI_NCOLS] = {
+		"STT",	     "Mã hộ",	  "Họ và tên",
+		"Ngày sinh", "Giới tính", "Mã định danh cá nhân",
+		"Ghi chú"
+	};
+	static const double wd[UNI_NCOLS] = { 6, 16, 28, 12, 9, 16, 30 };
+	const char *code = orow_cell(v[0], 4),
+		   *cname = ref_commune_name(w->b->ref, code,
+					     &w->b->period_start);
+	char name[128], title[256];
+	size_t i;
+
+	sheet_name(code, cname, name, sizeof(name));
+	snprintf(title, sizeof(title), "NGƯỜI CHƯA CÓ THẺ BHYT: %s (%s)",
+		 cname && cname[0] ? cname : "xã", code);
+	open_sheet(w, name, wd, UNI_NCOLS, title,
+		   "Danh sách vận động tham gia BHYT, theo hộ gia đình");
+	if (!w->ws)
+		return;
+	headings(w, h, UNI_NCOLS);
+	for (i = 0; i < n && w->lerr == LXW_NO_ERROR; i++, w->row++) {
+		const char *sex = orow_cell(v[i], 3);
+
+		put_n(w, w->row, 0, (double)(i + 1), w->f.num);
+		put_s(w, w->row, 1, orow_cell(v[i], 5), w->f.textc);
+		put_s(w, w->row, 2, orow_cell(v[i], 1), w->f.text);
+		put_date(w, w->row, 3, orow_cell(v[i], 2));
+		put_s(w, w->row, 4,
+		      !strcmp(sex, "M")	  ? "Nam"
+		      : !strcmp(sex, "F") ? "Nữ"
+					  : "",
+		      w->f.textc);
+		put_s(w, w->row, 5, orow_cell(v[i], 0), w->f.textc);
+		put_s(w, w->row, 6, "", w->f.text);
+	}
+	put_across(w, w->row, 0, 1, "Cộng", w->f.total);
+	put_n(w, w->row, 2, (double)n, w->f.total_n);
+}
+
+static void uni_sheets(struct tw *w)
+{
+	const struct outlist *ol = &w->o->lists[L_UNINSURED];
+	const struct orow **v = xcalloc(ol->n ? ol->n : 1, sizeof(*v));
+	size_t i = 0, k, j;
+
+	for (j = 0; j < ol->n; j++)
+		v[j] = &ol->rows[j];
+	while (i < ol->n && w->lerr == LXW_NO_ERROR) {
+		const char *c = orow_cell(v[i], 4);
+
+		for (k = i; k < ol->n && !strcmp(orow_cell(v[k], 4), c); k++)
+			;
+		qsort(v + i, k - i, sizeof(*v), uni_cmp);
+		uni_sheet(w, v + i, k - i);
+		i = k;
+	}
+	free(v);
+}
+
+/* ---- the file ----------------------------------------------------------- */
+
+static lxw_workbook *open_book(const struct batch *b, const char *dir,
+			       const char *tmp)
+{
+	lxw_workbook_options opt = { 0 };
+	lxw_doc_properties props = { 0 };
+	struct tm tm = { 0 };
+	lxw_workbook *wb;
+	char title[96];
+
+	opt.constant_memory = LXW_TRUE;
+	opt.tmpdir = (char *)dir;
+	wb = workbook_new_opt(tmp, &opt);
+	if (!wb)
+		return NULL;
+	/* a fixed creation time (the period's start): same inputs, bytes */
+	tm.tm_year = b->period_start.year - 1900;
+	tm.tm_mon = b->period_start.month - 1;
+	tm.tm_mday = b->period_start.day;
+	snprintf(title, sizeof(title), "Tổng hợp BHYT năm %d", b->period);
+	props.title = title;
+	props.subject = TONGHOP_FILE;
+	props.author = "doisoat";
+	props.created = timegm(&tm);
+	workbook_set_properties(wb, &props);
+	return wb;
+}
+
+/* Flush tmp to disk with mode 0600, rename it to path. */
+static int commit(const char *tmp, const char *path, struct etl_err *err)
+{
+	int fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 || fchmod(fd, 0600) < 0 || fsync(fd) < 0) {
+		etl_errf(err, "'%s': cannot sync: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0)
+		return etl_errf(err, "'%s': cannot put into place: %s", path,
+				strerror(errno));
+	return 0;
+}
+
+int tonghop_write(const struct outputs *o, const struct batch *b,
+		  const char *dir, struct etl_err *err)
+{
+	struct strbuf path, tmp;
+	struct tw *w = xcalloc(1, sizeof(*w));
+	lxw_error le;
+	int fd, rc = -1;
+
+	sb_init(&path, 0);
+	sb_init(&tmp, 0);
+	w->o = o;
+	w->b = b;
+	if (b->period_start.prec != DATE_DAY) {
+		etl_errf(err, "summary workbook: the period has no start date");
+		goto out;
+	}
+	if (out_path(&path, dir, TONGHOP_FILE, err) < 0)
+		goto out;
+	fd = out_create_tmp(dir, TONGHOP_FILE, &tmp, err);
+	if (fd < 0)
+		goto out;
+	close(fd);
+	w->wb = open_book(b, dir, tmp.buf);
+	if (!w->wb) {
+		etl_errf(err, "'%s': cannot start the workbook", tmp.buf);
+		unlink(tmp.buf);
+		goto out;
+	}
+	make_formats(w->wb, &w->f);
+	buy_sheet(w);
+	if (w->lerr == LXW_NO_ERROR)
+		cov_sheet(w);
+	if (w->lerr == LXW_NO_ERROR)
+		uni_sheets(w);
+	le = workbook_close(w->wb);
+	if (w->lerr != LXW_NO_ERROR || le != LXW_NO_ERROR) {
+		etl_errf(err, "'%s': cannot write the workbook: %s", tmp.buf,
+			 lxw_strerror(w->lerr != LXW_NO_ERROR ? w->lerr : le));
+		unlink(tmp.buf);
+		goto out;
+	}
+	if (commit(tmp.buf, path.buf, err) < 0) {
+		unlink(tmp.buf);
+		goto out;
+	}
+	rc = 0;
+out:
+	sb_release(&path);
+	sb_release(&tmp);
+	free(w);
+	return rc;
+}
+
+/* ---- every workbook at once --------------------------------------------- */
+
+struct th_job {
+	const struct outputs *o;
+	const struct batch *b;
+	const char *dir;
+	int rc;
+	struct etl_err err;
+};
+
+static void *th_main(void *arg)
+{
+	struct th_job *j = arg;
+
+	j->rc = tonghop_write(j->o, j->b, j->dir, &j->err);
+	return NULL;
+}
+
+int workbooks_write(const struct outputs *o, const struct batch *b,
+		    const char *dir, struct etl_err *err)
+{
+	struct th_job j = { o, b, dir, 0, { "" } };
+	pthread_t tid;
+	int threaded, rc;
+
+	threaded = etl_threads() > 1 &&
+		   pthread_create(&tid, NULL, th_main, &j) == 0;
+	rc = lists_write(o, b, dir, err);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else
+		th_main(&j);
+	if (!rc && j.rc < 0) {
+		*err = j.err;
+		rc = -1;
+	}
+	return rc;
+}

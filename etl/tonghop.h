@@ -1,0 +1,60 @@
+/*
+ * tonghop.h: the district's summary workbook (rules.md R7.11, spec §6.1
+ * "Summary workbook", §7, §9), DIR/lists-tong-hop.xlsx, written with
+ * libxlsxwriter in constant-memory mode beside the filing units'
+ * workbooks (lists.h), by a thread of its own.
+ *
+ * Sheets, in this order:
+ *   "Đề nghị mua thẻ"  the request to buy the period's cards: per commune
+ *                      and group, the holders of a card in the period
+ *                      (new, changed or renewed) whose group the budget
+ *                      pays or supports or a household pays (funding
+ *                      classes 3, 4, 5): head count, of them new on the
+ *                      D03-TS lists, months, and the money by source
+ *                      (state budget pays, state budget supports, local
+ *                      budget, participants), each person's money exactly
+ *                      as the lists compute it (lists_holders); the total
+ *                      row, the part on the lists and the rest; the
+ *                      budget to approve per source; the approving body
+ *                      (periods before 2025-07-01: the district people's
+ *                      committee; later: the units file's row of kind
+ *                      "approver", else a dotted line to fill);
+ *   "Độ bao phủ"       coverage.csv's BHYT columns (population, insured,
+ *                      %, target %, % of target, remaining), the TOTAL row
+ *                      last, and a native chart: coverage % per commune
+ *                      against the target % (two column series);
+ *   "<code> <name>"    per commune with people still uninsured: them, by
+ *                      household (household code, name, birth date, sex),
+ *                      for outreach.
+ * A4 landscape, heading rows repeated, one page wide; IDs as text, dates
+ * dd/mm/yyyy, money whole đồng with thousands separators.  The
+ * document's creation time is the period's start: the same inputs give
+ * the same bytes, whatever the threads.
+ */
+#ifndef DOISOAT_TONGHOP_H
+#define DOISOAT_TONGHOP_H
+
+#include "output.h"
+#include "rec.h"
+
+/* The summary workbook's file name (a lists-*.xlsx name: lists_is_name). */
+#define TONGHOP_FILE "lists-tong-hop.xlsx"
+
+/*
+ * Write DIR/lists-tong-hop.xlsx from o's sorted lists (increase, change,
+ * renew, uninsured, coverage) and b (period, list date, ref).  Built
+ * under a temporary name, mode 0600, renamed into place.  Returns 0, or
+ * -1 with err.
+ */
+int tonghop_write(const struct outputs *o, const struct batch *b,
+		  const char *dir, struct etl_err *err);
+
+/*
+ * Every workbook of a run: lists_write and tonghop_write at once (the
+ * summary on a thread of its own unless DOISOAT_THREADS=1).  Returns 0,
+ * or -1 with the first error.
+ */
+int workbooks_write(const struct outputs *o, const struct batch *b,
+		    const char *dir, struct etl_err *err);
+
+#endif
