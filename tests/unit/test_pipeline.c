@@ -522,7 +522,7 @@ static void new_newborn_uninsured(void **state)
 	build(&f, rows, 7);
 	assert_int_equal(f.o.lists[L_INCREASE].n, 3);
 	for (i = 0; i < 3; i++) {
-		const char *c[12];
+		const char *c[LIST_MAX_COLS];
 
 		orow_cells(&f.o.lists[L_INCREASE].rows[i], L_INCREASE, c);
 
