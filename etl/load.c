@@ -75,20 +75,30 @@ static void server_says(void *ctx, const char *text)
 /* What summary.json's "outcomes" has for a list. */
 enum { NOTHING, BY_REASON, A_COUNT };
 
+/*
+ * Columns of a list that never reach its table: review.csv's name and
+ * birth date are for the commune officer (the output folder and the
+ * summary workbook), not for the reporting tools (rules.md R7, R13).
+ * rejects.csv's raw line is left out unless --keep-raw.
+ */
+static const char *const review_private[] = { "full_name", "dob", NULL };
+static const char *const rejects_raw[] = { "raw", NULL };
+
 /* One table per output list, loaded in this order. */
 static const struct list_table {
 	const char *name;
 	int person; /* has person_id: gets a pseudonym */
 	int outcomes; /* summary.json's "outcomes" has for it: */
+	const char *const *not_loaded; /* the list's columns left out */
 } tables[] = {
-	{ "increase", 1, BY_REASON }, /* new cards */
-	{ "decrease", 1, BY_REASON }, /* cards to end */
-	{ "change", 1, BY_REASON }, /* changed cards */
-	{ "renew", 1, A_COUNT }, /* renewed cards */
-	{ "uninsured", 1, A_COUNT }, /* people without a card */
-	{ "review", 0, BY_REASON }, /* rows and people for a human */
-	{ "rejects", 0, BY_REASON }, /* unreadable input rows */
-	{ "coverage", 0, NOTHING }, /* per commune, then TOTAL */
+	{ "increase", 1, BY_REASON, NULL }, /* new cards */
+	{ "decrease", 1, BY_REASON, NULL }, /* cards to end */
+	{ "change", 1, BY_REASON, NULL }, /* changed cards */
+	{ "renew", 1, A_COUNT, NULL }, /* renewed cards */
+	{ "uninsured", 1, A_COUNT, NULL }, /* people without a card */
+	{ "review", 0, BY_REASON, review_private }, /* for a human */
+	{ "rejects", 0, BY_REASON, NULL }, /* unreadable input rows */
+	{ "coverage", 0, NOTHING, NULL }, /* per commune, then TOTAL */
 };
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
@@ -689,8 +699,9 @@ static long long copy_list(struct load *L, const struct list_table *t, FILE *f,
 		if (!strcmp(t->name, "decrease"))
 			co.same_vals = rule1_reasons;
 	}
+	co.drop = t->not_loaded;
 	if (!strcmp(t->name, "rejects") && !L->keep_raw)
-		co.drop = "raw";
+		co.drop = rejects_raw;
 	if (L->o->progress) {
 		pr.o = L->o;
 		pr.file = file;

@@ -4,6 +4,7 @@
  */
 #include "output.h"
 #include "hashtab.h"
+#include "notewho.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -47,7 +48,9 @@ static const struct {
 			  "household_code",
 			  6 },
 	[L_REVIEW] = { "review.csv",
-		       "source,line,person_id,bhxh_code,reason,detail", 6 },
+		       "source,line,person_id,bhxh_code,reason,detail,"
+		       "full_name,dob,commune_code",
+		       9 },
 	[L_REJECTS] = { "rejects.csv", "source,line,reason,raw", 4 },
 	[L_COVERAGE] = { "coverage.csv",
 			 "commune_code,commune_name,population,insured,"
@@ -194,12 +197,15 @@ int code_ambiguous(const uint64_t *codes, size_t n, uint64_t code)
 	return 0;
 }
 
-/* Review and reject rows sort by source label, then line. */
+/*
+ * Review and reject rows sort by source label, then line; a review row
+ * shows the name, birth date and commune of who (notewho.h), if any.
+ */
 static void add_note(struct outputs *o, enum list l, const struct batch *b,
-		     const struct note *n)
+		     const struct note *n, const struct rec *who)
 {
-	char line[16], pid[13], bhxh[11];
-	const char *cells[6];
+	char line[16], pid[13], bhxh[11], dob[11] = "";
+	const char *cells[9];
 
 	snprintf(line, sizeof(line), "%u", n->line);
 	cells[0] = note_source(b, n);
@@ -219,6 +225,11 @@ static void add_note(struct outputs *o, enum list l, const struct batch *b,
 		cells[3] = bhxh;
 		cells[4] = reason_name((enum reason)n->reason);
 		cells[5] = n->text;
+		if (who)
+			date_format(&who->dob, dob);
+		cells[6] = who ? who->name : "";
+		cells[7] = dob;
+		cells[8] = who ? who->commune : "";
 	}
 	/* sorted by source label, then line */
 	out_add(o, l, cells[0], n->line, (enum reason)n->reason, cells);
@@ -226,12 +237,15 @@ static void add_note(struct outputs *o, enum list l, const struct batch *b,
 
 void out_add_notes(struct outputs *o, const struct batch *b)
 {
+	const struct rec **who = xmalloc(sizeof(*who) * (b->nreviews + 1));
 	size_t i;
 
+	note_rows(b, b->reviews, b->nreviews, who);
 	for (i = 0; i < b->nreviews; i++)
-		add_note(o, L_REVIEW, b, &b->reviews[i]);
+		add_note(o, L_REVIEW, b, &b->reviews[i], who[i]);
 	for (i = 0; i < b->nrejects; i++)
-		add_note(o, L_REJECTS, b, &b->rejects[i]);
+		add_note(o, L_REJECTS, b, &b->rejects[i], NULL);
+	free(who);
 }
 
 /* round(num / den) for non-negative den, half away from zero */

@@ -644,18 +644,29 @@ static int has_name(const char *list, size_t len, const char *name)
 	return 0;
 }
 
+/* Is name one of list (NULL-terminated, may be NULL)? */
+static int in_list(const char *const *list, const char *name)
+{
+	for (; list && *list; list++)
+		if (!strcmp(*list, name))
+			return 1;
+	return 0;
+}
+
 /* Where the columns of opts are in the file's header (-1: absent). */
 struct colmap {
-	int drop; /* index of opts->drop */
+	int ndrop; /* columns of the file left out (opts->drop) */
+	unsigned char dropped[MAX_COLS + 1]; /* per file column: left out */
 	int pseudo; /* index of opts->pseudo_of */
 	int key, alt, skip; /* of opts->key_col, alt_col, skip_col */
 };
 
 /*
  * Check the header line (NUL-terminated, newline stripped) against the
- * table's columns and append "a, b, c" to sql, leaving out opts->drop and
- * adding opts->pseudo_col.  Names that are not identifiers are not quoted
- * back: a file without a header would put a data row in the message.
+ * table's columns and append "a, b, c" to sql, leaving out the columns
+ * of opts->drop and adding opts->pseudo_col.  Names that are not identifiers
+ * are not quoted back: a file without a header would put a data row in the
+ * message.
  */
 static int header_columns(PGconn *conn, const char *table, char *header,
 			  const char *name, const struct pgload_copy_opts *o,
@@ -666,7 +677,8 @@ static int header_columns(PGconn *conn, const char *table, char *header,
 	char *field, *next;
 	int ncols = 0, nsent = 0, rc;
 
-	map->drop = map->pseudo = map->key = map->alt = map->skip = -1;
+	memset(map, 0, sizeof(*map));
+	map->pseudo = map->key = map->alt = map->skip = -1;
 	sb_init(&cols, 0);
 	sb_init(&seen, 0);
 	rc = table_columns(conn, table, &cols, err);
@@ -703,8 +715,9 @@ static int header_columns(PGconn *conn, const char *table, char *header,
 			map->alt = ncols - 1;
 		if (o->skip_col && !strcmp(field, o->skip_col))
 			map->skip = ncols - 1;
-		if (o->drop && !strcmp(field, o->drop)) {
-			map->drop = ncols - 1;
+		if (in_list(o->drop, field)) {
+			map->dropped[ncols - 1] = 1;
+			map->ndrop++;
 			continue;
 		}
 		if (!has_name(cols.buf, cols.len, field)) {
@@ -838,7 +851,7 @@ int pgload_read_key(const char *path, struct pgload_hmac *h, int *loose,
  * The row filter between the file and COPY: a byte-level CSV scanner that
  * knows only what decides the structure (quotes toggle; a comma or a
  * newline outside quotes ends a field or a record), which is exact for
- * RFC 4180.  It leaves out one column, appends a pseudonym column, and
+ * RFC 4180.  It leaves out columns, appends a pseudonym column, and
  * notes each row's person key; the values it reads are the fields without
  * their quotes.  A CR before a record's LF is dropped (COPY takes LF).
  * Output goes out in chunks.
@@ -849,7 +862,7 @@ int pgload_read_key(const char *path, struct pgload_hmac *h, int *loose,
 struct xform {
 	PGconn *conn;
 	const struct pgload_copy_opts *o;
-	int drop; /* column left out, -1 none */
+	const unsigned char *dropped; /* per file column: left out */
 	int pseudo, key, alt, skip; /* capture slots, -1 none */
 	signed char slot_of[MAX_COLS + 1]; /* field -> capture slot */
 	int header; /* in the header line */
@@ -867,6 +880,12 @@ struct xform {
 	int failed; /* stop: a send failed, or mac_failed */
 	int mac_failed; /* libcrypto failed */
 };
+
+/* Is the current field left out? */
+static inline int x_dropped(const struct xform *x)
+{
+	return x->field <= MAX_COLS && x->dropped[x->field];
+}
 
 static void x_flush(struct xform *x)
 {
@@ -890,7 +909,7 @@ static inline void x_put(struct xform *x, const char *p, size_t n)
 static void x_field_start(struct xform *x)
 {
 	x->slot = x->field <= MAX_COLS ? x->slot_of[x->field] : -1;
-	if (x->field == x->drop)
+	if (x_dropped(x))
 		return;
 	if (x->kept)
 		x_put(x, ",", 1);
@@ -999,7 +1018,7 @@ static void x_data(struct xform *x, const char *buf, size_t n)
 				x_record_end(x);
 				continue;
 			}
-			if (x->field != x->drop)
+			if (!x_dropped(x))
 				x_put(x, "\r", 1);
 		}
 		if (!x->quoted && (c == ',' || c == '\n' || c == '\r')) {
@@ -1022,7 +1041,7 @@ static void x_data(struct xform *x, const char *buf, size_t n)
 			x->quoted = !x->quoted;
 		else if (x->slot >= 0 && x->nval[x->slot] < MAX_VAL)
 			x->val[x->slot][x->nval[x->slot]++] = c;
-		if (x->field != x->drop)
+		if (!x_dropped(x))
 			x_put(x, &c, 1);
 	}
 }
@@ -1084,7 +1103,7 @@ static long long copy_stream(PGconn *conn, FILE *fp, const char *header,
 	struct xform x = { 0 };
 	unsigned long long total = header_len;
 	int sent = 1, read_failed, failed = 0;
-	int filter = map->drop >= 0 || mac ||
+	int filter = map->ndrop > 0 || mac ||
 		     (o->keys && (map->key >= 0 || map->alt >= 0));
 	int nslots = 0;
 	size_t n;
@@ -1092,7 +1111,7 @@ static long long copy_stream(PGconn *conn, FILE *fp, const char *header,
 	if (filter) {
 		x.conn = conn;
 		x.o = o;
-		x.drop = map->drop;
+		x.dropped = map->dropped;
 		memset(x.slot_of, -1, sizeof(x.slot_of));
 		x.mac = mac;
 		x.pseudo = mac ? x_slot(&x, map->pseudo, &nslots) : -1;

@@ -188,8 +188,13 @@ const char *pgload_builtin_schema(size_t i, const char **text, size_t *len);
  * fields may be zero: the file then goes through byte for byte.
  */
 struct pgload_copy_opts {
-	/* a column of the file that is not sent (rejects' raw line), or NULL */
-	const char *drop;
+	/*
+	 * Columns of the file that are not sent (NULL-terminated, may be
+	 * NULL): the rejects' raw line, personal data the table must not hold
+	 * (review.csv's full_name and dob).  A column named here need not be
+	 * in the file, nor in the table.
+	 */
+	const char *const *drop;
 	/*
 	 * With hmac set: the column (e.g. person_id) whose value is
 	 * pseudonymised into an extra column pseudo_col (e.g. pseudonym);
@@ -235,7 +240,7 @@ struct pgload_copy_opts {
  * current position, which must be the header line) and streamed in
  * PGLOAD_CHUNK pieces, header included, so the line numbers in errors are
  * the file's; memory use does not grow with the file.  opts (may be NULL)
- * drops a column or adds a pseudonym column on the way (see above).  name
+ * drops columns or adds a pseudonym column on the way (see above).  name
  * is used in messages.  fp stays open.  Returns the number of data rows
  * copied, or -1.  The caller owns the transaction: a failed COPY aborts
  * it.

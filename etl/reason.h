@@ -2,7 +2,9 @@
  * reason.h: every reason code doisoat writes (rejects, review rows,
  * outcomes) and the counters of summary.json, in one enum so counts can be
  * kept in plain arrays.  reason_name() gives the code as written in the
- * CSVs; reason_vi() the Vietnamese note used in the D02-LT workbook.
+ * CSVs; reason_vi() the reason in Vietnamese; reason_check_vi() what a
+ * commune officer checks for a review reason.  The summary workbook's
+ * commune sheets (tonghop.h) print both for every review row.
  */
 #ifndef DOISOAT_REASON_H
 #define DOISOAT_REASON_H
@@ -53,6 +55,10 @@ enum reason {
 
 const char *reason_name(enum reason r);
 const char *reason_vi(enum reason r);
+/* Is r a review reason (a row of review.csv), R_UNKEYED .. R_COMMUNE_SPLIT? */
+int reason_is_review(enum reason r);
+/* What to check for review reason r, in Vietnamese; "" for other reasons. */
+const char *reason_check_vi(enum reason r);
 /* Reason named by code, or R_NONE. */
 enum reason reason_parse(const char *name);
 

@@ -1,7 +1,8 @@
 /*
  * tonghop.c: the district's summary workbook (tonghop.h): the request to
  * buy the period's cards with the money by source, the coverage table
- * with its chart, and per commune the uninsured people by household.
+ * with its chart, and per commune the uninsured people by household and
+ * the review rows a commune officer decides.
  */
 #include "tonghop.h"
 #include "lists.h"
@@ -18,8 +19,9 @@
 #include <xlsxwriter.h>
 
 struct tfmt {
-	lxw_format *title, *sub, *left, *head, *text, *textc, *date, *num,
-		*money, *pct, *total, *total_n, *total_m, *total_p, *sign;
+	lxw_format *title, *sub, *left, *left_b, *head, *text, *textc, *wrap,
+		*date, *num, *money, *pct, *total, *total_n, *total_m, *total_p,
+		*sign;
 };
 
 struct tw {
@@ -115,11 +117,14 @@ static void make_formats(lxw_workbook *wb, struct tfmt *f)
 	f->sub = fmt(wb, 11, 0, LXW_ALIGN_CENTER, 0, NULL);
 	format_set_italic(f->sub);
 	f->left = fmt(wb, 11, 0, LXW_ALIGN_LEFT, 0, NULL);
+	f->left_b = fmt(wb, 11, 1, LXW_ALIGN_LEFT, 0, NULL);
 	f->sign = fmt(wb, 11, 1, LXW_ALIGN_CENTER, 0, NULL);
 	f->head = fmt(wb, 10, 1, LXW_ALIGN_CENTER, 1, NULL);
 	format_set_text_wrap(f->head);
 	f->text = fmt(wb, 10, 0, LXW_ALIGN_LEFT, 1, "@");
 	f->textc = fmt(wb, 10, 0, LXW_ALIGN_CENTER, 1, "@");
+	f->wrap = fmt(wb, 10, 0, LXW_ALIGN_LEFT, 1, "@");
+	format_set_text_wrap(f->wrap);
 	f->date = fmt(wb, 10, 0, LXW_ALIGN_CENTER, 1, "dd/mm/yyyy");
 	f->num = fmt(wb, 10, 0, LXW_ALIGN_RIGHT, 1, "#,##0");
 	f->money = fmt(wb, 10, 0, LXW_ALIGN_RIGHT, 1, "#,##0");
@@ -507,10 +512,13 @@ static void cov_sheet(struct tw *w)
 		cov_chart(w, first, first + (lxw_row_t)stt - 1);
 }
 
-/* ---- sheet 3: per commune, the uninsured by household -------------------
+/* ---- sheet 3: per commune, the uninsured by household and the review rows
  */
 
 #define UNI_NCOLS 7
+#define REV_NCOLS 8
+/* The sheet of the review rows without a commune. */
+#define NO_COMMUNE "Chưa rõ xã"
 
 /* Uninsured rows of one commune: by household (none last), then order. */
 static int uni_cmp(const void *a, const void *b)
@@ -527,6 +535,24 @@ static int uni_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Communes in code order, none ("") last. */
+static int commune_cmp(const char *x, const char *y)
+{
+	if (!x[0] != !y[0])
+		return x[0] ? -1 : 1;
+	return strcmp(x, y);
+}
+
+/* Review rows by commune (review.csv's last column), then their order. */
+static int rev_cmp(const void *a, const void *b)
+{
+	const struct orow *x = *(const struct orow *const *)a,
+			  *y = *(const struct orow *const *)b;
+	int c = commune_cmp(orow_cell(x, 8), orow_cell(y, 8));
+
+	return c ? c : (x > y) - (x < y);
+}
+
 /* "<code> <name>" cut to a sheet name: 31 characters, no []:*?/\. */
 static void sheet_name(const char *code, const char *name, char *out, size_t n)
 {
@@ -534,7 +560,10 @@ static void sheet_name(const char *code, const char *name, char *out, size_t n)
 	char s[256];
 	const char *p;
 
-	snprintf(s, sizeof(s), "%s %s", code, name ? name : "");
+	if (!code[0])
+		snprintf(s, sizeof(s), "%s", NO_COMMUNE);
+	else
+		snprintf(s, sizeof(s), "%s %s", code, name ? name : "");
 	for (p = s; *p && i + 5 < n; p++) {
 		unsigned char ch = (unsigned char)*p;
 
@@ -547,27 +576,16 @@ static void sheet_name(const char *code, const char *name, char *out, size_t n)
 	out[i] = '\0';
 }
 
-static void uni_sheet(struct tw *w, const struct orow **v, size_t n)
+/* The uninsured of one commune, by household, from row 4 on. */
+static void uni_rows(struct tw *w, const struct orow **v, size_t n)
 {
 	static const char *const h[UNI_NCOLS] = {
 		"STT",	     "Mã hộ",	  "Họ và tên",
 		"Ngày sinh", "Giới tính", "Mã định danh cá nhân",
 		"Ghi chú"
 	};
-	static const double wd[UNI_NCOLS] = { 6, 16, 28, 12, 9, 16, 30 };
-	const char *code = orow_cell(v[0], 4),
-		   *cname = ref_commune_name(w->b->ref, code,
-					     &w->b->period_start);
-	char name[128], title[256];
 	size_t i;
 
-	sheet_name(code, cname, name, sizeof(name));
-	snprintf(title, sizeof(title), "NGƯỜI CHƯA CÓ THẺ BHYT: %s (%s)",
-		 cname && cname[0] ? cname : "xã", code);
-	open_sheet(w, name, wd, UNI_NCOLS, title,
-		   "Danh sách vận động tham gia BHYT, theo hộ gia đình");
-	if (!w->ws)
-		return;
 	headings(w, h, UNI_NCOLS);
 	for (i = 0; i < n && w->lerr == LXW_NO_ERROR; i++, w->row++) {
 		const char *sex = orow_cell(v[i], 3);
@@ -585,27 +603,136 @@ static void uni_sheet(struct tw *w, const struct orow **v, size_t n)
 		put_s(w, w->row, 6, "", w->f.text);
 	}
 	put_across(w, w->row, 0, 1, "Cộng", w->f.total);
-	put_n(w, w->row, 2, (double)n, w->f.total_n);
+	put_n(w, w->row++, 2, (double)n, w->f.total_n);
 }
 
-static void uni_sheets(struct tw *w)
+/*
+ * Section "Cần xem xét": the review rows of one commune, each with its
+ * reason and what to check in Vietnamese (reason_vi, reason_check_vi);
+ * the English detail of review.csv is not printed.  first: no heading
+ * above it on the sheet (its heading is the one repeated on every page).
+ */
+static void rev_rows(struct tw *w, const struct orow **v, size_t n, int first)
 {
-	const struct outlist *ol = &w->o->lists[L_UNINSURED];
+	static const char *const h[REV_NCOLS] = {
+		"STT",	      "Nguồn (tệp, dòng)",   "Họ và tên", "Ngày sinh",
+		"Mã số BHXH", "Số CCCD (định danh)", "Lý do",	  "Việc cần làm"
+	};
+	char src[160];
+	size_t i;
+	int c;
+
+	if (!first)
+		w->row++;
+	put_across(w, w->row++, 0, REV_NCOLS - 1, "Cần xem xét", w->f.left_b);
+	if (first) {
+		headings(w, h, REV_NCOLS);
+	} else {
+		chk(w, worksheet_set_row(w->ws, w->row, 42, NULL));
+		for (c = 0; c < REV_NCOLS; c++)
+			put_s(w, w->row, c, h[c], w->f.head);
+		w->row++;
+	}
+	for (i = 0; i < n && w->lerr == LXW_NO_ERROR; i++, w->row++) {
+		enum reason r = reason_parse(orow_cell(v[i], 4));
+
+		snprintf(src, sizeof(src), "%s, dòng %s", orow_cell(v[i], 0),
+			 orow_cell(v[i], 1));
+		put_n(w, w->row, 0, (double)(i + 1), w->f.num);
+		put_s(w, w->row, 1, src, w->f.text);
+		put_s(w, w->row, 2, orow_cell(v[i], 6), w->f.text);
+		put_date(w, w->row, 3, orow_cell(v[i], 7));
+		put_s(w, w->row, 4, orow_cell(v[i], 3), w->f.textc);
+		put_s(w, w->row, 5, orow_cell(v[i], 2), w->f.textc);
+		put_s(w, w->row, 6, reason_vi(r), w->f.wrap);
+		put_s(w, w->row, 7, reason_check_vi(r), w->f.wrap);
+	}
+	put_across(w, w->row, 0, 1, "Cộng", w->f.total);
+	put_n(w, w->row++, 2, (double)n, w->f.total_n);
+}
+
+/* One commune's sheet: its uninsured (nu), then its review rows (nr). */
+static void commune_sheet(struct tw *w, const char *code, const struct orow **u,
+			  size_t nu, const struct orow **r, size_t nr)
+{
+	static const double wd[REV_NCOLS] = { 6, 18, 28, 12, 12, 16, 30, 50 };
+	const char *cname =
+		code[0] ? ref_commune_name(w->b->ref, code, &w->b->period_start)
+			: NULL;
+	char name[128], title[256];
+
+	sheet_name(code, cname, name, sizeof(name));
+	if (!code[0])
+		snprintf(title, sizeof(title),
+			 "NGƯỜI CẦN XEM XÉT CHƯA RÕ XÃ CƯ TRÚ");
+	else
+		snprintf(title, sizeof(title),
+			 "NGƯỜI CHƯA CÓ THẺ BHYT VÀ NGƯỜI CẦN XEM XÉT: %s (%s)",
+			 cname && cname[0] ? cname : "xã", code);
+	open_sheet(w, name, wd, REV_NCOLS, title,
+		   nu ? "Danh sách vận động tham gia BHYT, theo hộ gia đình; "
+			"các trường hợp cán bộ xã cần kiểm tra, quyết định"
+		      : "Các trường hợp cán bộ xã cần kiểm tra, quyết định");
+	if (!w->ws)
+		return;
+	if (nu)
+		uni_rows(w, u, nu);
+	if (nr)
+		rev_rows(w, r, nr, !nu);
+}
+
+/* Sorted pointers to the rows of list l (by cmp within each commune). */
+static const struct orow **list_rows(const struct tw *w, enum list l,
+				     int (*cmp)(const void *, const void *))
+{
+	const struct outlist *ol = &w->o->lists[l];
 	const struct orow **v = xcalloc(ol->n ? ol->n : 1, sizeof(*v));
-	size_t i = 0, k, j;
+	size_t j;
 
 	for (j = 0; j < ol->n; j++)
 		v[j] = &ol->rows[j];
-	while (i < ol->n && w->lerr == LXW_NO_ERROR) {
-		const char *c = orow_cell(v[i], 4);
+	if (ol->n)
+		qsort(v, ol->n, sizeof(*v), cmp);
+	return v;
+}
 
-		for (k = i; k < ol->n && !strcmp(orow_cell(v[k], 4), c); k++)
+/* Uninsured rows by commune (none last), then household, then order. */
+static int uni_by_commune(const void *a, const void *b)
+{
+	int c = commune_cmp(orow_cell(*(const struct orow *const *)a, 4),
+			    orow_cell(*(const struct orow *const *)b, 4));
+
+	return c ? c : uni_cmp(a, b);
+}
+
+/* A sheet per commune with uninsured people or review rows, in code order. */
+static void commune_sheets(struct tw *w)
+{
+	size_t nu = w->o->lists[L_UNINSURED].n, nr = w->o->lists[L_REVIEW].n;
+	const struct orow **u = list_rows(w, L_UNINSURED, uni_by_commune),
+			  **r = list_rows(w, L_REVIEW, rev_cmp);
+	size_t i = 0, j = 0, ki, kj;
+
+	while ((i < nu || j < nr) && w->lerr == LXW_NO_ERROR) {
+		const char *code;
+
+		if (j >= nr || (i < nu && commune_cmp(orow_cell(u[i], 4),
+						      orow_cell(r[j], 8)) <= 0))
+			code = orow_cell(u[i], 4);
+		else
+			code = orow_cell(r[j], 8);
+		for (ki = i; ki < nu && !strcmp(orow_cell(u[ki], 4), code);
+		     ki++)
 			;
-		qsort(v + i, k - i, sizeof(*v), uni_cmp);
-		uni_sheet(w, v + i, k - i);
-		i = k;
+		for (kj = j; kj < nr && !strcmp(orow_cell(r[kj], 8), code);
+		     kj++)
+			;
+		commune_sheet(w, code, u + i, ki - i, r + j, kj - j);
+		i = ki;
+		j = kj;
 	}
-	free(v);
+	free(u);
+	free(r);
 }
 
 /* ---- the file ----------------------------------------------------------- */
@@ -687,7 +814,7 @@ int tonghop_write(const struct outputs *o, const struct batch *b,
 	if (w->lerr == LXW_NO_ERROR)
 		cov_sheet(w);
 	if (w->lerr == LXW_NO_ERROR)
-		uni_sheets(w);
+		commune_sheets(w);
 	le = workbook_close(w->wb);
 	if (w->lerr != LXW_NO_ERROR || le != LXW_NO_ERROR) {
 		etl_errf(err, "'%s': cannot write the workbook: %s", tmp.buf,

@@ -23,9 +23,18 @@
  *                      %, target %, % of target, remaining), the TOTAL row
  *                      last, and a native chart: coverage % per commune
  *                      against the target % (two column series);
- *   "<code> <name>"    per commune with people still uninsured: them, by
- *                      household (household code, name, birth date, sex),
- *                      for outreach.
+ *   "<code> <name>"    per commune with people still uninsured or review
+ *                      rows, in code order: the uninsured by household
+ *                      (household code, name, birth date, sex), for
+ *                      outreach; then the section "Cần xem xét": the
+ *                      commune's review rows (review.csv's commune_code)
+ *                      in review.csv's order, each with name, birth
+ *                      date, BHXH code, personal ID, source file and
+ *                      line, the reason and what to check in Vietnamese
+ *                      (reason_vi, reason_check_vi; the English detail
+ *                      is not printed);
+ *   "Chưa rõ xã"       the review rows without a commune, likewise.
+ * Every review row is on exactly one sheet.
  * A4 landscape, heading rows repeated, one page wide; IDs as text, dates
  * dd/mm/yyyy, money whole đồng with thousands separators.  The
  * document's creation time is the period's start: the same inputs give
@@ -42,7 +51,7 @@
 
 /*
  * Write DIR/lists-tong-hop.xlsx from o's sorted lists (increase, change,
- * renew, uninsured, coverage) and b (period, list date, ref).  Built
+ * renew, uninsured, review, coverage) and b (period, list date, ref).  Built
  * under a temporary name, mode 0600, renamed into place.  Returns 0, or
  * -1 with err.
  */

@@ -519,7 +519,8 @@ CREATE TABLE doisoat.review (
     bhxh_code text,
     reason text,
     detail text,
-    scope_id integer
+    scope_id integer,
+    commune_code text
 )
 PARTITION BY LIST (period);
 

@@ -170,9 +170,9 @@ person_id,full_name,dob,sex,commune_code,household_code
 079388000008,BÙI THỊ K,1988-12,F,00001,
 EOF
 	cat >"$d/review.csv" <<'EOF'
-source,line,person_id,bhxh_code,reason,detail
-hn.csv,12,079190000009,,ID_NAME_MISMATCH,registry name differs
-,,079150000010,7900000010,POSSIBLE_MATCH,"roster te.csv:4, same name and dob"
+source,line,person_id,bhxh_code,reason,detail,full_name,dob,commune_code
+hn.csv,12,079190000009,,ID_NAME_MISMATCH,registry name differs,PHAN VĂN REVIEW,1990-07-21,29266
+,,079150000010,7900000010,POSSIBLE_MATCH,"roster te.csv:4, same name and dob","LÝ THỊ, REVIEW",1950-03,
 EOF
 	cat >"$d/rejects.csv" <<'EOF'
 source,line,reason,raw
@@ -268,6 +268,19 @@ check "a card without person_id is kept by its BHXH code" \
 	      WHERE person_id IS NULL")"
 check "review line empty is NULL" eq "1" \
 	"$(q "SELECT count(*) FROM doisoat.review WHERE line IS NULL")"
+# rules.md R13: review.csv's name and birth date are for the commune
+# officer, not the database; its commune is loaded.
+check "review: no column holds a name or birth date" eq "0" \
+	"$(q "SELECT count(*) FROM information_schema.columns
+	      WHERE table_schema = 'doisoat' AND table_name = 'review'
+	      AND column_name IN ('full_name', 'dob')")"
+check "review: no row holds review.csv's names or birth dates" eq "2|0" \
+	"$(q "SELECT count(*), count(*) FILTER (WHERE to_jsonb(x)::text
+	      ~ '(REVIEW|1990-07-21|1950-03)') FROM doisoat.review x")"
+check "review: the commune is loaded" eq "29266|1" \
+	"$(q "SELECT string_agg(commune_code, ','),
+	      count(*) FILTER (WHERE commune_code IS NULL)
+	      FROM doisoat.review")"
 check "rejects keep no raw line without --keep-raw" eq "hn.csv|7|BAD_DATE|t" \
 	"$(q "SELECT source, line, reason, raw IS NULL FROM doisoat.rejects")"
 check "coverage numbers and the TOTAL row" \

@@ -332,6 +332,112 @@ static void typo_row_knocks_no_one_out(void **state)
 }
 
 /*
+ * review.csv's trailing columns (rules.md R7): the name, birth date and
+ * commune of the person's registry row where there is one (the ID names
+ * someone else: the registry's person, in the registry's commune), else
+ * of the row itself (no key), else empty (a row without a commune).
+ */
+static void review_rows_name_the_person(void **state)
+{
+	const struct row rows[] = {
+		{ KIND_REGISTRY, ID_A, NULL, "Võ Văn Thật", "05/05/1990", "Nam",
+		  "29269", NULL, "alive", NULL },
+		{ KIND_ROSTER, ID_A, NULL, "Đặng Thị Khác", "07/07/1991", NULL,
+		  "29266", "HN", NULL, NULL },
+		{ KIND_ROSTER, NULL, NULL, "Lê Văn Không", "05/1971", NULL,
+		  "29266", "HN", NULL, NULL },
+		{ KIND_ROSTER, NULL, NULL, "Hà Thị Xuân", "03/03/1963", NULL,
+		  NULL, "HN", NULL, NULL },
+	};
+	struct fix f;
+
+	(void)state;
+	build(&f, rows, 4);
+	assert_int_equal(list_ncols(L_REVIEW), 9);
+	assert_string_equal(list_header(L_REVIEW),
+			    "source,line,person_id,bhxh_code,reason,detail,"
+			    "full_name,dob,commune_code");
+	assert_string_equal(review_cell(&f, 3, 4), "ID_NAME_MISMATCH");
+	assert_string_equal(review_cell(&f, 3, 6), "VÕ VĂN THẬT");
+	assert_string_equal(review_cell(&f, 3, 7), "1990-05-05");
+	assert_string_equal(review_cell(&f, 3, 8), "29269");
+	assert_string_equal(review_cell(&f, 4, 4), "UNKEYED");
+	assert_string_equal(review_cell(&f, 4, 6), "LÊ VĂN KHÔNG");
+	assert_string_equal(review_cell(&f, 4, 7), "1971-05");
+	assert_string_equal(review_cell(&f, 4, 8), "29266");
+	assert_string_equal(review_cell(&f, 5, 6), "HÀ THỊ XUÂN");
+	assert_string_equal(review_cell(&f, 5, 8), "");
+	release(&f);
+}
+
+/* Does s hold an English word (a review text must be all Vietnamese)? */
+static int has_english(const char *s)
+{
+	static const char *const words[] = { "the",	 "and",	  "of",	 "is",
+					     "not",	 "no",	  "row", "card",
+					     "registry", "group", NULL };
+	const char *const *w;
+	const char *p;
+
+	for (w = words; *w; w++)
+		for (p = strstr(s, *w); p; p = strstr(p + 1, *w)) {
+			size_t n = strlen(*w);
+
+			if ((p == s || p[-1] == ' ') &&
+			    (p[n] == ' ' || p[n] == '\0' || p[n] == ','))
+				return 1;
+		}
+	return 0;
+}
+
+/* Does s hold a letter beyond ASCII (Vietnamese has them)? */
+static int has_accents(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 1;
+	return 0;
+}
+
+/*
+ * The reason table (reason.c): every reason has a Vietnamese name; every
+ * review reason, and only those, what to check; both in Vietnamese.
+ */
+static void review_reasons_in_vietnamese(void **state)
+{
+	int r, nreview = 0;
+
+	(void)state;
+	for (r = 1; r < R_N; r++) {
+		const char *vi = reason_vi((enum reason)r),
+			   *check = reason_check_vi((enum reason)r);
+
+		if (!vi[0] || !has_accents(vi) || has_english(vi))
+			fail_msg("%s: no Vietnamese name",
+				 reason_name((enum reason)r));
+		if (!reason_is_review((enum reason)r)) {
+			if (check[0])
+				fail_msg("%s: not a review reason",
+					 reason_name((enum reason)r));
+			continue;
+		}
+		nreview++;
+		if (!check[0] || !has_accents(check) || has_english(check) ||
+		    !strcmp(check, vi))
+			fail_msg("%s: nothing to check in Vietnamese",
+				 reason_name((enum reason)r));
+	}
+	assert_int_equal(nreview, R_COMMUNE_SPLIT - R_UNKEYED + 1);
+	assert_true(reason_is_review(R_POSSIBLE_MATCH));
+	assert_false(reason_is_review(R_NEW));
+	assert_false(reason_is_review(R_DUPLICATE_ROW));
+	assert_string_equal(reason_vi(R_POSSIBLE_MATCH),
+			    "Có thể là người đang có thẻ nhưng dòng danh sách "
+			    "không khớp");
+	assert_true(has_english("group BT: the registry"));
+}
+
+/*
  * Prior cards are cards, not rows to merge (rules.md R4): two cards of one
  * person and group with different card codes are two cards (the second
  * decreases DUPLICATE_CARD; it was merged away and stayed alive unseen);
@@ -879,6 +985,8 @@ int main(void)
 		cmocka_unit_test(possible_match_by_the_best_card),
 		cmocka_unit_test(duplicate_cards_go_with_a_decrease),
 		cmocka_unit_test(typo_row_knocks_no_one_out),
+		cmocka_unit_test(review_rows_name_the_person),
+		cmocka_unit_test(review_reasons_in_vietnamese),
 		cmocka_unit_test(cards_are_cards_not_rows),
 		cmocka_unit_test(rule3_reaches_card_holders),
 		cmocka_unit_test(ambiguous_code_is_printed_against_no_one),

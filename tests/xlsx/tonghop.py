@@ -11,7 +11,11 @@ and renew (funding classes 3-5, a group change once, in its new group);
 the part "on the lists" equal, per source, to the money printed on the
 D03-TS sheets of every lists-*.xlsx; the coverage table equal to
 coverage.csv; the chart's series pointing at the table's columns; every
-uninsured person on their commune's sheet, once."""
+uninsured person on their commune's sheet, once; every review.csv row in
+the section "Cần xem xét" of its commune's sheet (or "Chưa rõ xã"), once,
+with its name, birth date, IDs, source and line, and a reason and what to
+check in Vietnamese, the same for every row of one reason code, never the
+English detail."""
 import csv
 import glob
 import os
@@ -33,6 +37,15 @@ COV_HEAD = ["STT", "Mã xã", "Tên xã", "Dân số", "Số người có thẻ 
             "Số người cần vận động thêm"]
 UNI_HEAD = ["STT", "Mã hộ", "Họ và tên", "Ngày sinh", "Giới tính",
             "Mã định danh cá nhân", "Ghi chú"]
+REV_HEAD = ["STT", "Nguồn (tệp, dòng)", "Họ và tên", "Ngày sinh",
+            "Mã số BHXH", "Số CCCD (định danh)", "Lý do", "Việc cần làm"]
+REV_TITLE = "Cần xem xét"
+NO_COMMUNE = "Chưa rõ xã"
+# Letters only Vietnamese has (a text without any is not Vietnamese).
+VI_LETTERS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợ"
+                 "ùúủũụừứửữựỳýỷỹỵ")
+EN_WORDS = re.compile(r"\b(the|and|of|is|with|not|no|in|to|row|card|"
+                      r"person|registry|group)\b", re.I)
 
 
 def check(name, cond, detail=None):
@@ -191,14 +204,45 @@ def check_cov(ws, d, zpath):
           all(r in refs for r in want_refs), [refs, want_refs])
 
 
+def sections(ws):
+    """The numbered rows of a commune sheet: (uninsured, review)."""
+    uni, rev, part = [], [], None
+    for r in ws.iter_rows(min_row=4, values_only=True):
+        if r[0] == "STT":
+            part = rev if r[1] == REV_HEAD[1] else uni
+        elif r[0] == REV_TITLE:
+            part = None
+        elif isinstance(r[0], (int, float)) and part is not None:
+            part.append(r)
+    return uni, rev
+
+
+def iso(v):
+    """A workbook date cell back as review.csv writes it."""
+    if v is None:
+        return ""
+    if hasattr(v, "strftime"):
+        return v.strftime("%Y-%m-%d")
+    m = re.match(r"^(\d\d)/(\d{4})$", str(v))
+    return "%s-%s" % (m.group(2), m.group(1)) if m else str(v)
+
+
+def commune_sheets(wb):
+    return {(NO_COMMUNE if ws.title == NO_COMMUNE else ws.title.split()[0]):
+            ws for ws in wb.worksheets[2:]}
+
+
 def check_uni(wb, d):
     want = {}
     for r in rows(os.path.join(d, "uninsured.csv")):
         want.setdefault(r["commune_code"], []).append(r)
-    names = {ws.title.split()[0]: ws for ws in wb.worksheets[2:]}
-    check("one sheet per commune with uninsured people, named "
-          "'<code> <name>'", sorted(names) == sorted(want),
-          [sorted(names), sorted(want)])
+    revs = {r["commune_code"] or NO_COMMUNE
+            for r in rows(os.path.join(d, "review.csv"))}
+    names = commune_sheets(wb)
+    check("one sheet per commune with uninsured people or review rows, "
+          "named '<code> <name>', and 'Chưa rõ xã'",
+          sorted(names) == sorted(set(want) | revs),
+          [sorted(names), sorted(set(want) | revs)])
     bad = []
     for code, people in sorted(want.items()):
         ws = names.get(code)
@@ -206,8 +250,7 @@ def check_uni(wb, d):
             continue
         if values(ws, 4)[:7] != UNI_HEAD or not setup_ok(ws, 4):
             bad.append("%s: headings or print setup" % ws.title)
-        got = [r for r in ws.iter_rows(min_row=5, values_only=True)
-               if isinstance(r[0], (int, float))]
+        got = sections(ws)[0]
         g = Counter((r[5] or "", r[2], r[1] or "") for r in got)
         w = Counter((p["person_id"], p["full_name"],
                      p["household_code"]) for p in people)
@@ -220,8 +263,63 @@ def check_uni(wb, d):
         if any(r[5] is not None and not isinstance(r[5], str)
                for r in got):
             bad.append("%s: an ID is not a text cell" % ws.title)
+    for code, ws in sorted(names.items()):
+        if code not in want and (values(ws, 5)[:8] != REV_HEAD or
+                                 not setup_ok(ws, 5)):
+            bad.append("%s: review headings or print setup" % ws.title)
     check("every uninsured person is on their commune's sheet, once, "
           "grouped by household, IDs as text", not bad, bad)
+
+
+def vietnamese(text):
+    return bool(text) and any(ch in VI_LETTERS for ch in text.lower()) \
+        and not EN_WORDS.search(text)
+
+
+def check_review(wb, d):
+    """Every review.csv row once, on its commune's sheet, in Vietnamese."""
+    review = rows(os.path.join(d, "review.csv"))
+    names = commune_sheets(wb)
+    bad, texts = [], {}
+    for code, ws in sorted(names.items()):
+        got = sections(ws)[1]
+        want = [r for r in review
+                if (r["commune_code"] or NO_COMMUNE) == code]
+        g = Counter()
+        for r in got:
+            m = re.match(r"^(.*), dòng (\d+)$", r[1] or "")
+            src, line = (m.group(1), m.group(2)) if m else (r[1], "")
+            g[(src, line, r[2] or "", iso(r[3]), r[4] or "",
+               r[5] or "")] += 1
+        w = Counter((r["source"], r["line"], r["full_name"], r["dob"],
+                     r["bhxh_code"], r["person_id"]) for r in want)
+        if g != w:
+            bad.append("%s: %d review rows on the sheet, %d in review.csv; "
+                       "missing %s; extra %s" %
+                       (ws.title, len(got), len(want),
+                        sorted(w - g)[:3], sorted(g - w)[:3]))
+        if [r[0] for r in got] != list(range(1, len(got) + 1)):
+            bad.append("%s: STT not 1..n" % ws.title)
+        # the rows keep review.csv's order: match them up to read the code
+        for r, c in zip(got, want):
+            texts.setdefault(c["reason"], set()).add((r[6], r[7]))
+            if c["detail"] and c["detail"] in (r[6] or "", r[7] or ""):
+                bad.append("%s: the English detail is printed" % ws.title)
+    check("every review.csv row is once on its commune's sheet (or '%s'), "
+          "with name, birth date, IDs, source and line" % NO_COMMUNE,
+          not bad and sum(len(sections(ws)[1]) for ws in names.values())
+          == len(review), bad)
+    bad = []
+    for code, t in sorted(texts.items()):
+        if len(t) != 1:
+            bad.append("%s: %d different texts" % (code, len(t)))
+        for why, what in t:
+            if not vietnamese(why) or not vietnamese(what):
+                bad.append("%s: not Vietnamese: %r / %r" % (code, why, what))
+    want_codes = {r["reason"] for r in review}
+    check("each review reason has one Vietnamese reason and what to check "
+          "(no English)", not bad and set(texts) == want_codes,
+          bad + [sorted(want_codes - set(texts))])
 
 
 def main():
@@ -239,6 +337,7 @@ def main():
     check_buy(wb.worksheets[0], d, groups)
     check_cov(wb.worksheets[1], d, path)
     check_uni(wb, d)
+    check_review(wb, d)
     return 1 if FAILED else 0
 
 

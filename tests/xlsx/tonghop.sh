@@ -6,7 +6,8 @@
 # thread, mode 0600, then tests/xlsx/tonghop.py reads it back with openpyxl:
 # sheets, headings, totals = sums, the money on the lists = the sum of the
 # lists' workbooks per source, the coverage table and its chart, the
-# uninsured per commune.  One line per check; closes with
+# uninsured per commune, every review row once on its commune's sheet
+# with a Vietnamese reason and what to check.  One line per check; closes with
 # "tonghop: N passed, N failed".  Run from the top of the repository.
 BUILD=${1:-build}
 TMP=$(mktemp -d)
