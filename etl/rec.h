@@ -8,8 +8,8 @@
  * strings live in the batch arena.  A province holds millions of rows, so
  * a row keeps only what the rules use: the accent-free name key is made
  * when needed (name_key_ascii), card validity dates are read but not
- * kept; the sending unit and the household are kept for the lists people
- * file (lists.h).  IDs are
+ * kept; the sending unit, the household, and a roster's wage and months
+ * are kept for the lists people file (lists.h).  IDs are
  * stored as numbers (the digits of a 12-digit personal ID, a 10-digit BHXH
  * code) and printed back with their leading zeros.
  */
