@@ -9,6 +9,7 @@
 
 #include <pthread.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1031,7 +1032,8 @@ static void write_increase(struct ctx *c, const struct person *p,
 {
 	const struct rec *auth = authority(d), *win = d->win;
 	struct cells x;
-	const char *cells[14];
+	const char *cells[16];
+	char wage[12], months[4];
 	int n;
 
 	fill_common(&x, p->key, d->bhxh, NULL, &auth->dob, auth->sex, d->level);
@@ -1044,7 +1046,12 @@ static void write_increase(struct ctx *c, const struct person *p,
 	cells[n++] = reason_name(d->why);
 	cells[n++] = c->ru.b->srcs[win->src].label;
 	cells[n++] = str(win->unit);
-	cells[n] = household(d);
+	cells[n++] = household(d);
+	/* the winning roster row's wage and months (rules.md R7.1) */
+	snprintf(wage, sizeof(wage), "%u", (unsigned)win->wage);
+	snprintf(months, sizeof(months), "%u", (unsigned)win->months);
+	cells[n++] = win->wage ? wage : "";
+	cells[n] = win->months ? months : "";
 	out_add(c->o, L_INCREASE, auth->commune, p->key, d->why, cells);
 }
 

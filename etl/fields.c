@@ -19,6 +19,7 @@ static const char *const field_names[F_NFIELDS] = {
 	"ethnicity",	 "household_code",
 	"status",	 "status_date",
 	"unit_code",	 "schemes",
+	"wage",		 "months",
 };
 
 /* Folded header names, shown to users in missing-column messages too. */
@@ -100,6 +101,13 @@ static const struct alias {
 	{ "loai_hinh", F_SCHEMES },
 	{ "tham_gia", F_SCHEMES },
 	{ "schemes", F_SCHEMES },
+	{ "muc_luong", F_WAGE },
+	{ "tien_luong", F_WAGE },
+	{ "muc_luong_dong_bhxh", F_WAGE },
+	{ "wage", F_WAGE },
+	{ "so_thang", F_MONTHS },
+	{ "so_thang_dong", F_MONTHS },
+	{ "months", F_MONTHS },
 };
 
 const char *kind_name(enum kind k)

@@ -30,6 +30,8 @@ enum field {
 	F_STATUS_DATE,
 	F_UNIT,
 	F_SCHEMES,
+	F_WAGE, /* roster: the monthly wage (employers), whole đồng */
+	F_MONTHS, /* roster: the months a card is bought for (households) */
 	F_NFIELDS,
 	F_SEX_CHECKBOX = F_NFIELDS, /* a "Nữ" checkbox column (maps to F_SEX) */
 	F_UNKNOWN = -1

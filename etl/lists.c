@@ -45,7 +45,7 @@ struct entry {
 struct cols {
 	int pid, bhxh, card, name, dob, sex, commune, group, old_group, level,
 		hospital, from, to, changed, reason, unit, old_unit, kept,
-		household, old[6];
+		household, wage, months, old[6];
 };
 
 /* Index of a column of list l by its CSV header name, or -1. */
@@ -97,6 +97,8 @@ static void find_cols(struct cols x[NW])
 		x[wl].old_unit = col_of(l, "old_unit_code");
 		x[wl].kept = col_of(l, "kept_card_code");
 		x[wl].household = col_of(l, "household_code");
+		x[wl].wage = col_of(l, "wage");
+		x[wl].months = col_of(l, "months");
 		for (k = 0; k < 6; k++)
 			x[wl].old[k] = col_of(l, old[k]);
 	}
@@ -556,7 +558,9 @@ static const struct column d03[D3_NCOLS] = {
 };
 
 /* D02-LT (QĐ 1040): 27 columns, then the extra ones. */
-#define D2_NCOLS 30
+#define D2_NCOLS 34
+/* Its wage column (12), and the money of the extra columns (31-34). */
+enum { D2_WAGE = 11, D2_MONTHS = 30, D2_MONEY, D2_EMPLOYER, D2_WORKER };
 static const struct column d02[D2_NCOLS] = {
 	{ "1", "STT", 5 },
 	{ "2", "Họ và tên", 22 },
@@ -588,6 +592,10 @@ static const struct column d02[D2_NCOLS] = {
 	{ "(28)", "Mã thẻ BHYT", 16 },
 	{ "(29)", "Mã đối tượng", 7 },
 	{ "(30)", "Phương án", 7 },
+	{ "(31)", "Số tháng", 6 },
+	{ "(32)", "Số tiền đóng BHYT", 11 },
+	{ "(33)", "Đơn vị đóng", 11 },
+	{ "(34)", "Người lao động đóng", 11 },
 };
 
 /* Corrections: who, then the card's and the new value of each field. */
@@ -837,9 +845,22 @@ static int money_col(int c)
 	       c == D3_LOCALSH || c == D3_PART;
 }
 
+/* The money columns of D02-LT: amount, employer, worker. */
+static void put_money2(struct wr *w, const struct money_share *m, lxw_format *f)
+{
+	put_n(w, w->row, D2_MONEY, (double)m->amount, f);
+	put_n(w, w->row, D2_EMPLOYER, (double)m->employer, f);
+	put_n(w, w->row, D2_WORKER, (double)m->worker, f);
+}
+
+static int money_col2(int c)
+{
+	return c == D2_MONEY || c == D2_EMPLOYER || c == D2_WORKER;
+}
+
 /*
  * A Cộng row: the head count in the STT column, the label beside it; m:
- * the money sums (D03-TS with money), or NULL.
+ * the money sums (a D03-TS or D02-LT section with money), or NULL.
  */
 static void total_row(struct wr *w, const struct lsheet *s, const char *label,
 		      long n, const struct money_share *m)
@@ -849,10 +870,12 @@ static void total_row(struct wr *w, const struct lsheet *s, const char *label,
 	put_n(w, w->row, 0, (double)n, w->f.total_n);
 	put_s(w, w->row, 1, label, w->f.total);
 	for (c = 2; c < s->ncols; c++)
-		if (!m || s->form != F_D03 || !money_col(c))
+		if (!m || (s->form == F_D03 ? !money_col(c) : !money_col2(c)))
 			put_s(w, w->row, c, NULL, w->f.total);
 	if (m && s->form == F_D03)
 		put_money(w, m, w->f.total_n);
+	else if (m)
+		put_money2(w, m, w->f.total_n);
 	w->row++;
 }
 
@@ -1024,10 +1047,23 @@ static void month_of(const struct wr *w, const struct entry *e, char out[16],
 		*months = 13 - d.month;
 }
 
+/* A whole number cell of a list ("" or unreadable: 0). */
+static long long cell_num(const struct orow *r, int col)
+{
+	const char *s = cell(r, col);
+	char *end;
+	long long v = strtoll(s, &end, 10);
+
+	return s[0] && !*end && v > 0 ? v : 0;
+}
+
 /*
  * The money of a new card (spec §9: money.h) from the month it takes
- * effect to December, at its household tier; 0 when none is computed (a
- * decrease, no contributions table, the BHXH fund, no rate in force).
+ * effect to December, at its household tier; a household card (class 5)
+ * for the roster's months when it gives them, else 12; an employee's
+ * (class 1) from the roster's wage.  0 when none is computed (a
+ * decrease, no contributions table, the BHXH fund, an employee without a
+ * wage, no rate in force).
  */
 static int row_money(const struct wr *w, const struct entry *e,
 		     struct money_out *m)
@@ -1044,6 +1080,9 @@ static int row_money(const struct wr *w, const struct entry *e,
 	in.commune = cell(e->r, w->x[e->wl].commune);
 	in.period = w->b->period;
 	in.tier = e->tier;
+	in.wage = cell_num(e->r, w->x[e->wl].wage);
+	if (ref->groups[in.group].funding == 5)
+		in.months = (int)cell_num(e->r, w->x[e->wl].months);
 	if (norm_date(from, strlen(from), &in.from, &flags) != NORM_OK ||
 	    in.from.prec != DATE_DAY)
 		in.from = w->b->period_start;
@@ -1106,10 +1145,17 @@ static void d02_row(struct wr *w, const struct entry *e, long stt)
 	const struct cols *x = &w->x[e->wl];
 	const struct orow *r = e->r;
 	char note[256], month[16];
-	int months, c;
+	struct money_out m;
+	long long wage = cell_num(r, x->wage);
+	int months, c, paid;
 
 	note_of(w, e, note, sizeof(note));
 	month_of(w, e, month, &months);
+	paid = row_money(w, e, &m);
+	if (paid) {
+		add_share(&w->sum, &m.total);
+		w->has_money = 1;
+	}
 	row_height(w, cell(r, x->name), d02[1].width, note, d02[26].width);
 	put_n(w, w->row, 0, (double)stt, w->f.num);
 	put_s(w, w->row, 1, cell(r, x->name), w->f.wrap);
@@ -1117,14 +1163,26 @@ static void d02_row(struct wr *w, const struct entry *e, long stt)
 	put_date(w, w->row, 3, cell(r, x->dob));
 	put_s(w, w->row, 4, sex_vi(cell(r, x->sex)), w->f.textc);
 	put_s(w, w->row, 5, cell(r, x->pid), w->f.textc);
-	for (c = 6; c <= 23; c++) /* the employer's to fill (no wage read) */
-		put_s(w, w->row, c, NULL, c == 11 ? w->f.money : w->f.textc);
+	for (c = 6; c <= 23; c++) /* the employer's to fill, or the wage */
+		if (c != D2_WAGE || !wage)
+			put_s(w, w->row, c, NULL,
+			      c == D2_WAGE ? w->f.money : w->f.textc);
+	if (wage)
+		put_n(w, w->row, D2_WAGE, (double)wage, w->f.money);
 	put_s(w, w->row, 24, e->kind == K_TM ? month : NULL, w->f.textc);
 	put_s(w, w->row, 25, e->kind == K_GH ? month : NULL, w->f.textc);
 	put_s(w, w->row, 26, note, w->f.wrap);
 	put_s(w, w->row, 27, cell(r, x->card), w->f.textc);
 	put_s(w, w->row, 28, e->group, w->f.textc);
 	put_s(w, w->row, 29, e->kind == K_TM ? "TM" : "GH", w->f.textc);
+	if (paid) {
+		put_n(w, w->row, D2_MONTHS, m.months, w->f.num);
+		put_money2(w, &m.total, w->f.money);
+	} else {
+		for (c = D2_MONTHS; c <= D2_WORKER; c++)
+			put_s(w, w->row, c, NULL,
+			      c == D2_MONTHS ? w->f.num : w->f.money);
+	}
 	w->row++;
 }
 
@@ -1609,7 +1667,8 @@ size_t lists_holders(const struct outputs *o, const struct batch *b,
 		h[i].commune = cell(v[i].r, x[v[i].wl].commune);
 		memcpy(h[i].group, v[i].group, sizeof(h[i].group));
 		h[i].on_list = i < nlisted && v[i].form == F_D03;
-		h[i].has_money = row_money(w, &v[i], &m);
+		/* an employer's money is no budget's: not in the summary */
+		h[i].has_money = row_money(w, &v[i], &m) && m.funding != 1;
 		if (h[i].has_money) {
 			h[i].months = m.months;
 			h[i].total = m.total;

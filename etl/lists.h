@@ -19,8 +19,11 @@
  *
  * Sheets of a unit's workbook, in this order:
  *   "D02-LT"        employer rows (class 1): form D02-LT, QĐ 1040/QĐ-BHXH
- *                   layout (27 columns, domain.md §1.3), wage columns
- *                   empty for the employer to fill;
+ *                   layout (27 columns, domain.md §1.3), the wage column
+ *                   (12) from increase.csv's wage, the other job and
+ *                   contract columns empty for the employer to fill, then
+ *                   card code, group, plan code, and the months, amount,
+ *                   employer's and worker's shares of a card with a wage;
  *   "D03-TS <grp>"  every other group, one sheet per group: form D03-TS
  *                   "DANH SÁCH NGƯỜI CHỈ THAM GIA BHYT" (QĐ 595/QĐ-BHXH
  *                   as amended by QĐ 490/QĐ-BHXH), columns A, B, 1-15
@@ -39,11 +42,14 @@
  * (the BHXH code when the ID is unknown).  Money (spec §9, money.h):
  * each new card on D03-TS from its month to December, a GD card at its
  * household tier (the household's GD holders of the period, new, changed
- * or renewed, oldest first), in Số tiền, NSĐP and the state, local and
- * participant columns, summed on the Cộng rows; the D03-TS header gives
- * the base salary and the state support rate in force (and their changes
- * within the period).  Decreases, the BHXH fund's groups and employers
- * (no wage is read) carry no money.
+ * or renewed, oldest first) and for its roster's months when it gives
+ * them, in Số tiền, NSĐP and the state, local and participant columns,
+ * summed on the Cộng rows; the D03-TS header gives the base salary and
+ * the state support rate in force (and their changes within the period).
+ * Each new card on D02-LT with a wage (increase.csv's wage column): 4.5 %
+ * of it a month from its month to December, the employer's 2/3 and the
+ * worker's 1/3, summed on the Cộng rows.  Decreases, the BHXH fund's
+ * groups and employees without a wage carry no money.
  *
  * Workbooks are written by several threads at once; the document's
  * creation time is the period's start, so the same inputs give the same
@@ -79,8 +85,10 @@ int lists_write(const struct outputs *o, const struct batch *b, const char *dir,
  * money of that card for the period (spec §9), computed exactly as the
  * D03-TS lists print it: the same household tiers, the same months (a new
  * card from its month, every other card from the period's start, to
- * December; a GD card 12 months).  The district summary (tonghop.h) sums
- * these, so its totals are the sums of the lists.
+ * December; a GD card 12 months or its roster's months).  The district
+ * summary (tonghop.h) sums these, so its totals are the sums of the
+ * lists.  An employee's card (class 1) has no money here even with a
+ * wage: the employer and the worker pay it, not a budget.
  */
 struct lists_holder {
 	const struct orow *r;

@@ -47,8 +47,10 @@ enum {
 	NF_COMMUNE_TRANSLATED = 1u << 10, /* a pre-2025 commune code made new */
 	NF_GROUP_NAMED = 1u
 			 << 11, /* a group written as its name ("Hộ nghèo") */
+	NF_WAGE_UNREADABLE = 1u << 12, /* a wage given but not read: unknown */
+	NF_MONTHS_UNREADABLE = 1u << 13, /* months given, not 1..12: unknown */
 };
-#define NF_COUNT 12
+#define NF_COUNT 14
 /* Name of flag bit i ("ID_ZERO_RESTORED", ...), for summaries. */
 const char *nf_name(unsigned bit_index);
 
@@ -191,6 +193,29 @@ enum {
 	SCHEME_BHTN = 8,
 };
 int norm_schemes(const char *s, size_t n, unsigned *out);
+
+/*
+ * A monthly wage in whole đồng (rules.md R3): digits, with the thousands
+ * grouped by '.', ',', ' ' or NBSP ("5.000.000", "5,000,000",
+ * "5 000 000": every group after the first of exactly three digits, one
+ * separator throughout), or plain digits with at most one decimal
+ * separator and a fraction ("5000000", an xlsx number "5000000.5":
+ * rounded half up to the đồng); a trailing "đ", "đồng", "VNĐ" or "VND"
+ * is dropped.  NORM_BAD for anything else, for a wage under WAGE_MIN
+ * (a coefficient such as "2,34" is not a wage) and over WAGE_MAX.
+ * *out is 0 unless NORM_OK.
+ */
+#define WAGE_MIN 1000
+#define WAGE_MAX 4000000000u
+int norm_wage(const char *s, size_t n, uint32_t *out);
+
+/*
+ * Months a card is bought for (a household card: 1 to 12): a whole
+ * number, optionally followed by "tháng" or a zero fraction ("6",
+ * "06", "6 tháng", an xlsx "6.0").  NORM_BAD for anything else and for
+ * 0 or more than 12; *out is 0 unless NORM_OK.
+ */
+int norm_months(const char *s, size_t n, int *out);
 
 /*
  * Fold a header cell for alias matching: diacritics removed (đ -> d), lower

@@ -329,6 +329,136 @@ int norm_schemes(const char *s, size_t n, unsigned *out)
 	return NORM_OK;
 }
 
+/* --- wage and months --- */
+
+/* Drop one trailing word of words[0..nw) (folded) and the blanks before. */
+static void drop_unit(const char *s, size_t *n, const char *const *words,
+		      size_t nw)
+{
+	size_t k, end = *n;
+
+	for (k = end; k > 0 && !is_space((unsigned char)s[k - 1]) &&
+		      !is_digit((unsigned char)s[k - 1]);
+	     k--)
+		;
+	if (k == end || end - k > 16)
+		return;
+	{
+		char f[48];
+		size_t i;
+
+		fold_header(s + k, end - k, f, sizeof(f));
+		for (i = 0; i < nw; i++) {
+			if (!strcmp(f, words[i])) {
+				*n = k;
+				cell_trim(&s, n);
+				return;
+			}
+		}
+	}
+}
+
+/* Is (s, i) a separator of a wage: '.', ',', ' ' or NBSP?  Its length. */
+static size_t wage_sep(const char *s, size_t n, size_t i)
+{
+	if (s[i] == '.' || s[i] == ',' || s[i] == ' ')
+		return 1;
+	if (i + 1 < n && (unsigned char)s[i] == 0xc2 &&
+	    (unsigned char)s[i + 1] == 0xa0)
+		return 2;
+	return 0;
+}
+
+/* The number of the digits s[0..n) (n <= 19). */
+static uint64_t digits_value(const char *s, size_t n)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (is_digit((unsigned char)s[i]))
+			v = v * 10 + (uint64_t)(s[i] - '0');
+	return v;
+}
+
+int norm_wage(const char *s, size_t n, uint32_t *out)
+{
+	static const char *const units[] = { "d", "dong", "vnd" };
+	size_t i, run = 0, first = 0, runs = 0, seplen, ndig = 0;
+	uint64_t v;
+	char sep = 0;
+	int grouped = 1;
+
+	*out = 0;
+	cell_trim_marker(&s, &n);
+	if (!n)
+		return NORM_EMPTY;
+	drop_unit(s, &n, units, ARRAY_SIZE(units));
+	if (!n || !is_digit((unsigned char)s[0]))
+		return NORM_BAD;
+	for (i = 0; i < n; i++) {
+		if (is_digit((unsigned char)s[i])) {
+			run++;
+			ndig++;
+			continue;
+		}
+		if (!(seplen = wage_sep(s, n, i)) || !run ||
+		    (sep && sep != s[i]))
+			return NORM_BAD;
+		sep = s[i];
+		if (!runs++)
+			first = i;
+		else if (run != 3)
+			grouped = 0;
+		run = 0;
+		i += seplen - 1;
+	}
+	if (!run)
+		return NORM_BAD;
+	if (runs && (first > 3 || run != 3 || !grouped)) {
+		/* one decimal separator and a fraction: "5000000.5" */
+		if (runs != 1 || (sep != '.' && sep != ',') || first > 12)
+			return NORM_BAD;
+		v = digits_value(s, first);
+		v += s[first + 1] >=
+		     '5'; /* half up: the fraction's 1st digit */
+	} else {
+		if (ndig > 12)
+			return NORM_BAD;
+		v = digits_value(s, n);
+	}
+	if (v < WAGE_MIN || v > WAGE_MAX)
+		return NORM_BAD;
+	*out = (uint32_t)v;
+	return NORM_OK;
+}
+
+int norm_months(const char *s, size_t n, int *out)
+{
+	static const char *const units[] = { "thang" };
+	size_t i, digits = 0;
+	int v = 0;
+
+	*out = 0;
+	cell_trim_marker(&s, &n);
+	if (!n)
+		return NORM_EMPTY;
+	drop_unit(s, &n, units, ARRAY_SIZE(units));
+	for (i = 0; i < n && is_digit((unsigned char)s[i]); i++) {
+		if (v <= 99)
+			v = v * 10 + (s[i] - '0');
+		digits++;
+	}
+	if (i < n && (s[i] == '.' || s[i] == ',') && i + 1 < n) {
+		for (i++; i < n && s[i] == '0'; i++)
+			;
+	}
+	if (!digits || i != n || v < 1 || v > 12)
+		return NORM_BAD;
+	*out = v;
+	return NORM_OK;
+}
+
 /* --- flags --- */
 
 const char *nf_name(unsigned bit_index)
@@ -338,6 +468,7 @@ const char *nf_name(unsigned bit_index)
 		"CMND_ZERO_RESTORED", "BHXH_ZERO_RESTORED", "BHXH_MALFORMED",
 		"CMND_MALFORMED",     "CARD_MALFORMED",	    "DATE_SERIAL",
 		"NAME_REPAIRED",      "COMMUNE_TRANSLATED", "GROUP_NAMED",
+		"WAGE_UNREADABLE",    "MONTHS_UNREADABLE",
 	};
 
 	return bit_index < NF_COUNT ? names[bit_index] : "UNKNOWN";

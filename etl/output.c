@@ -23,8 +23,8 @@ static const struct {
 			 "person_id,bhxh_code,full_name,dob,sex,commune_code,"
 			 "group_code,benefit_level,hospital_code,"
 			 "effective_from,reason,source,unit_code,"
-			 "household_code",
-			 14 },
+			 "household_code,wage,months",
+			 16 },
 	[L_DECREASE] = { "decrease.csv",
 			 "person_id,bhxh_code,card_code,full_name,dob,sex,"
 			 "commune_code,group_code,effective_to,reason,"

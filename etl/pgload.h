@@ -76,7 +76,7 @@ int pgload_read_key(const char *path, struct pgload_hmac *h, int *loose,
  * this doisoat's load needs: a schema folder that ends below it is an old
  * copy next to a newer binary.  The built-in files always reach it.
  */
-#define PGLOAD_SCHEMA_VERSION 7
+#define PGLOAD_SCHEMA_VERSION 12
 
 /*
  * Connect.  conninfo is a libpq conninfo string or URI; "" or NULL uses the

@@ -672,6 +672,31 @@ static void row_schemes(struct batch *b, const char *const *raw, struct rec *r)
 	r->schemes = (uint8_t)schemes;
 }
 
+/*
+ * A roster's wage and months (rules.md R3): an unreadable value is
+ * flagged (NF_WAGE_UNREADABLE, NF_MONTHS_UNREADABLE) and left unknown;
+ * the row stays.  Other kinds keep neither.
+ */
+static void row_pay(enum kind kind, const char *const *raw, struct rec *r,
+		    unsigned *flags)
+{
+	uint32_t wage;
+	int months;
+
+	if (kind != KIND_ROSTER)
+		return;
+	if (raw[F_WAGE] && norm_wage(CELL(F_WAGE), &wage) == NORM_BAD)
+		*flags |= NF_WAGE_UNREADABLE;
+	else if (raw[F_WAGE])
+		r->wage = wage;
+	if (raw[F_MONTHS] && norm_months(CELL(F_MONTHS), &months) == NORM_BAD)
+		*flags |= NF_MONTHS_UNREADABLE;
+	else if (raw[F_MONTHS])
+		r->months = (uint8_t)months;
+}
+
+_Static_assert(sizeof(struct rec) == 128, "struct rec stays 128 bytes");
+
 enum reason rec_normalise(struct batch *b, enum kind kind,
 			  const char *const raw[F_NFIELDS], int sex_checkbox,
 			  struct rec *r, const char **detail)
@@ -696,6 +721,7 @@ enum reason rec_normalise(struct batch *b, enum kind kind,
 	if ((why = row_status(raw, r, detail)) != R_NONE)
 		return why;
 	row_schemes(b, raw, r);
+	row_pay(kind, raw, r, &flags);
 	r->flags = (uint16_t)flags;
 	return R_NONE;
 }

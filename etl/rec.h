@@ -8,8 +8,8 @@
  * strings live in the batch arena.  A province holds millions of rows, so
  * a row keeps only what the rules use: the accent-free name key is made
  * when needed (name_key_ascii), card validity dates are read but not
- * kept; the sending unit and the household are kept for the lists people
- * file (lists.h).  IDs are
+ * kept; the sending unit, the household, and a roster's wage and months
+ * are kept for the lists people file (lists.h).  IDs are
  * stored as numbers (the digits of a 12-digit personal ID, a 10-digit BHXH
  * code) and printed back with their leading zeros.
  */
@@ -62,21 +62,24 @@ struct rec {
 	const char *ethnicity;
 	struct date dob, status_date;
 	uint32_t line;
+	uint32_t wage; /* roster: monthly wage in đồng, 0 unknown */
 	uint16_t src;
 	uint16_t group; /* index into ref groups, GROUP_NONE if none */
 	uint16_t flags; /* NF_*, RF_COMMUNE_SPLIT */
-	uint8_t kind; /* enum kind */
+	/* small values share bytes (bit-fields: 128 bytes in all) */
+	uint8_t kind : 2; /* enum kind */
+	uint8_t state : 2; /* enum rec_state */
+	uint8_t status : 2; /* STATUS_* (registry) */
 	uint8_t sex; /* 'M', 'F' or 0 */
-	uint8_t level; /* benefit level of a card, 0 if unknown */
-	uint8_t status; /* STATUS_* (registry) */
-	uint8_t schemes;
-	uint8_t cmnd_len; /* 9 or 12 */
+	uint8_t level : 4; /* benefit level of a card, 0 if unknown */
+	uint8_t card_level : 4;
+	uint8_t schemes : 4; /* SCHEME_* */
+	uint8_t months : 4; /* roster: months bought, 1..12; 0 unknown */
+	uint8_t cmnd_len : 4; /* 9 or 12 */
+	uint8_t how : 3; /* enum how */
 	uint8_t card_len; /* 0, 10 or 15 */
-	uint8_t card_level;
 	char card_group[3];
 	char card_prov[3];
-	uint8_t how; /* enum how */
-	uint8_t state; /* enum rec_state */
 	uint8_t reason; /* review reason of a row set aside or ineligible */
 	uint8_t sheet; /* workbook: 1-based sheet of srcs[src]; 0 text */
 };

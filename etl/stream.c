@@ -80,7 +80,7 @@ void stream_write_rec(struct strbuf *sb, FILE *f, const struct batch *b,
 {
 	char pid[13], cmnd[13], bhxh[11], card[16], dob[11], sd[11],
 		sex[2] = { (char)r->sex, 0 }, level[2] = { 0, 0 }, schemes[80],
-		flags[8], key[24];
+		flags[8], key[24], wage[12], months[4];
 	const char *cells[F_NFIELDS];
 
 	fmt_pid(r->pid, pid);
@@ -114,6 +114,10 @@ void stream_write_rec(struct strbuf *sb, FILE *f, const struct batch *b,
 	cells[F_STATUS_DATE] = sd;
 	cells[F_UNIT] = r->unit;
 	cells[F_SCHEMES] = schemes;
+	snprintf(wage, sizeof(wage), "%u", (unsigned)r->wage);
+	snprintf(months, sizeof(months), "%u", (unsigned)r->months);
+	cells[F_WAGE] = r->wage ? wage : NULL;
+	cells[F_MONTHS] = r->months ? months : NULL;
 	head(sb, (enum kind)r->kind, b->srcs[r->src].label, r->line);
 	{
 		int i;
@@ -286,10 +290,17 @@ int stream_read_each(struct batch *b, FILE *f, const char *name,
 		const struct lead *lead;
 		unsigned src;
 		unsigned long ln;
-		int nf, i;
+		int nf, i, nfields = F_NFIELDS;
 
 		n++;
 		nf = copy_split(line.buf, fl, STREAM_NCOLS + 1);
+		if (nf == STREAM_NCOLS_V1) { /* no wage, no months: absent */
+			memmove(&fl[3 + F_NFIELDS], &fl[3 + F_WAGE],
+				(STREAM_NCOLS - 3 - F_NFIELDS) * sizeof(fl[0]));
+			fl[3 + F_WAGE] = fl[3 + F_MONTHS] = NULL;
+			nf = STREAM_NCOLS;
+			nfields = F_WAGE;
+		}
 		if (nf != STREAM_NCOLS)
 			return sb_release(&line),
 			       bad_line(err, name, n, "column count");
@@ -321,7 +332,7 @@ int stream_read_each(struct batch *b, FILE *f, const char *name,
 			/* Without the input line (a hand-made stream): the
 			 * cells, comma-joined. */
 			sb_init(&joined, 0);
-			for (i = 0; !text && i < F_NFIELDS; i++) {
+			for (i = 0; !text && i < nfields; i++) {
 				if (i)
 					sb_addc(&joined, ',');
 				sb_adds(&joined, raw[i] ? raw[i] : "");

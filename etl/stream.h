@@ -2,7 +2,7 @@
  * stream.h: the row stream the stage commands pass along (COPY text).
  * Each line is one input row:
  *
- *   kind, source, line, <the 20 fields of fields.h in order>,
+ *   kind, source, line, <the 22 fields of fields.h in order>,
  *   sex_checkbox, flags, person_key, state, reason, raw
  *
  * `ingest` writes raw cell values, leaves flags to reason \N and carries
@@ -27,6 +27,13 @@
 #include <stdio.h>
 
 #define STREAM_NCOLS (3 + F_NFIELDS + 6)
+/*
+ * A stream written before the wage and months fields (F_WAGE, F_MONTHS,
+ * the last two) has two columns fewer; it reads as rows without them.
+ */
+#define STREAM_NCOLS_V1 (STREAM_NCOLS - 2)
+_Static_assert(F_WAGE == F_NFIELDS - 2 && F_MONTHS == F_NFIELDS - 1,
+	       "STREAM_NCOLS_V1: wage and months are the last fields");
 
 /* Write one row of raw cells (NULL: column absent) and its input line. */
 void stream_write_raw(struct strbuf *sb, FILE *f, enum kind kind,

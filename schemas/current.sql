@@ -460,7 +460,9 @@ CREATE TABLE doisoat.increase (
     pseudonym text,
     scope_id integer,
     unit_code text,
-    household_code text
+    household_code text,
+    wage bigint,
+    months smallint
 )
 PARTITION BY LIST (period);
 

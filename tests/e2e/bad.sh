@@ -166,11 +166,11 @@ fi
 # lines the reader rejects go on as leads (state "lead": no row) with the
 # valid personal IDs they carry (rules.md R2.5).
 "$BIN" ingest --roster "$BAD/roster_broken.csv=B" 2> /dev/null > "$TMP/stream"
-awk -F'\t' '$27 != "lead"' "$TMP/stream" | cut -f3,8 > "$TMP/ingest"
+awk -F'\t' '$29 != "lead"' "$TMP/stream" | cut -f3,8 > "$TMP/ingest"
 expect "roster_broken.csv: rows read (line, name)" "2	Nguyễn Văn An
 10	Trương Văn Hải
 11	Lê Văn\\nXuống Dòng" "$TMP/ingest"
-awk -F'\t' '$27 == "lead"' "$TMP/stream" | cut -f3,4,28 > "$TMP/leads"
+awk -F'\t' '$29 == "lead"' "$TMP/stream" | cut -f3,4,30 > "$TMP/leads"
 expect "roster_broken.csv: the IDs of the lines rejected, as leads" "\
 4	084175000002	BAD_QUOTING
 5	084217000006	BAD_COLUMN_COUNT
@@ -200,7 +200,7 @@ expect "roster_stray_quote.csv: the reject holds line 3 alone" \
 grep -E '^(084175000002|084188000008),' "$out/decrease.csv" > "$TMP/dec"
 expect "roster_stray_quote.csv: rows after the stray quotes keep their cards" "" "$TMP/dec"
 "$BIN" ingest --roster "$BAD/roster_stray_quote.csv=B" 2> /dev/null |
-	awk -F'\t' '$27 != "lead"' | cut -f3 | paste -sd ' ' - > "$TMP/ingest"
+	awk -F'\t' '$29 != "lead"' | cut -f3 | paste -sd ' ' - > "$TMP/ingest"
 expect "roster_stray_quote.csv: lines of the rows read" "2 4 5 6 7 9 11" "$TMP/ingest"
 
 # A 1 MiB field: that row is rejected, the rows after it are read.
@@ -375,8 +375,8 @@ source_is roster_excel.csv "lines 11, blank 0, read 10, accepted 8, rejected 2" 
 # line, personal ID and date of birth as normalised
 "$BIN" ingest --roster "$BAD/roster_excel.csv=B" 2> /dev/null |
 	"$BIN" normalise --today 2024-06-30 2> /dev/null > "$TMP/stream"
-awk -F'\t' '$27 != "lead"' "$TMP/stream" | cut -f3,4,9 > "$TMP/norm"
-awk -F'\t' '$27 == "lead"' "$TMP/stream" | cut -f3,4,9,28 > "$TMP/leads"
+awk -F'\t' '$29 != "lead"' "$TMP/stream" | cut -f3,4,9 > "$TMP/norm"
+awk -F'\t' '$29 == "lead"' "$TMP/stream" | cut -f3,4,9,30 > "$TMP/leads"
 expect "roster_excel.csv: the rows rejected go on as leads (ID, no date)" "\
 9	084070000007		BAD_DATE
 10	084090000003		BAD_DATE" "$TMP/leads"

@@ -30,14 +30,26 @@ struct fix {
 	char dir[64];
 };
 
-/* increase.csv columns, unit_code and household_code last */
+/* increase.csv columns: unit_code, household_code, wage, months last */
 static void inc(struct outputs *o, const char *pid, const char *commune,
 		const char *group, const char *unit, uint64_t key)
 {
-	const char *c[14] = { pid,  "",		  "NGUYỄN VĂN AN", "1990-03-12",
-			      "M",  commune,	  group,	   "4",
-			      "",   "2024-01-01", "NEW",	   "roster",
-			      unit, "H0001" };
+	const char *c[16] = { pid,
+			      "",
+			      "NGUYỄN VĂN AN",
+			      "1990-03-12",
+			      "M",
+			      commune,
+			      group,
+			      "4",
+			      "",
+			      "2024-01-01",
+			      "NEW",
+			      "roster",
+			      unit,
+			      "H0001",
+			      "",
+			      "" };
 
 	out_add(o, L_INCREASE, commune, key, R_NEW, c);
 }

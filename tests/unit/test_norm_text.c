@@ -284,14 +284,123 @@ static void flag_names(void **state)
 		"CMND_ZERO_RESTORED", "BHXH_ZERO_RESTORED", "BHXH_MALFORMED",
 		"CMND_MALFORMED",     "CARD_MALFORMED",	    "DATE_SERIAL",
 		"NAME_REPAIRED",      "COMMUNE_TRANSLATED", "GROUP_NAMED",
+		"WAGE_UNREADABLE",    "MONTHS_UNREADABLE",
 	};
 	unsigned i;
 
 	(void)state;
 	for (i = 0; i < NF_COUNT; i++)
 		assert_string_equal(nf_name(i), want[i]);
-	assert_int_equal(NF_GROUP_NAMED, 1u << (NF_COUNT - 1));
+	assert_int_equal(NF_MONTHS_UNREADABLE, 1u << (NF_COUNT - 1));
 	assert_string_equal(nf_name(NF_COUNT), "UNKNOWN");
+}
+
+static void wages(void **state)
+{
+	static const struct {
+		const char *in;
+		int rc;
+		uint32_t out;
+	} cases[] = {
+		{ "5.000.000", NORM_OK, 5000000 },
+		{ "5,000,000", NORM_OK, 5000000 },
+		{ "5000000", NORM_OK, 5000000 },
+		{ "5 000 000", NORM_OK, 5000000 },
+		{ "5\xc2\xa0"
+		  "000\xc2\xa0"
+		  "000",
+		  NORM_OK, 5000000 },
+		{ " 5.000.000 ", NORM_OK, 5000000 },
+		{ "'5.000.000", NORM_OK, 5000000 },
+		{ "5.000.000đ", NORM_OK, 5000000 },
+		{ "5.000.000 đồng", NORM_OK, 5000000 },
+		{ "5,000,000 VNĐ", NORM_OK, 5000000 },
+		{ "4680000 VND", NORM_OK, 4680000 },
+		{ "46.800.000", NORM_OK, 46800000 },
+		{ "12.500", NORM_OK, 12500 },
+		{ "1.000", NORM_OK, 1000 },
+		/* xlsx numbers: a fraction is rounded half up */
+		{ "5000000.5", NORM_OK, 5000001 },
+		{ "5000000.49", NORM_OK, 5000000 },
+		{ "5000000,5", NORM_OK, 5000001 },
+		{ "5000000.0", NORM_OK, 5000000 },
+		{ "4000000000", NORM_OK, 4000000000u },
+		{ "", NORM_EMPTY, 0 },
+		{ "  ", NORM_EMPTY, 0 },
+		/* a coefficient, zero, too much, words, mixed separators */
+		{ "2,34", NORM_BAD, 0 },
+		{ "0", NORM_BAD, 0 },
+		{ "999", NORM_BAD, 0 },
+		{ "4000000001", NORM_BAD, 0 },
+		{ "99999999999999999999999", NORM_BAD, 0 },
+		{ "năm triệu", NORM_BAD, 0 },
+		{ "5tr", NORM_BAD, 0 },
+		{ "-5000000", NORM_BAD, 0 },
+		{ "5E+06", NORM_BAD, 0 },
+		{ "5.000,000", NORM_BAD, 0 },
+		{ "5.000.000,50", NORM_BAD, 0 },
+		{ "5.00.000", NORM_BAD, 0 },
+		{ "50.0000.000", NORM_BAD, 0 },
+		{ "5..000", NORM_BAD, 0 },
+		{ "5.000.", NORM_BAD, 0 },
+		{ ".5000", NORM_BAD, 0 },
+		{ "đ", NORM_BAD, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		size_t len = strlen(cases[i].in);
+		char *in = exact(cases[i].in, len);
+		uint32_t out = 7;
+		int rc = norm_wage(in, len, &out);
+
+		free(in);
+		if (rc != cases[i].rc || out != cases[i].out)
+			fail_msg("wage case %zu '%s': got %d %u", i,
+				 cases[i].in, rc, out);
+	}
+}
+
+static void months(void **state)
+{
+	static const struct {
+		const char *in;
+		int rc, out;
+	} cases[] = {
+		{ "6", NORM_OK, 6 },
+		{ "06", NORM_OK, 6 },
+		{ "1", NORM_OK, 1 },
+		{ "12", NORM_OK, 12 },
+		{ " 3 ", NORM_OK, 3 },
+		{ "6 tháng", NORM_OK, 6 },
+		{ "6 THANG", NORM_OK, 6 },
+		{ "6.0", NORM_OK, 6 },
+		{ "12,00", NORM_OK, 12 },
+		{ "", NORM_EMPTY, 0 },
+		{ "0", NORM_BAD, 0 },
+		{ "13", NORM_BAD, 0 },
+		{ "100000000000", NORM_BAD, 0 },
+		{ "6.5", NORM_BAD, 0 },
+		{ "6.", NORM_BAD, 0 },
+		{ "-6", NORM_BAD, 0 },
+		{ "sáu", NORM_BAD, 0 },
+		{ "6 năm", NORM_BAD, 0 },
+		{ "tháng", NORM_BAD, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		size_t len = strlen(cases[i].in);
+		char *in = exact(cases[i].in, len);
+		int out = 7, rc = norm_months(in, len, &out);
+
+		free(in);
+		if (rc != cases[i].rc || out != cases[i].out)
+			fail_msg("months case %zu '%s': got %d %d", i,
+				 cases[i].in, rc, out);
+	}
 }
 
 /* Hostile cells (test_norm.h): the folded header stays in its buffer. */
@@ -304,6 +413,7 @@ static void text_hostile_input(void **state)
 	for (round = 0; round < HOSTILE_ROUNDS; round++) {
 		char *in = hostile_cell(round, &x, &n), buf[64];
 		unsigned u;
+		uint32_t w;
 		double pct;
 		char sex;
 		int v;
@@ -313,6 +423,8 @@ static void text_hostile_input(void **state)
 		norm_pct(in, n, &pct);
 		norm_status(in, n, &v);
 		norm_schemes(in, n, &u);
+		norm_wage(in, n, &w);
+		norm_months(in, n, &v);
 		fold_header(in, n, buf, sizeof(buf));
 		assert_true(strlen(buf) < sizeof(buf));
 		free(in);
@@ -327,6 +439,8 @@ int main(void)
 		cmocka_unit_test(percentages),
 		cmocka_unit_test(statuses),
 		cmocka_unit_test(schemes),
+		cmocka_unit_test(wages),
+		cmocka_unit_test(months),
 		cmocka_unit_test(header_folding),
 		cmocka_unit_test(flag_names),
 		cmocka_unit_test(text_hostile_input),

@@ -9,9 +9,12 @@ The unit and form of every row is computed here again, independently of
 etl/lists.c, from increase.csv, decrease.csv, change.csv and groups.csv;
 each must be on exactly the sheet that says, with its plan code and note,
 and nowhere else.  On D03-TS every money row's amount is the sum of
-who pays it and every Cộng row the sum of its rows; MONEY.tsv (person_id,
-group, amount, state, local, participant, hand-computed) gives some
-persons' money to the đồng."""
+who pays it and every Cộng row the sum of its rows; on D02-LT a row's
+amount is the employer's and the worker's shares, given only with a wage
+and months, and the wage is increase.csv's.  MONEY.tsv (person_id,
+group, amount, state, local, participant; on D02-LT person_id, group,
+amount, employer, worker or "- - -" for empty cells; hand-computed)
+gives some persons' money to the đồng."""
 import csv
 import glob
 import os
@@ -203,15 +206,23 @@ def check_sheet(ws, fname, units, got, got_adj, bad, money):
 
 
 MONEY_COLS = (10, 11, 19, 20, 21)  # K L T U V: amount, NSĐP, shares
+# D02-LT: (32) amount, (33) employer, (34) worker; (12) the wage
+MONEY_COLS2 = (31, 32, 33)
+D02_WAGE, D02_MONTHS = 11, 30
 
 
-def money_of(row):
-    return tuple(row[c].value for c in MONEY_COLS)
+WAGES = []  # (person_id, wage cell) of every D02-LT TĂNG row
+
+
+def money_of(row, form="D03-TS"):
+    return tuple(row[c].value
+                 for c in (MONEY_COLS if form == "D03-TS" else MONEY_COLS2))
 
 
 def check_form(ws, fname, form, got, bad, money=None):
     where = "%s#%s" % (fname, ws.title)
-    sums = {"I. TĂNG": [0] * 5, "II. GIẢM": [0] * 5}
+    width = 5 if form == "D03-TS" else 3
+    sums = {"I. TĂNG": [0] * width, "II. GIẢM": [0] * width}
     plan_col = 18 if form == "D03-TS" else 29
     note_col = 16 if form == "D03-TS" else 26
     card_col = 17 if form == "D03-TS" else 27
@@ -221,9 +232,8 @@ def check_form(ws, fname, form, got, bad, money=None):
         if a in ("I. TĂNG", "II. GIẢM"):
             section, n = a, 0
             continue
-        if b in ("Cộng tăng", "Cộng giảm", "Tổng cộng") and \
-                form == "D03-TS":
-            m = money_of(row)
+        if b in ("Cộng tăng", "Cộng giảm", "Tổng cộng"):
+            m = money_of(row, form)
             want = sums[section] if b != "Tổng cộng" else \
                 [x + y for x, y in zip(sums["I. TĂNG"], sums["II. GIẢM"])]
             if any(v is not None for v in m) or any(want):
@@ -241,6 +251,26 @@ def check_form(ws, fname, form, got, bad, money=None):
         n += 1
         if a != n:
             bad.append("%s: STT %r where %d" % (where, a, n))
+        if form == "D02-LT":
+            m = money_of(row, form)
+            wage, months = row[D02_WAGE].value, row[D02_MONTHS].value
+            if m[0] is not None:
+                sums[section] = [x + (v or 0) for x, v in
+                                 zip(sums[section], m)]
+                if m[0] != m[1] + m[2] or not wage or not months or \
+                        section != "I. TĂNG":
+                    bad.append("%s row %d: amount %r is not employer + "
+                               "worker %r, or no wage %r, months %r" %
+                               (where, row[0].row, m[0], m[1:], wage,
+                                months))
+            elif any(v is not None for v in m) or months is not None:
+                bad.append("%s row %d: money %r without an amount" %
+                           (where, row[0].row, m))
+            if money is not None:
+                money[(str(row[5].value or row[2].value),
+                       str(row[28].value))] = m
+            if section == "I. TĂNG":
+                WAGES.append((str(row[5].value or row[2].value), wage))
         if form == "D03-TS":
             m = money_of(row)
             if m[0] is not None:
@@ -346,16 +376,29 @@ def main():
             badv.append((pid, sorted(olds), r["changed_fields"]))
     check("a correction shows the old and the new value of each changed "
           "field, and only those", not badv, badv)
+    inc = {r["person_id"] or r["bhxh_code"]: r
+           for r in rows(os.path.join(d, "increase.csv"))}
+    badw = [(pid, w, inc.get(pid, {}).get("wage")) for pid, w in WAGES
+            if pid in inc and str(w or "") != inc[pid]["wage"]]
+    check("every D02-LT row's wage is increase.csv's (%d rows, %d with a "
+          "wage)" % (len(WAGES), sum(1 for _, w in WAGES if w)),
+          WAGES and not badw, badw)
     if len(sys.argv) > 4:
         badm = []
         with open(sys.argv[4], encoding="utf-8") as f:
             for line in f:
                 if line.startswith("#") or not line.strip():
                     continue
-                pid, grp, amount, state, local, part = line.split()
-                m = money.get((pid, grp))
-                want = (int(amount), int(local), int(state), int(local),
-                        int(part))
+                f = line.split()
+                m = money.get((f[0], f[1]))
+                if len(f) == 5:  # D02-LT: amount, employer, worker
+                    want = tuple(int(v) for v in f[2:]) if f[2] != "-" \
+                        else (None, None, None)
+                else:
+                    amount, state, local, part = f[2:]
+                    want = (int(amount), int(local), int(state),
+                            int(local), int(part))
+                pid, grp = f[0], f[1]
                 if m != want:
                     badm.append("%s %s: got %r, want %r" % (pid, grp, m,
                                                             want))
