@@ -306,7 +306,7 @@ static void set_tiers(const struct outputs *o, const struct cols x[NW],
 		      struct entry *e, size_t n)
 {
 	static const int lists[3] = { W_INC, W_CHG, W_REN };
-	struct holder *v = NULL, key;
+	struct holder *v = NULL, key = { 0 };
 	struct household_member *m = NULL;
 	size_t nv = 0, cap = 0, i, k, mcap = 0;
 

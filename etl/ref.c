@@ -1014,7 +1014,7 @@ fail:
 
 const struct unit *ref_unit(const struct ref *r, const char *code)
 {
-	struct unit key;
+	struct unit key = { 0 };
 
 	if (!r->nunits || !code || !*code)
 		return NULL;
