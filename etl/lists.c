@@ -449,8 +449,8 @@ static void date_vi(const char *s, char *out, size_t n)
 		snprintf(out, n, "%s", s);
 }
 
-static lxw_format *fmt(lxw_workbook *wb, double size, int bold, int italic,
-		       int align, int border)
+lxw_format *lists_format(lxw_workbook *wb, double size, int bold, int italic,
+			 int align, int border, const char *num)
 {
 	lxw_format *f = workbook_add_format(wb);
 
@@ -465,33 +465,35 @@ static lxw_format *fmt(lxw_workbook *wb, double size, int bold, int italic,
 	format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
 	if (border)
 		format_set_border(f, LXW_BORDER_THIN);
+	if (num)
+		format_set_num_format(f, num);
 	return f;
 }
 
 static void make_formats(lxw_workbook *wb, struct fmts *f)
 {
-	f->left = fmt(wb, 11, 0, 0, LXW_ALIGN_LEFT, 0);
-	f->lbold = fmt(wb, 11, 1, 0, LXW_ALIGN_LEFT, 0);
-	f->motto = fmt(wb, 11, 1, 0, LXW_ALIGN_CENTER, 0);
-	f->form = fmt(wb, 10, 0, 1, LXW_ALIGN_CENTER, 0);
+	f->left = lists_format(wb, 11, 0, 0, LXW_ALIGN_LEFT, 0, NULL);
+	f->lbold = lists_format(wb, 11, 1, 0, LXW_ALIGN_LEFT, 0, NULL);
+	f->motto = lists_format(wb, 11, 1, 0, LXW_ALIGN_CENTER, 0, NULL);
+	f->form = lists_format(wb, 10, 0, 1, LXW_ALIGN_CENTER, 0, NULL);
 	format_set_text_wrap(f->form);
-	f->title = fmt(wb, 14, 1, 0, LXW_ALIGN_CENTER, 0);
-	f->sub = fmt(wb, 11, 0, 1, LXW_ALIGN_CENTER, 0);
-	f->head = fmt(wb, 10, 1, 0, LXW_ALIGN_CENTER, 1);
+	f->title = lists_format(wb, 14, 1, 0, LXW_ALIGN_CENTER, 0, NULL);
+	f->sub = lists_format(wb, 11, 0, 1, LXW_ALIGN_CENTER, 0, NULL);
+	f->head = lists_format(wb, 10, 1, 0, LXW_ALIGN_CENTER, 1, NULL);
 	format_set_text_wrap(f->head);
-	f->colno = fmt(wb, 9, 0, 1, LXW_ALIGN_CENTER, 1);
-	f->sect = fmt(wb, 11, 1, 0, LXW_ALIGN_LEFT, 1);
-	f->text = fmt(wb, 10, 0, 0, LXW_ALIGN_LEFT, 1);
-	f->textc = fmt(wb, 10, 0, 0, LXW_ALIGN_CENTER, 1);
-	f->wrap = fmt(wb, 10, 0, 0, LXW_ALIGN_LEFT, 1);
+	f->colno = lists_format(wb, 9, 0, 1, LXW_ALIGN_CENTER, 1, NULL);
+	f->sect = lists_format(wb, 11, 1, 0, LXW_ALIGN_LEFT, 1, NULL);
+	f->text = lists_format(wb, 10, 0, 0, LXW_ALIGN_LEFT, 1, NULL);
+	f->textc = lists_format(wb, 10, 0, 0, LXW_ALIGN_CENTER, 1, NULL);
+	f->wrap = lists_format(wb, 10, 0, 0, LXW_ALIGN_LEFT, 1, NULL);
 	format_set_text_wrap(f->wrap);
-	f->date = fmt(wb, 10, 0, 0, LXW_ALIGN_CENTER, 1);
+	f->date = lists_format(wb, 10, 0, 0, LXW_ALIGN_CENTER, 1, NULL);
 	format_set_num_format(f->date, "dd/mm/yyyy");
 	f->num = f->textc;
-	f->money = fmt(wb, 10, 0, 0, LXW_ALIGN_RIGHT, 1);
+	f->money = lists_format(wb, 10, 0, 0, LXW_ALIGN_RIGHT, 1, NULL);
 	format_set_num_format(f->money, "#,##0");
-	f->total = fmt(wb, 11, 1, 0, LXW_ALIGN_LEFT, 1);
-	f->total_n = fmt(wb, 11, 1, 0, LXW_ALIGN_CENTER, 1);
+	f->total = lists_format(wb, 11, 1, 0, LXW_ALIGN_LEFT, 1, NULL);
+	f->total_n = lists_format(wb, 11, 1, 0, LXW_ALIGN_CENTER, 1, NULL);
 	format_set_num_format(f->total_n, "#,##0");
 	f->sign = f->motto;
 	f->sign_i = f->sub;

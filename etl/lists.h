@@ -62,6 +62,8 @@
 #include "output.h"
 #include "rec.h"
 
+#include <xlsxwriter.h>
+
 /* Every workbook's name is LISTS_PREFIX <unit> LISTS_SUFFIX. */
 #define LISTS_PREFIX "lists-"
 #define LISTS_SUFFIX ".xlsx"
@@ -107,6 +109,15 @@ struct lists_holder {
  */
 size_t lists_holders(const struct outputs *o, const struct batch *b,
 		     struct lists_holder **out);
+
+/*
+ * A cell format of the lists' look (Times New Roman, centred vertically):
+ * font size, bold, italic, horizontal alignment (0: Excel's default),
+ * a thin border, a number format (NULL: none).  The summary workbook
+ * (tonghop.c) uses it too.
+ */
+lxw_format *lists_format(lxw_workbook *wb, double size, int bold, int italic,
+			 int align, int border, const char *num);
 
 /* Is name one of the workbooks lists_write writes ("lists-*.xlsx")? */
 int lists_is_name(const char *name);

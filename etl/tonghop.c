@@ -92,47 +92,28 @@ static void put_date(struct tw *w, lxw_row_t r, int c, const char *s)
 	}
 }
 
-static lxw_format *fmt(lxw_workbook *wb, double size, int bold, int align,
-		       int border, const char *num)
-{
-	lxw_format *f = workbook_add_format(wb);
-
-	format_set_font_name(f, "Times New Roman");
-	format_set_font_size(f, size);
-	if (bold)
-		format_set_bold(f);
-	if (align)
-		format_set_align(f, (uint8_t)align);
-	format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
-	if (border)
-		format_set_border(f, LXW_BORDER_THIN);
-	if (num)
-		format_set_num_format(f, num);
-	return f;
-}
-
 static void make_formats(lxw_workbook *wb, struct tfmt *f)
 {
-	f->title = fmt(wb, 14, 1, LXW_ALIGN_CENTER, 0, NULL);
-	f->sub = fmt(wb, 11, 0, LXW_ALIGN_CENTER, 0, NULL);
+	f->title = lists_format(wb, 14, 1, 0, LXW_ALIGN_CENTER, 0, NULL);
+	f->sub = lists_format(wb, 11, 0, 0, LXW_ALIGN_CENTER, 0, NULL);
 	format_set_italic(f->sub);
-	f->left = fmt(wb, 11, 0, LXW_ALIGN_LEFT, 0, NULL);
-	f->left_b = fmt(wb, 11, 1, LXW_ALIGN_LEFT, 0, NULL);
-	f->sign = fmt(wb, 11, 1, LXW_ALIGN_CENTER, 0, NULL);
-	f->head = fmt(wb, 10, 1, LXW_ALIGN_CENTER, 1, NULL);
+	f->left = lists_format(wb, 11, 0, 0, LXW_ALIGN_LEFT, 0, NULL);
+	f->left_b = lists_format(wb, 11, 1, 0, LXW_ALIGN_LEFT, 0, NULL);
+	f->sign = lists_format(wb, 11, 1, 0, LXW_ALIGN_CENTER, 0, NULL);
+	f->head = lists_format(wb, 10, 1, 0, LXW_ALIGN_CENTER, 1, NULL);
 	format_set_text_wrap(f->head);
-	f->text = fmt(wb, 10, 0, LXW_ALIGN_LEFT, 1, "@");
-	f->textc = fmt(wb, 10, 0, LXW_ALIGN_CENTER, 1, "@");
-	f->wrap = fmt(wb, 10, 0, LXW_ALIGN_LEFT, 1, "@");
+	f->text = lists_format(wb, 10, 0, 0, LXW_ALIGN_LEFT, 1, "@");
+	f->textc = lists_format(wb, 10, 0, 0, LXW_ALIGN_CENTER, 1, "@");
+	f->wrap = lists_format(wb, 10, 0, 0, LXW_ALIGN_LEFT, 1, "@");
 	format_set_text_wrap(f->wrap);
-	f->date = fmt(wb, 10, 0, LXW_ALIGN_CENTER, 1, "dd/mm/yyyy");
-	f->num = fmt(wb, 10, 0, LXW_ALIGN_RIGHT, 1, "#,##0");
-	f->money = fmt(wb, 10, 0, LXW_ALIGN_RIGHT, 1, "#,##0");
-	f->pct = fmt(wb, 10, 0, LXW_ALIGN_RIGHT, 1, "0.00%");
-	f->total = fmt(wb, 10, 1, LXW_ALIGN_LEFT, 1, NULL);
-	f->total_n = fmt(wb, 10, 1, LXW_ALIGN_RIGHT, 1, "#,##0");
-	f->total_m = fmt(wb, 10, 1, LXW_ALIGN_RIGHT, 1, "#,##0");
-	f->total_p = fmt(wb, 10, 1, LXW_ALIGN_RIGHT, 1, "0.00%");
+	f->date = lists_format(wb, 10, 0, 0, LXW_ALIGN_CENTER, 1, "dd/mm/yyyy");
+	f->num = lists_format(wb, 10, 0, 0, LXW_ALIGN_RIGHT, 1, "#,##0");
+	f->money = lists_format(wb, 10, 0, 0, LXW_ALIGN_RIGHT, 1, "#,##0");
+	f->pct = lists_format(wb, 10, 0, 0, LXW_ALIGN_RIGHT, 1, "0.00%");
+	f->total = lists_format(wb, 10, 1, 0, LXW_ALIGN_LEFT, 1, NULL);
+	f->total_n = lists_format(wb, 10, 1, 0, LXW_ALIGN_RIGHT, 1, "#,##0");
+	f->total_m = lists_format(wb, 10, 1, 0, LXW_ALIGN_RIGHT, 1, "#,##0");
+	f->total_p = lists_format(wb, 10, 1, 0, LXW_ALIGN_RIGHT, 1, "0.00%");
 }
 
 /* A4 landscape, rows head..head repeated, one page wide. */
