@@ -207,6 +207,37 @@ rc=$?
 	ok "without its default group, 3 of roster XA's 4 rows are rejected: the run stops, no list written" ||
 	not_ok "without its default group, 3 of roster XA's 4 rows are rejected: the run stops, no list written (exit $rc)" "$TMP/err"
 
+# --as-of moves period_start: on 2023-11-01 story 43's child (TE card
+# ending 2023-11-30) is still a child under 6, so her TE row is eligible
+# and she is an increase, not AGED_OUT (rules.md R1.1).
+run_fixture fixtures/small "$TMP/asof" --as-of 2023-11-01 > "$TMP/err" 2>&1
+if grep -q '^084317000043,.*,TE,1,,2023-11-01,NEW,TE,' "$TMP/asof/increase.csv" &&
+	! grep -q '^TE,[0-9]*,084317000043,.*AGED_OUT' "$TMP/asof/review.csv" &&
+	grep -q '^TE,[0-9]*,084317000043,.*AGED_OUT' "$TMP/small/review.csv"; then
+	ok "--as-of 2023-11-01: a child whose TE card ends 2023-11-30 is an increase, not AGED_OUT"
+else
+	not_ok "--as-of 2023-11-01: a child whose TE card ends 2023-11-30 is an increase, not AGED_OUT" "$TMP/err"
+fi
+# --scope: the coverage lists the scope's communes only (rules.md R1.3).
+printf 'commune_code\n29266\n' > "$TMP/scope.csv"
+run_fixture fixtures/small "$TMP/scoped" --scope "$TMP/scope.csv" > "$TMP/err" 2>&1
+if [ "$(cut -d, -f1 "$TMP/scoped/coverage.csv" | tr '\n' ' ')" = "commune_code 29266 TOTAL " ]; then
+	ok "--scope with one commune: coverage.csv has that commune and the total only"
+else
+	not_ok "--scope with one commune: coverage.csv has that commune and the total only" "$TMP/scoped/coverage.csv"
+fi
+# --groups: a groups table without BT makes the BT roster's row an
+# UNKNOWN_GROUP reject (rules.md R1.3).
+grep -v '^BT,' etl/data/groups.csv > "$TMP/groups.csv"
+run_fixture fixtures/small "$TMP/groups" --groups "$TMP/groups.csv" \
+	--max-file-rejects 100 > "$TMP/err" 2>&1
+if grep -q '^BT,2,UNKNOWN_GROUP,' "$TMP/groups/rejects.csv" &&
+	! grep -q '^BT,2,UNKNOWN_GROUP,' "$TMP/small/rejects.csv"; then
+	ok "--groups without BT: the BT row is rejected UNKNOWN_GROUP"
+else
+	not_ok "--groups without BT: the BT row is rejected UNKNOWN_GROUP" "$TMP/err"
+fi
+
 # --- the Càng Long district fixture ---------------------------------------
 CL=$TMP/canglong
 if "$BUILD/gen-fixture" --out "$CL" > "$TMP/gen.err" 2>&1; then
