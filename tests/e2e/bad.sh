@@ -317,6 +317,43 @@ expect "noted differences: summary.json counts them per file" \
 	'"noted": {"duplicate_rows_differ_in_sex": 1, "duplicate_rows_differ_in_hospital": 1, "birth_date_differs_from_registry": 1, "sex_differs_from_registry": 2}' \
 	"$TMP/noted"
 
+# A schemes cell with an unknown token means BHYT only (rules.md R3.11):
+# the same DN row counts for compulsory BHXH with "BHYT + BHXH bắt buộc"
+# and not with "BHYT + BHXH vũ trụ"; neither row is rejected.
+printf 'commune_code,bhyt_target_pct,labour_force\n29266,95,20\n' > "$TMP/targets_lf.csv"
+: > "$TMP/schemes"
+for s in "BHYT + BHXH bắt buộc" "BHYT + BHXH vũ trụ"; do
+	printf 'STT,Họ và tên,Số CCCD,Ngày sinh,Giới tính,Mã xã,Mã đối tượng,Loại hình\n1,Nguyễn Văn An,084080000001,15/03/1980,Nam,29266,DN,%s\n' "$s" \
+		> "$TMP/roster_schemes.csv"
+	keep_bad=$BAD
+	BAD=$TMP
+	bad roster_schemes.csv --targets "$TMP/targets_lf.csv"
+	BAD=$keep_bad
+	grep '^29266,' "$out/coverage.csv" | cut -d, -f9-10 >> "$TMP/schemes"
+	grep -c '^B,' "$out/rejects.csv" >> "$TMP/schemes"
+done
+expect "schemes: an unknown token counts as BHYT only (labour force, compulsory BHXH; rejects)" \
+	"20,1
+0
+20,0
+0" "$TMP/schemes"
+
+# A card known only by its BHXH code (story 33's) and a roster row with
+# only that code join (rules.md R4.6, R6.8): an eligible DN row changes
+# the GD card's group; the card is no longer UNKEYED_CARD.
+printf 'STT,Họ và tên,Mã số BHXH,Ngày sinh,Giới tính,Mã xã,Mã đối tượng\n1,Quách Văn Bửu,8400000033,03/03/1977,Nam,29266,DN\n' \
+	> "$TMP/roster_bhxh_only.csv"
+keep_bad=$BAD
+BAD=$TMP
+bad roster_bhxh_only.csv
+BAD=$keep_bad
+if grep -q '^,8400000033,8400000033,QUÁCH VĂN BỬU,1977-03-03,M,29266,GD,DN,.*GROUP_CHANGED' "$out/change.csv" &&
+	! grep -q '8400000033,UNKEYED_CARD' "$out/review.csv"; then
+	ok "a card known only by its BHXH code: a roster row with that code changes it (GD to DN)"
+else
+	not_ok "a card known only by its BHXH code: a roster row with that code changes it (GD to DN)" "$out/change.csv"
+fi
+
 # An unknown group's reject names the value as written (an ID typed into
 # the column masked) and the nearest codes.
 cat > "$TMP/roster_groups.csv" <<'EOF'
