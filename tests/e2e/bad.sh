@@ -354,6 +354,24 @@ else
 	not_ok "a card known only by its BHXH code: a roster row with that code changes it (GD to DN)" "$out/change.csv"
 fi
 
+# The card's benefit level is the best of the person's eligible groups,
+# not the winning group's (rules.md R6.2): on the DN roster (rank 1, level
+# 4) and the CC roster (rank 20, level 1), the card is DN at level 1.
+printf 'STT,Họ và tên,Số CCCD,Ngày sinh,Giới tính,Mã xã,Mã đối tượng\n1,Trần Văn Hai,084090000002,02/02/1990,Nam,29266,CC\n' \
+	> "$TMP/roster_cc.csv"
+printf 'STT,Họ và tên,Số CCCD,Ngày sinh,Giới tính,Mã xã,Mã đối tượng\n1,Trần Văn Hai,084090000002,02/02/1990,Nam,29266,DN\n' \
+	> "$TMP/roster_dn.csv"
+keep_bad=$BAD
+BAD=$TMP
+bad roster_dn.csv --roster "$TMP/roster_cc.csv=CC"
+BAD=$keep_bad
+if grep -q '^084090000002,,TRẦN VĂN HAI,1990-02-02,M,29266,DN,1,,2024-01-01,NEW,B,' "$out/increase.csv" &&
+	grep -q '^CC,2,084090000002,,MULTIPLE_ENROLMENT,' "$out/review.csv"; then
+	ok "benefit level: the best of the eligible groups (DN wins, CC's level 1)"
+else
+	not_ok "benefit level: the best of the eligible groups (DN wins, CC's level 1)" "$out/increase.csv"
+fi
+
 # An unknown group's reject names the value as written (an ID typed into
 # the column masked) and the nearest codes.
 cat > "$TMP/roster_groups.csv" <<'EOF'
