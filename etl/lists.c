@@ -354,14 +354,13 @@ struct fmts {
 
 struct wr {
 	lxw_workbook *wb;
-	lxw_worksheet *ws;
+	struct lists_sheet sh; /* the sheet being written */
 	struct fmts f;
 	const struct batch *b;
 	const struct cols *x;
 	const char *unit; /* the unit key */
 	const struct unit *u; /* its row of the units file, or NULL */
 	lxw_row_t row;
-	lxw_error lerr;
 	int pid_as_bhxh; /* the list is dated 2025-08-01 or later */
 	/* the money of the section being written (D03-TS), and whether any
 	   row of it has money */
@@ -370,34 +369,38 @@ struct wr {
 	char uname[256], ucode[64], date_line[96], period[96];
 };
 
-static void chk(struct wr *w, lxw_error e)
+void lists_chk(struct lists_sheet *sh, lxw_error e)
 {
-	if (e != LXW_NO_ERROR && w->lerr == LXW_NO_ERROR)
-		w->lerr = e;
+	if (e != LXW_NO_ERROR && sh->lerr == LXW_NO_ERROR)
+		sh->lerr = e;
 }
 
-static void put_s(struct wr *w, lxw_row_t r, int col, const char *s,
-		  lxw_format *f)
+void lists_put_s(struct lists_sheet *sh, lxw_row_t r, int col, const char *s,
+		 lxw_format *f)
 {
 	if (s && *s)
-		chk(w, worksheet_write_string(w->ws, r, (lxw_col_t)col, s, f));
+		lists_chk(sh, worksheet_write_string(sh->ws, r, (lxw_col_t)col,
+						     s, f));
 	else if (f)
-		chk(w, worksheet_write_blank(w->ws, r, (lxw_col_t)col, f));
+		lists_chk(sh,
+			  worksheet_write_blank(sh->ws, r, (lxw_col_t)col, f));
 }
 
-static void put_n(struct wr *w, lxw_row_t r, int col, double n, lxw_format *f)
+void lists_put_n(struct lists_sheet *sh, lxw_row_t r, int col, double n,
+		 lxw_format *f)
 {
-	chk(w, worksheet_write_number(w->ws, r, (lxw_col_t)col, n, f));
+	lists_chk(sh, worksheet_write_number(sh->ws, r, (lxw_col_t)col, n, f));
 }
 
-static void put_across(struct wr *w, lxw_row_t r, int c0, int c1, const char *s,
-		       lxw_format *f)
+void lists_put_across(struct lists_sheet *sh, lxw_row_t r, int c0, int c1,
+		      const char *s, lxw_format *f)
 {
 	if (c0 == c1)
-		put_s(w, r, c0, s, f);
+		lists_put_s(sh, r, c0, s, f);
 	else
-		chk(w, worksheet_merge_range(w->ws, r, (lxw_col_t)c0, r,
-					     (lxw_col_t)c1, s ? s : "", f));
+		lists_chk(sh,
+			  worksheet_merge_range(sh->ws, r, (lxw_col_t)c0, r,
+						(lxw_col_t)c1, s ? s : "", f));
 }
 
 static int digits(const char *s, int n)
@@ -425,15 +428,16 @@ static void put_date(struct wr *w, lxw_row_t r, int col, const char *s)
 			atoi(s), atoi(s + 5), atoi(s + 8), 0, 0, 0
 		};
 
-		chk(w, worksheet_write_datetime(w->ws, r, (lxw_col_t)col, &dt,
-						w->f.date));
+		lists_chk(&w->sh,
+			  worksheet_write_datetime(w->sh.ws, r, (lxw_col_t)col,
+						   &dt, w->f.date));
 		return;
 	}
 	if (n == 7 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2)) {
 		snprintf(buf, sizeof(buf), "%.2s/%.4s", s + 5, s);
 		s = buf;
 	}
-	put_s(w, r, col, s, w->f.textc);
+	lists_put_s(&w->sh, r, col, s, w->f.textc);
 }
 
 /* "dd/mm/yyyy" (or "mm/yyyy", "yyyy") of an ISO date, for a note. */
@@ -638,14 +642,15 @@ struct lsheet {
 
 static void page_setup(struct wr *w)
 {
-	worksheet_set_landscape(w->ws);
-	worksheet_set_paper(w->ws, 9);
-	worksheet_set_margins(w->ws, 0.3, 0.3, 0.5, 0.6);
-	worksheet_center_horizontally(w->ws);
-	worksheet_fit_to_pages(w->ws, 1, 0);
-	chk(w, worksheet_repeat_rows(w->ws, HEAD_ROW, HEAD_ROW + 1));
-	chk(w, worksheet_set_footer(w->ws, "&CTrang &P/&N"));
-	worksheet_freeze_panes(w->ws, HEAD_ROW + 2, 0);
+	worksheet_set_landscape(w->sh.ws);
+	worksheet_set_paper(w->sh.ws, 9);
+	worksheet_set_margins(w->sh.ws, 0.3, 0.3, 0.5, 0.6);
+	worksheet_center_horizontally(w->sh.ws);
+	worksheet_fit_to_pages(w->sh.ws, 1, 0);
+	lists_chk(&w->sh,
+		  worksheet_repeat_rows(w->sh.ws, HEAD_ROW, HEAD_ROW + 1));
+	lists_chk(&w->sh, worksheet_set_footer(w->sh.ws, "&CTrang &P/&N"));
+	worksheet_freeze_panes(w->sh.ws, HEAD_ROW + 2, 0);
 }
 
 static const char *funding_vi(int funding)
@@ -770,8 +775,9 @@ static void header(struct wr *w, const struct lsheet *s,
 	lxw_row_t r;
 
 	for (c = 0; c < s->ncols; c++)
-		chk(w, worksheet_set_column(w->ws, (lxw_col_t)c, (lxw_col_t)c,
-					    s->cols[c].width, NULL));
+		lists_chk(&w->sh, worksheet_set_column(w->sh.ws, (lxw_col_t)c,
+						       (lxw_col_t)c,
+						       s->cols[c].width, NULL));
 	snprintf(left[0], sizeof(left[0]), "%s: %s",
 		 s->form == F_D02 ? "TÊN ĐƠN VỊ SỬ DỤNG LAO ĐỘNG"
 				  : "Tên đơn vị",
@@ -787,37 +793,39 @@ static void header(struct wr *w, const struct lsheet *s,
 	snprintf(left[4], sizeof(left[4]), "Số: ……/……");
 	for (r = 0; r < 5; r++) {
 		if (r == 1) /* rows are streamed: set before written */
-			chk(w, worksheet_set_row(w->ws, 1, 28, NULL));
-		put_across(w, r, 0, l1, left[r], r ? w->f.left : w->f.lbold);
-		put_across(w, r, r0, last, right[r], rf[r]);
+			lists_chk(&w->sh,
+				  worksheet_set_row(w->sh.ws, 1, 28, NULL));
+		lists_put_across(&w->sh, r, 0, l1, left[r],
+				 r ? w->f.left : w->f.lbold);
+		lists_put_across(&w->sh, r, r0, last, right[r], rf[r]);
 	}
-	put_across(w, 5, 0, last, s->title, w->f.title);
-	put_across(w, 6, 0, last, w->period, w->f.sub);
+	lists_put_across(&w->sh, 5, 0, last, s->title, w->f.title);
+	lists_put_across(&w->sh, 6, 0, last, w->period, w->f.sub);
 	if (grp) {
 		snprintf(line, sizeof(line),
 			 "Đối tượng tham gia: %s; Mã đối tượng: %s",
 			 grp->name_vi, grp->code);
-		put_across(w, 7, 0, last, line, w->f.left);
+		lists_put_across(&w->sh, 7, 0, last, line, w->f.left);
 		snprintf(line, sizeof(line), "Nguồn đóng: %s",
 			 funding_vi(grp->funding));
-		put_across(w, 8, 0, last, line, w->f.left);
+		lists_put_across(&w->sh, 8, 0, last, line, w->f.left);
 		money_line(w, grp, line, sizeof(line));
-		put_across(w, 9, 0, last, line, w->f.left);
+		lists_put_across(&w->sh, 9, 0, last, line, w->f.left);
 	}
-	chk(w, worksheet_set_row(w->ws, HEAD_ROW, 54, NULL));
+	lists_chk(&w->sh, worksheet_set_row(w->sh.ws, HEAD_ROW, 54, NULL));
 	for (c = 0; c < s->ncols; c++)
-		put_s(w, HEAD_ROW, c, s->cols[c].head, w->f.head);
+		lists_put_s(&w->sh, HEAD_ROW, c, s->cols[c].head, w->f.head);
 	for (c = 0; c < s->ncols; c++)
-		put_s(w, HEAD_ROW + 1, c, s->cols[c].no, w->f.colno);
+		lists_put_s(&w->sh, HEAD_ROW + 1, c, s->cols[c].no, w->f.colno);
 	w->row = HEAD_ROW + 2;
 }
 
 static void open_sheet(struct wr *w, const char *name, const struct lsheet *s,
 		       const struct group *grp)
 {
-	w->ws = workbook_add_worksheet(w->wb, name);
-	if (!w->ws) {
-		chk(w, LXW_ERROR_SHEETNAME_ALREADY_USED);
+	w->sh.ws = workbook_add_worksheet(w->wb, name);
+	if (!w->sh.ws) {
+		lists_chk(&w->sh, LXW_ERROR_SHEETNAME_ALREADY_USED);
 		return;
 	}
 	page_setup(w);
@@ -826,19 +834,19 @@ static void open_sheet(struct wr *w, const char *name, const struct lsheet *s,
 
 static void section(struct wr *w, const struct lsheet *s, const char *label)
 {
-	put_across(w, w->row++, 0, s->ncols - 1, label, w->f.sect);
+	lists_put_across(&w->sh, w->row++, 0, s->ncols - 1, label, w->f.sect);
 }
 
 /* A Cộng row: the head count in the STT column, the label beside it. */
 /* The money columns of D03-TS: amount, NSĐP, state, local, participant. */
 static void put_money(struct wr *w, const struct money_share *m, lxw_format *f)
 {
-	put_n(w, w->row, D3_MONEY, (double)m->amount, f);
-	put_n(w, w->row, D3_LOCAL, (double)m->local, f);
-	put_n(w, w->row, D3_STATE, (double)(m->state_pays + m->state_supports),
-	      f);
-	put_n(w, w->row, D3_LOCALSH, (double)m->local, f);
-	put_n(w, w->row, D3_PART, (double)m->participant, f);
+	lists_put_n(&w->sh, w->row, D3_MONEY, (double)m->amount, f);
+	lists_put_n(&w->sh, w->row, D3_LOCAL, (double)m->local, f);
+	lists_put_n(&w->sh, w->row, D3_STATE,
+		    (double)(m->state_pays + m->state_supports), f);
+	lists_put_n(&w->sh, w->row, D3_LOCALSH, (double)m->local, f);
+	lists_put_n(&w->sh, w->row, D3_PART, (double)m->participant, f);
 }
 
 static int money_col(int c)
@@ -850,9 +858,9 @@ static int money_col(int c)
 /* The money columns of D02-LT: amount, employer, worker. */
 static void put_money2(struct wr *w, const struct money_share *m, lxw_format *f)
 {
-	put_n(w, w->row, D2_MONEY, (double)m->amount, f);
-	put_n(w, w->row, D2_EMPLOYER, (double)m->employer, f);
-	put_n(w, w->row, D2_WORKER, (double)m->worker, f);
+	lists_put_n(&w->sh, w->row, D2_MONEY, (double)m->amount, f);
+	lists_put_n(&w->sh, w->row, D2_EMPLOYER, (double)m->employer, f);
+	lists_put_n(&w->sh, w->row, D2_WORKER, (double)m->worker, f);
 }
 
 static int money_col2(int c)
@@ -869,11 +877,11 @@ static void total_row(struct wr *w, const struct lsheet *s, const char *label,
 {
 	int c;
 
-	put_n(w, w->row, 0, (double)n, w->f.total_n);
-	put_s(w, w->row, 1, label, w->f.total);
+	lists_put_n(&w->sh, w->row, 0, (double)n, w->f.total_n);
+	lists_put_s(&w->sh, w->row, 1, label, w->f.total);
 	for (c = 2; c < s->ncols; c++)
 		if (!m || (s->form == F_D03 ? !money_col(c) : !money_col2(c)))
-			put_s(w, w->row, c, NULL, w->f.total);
+			lists_put_s(&w->sh, w->row, c, NULL, w->f.total);
 	if (m && s->form == F_D03)
 		put_money(w, m, w->f.total_n);
 	else if (m)
@@ -899,15 +907,16 @@ static void signature(struct wr *w, const struct lsheet *s)
 	int last = s->ncols - 1;
 
 	w->row++;
-	put_across(w, w->row++, r0, last, w->date_line, w->f.sign_i);
-	put_across(w, w->row, 0, 2, "NGƯỜI LẬP BIỂU", w->f.sign);
-	put_across(w, w->row++, r0, last,
-		   s->form == F_D02 ? "ĐẠI DIỆN ĐƠN VỊ SỬ DỤNG LAO ĐỘNG"
-				    : "THỦ TRƯỞNG ĐƠN VỊ",
-		   w->f.sign);
-	put_across(w, w->row, 0, 2, "(Ký, ghi rõ họ tên)", w->f.sign_i);
-	put_across(w, w->row++, r0, last, "(Ký, ghi rõ họ tên, đóng dấu)",
-		   w->f.sign_i);
+	lists_put_across(&w->sh, w->row++, r0, last, w->date_line, w->f.sign_i);
+	lists_put_across(&w->sh, w->row, 0, 2, "NGƯỜI LẬP BIỂU", w->f.sign);
+	lists_put_across(&w->sh, w->row++, r0, last,
+			 s->form == F_D02 ? "ĐẠI DIỆN ĐƠN VỊ SỬ DỤNG LAO ĐỘNG"
+					  : "THỦ TRƯỞNG ĐƠN VỊ",
+			 w->f.sign);
+	lists_put_across(&w->sh, w->row, 0, 2, "(Ký, ghi rõ họ tên)",
+			 w->f.sign_i);
+	lists_put_across(&w->sh, w->row++, r0, last,
+			 "(Ký, ghi rõ họ tên, đóng dấu)", w->f.sign_i);
 }
 
 /* ---- person rows ------------------------------------------------------ */
@@ -1004,8 +1013,8 @@ static void row_height(struct wr *w, const char *name, double nw,
 	if (text_lines(note, tw * 1.15) > lines)
 		lines = text_lines(note, tw * 1.15);
 	if (lines > 1)
-		chk(w,
-		    worksheet_set_row(w->ws, w->row, 13.5 * lines + 1, NULL));
+		lists_chk(&w->sh, worksheet_set_row(w->sh.ws, w->row,
+						    13.5 * lines + 1, NULL));
 }
 
 /* The Mã số BHXH of a row: the personal ID from 2025-08-01 (§6.1). */
@@ -1113,32 +1122,34 @@ static void d03_row(struct wr *w, const struct entry *e, long stt)
 		       : NULL;
 	row_height(w, cell(r, x->name), d03[D3_NAME].width, note,
 		   d03[D3_NOTE].width);
-	put_n(w, w->row, D3_STT, (double)stt, w->f.num);
-	put_s(w, w->row, D3_NAME, cell(r, x->name), w->f.wrap);
-	put_s(w, w->row, D3_BHXH, bhxh_of(w, x, r), w->f.textc);
-	put_s(w, w->row, D3_PID, cell(r, x->pid), w->f.textc);
+	lists_put_n(&w->sh, w->row, D3_STT, (double)stt, w->f.num);
+	lists_put_s(&w->sh, w->row, D3_NAME, cell(r, x->name), w->f.wrap);
+	lists_put_s(&w->sh, w->row, D3_BHXH, bhxh_of(w, x, r), w->f.textc);
+	lists_put_s(&w->sh, w->row, D3_PID, cell(r, x->pid), w->f.textc);
 	put_date(w, w->row, D3_DOB, cell(r, x->dob));
-	put_s(w, w->row, D3_SEX, sex_vi(cell(r, x->sex)), w->f.textc);
-	put_s(w, w->row, D3_ADDR, cname ? cname : com, w->f.wrap);
-	put_s(w, w->row, D3_HOSP, cell(r, x->hospital), w->f.textc);
+	lists_put_s(&w->sh, w->row, D3_SEX, sex_vi(cell(r, x->sex)),
+		    w->f.textc);
+	lists_put_s(&w->sh, w->row, D3_ADDR, cname ? cname : com, w->f.wrap);
+	lists_put_s(&w->sh, w->row, D3_HOSP, cell(r, x->hospital), w->f.textc);
 	for (c = D3_RDATE; c <= D3_OTHER; c++)
 		if (!paid || !money_col(c))
-			put_s(w, w->row, c, NULL,
-			      c >= D3_MONEY ? w->f.money : w->f.textc);
-	put_s(w, w->row, D3_FROM, month, w->f.textc);
+			lists_put_s(&w->sh, w->row, c, NULL,
+				    c >= D3_MONEY ? w->f.money : w->f.textc);
+	lists_put_s(&w->sh, w->row, D3_FROM, month, w->f.textc);
 	if (months)
-		put_n(w, w->row, D3_MONTHS, months, w->f.num);
+		lists_put_n(&w->sh, w->row, D3_MONTHS, months, w->f.num);
 	else
-		put_s(w, w->row, D3_MONTHS, NULL, w->f.num);
-	put_s(w, w->row, D3_AGENT, NULL, w->f.textc);
-	put_s(w, w->row, D3_NOTE, note, w->f.wrap);
-	put_s(w, w->row, D3_CARD, cell(r, x->card), w->f.textc);
-	put_s(w, w->row, D3_PLAN, e->kind == K_TM ? "TM" : "GH", w->f.textc);
+		lists_put_s(&w->sh, w->row, D3_MONTHS, NULL, w->f.num);
+	lists_put_s(&w->sh, w->row, D3_AGENT, NULL, w->f.textc);
+	lists_put_s(&w->sh, w->row, D3_NOTE, note, w->f.wrap);
+	lists_put_s(&w->sh, w->row, D3_CARD, cell(r, x->card), w->f.textc);
+	lists_put_s(&w->sh, w->row, D3_PLAN, e->kind == K_TM ? "TM" : "GH",
+		    w->f.textc);
 	if (paid)
 		put_money(w, &m.total, w->f.money);
 	else
 		for (c = D3_STATE; c <= D3_PART; c++)
-			put_s(w, w->row, c, NULL, w->f.money);
+			lists_put_s(&w->sh, w->row, c, NULL, w->f.money);
 	w->row++;
 }
 
@@ -1159,31 +1170,34 @@ static void d02_row(struct wr *w, const struct entry *e, long stt)
 		w->has_money = 1;
 	}
 	row_height(w, cell(r, x->name), d02[1].width, note, d02[26].width);
-	put_n(w, w->row, 0, (double)stt, w->f.num);
-	put_s(w, w->row, 1, cell(r, x->name), w->f.wrap);
-	put_s(w, w->row, 2, bhxh_of(w, x, r), w->f.textc);
+	lists_put_n(&w->sh, w->row, 0, (double)stt, w->f.num);
+	lists_put_s(&w->sh, w->row, 1, cell(r, x->name), w->f.wrap);
+	lists_put_s(&w->sh, w->row, 2, bhxh_of(w, x, r), w->f.textc);
 	put_date(w, w->row, 3, cell(r, x->dob));
-	put_s(w, w->row, 4, sex_vi(cell(r, x->sex)), w->f.textc);
-	put_s(w, w->row, 5, cell(r, x->pid), w->f.textc);
+	lists_put_s(&w->sh, w->row, 4, sex_vi(cell(r, x->sex)), w->f.textc);
+	lists_put_s(&w->sh, w->row, 5, cell(r, x->pid), w->f.textc);
 	for (c = 6; c <= 23; c++) /* the employer's to fill, or the wage */
 		if (c != D2_WAGE || !wage)
-			put_s(w, w->row, c, NULL,
-			      c == D2_WAGE ? w->f.money : w->f.textc);
+			lists_put_s(&w->sh, w->row, c, NULL,
+				    c == D2_WAGE ? w->f.money : w->f.textc);
 	if (wage)
-		put_n(w, w->row, D2_WAGE, (double)wage, w->f.money);
-	put_s(w, w->row, 24, e->kind == K_TM ? month : NULL, w->f.textc);
-	put_s(w, w->row, 25, e->kind == K_GH ? month : NULL, w->f.textc);
-	put_s(w, w->row, 26, note, w->f.wrap);
-	put_s(w, w->row, 27, cell(r, x->card), w->f.textc);
-	put_s(w, w->row, 28, e->group, w->f.textc);
-	put_s(w, w->row, 29, e->kind == K_TM ? "TM" : "GH", w->f.textc);
+		lists_put_n(&w->sh, w->row, D2_WAGE, (double)wage, w->f.money);
+	lists_put_s(&w->sh, w->row, 24, e->kind == K_TM ? month : NULL,
+		    w->f.textc);
+	lists_put_s(&w->sh, w->row, 25, e->kind == K_GH ? month : NULL,
+		    w->f.textc);
+	lists_put_s(&w->sh, w->row, 26, note, w->f.wrap);
+	lists_put_s(&w->sh, w->row, 27, cell(r, x->card), w->f.textc);
+	lists_put_s(&w->sh, w->row, 28, e->group, w->f.textc);
+	lists_put_s(&w->sh, w->row, 29, e->kind == K_TM ? "TM" : "GH",
+		    w->f.textc);
 	if (paid) {
-		put_n(w, w->row, D2_MONTHS, m.months, w->f.num);
+		lists_put_n(&w->sh, w->row, D2_MONTHS, m.months, w->f.num);
 		put_money2(w, &m.total, w->f.money);
 	} else {
 		for (c = D2_MONTHS; c <= D2_WORKER; c++)
-			put_s(w, w->row, c, NULL,
-			      c == D2_MONTHS ? w->f.num : w->f.money);
+			lists_put_s(&w->sh, w->row, c, NULL,
+				    c == D2_MONTHS ? w->f.num : w->f.money);
 	}
 	w->row++;
 }
@@ -1226,7 +1240,7 @@ static void form_sheet(struct wr *w, const struct entry *e, size_t n)
 		snprintf(name, sizeof(name), "D03-TS %s", e->group);
 	open_sheet(w, name, s,
 		   e->form == F_D03 ? group_of(w->b->ref, e->group) : NULL);
-	if (!w->ws)
+	if (!w->sh.ws)
 		return;
 	memset(&w->sum, 0, sizeof(w->sum));
 	w->has_money = 0;
@@ -1268,7 +1282,7 @@ static void adj_sheet(struct wr *w, const struct entry *e, size_t n)
 	int k;
 
 	open_sheet(w, "Điều chỉnh", &s, NULL);
-	if (!w->ws)
+	if (!w->sh.ws)
 		return;
 	for (i = 0; i < n; i++) {
 		const struct cols *x = &w->x[e[i].wl];
@@ -1277,12 +1291,12 @@ static void adj_sheet(struct wr *w, const struct entry *e, size_t n)
 				     x->level, x->hospital, x->commune };
 
 		row_height(w, cell(r, x->name), adj[1].width, "", 1);
-		put_n(w, w->row, 0, (double)(i + 1), w->f.num);
-		put_s(w, w->row, 1, cell(r, x->name), w->f.wrap);
-		put_s(w, w->row, 2, bhxh_of(w, x, r), w->f.textc);
-		put_s(w, w->row, 3, cell(r, x->pid), w->f.textc);
-		put_s(w, w->row, 4, cell(r, x->card), w->f.textc);
-		put_s(w, w->row, 5, cell(r, x->group), w->f.textc);
+		lists_put_n(&w->sh, w->row, 0, (double)(i + 1), w->f.num);
+		lists_put_s(&w->sh, w->row, 1, cell(r, x->name), w->f.wrap);
+		lists_put_s(&w->sh, w->row, 2, bhxh_of(w, x, r), w->f.textc);
+		lists_put_s(&w->sh, w->row, 3, cell(r, x->pid), w->f.textc);
+		lists_put_s(&w->sh, w->row, 4, cell(r, x->card), w->f.textc);
+		lists_put_s(&w->sh, w->row, 5, cell(r, x->group), w->f.textc);
 		for (k = 0; k < 6; k++) {
 			const char *old = cell(r, x->old[k]);
 			const char *cur = old[0] ? cell(r, now[k]) : "";
@@ -1295,11 +1309,14 @@ static void adj_sheet(struct wr *w, const struct entry *e, size_t n)
 				put_date(w, w->row, 6 + 2 * k, old);
 				put_date(w, w->row, 7 + 2 * k, cur);
 			} else {
-				put_s(w, w->row, 6 + 2 * k, old, w->f.textc);
-				put_s(w, w->row, 7 + 2 * k, cur, w->f.textc);
+				lists_put_s(&w->sh, w->row, 6 + 2 * k, old,
+					    w->f.textc);
+				lists_put_s(&w->sh, w->row, 7 + 2 * k, cur,
+					    w->f.textc);
 			}
 		}
-		put_s(w, w->row, 18, "Điều chỉnh thông tin thẻ", w->f.wrap);
+		lists_put_s(&w->sh, w->row, 18, "Điều chỉnh thông tin thẻ",
+			    w->f.wrap);
 		w->row++;
 	}
 	total_row(w, &s, "Tổng cộng", (long)n, NULL);
@@ -1436,7 +1453,7 @@ static void unit_sheets(struct wr *w, const struct entry *e, size_t n)
 {
 	size_t i = 0, k;
 
-	while (i < n && w->lerr == LXW_NO_ERROR) {
+	while (i < n && w->sh.lerr == LXW_NO_ERROR) {
 		for (k = i + 1;
 		     k < n && e[k].form == e[i].form &&
 		     (e[i].form != F_D03 || !strcmp(e[k].group, e[i].group));
@@ -1496,13 +1513,14 @@ static int write_unit(struct job *j, size_t u, struct etl_err *err)
 	unit_sheets(w, e, n);
 	errno = 0;
 	le = workbook_close(w->wb);
-	if (w->lerr != LXW_NO_ERROR || le != LXW_NO_ERROR) {
+	if (w->sh.lerr != LXW_NO_ERROR || le != LXW_NO_ERROR) {
 		char why[128] = "";
 
 		if (errno)
 			snprintf(why, sizeof(why), " (%s)", strerror(errno));
 		etl_errf(err, "'%s': cannot write the workbook: %s%s", tmp.buf,
-			 lxw_strerror(w->lerr != LXW_NO_ERROR ? w->lerr : le),
+			 lxw_strerror(w->sh.lerr != LXW_NO_ERROR ? w->sh.lerr
+								 : le),
 			 why);
 		unlink(tmp.buf);
 		goto out;

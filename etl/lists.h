@@ -119,6 +119,28 @@ size_t lists_holders(const struct outputs *o, const struct batch *b,
 lxw_format *lists_format(lxw_workbook *wb, double size, int bold, int italic,
 			 int align, int border, const char *num);
 
+/*
+ * A worksheet being written and the first libxlsxwriter error met on it
+ * (later calls still run; the error stays for the caller to report).
+ * The lists and the summary workbook write their cells through these.
+ */
+struct lists_sheet {
+	lxw_worksheet *ws;
+	lxw_error lerr;
+};
+
+/* Keep e in sh->lerr if it is the first error. */
+void lists_chk(struct lists_sheet *sh, lxw_error e);
+/* A text cell; an empty or NULL s writes a blank cell when f is given. */
+void lists_put_s(struct lists_sheet *sh, lxw_row_t r, int col, const char *s,
+		 lxw_format *f);
+/* A number cell. */
+void lists_put_n(struct lists_sheet *sh, lxw_row_t r, int col, double n,
+		 lxw_format *f);
+/* Text across columns c0..c1 of row r, merged (one column: a cell). */
+void lists_put_across(struct lists_sheet *sh, lxw_row_t r, int c0, int c1,
+		      const char *s, lxw_format *f);
+
 /* Is name one of the workbooks lists_write writes ("lists-*.xlsx")? */
 int lists_is_name(const char *name);
 

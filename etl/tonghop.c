@@ -26,49 +26,21 @@ struct tfmt {
 
 struct tw {
 	lxw_workbook *wb;
-	lxw_worksheet *ws;
+	struct lists_sheet sh; /* the sheet being written */
 	struct tfmt f;
 	const struct outputs *o;
 	const struct batch *b;
-	lxw_error lerr;
 	lxw_row_t row;
 };
-
-static void chk(struct tw *w, lxw_error e)
-{
-	if (e != LXW_NO_ERROR && w->lerr == LXW_NO_ERROR)
-		w->lerr = e;
-}
-
-static void put_s(struct tw *w, lxw_row_t r, int c, const char *s,
-		  lxw_format *f)
-{
-	if (s && s[0])
-		chk(w, worksheet_write_string(w->ws, r, (lxw_col_t)c, s, f));
-	else if (f)
-		chk(w, worksheet_write_blank(w->ws, r, (lxw_col_t)c, f));
-}
-
-static void put_n(struct tw *w, lxw_row_t r, int c, double n, lxw_format *f)
-{
-	chk(w, worksheet_write_number(w->ws, r, (lxw_col_t)c, n, f));
-}
-
-static void put_across(struct tw *w, lxw_row_t r, int c0, int c1, const char *s,
-		       lxw_format *f)
-{
-	chk(w, worksheet_merge_range(w->ws, r, (lxw_col_t)c0, r, (lxw_col_t)c1,
-				     s, f));
-}
 
 /* A number cell from CSV text ("" stays a bordered blank). */
 static void put_text_n(struct tw *w, lxw_row_t r, int c, const char *s,
 		       double scale, lxw_format *f)
 {
 	if (s[0])
-		put_n(w, r, c, strtod(s, NULL) * scale, f);
+		lists_put_n(&w->sh, r, c, strtod(s, NULL) * scale, f);
 	else
-		put_s(w, r, c, "", f);
+		lists_put_s(&w->sh, r, c, "", f);
 }
 
 /* A date cell from an ISO date (yyyy-mm-dd); yyyy-mm, yyyy as text. */
@@ -80,15 +52,16 @@ static void put_date(struct tw *w, lxw_row_t r, int c, const char *s)
 		dt.year = atoi(s);
 		dt.month = atoi(s + 5);
 		dt.day = atoi(s + 8);
-		chk(w, worksheet_write_datetime(w->ws, r, (lxw_col_t)c, &dt,
-						w->f.date));
+		lists_chk(&w->sh,
+			  worksheet_write_datetime(w->sh.ws, r, (lxw_col_t)c,
+						   &dt, w->f.date));
 	} else if (strlen(s) == 7) {
 		char m[8];
 
 		snprintf(m, sizeof(m), "%.2s/%.4s", s + 5, s);
-		put_s(w, r, c, m, w->f.textc);
+		lists_put_s(&w->sh, r, c, m, w->f.textc);
 	} else {
-		put_s(w, r, c, s, w->f.textc);
+		lists_put_s(&w->sh, r, c, s, w->f.textc);
 	}
 }
 
@@ -119,14 +92,14 @@ static void make_formats(lxw_workbook *wb, struct tfmt *f)
 /* A4 landscape, rows head..head repeated, one page wide. */
 static void page_setup(struct tw *w, lxw_row_t head)
 {
-	worksheet_set_landscape(w->ws);
-	worksheet_set_paper(w->ws, 9);
-	worksheet_set_margins(w->ws, 0.3, 0.3, 0.5, 0.6);
-	worksheet_center_horizontally(w->ws);
-	worksheet_fit_to_pages(w->ws, 1, 0);
-	chk(w, worksheet_repeat_rows(w->ws, head, head));
-	chk(w, worksheet_set_footer(w->ws, "&CTrang &P/&N"));
-	worksheet_freeze_panes(w->ws, head + 1, 0);
+	worksheet_set_landscape(w->sh.ws);
+	worksheet_set_paper(w->sh.ws, 9);
+	worksheet_set_margins(w->sh.ws, 0.3, 0.3, 0.5, 0.6);
+	worksheet_center_horizontally(w->sh.ws);
+	worksheet_fit_to_pages(w->sh.ws, 1, 0);
+	lists_chk(&w->sh, worksheet_repeat_rows(w->sh.ws, head, head));
+	lists_chk(&w->sh, worksheet_set_footer(w->sh.ws, "&CTrang &P/&N"));
+	worksheet_freeze_panes(w->sh.ws, head + 1, 0);
 }
 
 /* A sheet with its column widths, title and subtitle; w->row after. */
@@ -135,16 +108,17 @@ static void open_sheet(struct tw *w, const char *name, const double *widths,
 {
 	int c;
 
-	w->ws = workbook_add_worksheet(w->wb, name);
-	if (!w->ws) {
-		chk(w, LXW_ERROR_SHEETNAME_ALREADY_USED);
+	w->sh.ws = workbook_add_worksheet(w->wb, name);
+	if (!w->sh.ws) {
+		lists_chk(&w->sh, LXW_ERROR_SHEETNAME_ALREADY_USED);
 		return;
 	}
 	for (c = 0; c < ncols; c++)
-		chk(w, worksheet_set_column(w->ws, (lxw_col_t)c, (lxw_col_t)c,
-					    widths[c], NULL));
-	put_across(w, 0, 0, ncols - 1, title, w->f.title);
-	put_across(w, 1, 0, ncols - 1, sub, w->f.sub);
+		lists_chk(&w->sh,
+			  worksheet_set_column(w->sh.ws, (lxw_col_t)c,
+					       (lxw_col_t)c, widths[c], NULL));
+	lists_put_across(&w->sh, 0, 0, ncols - 1, title, w->f.title);
+	lists_put_across(&w->sh, 1, 0, ncols - 1, sub, w->f.sub);
 	w->row = 3;
 }
 
@@ -152,9 +126,9 @@ static void headings(struct tw *w, const char *const *h, int n)
 {
 	int c;
 
-	chk(w, worksheet_set_row(w->ws, w->row, 42, NULL));
+	lists_chk(&w->sh, worksheet_set_row(w->sh.ws, w->row, 42, NULL));
 	for (c = 0; c < n; c++)
-		put_s(w, w->row, c, h[c], w->f.head);
+		lists_put_s(&w->sh, w->row, c, h[c], w->f.head);
 	page_setup(w, w->row);
 	w->row++;
 }
@@ -189,14 +163,14 @@ static void tally_add(struct tally *t, const struct lists_holder *h)
 static void tally_cells(struct tw *w, const struct tally *t, lxw_format *n,
 			lxw_format *m)
 {
-	put_n(w, w->row, 6, (double)t->heads, n);
-	put_n(w, w->row, 7, (double)t->listed, n);
-	put_n(w, w->row, BUY_MONTHS, (double)t->months, n);
-	put_n(w, w->row, 9, (double)t->s.amount, m);
-	put_n(w, w->row, 10, (double)t->s.state_pays, m);
-	put_n(w, w->row, 11, (double)t->s.state_supports, m);
-	put_n(w, w->row, 12, (double)t->s.local, m);
-	put_n(w, w->row, 13, (double)t->s.participant, m);
+	lists_put_n(&w->sh, w->row, 6, (double)t->heads, n);
+	lists_put_n(&w->sh, w->row, 7, (double)t->listed, n);
+	lists_put_n(&w->sh, w->row, BUY_MONTHS, (double)t->months, n);
+	lists_put_n(&w->sh, w->row, 9, (double)t->s.amount, m);
+	lists_put_n(&w->sh, w->row, 10, (double)t->s.state_pays, m);
+	lists_put_n(&w->sh, w->row, 11, (double)t->s.state_supports, m);
+	lists_put_n(&w->sh, w->row, 12, (double)t->s.local, m);
+	lists_put_n(&w->sh, w->row, 13, (double)t->s.participant, m);
 }
 
 static const struct ref *sort_ref;
@@ -266,7 +240,7 @@ static void buy_rows(struct tw *w, const struct lists_holder **v, size_t n,
 	size_t i = 0, k;
 	long stt = 0;
 
-	while (i < n && w->lerr == LXW_NO_ERROR) {
+	while (i < n && w->sh.lerr == LXW_NO_ERROR) {
 		struct tally t = { 0 };
 		unsigned g = ref_group(ref, v[i]->group);
 		const char *cname = ref_commune_name(ref, v[i]->commune,
@@ -280,13 +254,14 @@ static void buy_rows(struct tw *w, const struct lists_holder **v, size_t n,
 			if (v[k]->on_list)
 				tally_add(listed, v[k]);
 		}
-		put_n(w, w->row, 0, (double)++stt, w->f.num);
-		put_s(w, w->row, 1, v[i]->commune, w->f.textc);
-		put_s(w, w->row, 2, cname ? cname : "", w->f.text);
-		put_s(w, w->row, 3, v[i]->group, w->f.textc);
-		put_s(w, w->row, 4, ref->groups[g].name_vi, w->f.text);
-		put_s(w, w->row, 5, funding_vi(ref->groups[g].funding),
-		      w->f.text);
+		lists_put_n(&w->sh, w->row, 0, (double)++stt, w->f.num);
+		lists_put_s(&w->sh, w->row, 1, v[i]->commune, w->f.textc);
+		lists_put_s(&w->sh, w->row, 2, cname ? cname : "", w->f.text);
+		lists_put_s(&w->sh, w->row, 3, v[i]->group, w->f.textc);
+		lists_put_s(&w->sh, w->row, 4, ref->groups[g].name_vi,
+			    w->f.text);
+		lists_put_s(&w->sh, w->row, 5,
+			    funding_vi(ref->groups[g].funding), w->f.text);
 		tally_cells(w, &t, w->f.num, w->f.money);
 		w->row++;
 		i = k;
@@ -295,7 +270,7 @@ static void buy_rows(struct tw *w, const struct lists_holder **v, size_t n,
 
 static void total_line(struct tw *w, const char *label, const struct tally *t)
 {
-	put_across(w, w->row, 0, 5, label, w->f.total);
+	lists_put_across(&w->sh, w->row, 0, 5, label, w->f.total);
 	tally_cells(w, t, w->f.total_n, w->f.total_m);
 	w->row++;
 }
@@ -336,25 +311,27 @@ static void buy_footer(struct tw *w, const struct tally *all)
 	int i;
 
 	w->row++;
-	put_across(w, w->row, 0, 8, "KINH PHÍ THEO NGUỒN (đồng)", w->f.total);
-	put_s(w, w->row++, 9, "Số tiền", w->f.head);
+	lists_put_across(&w->sh, w->row, 0, 8, "KINH PHÍ THEO NGUỒN (đồng)",
+			 w->f.total);
+	lists_put_s(&w->sh, w->row++, 9, "Số tiền", w->f.head);
 	for (i = 0; i < 4; i++) {
-		put_across(w, w->row, 0, 8, src[i], w->f.text);
-		put_n(w, w->row++, 9, (double)v[i], w->f.money);
+		lists_put_across(&w->sh, w->row, 0, 8, src[i], w->f.text);
+		lists_put_n(&w->sh, w->row++, 9, (double)v[i], w->f.money);
 	}
-	put_across(w, w->row, 0, 8,
-		   "Ngân sách đề nghị phê duyệt (nhà nước và địa phương)",
-		   w->f.total);
-	put_n(w, w->row++, 9, (double)(v[0] + v[1] + v[2]), w->f.total_m);
-	put_across(w, w->row, 0, 8, "Tổng cộng", w->f.total);
-	put_n(w, w->row++, 9, (double)all->s.amount, w->f.total_m);
+	lists_put_across(&w->sh, w->row, 0, 8,
+			 "Ngân sách đề nghị phê duyệt (nhà nước và địa phương)",
+			 w->f.total);
+	lists_put_n(&w->sh, w->row++, 9, (double)(v[0] + v[1] + v[2]),
+		    w->f.total_m);
+	lists_put_across(&w->sh, w->row, 0, 8, "Tổng cộng", w->f.total);
+	lists_put_n(&w->sh, w->row++, 9, (double)all->s.amount, w->f.total_m);
 	w->row++;
 	approver(w, line, sizeof(line));
-	put_across(w, w->row++, 0, BUY_NCOLS - 1, line, w->f.left);
+	lists_put_across(&w->sh, w->row++, 0, BUY_NCOLS - 1, line, w->f.left);
 	w->row++;
-	put_across(w, w->row, 0, 5, "NGƯỜI LẬP BIỂU", w->f.sign);
-	put_across(w, w->row, 9, BUY_NCOLS - 1, "THỦ TRƯỞNG CƠ QUAN",
-		   w->f.sign);
+	lists_put_across(&w->sh, w->row, 0, 5, "NGƯỜI LẬP BIỂU", w->f.sign);
+	lists_put_across(&w->sh, w->row, 9, BUY_NCOLS - 1, "THỦ TRƯỞNG CƠ QUAN",
+			 w->f.sign);
 }
 
 static void buy_sheet(struct tw *w)
@@ -421,7 +398,7 @@ static void cov_chart(struct tw *w, lxw_row_t r0, lxw_row_t r1)
 	const char *sheet = "Độ bao phủ";
 
 	if (!col) {
-		chk(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+		lists_chk(&w->sh, LXW_ERROR_MEMORY_MALLOC_FAILED);
 		return;
 	}
 	s = chart_add_series(col, NULL, NULL);
@@ -437,7 +414,8 @@ static void cov_chart(struct tw *w, lxw_row_t r0, lxw_row_t r1)
 	chart_legend_set_position(col, LXW_CHART_LEGEND_BOTTOM);
 	opt.x_scale = 2.2;
 	opt.y_scale = 1.4;
-	chk(w, worksheet_insert_chart_opt(w->ws, w->row + 1, 1, col, &opt));
+	lists_chk(&w->sh, worksheet_insert_chart_opt(w->sh.ws, w->row + 1, 1,
+						     col, &opt));
 }
 
 static void cov_sheet(struct tw *w)
@@ -465,18 +443,19 @@ static void cov_sheet(struct tw *w)
 		   "tại xã; có thẻ: tăng mới, điều chỉnh, gia hạn");
 	headings(w, h, COV_NCOLS_XL);
 	first = w->row;
-	for (i = 0; i < ol->n && w->lerr == LXW_NO_ERROR; i++) {
+	for (i = 0; i < ol->n && w->sh.lerr == LXW_NO_ERROR; i++) {
 		const char *c[COV_NCOLS];
 		int tot;
 
 		orow_cells(&ol->rows[i], L_COVERAGE, c);
 		tot = !strcmp(c[0], "TOTAL");
 		if (tot) {
-			put_across(w, w->row, 0, 2, "Tổng cộng", w->f.total);
+			lists_put_across(&w->sh, w->row, 0, 2, "Tổng cộng",
+					 w->f.total);
 		} else {
-			put_n(w, w->row, 0, (double)++stt, w->f.num);
-			put_s(w, w->row, 1, c[0], w->f.textc);
-			put_s(w, w->row, 2, c[1], w->f.text);
+			lists_put_n(&w->sh, w->row, 0, (double)++stt, w->f.num);
+			lists_put_s(&w->sh, w->row, 1, c[0], w->f.textc);
+			lists_put_s(&w->sh, w->row, 2, c[1], w->f.text);
 		}
 		put_text_n(w, w->row, 3, c[2], 1,
 			   tot ? w->f.total_n : w->f.num);
@@ -568,23 +547,23 @@ static void uni_rows(struct tw *w, const struct orow **v, size_t n)
 	size_t i;
 
 	headings(w, h, UNI_NCOLS);
-	for (i = 0; i < n && w->lerr == LXW_NO_ERROR; i++, w->row++) {
+	for (i = 0; i < n && w->sh.lerr == LXW_NO_ERROR; i++, w->row++) {
 		const char *sex = orow_cell(v[i], 3);
 
-		put_n(w, w->row, 0, (double)(i + 1), w->f.num);
-		put_s(w, w->row, 1, orow_cell(v[i], 5), w->f.textc);
-		put_s(w, w->row, 2, orow_cell(v[i], 1), w->f.text);
+		lists_put_n(&w->sh, w->row, 0, (double)(i + 1), w->f.num);
+		lists_put_s(&w->sh, w->row, 1, orow_cell(v[i], 5), w->f.textc);
+		lists_put_s(&w->sh, w->row, 2, orow_cell(v[i], 1), w->f.text);
 		put_date(w, w->row, 3, orow_cell(v[i], 2));
-		put_s(w, w->row, 4,
-		      !strcmp(sex, "M")	  ? "Nam"
-		      : !strcmp(sex, "F") ? "Nữ"
-					  : "",
-		      w->f.textc);
-		put_s(w, w->row, 5, orow_cell(v[i], 0), w->f.textc);
-		put_s(w, w->row, 6, "", w->f.text);
+		lists_put_s(&w->sh, w->row, 4,
+			    !strcmp(sex, "M")	? "Nam"
+			    : !strcmp(sex, "F") ? "Nữ"
+						: "",
+			    w->f.textc);
+		lists_put_s(&w->sh, w->row, 5, orow_cell(v[i], 0), w->f.textc);
+		lists_put_s(&w->sh, w->row, 6, "", w->f.text);
 	}
-	put_across(w, w->row, 0, 1, "Cộng", w->f.total);
-	put_n(w, w->row++, 2, (double)n, w->f.total_n);
+	lists_put_across(&w->sh, w->row, 0, 1, "Cộng", w->f.total);
+	lists_put_n(&w->sh, w->row++, 2, (double)n, w->f.total_n);
 }
 
 /*
@@ -605,31 +584,33 @@ static void rev_rows(struct tw *w, const struct orow **v, size_t n, int first)
 
 	if (!first)
 		w->row++;
-	put_across(w, w->row++, 0, REV_NCOLS - 1, "Cần xem xét", w->f.left_b);
+	lists_put_across(&w->sh, w->row++, 0, REV_NCOLS - 1, "Cần xem xét",
+			 w->f.left_b);
 	if (first) {
 		headings(w, h, REV_NCOLS);
 	} else {
-		chk(w, worksheet_set_row(w->ws, w->row, 42, NULL));
+		lists_chk(&w->sh,
+			  worksheet_set_row(w->sh.ws, w->row, 42, NULL));
 		for (c = 0; c < REV_NCOLS; c++)
-			put_s(w, w->row, c, h[c], w->f.head);
+			lists_put_s(&w->sh, w->row, c, h[c], w->f.head);
 		w->row++;
 	}
-	for (i = 0; i < n && w->lerr == LXW_NO_ERROR; i++, w->row++) {
+	for (i = 0; i < n && w->sh.lerr == LXW_NO_ERROR; i++, w->row++) {
 		enum reason r = reason_parse(orow_cell(v[i], 4));
 
 		snprintf(src, sizeof(src), "%s, dòng %s", orow_cell(v[i], 0),
 			 orow_cell(v[i], 1));
-		put_n(w, w->row, 0, (double)(i + 1), w->f.num);
-		put_s(w, w->row, 1, src, w->f.text);
-		put_s(w, w->row, 2, orow_cell(v[i], 6), w->f.text);
+		lists_put_n(&w->sh, w->row, 0, (double)(i + 1), w->f.num);
+		lists_put_s(&w->sh, w->row, 1, src, w->f.text);
+		lists_put_s(&w->sh, w->row, 2, orow_cell(v[i], 6), w->f.text);
 		put_date(w, w->row, 3, orow_cell(v[i], 7));
-		put_s(w, w->row, 4, orow_cell(v[i], 3), w->f.textc);
-		put_s(w, w->row, 5, orow_cell(v[i], 2), w->f.textc);
-		put_s(w, w->row, 6, reason_vi(r), w->f.wrap);
-		put_s(w, w->row, 7, reason_check_vi(r), w->f.wrap);
+		lists_put_s(&w->sh, w->row, 4, orow_cell(v[i], 3), w->f.textc);
+		lists_put_s(&w->sh, w->row, 5, orow_cell(v[i], 2), w->f.textc);
+		lists_put_s(&w->sh, w->row, 6, reason_vi(r), w->f.wrap);
+		lists_put_s(&w->sh, w->row, 7, reason_check_vi(r), w->f.wrap);
 	}
-	put_across(w, w->row, 0, 1, "Cộng", w->f.total);
-	put_n(w, w->row++, 2, (double)n, w->f.total_n);
+	lists_put_across(&w->sh, w->row, 0, 1, "Cộng", w->f.total);
+	lists_put_n(&w->sh, w->row++, 2, (double)n, w->f.total_n);
 }
 
 /* One commune's sheet: its uninsured (nu), then its review rows (nr). */
@@ -654,7 +635,7 @@ static void commune_sheet(struct tw *w, const char *code, const struct orow **u,
 		   nu ? "Danh sách vận động tham gia BHYT, theo hộ gia đình; "
 			"các trường hợp cán bộ xã cần kiểm tra, quyết định"
 		      : "Các trường hợp cán bộ xã cần kiểm tra, quyết định");
-	if (!w->ws)
+	if (!w->sh.ws)
 		return;
 	if (nu)
 		uni_rows(w, u, nu);
@@ -694,7 +675,7 @@ static void commune_sheets(struct tw *w)
 			  **r = list_rows(w, L_REVIEW, rev_cmp);
 	size_t i = 0, j = 0, ki, kj;
 
-	while ((i < nu || j < nr) && w->lerr == LXW_NO_ERROR) {
+	while ((i < nu || j < nr) && w->sh.lerr == LXW_NO_ERROR) {
 		const char *code;
 
 		if (j >= nr || (i < nu && commune_cmp(orow_cell(u[i], 4),
@@ -792,14 +773,15 @@ int tonghop_write(const struct outputs *o, const struct batch *b,
 	}
 	make_formats(w->wb, &w->f);
 	buy_sheet(w);
-	if (w->lerr == LXW_NO_ERROR)
+	if (w->sh.lerr == LXW_NO_ERROR)
 		cov_sheet(w);
-	if (w->lerr == LXW_NO_ERROR)
+	if (w->sh.lerr == LXW_NO_ERROR)
 		commune_sheets(w);
 	le = workbook_close(w->wb);
-	if (w->lerr != LXW_NO_ERROR || le != LXW_NO_ERROR) {
+	if (w->sh.lerr != LXW_NO_ERROR || le != LXW_NO_ERROR) {
 		etl_errf(err, "'%s': cannot write the workbook: %s", tmp.buf,
-			 lxw_strerror(w->lerr != LXW_NO_ERROR ? w->lerr : le));
+			 lxw_strerror(w->sh.lerr != LXW_NO_ERROR ? w->sh.lerr
+								 : le));
 		unlink(tmp.buf);
 		goto out;
 	}
