@@ -15,7 +15,6 @@ and months, and the wage is increase.csv's.  MONEY.tsv (person_id,
 group, amount, state, local, participant; on D02-LT person_id, group,
 amount, employer, worker or "- - -" for empty cells; hand-computed)
 gives some persons' money to the đồng."""
-import csv
 import glob
 import os
 import sys
@@ -23,22 +22,8 @@ from collections import Counter
 
 import openpyxl
 
-FAILED = []
+from tap import FAILED, check, rows
 
-
-def check(name, cond, detail=None):
-    if cond:
-        print("ok - " + name)
-    else:
-        print("not ok - " + name)
-        for d in (detail or [])[:20]:
-            print("#   " + str(d))
-        FAILED.append(name)
-
-
-def rows(path):
-    with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 D03_HEAD = ["STT", "Họ và tên", "Mã số BHXH", "Số CCCD/ĐDCN/hộ chiếu",

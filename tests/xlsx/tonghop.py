@@ -16,7 +16,6 @@ the section "Cần xem xét" of its commune's sheet (or "Chưa rõ xã"), once,
 with its name, birth date, IDs, source and line, and a reason and what to
 check in Vietnamese, the same for every row of one reason code, never the
 English detail."""
-import csv
 import glob
 import os
 import re
@@ -26,7 +25,8 @@ from collections import Counter
 
 import openpyxl
 
-FAILED = []
+from tap import FAILED, check, rows
+
 NAME = "lists-tong-hop.xlsx"
 BUY_HEAD = ["STT", "Mã xã", "Tên xã", "Mã đối tượng", "Đối tượng",
             "Nguồn đóng", "Số người", "Trong đó: tăng mới (D03-TS)",
@@ -48,19 +48,6 @@ EN_WORDS = re.compile(r"\b(the|and|of|is|with|not|no|in|to|row|card|"
                       r"person|registry|group)\b", re.I)
 
 
-def check(name, cond, detail=None):
-    if cond:
-        print("ok - " + name)
-    else:
-        print("not ok - " + name)
-        for d in (detail or [])[:20]:
-            print("#   " + str(d))
-        FAILED.append(name)
-
-
-def rows(path):
-    with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 def values(ws, r):
