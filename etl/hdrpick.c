@@ -349,12 +349,14 @@ enum hdr_row hdrpick_row(struct hdrpick *h, int n, const char *const *cells,
 	}
 	if (k == 0 && hdrpick_numbering(n, cells, lens))
 		return HDR_ROW_NUMBERING;
+	/* before the footer, the cheap test first: most rows of a table
+	   open with a number or a name, not a totals or signature line */
+	if (!h->footer) {
+		first_text(n, cells, lens, t, sizeof(t));
+		if (!footer_text(t))
+			return HDR_ROW_DATA;
+	}
 	if (!no_person(h, n, cells, lens))
-		return HDR_ROW_DATA;
-	if (h->footer)
-		return HDR_ROW_FOOTER;
-	first_text(n, cells, lens, t, sizeof(t));
-	if (!footer_text(t))
 		return HDR_ROW_DATA;
 	h->footer = 1;
 	return HDR_ROW_FOOTER;
