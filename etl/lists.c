@@ -1,8 +1,8 @@
 /*
  * lists.c: the lists people file (lists.h): the rows of increase,
  * decrease and change sorted into filing units, forms and groups, then
- * one workbook per unit streamed through libxlsxwriter's constant-memory
- * mode by a few threads, each renamed into place.
+ * one workbook per unit streamed through xlsxout.h by a few threads,
+ * each renamed into place.
  */
 #include "lists.h"
 #include "money.h"
@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 /* Most threads writing workbooks at once (each holds one workbook). */
 #define LIST_THREADS 3
@@ -347,20 +346,19 @@ static void set_tiers(const struct outputs *o, const struct cols x[NW],
 /* ---- a workbook ------------------------------------------------------- */
 
 struct fmts {
-	lxw_format *left, *lbold, *motto, *form, *title, *sub, *head, *colno,
-		*sect, *text, *textc, *wrap, *date, *num, *money, *total,
-		*total_n, *sign, *sign_i;
+	xo_fmt left, lbold, motto, form, title, sub, head, colno, sect, text,
+		textc, wrap, date, num, money, total, total_n, sign, sign_i;
 };
 
 struct wr {
-	lxw_workbook *wb;
-	struct lists_sheet sh; /* the sheet being written */
+	struct xo_book *wb;
+	struct xo_sheet *ws; /* the sheet being written */
 	struct fmts f;
 	const struct batch *b;
 	const struct cols *x;
 	const char *unit; /* the unit key */
 	const struct unit *u; /* its row of the units file, or NULL */
-	lxw_row_t row;
+	int row;
 	int pid_as_bhxh; /* the list is dated 2025-08-01 or later */
 	/* the money of the section being written (D03-TS), and whether any
 	   row of it has money */
@@ -368,40 +366,6 @@ struct wr {
 	int has_money;
 	char uname[256], ucode[64], date_line[96], period[96];
 };
-
-void lists_chk(struct lists_sheet *sh, lxw_error e)
-{
-	if (e != LXW_NO_ERROR && sh->lerr == LXW_NO_ERROR)
-		sh->lerr = e;
-}
-
-void lists_put_s(struct lists_sheet *sh, lxw_row_t r, int col, const char *s,
-		 lxw_format *f)
-{
-	if (s && *s)
-		lists_chk(sh, worksheet_write_string(sh->ws, r, (lxw_col_t)col,
-						     s, f));
-	else if (f)
-		lists_chk(sh,
-			  worksheet_write_blank(sh->ws, r, (lxw_col_t)col, f));
-}
-
-void lists_put_n(struct lists_sheet *sh, lxw_row_t r, int col, double n,
-		 lxw_format *f)
-{
-	lists_chk(sh, worksheet_write_number(sh->ws, r, (lxw_col_t)col, n, f));
-}
-
-void lists_put_across(struct lists_sheet *sh, lxw_row_t r, int c0, int c1,
-		      const char *s, lxw_format *f)
-{
-	if (c0 == c1)
-		lists_put_s(sh, r, c0, s, f);
-	else
-		lists_chk(sh,
-			  worksheet_merge_range(sh->ws, r, (lxw_col_t)c0, r,
-						(lxw_col_t)c1, s ? s : "", f));
-}
 
 static int digits(const char *s, int n)
 {
@@ -417,27 +381,22 @@ static int digits(const char *s, int n)
  * An ISO date (yyyy-mm-dd, yyyy-mm, yyyy): a full date is a date cell
  * shown dd/mm/yyyy, a partial one the text "mm/yyyy" or "yyyy".
  */
-static void put_date(struct wr *w, lxw_row_t r, int col, const char *s)
+static void put_date(struct wr *w, int r, int col, const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
 	char buf[16];
 
 	if (n == 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) &&
 	    s[7] == '-' && digits(s + 8, 2)) {
-		lxw_datetime dt = {
-			atoi(s), atoi(s + 5), atoi(s + 8), 0, 0, 0
-		};
-
-		lists_chk(&w->sh,
-			  worksheet_write_datetime(w->sh.ws, r, (lxw_col_t)col,
-						   &dt, w->f.date));
+		xo_date(w->ws, r, col, atoi(s), atoi(s + 5), atoi(s + 8),
+			w->f.date);
 		return;
 	}
 	if (n == 7 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2)) {
 		snprintf(buf, sizeof(buf), "%.2s/%.4s", s + 5, s);
 		s = buf;
 	}
-	lists_put_s(&w->sh, r, col, s, w->f.textc);
+	xo_text(w->ws, r, col, s, w->f.textc);
 }
 
 /* "dd/mm/yyyy" (or "mm/yyyy", "yyyy") of an ISO date, for a note. */
@@ -453,52 +412,42 @@ static void date_vi(const char *s, char *out, size_t n)
 		snprintf(out, n, "%s", s);
 }
 
-lxw_format *lists_format(lxw_workbook *wb, double size, int bold, int italic,
-			 int align, int border, const char *num)
+xo_fmt lists_format(struct xo_book *wb, double size, unsigned flags,
+		    enum xo_align align, const char *num)
 {
-	lxw_format *f = workbook_add_format(wb);
+	struct xo_style st = { 0 };
 
-	format_set_font_name(f, "Times New Roman");
-	format_set_font_size(f, size);
-	if (bold)
-		format_set_bold(f);
-	if (italic)
-		format_set_italic(f);
-	if (align)
-		format_set_align(f, (uint8_t)align);
-	format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
-	if (border)
-		format_set_border(f, LXW_BORDER_THIN);
-	if (num)
-		format_set_num_format(f, num);
-	return f;
+	st.size = size;
+	st.bold = !!(flags & LF_BOLD);
+	st.italic = !!(flags & LF_ITALIC);
+	st.wrap = !!(flags & LF_WRAP);
+	st.border = !!(flags & LF_BORDER);
+	st.align = align;
+	st.num = num;
+	return xo_style(wb, &st);
 }
 
-static void make_formats(lxw_workbook *wb, struct fmts *f)
+static void make_formats(struct xo_book *wb, struct fmts *f)
 {
-	f->left = lists_format(wb, 11, 0, 0, LXW_ALIGN_LEFT, 0, NULL);
-	f->lbold = lists_format(wb, 11, 1, 0, LXW_ALIGN_LEFT, 0, NULL);
-	f->motto = lists_format(wb, 11, 1, 0, LXW_ALIGN_CENTER, 0, NULL);
-	f->form = lists_format(wb, 10, 0, 1, LXW_ALIGN_CENTER, 0, NULL);
-	format_set_text_wrap(f->form);
-	f->title = lists_format(wb, 14, 1, 0, LXW_ALIGN_CENTER, 0, NULL);
-	f->sub = lists_format(wb, 11, 0, 1, LXW_ALIGN_CENTER, 0, NULL);
-	f->head = lists_format(wb, 10, 1, 0, LXW_ALIGN_CENTER, 1, NULL);
-	format_set_text_wrap(f->head);
-	f->colno = lists_format(wb, 9, 0, 1, LXW_ALIGN_CENTER, 1, NULL);
-	f->sect = lists_format(wb, 11, 1, 0, LXW_ALIGN_LEFT, 1, NULL);
-	f->text = lists_format(wb, 10, 0, 0, LXW_ALIGN_LEFT, 1, NULL);
-	f->textc = lists_format(wb, 10, 0, 0, LXW_ALIGN_CENTER, 1, NULL);
-	f->wrap = lists_format(wb, 10, 0, 0, LXW_ALIGN_LEFT, 1, NULL);
-	format_set_text_wrap(f->wrap);
-	f->date = lists_format(wb, 10, 0, 0, LXW_ALIGN_CENTER, 1, NULL);
-	format_set_num_format(f->date, "dd/mm/yyyy");
+	const unsigned B = LF_BOLD, I = LF_ITALIC, W = LF_WRAP, T = LF_BORDER;
+
+	f->left = lists_format(wb, 11, 0, XO_LEFT, NULL);
+	f->lbold = lists_format(wb, 11, B, XO_LEFT, NULL);
+	f->motto = lists_format(wb, 11, B, XO_CENTER, NULL);
+	f->form = lists_format(wb, 10, I | W, XO_CENTER, NULL);
+	f->title = lists_format(wb, 14, B, XO_CENTER, NULL);
+	f->sub = lists_format(wb, 11, I, XO_CENTER, NULL);
+	f->head = lists_format(wb, 10, B | T | W, XO_CENTER, NULL);
+	f->colno = lists_format(wb, 9, I | T, XO_CENTER, NULL);
+	f->sect = lists_format(wb, 11, B | T, XO_LEFT, NULL);
+	f->text = lists_format(wb, 10, T, XO_LEFT, NULL);
+	f->textc = lists_format(wb, 10, T, XO_CENTER, NULL);
+	f->wrap = lists_format(wb, 10, T | W, XO_LEFT, NULL);
+	f->date = lists_format(wb, 10, T, XO_CENTER, "dd/mm/yyyy");
 	f->num = f->textc;
-	f->money = lists_format(wb, 10, 0, 0, LXW_ALIGN_RIGHT, 1, NULL);
-	format_set_num_format(f->money, "#,##0");
-	f->total = lists_format(wb, 11, 1, 0, LXW_ALIGN_LEFT, 1, NULL);
-	f->total_n = lists_format(wb, 11, 1, 0, LXW_ALIGN_CENTER, 1, NULL);
-	format_set_num_format(f->total_n, "#,##0");
+	f->money = lists_format(wb, 10, T, XO_RIGHT, "#,##0");
+	f->total = lists_format(wb, 11, B | T, XO_LEFT, NULL);
+	f->total_n = lists_format(wb, 11, B | T, XO_CENTER, "#,##0");
 	f->sign = f->motto;
 	f->sign_i = f->sub;
 }
@@ -640,17 +589,20 @@ struct lsheet {
 /* Rows of the header block; the column headings are its last two. */
 #define HEAD_ROW 10
 
-static void page_setup(struct wr *w)
+void lists_page(struct xo_page *p, int head0, int head1)
 {
-	worksheet_set_landscape(w->sh.ws);
-	worksheet_set_paper(w->sh.ws, 9);
-	worksheet_set_margins(w->sh.ws, 0.3, 0.3, 0.5, 0.6);
-	worksheet_center_horizontally(w->sh.ws);
-	worksheet_fit_to_pages(w->sh.ws, 1, 0);
-	lists_chk(&w->sh,
-		  worksheet_repeat_rows(w->sh.ws, HEAD_ROW, HEAD_ROW + 1));
-	lists_chk(&w->sh, worksheet_set_footer(w->sh.ws, "&CTrang &P/&N"));
-	worksheet_freeze_panes(w->sh.ws, HEAD_ROW + 2, 0);
+	memset(p, 0, sizeof(*p));
+	p->landscape = 1;
+	p->paper = 9;
+	p->left = p->right = 0.3;
+	p->top = 0.5;
+	p->bottom = 0.6;
+	p->center_h = 1;
+	p->fit_width = 1;
+	p->repeat_r0 = head0;
+	p->repeat_r1 = head1;
+	p->freeze_rows = head1 + 1;
+	p->footer = "&CTrang &P/&N";
 }
 
 static const char *funding_vi(int funding)
@@ -769,15 +721,13 @@ static void header(struct wr *w, const struct lsheet *s,
 	const char *right[5] = { s->form_name, s->issued,
 				 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
 				 "Độc lập - Tự do - Hạnh phúc", w->date_line };
-	lxw_format *rf[5] = { w->f.motto, w->f.form, w->f.motto, w->f.motto,
-			      w->f.sub };
+	xo_fmt rf[5] = { w->f.motto, w->f.form, w->f.motto, w->f.motto,
+			 w->f.sub };
 	char left[5][320];
-	lxw_row_t r;
+	int r;
 
 	for (c = 0; c < s->ncols; c++)
-		lists_chk(&w->sh, worksheet_set_column(w->sh.ws, (lxw_col_t)c,
-						       (lxw_col_t)c,
-						       s->cols[c].width, NULL));
+		xo_width(w->ws, c, c, s->cols[c].width);
 	snprintf(left[0], sizeof(left[0]), "%s: %s",
 		 s->form == F_D02 ? "TÊN ĐƠN VỊ SỬ DỤNG LAO ĐỘNG"
 				  : "Tên đơn vị",
@@ -793,60 +743,57 @@ static void header(struct wr *w, const struct lsheet *s,
 	snprintf(left[4], sizeof(left[4]), "Số: ……/……");
 	for (r = 0; r < 5; r++) {
 		if (r == 1) /* rows are streamed: set before written */
-			lists_chk(&w->sh,
-				  worksheet_set_row(w->sh.ws, 1, 28, NULL));
-		lists_put_across(&w->sh, r, 0, l1, left[r],
-				 r ? w->f.left : w->f.lbold);
-		lists_put_across(&w->sh, r, r0, last, right[r], rf[r]);
+			xo_height(w->ws, 1, 28);
+		xo_merge(w->ws, r, 0, l1, left[r], r ? w->f.left : w->f.lbold);
+		xo_merge(w->ws, r, r0, last, right[r], rf[r]);
 	}
-	lists_put_across(&w->sh, 5, 0, last, s->title, w->f.title);
-	lists_put_across(&w->sh, 6, 0, last, w->period, w->f.sub);
+	xo_merge(w->ws, 5, 0, last, s->title, w->f.title);
+	xo_merge(w->ws, 6, 0, last, w->period, w->f.sub);
 	if (grp) {
 		snprintf(line, sizeof(line),
 			 "Đối tượng tham gia: %s; Mã đối tượng: %s",
 			 grp->name_vi, grp->code);
-		lists_put_across(&w->sh, 7, 0, last, line, w->f.left);
+		xo_merge(w->ws, 7, 0, last, line, w->f.left);
 		snprintf(line, sizeof(line), "Nguồn đóng: %s",
 			 funding_vi(grp->funding));
-		lists_put_across(&w->sh, 8, 0, last, line, w->f.left);
+		xo_merge(w->ws, 8, 0, last, line, w->f.left);
 		money_line(w, grp, line, sizeof(line));
-		lists_put_across(&w->sh, 9, 0, last, line, w->f.left);
+		xo_merge(w->ws, 9, 0, last, line, w->f.left);
 	}
-	lists_chk(&w->sh, worksheet_set_row(w->sh.ws, HEAD_ROW, 54, NULL));
+	xo_height(w->ws, HEAD_ROW, 54);
 	for (c = 0; c < s->ncols; c++)
-		lists_put_s(&w->sh, HEAD_ROW, c, s->cols[c].head, w->f.head);
+		xo_text(w->ws, HEAD_ROW, c, s->cols[c].head, w->f.head);
 	for (c = 0; c < s->ncols; c++)
-		lists_put_s(&w->sh, HEAD_ROW + 1, c, s->cols[c].no, w->f.colno);
+		xo_text(w->ws, HEAD_ROW + 1, c, s->cols[c].no, w->f.colno);
 	w->row = HEAD_ROW + 2;
 }
 
 static void open_sheet(struct wr *w, const char *name, const struct lsheet *s,
 		       const struct group *grp)
 {
-	w->sh.ws = workbook_add_worksheet(w->wb, name);
-	if (!w->sh.ws) {
-		lists_chk(&w->sh, LXW_ERROR_SHEETNAME_ALREADY_USED);
-		return;
-	}
-	page_setup(w);
-	header(w, s, grp);
+	struct xo_page page;
+
+	lists_page(&page, HEAD_ROW, HEAD_ROW + 1);
+	w->ws = xo_sheet(w->wb, name, &page);
+	if (w->ws)
+		header(w, s, grp);
 }
 
 static void section(struct wr *w, const struct lsheet *s, const char *label)
 {
-	lists_put_across(&w->sh, w->row++, 0, s->ncols - 1, label, w->f.sect);
+	xo_merge(w->ws, w->row++, 0, s->ncols - 1, label, w->f.sect);
 }
 
 /* A Cộng row: the head count in the STT column, the label beside it. */
 /* The money columns of D03-TS: amount, NSĐP, state, local, participant. */
-static void put_money(struct wr *w, const struct money_share *m, lxw_format *f)
+static void put_money(struct wr *w, const struct money_share *m, xo_fmt f)
 {
-	lists_put_n(&w->sh, w->row, D3_MONEY, (double)m->amount, f);
-	lists_put_n(&w->sh, w->row, D3_LOCAL, (double)m->local, f);
-	lists_put_n(&w->sh, w->row, D3_STATE,
-		    (double)(m->state_pays + m->state_supports), f);
-	lists_put_n(&w->sh, w->row, D3_LOCALSH, (double)m->local, f);
-	lists_put_n(&w->sh, w->row, D3_PART, (double)m->participant, f);
+	xo_num(w->ws, w->row, D3_MONEY, (double)m->amount, f);
+	xo_num(w->ws, w->row, D3_LOCAL, (double)m->local, f);
+	xo_num(w->ws, w->row, D3_STATE,
+	       (double)(m->state_pays + m->state_supports), f);
+	xo_num(w->ws, w->row, D3_LOCALSH, (double)m->local, f);
+	xo_num(w->ws, w->row, D3_PART, (double)m->participant, f);
 }
 
 static int money_col(int c)
@@ -856,11 +803,11 @@ static int money_col(int c)
 }
 
 /* The money columns of D02-LT: amount, employer, worker. */
-static void put_money2(struct wr *w, const struct money_share *m, lxw_format *f)
+static void put_money2(struct wr *w, const struct money_share *m, xo_fmt f)
 {
-	lists_put_n(&w->sh, w->row, D2_MONEY, (double)m->amount, f);
-	lists_put_n(&w->sh, w->row, D2_EMPLOYER, (double)m->employer, f);
-	lists_put_n(&w->sh, w->row, D2_WORKER, (double)m->worker, f);
+	xo_num(w->ws, w->row, D2_MONEY, (double)m->amount, f);
+	xo_num(w->ws, w->row, D2_EMPLOYER, (double)m->employer, f);
+	xo_num(w->ws, w->row, D2_WORKER, (double)m->worker, f);
 }
 
 static int money_col2(int c)
@@ -877,11 +824,11 @@ static void total_row(struct wr *w, const struct lsheet *s, const char *label,
 {
 	int c;
 
-	lists_put_n(&w->sh, w->row, 0, (double)n, w->f.total_n);
-	lists_put_s(&w->sh, w->row, 1, label, w->f.total);
+	xo_num(w->ws, w->row, 0, (double)n, w->f.total_n);
+	xo_text(w->ws, w->row, 1, label, w->f.total);
 	for (c = 2; c < s->ncols; c++)
 		if (!m || (s->form == F_D03 ? !money_col(c) : !money_col2(c)))
-			lists_put_s(&w->sh, w->row, c, NULL, w->f.total);
+			xo_text(w->ws, w->row, c, NULL, w->f.total);
 	if (m && s->form == F_D03)
 		put_money(w, m, w->f.total_n);
 	else if (m)
@@ -907,16 +854,15 @@ static void signature(struct wr *w, const struct lsheet *s)
 	int last = s->ncols - 1;
 
 	w->row++;
-	lists_put_across(&w->sh, w->row++, r0, last, w->date_line, w->f.sign_i);
-	lists_put_across(&w->sh, w->row, 0, 2, "NGƯỜI LẬP BIỂU", w->f.sign);
-	lists_put_across(&w->sh, w->row++, r0, last,
-			 s->form == F_D02 ? "ĐẠI DIỆN ĐƠN VỊ SỬ DỤNG LAO ĐỘNG"
-					  : "THỦ TRƯỞNG ĐƠN VỊ",
-			 w->f.sign);
-	lists_put_across(&w->sh, w->row, 0, 2, "(Ký, ghi rõ họ tên)",
-			 w->f.sign_i);
-	lists_put_across(&w->sh, w->row++, r0, last,
-			 "(Ký, ghi rõ họ tên, đóng dấu)", w->f.sign_i);
+	xo_merge(w->ws, w->row++, r0, last, w->date_line, w->f.sign_i);
+	xo_merge(w->ws, w->row, 0, 2, "NGƯỜI LẬP BIỂU", w->f.sign);
+	xo_merge(w->ws, w->row++, r0, last,
+		 s->form == F_D02 ? "ĐẠI DIỆN ĐƠN VỊ SỬ DỤNG LAO ĐỘNG"
+				  : "THỦ TRƯỞNG ĐƠN VỊ",
+		 w->f.sign);
+	xo_merge(w->ws, w->row, 0, 2, "(Ký, ghi rõ họ tên)", w->f.sign_i);
+	xo_merge(w->ws, w->row++, r0, last, "(Ký, ghi rõ họ tên, đóng dấu)",
+		 w->f.sign_i);
 }
 
 /* ---- person rows ------------------------------------------------------ */
@@ -1013,8 +959,7 @@ static void row_height(struct wr *w, const char *name, double nw,
 	if (text_lines(note, tw * 1.15) > lines)
 		lines = text_lines(note, tw * 1.15);
 	if (lines > 1)
-		lists_chk(&w->sh, worksheet_set_row(w->sh.ws, w->row,
-						    13.5 * lines + 1, NULL));
+		xo_height(w->ws, w->row, 13.5 * lines + 1);
 }
 
 /* The Mã số BHXH of a row: the personal ID from 2025-08-01 (§6.1). */
@@ -1122,34 +1067,33 @@ static void d03_row(struct wr *w, const struct entry *e, long stt)
 		       : NULL;
 	row_height(w, cell(r, x->name), d03[D3_NAME].width, note,
 		   d03[D3_NOTE].width);
-	lists_put_n(&w->sh, w->row, D3_STT, (double)stt, w->f.num);
-	lists_put_s(&w->sh, w->row, D3_NAME, cell(r, x->name), w->f.wrap);
-	lists_put_s(&w->sh, w->row, D3_BHXH, bhxh_of(w, x, r), w->f.textc);
-	lists_put_s(&w->sh, w->row, D3_PID, cell(r, x->pid), w->f.textc);
+	xo_num(w->ws, w->row, D3_STT, (double)stt, w->f.num);
+	xo_text(w->ws, w->row, D3_NAME, cell(r, x->name), w->f.wrap);
+	xo_text(w->ws, w->row, D3_BHXH, bhxh_of(w, x, r), w->f.textc);
+	xo_text(w->ws, w->row, D3_PID, cell(r, x->pid), w->f.textc);
 	put_date(w, w->row, D3_DOB, cell(r, x->dob));
-	lists_put_s(&w->sh, w->row, D3_SEX, sex_vi(cell(r, x->sex)),
-		    w->f.textc);
-	lists_put_s(&w->sh, w->row, D3_ADDR, cname ? cname : com, w->f.wrap);
-	lists_put_s(&w->sh, w->row, D3_HOSP, cell(r, x->hospital), w->f.textc);
+	xo_text(w->ws, w->row, D3_SEX, sex_vi(cell(r, x->sex)), w->f.textc);
+	xo_text(w->ws, w->row, D3_ADDR, cname ? cname : com, w->f.wrap);
+	xo_text(w->ws, w->row, D3_HOSP, cell(r, x->hospital), w->f.textc);
 	for (c = D3_RDATE; c <= D3_OTHER; c++)
 		if (!paid || !money_col(c))
-			lists_put_s(&w->sh, w->row, c, NULL,
-				    c >= D3_MONEY ? w->f.money : w->f.textc);
-	lists_put_s(&w->sh, w->row, D3_FROM, month, w->f.textc);
+			xo_text(w->ws, w->row, c, NULL,
+				c >= D3_MONEY ? w->f.money : w->f.textc);
+	xo_text(w->ws, w->row, D3_FROM, month, w->f.textc);
 	if (months)
-		lists_put_n(&w->sh, w->row, D3_MONTHS, months, w->f.num);
+		xo_num(w->ws, w->row, D3_MONTHS, months, w->f.num);
 	else
-		lists_put_s(&w->sh, w->row, D3_MONTHS, NULL, w->f.num);
-	lists_put_s(&w->sh, w->row, D3_AGENT, NULL, w->f.textc);
-	lists_put_s(&w->sh, w->row, D3_NOTE, note, w->f.wrap);
-	lists_put_s(&w->sh, w->row, D3_CARD, cell(r, x->card), w->f.textc);
-	lists_put_s(&w->sh, w->row, D3_PLAN, e->kind == K_TM ? "TM" : "GH",
-		    w->f.textc);
+		xo_text(w->ws, w->row, D3_MONTHS, NULL, w->f.num);
+	xo_text(w->ws, w->row, D3_AGENT, NULL, w->f.textc);
+	xo_text(w->ws, w->row, D3_NOTE, note, w->f.wrap);
+	xo_text(w->ws, w->row, D3_CARD, cell(r, x->card), w->f.textc);
+	xo_text(w->ws, w->row, D3_PLAN, e->kind == K_TM ? "TM" : "GH",
+		w->f.textc);
 	if (paid)
 		put_money(w, &m.total, w->f.money);
 	else
 		for (c = D3_STATE; c <= D3_PART; c++)
-			lists_put_s(&w->sh, w->row, c, NULL, w->f.money);
+			xo_text(w->ws, w->row, c, NULL, w->f.money);
 	w->row++;
 }
 
@@ -1170,34 +1114,31 @@ static void d02_row(struct wr *w, const struct entry *e, long stt)
 		w->has_money = 1;
 	}
 	row_height(w, cell(r, x->name), d02[1].width, note, d02[26].width);
-	lists_put_n(&w->sh, w->row, 0, (double)stt, w->f.num);
-	lists_put_s(&w->sh, w->row, 1, cell(r, x->name), w->f.wrap);
-	lists_put_s(&w->sh, w->row, 2, bhxh_of(w, x, r), w->f.textc);
+	xo_num(w->ws, w->row, 0, (double)stt, w->f.num);
+	xo_text(w->ws, w->row, 1, cell(r, x->name), w->f.wrap);
+	xo_text(w->ws, w->row, 2, bhxh_of(w, x, r), w->f.textc);
 	put_date(w, w->row, 3, cell(r, x->dob));
-	lists_put_s(&w->sh, w->row, 4, sex_vi(cell(r, x->sex)), w->f.textc);
-	lists_put_s(&w->sh, w->row, 5, cell(r, x->pid), w->f.textc);
+	xo_text(w->ws, w->row, 4, sex_vi(cell(r, x->sex)), w->f.textc);
+	xo_text(w->ws, w->row, 5, cell(r, x->pid), w->f.textc);
 	for (c = 6; c <= 23; c++) /* the employer's to fill, or the wage */
 		if (c != D2_WAGE || !wage)
-			lists_put_s(&w->sh, w->row, c, NULL,
-				    c == D2_WAGE ? w->f.money : w->f.textc);
+			xo_text(w->ws, w->row, c, NULL,
+				c == D2_WAGE ? w->f.money : w->f.textc);
 	if (wage)
-		lists_put_n(&w->sh, w->row, D2_WAGE, (double)wage, w->f.money);
-	lists_put_s(&w->sh, w->row, 24, e->kind == K_TM ? month : NULL,
-		    w->f.textc);
-	lists_put_s(&w->sh, w->row, 25, e->kind == K_GH ? month : NULL,
-		    w->f.textc);
-	lists_put_s(&w->sh, w->row, 26, note, w->f.wrap);
-	lists_put_s(&w->sh, w->row, 27, cell(r, x->card), w->f.textc);
-	lists_put_s(&w->sh, w->row, 28, e->group, w->f.textc);
-	lists_put_s(&w->sh, w->row, 29, e->kind == K_TM ? "TM" : "GH",
-		    w->f.textc);
+		xo_num(w->ws, w->row, D2_WAGE, (double)wage, w->f.money);
+	xo_text(w->ws, w->row, 24, e->kind == K_TM ? month : NULL, w->f.textc);
+	xo_text(w->ws, w->row, 25, e->kind == K_GH ? month : NULL, w->f.textc);
+	xo_text(w->ws, w->row, 26, note, w->f.wrap);
+	xo_text(w->ws, w->row, 27, cell(r, x->card), w->f.textc);
+	xo_text(w->ws, w->row, 28, e->group, w->f.textc);
+	xo_text(w->ws, w->row, 29, e->kind == K_TM ? "TM" : "GH", w->f.textc);
 	if (paid) {
-		lists_put_n(&w->sh, w->row, D2_MONTHS, m.months, w->f.num);
+		xo_num(w->ws, w->row, D2_MONTHS, m.months, w->f.num);
 		put_money2(w, &m.total, w->f.money);
 	} else {
 		for (c = D2_MONTHS; c <= D2_WORKER; c++)
-			lists_put_s(&w->sh, w->row, c, NULL,
-				    c == D2_MONTHS ? w->f.num : w->f.money);
+			xo_text(w->ws, w->row, c, NULL,
+				c == D2_MONTHS ? w->f.num : w->f.money);
 	}
 	w->row++;
 }
@@ -1240,7 +1181,7 @@ static void form_sheet(struct wr *w, const struct entry *e, size_t n)
 		snprintf(name, sizeof(name), "D03-TS %s", e->group);
 	open_sheet(w, name, s,
 		   e->form == F_D03 ? group_of(w->b->ref, e->group) : NULL);
-	if (!w->sh.ws)
+	if (!w->ws)
 		return;
 	memset(&w->sum, 0, sizeof(w->sum));
 	w->has_money = 0;
@@ -1282,7 +1223,7 @@ static void adj_sheet(struct wr *w, const struct entry *e, size_t n)
 	int k;
 
 	open_sheet(w, "Điều chỉnh", &s, NULL);
-	if (!w->sh.ws)
+	if (!w->ws)
 		return;
 	for (i = 0; i < n; i++) {
 		const struct cols *x = &w->x[e[i].wl];
@@ -1291,12 +1232,12 @@ static void adj_sheet(struct wr *w, const struct entry *e, size_t n)
 				     x->level, x->hospital, x->commune };
 
 		row_height(w, cell(r, x->name), adj[1].width, "", 1);
-		lists_put_n(&w->sh, w->row, 0, (double)(i + 1), w->f.num);
-		lists_put_s(&w->sh, w->row, 1, cell(r, x->name), w->f.wrap);
-		lists_put_s(&w->sh, w->row, 2, bhxh_of(w, x, r), w->f.textc);
-		lists_put_s(&w->sh, w->row, 3, cell(r, x->pid), w->f.textc);
-		lists_put_s(&w->sh, w->row, 4, cell(r, x->card), w->f.textc);
-		lists_put_s(&w->sh, w->row, 5, cell(r, x->group), w->f.textc);
+		xo_num(w->ws, w->row, 0, (double)(i + 1), w->f.num);
+		xo_text(w->ws, w->row, 1, cell(r, x->name), w->f.wrap);
+		xo_text(w->ws, w->row, 2, bhxh_of(w, x, r), w->f.textc);
+		xo_text(w->ws, w->row, 3, cell(r, x->pid), w->f.textc);
+		xo_text(w->ws, w->row, 4, cell(r, x->card), w->f.textc);
+		xo_text(w->ws, w->row, 5, cell(r, x->group), w->f.textc);
 		for (k = 0; k < 6; k++) {
 			const char *old = cell(r, x->old[k]);
 			const char *cur = old[0] ? cell(r, now[k]) : "";
@@ -1309,14 +1250,14 @@ static void adj_sheet(struct wr *w, const struct entry *e, size_t n)
 				put_date(w, w->row, 6 + 2 * k, old);
 				put_date(w, w->row, 7 + 2 * k, cur);
 			} else {
-				lists_put_s(&w->sh, w->row, 6 + 2 * k, old,
-					    w->f.textc);
-				lists_put_s(&w->sh, w->row, 7 + 2 * k, cur,
-					    w->f.textc);
+				xo_text(w->ws, w->row, 6 + 2 * k, old,
+					w->f.textc);
+				xo_text(w->ws, w->row, 7 + 2 * k, cur,
+					w->f.textc);
 			}
 		}
-		lists_put_s(&w->sh, w->row, 18, "Điều chỉnh thông tin thẻ",
-			    w->f.wrap);
+		xo_text(w->ws, w->row, 18, "Điều chỉnh thông tin thẻ",
+			w->f.wrap);
 		w->row++;
 	}
 	total_row(w, &s, "Tổng cộng", (long)n, NULL);
@@ -1383,22 +1324,75 @@ int lists_is_name(const char *name)
 }
 
 /* Flush the finished file to disk and set its mode (never via a link). */
-static int finish_file(const char *tmp, struct etl_err *err)
+int lists_book_open(struct lists_book *lb, const char *dir, const char *name,
+		    const char *title, const struct date *created,
+		    struct etl_err *err)
 {
-	int fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct xo_props props = { 0 };
+	struct tm tm = { 0 };
+	int fd;
 
+	sb_init(&lb->path, 0);
+	sb_init(&lb->tmp, 0);
+	lb->wb = NULL;
+	if (out_path(&lb->path, dir, name, err) < 0)
+		goto fail;
+	fd = out_create_tmp(dir, name, &lb->tmp, err);
 	if (fd < 0)
-		return etl_errf(err, "'%s': cannot reopen: %s", tmp,
-				strerror(errno));
-	if (fchmod(fd, 0600) < 0 || fsync(fd) < 0) {
-		etl_errf(err, "'%s': cannot sync: %s", tmp, strerror(errno));
-		close(fd);
-		return -1;
+		goto fail;
+	close(fd);
+	tm.tm_year = created->year - 1900;
+	tm.tm_mon = created->month - 1;
+	tm.tm_mday = created->day;
+	props.title = title;
+	props.subject = name;
+	props.author = "doisoat";
+	props.created = timegm(&tm);
+	lb->wb = xo_open(lb->tmp.buf, &props);
+	if (lb->wb)
+		return 0;
+	etl_errf(err, "'%s': cannot start the workbook: %s", lb->tmp.buf,
+		 strerror(errno));
+	unlink(lb->tmp.buf);
+fail:
+	sb_release(&lb->path);
+	sb_release(&lb->tmp);
+	return -1;
+}
+
+int lists_book_close(struct lists_book *lb, struct etl_err *err)
+{
+	const char *tmp = lb->tmp.buf;
+	int rc = -1, fd, e;
+
+	errno = 0;
+	e = xo_close(lb->wb);
+	lb->wb = NULL;
+	if (e != XO_OK) {
+		etl_errf(err, "'%s': cannot write the workbook: %s%s%s", tmp,
+			 xo_strerror(e), e == XO_EIO ? ": " : "",
+			 e == XO_EIO ? strerror(errno) : "");
+		goto out;
 	}
-	if (close(fd) < 0)
-		return etl_errf(err, "'%s': cannot sync: %s", tmp,
-				strerror(errno));
-	return 0;
+	fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fchmod(fd, 0600) < 0 || fsync(fd) < 0) {
+		etl_errf(err, "'%s': cannot sync: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	if (close(fd) < 0 || rename(tmp, lb->path.buf) < 0) {
+		etl_errf(err, "'%s': cannot put into place: %s", lb->path.buf,
+			 strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0)
+		unlink(tmp);
+	sb_release(&lb->path);
+	sb_release(&lb->tmp);
+	return rc;
 }
 
 /* What the writing threads share. */
@@ -1415,45 +1409,12 @@ struct job {
 	struct etl_err err;
 };
 
-/* Open the workbook of one unit under tmp; NULL with err. */
-static lxw_workbook *open_book(const struct job *j, const char *name,
-			       const char *tmp, struct etl_err *err)
-{
-	lxw_workbook_options opt = { 0 };
-	lxw_doc_properties props = { 0 };
-	struct tm tm = { 0 };
-	lxw_workbook *wb;
-	char title[96], subject[128];
-
-	opt.constant_memory = LXW_TRUE;
-	opt.tmpdir = (char *)j->dir;
-	wb = workbook_new_opt(tmp, &opt);
-	if (!wb) {
-		etl_errf(err, "'%s': cannot start the workbook", tmp);
-		return NULL;
-	}
-	/* a fixed creation time (the period's start): same inputs, same bytes
-	 */
-	tm.tm_year = j->b->period_start.year - 1900;
-	tm.tm_mon = j->b->period_start.month - 1;
-	tm.tm_mday = j->b->period_start.day;
-	snprintf(title, sizeof(title), "Danh sách tăng, giảm BHYT năm %d",
-		 j->b->period);
-	props.title = title;
-	snprintf(subject, sizeof(subject), "%s", name);
-	props.subject = subject;
-	props.author = "doisoat";
-	props.created = timegm(&tm);
-	workbook_set_properties(wb, &props);
-	return wb;
-}
-
 /* Write the sheets of one unit's workbook (entries e[0..n)). */
 static void unit_sheets(struct wr *w, const struct entry *e, size_t n)
 {
 	size_t i = 0, k;
 
-	while (i < n && w->sh.lerr == LXW_NO_ERROR) {
+	while (i < n && !xo_error(w->wb)) {
 		for (k = i + 1;
 		     k < n && e[k].form == e[i].form &&
 		     (e[i].form != F_D03 || !strcmp(e[k].group, e[i].group));
@@ -1472,14 +1433,11 @@ static int write_unit(struct job *j, size_t u, struct etl_err *err)
 	const struct entry *e = j->e + j->starts[u];
 	size_t n = j->starts[u + 1] - j->starts[u];
 	const struct date *t = &j->b->today;
-	struct strbuf path, tmp;
+	struct lists_book lb;
 	struct wr *w = xcalloc(1, sizeof(*w));
-	char name[96];
-	lxw_error le;
-	int fd, rc = -1;
+	char name[96], title[96];
+	int rc;
 
-	sb_init(&path, 0);
-	sb_init(&tmp, 0);
 	w->b = j->b;
 	w->x = j->x;
 	w->unit = e->unit;
@@ -1498,47 +1456,16 @@ static int write_unit(struct job *j, size_t u, struct etl_err *err)
 		 j->b->period_start.day, j->b->period_start.month,
 		 j->b->period_start.year);
 	file_name(e->unit, name, sizeof(name));
-	if (out_path(&path, j->dir, name, err) < 0)
-		goto out;
-	fd = out_create_tmp(j->dir, name, &tmp, err);
-	if (fd < 0)
-		goto out;
-	close(fd);
-	w->wb = open_book(j, name, tmp.buf, err);
-	if (!w->wb) {
-		unlink(tmp.buf);
-		goto out;
+	snprintf(title, sizeof(title), "Danh sách tăng, giảm BHYT năm %d",
+		 j->b->period);
+	rc = lists_book_open(&lb, j->dir, name, title, &j->b->period_start,
+			     err);
+	if (rc == 0) {
+		w->wb = lb.wb;
+		make_formats(w->wb, &w->f);
+		unit_sheets(w, e, n);
+		rc = lists_book_close(&lb, err);
 	}
-	make_formats(w->wb, &w->f);
-	unit_sheets(w, e, n);
-	errno = 0;
-	le = workbook_close(w->wb);
-	if (w->sh.lerr != LXW_NO_ERROR || le != LXW_NO_ERROR) {
-		char why[128] = "";
-
-		if (errno)
-			snprintf(why, sizeof(why), " (%s)", strerror(errno));
-		etl_errf(err, "'%s': cannot write the workbook: %s%s", tmp.buf,
-			 lxw_strerror(w->sh.lerr != LXW_NO_ERROR ? w->sh.lerr
-								 : le),
-			 why);
-		unlink(tmp.buf);
-		goto out;
-	}
-	if (finish_file(tmp.buf, err) < 0) {
-		unlink(tmp.buf);
-		goto out;
-	}
-	if (rename(tmp.buf, path.buf) < 0) {
-		etl_errf(err, "'%s': cannot rename into place: %s", path.buf,
-			 strerror(errno));
-		unlink(tmp.buf);
-		goto out;
-	}
-	rc = 0;
-out:
-	sb_release(&path);
-	sb_release(&tmp);
 	free(w);
 	return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * lists.h: the lists people file (rules.md R7.10, spec §6.1), one
  * workbook per filing unit, DIR/lists-<unit>.xlsx, written with
- * libxlsxwriter in constant-memory mode.
+ * xlsxout.h (streamed, constant memory).
  *
  * Which unit files a row (the unit key):
  *   - residence-based groups (HN, CN, TE, BT, DT, DK, XD, GB; groups.csv
@@ -62,7 +62,7 @@
 #include "output.h"
 #include "rec.h"
 
-#include <xlsxwriter.h>
+#include "xlsxout.h"
 
 /* Every workbook's name is LISTS_PREFIX <unit> LISTS_SUFFIX. */
 #define LISTS_PREFIX "lists-"
@@ -110,36 +110,46 @@ struct lists_holder {
 size_t lists_holders(const struct outputs *o, const struct batch *b,
 		     struct lists_holder **out);
 
+/* What a cell format of the lists' look has besides its size. */
+enum { LF_BOLD = 1, LF_ITALIC = 2, LF_WRAP = 4, LF_BORDER = 8 };
+
 /*
  * A cell format of the lists' look (Times New Roman, centred vertically):
- * font size, bold, italic, horizontal alignment (0: Excel's default),
- * a thin border, a number format (NULL: none).  The summary workbook
- * (tonghop.c) uses it too.
+ * font size, LF_* flags, horizontal alignment, a number format (NULL:
+ * none).  The summary workbook (tonghop.c) uses it too.
  */
-lxw_format *lists_format(lxw_workbook *wb, double size, int bold, int italic,
-			 int align, int border, const char *num);
+xo_fmt lists_format(struct xo_book *wb, double size, unsigned flags,
+		    enum xo_align align, const char *num);
 
 /*
- * A worksheet being written and the first libxlsxwriter error met on it
- * (later calls still run; the error stays for the caller to report).
- * The lists and the summary workbook write their cells through these.
+ * The print setup of every sheet the lists and the summary write: A4
+ * landscape, one page wide, centred, "Trang n/N" at the foot; rows
+ * head0..head1 (0-based) repeated on every page and frozen above.
  */
-struct lists_sheet {
-	lxw_worksheet *ws;
-	lxw_error lerr;
+void lists_page(struct xo_page *p, int head0, int head1);
+
+/* A workbook being written in a folder under a temporary name. */
+struct lists_book {
+	struct xo_book *wb;
+	struct strbuf path, tmp;
 };
 
-/* Keep e in sh->lerr if it is the first error. */
-void lists_chk(struct lists_sheet *sh, lxw_error e);
-/* A text cell; an empty or NULL s writes a blank cell when f is given. */
-void lists_put_s(struct lists_sheet *sh, lxw_row_t r, int col, const char *s,
-		 lxw_format *f);
-/* A number cell. */
-void lists_put_n(struct lists_sheet *sh, lxw_row_t r, int col, double n,
-		 lxw_format *f);
-/* Text across columns c0..c1 of row r, merged (one column: a cell). */
-void lists_put_across(struct lists_sheet *sh, lxw_row_t r, int c0, int c1,
-		      const char *s, lxw_format *f);
+/*
+ * Start DIR/name under a temporary name (mode 0600), its properties
+ * the title, the subject name, the author doisoat and the creation
+ * time created (a fixed date: same inputs, same bytes).  0, or -1 with
+ * err (nothing to release).
+ */
+int lists_book_open(struct lists_book *lb, const char *dir, const char *name,
+		    const char *title, const struct date *created,
+		    struct etl_err *err);
+
+/*
+ * Finish lb: close the workbook, sync it and rename it into place; on
+ * any error (the workbook's too) remove the temporary file.  Releases
+ * lb either way.  0, or -1 with err.
+ */
+int lists_book_close(struct lists_book *lb, struct etl_err *err);
 
 /* Is name one of the workbooks lists_write writes ("lists-*.xlsx")? */
 int lists_is_name(const char *name);

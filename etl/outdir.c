@@ -807,7 +807,7 @@ struct raw_dirent {
 
 /*
  * Remove every file of the staging folder, whatever its name (the
- * workbooks' names depend on the run; libxlsxwriter's temporary files
+ * workbooks' names depend on the run; a workbook's temporary file
  * live there a moment): openat, the raw getdents64 (opendir and readdir
  * are not async-signal-safe), unlinkat, close.  Removing while reading
  * may skip a name: the caller tries again.

@@ -52,7 +52,7 @@
 #define OUTDIR_COMMIT  ".doisoat-commit"
 /*
  * Bytes of PATH_MAX kept for the names built inside the output folder
- * (staging folder, temporary files, libxlsxwriter's): the folder's own
+ * (staging folder, temporary files): the folder's own
  * path may be at most OUTDIR_PATH_MAX bytes.
  */
 #define OUTDIR_ROOM	96

@@ -16,109 +16,88 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 struct tfmt {
-	lxw_format *title, *sub, *left, *left_b, *head, *text, *textc, *wrap,
-		*date, *num, *money, *pct, *total, *total_n, *total_m, *total_p,
-		*sign;
+	xo_fmt title, sub, left, left_b, head, text, textc, wrap, date, num,
+		money, pct, total, total_n, total_m, total_p, sign;
 };
 
 struct tw {
-	lxw_workbook *wb;
-	struct lists_sheet sh; /* the sheet being written */
+	struct xo_book *wb;
+	struct xo_sheet *ws; /* the sheet being written */
 	struct tfmt f;
 	const struct outputs *o;
 	const struct batch *b;
-	lxw_row_t row;
+	int row;
 };
 
 /* A number cell from CSV text ("" stays a bordered blank). */
-static void put_text_n(struct tw *w, lxw_row_t r, int c, const char *s,
-		       double scale, lxw_format *f)
+static void put_text_n(struct tw *w, int r, int c, const char *s, double scale,
+		       xo_fmt f)
 {
 	if (s[0])
-		lists_put_n(&w->sh, r, c, strtod(s, NULL) * scale, f);
+		xo_num(w->ws, r, c, strtod(s, NULL) * scale, f);
 	else
-		lists_put_s(&w->sh, r, c, "", f);
+		xo_text(w->ws, r, c, "", f);
 }
 
 /* A date cell from an ISO date (yyyy-mm-dd); yyyy-mm, yyyy as text. */
-static void put_date(struct tw *w, lxw_row_t r, int c, const char *s)
+static void put_date(struct tw *w, int r, int c, const char *s)
 {
-	lxw_datetime dt = { 0, 0, 0, 0, 0, 0 };
-
 	if (strlen(s) == 10 && s[4] == '-' && s[7] == '-') {
-		dt.year = atoi(s);
-		dt.month = atoi(s + 5);
-		dt.day = atoi(s + 8);
-		lists_chk(&w->sh,
-			  worksheet_write_datetime(w->sh.ws, r, (lxw_col_t)c,
-						   &dt, w->f.date));
+		xo_date(w->ws, r, c, atoi(s), atoi(s + 5), atoi(s + 8),
+			w->f.date);
 	} else if (strlen(s) == 7) {
 		char m[8];
 
 		snprintf(m, sizeof(m), "%.2s/%.4s", s + 5, s);
-		lists_put_s(&w->sh, r, c, m, w->f.textc);
+		xo_text(w->ws, r, c, m, w->f.textc);
 	} else {
-		lists_put_s(&w->sh, r, c, s, w->f.textc);
+		xo_text(w->ws, r, c, s, w->f.textc);
 	}
 }
 
-static void make_formats(lxw_workbook *wb, struct tfmt *f)
+static void make_formats(struct xo_book *wb, struct tfmt *f)
 {
-	f->title = lists_format(wb, 14, 1, 0, LXW_ALIGN_CENTER, 0, NULL);
-	f->sub = lists_format(wb, 11, 0, 0, LXW_ALIGN_CENTER, 0, NULL);
-	format_set_italic(f->sub);
-	f->left = lists_format(wb, 11, 0, 0, LXW_ALIGN_LEFT, 0, NULL);
-	f->left_b = lists_format(wb, 11, 1, 0, LXW_ALIGN_LEFT, 0, NULL);
-	f->sign = lists_format(wb, 11, 1, 0, LXW_ALIGN_CENTER, 0, NULL);
-	f->head = lists_format(wb, 10, 1, 0, LXW_ALIGN_CENTER, 1, NULL);
-	format_set_text_wrap(f->head);
-	f->text = lists_format(wb, 10, 0, 0, LXW_ALIGN_LEFT, 1, "@");
-	f->textc = lists_format(wb, 10, 0, 0, LXW_ALIGN_CENTER, 1, "@");
-	f->wrap = lists_format(wb, 10, 0, 0, LXW_ALIGN_LEFT, 1, "@");
-	format_set_text_wrap(f->wrap);
-	f->date = lists_format(wb, 10, 0, 0, LXW_ALIGN_CENTER, 1, "dd/mm/yyyy");
-	f->num = lists_format(wb, 10, 0, 0, LXW_ALIGN_RIGHT, 1, "#,##0");
-	f->money = lists_format(wb, 10, 0, 0, LXW_ALIGN_RIGHT, 1, "#,##0");
-	f->pct = lists_format(wb, 10, 0, 0, LXW_ALIGN_RIGHT, 1, "0.00%");
-	f->total = lists_format(wb, 10, 1, 0, LXW_ALIGN_LEFT, 1, NULL);
-	f->total_n = lists_format(wb, 10, 1, 0, LXW_ALIGN_RIGHT, 1, "#,##0");
-	f->total_m = lists_format(wb, 10, 1, 0, LXW_ALIGN_RIGHT, 1, "#,##0");
-	f->total_p = lists_format(wb, 10, 1, 0, LXW_ALIGN_RIGHT, 1, "0.00%");
+	const unsigned B = LF_BOLD, I = LF_ITALIC, W = LF_WRAP, T = LF_BORDER;
+
+	f->title = lists_format(wb, 14, B, XO_CENTER, NULL);
+	f->sub = lists_format(wb, 11, I, XO_CENTER, NULL);
+	f->left = lists_format(wb, 11, 0, XO_LEFT, NULL);
+	f->left_b = lists_format(wb, 11, B, XO_LEFT, NULL);
+	f->sign = lists_format(wb, 11, B, XO_CENTER, NULL);
+	f->head = lists_format(wb, 10, B | T | W, XO_CENTER, NULL);
+	f->text = lists_format(wb, 10, T, XO_LEFT, "@");
+	f->textc = lists_format(wb, 10, T, XO_CENTER, "@");
+	f->wrap = lists_format(wb, 10, T | W, XO_LEFT, "@");
+	f->date = lists_format(wb, 10, T, XO_CENTER, "dd/mm/yyyy");
+	f->num = lists_format(wb, 10, T, XO_RIGHT, "#,##0");
+	f->money = f->num;
+	f->pct = lists_format(wb, 10, T, XO_RIGHT, "0.00%");
+	f->total = lists_format(wb, 10, B | T, XO_LEFT, NULL);
+	f->total_n = lists_format(wb, 10, B | T, XO_RIGHT, "#,##0");
+	f->total_m = f->total_n;
+	f->total_p = lists_format(wb, 10, B | T, XO_RIGHT, "0.00%");
 }
 
-/* A4 landscape, rows head..head repeated, one page wide. */
-static void page_setup(struct tw *w, lxw_row_t head)
-{
-	worksheet_set_landscape(w->sh.ws);
-	worksheet_set_paper(w->sh.ws, 9);
-	worksheet_set_margins(w->sh.ws, 0.3, 0.3, 0.5, 0.6);
-	worksheet_center_horizontally(w->sh.ws);
-	worksheet_fit_to_pages(w->sh.ws, 1, 0);
-	lists_chk(&w->sh, worksheet_repeat_rows(w->sh.ws, head, head));
-	lists_chk(&w->sh, worksheet_set_footer(w->sh.ws, "&CTrang &P/&N"));
-	worksheet_freeze_panes(w->sh.ws, head + 1, 0);
-}
-
-/* A sheet with its column widths, title and subtitle; w->row after. */
+/*
+ * A sheet with its column widths, title and subtitle, its column
+ * headings on row head (repeated on every printed page); w->row 3 after.
+ */
 static void open_sheet(struct tw *w, const char *name, const double *widths,
-		       int ncols, const char *title, const char *sub)
+		       int ncols, const char *title, const char *sub, int head)
 {
+	struct xo_page page;
 	int c;
 
-	w->sh.ws = workbook_add_worksheet(w->wb, name);
-	if (!w->sh.ws) {
-		lists_chk(&w->sh, LXW_ERROR_SHEETNAME_ALREADY_USED);
+	lists_page(&page, head, head);
+	w->ws = xo_sheet(w->wb, name, &page);
+	if (!w->ws)
 		return;
-	}
 	for (c = 0; c < ncols; c++)
-		lists_chk(&w->sh,
-			  worksheet_set_column(w->sh.ws, (lxw_col_t)c,
-					       (lxw_col_t)c, widths[c], NULL));
-	lists_put_across(&w->sh, 0, 0, ncols - 1, title, w->f.title);
-	lists_put_across(&w->sh, 1, 0, ncols - 1, sub, w->f.sub);
+		xo_width(w->ws, c, c, widths[c]);
+	xo_merge(w->ws, 0, 0, ncols - 1, title, w->f.title);
+	xo_merge(w->ws, 1, 0, ncols - 1, sub, w->f.sub);
 	w->row = 3;
 }
 
@@ -126,10 +105,9 @@ static void headings(struct tw *w, const char *const *h, int n)
 {
 	int c;
 
-	lists_chk(&w->sh, worksheet_set_row(w->sh.ws, w->row, 42, NULL));
+	xo_height(w->ws, w->row, 42);
 	for (c = 0; c < n; c++)
-		lists_put_s(&w->sh, w->row, c, h[c], w->f.head);
-	page_setup(w, w->row);
+		xo_text(w->ws, w->row, c, h[c], w->f.head);
 	w->row++;
 }
 
@@ -160,17 +138,16 @@ static void tally_add(struct tally *t, const struct lists_holder *h)
 #define BUY_MONTHS 8
 #define BUY_NCOLS  14
 
-static void tally_cells(struct tw *w, const struct tally *t, lxw_format *n,
-			lxw_format *m)
+static void tally_cells(struct tw *w, const struct tally *t, xo_fmt n, xo_fmt m)
 {
-	lists_put_n(&w->sh, w->row, 6, (double)t->heads, n);
-	lists_put_n(&w->sh, w->row, 7, (double)t->listed, n);
-	lists_put_n(&w->sh, w->row, BUY_MONTHS, (double)t->months, n);
-	lists_put_n(&w->sh, w->row, 9, (double)t->s.amount, m);
-	lists_put_n(&w->sh, w->row, 10, (double)t->s.state_pays, m);
-	lists_put_n(&w->sh, w->row, 11, (double)t->s.state_supports, m);
-	lists_put_n(&w->sh, w->row, 12, (double)t->s.local, m);
-	lists_put_n(&w->sh, w->row, 13, (double)t->s.participant, m);
+	xo_num(w->ws, w->row, 6, (double)t->heads, n);
+	xo_num(w->ws, w->row, 7, (double)t->listed, n);
+	xo_num(w->ws, w->row, BUY_MONTHS, (double)t->months, n);
+	xo_num(w->ws, w->row, 9, (double)t->s.amount, m);
+	xo_num(w->ws, w->row, 10, (double)t->s.state_pays, m);
+	xo_num(w->ws, w->row, 11, (double)t->s.state_supports, m);
+	xo_num(w->ws, w->row, 12, (double)t->s.local, m);
+	xo_num(w->ws, w->row, 13, (double)t->s.participant, m);
 }
 
 static const struct ref *sort_ref;
@@ -240,7 +217,7 @@ static void buy_rows(struct tw *w, const struct lists_holder **v, size_t n,
 	size_t i = 0, k;
 	long stt = 0;
 
-	while (i < n && w->sh.lerr == LXW_NO_ERROR) {
+	while (i < n && !xo_error(w->wb)) {
 		struct tally t = { 0 };
 		unsigned g = ref_group(ref, v[i]->group);
 		const char *cname = ref_commune_name(ref, v[i]->commune,
@@ -254,14 +231,13 @@ static void buy_rows(struct tw *w, const struct lists_holder **v, size_t n,
 			if (v[k]->on_list)
 				tally_add(listed, v[k]);
 		}
-		lists_put_n(&w->sh, w->row, 0, (double)++stt, w->f.num);
-		lists_put_s(&w->sh, w->row, 1, v[i]->commune, w->f.textc);
-		lists_put_s(&w->sh, w->row, 2, cname ? cname : "", w->f.text);
-		lists_put_s(&w->sh, w->row, 3, v[i]->group, w->f.textc);
-		lists_put_s(&w->sh, w->row, 4, ref->groups[g].name_vi,
-			    w->f.text);
-		lists_put_s(&w->sh, w->row, 5,
-			    funding_vi(ref->groups[g].funding), w->f.text);
+		xo_num(w->ws, w->row, 0, (double)++stt, w->f.num);
+		xo_text(w->ws, w->row, 1, v[i]->commune, w->f.textc);
+		xo_text(w->ws, w->row, 2, cname ? cname : "", w->f.text);
+		xo_text(w->ws, w->row, 3, v[i]->group, w->f.textc);
+		xo_text(w->ws, w->row, 4, ref->groups[g].name_vi, w->f.text);
+		xo_text(w->ws, w->row, 5, funding_vi(ref->groups[g].funding),
+			w->f.text);
 		tally_cells(w, &t, w->f.num, w->f.money);
 		w->row++;
 		i = k;
@@ -270,7 +246,7 @@ static void buy_rows(struct tw *w, const struct lists_holder **v, size_t n,
 
 static void total_line(struct tw *w, const char *label, const struct tally *t)
 {
-	lists_put_across(&w->sh, w->row, 0, 5, label, w->f.total);
+	xo_merge(w->ws, w->row, 0, 5, label, w->f.total);
 	tally_cells(w, t, w->f.total_n, w->f.total_m);
 	w->row++;
 }
@@ -311,27 +287,25 @@ static void buy_footer(struct tw *w, const struct tally *all)
 	int i;
 
 	w->row++;
-	lists_put_across(&w->sh, w->row, 0, 8, "KINH PHÍ THEO NGUỒN (đồng)",
-			 w->f.total);
-	lists_put_s(&w->sh, w->row++, 9, "Số tiền", w->f.head);
+	xo_merge(w->ws, w->row, 0, 8, "KINH PHÍ THEO NGUỒN (đồng)", w->f.total);
+	xo_text(w->ws, w->row++, 9, "Số tiền", w->f.head);
 	for (i = 0; i < 4; i++) {
-		lists_put_across(&w->sh, w->row, 0, 8, src[i], w->f.text);
-		lists_put_n(&w->sh, w->row++, 9, (double)v[i], w->f.money);
+		xo_merge(w->ws, w->row, 0, 8, src[i], w->f.text);
+		xo_num(w->ws, w->row++, 9, (double)v[i], w->f.money);
 	}
-	lists_put_across(&w->sh, w->row, 0, 8,
-			 "Ngân sách đề nghị phê duyệt (nhà nước và địa phương)",
-			 w->f.total);
-	lists_put_n(&w->sh, w->row++, 9, (double)(v[0] + v[1] + v[2]),
-		    w->f.total_m);
-	lists_put_across(&w->sh, w->row, 0, 8, "Tổng cộng", w->f.total);
-	lists_put_n(&w->sh, w->row++, 9, (double)all->s.amount, w->f.total_m);
+	xo_merge(w->ws, w->row, 0, 8,
+		 "Ngân sách đề nghị phê duyệt (nhà nước và địa phương)",
+		 w->f.total);
+	xo_num(w->ws, w->row++, 9, (double)(v[0] + v[1] + v[2]), w->f.total_m);
+	xo_merge(w->ws, w->row, 0, 8, "Tổng cộng", w->f.total);
+	xo_num(w->ws, w->row++, 9, (double)all->s.amount, w->f.total_m);
 	w->row++;
 	approver(w, line, sizeof(line));
-	lists_put_across(&w->sh, w->row++, 0, BUY_NCOLS - 1, line, w->f.left);
+	xo_merge(w->ws, w->row++, 0, BUY_NCOLS - 1, line, w->f.left);
 	w->row++;
-	lists_put_across(&w->sh, w->row, 0, 5, "NGƯỜI LẬP BIỂU", w->f.sign);
-	lists_put_across(&w->sh, w->row, 9, BUY_NCOLS - 1, "THỦ TRƯỞNG CƠ QUAN",
-			 w->f.sign);
+	xo_merge(w->ws, w->row, 0, 5, "NGƯỜI LẬP BIỂU", w->f.sign);
+	xo_merge(w->ws, w->row, 9, BUY_NCOLS - 1, "THỦ TRƯỞNG CƠ QUAN",
+		 w->f.sign);
 }
 
 static void buy_sheet(struct tw *w)
@@ -364,7 +338,7 @@ static void buy_sheet(struct tw *w)
 		 "Người có thẻ BHYT năm %d do ngân sách đóng, hỗ trợ hoặc hộ "
 		 "gia đình đóng (gia hạn, điều chỉnh, tăng mới); tiền: đồng",
 		 w->b->period);
-	open_sheet(w, "Đề nghị mua thẻ", wd, BUY_NCOLS, title, sub);
+	open_sheet(w, "Đề nghị mua thẻ", wd, BUY_NCOLS, title, sub, 3);
 	headings(w, h, BUY_NCOLS);
 	buy_rows(w, v, n, &t, &listed);
 	total_line(w, "Tổng cộng", &t);
@@ -389,33 +363,32 @@ static void buy_sheet(struct tw *w)
 
 #define COV_NCOLS_XL 9
 
-/* The chart of coverage against target per commune (two column series). */
-static void cov_chart(struct tw *w, lxw_row_t r0, lxw_row_t r1)
+/*
+ * The chart of coverage against target per commune: coverage as columns,
+ * the target as a line over them (rows r0..r1: names in column C,
+ * coverage in F, target in G).
+ */
+static void cov_chart(struct tw *w, int r0, int r1)
 {
-	lxw_chart *col = workbook_add_chart(w->wb, LXW_CHART_COLUMN);
-	lxw_chart_series *s;
-	lxw_chart_options opt = { 0 };
-	const char *sheet = "Độ bao phủ";
+	struct xo_chart c = { 0 };
 
-	if (!col) {
-		lists_chk(&w->sh, LXW_ERROR_MEMORY_MALLOC_FAILED);
-		return;
-	}
-	s = chart_add_series(col, NULL, NULL);
-	chart_series_set_categories(s, sheet, r0, 2, r1, 2);
-	chart_series_set_values(s, sheet, r0, 5, r1, 5);
-	chart_series_set_name(s, "Tỷ lệ bao phủ BHYT");
-	s = chart_add_series(col, NULL, NULL);
-	chart_series_set_categories(s, sheet, r0, 2, r1, 2);
-	chart_series_set_values(s, sheet, r0, 6, r1, 6);
-	chart_series_set_name(s, "Chỉ tiêu");
-	chart_title_set_name(col, "Tỷ lệ bao phủ BHYT so với chỉ tiêu");
-	chart_axis_set_num_format(col->y_axis, "0%");
-	chart_legend_set_position(col, LXW_CHART_LEGEND_BOTTOM);
-	opt.x_scale = 2.2;
-	opt.y_scale = 1.4;
-	lists_chk(&w->sh, worksheet_insert_chart_opt(w->sh.ws, w->row + 1, 1,
-						     col, &opt));
+	c.title = "Tỷ lệ bao phủ BHYT so với chỉ tiêu";
+	c.sheet = "Độ bao phủ";
+	c.r0 = r0;
+	c.r1 = r1;
+	c.cat_col = 2;
+	c.series[0].name = "Tỷ lệ bao phủ BHYT";
+	c.series[0].col = 5;
+	c.series[1].name = "Chỉ tiêu";
+	c.series[1].col = 6;
+	c.series[1].line = 1;
+	c.nseries = 2;
+	c.y_num = "0%";
+	c.at_row = w->row + 1;
+	c.at_col = 1;
+	c.width = 1056; /* pixels: 2.2 x 1.4 of Excel's default chart */
+	c.height = 403;
+	xo_add_chart(w->ws, &c);
 }
 
 static void cov_sheet(struct tw *w)
@@ -434,28 +407,28 @@ static void cov_sheet(struct tw *w)
 	static const double wd[COV_NCOLS_XL] = { 5,  9,	 26, 12, 14,
 						 12, 12, 14, 14 };
 	const struct outlist *ol = &w->o->lists[L_COVERAGE];
-	lxw_row_t first;
+	int first;
 	long stt = 0;
 	size_t i;
 
 	open_sheet(w, "Độ bao phủ", wd, COV_NCOLS_XL, "ĐỘ BAO PHỦ BHYT THEO XÃ",
 		   "Dân số: người trong cơ sở dữ liệu dân cư còn sống, cư trú "
-		   "tại xã; có thẻ: tăng mới, điều chỉnh, gia hạn");
+		   "tại xã; có thẻ: tăng mới, điều chỉnh, gia hạn",
+		   3);
 	headings(w, h, COV_NCOLS_XL);
 	first = w->row;
-	for (i = 0; i < ol->n && w->sh.lerr == LXW_NO_ERROR; i++) {
+	for (i = 0; i < ol->n && !xo_error(w->wb); i++) {
 		const char *c[COV_NCOLS];
 		int tot;
 
 		orow_cells(&ol->rows[i], L_COVERAGE, c);
 		tot = !strcmp(c[0], "TOTAL");
 		if (tot) {
-			lists_put_across(&w->sh, w->row, 0, 2, "Tổng cộng",
-					 w->f.total);
+			xo_merge(w->ws, w->row, 0, 2, "Tổng cộng", w->f.total);
 		} else {
-			lists_put_n(&w->sh, w->row, 0, (double)++stt, w->f.num);
-			lists_put_s(&w->sh, w->row, 1, c[0], w->f.textc);
-			lists_put_s(&w->sh, w->row, 2, c[1], w->f.text);
+			xo_num(w->ws, w->row, 0, (double)++stt, w->f.num);
+			xo_text(w->ws, w->row, 1, c[0], w->f.textc);
+			xo_text(w->ws, w->row, 2, c[1], w->f.text);
 		}
 		put_text_n(w, w->row, 3, c[2], 1,
 			   tot ? w->f.total_n : w->f.num);
@@ -469,7 +442,7 @@ static void cov_sheet(struct tw *w)
 		w->row++;
 	}
 	if (stt > 0)
-		cov_chart(w, first, first + (lxw_row_t)stt - 1);
+		cov_chart(w, first, first + (int)stt - 1);
 }
 
 /* ---- sheet 3: per commune, the uninsured by household and the review rows
@@ -547,23 +520,23 @@ static void uni_rows(struct tw *w, const struct orow **v, size_t n)
 	size_t i;
 
 	headings(w, h, UNI_NCOLS);
-	for (i = 0; i < n && w->sh.lerr == LXW_NO_ERROR; i++, w->row++) {
+	for (i = 0; i < n && !xo_error(w->wb); i++, w->row++) {
 		const char *sex = orow_cell(v[i], 3);
 
-		lists_put_n(&w->sh, w->row, 0, (double)(i + 1), w->f.num);
-		lists_put_s(&w->sh, w->row, 1, orow_cell(v[i], 5), w->f.textc);
-		lists_put_s(&w->sh, w->row, 2, orow_cell(v[i], 1), w->f.text);
+		xo_num(w->ws, w->row, 0, (double)(i + 1), w->f.num);
+		xo_text(w->ws, w->row, 1, orow_cell(v[i], 5), w->f.textc);
+		xo_text(w->ws, w->row, 2, orow_cell(v[i], 1), w->f.text);
 		put_date(w, w->row, 3, orow_cell(v[i], 2));
-		lists_put_s(&w->sh, w->row, 4,
-			    !strcmp(sex, "M")	? "Nam"
-			    : !strcmp(sex, "F") ? "Nữ"
-						: "",
-			    w->f.textc);
-		lists_put_s(&w->sh, w->row, 5, orow_cell(v[i], 0), w->f.textc);
-		lists_put_s(&w->sh, w->row, 6, "", w->f.text);
+		xo_text(w->ws, w->row, 4,
+			!strcmp(sex, "M")   ? "Nam"
+			: !strcmp(sex, "F") ? "Nữ"
+					    : "",
+			w->f.textc);
+		xo_text(w->ws, w->row, 5, orow_cell(v[i], 0), w->f.textc);
+		xo_text(w->ws, w->row, 6, "", w->f.text);
 	}
-	lists_put_across(&w->sh, w->row, 0, 1, "Cộng", w->f.total);
-	lists_put_n(&w->sh, w->row++, 2, (double)n, w->f.total_n);
+	xo_merge(w->ws, w->row, 0, 1, "Cộng", w->f.total);
+	xo_num(w->ws, w->row++, 2, (double)n, w->f.total_n);
 }
 
 /*
@@ -580,37 +553,27 @@ static void rev_rows(struct tw *w, const struct orow **v, size_t n, int first)
 	};
 	char src[160];
 	size_t i;
-	int c;
 
 	if (!first)
 		w->row++;
-	lists_put_across(&w->sh, w->row++, 0, REV_NCOLS - 1, "Cần xem xét",
-			 w->f.left_b);
-	if (first) {
-		headings(w, h, REV_NCOLS);
-	} else {
-		lists_chk(&w->sh,
-			  worksheet_set_row(w->sh.ws, w->row, 42, NULL));
-		for (c = 0; c < REV_NCOLS; c++)
-			lists_put_s(&w->sh, w->row, c, h[c], w->f.head);
-		w->row++;
-	}
-	for (i = 0; i < n && w->sh.lerr == LXW_NO_ERROR; i++, w->row++) {
+	xo_merge(w->ws, w->row++, 0, REV_NCOLS - 1, "Cần xem xét", w->f.left_b);
+	headings(w, h, REV_NCOLS);
+	for (i = 0; i < n && !xo_error(w->wb); i++, w->row++) {
 		enum reason r = reason_parse(orow_cell(v[i], 4));
 
 		snprintf(src, sizeof(src), "%s, dòng %s", orow_cell(v[i], 0),
 			 orow_cell(v[i], 1));
-		lists_put_n(&w->sh, w->row, 0, (double)(i + 1), w->f.num);
-		lists_put_s(&w->sh, w->row, 1, src, w->f.text);
-		lists_put_s(&w->sh, w->row, 2, orow_cell(v[i], 6), w->f.text);
+		xo_num(w->ws, w->row, 0, (double)(i + 1), w->f.num);
+		xo_text(w->ws, w->row, 1, src, w->f.text);
+		xo_text(w->ws, w->row, 2, orow_cell(v[i], 6), w->f.text);
 		put_date(w, w->row, 3, orow_cell(v[i], 7));
-		lists_put_s(&w->sh, w->row, 4, orow_cell(v[i], 3), w->f.textc);
-		lists_put_s(&w->sh, w->row, 5, orow_cell(v[i], 2), w->f.textc);
-		lists_put_s(&w->sh, w->row, 6, reason_vi(r), w->f.wrap);
-		lists_put_s(&w->sh, w->row, 7, reason_check_vi(r), w->f.wrap);
+		xo_text(w->ws, w->row, 4, orow_cell(v[i], 3), w->f.textc);
+		xo_text(w->ws, w->row, 5, orow_cell(v[i], 2), w->f.textc);
+		xo_text(w->ws, w->row, 6, reason_vi(r), w->f.wrap);
+		xo_text(w->ws, w->row, 7, reason_check_vi(r), w->f.wrap);
 	}
-	lists_put_across(&w->sh, w->row, 0, 1, "Cộng", w->f.total);
-	lists_put_n(&w->sh, w->row++, 2, (double)n, w->f.total_n);
+	xo_merge(w->ws, w->row, 0, 1, "Cộng", w->f.total);
+	xo_num(w->ws, w->row++, 2, (double)n, w->f.total_n);
 }
 
 /* One commune's sheet: its uninsured (nu), then its review rows (nr). */
@@ -634,8 +597,9 @@ static void commune_sheet(struct tw *w, const char *code, const struct orow **u,
 	open_sheet(w, name, wd, REV_NCOLS, title,
 		   nu ? "Danh sách vận động tham gia BHYT, theo hộ gia đình; "
 			"các trường hợp cán bộ xã cần kiểm tra, quyết định"
-		      : "Các trường hợp cán bộ xã cần kiểm tra, quyết định");
-	if (!w->sh.ws)
+		      : "Các trường hợp cán bộ xã cần kiểm tra, quyết định",
+		   nu ? 3 : 4);
+	if (!w->ws)
 		return;
 	if (nu)
 		uni_rows(w, u, nu);
@@ -675,7 +639,7 @@ static void commune_sheets(struct tw *w)
 			  **r = list_rows(w, L_REVIEW, rev_cmp);
 	size_t i = 0, j = 0, ki, kj;
 
-	while ((i < nu || j < nr) && w->sh.lerr == LXW_NO_ERROR) {
+	while ((i < nu || j < nr) && !xo_error(w->wb)) {
 		const char *code;
 
 		if (j >= nr || (i < nu && commune_cmp(orow_cell(u[i], 4),
@@ -699,100 +663,32 @@ static void commune_sheets(struct tw *w)
 
 /* ---- the file ----------------------------------------------------------- */
 
-static lxw_workbook *open_book(const struct batch *b, const char *dir,
-			       const char *tmp)
-{
-	lxw_workbook_options opt = { 0 };
-	lxw_doc_properties props = { 0 };
-	struct tm tm = { 0 };
-	lxw_workbook *wb;
-	char title[96];
-
-	opt.constant_memory = LXW_TRUE;
-	opt.tmpdir = (char *)dir;
-	wb = workbook_new_opt(tmp, &opt);
-	if (!wb)
-		return NULL;
-	/* a fixed creation time (the period's start): same inputs, bytes */
-	tm.tm_year = b->period_start.year - 1900;
-	tm.tm_mon = b->period_start.month - 1;
-	tm.tm_mday = b->period_start.day;
-	snprintf(title, sizeof(title), "Tổng hợp BHYT năm %d", b->period);
-	props.title = title;
-	props.subject = TONGHOP_FILE;
-	props.author = "doisoat";
-	props.created = timegm(&tm);
-	workbook_set_properties(wb, &props);
-	return wb;
-}
-
-/* Flush tmp to disk with mode 0600, rename it to path. */
-static int commit(const char *tmp, const char *path, struct etl_err *err)
-{
-	int fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0 || fchmod(fd, 0600) < 0 || fsync(fd) < 0) {
-		etl_errf(err, "'%s': cannot sync: %s", tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	if (close(fd) < 0 || rename(tmp, path) < 0)
-		return etl_errf(err, "'%s': cannot put into place: %s", path,
-				strerror(errno));
-	return 0;
-}
-
 int tonghop_write(const struct outputs *o, const struct batch *b,
 		  const char *dir, struct etl_err *err)
 {
-	struct strbuf path, tmp;
-	struct tw *w = xcalloc(1, sizeof(*w));
-	lxw_error le;
-	int fd, rc = -1;
+	struct lists_book lb;
+	struct tw *w;
+	char title[96];
+	int rc;
 
-	sb_init(&path, 0);
-	sb_init(&tmp, 0);
+	if (b->period_start.prec != DATE_DAY)
+		return etl_errf(
+			err, "summary workbook: the period has no start date");
+	snprintf(title, sizeof(title), "Tổng hợp BHYT năm %d", b->period);
+	if (lists_book_open(&lb, dir, TONGHOP_FILE, title, &b->period_start,
+			    err) < 0)
+		return -1;
+	w = xcalloc(1, sizeof(*w));
 	w->o = o;
 	w->b = b;
-	if (b->period_start.prec != DATE_DAY) {
-		etl_errf(err, "summary workbook: the period has no start date");
-		goto out;
-	}
-	if (out_path(&path, dir, TONGHOP_FILE, err) < 0)
-		goto out;
-	fd = out_create_tmp(dir, TONGHOP_FILE, &tmp, err);
-	if (fd < 0)
-		goto out;
-	close(fd);
-	w->wb = open_book(b, dir, tmp.buf);
-	if (!w->wb) {
-		etl_errf(err, "'%s': cannot start the workbook", tmp.buf);
-		unlink(tmp.buf);
-		goto out;
-	}
+	w->wb = lb.wb;
 	make_formats(w->wb, &w->f);
 	buy_sheet(w);
-	if (w->sh.lerr == LXW_NO_ERROR)
+	if (!xo_error(w->wb))
 		cov_sheet(w);
-	if (w->sh.lerr == LXW_NO_ERROR)
+	if (!xo_error(w->wb))
 		commune_sheets(w);
-	le = workbook_close(w->wb);
-	if (w->sh.lerr != LXW_NO_ERROR || le != LXW_NO_ERROR) {
-		etl_errf(err, "'%s': cannot write the workbook: %s", tmp.buf,
-			 lxw_strerror(w->sh.lerr != LXW_NO_ERROR ? w->sh.lerr
-								 : le));
-		unlink(tmp.buf);
-		goto out;
-	}
-	if (commit(tmp.buf, path.buf, err) < 0) {
-		unlink(tmp.buf);
-		goto out;
-	}
-	rc = 0;
-out:
-	sb_release(&path);
-	sb_release(&tmp);
+	rc = lists_book_close(&lb, err);
 	free(w);
 	return rc;
 }

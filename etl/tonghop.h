@@ -1,7 +1,7 @@
 /*
  * tonghop.h: the district's summary workbook (rules.md R7.11, spec §6.1
  * "Summary workbook", §7, §9), DIR/lists-tong-hop.xlsx, written with
- * libxlsxwriter in constant-memory mode beside the filing units'
+ * xlsxout.h (streamed) beside the filing units'
  * workbooks (lists.h), by a thread of its own.
  *
  * Sheets, in this order:
