@@ -5,8 +5,8 @@ check what the streaming writer (etl/xlsxout.h) put in it: every part of
 the zip well-formed XML, the sheets, cell values and types (text, numbers,
 a date), merged ranges, print titles, frozen rows, page setup, column
 widths, row heights, the fonts, borders, alignment and number formats of
-a few cells, the document properties, and the chart (openpyxl does not
-read charts: its part is parsed with xml.etree).  Prints "ok - NAME" or
+a few cells, the document properties, and the chart, as openpyxl reads
+it (a bar chart combined with a line chart) and as xml.etree parses it.  Prints "ok - NAME" or
 "not ok - NAME" with detail lines starting with "#"; exit status 1 on a
 failure."""
 import datetime
@@ -158,6 +158,16 @@ def main():
         ("Thị trấn C", 0.95, 0.9)] and ws2.freeze_panes is None and
         ws2.print_title_rows is None, [cov])
     chart_part(chart)
+    charts = [(type(c).__name__, [type(x).__name__ for x in c._charts],
+               [s.tx.v for x in c._charts for s in x.ser],
+               c.title.tx.rich.p[0].r[0].t, c.anchor._from.row,
+               c.anchor._from.col, c.y_axis.numFmt.formatCode,
+               c.legend.position) for c in ws2._charts]
+    check("openpyxl reads the chart on sheet 2", charts == [(
+        "BarChart", ["BarChart", "LineChart"],
+        ["Tỷ lệ bao phủ BHYT", "Chỉ tiêu"],
+        "Tỷ lệ bao phủ BHYT so với chỉ tiêu", 5, 1, "0%", "b")] and
+        not ws._charts, charts)
     p = wb.properties
     got = (p.title, p.subject, p.creator, p.created)
     check("document properties", got == (
