@@ -1441,6 +1441,8 @@ static void put_chart(struct xo_book *b, const struct xo_chart *c)
 		PUTS(b, "</a:t></a:r></a:p></c:rich></c:tx>"
 			"<c:overlay val=\"0\"/></c:title>"
 			"<c:autoTitleDeleted val=\"0\"/>");
+	} else { /* else Excel makes one up from the series name */
+		PUTS(b, "<c:autoTitleDeleted val=\"1\"/>");
 	}
 	PUTS(b, "<c:plotArea><c:layout/>");
 	if (bars) {
