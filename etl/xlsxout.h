@@ -93,14 +93,21 @@ xo_fmt xo_style(struct xo_book *b, const struct xo_style *s);
 
 /*
  * Start a sheet (the previous one is finished).  name: at most 31
- * characters, none of []:*?/\ and unique in the book (else the book
- * fails with XO_ENAME).  page may be NULL.  Column widths are set
- * before the first row.
+ * characters, none of []:*?/\, not starting or ending with ', not
+ * "History", and unique in the book ignoring case (else the book fails
+ * with XO_ENAME).  page may be NULL.  Column widths are set before the
+ * first row.  NULL once the book has failed; every call below takes a
+ * NULL sheet and does nothing.  Cells, widths and charts go to the
+ * current sheet only: a call on a finished sheet fails with XO_EROW.
  */
 struct xo_sheet *xo_sheet(struct xo_book *b, const char *name,
 			  const struct xo_page *page);
 
-/* Width of columns c0..c1 (characters), before the first row. */
+/*
+ * Width of columns c0..c1 (characters, converted as libxlsxwriter does),
+ * before the first row is written out, i.e. before a cell of a second
+ * row (after: XO_EROW).
+ */
 void xo_width(struct xo_sheet *s, int c0, int c1, double width);
 
 /* Height of row r (points), before the row's first cell. */
@@ -118,7 +125,8 @@ void xo_date(struct xo_sheet *s, int r, int c, int y, int m, int d, xo_fmt f);
 void xo_merge(struct xo_sheet *s, int r, int c0, int c1, const char *text,
 	      xo_fmt f);
 
-/* Add a chart to sheet s (at most one per sheet). */
+/* Add a chart to sheet s (at most one per sheet, 1 to 4 series; else
+   XO_ELIMIT).  c->sheet NULL: s itself. */
 void xo_add_chart(struct xo_sheet *s, const struct xo_chart *c);
 
 /* Errors, as xo_close() returns them. */
