@@ -685,17 +685,25 @@ static uint64_t date_hash(int what, const struct date *d)
 	return ht_hash_u64(v);
 }
 
+/* Add h to the set of dates once: a hash many names share (a year) would
+   otherwise make a run of equal slots every later insert walks. */
+static void want_date_hash(struct rule3 *r3, uint64_t h)
+{
+	size_t pos = ht_first(&r3->dates, h);
+
+	if (ht_next(&r3->dates, h, &pos) == HT_NONE)
+		ht_insert(&r3->dates, h, 0);
+}
+
 static void want_date(struct rule3 *r3, const struct date *d)
 {
-	ht_insert(&r3->dates, date_hash(D_YEAR, d), 0);
+	want_date_hash(r3, date_hash(D_YEAR, d));
 	if (d->prec >= DATE_MONTH)
-		ht_insert(&r3->dates, date_hash(D_MONTH, d), 0);
-	ht_insert(&r3->dates,
-		  date_hash(d->prec == DATE_DAY	    ? D_DAY
-			    : d->prec == DATE_MONTH ? D_MONTH_ONLY
-						    : D_YEAR_ONLY,
-			    d),
-		  0);
+		want_date_hash(r3, date_hash(D_MONTH, d));
+	want_date_hash(r3, date_hash(d->prec == DATE_DAY     ? D_DAY
+				     : d->prec == DATE_MONTH ? D_MONTH_ONLY
+							     : D_YEAR_ONLY,
+				     d));
 }
 
 static int has_date(const struct rule3 *r3, int what, const struct date *d)
