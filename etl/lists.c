@@ -5,6 +5,7 @@
  * each renamed into place.
  */
 #include "lists.h"
+#include "hashtab.h"
 #include "money.h"
 #include "outdir.h"
 
@@ -103,9 +104,41 @@ static void find_cols(struct cols x[NW])
 	}
 }
 
+/*
+ * The cells of the row a thread last asked about: a row's cells are
+ * asked for many times in a row, and finding cell i walks i cells.
+ * Rows do not change while the workbooks are written (lists_write and
+ * lists_holders forget the row on entry: rows of an earlier run may
+ * have lived at the same address).
+ */
+static _Thread_local struct {
+	const struct orow *r;
+	const char *text;
+	const char *at[LIST_MAX_COLS];
+	int known; /* at[0..known) are found */
+} seen;
+
+static void cells_forget(void)
+{
+	seen.r = NULL;
+}
+
 static const char *cell(const struct orow *r, int col)
 {
-	return col >= 0 ? orow_cell(r, col) : "";
+	if (col < 0)
+		return "";
+	if (r != seen.r || r->text != seen.text) {
+		seen.r = r;
+		seen.text = r->text;
+		seen.at[0] = r->text;
+		seen.known = 1;
+	}
+	while (seen.known <= col) {
+		const char *p = seen.at[seen.known - 1];
+
+		seen.at[seen.known++] = p + strlen(p) + 1;
+	}
+	return seen.at[col];
 }
 
 /* ---- which unit files a row ------------------------------------------- */
@@ -249,24 +282,9 @@ static size_t gather(const struct outputs *o, const struct ref *ref,
 /* A GD card holder of the period: a new, changed or renewed GD card. */
 struct holder {
 	const char *household;
-	const struct orow *r;
+	uint32_t wl, row; /* its list (W_*) and row there */
 	struct household_member m;
 };
-
-static int holder_cmp(const void *a, const void *b)
-{
-	const struct holder *x = a, *y = b;
-	int c = strcmp(x->household, y->household);
-
-	return c ? c : (x->m.ix > y->m.ix) - (x->m.ix < y->m.ix);
-}
-
-static int by_row(const void *a, const void *b)
-{
-	const struct holder *x = a, *y = b;
-
-	return (x->r > y->r) - (x->r < y->r);
-}
 
 /* The GD holders of list wl with a household into *v. */
 static void add_holders(const struct outputs *o, const struct cols *x, int wl,
@@ -277,17 +295,22 @@ static void add_holders(const struct outputs *o, const struct cols *x, int wl,
 
 	for (i = 0; i < ol->n; i++) {
 		const struct orow *r = &ol->rows[i];
-		const char *hh = cell(r, x->household), *dob = cell(r, x->dob);
+		const char *hh, *dob, *g = cell(r, x->group);
 		struct holder *h;
 		unsigned flags = 0;
 
-		if (strcmp(cell(r, x->group), "GD") || !hh[0])
+		if (g[0] != 'G' || g[1] != 'D' || g[2])
 			continue;
+		hh = cell(r, x->household);
+		if (!hh[0])
+			continue;
+		dob = cell(r, x->dob);
 		GROW(*v, *cap, *n + 1);
 		h = &(*v)[(*n)++];
 		memset(h, 0, sizeof(*h));
 		h->household = hh;
-		h->r = r;
+		h->wl = (uint32_t)wl;
+		h->row = (uint32_t)i;
 		if (norm_date(dob, strlen(dob), &h->m.dob, &flags) != NORM_OK)
 			memset(&h->m.dob, 0, sizeof(h->m.dob));
 		h->m.key =
@@ -297,48 +320,87 @@ static void add_holders(const struct outputs *o, const struct cols *x, int wl,
 }
 
 /*
+ * The tiers of the members of one household: the holders kv[0..n) whose
+ * household is that of the first not yet done (done[] marks them; the
+ * rest of the run only shares a hash).
+ */
+static void household_tiers(struct holder *v, const struct kv *kv, size_t n,
+			    uint8_t *done, struct household_member **m,
+			    size_t *mcap, uint8_t *tier[NW])
+{
+	size_t first, i, k;
+
+	for (first = 0; first < n; first++) {
+		const char *hh;
+
+		if (done[first])
+			continue;
+		hh = v[kv[first].val].household;
+		for (i = first, k = 0; i < n; i++)
+			if (!done[i] && !strcmp(v[kv[i].val].household, hh)) {
+				done[i] = 1;
+				GROW(*m, *mcap, k + 1);
+				(*m)[k++] = v[kv[i].val].m;
+			}
+		money_household_tiers(*m, k);
+		for (i = 0; i < k; i++) {
+			const struct holder *h = &v[(*m)[i].ix - 1];
+			int t = (*m)[i].tier;
+
+			tier[h->wl][h->row] = (uint8_t)(t > 255 ? 255 : t);
+		}
+	}
+}
+
+/*
  * Each new GD card's tier in its household: the GD members who hold a
  * card in the period (increase, change to GD, renew) ordered oldest
  * first (money_household_tiers); a card without a household is tier 1.
+ * Households are grouped by the hash of their code (their order does
+ * not matter, only who is in each).
  */
 static void set_tiers(const struct outputs *o, const struct cols x[NW],
 		      struct entry *e, size_t n)
 {
 	static const int lists[3] = { W_INC, W_CHG, W_REN };
-	struct holder *v = NULL, key = { 0 };
+	struct holder *v = NULL;
 	struct household_member *m = NULL;
+	uint8_t *tier[NW] = { NULL }, *done;
+	struct kv *kv;
 	size_t nv = 0, cap = 0, i, k, mcap = 0;
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 3; i++) {
 		add_holders(o, &x[lists[i]], lists[i], &v, &nv, &cap);
-	if (nv)
-		qsort(v, nv, sizeof(*v), holder_cmp);
+		tier[lists[i]] = xcalloc(o->lists[wlist[lists[i]]].n + 1, 1);
+	}
+	kv = xmalloc(sizeof(*kv) * (nv + 1));
+	done = xcalloc(nv + 1, 1);
+	for (i = 0; i < nv; i++)
+		kv[i] = (struct kv){ ht_hash(v[i].household,
+					     strlen(v[i].household)),
+				     (uint32_t)i };
+	sort_kv(kv, nv); /* stable: a household's members keep their order */
 	for (i = 0; i < nv; i = k) {
-		for (k = i; k < nv && !strcmp(v[k].household, v[i].household);
-		     k++)
+		for (k = i + 1; k < nv && kv[k].key == kv[i].key; k++)
 			;
-		GROW(m, mcap, k - i);
-		for (size_t t = i; t < k; t++)
-			m[t - i] = v[t].m;
-		money_household_tiers(m, k - i);
-		for (size_t t = 0; t < k - i; t++) /* back by ix (unique) */
-			for (size_t u = i; u < k; u++)
-				if (v[u].m.ix == m[t].ix)
-					v[u].m.tier = m[t].tier;
+		household_tiers(v, kv + i, k - i, done + i, &m, &mcap, tier);
 	}
-	if (nv)
-		qsort(v, nv, sizeof(*v), by_row);
 	for (i = 0; i < n; i++) {
-		const struct holder *h;
+		const struct outlist *ol;
+		uint8_t t;
 
-		if (e[i].kind != K_TM || strcmp(e[i].group, "GD"))
+		if (e[i].kind != K_TM || strcmp(e[i].group, "GD") ||
+		    !tier[e[i].wl])
 			continue;
-		key.r = e[i].r;
-		h = nv ? bsearch(&key, v, nv, sizeof(*v), by_row) : NULL;
-		if (h && h->m.tier > 0)
-			e[i].tier =
-				(uint8_t)(h->m.tier > 255 ? 255 : h->m.tier);
+		ol = &o->lists[wlist[e[i].wl]];
+		t = tier[e[i].wl][e[i].r - ol->rows];
+		if (t > 0)
+			e[i].tier = t;
 	}
+	for (i = 0; i < NW; i++)
+		free(tier[i]);
+	free(done);
+	free(kv);
 	free(m);
 	free(v);
 }
@@ -1476,6 +1538,7 @@ static void *worker(void *arg)
 	struct etl_err err = { "" };
 	size_t u;
 
+	cells_forget(); /* a thread of an earlier run may have asked */
 	for (;;) {
 		pthread_mutex_lock(&j->lock);
 		u = j->failed || outdir_dying() ? j->nunits : j->next++;
@@ -1528,6 +1591,7 @@ int lists_write(const struct outputs *o, const struct batch *b, const char *dir,
 	size_t i, cap = 0;
 	int t, nt, rc = 0;
 
+	cells_forget();
 	if (b->period_start.prec != DATE_DAY)
 		return etl_errf(err, "lists: the period has no start date");
 	memset(&j, 0, sizeof(j));
@@ -1585,6 +1649,7 @@ size_t lists_holders(const struct outputs *o, const struct batch *b,
 	size_t n, nv = 0, cap = 0, nlisted, i;
 	int wl;
 
+	cells_forget();
 	find_cols(x);
 	n = gather(o, b->ref, x, &e);
 	for (i = 0; i < n; i++)
