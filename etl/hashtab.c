@@ -6,6 +6,7 @@
 #include "util.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <xxhash.h>
 
 static void alloc_slots(struct hashtab *h, size_t cap)
@@ -94,4 +95,62 @@ uint64_t ht_hash(const void *data, size_t len)
 uint64_t ht_hash_u64(uint64_t v)
 {
 	return ht_hash(&v, sizeof(v));
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The index in names of string c (in ht), or HT_NONE. */
+static uint32_t find_name(const struct hashtab *ht, const char **names,
+			  const char *c, uint64_t h)
+{
+	size_t pos;
+	uint32_t v;
+
+	for (pos = ht_first(ht, h); (v = ht_next(ht, h, &pos)) != HT_NONE;)
+		if (!strcmp(names[v], c))
+			return v;
+	return HT_NONE;
+}
+
+void ht_ranks(const char *(*str)(const void *ctx, size_t i), const void *ctx,
+	      size_t n, uint32_t *rank)
+{
+	struct hashtab ht;
+	const char **names = NULL, **by_name;
+	size_t nnames = 0, cap = 0, i;
+	uint32_t *rank_of, v;
+
+	ht_init(&ht, 64);
+	for (i = 0; i < n; i++) {
+		const char *c = str(ctx, i);
+		uint64_t h = ht_hash(c, strlen(c));
+
+		v = find_name(&ht, names, c, h);
+		if (v == HT_NONE) {
+			GROW(names, cap, nnames + 1);
+			names[nnames] = c;
+			v = (uint32_t)nnames++;
+			ht_insert(&ht, h, v);
+		}
+		rank[i] = v; /* index in names, made a rank below */
+	}
+	by_name = xmalloc(sizeof(*by_name) * (nnames + 1));
+	memcpy(by_name, names, sizeof(*by_name) * nnames);
+	qsort(by_name, nnames, sizeof(*by_name), cmp_str);
+	rank_of = xmalloc(sizeof(*rank_of) * (nnames + 1));
+	for (i = 0; i < nnames; i++) {
+		const char *c = by_name[i];
+
+		rank_of[find_name(&ht, names, c, ht_hash(c, strlen(c)))] =
+			(uint32_t)i;
+	}
+	for (i = 0; i < n; i++)
+		rank[i] = rank_of[rank[i]];
+	free(by_name);
+	free(rank_of);
+	free(names);
+	ht_release(&ht);
 }

@@ -21,7 +21,7 @@
 struct hashtab {
 	uint64_t *hash; /* 0: empty slot */
 	uint32_t *val;
-	size_t cap;     /* power of two */
+	size_t cap; /* power of two */
 	size_t n;
 };
 
@@ -36,5 +36,14 @@ uint32_t ht_next(const struct hashtab *h, uint64_t hash, size_t *pos);
 /* XXH3 of bytes / of a 64-bit number, never 0. */
 uint64_t ht_hash(const void *data, size_t len);
 uint64_t ht_hash_u64(uint64_t v);
+
+/*
+ * The rank of each of n strings among the distinct ones, in strcmp order
+ * (equal strings, equal ranks; the first is 0) into rank[0..n); str(ctx,
+ * i) is string i.  For ordering millions of rows by a field of few
+ * distinct values (a commune) with sort_kv instead of a string sort.
+ */
+void ht_ranks(const char *(*str)(const void *ctx, size_t i), const void *ctx,
+	      size_t n, uint32_t *rank);
 
 #endif

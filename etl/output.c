@@ -425,9 +425,9 @@ void out_add_coverage(struct outputs *o, const struct batch *b)
 	add_cov_row(o, "TOTAL", "Tổng cộng", &total, &tt);
 }
 
-static int cmp_str(const void *x, const void *y)
+static const char *row_commune(const void *ctx, size_t i)
 {
-	return strcmp(*(const char *const *)x, *(const char *const *)y);
+	return ((const struct orow *)ctx)[i].commune;
 }
 
 /*
@@ -437,57 +437,21 @@ static int cmp_str(const void *x, const void *y)
  */
 static void sort_rows(struct outlist *ol)
 {
-	struct hashtab ht;
-	const char **names = NULL;
-	size_t nnames = 0, cap = 0, i, pos;
-	uint32_t *rank_of, *rank, v;
+	uint32_t *rank;
 	struct kv *kv;
 	struct orow *sorted;
+	size_t i;
 
 	if (ol->n < 2)
 		return;
-	ht_init(&ht, 64);
 	rank = xmalloc(sizeof(*rank) * ol->n);
-	for (i = 0; i < ol->n; i++) {
-		const char *c = ol->rows[i].commune;
-		uint64_t h = ht_hash(c, strlen(c));
-
-		for (pos = ht_first(&ht, h);
-		     (v = ht_next(&ht, h, &pos)) != HT_NONE;)
-			if (!strcmp(names[v], c))
-				break;
-		if (v == HT_NONE) {
-			GROW(names, cap, nnames + 1);
-			names[nnames] = c;
-			v = (uint32_t)nnames++;
-			ht_insert(&ht, h, v);
-		}
-		rank[i] = v; /* index in names, made a rank below */
-	}
-	{
-		const char **by_name = xmalloc(sizeof(*by_name) * nnames);
-
-		memcpy(by_name, names, sizeof(*by_name) * nnames);
-		qsort(by_name, nnames, sizeof(*by_name), cmp_str);
-		rank_of = xmalloc(sizeof(*rank_of) * nnames);
-		for (i = 0; i < nnames; i++) {
-			const char *c = by_name[i];
-			uint64_t h = ht_hash(c, strlen(c));
-
-			for (pos = ht_first(&ht, h);
-			     (v = ht_next(&ht, h, &pos)) != HT_NONE;)
-				if (!strcmp(names[v], c))
-					break;
-			rank_of[v] = (uint32_t)i;
-		}
-		free(by_name);
-	}
+	ht_ranks(row_commune, ol->rows, ol->n, rank);
 	kv = xmalloc(sizeof(*kv) * ol->n);
 	for (i = 0; i < ol->n; i++)
 		kv[i] = (struct kv){ ol->rows[i].key, (uint32_t)i };
 	sort_kv(kv, ol->n);
 	for (i = 0; i < ol->n; i++)
-		kv[i].key = rank_of[rank[kv[i].val]];
+		kv[i].key = rank[kv[i].val];
 	sort_kv(kv, ol->n);
 	sorted = xmalloc(sizeof(*sorted) * ol->n);
 	for (i = 0; i < ol->n; i++)
@@ -497,9 +461,6 @@ static void sort_rows(struct outlist *ol)
 	ol->cap = ol->n;
 	free(kv);
 	free(rank);
-	free(rank_of);
-	free(names);
-	ht_release(&ht);
 }
 
 /* Coverage keeps its order: communes sorted, TOTAL last. */

@@ -5,6 +5,7 @@
  * the review rows a commune officer decides.
  */
 #include "tonghop.h"
+#include "hashtab.h"
 #include "lists.h"
 #include "money.h"
 
@@ -150,30 +151,6 @@ static void tally_cells(struct tw *w, const struct tally *t, xo_fmt n, xo_fmt m)
 	xo_num(w->ws, w->row, 13, (double)t->s.participant, m);
 }
 
-static const struct ref *sort_ref;
-
-/* Holders of funding classes 3-5 by commune, then group rank, then order. */
-static int holder_cmp(const void *a, const void *b)
-{
-	const struct lists_holder *x = *(const struct lists_holder *const *)a,
-				  *y = *(const struct lists_holder *const *)b;
-	unsigned gx = ref_group(sort_ref, x->group),
-		 gy = ref_group(sort_ref, y->group);
-	int c = strcmp(x->commune, y->commune);
-
-	if (c)
-		return c;
-	if (gx != gy) {
-		int rx = sort_ref->groups[gx].rank,
-		    ry = sort_ref->groups[gy].rank;
-
-		if (rx != ry)
-			return rx < ry ? -1 : 1;
-		return gx < gy ? -1 : 1;
-	}
-	return (x > y) - (x < y);
-}
-
 static const char *funding_vi(int funding)
 {
 	switch (funding) {
@@ -187,24 +164,45 @@ static const char *funding_vi(int funding)
 	return "";
 }
 
-/* The budget holders of o, sorted, into *out; how many. */
+static const char *holder_commune(const void *ctx, size_t i)
+{
+	return (*(const struct lists_holder *const *)ctx)[i].commune;
+}
+
+/*
+ * The budget holders of o (funding classes 3-5) into *out, by commune,
+ * then group rank, then group, then their order; how many.
+ */
 static size_t budget_holders(const struct tw *w, struct lists_holder **all,
 			     const struct lists_holder ***out)
 {
 	const struct ref *ref = w->b->ref;
 	size_t n = lists_holders(w->o, w->b, all), k = 0, i;
 	const struct lists_holder **v = xcalloc(n ? n : 1, sizeof(*v));
+	uint32_t *rank = xmalloc(sizeof(*rank) * (n + 1));
+	struct kv *kv = xmalloc(sizeof(*kv) * (n + 1));
 
+	ht_ranks(holder_commune, all, n, rank);
 	for (i = 0; i < n; i++) {
 		unsigned g = ref_group(ref, (*all)[i].group);
 
 		if (g != GROUP_NONE && ref->groups[g].funding >= 3 &&
 		    ref->groups[g].funding <= 5)
-			v[k++] = &(*all)[i];
+			kv[k++] = (struct kv){
+				(uint64_t)(uint32_t)ref->groups[g].rank << 32 |
+					g,
+				(uint32_t)i
+			};
 	}
-	sort_ref = ref;
-	if (k)
-		qsort(v, k, sizeof(*v), holder_cmp);
+	/* stable passes: by group, then by commune (equal: their order) */
+	sort_kv(kv, k);
+	for (i = 0; i < k; i++)
+		kv[i].key = rank[kv[i].val];
+	sort_kv(kv, k);
+	for (i = 0; i < k; i++)
+		v[i] = &(*all)[kv[i].val];
+	free(kv);
+	free(rank);
 	*out = v;
 	return k;
 }
