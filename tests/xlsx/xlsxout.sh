@@ -4,7 +4,8 @@
 # then tests/xlsx/xlsxout.py reads it with openpyxl (Debian's
 # python3-openpyxl, /usr/bin/python3) and xml.etree: every part
 # well-formed, values, types, merges, print setup, styles, the chart.
-# One line per check; closes with "xlsxout: N passed, N failed".  Run
+# When LibreOffice is installed, it converts the book to CSV (each sheet,
+# as shown) and a few lines are compared.  One line per check; closes with "xlsxout: N passed, N failed".  Run
 # from the top of the repository.
 BUILD=${1:-build}
 TMP=$(mktemp -d)
@@ -34,4 +35,40 @@ while IFS= read -r line; do
 done < "$TMP/check.out"
 grep -q '^ok - \|^not ok - ' "$TMP/check.out" ||
 	not_ok "tests/xlsx/xlsxout.py ran" "$TMP/check.out"
+
+# --- LibreOffice reads it: each sheet as CSV, cells as shown --------------
+LO=$(command -v libreoffice || command -v soffice || true)
+if [ -z "$LO" ]; then
+	echo "# skip: LibreOffice is not installed: CSV conversion not tried"
+	summary xlsxout
+	exit
+fi
+timeout 300 "$LO" -env:UserInstallation="file://$TMP/lo" --headless \
+	--convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1' \
+	--outdir "$TMP/csv" "$TMP/sample.xlsx" > "$TMP/lo.out" 2>&1
+{
+	cat "$TMP/csv/sample-D03-TS BT.csv" "$TMP/csv/sample-Độ bao phủ.csv"
+} > "$TMP/lo.csv" 2>> "$TMP/lo.out"
+missing=
+while IFS= read -r want; do
+	grep -qxF -- "$want" "$TMP/lo.csv" || missing="$missing
+$want"
+done << 'CSV'
+"DANH SÁCH A & B <tăng> ""mới""",,,,
+ Đơn vị: xã A,,,,
+STT,Họ và tên,Mã số BHXH,Ngày sinh,Số tiền
+1,NGUYỄN VĂN 1,0007900000,01/07/2024,"1,053,000"
+20,NGUYỄN VĂN 20,0007900019,01/07/2024,"1,053,000"
+Tổng cộng,,,,"21,060,000"
+,0.1,,,
+,,Xã,,,Tỷ lệ,Chỉ tiêu
+,,Thị trấn C,,,95%,90%
+CSV
+if [ -s "$TMP/lo.csv" ] && [ -z "$missing" ]; then
+	ok "LibreOffice reads both sheets (CSV as shown)"
+else
+	cat "$TMP/lo.out" > "$TMP/why"
+	printf 'missing:%s\n' "$missing" >> "$TMP/why"
+	not_ok "LibreOffice reads both sheets (CSV as shown)" "$TMP/why"
+fi
 summary xlsxout
