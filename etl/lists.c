@@ -1083,28 +1083,37 @@ static long long cell_num(const struct orow *r, int col)
  * decrease, no contributions table, the BHXH fund, an employee without a
  * wage, no rate in force).
  */
-static int row_money(const struct wr *w, const struct entry *e,
-		     struct money_out *m)
+static int row_money_in(const struct wr *w, const struct entry *e,
+			struct money_in *in)
 {
 	const struct ref *ref = w->b->ref;
 	const char *from = e->wl == W_INC ? cell(e->r, w->x[e->wl].from) : "";
-	struct money_in in;
 	unsigned flags = 0;
 
-	memset(&in, 0, sizeof(in));
-	in.group = ref_group(ref, e->group);
-	if (e->kind != K_TM || in.group == GROUP_NONE || !ref->contrib)
+	memset(in, 0, sizeof(*in));
+	in->group = ref_group(ref, e->group);
+	if (e->kind != K_TM || in->group == GROUP_NONE || !ref->contrib)
 		return 0;
-	in.commune = cell(e->r, w->x[e->wl].commune);
-	in.period = w->b->period;
-	in.tier = e->tier;
-	in.wage = cell_num(e->r, w->x[e->wl].wage);
-	if (ref->groups[in.group].funding == 5)
-		in.months = (int)cell_num(e->r, w->x[e->wl].months);
-	if (norm_date(from, strlen(from), &in.from, &flags) != NORM_OK ||
-	    in.from.prec != DATE_DAY)
-		in.from = w->b->period_start;
-	return money_person(ref, ref->contrib, &in, m) == 0 &&
+	in->commune = cell(e->r, w->x[e->wl].commune);
+	in->period = w->b->period;
+	in->tier = e->tier;
+	in->wage = cell_num(e->r, w->x[e->wl].wage);
+	if (ref->groups[in->group].funding == 5)
+		in->months = (int)cell_num(e->r, w->x[e->wl].months);
+	if (!from[0] ||
+	    norm_date(from, strlen(from), &in->from, &flags) != NORM_OK ||
+	    in->from.prec != DATE_DAY)
+		in->from = w->b->period_start;
+	return 1;
+}
+
+static int row_money(const struct wr *w, const struct entry *e,
+		     struct money_out *m)
+{
+	struct money_in in;
+
+	return row_money_in(w, e, &in) &&
+	       money_person(w->b->ref, w->b->ref->contrib, &in, m) == 0 &&
 	       m->how == MONEY_COMPUTED;
 }
 
@@ -1638,6 +1647,90 @@ int lists_write(const struct outputs *o, const struct batch *b, const char *dir,
 
 /* ---- the money of every card holder (the district summary) ------------- */
 
+/*
+ * The money of the cards of the period, computed once per distinct
+ * input: most of a district's renewals share their group, commune, tier
+ * and months, and money_person is the same for the same input.
+ */
+struct memo_money {
+	struct money_in in;
+	int computed, funding, months;
+	struct money_share total;
+};
+
+struct money_memo {
+	struct hashtab ht;
+	struct memo_money *v;
+	size_t n, cap;
+};
+
+static void money_memo_init(struct money_memo *mm)
+{
+	memset(mm, 0, sizeof(*mm));
+	ht_init(&mm->ht, 256);
+}
+
+static void money_memo_release(struct money_memo *mm)
+{
+	free(mm->v);
+	ht_release(&mm->ht);
+}
+
+static uint64_t money_in_hash(const struct money_in *in)
+{
+	const char *c = in->commune ? in->commune : "";
+	uint64_t k[4] = { (uint64_t)in->group << 32 | (uint32_t)in->period,
+			  (uint64_t)(uint32_t)in->months << 32 |
+				  (uint32_t)in->tier,
+			  (uint64_t)in->wage,
+			  (uint64_t)(uint16_t)in->from.year << 24 |
+				  (uint64_t)in->from.month << 16 |
+				  (uint64_t)in->from.day << 8 | in->from.prec };
+
+	return ht_hash(k, sizeof(k)) ^ ht_hash(c, strlen(c));
+}
+
+static int money_in_same(const struct money_in *a, const struct money_in *b)
+{
+	return a->group == b->group && a->period == b->period &&
+	       a->months == b->months && a->tier == b->tier &&
+	       a->wage == b->wage && a->from.year == b->from.year &&
+	       a->from.month == b->from.month && a->from.day == b->from.day &&
+	       a->from.prec == b->from.prec &&
+	       !strcmp(a->commune ? a->commune : "",
+		       b->commune ? b->commune : "");
+}
+
+/* The money of in, computed the first time it is asked for. */
+static const struct memo_money *money_memo(struct money_memo *mm,
+					   const struct ref *ref,
+					   const struct money_in *in)
+{
+	uint64_t h = money_in_hash(in);
+	size_t pos;
+	uint32_t v;
+	struct memo_money *k;
+	struct money_out m;
+
+	for (pos = ht_first(&mm->ht, h);
+	     (v = ht_next(&mm->ht, h, &pos)) != HT_NONE;)
+		if (money_in_same(&mm->v[v].in, in))
+			return &mm->v[v];
+	GROW(mm->v, mm->cap, mm->n + 1);
+	k = &mm->v[mm->n];
+	memset(k, 0, sizeof(*k));
+	k->in = *in;
+	k->computed = money_person(ref, ref->contrib, in, &m) == 0 &&
+		      m.how == MONEY_COMPUTED;
+	if (k->computed) {
+		k->funding = m.funding;
+		k->months = m.months;
+		k->total = m.total;
+	}
+	ht_insert(&mm->ht, h, (uint32_t)mm->n);
+	return &mm->v[mm->n++];
+}
+
 size_t lists_holders(const struct outputs *o, const struct batch *b,
 		     struct lists_holder **out)
 {
@@ -1645,7 +1738,7 @@ size_t lists_holders(const struct outputs *o, const struct batch *b,
 	struct entry *e, *v = NULL;
 	struct lists_holder *h;
 	struct wr *w = xcalloc(1, sizeof(*w));
-	struct money_out m;
+	struct money_memo mm;
 	size_t n, nv = 0, cap = 0, nlisted, i;
 	int wl;
 
@@ -1673,19 +1766,27 @@ size_t lists_holders(const struct outputs *o, const struct batch *b,
 	w->b = b;
 	w->x = x;
 	h = xcalloc(nv ? nv : 1, sizeof(*h));
+	money_memo_init(&mm);
 	for (i = 0; i < nv; i++) {
+		struct money_in in;
+		const struct memo_money *k;
+
 		h[i].r = v[i].r;
 		h[i].list = wlist[v[i].wl];
 		h[i].commune = cell(v[i].r, x[v[i].wl].commune);
 		memcpy(h[i].group, v[i].group, sizeof(h[i].group));
 		h[i].on_list = i < nlisted && v[i].form == F_D03;
+		if (!row_money_in(w, &v[i], &in))
+			continue;
+		k = money_memo(&mm, b->ref, &in);
 		/* an employer's money is no budget's: not in the summary */
-		h[i].has_money = row_money(w, &v[i], &m) && m.funding != 1;
+		h[i].has_money = k->computed && k->funding != 1;
 		if (h[i].has_money) {
-			h[i].months = m.months;
-			h[i].total = m.total;
+			h[i].months = k->months;
+			h[i].total = k->total;
 		}
 	}
+	money_memo_release(&mm);
 	free(v);
 	free(w);
 	*out = h;
