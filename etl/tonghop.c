@@ -82,17 +82,19 @@ static void make_formats(struct xo_book *wb, struct tfmt *f)
 }
 
 /*
- * A sheet with its column widths, title and subtitle, its column
- * headings on row head (repeated on every printed page); w->row 3 after.
+ * A sheet shown at place pos (xo_sheet_at) with its column widths, title
+ * and subtitle, its column headings on row head (repeated on every
+ * printed page); w->row 3 after.
  */
-static void open_sheet(struct tw *w, const char *name, const double *widths,
-		       int ncols, const char *title, const char *sub, int head)
+static void open_sheet(struct tw *w, size_t pos, const char *name,
+		       const double *widths, int ncols, const char *title,
+		       const char *sub, int head)
 {
 	struct xo_page page;
 	int c;
 
 	lists_page(&page, head, head);
-	w->ws = xo_sheet(w->wb, name, &page);
+	w->ws = xo_sheet_at(w->wb, pos, name, &page);
 	if (!w->ws)
 		return;
 	for (c = 0; c < ncols; c++)
@@ -173,11 +175,12 @@ static const char *holder_commune(const void *ctx, size_t i)
  * The budget holders of o (funding classes 3-5) into *out, by commune,
  * then group rank, then group, then their order; how many.
  */
-static size_t budget_holders(const struct tw *w, struct lists_holder **all,
+static size_t budget_holders(const struct outputs *o, const struct batch *b,
+			     struct lists_holder **all,
 			     const struct lists_holder ***out)
 {
-	const struct ref *ref = w->b->ref;
-	size_t n = lists_holders(w->o, w->b, all), k = 0, i;
+	const struct ref *ref = b->ref;
+	size_t n = lists_holders(o, b, all), k = 0, i;
 	const struct lists_holder **v = xcalloc(n ? n : 1, sizeof(*v));
 	uint32_t *rank = xmalloc(sizeof(*rank) * (n + 1));
 	struct kv *kv = xmalloc(sizeof(*kv) * (n + 1));
@@ -205,6 +208,23 @@ static size_t budget_holders(const struct tw *w, struct lists_holder **all,
 	free(rank);
 	*out = v;
 	return k;
+}
+
+/* The budget holders, found by a thread of their own (holders_main). */
+struct budget {
+	const struct outputs *o;
+	const struct batch *b;
+	struct lists_holder *all;
+	const struct lists_holder **v;
+	size_t n;
+};
+
+static void *holders_main(void *arg)
+{
+	struct budget *bu = arg;
+
+	bu->n = budget_holders(bu->o, bu->b, &bu->all, &bu->v);
+	return NULL;
 }
 
 /* One row per commune and group; returns the grand tally in *all. */
@@ -306,7 +326,7 @@ static void buy_footer(struct tw *w, const struct tally *all)
 		 w->f.sign);
 }
 
-static void buy_sheet(struct tw *w)
+static void buy_sheet(struct tw *w, const struct budget *bu)
 {
 	static const char *const h[BUY_NCOLS] = { "STT",
 						  "Mã xã",
@@ -324,10 +344,9 @@ static void buy_sheet(struct tw *w)
 						  "Người tham gia đóng" };
 	static const double wd[BUY_NCOLS] = { 5,  9, 22, 8,  30, 12, 9,
 					      10, 9, 14, 14, 14, 13, 14 };
-	struct lists_holder *all = NULL;
-	const struct lists_holder **v;
+	const struct lists_holder **v = bu->v;
 	struct tally t = { 0 }, listed = { 0 }, rest;
-	size_t n = budget_holders(w, &all, &v);
+	size_t n = bu->n;
 	char title[128], sub[200];
 
 	snprintf(title, sizeof(title), "DANH SÁCH ĐỀ NGHỊ MUA THẺ BHYT NĂM %d",
@@ -336,7 +355,7 @@ static void buy_sheet(struct tw *w)
 		 "Người có thẻ BHYT năm %d do ngân sách đóng, hỗ trợ hoặc hộ "
 		 "gia đình đóng (gia hạn, điều chỉnh, tăng mới); tiền: đồng",
 		 w->b->period);
-	open_sheet(w, "Đề nghị mua thẻ", wd, BUY_NCOLS, title, sub, 3);
+	open_sheet(w, 0, "Đề nghị mua thẻ", wd, BUY_NCOLS, title, sub, 3);
 	headings(w, h, BUY_NCOLS);
 	buy_rows(w, v, n, &t, &listed);
 	total_line(w, "Tổng cộng", &t);
@@ -352,8 +371,6 @@ static void buy_sheet(struct tw *w)
 	rest.s.participant -= listed.s.participant;
 	total_line(w, "Gia hạn, điều chỉnh", &rest);
 	buy_footer(w, &t);
-	free(v);
-	free(all);
 }
 
 /* ---- sheet 2: coverage and its chart ------------------------------------
@@ -409,7 +426,8 @@ static void cov_sheet(struct tw *w)
 	long stt = 0;
 	size_t i;
 
-	open_sheet(w, "Độ bao phủ", wd, COV_NCOLS_XL, "ĐỘ BAO PHỦ BHYT THEO XÃ",
+	open_sheet(w, 0, "Độ bao phủ", wd, COV_NCOLS_XL,
+		   "ĐỘ BAO PHỦ BHYT THEO XÃ",
 		   "Dân số: người trong cơ sở dữ liệu dân cư còn sống, cư trú "
 		   "tại xã; có thẻ: tăng mới, điều chỉnh, gia hạn",
 		   3);
@@ -592,7 +610,7 @@ static void commune_sheet(struct tw *w, const char *code, const struct orow **u,
 		snprintf(title, sizeof(title),
 			 "NGƯỜI CHƯA CÓ THẺ BHYT VÀ NGƯỜI CẦN XEM XÉT: %s (%s)",
 			 cname && cname[0] ? cname : "xã", code);
-	open_sheet(w, name, wd, REV_NCOLS, title,
+	open_sheet(w, SIZE_MAX, name, wd, REV_NCOLS, title,
 		   nu ? "Danh sách vận động tham gia BHYT, theo hộ gia đình; "
 			"các trường hợp cán bộ xã cần kiểm tra, quyết định"
 		      : "Các trường hợp cán bộ xã cần kiểm tra, quyết định",
@@ -665,9 +683,11 @@ int tonghop_write(const struct outputs *o, const struct batch *b,
 		  const char *dir, struct etl_err *err)
 {
 	struct lists_book lb;
+	struct budget bu = { o, b, NULL, NULL, 0 };
 	struct tw *w;
+	pthread_t tid;
 	char title[96];
-	int rc;
+	int rc, threaded;
 
 	if (b->period_start.prec != DATE_DAY)
 		return etl_errf(
@@ -681,12 +701,23 @@ int tonghop_write(const struct outputs *o, const struct batch *b,
 	w->b = b;
 	w->wb = lb.wb;
 	make_formats(w->wb, &w->f);
-	buy_sheet(w);
+	/* the sheets in the order they can be written, each put in its
+	   place: the communes' while a thread finds the budget holders,
+	   the coverage before them, the request to buy first of all */
+	threaded = etl_threads() > 1 &&
+		   pthread_create(&tid, NULL, holders_main, &bu) == 0;
+	if (!threaded)
+		holders_main(&bu);
+	commune_sheets(w);
 	if (!xo_error(w->wb))
 		cov_sheet(w);
+	if (threaded)
+		pthread_join(tid, NULL);
 	if (!xo_error(w->wb))
-		commune_sheets(w);
+		buy_sheet(w, &bu);
 	rc = lists_book_close(&lb, err);
+	free(bu.v);
+	free(bu.all);
 	free(w);
 	return rc;
 }

@@ -942,10 +942,9 @@ static void sheet_head(struct xo_book *b, const struct xo_sheet *s)
 			 "\">");
 	if (s->page.fit_width > 0)
 		PUTS(b, "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>");
-	PUTS(b, "<sheetViews><sheetView ");
-	if (s->no == 1)
-		PUTS(b, "tabSelected=\"1\" ");
-	PUTS(b, "workbookViewId=\"0\"");
+	/* no tabSelected: a sheet may later be placed before this one, and
+	   the book's activeTab (0) selects the first */
+	PUTS(b, "<sheetViews><sheetView workbookViewId=\"0\"");
 	if (s->page.freeze_rows > 0 && s->page.freeze_rows <= XO_MAXROW) {
 		putf(b,
 		     "><pane ySplit=\"%d\" topLeftCell=\"A%d\" "
@@ -1038,6 +1037,12 @@ static void sheet_end(struct xo_book *b)
 struct xo_sheet *xo_sheet(struct xo_book *b, const char *name,
 			  const struct xo_page *page)
 {
+	return xo_sheet_at(b, SIZE_MAX, name, page);
+}
+
+struct xo_sheet *xo_sheet_at(struct xo_book *b, size_t pos, const char *name,
+			     const struct xo_page *page)
+{
 	struct xo_sheet *s;
 	char fname[64];
 	char *fold;
@@ -1067,8 +1072,12 @@ struct xo_sheet *xo_sheet(struct xo_book *b, const char *name,
 		s->page.repeat_r1 = -1;
 	}
 	GROW(b->sheets, b->capsheets, b->nsheets + 1);
-	b->sheets[b->nsheets++] = s;
-	s->no = (int)b->nsheets;
+	if (pos > b->nsheets)
+		pos = b->nsheets;
+	memmove(b->sheets + pos + 1, b->sheets + pos,
+		(b->nsheets - pos) * sizeof(*b->sheets));
+	b->sheets[pos] = s;
+	s->no = (int)++b->nsheets; /* its part: the order written */
 	b->cur = s;
 	snprintf(fname, sizeof(fname), "xl/worksheets/sheet%d.xml", s->no);
 	entry_open(b, fname);
@@ -1230,7 +1239,8 @@ static void part_workbook(struct xo_book *b)
 	for (i = 0; i < b->nsheets; i++) {
 		PUTS(b, "<sheet name=\"");
 		put_escs(b, b->sheets[i]->name);
-		putf(b, "\" sheetId=\"%zu\" r:id=\"rId%zu\"/>", i + 1, i + 1);
+		putf(b, "\" sheetId=\"%d\" r:id=\"rId%d\"/>", b->sheets[i]->no,
+		     b->sheets[i]->no);
 	}
 	PUTS(b, "</sheets>");
 	for (i = 0; i < b->nsheets; i++) {
@@ -1254,7 +1264,7 @@ static void part_workbook(struct xo_book *b)
 	entry_close(b);
 	entry_open(b, "xl/_rels/workbook.xml.rels");
 	PUTS(b, XML_DECL "<Relationships xmlns=\"" NS_PKGREL "\">");
-	for (i = 0; i < b->nsheets; i++)
+	for (i = 0; i < b->nsheets; i++) /* part n: relationship n */
 		putf(b,
 		     "<Relationship Id=\"rId%zu\" Type=\"" NS_REL
 		     "/worksheet\" Target=\"worksheets/sheet%zu.xml\"/>",

@@ -19,6 +19,7 @@
 #ifndef XLSXOUT_H
 #define XLSXOUT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -102,6 +103,15 @@ xo_fmt xo_style(struct xo_book *b, const struct xo_style *s);
  */
 struct xo_sheet *xo_sheet(struct xo_book *b, const char *name,
 			  const struct xo_page *page);
+
+/*
+ * As xo_sheet, but the sheet is shown at place pos among the book's
+ * sheets (0: first; past the end: last), whatever the order they are
+ * written in: a sheet that waits for data can be written after the
+ * sheets that follow it.
+ */
+struct xo_sheet *xo_sheet_at(struct xo_book *b, size_t pos, const char *name,
+			     const struct xo_page *page);
 
 /*
  * Width of columns c0..c1 (characters, converted as libxlsxwriter does),

@@ -311,7 +311,7 @@ static void test_sheet_xml(void **state)
 	assert_non_null(x);
 	has(x,
 	    "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>"
-	    "<sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\">"
+	    "<sheetViews><sheetView workbookViewId=\"0\">"
 	    "<pane ySplit=\"12\" topLeftCell=\"A13\" activePane=\"bottomLeft\""
 	    " state=\"frozen\"/><selection pane=\"bottomLeft\"/>"
 	    "</sheetView></sheetViews>");
@@ -630,6 +630,47 @@ static void test_quoted_names(void **state)
 	free(x);
 }
 
+/* A sheet written last can be shown first (xo_sheet_at). */
+static void test_sheet_at(void **state)
+{
+	char path[128];
+	struct xo_book *b;
+	struct xo_sheet *s;
+	char *x;
+
+	(void)state;
+	path_of(path, sizeof(path), "order.xlsx");
+	b = xo_open(path, NULL);
+	assert_non_null(b);
+	s = xo_sheet(b, "written first", NULL);
+	xo_text(s, 0, 0, "one", 0);
+	s = xo_sheet_at(b, 0, "shown first",
+			&(struct xo_page){ .repeat_r0 = 2, .repeat_r1 = 2 });
+	xo_text(s, 0, 0, "two", 0);
+	s = xo_sheet_at(b, 99, "shown last", NULL);
+	xo_text(s, 0, 0, "three", 0);
+	assert_int_equal(xo_close(b), XO_OK);
+	x = entry(path, "xl/workbook.xml");
+	assert_non_null(x);
+	has(x, "<sheets><sheet name=\"shown first\" sheetId=\"2\" "
+	       "r:id=\"rId2\"/><sheet name=\"written first\" sheetId=\"1\" "
+	       "r:id=\"rId1\"/><sheet name=\"shown last\" sheetId=\"3\" "
+	       "r:id=\"rId3\"/></sheets>");
+	/* print titles name the sheet by its place, not its part */
+	has(x, "localSheetId=\"0\">'shown first'!$3:$3</definedName>");
+	free(x);
+	x = entry(path, "xl/_rels/workbook.xml.rels");
+	assert_non_null(x);
+	has(x, "Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/"
+	       "officeDocument/2006/relationships/worksheet\" "
+	       "Target=\"worksheets/sheet2.xml\"/>");
+	free(x);
+	x = entry(path, "xl/worksheets/sheet2.xml");
+	assert_non_null(x);
+	has(x, "<t>two</t>");
+	free(x);
+}
+
 static void test_empty_book(void **state)
 {
 	char path[128], names[1024];
@@ -752,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_numbers_and_dates),
 		cmocka_unit_test(test_styles_dedup),
 		cmocka_unit_test(test_quoted_names),
+		cmocka_unit_test(test_sheet_at),
 		cmocka_unit_test(test_empty_book),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_strerror),
