@@ -213,20 +213,48 @@ static void add(struct entry **v, size_t *n, size_t *cap, const struct orow *r,
 	snprintf(e->group, sizeof(e->group), "%s", group);
 }
 
-static int entry_cmp(const void *a, const void *b)
+static const char *entry_unit(const void *ctx, size_t i)
 {
-	const struct entry *x = a, *y = b;
-	int c = strcmp(x->unit, y->unit);
+	return ((const struct entry *)ctx)[i].unit;
+}
 
-	if (c)
-		return c;
-	if (x->form != y->form)
-		return x->form < y->form ? -1 : 1;
-	if ((c = strcmp(x->group, y->group)))
-		return c;
-	if ((x->kind == K_GH) != (y->kind == K_GH))
-		return x->kind == K_GH ? 1 : -1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+/* A group code (at most 3 bytes) as a number in strcmp order. */
+static uint64_t group_num(const char *g)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		v = v << 8 | (uint8_t)(g[0] ? *g++ : 0);
+	return v;
+}
+
+/*
+ * Sort v[0..n) by unit, form, group, TĂNG before GIẢM, then the order
+ * they were added: two stable radix passes, the minor keys first.
+ */
+static void sort_entries(struct entry *v, size_t n)
+{
+	uint32_t *rank = xmalloc(sizeof(*rank) * (n + 1));
+	struct kv *kv = xmalloc(sizeof(*kv) * (n + 1));
+	struct entry *sorted = xmalloc(sizeof(*sorted) * (n + 1));
+	size_t i;
+
+	ht_ranks(entry_unit, v, n, rank);
+	for (i = 0; i < n; i++)
+		kv[i] = (struct kv){ group_num(v[i].group) << 1 |
+					     (v[i].kind == K_GH),
+				     (uint32_t)i };
+	sort_kv(kv, n);
+	for (i = 0; i < n; i++)
+		kv[i].key = (uint64_t)rank[kv[i].val] << 8 | v[kv[i].val].form;
+	sort_kv(kv, n);
+	for (i = 0; i < n; i++)
+		sorted[i] = v[kv[i].val];
+	memcpy(v, sorted, sizeof(*v) * n);
+	free(sorted);
+	free(kv);
+	free(rank);
 }
 
 /* Every filed row of o, sorted by unit, form, group, TĂNG before GIẢM. */
@@ -271,8 +299,7 @@ static size_t gather(const struct outputs *o, const struct ref *ref,
 			}
 		}
 	}
-	if (n)
-		qsort(v, n, sizeof(*v), entry_cmp);
+	sort_entries(v, n);
 	*out = v;
 	return n;
 }

@@ -469,37 +469,12 @@ static void cov_sheet(struct tw *w)
 /* The sheet of the review rows without a commune. */
 #define NO_COMMUNE "Chưa rõ xã"
 
-/* Uninsured rows of one commune: by household (none last), then order. */
-static int uni_cmp(const void *a, const void *b)
-{
-	const struct orow *x = *(const struct orow *const *)a,
-			  *y = *(const struct orow *const *)b;
-	const char *hx = orow_cell(x, 5), *hy = orow_cell(y, 5);
-	int c;
-
-	if (!hx[0] != !hy[0])
-		return hx[0] ? -1 : 1;
-	if ((c = strcmp(hx, hy)))
-		return c;
-	return (x > y) - (x < y);
-}
-
 /* Communes in code order, none ("") last. */
 static int commune_cmp(const char *x, const char *y)
 {
 	if (!x[0] != !y[0])
 		return x[0] ? -1 : 1;
 	return strcmp(x, y);
-}
-
-/* Review rows by commune (review.csv's last column), then their order. */
-static int rev_cmp(const void *a, const void *b)
-{
-	const struct orow *x = *(const struct orow *const *)a,
-			  *y = *(const struct orow *const *)b;
-	int c = commune_cmp(orow_cell(x, 8), orow_cell(y, 8));
-
-	return c ? c : (x > y) - (x < y);
 }
 
 /* "<code> <name>" cut to a sheet name: 31 characters, no []:*?/\. */
@@ -623,36 +598,63 @@ static void commune_sheet(struct tw *w, const char *code, const struct orow **u,
 		rev_rows(w, r, nr, !nu);
 }
 
-/* Sorted pointers to the rows of list l (by cmp within each commune). */
+/* Cell col of row i of a list: ht_ranks' view of it. */
+struct cell_of {
+	const struct orow *rows;
+	int col;
+};
+
+static const char *cell_str(const void *ctx, size_t i)
+{
+	const struct cell_of *c = ctx;
+
+	return orow_cell(&c->rows[i], c->col);
+}
+
+/*
+ * Pointers to the rows of list l, sorted by cell cols[0], then cols[1],
+ * ... (strcmp order, an empty cell after every other), then their order
+ * in the list: stable radix passes over the ranks of each cell, the
+ * last one first.
+ */
 static const struct orow **list_rows(const struct tw *w, enum list l,
-				     int (*cmp)(const void *, const void *))
+				     const int *cols, int ncols)
 {
 	const struct outlist *ol = &w->o->lists[l];
 	const struct orow **v = xcalloc(ol->n ? ol->n : 1, sizeof(*v));
+	uint32_t *rank = xmalloc(sizeof(*rank) * (ol->n + 1));
+	struct kv *kv = xmalloc(sizeof(*kv) * (ol->n + 1));
 	size_t j;
+	int k;
 
 	for (j = 0; j < ol->n; j++)
-		v[j] = &ol->rows[j];
-	if (ol->n)
-		qsort(v, ol->n, sizeof(*v), cmp);
+		kv[j] = (struct kv){ 0, (uint32_t)j };
+	for (k = ncols - 1; k >= 0; k--) {
+		struct cell_of c = { ol->rows, cols[k] };
+
+		ht_ranks(cell_str, &c, ol->n, rank);
+		for (j = 0; j < ol->n; j++) {
+			uint32_t i = kv[j].val;
+
+			kv[j].key = cell_str(&c, i)[0] ? rank[i] : UINT32_MAX;
+		}
+		sort_kv(kv, ol->n);
+	}
+	for (j = 0; j < ol->n; j++)
+		v[j] = &ol->rows[kv[j].val];
+	free(kv);
+	free(rank);
 	return v;
-}
-
-/* Uninsured rows by commune (none last), then household, then order. */
-static int uni_by_commune(const void *a, const void *b)
-{
-	int c = commune_cmp(orow_cell(*(const struct orow *const *)a, 4),
-			    orow_cell(*(const struct orow *const *)b, 4));
-
-	return c ? c : uni_cmp(a, b);
 }
 
 /* A sheet per commune with uninsured people or review rows, in code order. */
 static void commune_sheets(struct tw *w)
 {
 	size_t nu = w->o->lists[L_UNINSURED].n, nr = w->o->lists[L_REVIEW].n;
-	const struct orow **u = list_rows(w, L_UNINSURED, uni_by_commune),
-			  **r = list_rows(w, L_REVIEW, rev_cmp);
+	/* uninsured: by commune, household; review: by commune */
+	static const int ucols[2] = { 4, 5 }, rcols[1] = { 8 };
+	const struct orow **u = list_rows(w, L_UNINSURED, ucols, 2),
+			  **r = list_rows(w, L_REVIEW, rcols, 1);
 	size_t i = 0, j = 0, ki, kj;
 
 	while ((i < nu || j < nr) && !xo_error(w->wb)) {
