@@ -12,6 +12,13 @@
 extern const char refdata_contributions_csv[];
 extern const size_t refdata_contributions_csv_len;
 
+/*
+ * The most of a monthly wage a contribution is taken on: 20 base
+ * salaries (Luật Bảo hiểm y tế, Điều 14 khoản 2, as amended by Luật
+ * 46/2014/QH13; kept by Luật 51/2024/QH15).
+ */
+#define WAGE_CEILING 20
+
 /* The largest base salary or wage taken, in đồng (far above any). */
 #define MONEY_MAX 1000000000000LL
 
@@ -445,7 +452,12 @@ static int money_month(const struct ref *r, const struct contrib *c,
 	int64_t left;
 
 	mm->rate = contrib_rate(c, &on);
-	mm->base = fc == 1 ? in->wage : contrib_base_salary(c, &on);
+	mm->base = contrib_base_salary(c, &on);
+	/* an employee's wage, at most WAGE_CEILING base salaries */
+	if (fc == 1 && mm->base >= 0)
+		mm->base = in->wage < WAGE_CEILING * mm->base
+				   ? in->wage
+				   : WAGE_CEILING * mm->base;
 	mm->tier = fc == 5 ? contrib_tier(c, in->tier > 0 ? in->tier : 1, &on)
 			   : PPM_WHOLE;
 	if (mm->rate < 0 || mm->base < 0 || mm->tier < 0)
