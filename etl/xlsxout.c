@@ -1375,6 +1375,10 @@ static void put_range(struct xo_book *b, const struct xo_chart *c, int col)
 }
 
 /* The series drawn as lines (line = 1) or as columns; idx counts on. */
+/* Series colours, by the series' place in xo_chart: Office's first four. */
+static const char *const series_rgb[4] = { "4F81BD", "C0504D", "9BBB59",
+					   "8064A2" };
+
 static void put_series(struct xo_book *b, const struct xo_chart *c, int line,
 		       int *idx)
 {
@@ -1393,11 +1397,21 @@ static void put_series(struct xo_book *b, const struct xo_chart *c, int line,
 			put_escs(b, s->name);
 			PUTS(b, "</c:v></c:tx>");
 		}
+		/* colours of their own: the book has no theme to take
+		   them from (without, LibreOffice draws nothing) */
 		if (line)
-			PUTS(b,
-			     "<c:marker><c:symbol val=\"none\"/></c:marker>");
+			putf(b,
+			     "<c:spPr><a:ln w=\"28575\"><a:solidFill>"
+			     "<a:srgbClr val=\"%s\"/></a:solidFill></a:ln>"
+			     "</c:spPr><c:marker><c:symbol val=\"none\"/>"
+			     "</c:marker>",
+			     series_rgb[i % 4]);
 		else
-			PUTS(b, "<c:invertIfNegative val=\"0\"/>");
+			putf(b,
+			     "<c:spPr><a:solidFill><a:srgbClr val=\"%s\"/>"
+			     "</a:solidFill></c:spPr>"
+			     "<c:invertIfNegative val=\"0\"/>",
+			     series_rgb[i % 4]);
 		PUTS(b, "<c:cat><c:strRef><c:f>");
 		put_range(b, c, c->cat_col);
 		PUTS(b, "</c:f></c:strRef></c:cat><c:val><c:numRef><c:f>");
@@ -1420,7 +1434,10 @@ static void put_axes(struct xo_book *b, const struct xo_chart *c)
 		"<c:lblAlgn val=\"ctr\"/><c:lblOffset val=\"100\"/>"
 		"</c:catAx><c:valAx><c:axId val=\"50010002\"/><c:scaling>"
 		"<c:orientation val=\"minMax\"/></c:scaling>"
-		"<c:delete val=\"0\"/><c:axPos val=\"l\"/><c:majorGridlines/>"
+		"<c:delete val=\"0\"/><c:axPos val=\"l\"/><c:majorGridlines>"
+		"<c:spPr><a:ln w=\"9525\"><a:solidFill><a:srgbClr "
+		"val=\"D9D9D9\"/></a:solidFill></a:ln></c:spPr>"
+		"</c:majorGridlines>"
 		"<c:numFmt formatCode=\"");
 	put_escs(b, c->y_num ? c->y_num : "General");
 	putf(b, "\" sourceLinked=\"%d\"/>", c->y_num ? 0 : 1);

@@ -442,6 +442,14 @@ static void test_chart(void **state)
 	       "val=\"0\"/><c:ser><c:idx val=\"1\"/><c:order val=\"1\"/>"
 	       "<c:tx><c:v>Chỉ tiêu</c:v></c:tx>");
 	has(x, "<c:f>'Độ bao phủ'!$G$2:$G$4</c:f>");
+	/* colours written out: without a theme LibreOffice draws the
+	   series, legend keys and gridlines in nothing */
+	has(x, "</c:tx><c:spPr><a:solidFill><a:srgbClr val=\"4F81BD\"/>"
+	       "</a:solidFill></c:spPr><c:invertIfNegative val=\"0\"/>");
+	has(x, "</c:tx><c:spPr><a:ln w=\"28575\"><a:solidFill><a:srgbClr "
+	       "val=\"C0504D\"/></a:solidFill></a:ln></c:spPr><c:marker>");
+	has(x, "<c:majorGridlines><c:spPr><a:ln w=\"9525\"><a:solidFill>"
+	       "<a:srgbClr val=\"D9D9D9\"/>");
 	has(x, "<c:numFmt formatCode=\"0%\" sourceLinked=\"0\"/>");
 	has(x, "<c:legendPos val=\"b\"/>");
 	free(x);
