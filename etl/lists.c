@@ -797,6 +797,34 @@ static void money_line(const struct wr *w, const struct group *grp, char *out,
 			 grp->funding == 3 ? "đóng" : "hỗ trợ", v, more);
 }
 
+/*
+ * Lines a wrapped text takes in a column about per_line characters wide
+ * (a streamed row's height is not fitted on opening).
+ */
+static int text_lines(const char *s, double per_line)
+{
+	size_t chars = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			chars++;
+	return (int)((double)chars / per_line) + 1;
+}
+
+/* The heading row: tall enough for the longest heading in its column. */
+static double head_height(const struct lsheet *s)
+{
+	int c, lines = 1;
+
+	for (c = 0; c < s->ncols; c++) {
+		int n = text_lines(s->cols[c].head, s->cols[c].width * 0.8);
+
+		if (n > lines)
+			lines = n;
+	}
+	return lines * 13.0 + 4 > 54 ? lines * 13.0 + 4 : 54;
+}
+
 /* The header block (rows 0 to HEAD_ROW + 1) of a sheet; grp: D03-TS. */
 static void header(struct wr *w, const struct lsheet *s,
 		   const struct group *grp)
@@ -849,7 +877,7 @@ static void header(struct wr *w, const struct lsheet *s,
 		money_line(w, grp, line, sizeof(line));
 		xo_merge(w->ws, 9, 0, last, line, w->f.left);
 	}
-	xo_height(w->ws, HEAD_ROW, 54);
+	xo_height(w->ws, HEAD_ROW, head_height(s));
 	for (c = 0; c < s->ncols; c++)
 		xo_text(w->ws, HEAD_ROW, c, s->cols[c].head, w->f.head);
 	for (c = 0; c < s->ncols; c++)
@@ -1024,20 +1052,6 @@ static void note_of(const struct wr *w, const struct entry *e, char *out,
 		snprintf(out, n, "Không còn trong danh sách");
 		break;
 	}
-}
-
-/*
- * Lines a wrapped text takes in a column about per_line characters wide
- * (a streamed row's height is not fitted on opening).
- */
-static int text_lines(const char *s, double per_line)
-{
-	size_t chars = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			chars++;
-	return (int)((double)chars / per_line) + 1;
 }
 
 static void row_height(struct wr *w, const char *name, double nw,
