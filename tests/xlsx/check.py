@@ -178,6 +178,17 @@ def check_sheet(ws, fname, units, got, got_adj, bad, money):
                 [c.value for c in ws[12]][:27] != \
                 [str(i) for i in range(1, 28)]:
             bad.append(where + ": D02-LT column headings %r" % heads[:6])
+    # the headings print whole: their row holds the longest one, at
+    # about 0.8 character per unit of column width and 13 points a line
+    need = 0
+    for c in ws[11]:
+        w = ws.column_dimensions[c.column_letter].width or 8.43
+        if c.value:
+            need = max(need, 13 * (len(c.value) // int(w * 0.8) + 1))
+    ht = ws.row_dimensions[11].height or 15
+    if ht < need:
+        bad.append(where + ": heading row %s pt, the headings need %d" %
+                   (ht, need))
     ps = ws.page_setup
     if ps.orientation != "landscape" or str(ps.paperSize) != "9" or \
             ws.print_title_rows != "$11:$12" or \
