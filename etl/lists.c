@@ -1138,7 +1138,9 @@ static int row_money_in(const struct wr *w, const struct entry *e,
 	in->commune = cell(e->r, w->x[e->wl].commune);
 	in->period = w->b->period;
 	in->tier = e->tier;
-	in->wage = cell_num(e->r, w->x[e->wl].wage);
+	/* only these classes read them: the cells are far along the row */
+	if (ref->groups[in->group].funding == 1)
+		in->wage = cell_num(e->r, w->x[e->wl].wage);
 	if (ref->groups[in->group].funding == 5)
 		in->months = (int)cell_num(e->r, w->x[e->wl].months);
 	if (!from[0] ||
