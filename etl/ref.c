@@ -525,6 +525,8 @@ unsigned ref_group_lookup(const struct ref *r, const char *s, size_t n,
 	*named = 0;
 	if (norm_code(s, n, code, sizeof(code)) == NORM_OK)
 		g = ref_group(r, code);
+	if (g != GROUP_NONE && n == strlen(code) && !memcmp(s, code, n))
+		return g; /* the code as it is written: most rows */
 	if (n > GROUP_NAME_MAX)
 		return g; /* a bare code with spaces around it, or nothing */
 	fold_header(s, n, folded, sizeof(folded));
