@@ -379,26 +379,26 @@ static void household_tiers(struct holder *v, const struct kv *kv, size_t n,
 	}
 }
 
-/*
- * Each new GD card's tier in its household: the GD members who hold a
- * card in the period (increase, change to GD, renew) ordered oldest
- * first (money_household_tiers); a card without a household is tier 1.
- * Households are grouped by the hash of their code (their order does
- * not matter, only who is in each).
- */
-static void set_tiers(const struct outputs *o, const struct cols x[NW],
-		      struct entry *e, size_t n)
+struct lists_tiers {
+	uint8_t *tier[NW]; /* per row of W_INC, W_CHG, W_REN; 0: none */
+};
+
+struct lists_tiers *lists_tiers_new(const struct outputs *o)
 {
 	static const int lists[3] = { W_INC, W_CHG, W_REN };
+	struct lists_tiers *t = xcalloc(1, sizeof(*t));
 	struct holder *v = NULL;
 	struct household_member *m = NULL;
-	uint8_t *tier[NW] = { NULL }, *done;
+	struct cols x[NW];
+	uint8_t *done;
 	struct kv *kv;
 	size_t nv = 0, cap = 0, i, k, mcap = 0;
 
+	cells_forget();
+	find_cols(x);
 	for (i = 0; i < 3; i++) {
 		add_holders(o, &x[lists[i]], lists[i], &v, &nv, &cap);
-		tier[lists[i]] = xcalloc(o->lists[wlist[lists[i]]].n + 1, 1);
+		t->tier[lists[i]] = xcalloc(o->lists[wlist[lists[i]]].n + 1, 1);
 	}
 	kv = xmalloc(sizeof(*kv) * (nv + 1));
 	done = xcalloc(nv + 1, 1);
@@ -410,26 +410,47 @@ static void set_tiers(const struct outputs *o, const struct cols x[NW],
 	for (i = 0; i < nv; i = k) {
 		for (k = i + 1; k < nv && kv[k].key == kv[i].key; k++)
 			;
-		household_tiers(v, kv + i, k - i, done + i, &m, &mcap, tier);
+		household_tiers(v, kv + i, k - i, done + i, &m, &mcap, t->tier);
 	}
-	for (i = 0; i < n; i++) {
-		const struct outlist *ol;
-		uint8_t t;
-
-		if (e[i].kind != K_TM || strcmp(e[i].group, "GD") ||
-		    !tier[e[i].wl])
-			continue;
-		ol = &o->lists[wlist[e[i].wl]];
-		t = tier[e[i].wl][e[i].r - ol->rows];
-		if (t > 0)
-			e[i].tier = t;
-	}
-	for (i = 0; i < NW; i++)
-		free(tier[i]);
 	free(done);
 	free(kv);
 	free(m);
 	free(v);
+	return t;
+}
+
+void lists_tiers_free(struct lists_tiers *t)
+{
+	int i;
+
+	if (!t)
+		return;
+	for (i = 0; i < NW; i++)
+		free(t->tier[i]);
+	free(t);
+}
+
+/* The tier of row r of list wl (W_*), 1 when it has none. */
+static uint8_t tier_of(const struct lists_tiers *t, const struct outputs *o,
+		       int wl, const struct orow *r)
+{
+	uint8_t v;
+
+	if (!t->tier[wl])
+		return 1;
+	v = t->tier[wl][r - o->lists[wlist[wl]].rows];
+	return v ? v : 1;
+}
+
+/* Each new GD card's tier in its household (lists_tiers_new). */
+static void set_tiers(const struct outputs *o, const struct lists_tiers *t,
+		      struct entry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (e[i].kind == K_TM && !strcmp(e[i].group, "GD"))
+			e[i].tier = tier_of(t, o, e[i].wl, e[i].r);
 }
 
 /* ---- a workbook ------------------------------------------------------- */
@@ -1637,6 +1658,17 @@ static int unit_names(struct job *j, char **names, struct etl_err *err)
 int lists_write(const struct outputs *o, const struct batch *b, const char *dir,
 		struct etl_err *err)
 {
+	struct lists_tiers *t = lists_tiers_new(o);
+	int rc = lists_write_tiers(o, b, t, dir, err);
+
+	lists_tiers_free(t);
+	return rc;
+}
+
+int lists_write_tiers(const struct outputs *o, const struct batch *b,
+		      const struct lists_tiers *tiers, const char *dir,
+		      struct etl_err *err)
+{
 	struct job j;
 	pthread_t th[LIST_THREADS];
 	char **names;
@@ -1651,7 +1683,7 @@ int lists_write(const struct outputs *o, const struct batch *b, const char *dir,
 	j.dir = dir;
 	find_cols(j.x);
 	j.n = gather(o, b->ref, j.x, &j.e);
-	set_tiers(o, j.x, j.e, j.n);
+	set_tiers(o, tiers, j.e, j.n);
 	for (i = 0; i < j.n; i++)
 		if (!i || strcmp(j.e[i].unit, j.e[i - 1].unit)) {
 			GROW(j.starts, cap, j.nunits + 2);
@@ -1774,64 +1806,82 @@ static const struct memo_money *money_memo(struct money_memo *mm,
 	return &mm->v[mm->n++];
 }
 
+/* Holder h of entry e (its money through mm); e's tier already set. */
+static void holder_of(const struct wr *w, struct money_memo *mm,
+		      const struct entry *e, int on_list,
+		      struct lists_holder *h)
+{
+	struct money_in in;
+	const struct memo_money *k;
+
+	h->r = e->r;
+	h->list = wlist[e->wl];
+	h->commune = cell(e->r, w->x[e->wl].commune);
+	memcpy(h->group, e->group, sizeof(h->group));
+	h->on_list = on_list;
+	if (!row_money_in(w, e, &in))
+		return;
+	k = money_memo(mm, w->b->ref, &in);
+	/* an employer's money is no budget's: not in the summary */
+	h->has_money = k->computed && k->funding != 1;
+	if (h->has_money) {
+		h->months = k->months;
+		h->total = k->total;
+	}
+}
+
 size_t lists_holders(const struct outputs *o, const struct batch *b,
-		     struct lists_holder **out)
+		     const struct lists_tiers *t, struct lists_holder **out)
 {
 	struct cols x[NW];
-	struct entry *e, *v = NULL;
+	struct entry *e, one;
 	struct lists_holder *h;
 	struct wr *w = xcalloc(1, sizeof(*w));
 	struct money_memo mm;
-	size_t n, nv = 0, cap = 0, nlisted, i;
+	size_t n, nh = 0, i, cap;
 	int wl;
 
 	cells_forget();
 	find_cols(x);
+	w->b = b;
+	w->x = x;
+	money_memo_init(&mm);
+	/* the new cards as the lists file them (TĂNG rows), then the cards
+	   bought again: corrections and renewals, read row by row */
 	n = gather(o, b->ref, x, &e);
+	set_tiers(o, t, e, n);
+	cap = n + o->lists[L_CHANGE].n + o->lists[L_RENEW].n;
+	h = xcalloc(cap ? cap : 1, sizeof(*h));
 	for (i = 0; i < n; i++)
-		if (e[i].kind == K_TM) {
-			GROW(v, cap, nv + 1);
-			v[nv++] = e[i];
-		}
+		if (e[i].kind == K_TM)
+			holder_of(w, &mm, &e[i], e[i].form == F_D03, &h[nh++]);
 	free(e);
-	nlisted = nv;
-	/* the cards bought again: corrections and renewals */
+	memset(&one, 0, sizeof(one));
+	one.unit = "";
+	one.kind = K_TM;
+	one.form = F_D03;
 	for (wl = W_CHG; wl <= W_REN; wl++) {
 		const struct outlist *ol = &o->lists[wlist[wl]];
 
-		for (i = 0; i < ol->n; i++)
-			if (wl == W_REN ||
-			    ol->rows[i].reason != R_GROUP_CHANGED)
-				add(&v, &nv, &cap, &ol->rows[i], wl, K_TM,
-				    cell(&ol->rows[i], x[wl].group), "", F_D03);
-	}
-	set_tiers(o, x, v, nv);
-	w->b = b;
-	w->x = x;
-	h = xcalloc(nv ? nv : 1, sizeof(*h));
-	money_memo_init(&mm);
-	for (i = 0; i < nv; i++) {
-		struct money_in in;
-		const struct memo_money *k;
+		one.wl = (uint8_t)wl;
+		for (i = 0; i < ol->n; i++) {
+			const char *g;
 
-		h[i].r = v[i].r;
-		h[i].list = wlist[v[i].wl];
-		h[i].commune = cell(v[i].r, x[v[i].wl].commune);
-		memcpy(h[i].group, v[i].group, sizeof(h[i].group));
-		h[i].on_list = i < nlisted && v[i].form == F_D03;
-		if (!row_money_in(w, &v[i], &in))
-			continue;
-		k = money_memo(&mm, b->ref, &in);
-		/* an employer's money is no budget's: not in the summary */
-		h[i].has_money = k->computed && k->funding != 1;
-		if (h[i].has_money) {
-			h[i].months = k->months;
-			h[i].total = k->total;
+			if (wl == W_CHG &&
+			    ol->rows[i].reason == R_GROUP_CHANGED)
+				continue; /* a TĂNG row of the lists, above */
+			one.r = &ol->rows[i];
+			g = cell(one.r, x[wl].group);
+			memset(one.group, 0, sizeof(one.group));
+			memcpy(one.group, g, strnlen(g, sizeof(one.group) - 1));
+			one.tier = strcmp(one.group, "GD")
+					   ? 1
+					   : tier_of(t, o, wl, one.r);
+			holder_of(w, &mm, &one, 0, &h[nh++]);
 		}
 	}
 	money_memo_release(&mm);
-	free(v);
 	free(w);
 	*out = h;
-	return nv;
+	return nh;
 }

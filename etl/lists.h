@@ -83,6 +83,21 @@ int lists_write(const struct outputs *o, const struct batch *b, const char *dir,
 		struct etl_err *err);
 
 /*
+ * The household tier (spec §9) of every GD card held in the period, per
+ * row of the increase, change and renew lists: computed once for the
+ * lists and the summary workbook, which read it at once from their own
+ * threads.
+ */
+struct lists_tiers;
+struct lists_tiers *lists_tiers_new(const struct outputs *o);
+void lists_tiers_free(struct lists_tiers *t);
+
+/* lists_write with the tiers already computed. */
+int lists_write_tiers(const struct outputs *o, const struct batch *b,
+		      const struct lists_tiers *tiers, const char *dir,
+		      struct etl_err *err);
+
+/*
  * A card holder of the period (a new, changed or renewed card) and the
  * money of that card for the period (spec §9), computed exactly as the
  * D03-TS lists print it: the same household tiers, the same months (a new
@@ -108,7 +123,7 @@ struct lists_holder {
  * change once, in its new group) into *out (free it); returns how many.
  */
 size_t lists_holders(const struct outputs *o, const struct batch *b,
-		     struct lists_holder **out);
+		     const struct lists_tiers *t, struct lists_holder **out);
 
 /* What a cell format of the lists' look has besides its size. */
 enum { LF_BOLD = 1, LF_ITALIC = 2, LF_WRAP = 4, LF_BORDER = 8 };

@@ -176,11 +176,12 @@ static const char *holder_commune(const void *ctx, size_t i)
  * then group rank, then group, then their order; how many.
  */
 static size_t budget_holders(const struct outputs *o, const struct batch *b,
+			     const struct lists_tiers *t,
 			     struct lists_holder **all,
 			     const struct lists_holder ***out)
 {
 	const struct ref *ref = b->ref;
-	size_t n = lists_holders(o, b, all), k = 0, i;
+	size_t n = lists_holders(o, b, t, all), k = 0, i;
 	const struct lists_holder **v = xcalloc(n ? n : 1, sizeof(*v));
 	uint32_t *rank = xmalloc(sizeof(*rank) * (n + 1));
 	struct kv *kv = xmalloc(sizeof(*kv) * (n + 1));
@@ -214,6 +215,7 @@ static size_t budget_holders(const struct outputs *o, const struct batch *b,
 struct budget {
 	const struct outputs *o;
 	const struct batch *b;
+	const struct lists_tiers *t;
 	struct lists_holder *all;
 	const struct lists_holder **v;
 	size_t n;
@@ -223,7 +225,7 @@ static void *holders_main(void *arg)
 {
 	struct budget *bu = arg;
 
-	bu->n = budget_holders(bu->o, bu->b, &bu->all, &bu->v);
+	bu->n = budget_holders(bu->o, bu->b, bu->t, &bu->all, &bu->v);
 	return NULL;
 }
 
@@ -682,10 +684,11 @@ static void commune_sheets(struct tw *w)
 /* ---- the file ----------------------------------------------------------- */
 
 int tonghop_write(const struct outputs *o, const struct batch *b,
-		  const char *dir, struct etl_err *err)
+		  const struct lists_tiers *t, const char *dir,
+		  struct etl_err *err)
 {
 	struct lists_book lb;
-	struct budget bu = { o, b, NULL, NULL, 0 };
+	struct budget bu = { o, b, t, NULL, NULL, 0 };
 	struct tw *w;
 	pthread_t tid;
 	char title[96];
@@ -729,6 +732,7 @@ int tonghop_write(const struct outputs *o, const struct batch *b,
 struct th_job {
 	const struct outputs *o;
 	const struct batch *b;
+	struct lists_tiers *t;
 	const char *dir;
 	int rc;
 	struct etl_err err;
@@ -738,24 +742,26 @@ static void *th_main(void *arg)
 {
 	struct th_job *j = arg;
 
-	j->rc = tonghop_write(j->o, j->b, j->dir, &j->err);
+	j->rc = tonghop_write(j->o, j->b, j->t, j->dir, &j->err);
 	return NULL;
 }
 
 int workbooks_write(const struct outputs *o, const struct batch *b,
 		    const char *dir, struct etl_err *err)
 {
-	struct th_job j = { o, b, dir, 0, { "" } };
+	struct th_job j = { o, b, NULL, dir, 0, { "" } };
 	pthread_t tid;
 	int threaded, rc;
 
+	j.t = lists_tiers_new(o);
 	threaded = etl_threads() > 1 &&
 		   pthread_create(&tid, NULL, th_main, &j) == 0;
-	rc = lists_write(o, b, dir, err);
+	rc = lists_write_tiers(o, b, j.t, dir, err);
 	if (threaded)
 		pthread_join(tid, NULL);
 	else
 		th_main(&j);
+	lists_tiers_free(j.t);
 	if (!rc && j.rc < 0) {
 		*err = j.err;
 		rc = -1;

@@ -43,6 +43,7 @@
 #ifndef DOISOAT_TONGHOP_H
 #define DOISOAT_TONGHOP_H
 
+#include "lists.h"
 #include "output.h"
 #include "rec.h"
 
@@ -56,11 +57,13 @@
  * -1 with err.
  */
 int tonghop_write(const struct outputs *o, const struct batch *b,
-		  const char *dir, struct etl_err *err);
+		  const struct lists_tiers *t, const char *dir,
+		  struct etl_err *err);
 
 /*
- * Every workbook of a run: lists_write and tonghop_write at once (the
- * summary on a thread of its own unless DOISOAT_THREADS=1).  Returns 0,
+ * Every workbook of a run: the household tiers once (lists_tiers_new),
+ * then lists_write_tiers and tonghop_write at once (the summary on a
+ * thread of its own unless DOISOAT_THREADS=1).  Returns 0,
  * or -1 with the first error.
  */
 int workbooks_write(const struct outputs *o, const struct batch *b,
