@@ -279,11 +279,19 @@ static void first_text(int n, const char *const *cells, const size_t *lens,
 		       char *out, size_t outsz)
 {
 	int i;
+	size_t k;
 
 	out[0] = '\0';
 	for (i = 0; i < n; i++)
 		if (!blank(cells[i], lens[i])) {
-			fold_header(cells[i], lens[i], out, outsz);
+			/* digits alone (a number, an ID: most rows) fold to
+			   themselves and name no footer: leave out[] empty */
+			for (k = 0; k < lens[i]; k++)
+				if ((cells[i][k] < '0' || cells[i][k] > '9') &&
+				    cells[i][k] != ' ')
+					break;
+			if (k < lens[i])
+				fold_header(cells[i], lens[i], out, outsz);
 			return;
 		}
 }
