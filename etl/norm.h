@@ -134,6 +134,10 @@ int norm_date(const char *s, size_t n, struct date *out, unsigned *flags);
 int date_cmp_coarse(const struct date *a, const struct date *b);
 /* Compare as full dates, missing parts taken as 0 (for sorting). */
 int date_cmp(const struct date *a, const struct date *b);
+
+/* Days since 1970-01-01 of y-m-d, proleptic Gregorian (H. Hinnant's
+   algorithm); m and d in range. */
+long long days_from_civil(long long y, unsigned m, unsigned d);
 /* ISO text: yyyy-mm-dd, yyyy-mm or yyyy; "" for DATE_NONE.  out[11]. */
 void date_format(const struct date *d, char out[11]);
 /* A full date from parts (prec DATE_DAY). */

@@ -29,8 +29,7 @@ int days_in_month(int year, int month)
 	return month == 2 && is_leap(year) ? 29 : days[month - 1];
 }
 
-/* Days since 1970-01-01, proleptic Gregorian (H. Hinnant's algorithm). */
-static long long days_from_civil(long long y, unsigned m, unsigned d)
+long long days_from_civil(long long y, unsigned m, unsigned d)
 {
 	long long era;
 	unsigned yoe, doy, doe;

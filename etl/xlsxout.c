@@ -12,6 +12,7 @@
  * book's styles, sheet names and charts.
  */
 #include "xlsxout.h"
+#include "norm.h"
 #include "util.h"
 
 #include <errno.h>
@@ -828,24 +829,10 @@ void xo_blank(struct xo_sheet *s, int r, int c, xo_fmt f)
 		x->kind = C_BLANK;
 }
 
-/* Days from 1970-01-01 of a proleptic Gregorian date. */
-static int64_t days_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 void xo_date(struct xo_sheet *s, int r, int c, int y, int m, int d, xo_fmt f)
 {
-	int64_t n = days_civil(y, (unsigned)m, (unsigned)d) -
-		    days_civil(1899, 12, 30);
+	int64_t n = days_from_civil(y, (unsigned)m, (unsigned)d) -
+		    days_from_civil(1899, 12, 30);
 
 	if (n < 61) /* before 1900-03-01: Excel's phantom 1900-02-29 */
 		n--;
