@@ -8,7 +8,8 @@
 # summary.json but for "timings", the inputs' "seconds" and the merge's
 # "merged" line.  Then what the merge refuses (a partition missing or
 # given twice, folders of two N, other inputs, other reference options,
-# an incomplete folder, a folder that is no partition), the bad values
+# an incomplete folder, a folder that is no partition), load refusing a
+# partition folder, the bad values
 # --partition refuses, --partition without --no-db, and a task run again
 # (after it finished, and after it was killed) into its own folder.  One
 # line per test, "ok N - name" or "not ok N - name", then
@@ -207,6 +208,10 @@ rm "$TMP/gone/partition-keys.csv"
 refuses 1 "merge refuses a partition folder with a file missing" \
 	"not a complete partition folder" \
 	doisoat merge small "$TMP/no" "$S2/p0" "$TMP/gone"
+
+refuses 1 "load refuses a partition folder, before any database" \
+	"holds one partition of a run" \
+	"$BIN" load --quiet --out "$S2/p0" --db "host=$TMP/nodb dbname=none"
 
 # --- what --partition refuses ---------------------------------------------
 for bad in 0/0 3/2 2/2 junk 1/ /2 -1/2 1/-2 "1/2x" 0/4097; do
