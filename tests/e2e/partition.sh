@@ -6,7 +6,8 @@
 # byte for byte, the workbooks cell for cell (tests/xlsx/dump.py; the
 # messy district's by cmp first, dump.py only when the bytes differ),
 # summary.json but for "timings", the inputs' "seconds" and the merge's
-# "merged" line.  Then what the merge refuses (a partition missing or
+# "merged" line; past --max-rejects, every task and the merge exit 3.
+# Then what the merge refuses (a partition missing or
 # given twice, folders of two N, other inputs, other reference options,
 # an incomplete folder, a folder that is no partition), load refusing a
 # partition folder, the bad values
@@ -140,6 +141,25 @@ union small 7 full
 union messy 1 quick
 union messy 2 quick
 union messy 7 quick
+
+# more rejects than --max-rejects: every task and the merge exit 3, and
+# the merged folder is still the single run's
+mkdir -p "$TMP/rej"
+doisoat run small "$TMP/rej/full" --max-rejects 0 > /dev/null 2>&1
+r_full=$?
+doisoat run small "$TMP/rej/p0" --max-rejects 0 --partition 0/2 > /dev/null 2>&1
+r_p0=$?
+doisoat run small "$TMP/rej/p1" --max-rejects 0 --partition 1/2 > /dev/null 2>&1
+r_p1=$?
+doisoat merge small "$TMP/rej/m" "$TMP/rej/p0" "$TMP/rej/p1" > "$TMP/err" 2>&1
+r_m=$?
+if [ "$r_full$r_p0$r_p1$r_m" = 3333 ] && same_lists "$TMP/rej/full" "$TMP/rej/m" &&
+	same_summary "$TMP/rej/full" "$TMP/rej/m" > "$TMP/d" 2>&1; then
+	ok "past --max-rejects: the tasks and the merge exit 3, the union holds"
+else
+	echo "exit codes: $r_full $r_p0 $r_p1 $r_m" >> "$TMP/err"
+	not_ok "past --max-rejects: the tasks and the merge exit 3, the union holds" "$TMP/err"
+fi
 
 # the partitions' rows and coverage counts add up to the single run's
 rows() { tail -n +2 "$1" | wc -l; }
