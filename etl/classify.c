@@ -1185,7 +1185,8 @@ static void count_cov(struct ctx *c, const struct rec *g, int insured,
 /*
  * The main row of a person's outcome, and the person's coverage counts
  * (insured when increased, changed or renewed; a dead person is not a
- * resident, so is not counted).
+ * resident, so is not counted): with --partition, only of the people of
+ * the run's partition (rules.md R7.13).
  */
 static void write_outcome(struct ctx *c, const struct person *p,
 			  const struct decision *d)
@@ -1212,6 +1213,8 @@ static void write_outcome(struct ctx *c, const struct person *p,
 	default:
 		break;
 	}
+	if (!out_keeps(c->o, p->key)) /* another partition's person */
+		return;
 	count_cov(c, d->g,
 		  d->outcome == OUTCOME_INCREASE ||
 			  d->outcome == OUTCOME_CHANGE ||
@@ -1319,6 +1322,8 @@ void classify_run(struct batch *b, struct outputs *o)
 		part[k].cov = NULL;
 		part[k].ncov = part[k].cov_cap = 0;
 		outputs_init(&parts[k]);
+		parts[k].part_index = o->part_index; /* rules.md R7.13 */
+		parts[k].part_count = o->part_count;
 		part[k].o = &parts[k];
 		part[k].lo = b->npeople * k / nparts;
 		part[k].hi = b->npeople * (k + 1) / nparts;

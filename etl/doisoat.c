@@ -19,6 +19,7 @@ static const struct command {
 	{ "dedup", cmd_dedup, "find who is who; merge duplicates" },
 	{ "diff", cmd_diff, "classify people against last year's cards" },
 	{ "report", cmd_report, "write the lists (CSV) from diff's rows" },
+	{ "merge", cmd_merge, "join the folders of run --partition I/N" },
 	{ "load", cmd_load, "load a run's output folder into PostgreSQL" },
 	{ "db", cmd_db, "database maintenance: db migrate" },
 };

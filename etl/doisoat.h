@@ -18,6 +18,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 

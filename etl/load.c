@@ -1111,8 +1111,17 @@ int load_run(const struct load_opts *o, struct etl_err *err)
 	}
 	rc = -1;
 	if (read_summary(o->out, &summary, err) == 0) {
-		L.summary = summary.buf;
-		L.conn = pgload_connect(o->conninfo, err);
+		if (strstr(summary.buf, "\n  \"partition\": ")) /* R7.13 */
+			etl_errf(err,
+				 "'%s' holds one partition of a run (doisoat "
+				 "run --partition): join the partitions with "
+				 "doisoat merge and load the folder it writes; "
+				 "nothing loaded",
+				 o->out);
+		else {
+			L.summary = summary.buf;
+			L.conn = pgload_connect(o->conninfo, err);
+		}
 	}
 	if (L.conn) {
 		L.notices.fn = server_says;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 static const struct {
 	const char *file, *header;
@@ -102,6 +103,22 @@ static int needs_quotes(const char *s, size_t n)
 	return strpbrk(s, ",\"\r\n") || (n && (s[0] == ' ' || s[n - 1] == ' '));
 }
 
+uint32_t out_partition_of(uint64_t key, uint32_t n)
+{
+	unsigned char b[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		b[i] = (unsigned char)(key >> (8 * i));
+	return n ? (uint32_t)(XXH3_64bits(b, sizeof(b)) % n) : 0;
+}
+
+int out_keeps(const struct outputs *o, uint64_t key)
+{
+	return !o->part_count ||
+	       out_partition_of(key, o->part_count) == o->part_index;
+}
+
 void out_add(struct outputs *o, enum list l, const char *commune, uint64_t key,
 	     enum reason reason, const char *const *cells)
 {
@@ -111,6 +128,8 @@ void out_add(struct outputs *o, enum list l, const char *commune, uint64_t key,
 	int i, n = lists[l].ncols, row_plain;
 	char *p;
 
+	if (l != L_COVERAGE && !out_keeps(o, key))
+		return;
 	if (!commune)
 		commune = "";
 	/* the cells and the commune, copied into one block */

@@ -71,7 +71,19 @@ struct outputs {
 	   by classify_run, freed with the outputs */
 	uint64_t *ambiguous;
 	size_t nambiguous;
+	/* --partition I/N (rules.md R7.13): count 0 keeps every row; else
+	   out_add keeps only the rows whose key is in partition index */
+	uint32_t part_index, part_count;
 };
+
+/*
+ * The partition (0 .. n-1) of a row's sort key: XXH3-64 of the key's 8
+ * bytes, little-endian, modulo n.  The same on every machine, so N tasks
+ * split the rows between them exactly (rules.md R7.13).
+ */
+uint32_t out_partition_of(uint64_t key, uint32_t n);
+/* Does o keep the rows of key (its partition, or no partition at all)? */
+int out_keeps(const struct outputs *o, uint64_t key);
 
 /* Is code in the sorted list codes[n] (ambiguous BHXH codes)? */
 int code_ambiguous(const uint64_t *codes, size_t n, uint64_t code);
@@ -86,7 +98,8 @@ int list_ncols(enum list l);
 
 /*
  * Add a row: ncells strings are copied into the arena (NULL is written as
- * an empty cell).
+ * an empty cell).  With a partition (part_count), a row of any list but
+ * coverage whose key is not in it is dropped (out_keeps).
  */
 void out_add(struct outputs *o, enum list l, const char *commune, uint64_t key,
 	     enum reason reason, const char *const *cells);

@@ -270,10 +270,12 @@ static void json_scope(struct strbuf *sb, const struct ref *r)
 	sb_adds(sb, "]},\n");
 }
 
-/* The whole text; "files" from od when it is given. */
-static void summary_json(struct strbuf *sb, const struct batch *b,
-			 const struct outputs *o, const struct timings *t,
-			 int exit_code, const struct outdir *od)
+/*
+ * The text up to "outputs": version, period, exit code, inputs, people,
+ * flags, scope.
+ */
+static void summary_head(struct strbuf *sb, const struct batch *b,
+			 int exit_code)
 {
 	char start[11];
 	unsigned long dup = 0, demog = 0;
@@ -297,6 +299,12 @@ static void summary_json(struct strbuf *sb, const struct batch *b,
 		"\"MATCHED_BY_DEMOGRAPHICS\": %lu},\n",
 		dup, demog);
 	json_scope(sb, b->ref);
+}
+
+/* The text from "outputs" on; "files" from od when it is given. */
+static void summary_tail(struct strbuf *sb, const struct outputs *o,
+			 const struct timings *t, const struct outdir *od)
+{
 	json_outputs(sb, o);
 	if (od)
 		json_files(sb, o, od);
@@ -307,6 +315,18 @@ static void summary_json(struct strbuf *sb, const struct batch *b,
 		t->read, t->identity, t->classify, t->write, t->total);
 }
 
+/* The whole text; extra (if any) before "outputs". */
+static void summary_json(struct strbuf *sb, const struct batch *b,
+			 const struct outputs *o, const struct timings *t,
+			 int exit_code, const char *extra,
+			 const struct outdir *od)
+{
+	summary_head(sb, b, exit_code);
+	if (extra)
+		sb_adds(sb, extra);
+	summary_tail(sb, o, t, od);
+}
+
 int summary_write(const struct batch *b, const struct outputs *o,
 		  const struct timings *t, int exit_code, const char *dir,
 		  struct etl_err *err)
@@ -315,7 +335,7 @@ int summary_write(const struct batch *b, const struct outputs *o,
 	int rc;
 
 	sb_init(&sb, 0);
-	summary_json(&sb, b, o, t, exit_code, NULL);
+	summary_json(&sb, b, o, t, exit_code, NULL, NULL);
 	rc = write_file_atomic(dir, "summary.json", sb.buf, sb.len, err);
 	sb_release(&sb);
 	return rc;
@@ -325,13 +345,38 @@ int summary_write_outdir(const struct batch *b, const struct outputs *o,
 			 const struct timings *t, int exit_code,
 			 struct outdir *od, struct etl_err *err)
 {
+	return summary_write_outdir_with(b, o, t, exit_code, NULL, od, err);
+}
+
+int summary_write_outdir_with(const struct batch *b, const struct outputs *o,
+			      const struct timings *t, int exit_code,
+			      const char *extra, struct outdir *od,
+			      struct etl_err *err)
+{
 	struct strbuf sb;
 	int rc;
 
 	if (outdir_manifest(od, err) < 0)
 		return -1;
 	sb_init(&sb, 0);
-	summary_json(&sb, b, o, t, exit_code, od);
+	summary_json(&sb, b, o, t, exit_code, extra, od);
+	rc = write_file_atomic(od->stage, "summary.json", sb.buf, sb.len, err);
+	sb_release(&sb);
+	return rc;
+}
+
+int summary_write_merged(const char *head, size_t len, const struct outputs *o,
+			 const struct timings *t, struct outdir *od,
+			 struct etl_err *err)
+{
+	struct strbuf sb;
+	int rc;
+
+	if (outdir_manifest(od, err) < 0)
+		return -1;
+	sb_init(&sb, 0);
+	sb_add(&sb, head, len);
+	summary_tail(&sb, o, t, od);
 	rc = write_file_atomic(od->stage, "summary.json", sb.buf, sb.len, err);
 	sb_release(&sb);
 	return rc;

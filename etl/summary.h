@@ -42,6 +42,26 @@ int summary_write_outdir(const struct batch *b, const struct outputs *o,
 			 struct outdir *od, struct etl_err *err);
 
 /*
+ * summary_write_outdir() with the text extra (whole lines, NULL: none)
+ * between "scope" and "outputs": a partition's "partition" key (rules.md
+ * R7.13).
+ */
+int summary_write_outdir_with(const struct batch *b, const struct outputs *o,
+			      const struct timings *t, int exit_code,
+			      const char *extra, struct outdir *od,
+			      struct etl_err *err);
+
+/*
+ * summary.json of `doisoat merge`: head[len] (a partition's text up to
+ * "outputs", as summary_write_outdir_with() wrote it, and the merge's
+ * own lines), then "outputs", "files", "outcomes" and "timings" of o and
+ * t, as a run writes them.  Returns 0 or -1 with err.
+ */
+int summary_write_merged(const char *head, size_t len, const struct outputs *o,
+			 const struct timings *t, struct outdir *od,
+			 struct etl_err *err);
+
+/*
  * summary.json for a folder of lists without a run behind it (doisoat
  * report without --period): "doisoat_version", "outputs" (rows per list)
  * and "files" only, which `doisoat load` refuses (no period, no inputs).

@@ -44,6 +44,7 @@ suite communes "communes by date (2025 reform)" sh tests/e2e/communes.sh "$BUILD
 suite xlsx "lists-*.xlsx workbooks" sh tests/xlsx/check.sh "$BUILD"
 suite tonghop "the district summary workbook" sh tests/xlsx/tonghop.sh "$BUILD"
 suite xlsxout "the streaming xlsx writer read back" sh tests/xlsx/xlsxout.sh "$BUILD"
+suite partition "run --partition I/N and merge: the union is the single run" sh tests/e2e/partition.sh "$BUILD"
 suite install "make install into a temporary DESTDIR" sh tests/e2e/install.sh "$BUILD"
 suite fuzz "fuzz corpora replayed" sh tests/fuzz/replay.sh "$BUILD"
 suite pg "PostgreSQL integration tests" sh tests/pg/run.sh "$BUILD"

@@ -11,6 +11,7 @@
 #include "lists.h"
 #include "tonghop.h"
 #include "outdir.h"
+#include "partition.h"
 #include "stage.h"
 
 #include <stdlib.h>
@@ -27,7 +28,7 @@ static const char usage_str[] =
 	"                   [--support FILE]\n"
 	"                   --out DIR [--db CONNINFO | --no-db]\n"
 	"                   [--max-rejects N] [--max-file-rejects PCT]\n"
-	"                   [--table] [--quiet]\n"
+	"                   [--partition I/N] [--table] [--quiet]\n"
 	"       doisoat run --config FILE [OPTION]...\n"
 	"\n"
 	"Reconcile last year's cards (--prior), the population registry\n"
@@ -51,6 +52,8 @@ static const char usage_str[] =
 	"--db takes a libpq conninfo; without it the [load] section's db,\n"
 	"$DOISOAT_DB, else the PG* environment is used.  A password in it is\n"
 	"refused (exit 2), with --no-db too: use ~/.pgpass.\n"
+	"--partition I/N (with --no-db) keeps the rows of the people of\n"
+	"partition I of N only, for `doisoat merge` (docs/scale.md).\n"
 	"--table prints the coverage table.  --today pins the run date.\n"
 	"--config reads options from an INI file ([run] and [load] keys are\n"
 	"the long options; see docs/operations.md); the command line wins.\n"
@@ -116,6 +119,44 @@ static int write_lists(struct outputs *out, void *ctx, struct etl_err *err)
 	return workbooks_write(out, w->b, w->dir, err);
 }
 
+int run_write_outputs(struct outputs *out, const struct batch *b,
+		      const char *dir, int partition, struct etl_err *err)
+{
+	struct workbook wb = { b, dir };
+
+	if (partition) /* the merge writes the workbooks (rules.md R7.13) */
+		return out_write_all_and(out, dir, partition_write_keys,
+					 (void *)dir, err);
+	return out_write_all_and(out, dir, write_lists, &wb, err);
+}
+
+/*
+ * summary.json, with a partition's "partition" key when s has one
+ * (rules.md R7.13), and the commit of the folder, or die.
+ */
+static void run_summary(const struct stage *s, const struct batch *b,
+			const struct outputs *out, const struct timings *t,
+			int rc, struct outdir *od)
+{
+	struct etl_err err = { "" };
+	struct strbuf line;
+	uint64_t ref;
+
+	sb_init(&line, 0);
+	if (s->part_count) {
+		if (partition_reference(&s->o, b, &ref, &err) < 0)
+			die("%s", err.msg);
+		partition_summary_line(&line, s->part_index, s->part_count,
+				       &b->today, ref);
+	}
+	if (summary_write_outdir_with(b, out, t, rc,
+				      s->part_count ? line.buf : NULL, od,
+				      &err) < 0 ||
+	    outdir_commit(od, &err) < 0)
+		die("%s", err.msg);
+	sb_release(&line);
+}
+
 static int has_kind(const struct run_opts *o, enum kind k)
 {
 	size_t i;
@@ -131,20 +172,21 @@ static int has_kind(const struct run_opts *o, enum kind k)
  * workbook and summary.json into --out.  EXIT_OK or EXIT_REJECTS; dies
  * on failure.  t0: when the run started.
  */
-static int run_pipeline(const struct run_opts *o, struct batch *b, double t0)
+static int run_pipeline(const struct stage *s, struct batch *b, double t0)
 {
+	const struct run_opts *o = &s->o;
 	struct outputs out;
 	struct timings t = { 0 };
 	struct etl_err err = { "" };
 	struct outdir od;
-	struct workbook wb = { b, NULL };
 	double t1;
 	int rc = EXIT_OK;
 
 	/* recovers the folder; exit() before the commit removes the staging */
 	stage_outdir_begin(o->out, &od);
-	wb.dir = od.stage;
 	outputs_init(&out);
+	out.part_index = s->part_index; /* keeps its rows only */
+	out.part_count = s->part_count;
 	progress("reading %zu input files", o->ninputs);
 	if (pipeline_read(b, o, &err) < 0) {
 		batch_print_msgs(b, stderr);
@@ -167,7 +209,7 @@ static int run_pipeline(const struct run_opts *o, struct batch *b, double t0)
 	t.classify = now_seconds() - t1;
 	t1 = now_seconds();
 	progress("writing the lists");
-	if (out_write_all_and(&out, od.stage, write_lists, &wb, &err) < 0)
+	if (run_write_outputs(&out, b, od.stage, s->part_count > 0, &err) < 0)
 		die("%s", err.msg);
 	t.write = now_seconds() - t1;
 	if (o->max_rejects >= 0 &&
@@ -178,9 +220,11 @@ static int run_pipeline(const struct run_opts *o, struct batch *b, double t0)
 		rc = EXIT_REJECTS;
 	}
 	t.total = now_seconds() - t0;
-	if (summary_write_outdir(b, &out, &t, rc, &od, &err) < 0 ||
-	    outdir_commit(&od, &err) < 0)
-		die("%s", err.msg);
+	run_summary(s, b, &out, &t, rc, &od);
+	if (s->part_count)
+		logmsg("partition %u of %u: the rows of its people only; "
+		       "doisoat merge joins the %u folders",
+		       s->part_index, s->part_count, s->part_count);
 	logmsg("%zu people: %zu increase, %zu decrease, %zu change, %zu "
 	       "renew, %zu uninsured, %zu review, %zu rejects (%.2f s)",
 	       b->npeople, out.lists[L_INCREASE].n, out.lists[L_DECREASE].n,
@@ -216,7 +260,8 @@ static const struct cmd_def run_def = {
 		     OPT_MAX_FILE_REJECTS,
 		     OPT_TABLE,
 		     OPT_CONTRIBUTIONS,
-		     OPT_SUPPORT },
+		     OPT_SUPPORT,
+		     OPT_PARTITION },
 };
 
 int cmd_run(int argc, char **argv)
@@ -234,6 +279,11 @@ int cmd_run(int argc, char **argv)
 	    !has_kind(&s.o, KIND_REGISTRY))
 		usage_error("--period, --prior, --registry and --out are "
 			    "required");
+	if (s.part_count && !s.o.no_db)
+		usage_error(
+			"--partition needs --no-db: a partition folder holds "
+			"part of the lists; load the folder doisoat merge "
+			"writes with doisoat load (docs/scale.md)");
 	if (!s.o.no_db)
 		load_opts_of_run(&s, &lo, &la);
 	else if (s.o.db)
@@ -241,7 +291,7 @@ int cmd_run(int argc, char **argv)
 	stage_batch(&s);
 	if (!s.o.no_db)
 		lock = take_run_lock(lo.conninfo);
-	rc = run_pipeline(&s.o, &s.b, t0);
+	rc = run_pipeline(&s, &s.b, t0);
 	stage_batch_release(&s);
 	if (!s.o.no_db) {
 		set_quiet(s.o.quiet || la.quiet); /* [load] quiet: its log */

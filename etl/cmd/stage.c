@@ -6,6 +6,7 @@
 #include "outdir.h"
 #include "copytext.h"
 #include "csvin.h"
+#include "partition.h"
 #include "pgload.h"
 #include "stream.h"
 
@@ -33,14 +34,15 @@ void usage_error(const char *fmt, ...)
  * when it takes a value, and after '/' the letter of its short form.
  */
 static const char *const option_specs[OPT_END - OPT_PERIOD] = {
-	"period=/p", "as-of=",	 "today=",	 "prior=",
-	"registry=", "roster=",	 "encoding=",	 "areas=",
-	"scope=",    "targets=", "groups=",	 "out=/o",
-	"db=/d",     "no-db",	 "max-rejects=", "table",
-	"rejects=",  "rejects=", "schemas=/s",	 "pseudonym-key=/k",
-	"keep-raw",  "kind=",	 "rows=",	 "max-file-rejects=",
-	"unit=",     "replace",	 "units=",	 "contributions=",
-	"support=",  "config=",	 "quiet/q",	 "help/h",
+	"period=/p", "as-of=",	   "today=",	   "prior=",
+	"registry=", "roster=",	   "encoding=",	   "areas=",
+	"scope=",    "targets=",   "groups=",	   "out=/o",
+	"db=/d",     "no-db",	   "max-rejects=", "table",
+	"rejects=",  "rejects=",   "schemas=/s",   "pseudonym-key=/k",
+	"keep-raw",  "kind=",	   "rows=",	   "max-file-rejects=",
+	"unit=",     "replace",	   "units=",	   "contributions=",
+	"support=",  "partition=", "config=",	   "quiet/q",
+	"help/h",
 };
 
 /* getopt_long's view of a command's options. */
@@ -290,6 +292,15 @@ static int value_opt(struct run_opts *o, int code, const char *arg)
 	return 0;
 }
 
+/* --partition I/N into s (rules.md R7.13). */
+static void partition_opt(struct stage *s, const char *arg)
+{
+	if (partition_parse(arg, &s->part_index, &s->part_count) < 0)
+		usage_error("bad --partition '%s': give I/N, the partition I "
+			    "(0 to N-1) of N (1 to %d), e.g. --partition 0/4",
+			    arg, PARTITION_MAX);
+}
+
 int stage_opt(void *ctx, int code, const char *arg)
 {
 	struct stage *s = ctx;
@@ -303,6 +314,10 @@ int stage_opt(void *ctx, int code, const char *arg)
 	if (code == OPT_REJECTS) { /* given again: the last one */
 		o->rejects[0] = arg;
 		o->nrejects = 1;
+		return 1;
+	}
+	if (code == OPT_PARTITION) {
+		partition_opt(s, arg);
 		return 1;
 	}
 	if (code == OPT_REJECTS_IN) {

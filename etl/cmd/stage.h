@@ -66,6 +66,7 @@ enum {
 	OPT_UNITS, /* --units FILE: the filing units' headers (run) */
 	OPT_CONTRIBUTIONS, /* --contributions FILE (run, report) */
 	OPT_SUPPORT, /* --support FILE (run, report) */
+	OPT_PARTITION, /* --partition I/N (run; rules.md R7.13) */
 	OPT_CONFIG,
 	OPT_QUIET,
 	OPT_HELP,
@@ -131,6 +132,7 @@ struct stage {
 	struct ref ref; /* with stage_batch() */
 	struct batch b;
 	int has_batch;
+	uint32_t part_index, part_count; /* --partition I/N; count 0: none */
 };
 
 /*
@@ -186,6 +188,14 @@ int load_and_report(const struct load_opts *o);
 const char *stage_conninfo(const char *db);
 
 struct outdir;
+/*
+ * What run and merge write into dir (the staging folder): every list,
+ * and the workbooks; with partition set, the partition's files for the
+ * merge instead of the workbooks (partition.h).  0, or -1 with err.
+ */
+int run_write_outputs(struct outputs *out, const struct batch *b,
+		      const char *dir, int partition, struct etl_err *err);
+
 /*
  * outdir_begin() on --out, or die: EXIT_BUSY when another process writes
  * the folder.  Write every output into od->stage, then outdir_commit().
