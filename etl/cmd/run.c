@@ -143,7 +143,8 @@ static int run_pipeline(const struct run_opts *o, struct batch *b, double t0)
 
 	/* recovers the folder; exit() before the commit removes the staging */
 	stage_outdir_begin(o->out, &od);
-	wb.dir = od.stage;
+	if (!(wb.dir = outdir_lists(&od, &err))) /* the workbooks: lists/ */
+		die("%s", err.msg);
 	outputs_init(&out);
 	progress("reading %zu input files", o->ninputs);
 	if (pipeline_read(b, o, &err) < 0) {
