@@ -8,12 +8,14 @@
 #include "hashtab.h"
 #include "money.h"
 #include "outdir.h"
+#include "tonghop.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -1432,30 +1434,38 @@ static void unit_header(struct wr *w)
 		snprintf(w->uname, sizeof(w->uname), "Đơn vị mã %s", w->unit);
 }
 
-/* The file name of a unit key: lists-<key with [^0-9A-Za-z._-] as _>. */
+/*
+ * The file name of a unit key (lists.h): <key with [^0-9A-Za-z._-] and a
+ * leading '.' as '_'>.xlsx, with a leading '_' when that is the summary's.
+ */
 static void file_name(const char *unit, char *out, size_t n)
 {
 	size_t i, len;
 
-	snprintf(out, n, LISTS_PREFIX "%.64s" LISTS_SUFFIX, unit);
+	snprintf(out, n, "%.64s" LISTS_SUFFIX, unit[0] ? unit : "_");
 	len = strlen(out) - strlen(LISTS_SUFFIX);
-	for (i = strlen(LISTS_PREFIX); i < len; i++) {
+	for (i = 0; i < len; i++) {
 		char c = out[i];
 
 		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-		      (c >= 'a' && c <= 'z') || c == '.' || c == '-' ||
+		      (c >= 'a' && c <= 'z') || (c == '.' && i) || c == '-' ||
 		      c == '_'))
 			out[i] = '_';
+	}
+	if (!strcasecmp(out, TONGHOP_FILE) && strlen(out) + 1 < n) {
+		memmove(out + 1, out, strlen(out) + 1);
+		out[0] = '_';
 	}
 }
 
 int lists_is_name(const char *name)
 {
-	size_t n = strlen(name), p = strlen(LISTS_PREFIX),
+	size_t n = strlen(name), p = strlen(LISTS_DIR "/"),
 	       s = strlen(LISTS_SUFFIX);
 
-	return n > p + s && !strncmp(name, LISTS_PREFIX, p) &&
-	       !strcmp(name + n - s, LISTS_SUFFIX) && !strchr(name, '/');
+	return n > p + s && !strncmp(name, LISTS_DIR "/", p) &&
+	       name[p] != '.' && !strcmp(name + n - s, LISTS_SUFFIX) &&
+	       !strchr(name + p, '/');
 }
 
 /* Flush the finished file to disk and set its mode (never via a link). */

@@ -1,7 +1,8 @@
 /*
  * lists.h: the lists people file (rules.md R7.10, spec §6.1), one
- * workbook per filing unit, DIR/lists-<unit>.xlsx, written with
- * xlsxout.h (streamed, constant memory).
+ * workbook per filing unit, lists/<unit>.xlsx in the output folder
+ * (lists_write writes DIR/<unit>.xlsx, DIR being that folder), written
+ * with xlsxout.h (streamed, constant memory).
  *
  * Which unit files a row (the unit key):
  *   - residence-based groups (HN, CN, TE, BT, DT, DK, XD, GB; groups.csv
@@ -13,7 +14,7 @@
  *   - other groups: the row's unit_code, else the commune;
  *   - a decrease: the card's unit_code, else as above by its group;
  *   - a row whose unit cannot be told: the workbook
- *     lists-chua-ro-don-vi.xlsx ("unit unknown"), never dropped.
+ *     lists/chua-ro-don-vi.xlsx ("unit unknown"), never dropped.
  * The unit codes come from the trailing columns of the CSV lists
  * (unit_code, old_unit_code; output.c).
  *
@@ -64,8 +65,14 @@
 
 #include "xlsxout.h"
 
-/* Every workbook's name is LISTS_PREFIX <unit> LISTS_SUFFIX. */
-#define LISTS_PREFIX "lists-"
+/*
+ * The output folder's subfolder of the workbooks (outdir.h): every
+ * workbook is LISTS_DIR "/" <unit> LISTS_SUFFIX there, the unit key with
+ * [^0-9A-Za-z._-] and a leading '.' as '_', cut at 64 bytes; a key whose
+ * name would be the summary's (tonghop.h TONGHOP_FILE, in any case) gets
+ * a leading '_', so no unit's workbook ever replaces the summary.
+ */
+#define LISTS_DIR    "lists"
 #define LISTS_SUFFIX ".xlsx"
 /* The unit key of rows whose unit cannot be told, and its file name. */
 #define LISTS_UNKNOWN "chua-ro-don-vi"
@@ -73,11 +80,11 @@
 #define LISTS_BHXH "bhxh"
 
 /*
- * Write DIR/lists-<unit>.xlsx for every filing unit of o's increase,
- * decrease and change lists.  b gives the period, the list date
- * (b->today) and, through b->ref, groups, communes and units.  Each file
- * is built under a temporary name with mode 0600 and renamed into
- * place.  Returns 0, or -1 with err.
+ * Write DIR/<unit>.xlsx (DIR: the output folder's LISTS_DIR) for every
+ * filing unit of o's increase, decrease and change lists.  b gives the
+ * period, the list date (b->today) and, through b->ref, groups, communes
+ * and units.  Each file is built under a temporary name with mode 0600
+ * and renamed into place.  Returns 0, or -1 with err.
  */
 int lists_write(const struct outputs *o, const struct batch *b, const char *dir,
 		struct etl_err *err);
@@ -166,7 +173,10 @@ int lists_book_open(struct lists_book *lb, const char *dir, const char *name,
  */
 int lists_book_close(struct lists_book *lb, struct etl_err *err);
 
-/* Is name one of the workbooks lists_write writes ("lists-*.xlsx")? */
+/*
+ * Is name, a path inside the output folder, one of the workbooks
+ * ("lists/<name>.xlsx", the name not hidden and without '/')?
+ */
 int lists_is_name(const char *name);
 
 #endif

@@ -23,7 +23,9 @@
 
 #define SUMMARY "summary.json"
 /* The one workbook of earlier versions: removed when a run commits. */
-#define OLD_WORKBOOK	  "d02lt.xlsx"
+#define OLD_WORKBOOK "d02lt.xlsx"
+/* The workbooks of earlier versions sat in DIR as lists-<unit>.xlsx. */
+#define OLD_LISTS	  "lists-"
 #define MAX_SUMMARY_BYTES (64u << 20)
 
 /* ---- doisoat's own file names ------------------------------------------ */
@@ -41,22 +43,45 @@ static const char *output_name(int i)
 	return i == L_N + 1 ? SUMMARY : NULL;
 }
 
-/* One of doisoat's own names: a fixed one, or a workbook of lists.h. */
+/*
+ * One of doisoat's own names in DIR: a fixed one, or a workbook of an
+ * earlier version (lists-<unit>.xlsx).
+ */
 static int is_output_name(const char *name)
 {
+	size_t n = strlen(name), p = strlen(OLD_LISTS), x = strlen(".xlsx");
 	const char *s;
 	int i;
 
 	for (i = 0; (s = output_name(i)); i++)
 		if (!strcmp(s, name))
 			return 1;
-	return lists_is_name(name);
+	return n > p + x && starts_with(name, OLD_LISTS) &&
+	       !strcmp(name + n - x, ".xlsx") && !strchr(name, '/');
 }
 
 /* A name that stays inside the folder and is not hidden. */
 static int plain_name(const char *s)
 {
 	return s[0] && s[0] != '.' && !strchr(s, '/') && strlen(s) <= NAME_MAX;
+}
+
+/* A name of "files": plain, or "lists/<plain name>". */
+static int file_name_ok(const char *s)
+{
+	return plain_name(s) || (starts_with(s, LISTS_DIR "/") &&
+				 plain_name(s + strlen(LISTS_DIR "/")));
+}
+
+/* A workbook's name in DIR/lists, "lists/" before it: lists_is_name. */
+static int is_lists_name(const char *name)
+{
+	char full[NAME_MAX + sizeof(LISTS_DIR "/")];
+
+	if (strlen(name) > NAME_MAX)
+		return 0;
+	snprintf(full, sizeof(full), LISTS_DIR "/%s", name);
+	return lists_is_name(full);
 }
 
 /* The PID that digits [s, end) spell (end NULL: to the NUL), or -1. */
@@ -77,8 +102,11 @@ static long parse_pid(const char *s, const char *end)
 	return pid > 0 ? pid : -1;
 }
 
-/* The PID of a temporary file ".<output name>.<pid>.tmp", or -1. */
-static long tmp_pid(const char *name)
+/*
+ * The PID of a temporary file ".<output name>.<pid>.tmp", or -1: in DIR
+ * (in_lists 0) or in DIR/lists (a workbook's name).
+ */
+static long tmp_pid(const char *name, int in_lists)
 {
 	size_t n = strlen(name);
 	const char *end, *dot;
@@ -93,7 +121,7 @@ static long tmp_pid(const char *name)
 	if (dot == end || dot[-1] != '.' || dot - 1 <= name + 1)
 		return -1;
 	base = xstrndup(name + 1, (size_t)(dot - 1 - (name + 1)));
-	ours = is_output_name(base);
+	ours = in_lists ? is_lists_name(base) : is_output_name(base);
 	free(base);
 	return ours ? parse_pid(dot, end) : -1;
 }
@@ -213,6 +241,71 @@ static int sync_dir(int fd)
 	return fsync(fd) < 0 && errno != EINVAL ? -1 : 0;
 }
 
+/* ---- the workbooks' subfolder, lists/ ------------------------------------ */
+
+/*
+ * DIR's LISTS_DIR (DIR: fd) opened: a real folder, never a link; created
+ * (mode 0700, DIR fsynced) first when create and missing.  Its
+ * descriptor, or -1 with errno (ENOENT: none; ELOOP or ENOTDIR: a link or
+ * not a folder).
+ */
+static int open_lists(int fd, int create)
+{
+	struct stat st;
+
+	if (create && fstatat(fd, LISTS_DIR, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+	    errno == ENOENT) {
+		may();
+		if ((mkdirat(fd, LISTS_DIR, 0700) < 0 && errno != EEXIST) ||
+		    sync_dir(fd) < 0)
+			return -1;
+	}
+	return openat(fd, LISTS_DIR,
+		      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* The error of open_lists() (errno e) on shown's lists/ into err: -1. */
+static int lists_err(struct etl_err *err, const char *shown, int e)
+{
+	if (e == ELOOP || e == ENOTDIR)
+		return etl_errf(err,
+				"'%s/" LISTS_DIR "' is not a folder (a "
+				"symbolic link or a file): doisoat writes "
+				"the workbooks there and follows no link; "
+				"move it away",
+				shown);
+	return etl_errf(err, "'%s/" LISTS_DIR "': %s", shown, strerror(e));
+}
+
+/* DIR/lists (DIR: fd) is missing or a real folder: 0, else -1 with err. */
+static int check_lists(int fd, const char *shown, struct etl_err *err)
+{
+	struct stat st;
+
+	if (fstatat(fd, LISTS_DIR, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : lists_err(err, shown, errno);
+	return S_ISDIR(st.st_mode) ? 0 : lists_err(err, shown, ENOTDIR);
+}
+
+/*
+ * The folder that holds name, a name of "files" (relative to fd): fd
+ * itself, or DIR's lists/ opened (never a link; close it with
+ * parent_close); *base: name's last part.  -1 with errno.
+ */
+static int parent_of(int fd, const char *name, const char **base)
+{
+	const char *slash = strchr(name, '/');
+
+	*base = slash ? slash + 1 : name;
+	return slash ? open_lists(fd, 0) : fd;
+}
+
+static void parent_close(int fd, int pfd)
+{
+	if (pfd >= 0 && pfd != fd)
+		close(pfd);
+}
+
 /* Open name (relative to dfd) for reading: a regular file, no link. */
 static int open_regular(int dfd, const char *name, struct stat *st)
 {
@@ -229,16 +322,27 @@ static int open_regular(int dfd, const char *name, struct stat *st)
 	return fd;
 }
 
-/* Size and XXH3-64 of shown/name (opened relative to dfd). */
+/*
+ * Size and XXH3-64 of shown/name (opened relative to dfd; name may be
+ * "lists/<name>": lists/ is never followed as a link).
+ */
 static int hash_at(int dfd, const char *name, const char *shown,
 		   unsigned long long *bytes, uint64_t *h, struct etl_err *err)
 {
 	XXH3_state_t *s;
 	struct stat st;
+	const char *base;
 	char *buf;
 	ssize_t got;
-	int fd = open_regular(dfd, name, &st);
+	int pfd = parent_of(dfd, name, &base), fd;
 
+	if (pfd < 0)
+		return errno == ENOENT
+			       ? etl_errf(err, "'%s/%s': cannot read: %s",
+					  shown, name, strerror(errno))
+			       : lists_err(err, shown, errno);
+	fd = open_regular(pfd, base, &st);
+	parent_close(dfd, pfd);
 	if (fd < 0)
 		return etl_errf(err, "'%s/%s': cannot read: %s", shown, name,
 				errno == EINVAL ? "not a regular file"
@@ -467,7 +571,8 @@ static int jfile(struct jp *j, struct outdir_file *f, struct strbuf *sb)
 		if (jstr(j, sb) < 0 || !jlit(j, ':'))
 			return -1;
 		if (!strcmp(sb->buf, "name")) {
-			if (jstr(j, sb) < 0 || !plain_name(sb->buf) || f->name)
+			if (jstr(j, sb) < 0 || !file_name_ok(sb->buf) ||
+			    f->name)
 				return -1;
 			f->name = xstrdup(sb->buf);
 			have |= 1;
@@ -573,6 +678,66 @@ static const struct outdir_file *find_file(const struct outdir_file *files,
 
 /* ---- recovery ----------------------------------------------------------- */
 
+/* Does the set hold a workbook (a name under lists/)? */
+static int has_lists(const struct outdir_file *files, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strchr(files[i].name, '/'))
+			return 1;
+	return 0;
+}
+
+/*
+ * Step d, first half, in DIR/lists: the old workbooks the new set does
+ * not have; then DIR/lists itself when the new set has no workbook and
+ * nothing else is left in it.
+ */
+static int remove_old_lists(int fd, const struct outdir_file *files, size_t n,
+			    const char *shown, struct etl_err *err)
+{
+	char full[NAME_MAX + sizeof(LISTS_DIR "/")];
+	struct names ns;
+	struct stat st;
+	size_t i;
+	int lfd = open_lists(fd, 0), rc = 0;
+
+	if (lfd < 0)
+		return errno == ENOENT ? 0 : lists_err(err, shown, errno);
+	if (list_dir(lfd, ".", &ns) < 0) {
+		close(lfd);
+		return etl_errf(err, "'%s/" LISTS_DIR "': cannot list: %s",
+				shown, strerror(errno));
+	}
+	for (i = 0; i < ns.n && !rc; i++) {
+		const char *nm = ns.v[i];
+
+		if (!is_lists_name(nm))
+			continue;
+		snprintf(full, sizeof(full), LISTS_DIR "/%s", nm);
+		if (find_file(files, n, full) ||
+		    fstatat(lfd, nm, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    S_ISDIR(st.st_mode))
+			continue;
+		may();
+		if (unlinkat(lfd, nm, 0) < 0 && errno != ENOENT)
+			rc = etl_errf(err, "'%s/%s': cannot remove: %s", shown,
+				      full, strerror(errno));
+	}
+	names_release(&ns);
+	close(lfd);
+	if (!rc && !has_lists(files, n)) {
+		may();
+		if (unlinkat(fd, LISTS_DIR, AT_REMOVEDIR) < 0 &&
+		    errno != ENOENT && errno != ENOTEMPTY && errno != EEXIST)
+			rc = etl_errf(err,
+				      "'%s/" LISTS_DIR "': cannot remove: %s",
+				      shown, strerror(errno));
+	}
+	return rc;
+}
+
 /* Step d, first half: the old outputs the new set does not have. */
 static int remove_old(int fd, const struct outdir_file *files, size_t n,
 		      const char *shown, struct etl_err *err)
@@ -599,6 +764,63 @@ static int remove_old(int fd, const struct outdir_file *files, size_t n,
 				      nm, strerror(errno));
 	}
 	names_release(&ns);
+	return rc ? rc : remove_old_lists(fd, files, n, shown, err);
+}
+
+/*
+ * Step d, second half, for the workbooks: every file of
+ * .doisoat-commit/lists into DIR/lists (created when missing, never
+ * followed as a link), fsynced; then the empty .doisoat-commit/lists goes.
+ */
+static int move_lists(int fd, const char *shown, struct etl_err *err)
+{
+	static const char from[] = OUTDIR_COMMIT "/" LISTS_DIR;
+	struct names ns = { 0 };
+	size_t i;
+	int cfd, lfd = -1, rc = -1;
+
+	cfd = openat(fd, from, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (cfd < 0 || list_dir(cfd, ".", &ns) < 0) {
+		etl_errf(err, "'%s/%s': cannot list: %s", shown, from,
+			 strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < ns.n; i++) {
+		if (ns.v[i][0] == '.') { /* never moved into view */
+			remove_tree(cfd, ns.v[i], 2);
+			continue;
+		}
+		if (lfd < 0 && (lfd = open_lists(fd, 1)) < 0) {
+			lists_err(err, shown, errno);
+			goto out;
+		}
+		may();
+		if (renameat(cfd, ns.v[i], lfd, ns.v[i]) < 0) {
+			etl_errf(err,
+				 "'%s/" LISTS_DIR "/%s': cannot move into "
+				 "place: %s",
+				 shown, ns.v[i], strerror(errno));
+			goto out;
+		}
+	}
+	if (lfd >= 0 && sync_dir(lfd) < 0) {
+		etl_errf(err, "'%s/" LISTS_DIR "': cannot sync: %s", shown,
+			 strerror(errno));
+		goto out;
+	}
+	may();
+	if (unlinkat(fd, from, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+		etl_errf(err, "'%s/%s': cannot remove: %s", shown, from,
+			 strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	names_release(&ns);
+	if (cfd >= 0)
+		close(cfd);
+	if (lfd >= 0)
+		close(lfd);
 	return rc;
 }
 
@@ -638,8 +860,18 @@ static int roll_forward(int fd, const char *shown, struct etl_err *err)
 		goto out;
 	}
 	for (i = 0; i < ns.n; i++) {
+		struct stat st;
+
 		if (!strcmp(ns.v[i], SUMMARY))
 			continue;
+		if (!strcmp(ns.v[i], LISTS_DIR) &&
+		    fstatat(fd, OUTDIR_COMMIT "/" LISTS_DIR, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(st.st_mode)) {
+			if (move_lists(fd, shown, err) < 0)
+				goto out;
+			continue;
+		}
 		sb_reset(&from);
 		sb_addf(&from, "%s/%s", OUTDIR_COMMIT, ns.v[i]);
 		may();
@@ -684,6 +916,32 @@ out:
 	return rc;
 }
 
+/* Temporary files of dead runs in DIR/lists (best effort). */
+static void clean_stale_lists(int fd, int own_stale)
+{
+	struct names ns;
+	struct stat st;
+	size_t i;
+	long pid;
+	int lfd = open_lists(fd, 0);
+
+	if (lfd < 0)
+		return;
+	if (list_dir(lfd, ".", &ns) == 0) {
+		for (i = 0; i < ns.n; i++)
+			if ((pid = tmp_pid(ns.v[i], 1)) > 0 &&
+			    pid_stale(pid, own_stale) &&
+			    fstatat(lfd, ns.v[i], &st, AT_SYMLINK_NOFOLLOW) ==
+				    0 &&
+			    !S_ISDIR(st.st_mode)) {
+				may();
+				unlinkat(lfd, ns.v[i], 0);
+			}
+		names_release(&ns);
+	}
+	close(lfd);
+}
+
 /* What dead runs left: staging folders, temporary files (best effort). */
 static void clean_stale(int fd, int own_stale)
 {
@@ -701,7 +959,7 @@ static void clean_stale(int fd, int own_stale)
 			pid = parse_pid(nm + strlen(OUTDIR_STAGING), NULL);
 			if (pid > 0 && pid_stale(pid, own_stale))
 				remove_tree(fd, nm, 0);
-		} else if ((pid = tmp_pid(nm)) > 0 &&
+		} else if ((pid = tmp_pid(nm, 0)) > 0 &&
 			   pid_stale(pid, own_stale) &&
 			   fstatat(fd, nm, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 			   !S_ISDIR(st.st_mode)) {
@@ -710,6 +968,7 @@ static void clean_stale(int fd, int own_stale)
 		}
 	}
 	names_release(&ns);
+	clean_stale_lists(fd, own_stale);
 }
 
 static int recover_locked(int fd, const char *shown, int own_stale,
@@ -806,17 +1065,17 @@ struct raw_dirent {
 };
 
 /*
- * Remove every file of the staging folder, whatever its name (the
- * workbooks' names depend on the run; a workbook's temporary file
- * live there a moment): openat, the raw getdents64 (opendir and readdir
+ * Remove every file of folder name (relative to dfd), whatever its name
+ * (the workbooks' names depend on the run; a workbook's temporary file
+ * lives there a moment): openat, the raw getdents64 (opendir and readdir
  * are not async-signal-safe), unlinkat, close.  Removing while reading
  * may skip a name: the caller tries again.
  */
-static void empty_stage(void)
+static void empty_dir(int dfd, const char *name)
 {
 	static uint64_t buf[1024];
 	long n, off;
-	int fd = openat(g_fd, g_stage,
+	int fd = openat(dfd, name,
 			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0)
@@ -832,6 +1091,20 @@ static void empty_stage(void)
 		}
 	}
 	close(fd);
+}
+
+/* The staging folder's lists/ (its files, then itself), then its files. */
+static void empty_stage(void)
+{
+	int fd = openat(g_fd, g_stage,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	empty_dir(fd, LISTS_DIR);
+	unlinkat(fd, LISTS_DIR, AT_REMOVEDIR);
+	close(fd);
+	empty_dir(g_fd, g_stage);
 }
 
 /*
@@ -935,6 +1208,7 @@ static void od_release(struct outdir *od)
 		close(od->fd); /* and the lock with it */
 	free(od->dir);
 	free(od->stage);
+	free(od->lists);
 	outdir_files_free(od->files, od->nfiles);
 	memset(od, 0, sizeof(*od));
 	od->fd = -1;
@@ -967,7 +1241,8 @@ int outdir_begin(const char *dir, struct outdir *od, struct etl_err *err)
 	fd = lock_dir(dir, 0, err);
 	if (fd < 0)
 		return fd;
-	if (recover_locked(fd, dir, 1, err) < 0) {
+	if (recover_locked(fd, dir, 1, err) < 0 ||
+	    check_lists(fd, dir, err) < 0) {
 		close(fd);
 		return -1;
 	}
@@ -987,6 +1262,106 @@ int outdir_begin(const char *dir, struct outdir *od, struct etl_err *err)
 	return 0;
 }
 
+const char *outdir_lists(struct outdir *od, struct etl_err *err)
+{
+	struct strbuf sb;
+	int sfd, lfd = -1;
+
+	if (od->fd < 0) {
+		etl_errf(err, "no output folder is being written");
+		return NULL;
+	}
+	if (od->lists)
+		return od->lists;
+	sb_init(&sb, 0);
+	sb_addf(&sb, "%s/" LISTS_DIR, od->stage);
+	sfd = openat(od->fd, stage_name(od),
+		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sfd >= 0) {
+		may();
+		if (mkdirat(sfd, LISTS_DIR, 0700) == 0 || errno == EEXIST)
+			lfd = openat(sfd, LISTS_DIR,
+				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					     O_CLOEXEC);
+	}
+	if (lfd < 0 || fchmod(lfd, 0700) < 0) {
+		etl_errf(err, "'%s': cannot create: %s", sb.buf,
+			 errno == ELOOP ? "not a folder" : strerror(errno));
+		sb_release(&sb);
+	} else {
+		od->lists = sb.buf;
+	}
+	if (lfd >= 0)
+		close(lfd);
+	if (sfd >= 0)
+		close(sfd);
+	return od->lists;
+}
+
+/*
+ * The names of the staged files, sorted, as "files" names them: the
+ * staging folder's (sfd) plain names and "lists/<name>" for each file of
+ * its lists/; dot names left out (removed, when drop_dots: a writer's
+ * leftovers).  -1 with errno.
+ */
+static int list_staged(int sfd, int drop_dots, struct names *ns)
+{
+	struct names top, sub = { 0 };
+	struct stat st;
+	size_t i, j;
+	int lfd, e = 0;
+
+	memset(ns, 0, sizeof(*ns));
+	if (list_dir(sfd, ".", &top) < 0)
+		return -1;
+	for (i = 0; i < top.n && !e; i++) {
+		const char *nm = top.v[i];
+
+		if (nm[0] == '.') {
+			if (drop_dots)
+				remove_tree(sfd, nm, 1);
+			continue;
+		}
+		if (strcmp(nm, LISTS_DIR) ||
+		    fstatat(sfd, nm, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode)) {
+			GROW(ns->v, ns->cap, ns->n + 1);
+			ns->v[ns->n++] = xstrdup(nm);
+			continue;
+		}
+		lfd = openat(sfd, LISTS_DIR,
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (lfd < 0 || list_dir(lfd, ".", &sub) < 0) {
+			e = errno ? errno : EIO;
+		} else {
+			for (j = 0; j < sub.n; j++) {
+				if (sub.v[j][0] == '.') {
+					if (drop_dots)
+						remove_tree(lfd, sub.v[j], 2);
+					continue;
+				}
+				GROW(ns->v, ns->cap, ns->n + 1);
+				ns->v[ns->n] = xmalloc(strlen(sub.v[j]) +
+						       sizeof(LISTS_DIR "/"));
+				sprintf(ns->v[ns->n++], LISTS_DIR "/%s",
+					sub.v[j]);
+			}
+			names_release(&sub);
+		}
+		if (lfd >= 0)
+			close(lfd);
+	}
+	names_release(&top);
+	if (e) {
+		names_release(ns);
+		errno = e;
+		return -1;
+	}
+	if (ns->n)
+		qsort(ns->v, ns->n, sizeof(*ns->v), cmp_name);
+	return 0;
+}
+
 int outdir_manifest(struct outdir *od, struct etl_err *err)
 {
 	struct names ns;
@@ -1000,7 +1375,7 @@ int outdir_manifest(struct outdir *od, struct etl_err *err)
 		return etl_errf(err, "no output folder is being written");
 	sfd = openat(od->fd, stage_name(od),
 		     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (sfd < 0 || list_dir(sfd, ".", &ns) < 0) {
+	if (sfd < 0 || list_staged(sfd, 0, &ns) < 0) {
 		etl_errf(err, "'%s': cannot list: %s", od->stage,
 			 strerror(errno));
 		if (sfd >= 0)
@@ -1010,7 +1385,7 @@ int outdir_manifest(struct outdir *od, struct etl_err *err)
 	for (i = 0; i < ns.n && !rc; i++) {
 		struct outdir_file *f;
 
-		if (ns.v[i][0] == '.' || !strcmp(ns.v[i], SUMMARY))
+		if (!strcmp(ns.v[i], SUMMARY))
 			continue;
 		GROW(od->files, cap, od->nfiles + 1);
 		f = &od->files[od->nfiles++];
@@ -1022,20 +1397,26 @@ int outdir_manifest(struct outdir *od, struct etl_err *err)
 	return rc;
 }
 
-/* Staged file nm against the list: listed, same size; then fsynced. */
+/*
+ * Staged file nm (a name of "files", relative to sfd) against the list:
+ * listed, same size; then fsynced.
+ */
 static int seal_file(int sfd, const char *nm, const struct outdir_file *files,
 		     size_t n, const char *shown, struct etl_err *err)
 {
 	const struct outdir_file *f = find_file(files, n, nm);
+	const char *base;
 	struct stat st;
-	int fd;
+	int fd, pfd;
 
 	if (strcmp(nm, SUMMARY) && !f)
 		return etl_errf(err,
 				"'%s/%s' is staged but summary.json does "
 				"not list it",
 				shown, nm);
-	fd = open_regular(sfd, nm, &st);
+	pfd = parent_of(sfd, nm, &base);
+	fd = pfd < 0 ? -1 : open_regular(pfd, base, &st);
+	parent_close(sfd, pfd);
 	if (fd < 0)
 		return etl_errf(err, "'%s/%s': cannot open: %s", shown, nm,
 				errno == EINVAL ? "not a regular file"
@@ -1057,7 +1438,22 @@ static int seal_file(int sfd, const char *nm, const struct outdir_file *files,
 	return 0;
 }
 
-/* Step a: the staging folder holds what its summary.json lists. */
+/* fsync the staging folder's lists/ (sfd: the staging folder), if any. */
+static int sync_lists(int sfd)
+{
+	int lfd = open_lists(sfd, 0), rc;
+
+	if (lfd < 0)
+		return errno == ENOENT ? 0 : -1;
+	rc = sync_dir(lfd);
+	close(lfd);
+	return rc;
+}
+
+/*
+ * Step a: the staging folder holds what its summary.json lists, and
+ * DIR/lists is no link nor file it would be moved through.
+ */
 static int seal(struct outdir *od, struct etl_err *err)
 {
 	struct outdir_file *files = NULL;
@@ -1078,16 +1474,14 @@ static int seal(struct outdir *od, struct etl_err *err)
 		etl_errf(err, "'%s/%s' lists no \"files\"", od->stage, SUMMARY);
 		goto out;
 	}
-	if (list_dir(sfd, ".", &ns) < 0) {
+	if (check_lists(od->fd, od->dir, err) < 0)
+		goto out;
+	if (list_staged(sfd, 1, &ns) < 0) {
 		etl_errf(err, "'%s': cannot list: %s", od->stage,
 			 strerror(errno));
 		goto out;
 	}
 	for (i = 0; i < ns.n; i++) {
-		if (ns.v[i][0] == '.') { /* a writer's leftover */
-			remove_tree(sfd, ns.v[i], 1);
-			continue;
-		}
 		if (seal_file(sfd, ns.v[i], files, nfiles, od->stage, err) < 0)
 			goto out;
 		seen += strcmp(ns.v[i], SUMMARY) != 0;
@@ -1099,7 +1493,7 @@ static int seal(struct outdir *od, struct etl_err *err)
 			 od->stage);
 		goto out;
 	}
-	if (sync_dir(sfd) < 0) {
+	if (sync_lists(sfd) < 0 || sync_dir(sfd) < 0) {
 		etl_errf(err, "'%s': cannot sync: %s", od->stage,
 			 strerror(errno));
 		goto out;
@@ -1187,9 +1581,15 @@ int outdir_verify(const char *dir, struct etl_err *err)
 		const struct outdir_file *f = &files[i];
 		unsigned long long bytes;
 		uint64_t h;
+		const char *base;
+		int pfd = parent_of(fd, f->name, &base), missing;
 
-		if (fstatat(fd, f->name, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
-		    errno == ENOENT)
+		missing = pfd < 0 ? errno == ENOENT
+				  : fstatat(pfd, base, &st,
+					    AT_SYMLINK_NOFOLLOW) < 0 &&
+					    errno == ENOENT;
+		parent_close(fd, pfd);
+		if (missing)
 			rc = etl_errf(err,
 				      "'%s/%s' is missing but "
 				      "summary.json lists it",

@@ -6,7 +6,7 @@
  * old outputs as they were, and one that dies during its commit is
  * finished by whoever opens the folder next.
  *
- * A run writes every output (lists, workbook, summary.json last) into a
+ * A run writes every output (lists, workbooks, summary.json last) into a
  * private staging folder DIR/.doisoat-staging.<pid>/ (mode 0700), then
  * commits:
  *
@@ -16,11 +16,19 @@
  *      This is the commit point: .doisoat-commit holds the whole new set;
  *   c. remove the old DIR/summary.json;
  *   d. remove the old outputs the new set does not have (only doisoat's
- *      own file names: the lists, lists-*.xlsx, summary.json and the
- *      d02lt.xlsx of older versions; never another file), move
- *      each new file into DIR, fsync DIR;
+ *      own file names: the lists, summary.json, the workbooks
+ *      lists/<name>.xlsx, and the d02lt.xlsx and lists-*.xlsx of older
+ *      versions; never another file) and DIR/lists when the new set has
+ *      no workbook and it is left empty; move each new file into DIR
+ *      (the workbooks into DIR/lists, created 0700 when missing), fsync;
  *   e. move summary.json into DIR, last;
  *   f. remove the empty .doisoat-commit and fsync DIR.
+ *
+ * Names are plain (no '/', not hidden) but for the one subfolder the
+ * workbooks live in: "lists/<plain name>" (lists.h LISTS_DIR), nothing
+ * deeper.  DIR/lists is never followed as a link: a DIR/lists that is a
+ * symbolic link or not a folder is refused (outdir_begin, the commit,
+ * outdir_verify), never written or read through.
  *
  * So a reader tells the two states apart: DIR/summary.json present and no
  * DIR/.doisoat-commit means DIR holds exactly the files summary.json lists
@@ -31,15 +39,17 @@
  * again from wherever they stopped: each step may be repeated) and removes
  * what earlier runs of this naming left behind when their process is gone:
  * staging folders .doisoat-staging.<pid>, and temporary files
- * .<output>.<pid>.tmp where <output> is one of doisoat's file names.
- * Nothing else in DIR is ever removed or renamed.
+ * .<output>.<pid>.tmp where <output> is one of doisoat's file names (in
+ * DIR, or a workbook's in DIR/lists).  Nothing else in DIR is ever
+ * removed or renamed.
  *
  * One process writes a folder at a time: outdir_begin() holds an
  * exclusive flock(2) on DIR until the commit (or abort); outdir_recover()
  * takes it for its own work.  While it is held, SIGINT, SIGTERM and SIGHUP
- * remove the staging folder before the process dies of them (during the
- * commit they wait for its end), and so does exit() (die()) without a
- * commit.  A SIGKILL leaves the staging folder to the next run's recover.
+ * remove the staging folder (its lists/ too) before the process dies of
+ * them (during the commit they wait for its end), and so does exit()
+ * (die()) without a commit.  A SIGKILL leaves the staging folder to the next
+ * run's recover.
  */
 #ifndef DOISOAT_OUTDIR_H
 #define DOISOAT_OUTDIR_H
@@ -52,10 +62,10 @@
 #define OUTDIR_COMMIT  ".doisoat-commit"
 /*
  * Bytes of PATH_MAX kept for the names built inside the output folder
- * (staging folder, temporary files): the folder's own
- * path may be at most OUTDIR_PATH_MAX bytes.
+ * (the staging folder, its lists/, a workbook's temporary file: 28 + 6 +
+ * 86): the folder's own path may be at most OUTDIR_PATH_MAX bytes.
  */
-#define OUTDIR_ROOM	96
+#define OUTDIR_ROOM	128
 #define OUTDIR_PATH_MAX (PATH_MAX - 1 - OUTDIR_ROOM)
 /* Returned when another process holds the folder's lock. */
 #define OUTDIR_BUSY (-2)
@@ -70,6 +80,7 @@ struct outdir_file {
 struct outdir {
 	char *dir; /* the output folder */
 	char *stage; /* DIR/.doisoat-staging.<pid>: write every output here */
+	char *lists; /* its lists/ once outdir_lists() made it, else NULL */
 	int fd; /* DIR, locked; -1 when none is open */
 	struct outdir_file *files; /* the staged files (outdir_manifest) */
 	size_t nfiles;
@@ -98,8 +109,16 @@ int outdir_recover(const char *dir, struct etl_err *err);
 int outdir_begin(const char *dir, struct outdir *od, struct etl_err *err);
 
 /*
+ * The staging folder's lists/ (lists.h LISTS_DIR), where the workbooks
+ * are written: created mode 0700 when missing, checked to be a real
+ * folder (no link).  Its path (od's own), or NULL with err.
+ */
+const char *outdir_lists(struct outdir *od, struct etl_err *err);
+
+/*
  * Name, size and XXH3 of every file staged so far (summary.json and
- * dot files aside), sorted by name, into od->files.  summary.c calls it
+ * dot files aside; a workbook as "lists/<name>"), sorted by name, into
+ * od->files.  summary.c calls it
  * to write summary.json's "files".  Returns 0 or -1 with err.
  */
 int outdir_manifest(struct outdir *od, struct etl_err *err);

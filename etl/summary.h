@@ -31,7 +31,7 @@ int summary_write(const struct batch *b, const struct outputs *o,
  *
  *   "files": [
  *     {"name": "change.csv", "bytes": 663, "rows": 3, "xxh3": "..."},
- *     {"name": "lists-29266.xlsx", "bytes": 17377, "xxh3": "..."},
+ *     {"name": "lists/29266.xlsx", "bytes": 17377, "xxh3": "..."},
  *     ...
  *   ],
  *

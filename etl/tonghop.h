@@ -1,6 +1,6 @@
 /*
  * tonghop.h: the district's summary workbook (rules.md R7.11, spec §6.1
- * "Summary workbook", §7, §9), DIR/lists-tong-hop.xlsx, written with
+ * "Summary workbook", §7, §9), lists/tong-hop.xlsx, written with
  * xlsxout.h (streamed) beside the filing units'
  * workbooks (lists.h), by a thread of its own.
  *
@@ -47,14 +47,17 @@
 #include "output.h"
 #include "rec.h"
 
-/* The summary workbook's file name (a lists-*.xlsx name: lists_is_name). */
-#define TONGHOP_FILE "lists-tong-hop.xlsx"
+/*
+ * The summary workbook's file name in the output folder's lists/
+ * (lists.h LISTS_DIR; no unit's workbook takes it: lists.h).
+ */
+#define TONGHOP_FILE "tong-hop.xlsx"
 
 /*
- * Write DIR/lists-tong-hop.xlsx from o's sorted lists (increase, change,
- * renew, uninsured, review, coverage) and b (period, list date, ref).  Built
- * under a temporary name, mode 0600, renamed into place.  Returns 0, or
- * -1 with err.
+ * Write DIR/tong-hop.xlsx (DIR: the output folder's lists/) from o's sorted
+ * lists (increase, change, renew, uninsured, review, coverage) and b (period,
+ * list date, ref).  Built under a temporary name, mode 0600, renamed into
+ * place.  Returns 0, or -1 with err.
  */
 int tonghop_write(const struct outputs *o, const struct batch *b,
 		  const struct lists_tiers *t, const char *dir,

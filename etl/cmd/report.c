@@ -22,12 +22,12 @@ static const char usage_str[] =
 	"                      [--quiet] [INPUT...]\n"
 	"Write the CSV lists from outcome rows (stdin or INPUT) and the\n"
 	"reject streams of ingest and normalise (--rejects) into DIR; with\n"
-	"--period, the workbooks people file (lists-*.xlsx) too.  --table "
-	"prints the\n"
-	"coverage table.  summary.json counts the rows of each input file as\n"
-	"ingest read them, diff got them and the reject streams rejected\n"
-	"them; `doisoat load` takes the folder when --period was given and\n"
-	"both ingest's and normalise's --rejects are read.\n";
+	"--period, the workbooks people file (lists/*.xlsx) too.  --table\n"
+	"prints the coverage table.  summary.json counts the rows of each\n"
+	"input file as ingest read them, diff got them and the reject\n"
+	"streams rejected them; `doisoat load` takes the folder when\n"
+	"--period was given and both ingest's and normalise's --rejects are\n"
+	"read.\n";
 
 static int list_by_name(const char *name)
 {
@@ -102,14 +102,18 @@ static void read_rejects(struct report *r, const char *path)
 	stage_close(f, path);
 }
 
-/* The workbooks name the period and the communes: with --period. */
+/*
+ * The workbooks name the period and the communes: with --period, into
+ * the staging folder's lists/.
+ */
 static void write_workbook(struct stage *s, struct outputs *out,
-			   const char *dir)
+			   struct outdir *od)
 {
 	struct etl_err err = { "" };
+	const char *dir = outdir_lists(od, &err);
 
 	stage_batch(s);
-	if (workbooks_write(out, &s->b, dir, &err) < 0)
+	if (!dir || workbooks_write(out, &s->b, dir, &err) < 0)
 		die("%s", err.msg);
 }
 
@@ -156,7 +160,7 @@ int cmd_report(int argc, char **argv)
 	if (out_write_all(&r.out, od.stage, &err) < 0)
 		die("%s", err.msg);
 	if (s.o.period)
-		write_workbook(&s, &r.out, od.stage);
+		write_workbook(&s, &r.out, &od);
 	if (write_summary(&s, &r, &od, &err) < 0 ||
 	    outdir_commit(&od, &err) < 0)
 		die("%s", err.msg);

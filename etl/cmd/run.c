@@ -120,14 +120,17 @@ static int write_lists(struct outputs *out, void *ctx, struct etl_err *err)
 }
 
 int run_write_outputs(struct outputs *out, const struct batch *b,
-		      const char *dir, int partition, struct etl_err *err)
+		      struct outdir *od, int partition, struct etl_err *err)
 {
-	struct workbook wb = { b, dir };
+	struct workbook wb = { b, NULL };
 
 	if (partition) /* the merge writes the workbooks (rules.md R7.13) */
-		return out_write_all_and(out, dir, partition_write_keys,
-					 (void *)dir, err);
-	return out_write_all_and(out, dir, write_lists, &wb, err);
+		return out_write_all_and(out, od->stage, partition_write_keys,
+					 od->stage, err);
+	wb.dir = outdir_lists(od, err); /* the workbooks: lists/ */
+	if (!wb.dir)
+		return -1;
+	return out_write_all_and(out, od->stage, write_lists, &wb, err);
 }
 
 /*
@@ -184,6 +187,9 @@ static int run_pipeline(const struct stage *s, struct batch *b, double t0)
 
 	/* recovers the folder; exit() before the commit removes the staging */
 	stage_outdir_begin(o->out, &od);
+	/* the workbooks' lists/, made (and a link there refused) up front */
+	if (!s->part_count && !outdir_lists(&od, &err))
+		die("%s", err.msg);
 	outputs_init(&out);
 	out.part_index = s->part_index; /* keeps its rows only */
 	out.part_count = s->part_count;
@@ -209,7 +215,7 @@ static int run_pipeline(const struct stage *s, struct batch *b, double t0)
 	t.classify = now_seconds() - t1;
 	t1 = now_seconds();
 	progress("writing the lists");
-	if (run_write_outputs(&out, b, od.stage, s->part_count > 0, &err) < 0)
+	if (run_write_outputs(&out, b, &od, s->part_count > 0, &err) < 0)
 		die("%s", err.msg);
 	t.write = now_seconds() - t1;
 	if (o->max_rejects >= 0 &&

@@ -47,16 +47,23 @@ run() {
 	(exec_run "$@")
 }
 
-# sums DIR: "sha256  name" of every visible file but summary.json
+# sums DIR: "sha256  name" of every visible file but summary.json, the
+# workbooks in lists/ as lists/<name>; "lists/ MODE" for that folder
 sums() {
 	(cd "$1" && for f in $(LC_ALL=C ls); do
-		[ "$f" = summary.json ] || sha256sum "$f"
+		if [ "$f" = lists ] && [ -d lists ] && [ ! -L lists ]; then
+			echo "lists/ $(stat -c %a lists)"
+			for w in $(LC_ALL=C ls lists); do sha256sum "lists/$w"; done
+		elif [ "$f" != summary.json ]; then
+			sha256sum "$f"
+		fi
 	done)
 }
 
-# hidden DIR: what doisoat may leave hidden in DIR
+# hidden DIR: what doisoat may leave hidden in DIR (and in DIR/lists)
 hidden() {
-	(cd "$1" && LC_ALL=C ls -A | grep -E '^\.doisoat-|\.tmp$')
+	(cd "$1" && { LC_ALL=C ls -A; [ -d lists ] && LC_ALL=C ls -A lists; } |
+		grep -E '^\.doisoat-|\.tmp$')
 }
 
 # state DIR: "A" or "B" when DIR holds exactly that set and its
@@ -82,9 +89,17 @@ run "$TMP/cl.args" "$TMP/B" --as-of 2024-03-01 2> "$TMP/err" ||
 ms=$((($(date +%s%N) - t0) / 1000000))
 sums "$TMP/A" > "$TMP/A.sums"
 sums "$TMP/B" > "$TMP/B.sums"
+grep ' lists/' "$TMP/B.sums" > "$TMP/B.sums.lists"
+# both sets hold workbooks in lists/ (some differing), none at the top
 if [ -s "$TMP/A.sums" ] && ! cmp -s "$TMP/A.sums" "$TMP/B.sums" &&
-	[ "$(state "$TMP/A")" = A ] && [ "$(state "$TMP/B")" = B ]; then
-	ok "sets A and B differ and each is whole ($(wc -l < "$TMP/A.sums") files, run B $ms ms)"
+	[ "$(state "$TMP/A")" = A ] && [ "$(state "$TMP/B")" = B ] &&
+	grep -q '^lists/ 700$' "$TMP/A.sums" &&
+	grep -q ' lists/tong-hop\.xlsx$' "$TMP/A.sums" &&
+	grep -q ' lists/tong-hop\.xlsx$' "$TMP/B.sums" &&
+	[ "$(grep -c ' lists/' "$TMP/A.sums")" -gt 1 ] &&
+	! grep ' lists/' "$TMP/A.sums" | cmp -s - "$TMP/B.sums.lists" 2> /dev/null &&
+	! grep -q ' lists-' "$TMP/A.sums"; then
+	ok "sets A and B differ and each is whole ($(wc -l < "$TMP/A.sums") files, $(grep -c ' lists/' "$TMP/A.sums") workbooks in lists/, run B $ms ms)"
 else
 	not_ok "sets A and B differ and each is whole" "$TMP/why"
 fi

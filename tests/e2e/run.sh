@@ -85,17 +85,17 @@ fi
 if [ "${UPDATE:-}" = 1 ]; then
 	mkdir -p "$GOLDEN"
 	for l in $LISTS; do cp "$TMP/small/$l.csv" "$GOLDEN/$l.csv"; done
-	/usr/bin/python3 tests/xlsx/dump.py "$TMP"/small/lists-*.xlsx \
+	/usr/bin/python3 tests/xlsx/dump.py "$TMP"/small/lists/*.xlsx \
 		> "$GOLDEN/lists.txt"
 	echo "# golden files rewritten in $GOLDEN"
 fi
-if /usr/bin/python3 tests/xlsx/dump.py "$TMP"/small/lists-*.xlsx \
+if /usr/bin/python3 tests/xlsx/dump.py "$TMP"/small/lists/*.xlsx \
 	> "$TMP/lists.txt" 2> "$TMP/d" &&
 	cmp -s "$TMP/lists.txt" "$GOLDEN/lists.txt"; then
-	ok "small: the cells of lists-*.xlsx equal golden/small/lists.txt"
+	ok "small: the cells of lists/*.xlsx equal golden/small/lists.txt"
 else
 	diff -u "$GOLDEN/lists.txt" "$TMP/lists.txt" >> "$TMP/d" 2>&1
-	not_ok "small: the cells of lists-*.xlsx equal golden/small/lists.txt" "$TMP/d"
+	not_ok "small: the cells of lists/*.xlsx equal golden/small/lists.txt" "$TMP/d"
 fi
 for l in $LISTS; do
 	if cmp -s "$TMP/small/$l.csv" "$GOLDEN/$l.csv"; then
@@ -116,13 +116,52 @@ check "small: rows read = accepted + rejected for every input" accounting "$TMP/
 bad=$(find "$TMP/small" -type f ! -perm 600 | wc -l)
 [ "$bad" -eq 0 ] && ok "small: every output file has mode 0600" || not_ok "small: every output file has mode 0600"
 [ -z "$(find "$TMP/small" -name '*.tmp')" ] && ok "small: no temporary files left" || not_ok "small: no temporary files left"
+# the workbooks live in lists/ (0700): lists/<unit>.xlsx, lists/tong-hop.xlsx
+if [ -d "$TMP/small/lists" ] && [ ! -L "$TMP/small/lists" ] &&
+	[ "$(stat -c %a "$TMP/small/lists")" = 700 ] &&
+	[ -f "$TMP/small/lists/29266.xlsx" ] && [ -f "$TMP/small/lists/tong-hop.xlsx" ] &&
+	[ -z "$(find "$TMP/small" -maxdepth 1 -name 'lists-*')" ] &&
+	[ -z "$(find "$TMP/small" -mindepth 2 ! -path "$TMP/small/lists/*.xlsx")" ] &&
+	grep -q '{"name": "lists/tong-hop.xlsx", ' "$TMP/small/summary.json"; then
+	ok "small: the workbooks are lists/<unit>.xlsx and lists/tong-hop.xlsx (lists/ 0700), none at the top"
+else
+	{ ls -lR "$TMP/small"; grep lists "$TMP/small/summary.json"; } > "$TMP/d" 2>&1
+	not_ok "small: the workbooks are lists/<unit>.xlsx and lists/tong-hop.xlsx (lists/ 0700), none at the top" "$TMP/d"
+fi
+# an earlier version's workbooks at the top and a stale one in lists/ go;
+# a link in place of lists/ is refused and nothing is written through it
+cp -rp "$TMP/small" "$TMP/small-old"
+echo old > "$TMP/small-old/lists-29266.xlsx"
+echo old > "$TMP/small-old/lists/X9.xlsx"
+echo mine > "$TMP/small-old/lists/notes.txt"
+if run_fixture fixtures/small "$TMP/small-old" > "$TMP/d" 2>&1 &&
+	[ ! -e "$TMP/small-old/lists-29266.xlsx" ] && [ ! -e "$TMP/small-old/lists/X9.xlsx" ] &&
+	[ -f "$TMP/small-old/lists/notes.txt" ] &&
+	cmp -s "$TMP/small/lists/29266.xlsx" "$TMP/small-old/lists/29266.xlsx"; then
+	ok "small: a second run removes the stale workbooks (lists-*.xlsx, lists/X9.xlsx), keeps the user's file"
+else
+	ls -lR "$TMP/small-old" >> "$TMP/d" 2>&1
+	not_ok "small: a second run removes the stale workbooks (lists-*.xlsx, lists/X9.xlsx), keeps the user's file" "$TMP/d"
+fi
+rm -rf "$TMP/small-old/lists"
+mkdir "$TMP/elsewhere"
+ln -s "$TMP/elsewhere" "$TMP/small-old/lists"
+run_fixture fixtures/small "$TMP/small-old" > "$TMP/d" 2>&1
+rc=$?
+if [ $rc = 1 ] && grep -q "small-old/lists' is not a folder" "$TMP/d" &&
+	[ -z "$(ls -A "$TMP/elsewhere")" ] && [ -L "$TMP/small-old/lists" ]; then
+	ok "small: a symbolic link in place of lists/ is refused (exit 1), nothing written through it"
+else
+	ls -lA "$TMP/elsewhere" >> "$TMP/d" 2>&1
+	not_ok "small: a symbolic link in place of lists/ is refused (exit 1), nothing written through it" "$TMP/d"
+fi
 
 # the same inputs give byte-identical files
 run_fixture fixtures/small "$TMP/small2" > /dev/null 2>&1
 same=1
 for l in $LISTS; do cmp -s "$TMP/small/$l.csv" "$TMP/small2/$l.csv" || same=0; done
-for f in "$TMP"/small/lists-*.xlsx; do
-	cmp -s "$f" "$TMP/small2/${f##*/}" || same=0
+for f in "$TMP"/small/lists/*.xlsx; do
+	cmp -s "$f" "$TMP/small2/lists/${f##*/}" || same=0
 done
 [ $same = 1 ] && ok "small: a second run gives byte-identical lists and workbooks" || not_ok "small: a second run gives byte-identical lists and workbooks"
 
@@ -157,8 +196,8 @@ if staged "$@" > "$TMP/staged.err" 2>&1; then
 	for l in $LISTS; do
 		diff -u "$TMP/small/$l.csv" "$TMP/staged/$l.csv" >> "$TMP/d" || same=0
 	done
-	for f in "$TMP"/small/lists-*.xlsx; do
-		cmp -s "$f" "$TMP/staged/${f##*/}" || {
+	for f in "$TMP"/small/lists/*.xlsx; do
+		cmp -s "$f" "$TMP/staged/lists/${f##*/}" || {
 			echo "${f##*/} differs" >> "$TMP/d"
 			same=0
 		}
@@ -274,11 +313,12 @@ for l in $LISTS; do
 	cmp -s "$TMP/cl/$l.csv" "$TMP/cl1/$l.csv" || { echo "$l.csv differs" >> "$TMP/d"; same=0; }
 done
 n=0
-for f in "$TMP"/cl/lists-*.xlsx; do
+for f in "$TMP"/cl/lists/*.xlsx; do
+	[ -f "$f" ] || continue
 	n=$((n + 1))
-	cmp -s "$f" "$TMP/cl1/${f##*/}" || { echo "${f##*/} differs" >> "$TMP/d"; same=0; }
+	cmp -s "$f" "$TMP/cl1/lists/${f##*/}" || { echo "${f##*/} differs" >> "$TMP/d"; same=0; }
 done
-[ "$n" -gt 0 ] || { echo "no lists-*.xlsx written" >> "$TMP/d"; same=0; }
+[ "$n" -gt 0 ] || { echo "no lists/*.xlsx written" >> "$TMP/d"; same=0; }
 [ $same = 1 ] && ok "Càng Long: one thread (DOISOAT_THREADS=1) gives byte-identical lists and workbooks" ||
 	not_ok "Càng Long: one thread (DOISOAT_THREADS=1) gives byte-identical lists and workbooks" "$TMP/d"
 counts "$TMP/cl" > "$TMP/got"

@@ -3,7 +3,9 @@
  * lists built by hand: which filing unit gets a workbook (employer,
  * school, commune, the BHXH office, "unit unknown", the unit that filed
  * a decreased card, an agent of the units file), the files' names and
- * mode, byte-identical output on a second run, and lists_is_name.  The
+ * mode, a unit key that would take the summary's name (tonghop.h) or a
+ * hidden one, byte-identical output on a second run, and lists_is_name.
+ * The
  * cells are read back by tests/xlsx/check.py (make test-xlsx).
  */
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include <cmocka.h>
 
 #include "lists.h"
+#include "tonghop.h"
 #include "output.h"
 #include "rec.h"
 
@@ -164,7 +167,7 @@ static void teardown_fix(struct fix *f)
 	rm_dir(f->dir);
 }
 
-/* The lists-*.xlsx of dir, sorted, joined by spaces. */
+/* The workbooks of dir (its *.xlsx: lists/<name>), sorted, joined. */
 static void workbooks(const char *dir, char *out, size_t n)
 {
 	struct dirent **v;
@@ -174,7 +177,10 @@ static void workbooks(const char *dir, char *out, size_t n)
 	k = scandir(dir, &v, NULL, alphasort);
 	assert_true(k >= 0);
 	for (i = 0; i < k; i++) {
-		if (lists_is_name(v[i]->d_name)) {
+		char full[300];
+
+		snprintf(full, sizeof(full), LISTS_DIR "/%s", v[i]->d_name);
+		if (lists_is_name(full)) {
 			size_t len = strlen(out);
 
 			snprintf(out + len, n - len, "%s%s", len ? " " : "",
@@ -197,12 +203,10 @@ static void one_workbook_per_unit(void **state)
 	setup_fix(&f);
 	assert_int_equal(lists_write(&f.o, &f.b, f.dir, &err), 0);
 	workbooks(f.dir, got, sizeof(got));
-	assert_string_equal(got, "lists-29266.xlsx lists-29269.xlsx "
-				 "lists-29272.xlsx lists-AG1.xlsx "
-				 "lists-CARDU.xlsx lists-TH01.xlsx "
-				 "lists-TV0101.xlsx lists-bhxh.xlsx "
-				 "lists-chua-ro-don-vi.xlsx");
-	snprintf(p, sizeof(p), "%s/lists-TV0101.xlsx", f.dir);
+	assert_string_equal(got, "29266.xlsx 29269.xlsx 29272.xlsx AG1.xlsx "
+				 "CARDU.xlsx TH01.xlsx TV0101.xlsx bhxh.xlsx "
+				 "chua-ro-don-vi.xlsx");
+	snprintf(p, sizeof(p), "%s/TV0101.xlsx", f.dir);
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	teardown_fix(&f);
@@ -221,7 +225,7 @@ static void byte_identical(void **state)
 	assert_int_equal(lists_write(&f.o, &f.b, f.dir, &err), 0);
 	assert_int_equal(lists_write(&f.o, &f.b, dir2, &err), 0);
 	snprintf(cmd, sizeof(cmd),
-		 "for f in %s/lists-*.xlsx; do cmp -s \"$f\" "
+		 "for f in %s/*.xlsx; do cmp -s \"$f\" "
 		 "\"%s/${f##*/}\" || exit 1; done",
 		 f.dir, dir2);
 	assert_int_equal(system(cmd), 0);
@@ -243,15 +247,50 @@ static void unwritable_folder(void **state)
 	teardown_fix(&f);
 }
 
+/*
+ * A unit key that would name its workbook as the summary (tong-hop, in
+ * any case) gets a leading '_', and so does a hidden one: the summary is
+ * never replaced, no workbook hidden.
+ */
+static void unit_never_takes_the_summary_s_name(void **state)
+{
+	struct fix f;
+	struct etl_err err = { "" };
+	char got[1024], p[256];
+	struct stat st;
+
+	(void)state;
+	setup_fix(&f);
+	outputs_release(&f.o);
+	outputs_init(&f.o);
+	inc(&f.o, "001090000001", "29266", "DN", "tong-hop", 1);
+	inc(&f.o, "001090000002", "29266", "DN", "Tong-Hop", 2);
+	inc(&f.o, "001090000003", "29266", "DN", ".x", 3);
+	assert_int_equal(out_write_all(&f.o, f.dir, &err), 0);
+	assert_int_equal(workbooks_write(&f.o, &f.b, f.dir, &err), 0);
+	workbooks(f.dir, got, sizeof(got));
+	assert_string_equal(got, "_Tong-Hop.xlsx _tong-hop.xlsx _x.xlsx "
+				 "tong-hop.xlsx");
+	snprintf(p, sizeof(p), "%s/" TONGHOP_FILE, f.dir);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	teardown_fix(&f);
+}
+
 static void names(void **state)
 {
 	(void)state;
-	assert_true(lists_is_name("lists-29266.xlsx"));
-	assert_true(lists_is_name("lists-chua-ro-don-vi.xlsx"));
-	assert_false(lists_is_name("lists-.xlsx"));
-	assert_false(lists_is_name("lists-29266.csv"));
+	assert_true(lists_is_name("lists/29266.xlsx"));
+	assert_true(lists_is_name("lists/chua-ro-don-vi.xlsx"));
+	assert_true(lists_is_name("lists/" TONGHOP_FILE));
+	assert_false(lists_is_name("lists/.xlsx"));
+	assert_false(lists_is_name("lists/.x.xlsx"));
+	assert_false(lists_is_name("lists/29266.csv"));
+	assert_false(lists_is_name("lists/a/1.xlsx"));
+	assert_false(lists_is_name("lists-29266.xlsx"));
+	assert_false(lists_is_name("29266.xlsx"));
 	assert_false(lists_is_name("d02lt.xlsx"));
-	assert_false(lists_is_name("x/lists-1.xlsx"));
+	assert_false(lists_is_name("x/lists/1.xlsx"));
 	assert_false(lists_is_name("increase.csv"));
 }
 
@@ -261,6 +300,7 @@ int main(void)
 		cmocka_unit_test(one_workbook_per_unit),
 		cmocka_unit_test(byte_identical),
 		cmocka_unit_test(unwritable_folder),
+		cmocka_unit_test(unit_never_takes_the_summary_s_name),
 		cmocka_unit_test(names),
 	};
 

@@ -4,7 +4,9 @@
  * makes leaves, once recovered, exactly the old or exactly the new set;
  * what dead runs left is removed and nothing else; outputs end 0600 past a
  * planted file or symlink; an over-long path fails instead of cutting
- * names; summary.json's "files" and outdir_verify.
+ * names; summary.json's "files" and outdir_verify; the workbooks' lists/
+ * (stale ones removed, the folder's mode, a link or file in its place
+ * refused, never written through).
  *
  * The binary is also the fault test's helper (tests/e2e/faults.sh):
  *   test_outdir recover DIR    outdir_recover, then outdir_verify
@@ -17,6 +19,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "lists.h"
 #include "outdir.h"
 #include "output.h"
 #include "summary.h"
@@ -105,9 +108,12 @@ static int cmp_str(const void *a, const void *b)
 
 /*
  * Everything in dir as text: "name\n<bytes>\n" per file, "name/\n" per
- * folder or link, sorted by name; with_hidden 0 leaves out dot entries.
+ * folder or link, sorted by name, the files of a real folder lists/ as
+ * "lists/<name>" (its dot files too with with_hidden); with_hidden 0
+ * leaves out dot entries.
  */
-static void snapshot(const char *dir, int with_hidden, struct strbuf *sb)
+static void snapshot_in(const char *dir, const char *prefix, int with_hidden,
+			struct strbuf *sb)
 {
 	char **names = NULL, buf[4096];
 	size_t n = 0, cap = 0, i, got;
@@ -126,17 +132,19 @@ static void snapshot(const char *dir, int with_hidden, struct strbuf *sb)
 	closedir(d);
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_str);
-	sb_reset(sb);
-	sb_add(sb, "", 0);
 	for (i = 0; i < n; i++) {
 		char *p = path_of(dir, names[i]);
 		FILE *f;
 
 		assert_int_equal(lstat(p, &st), 0);
-		if (!S_ISREG(st.st_mode)) {
-			sb_addf(sb, "%s/\n", names[i]);
+		if (S_ISDIR(st.st_mode) && !prefix[0] &&
+		    !strcmp(names[i], LISTS_DIR)) {
+			sb_addf(sb, "%s/ %o\n", names[i], st.st_mode & 0777);
+			snapshot_in(p, LISTS_DIR "/", with_hidden, sb);
+		} else if (!S_ISREG(st.st_mode)) {
+			sb_addf(sb, "%s%s/\n", prefix, names[i]);
 		} else {
-			sb_addf(sb, "%s\n", names[i]);
+			sb_addf(sb, "%s%s\n", prefix, names[i]);
 			f = fopen(p, "r");
 			assert_non_null(f);
 			while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
@@ -150,23 +158,54 @@ static void snapshot(const char *dir, int with_hidden, struct strbuf *sb)
 	free(names);
 }
 
+static void snapshot(const char *dir, int with_hidden, struct strbuf *sb)
+{
+	sb_reset(sb);
+	sb_add(sb, "", 0);
+	snapshot_in(dir, "", with_hidden, sb);
+}
+
+/*
+ * Stage the files (name, text, ...; NULL ends) of one run in od: a name
+ * "lists/<name>" into the staging folder's lists/.
+ */
+static int stage_files(struct outdir *od, const char *const *files,
+		       struct etl_err *err)
+{
+	const char *lists;
+	int i;
+
+	for (i = 0; files[i]; i += 2) {
+		const char *dir = od->stage, *name = files[i];
+
+		if (starts_with(name, LISTS_DIR "/")) {
+			if (!(lists = outdir_lists(od, err)))
+				return -1;
+			dir = lists;
+			name += strlen(LISTS_DIR "/");
+		}
+		if (write_file_atomic(dir, name, files[i + 1],
+				      strlen(files[i + 1]), err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* One committed run in dir: the files (name, text, ...; NULL ends). */
 static int write_set(const char *dir, const char *const *files,
 		     struct etl_err *err)
 {
 	struct outdir od;
 	struct outputs o;
-	int rc, i;
+	int rc;
 
 	rc = outdir_begin(dir, &od, err);
 	if (rc < 0)
 		return rc;
-	for (i = 0; files[i]; i += 2)
-		if (write_file_atomic(od.stage, files[i], files[i + 1],
-				      strlen(files[i + 1]), err) < 0) {
-			outdir_abort(&od);
-			return -1;
-		}
+	if (stage_files(&od, files, err) < 0) {
+		outdir_abort(&od);
+		return -1;
+	}
 	outputs_init(&o);
 	rc = summary_write_files(&o, &od, err);
 	outputs_release(&o);
@@ -177,14 +216,35 @@ static int write_set(const char *dir, const char *const *files,
 	return outdir_commit(&od, err);
 }
 
-static const char *const old_set[] = {
-	"increase.csv", "id\nold 1\n", "d02lt.xlsx", "old workbook",
-	"renew.csv",	"id\nold 2\n", NULL
-};
-static const char *const new_set[] = {
-	"increase.csv", "id\nnew 1\nnew 2\n", "renew.csv", "id\nnew 3\n",
-	"review.csv",	"source\nnew 4\n",    NULL
-};
+/*
+ * The old set has a workbook of an earlier version at the top
+ * (lists-9.xlsx) and one in lists/ the new set does not have; the new
+ * set replaces lists/29266.xlsx and adds the summary.
+ */
+static const char *const old_set[] = { "increase.csv",
+				       "id\nold 1\n",
+				       "d02lt.xlsx",
+				       "old workbook",
+				       "renew.csv",
+				       "id\nold 2\n",
+				       "lists-9.xlsx",
+				       "older workbook",
+				       "lists/29266.xlsx",
+				       "old 29266",
+				       "lists/29269.xlsx",
+				       "old 29269",
+				       NULL };
+static const char *const new_set[] = { "increase.csv",
+				       "id\nnew 1\nnew 2\n",
+				       "renew.csv",
+				       "id\nnew 3\n",
+				       "review.csv",
+				       "source\nnew 4\n",
+				       "lists/29266.xlsx",
+				       "new 29266",
+				       "lists/tong-hop.xlsx",
+				       "new summary",
+				       NULL };
 
 /* dir holding the old set and a file of the user's */
 static void make_old(const char *dir)
@@ -194,6 +254,7 @@ static void make_old(const char *dir)
 	rm_rf(dir);
 	assert_int_equal(write_set(dir, old_set, &err), 0);
 	put(dir, "notes.txt", "the user's own file", 0644);
+	put(dir, "lists/notes.txt", "the user's own file", 0644);
 }
 
 static int same(const struct strbuf *a, const struct strbuf *b)
@@ -281,6 +342,10 @@ static void killed_at_every_step(void **state)
 	snapshot(dir, 0, &new_v);
 	assert_false(same(&old_all, &new_all));
 	assert_false(exists(dir, "d02lt.xlsx")); /* not in the new set */
+	assert_false(exists(dir, "lists-9.xlsx"));
+	assert_false(exists(dir, "lists/29269.xlsx"));
+	assert_true(exists(dir, "lists/tong-hop.xlsx"));
+	assert_true(exists(dir, "lists/notes.txt"));
 	assert_true(exists(dir, "notes.txt"));
 
 	for (k = 0; killed; k++) {
@@ -433,7 +498,10 @@ static void write_error_leaves_the_old_set(void **state)
 	free(base);
 }
 
-/* SIGTERM while staging: the staging folder goes, the folder stays. */
+/*
+ * SIGTERM while staging (a workbook in its lists/ too): the staging
+ * folder goes, the folder stays.
+ */
 static void signal_removes_the_staging_folder(void **state)
 {
 	char *base = temp_dir(), *dir = path_of(base, "out");
@@ -453,10 +521,14 @@ static void signal_removes_the_staging_folder(void **state)
 		struct outputs o;
 		struct outdir od;
 
+		const char *lists;
+
 		signal(SIGTERM, SIG_DFL);
 		outputs_init(&o);
 		if (outdir_begin(dir, &od, &err) < 0 ||
-		    out_write_all(&o, od.stage, &err) < 0)
+		    out_write_all(&o, od.stage, &err) < 0 ||
+		    !(lists = outdir_lists(&od, &err)) ||
+		    write_file_atomic(lists, "29266.xlsx", "x", 1, &err) < 0)
 			_exit(4);
 		raise(SIGTERM);
 		_exit(5);
@@ -512,7 +584,8 @@ static void a_moment_s_lock_is_waited_for(void **state)
 	if (pid == 0) {
 		int fd = open(dir, O_RDONLY | O_DIRECTORY);
 
-		if (fd < 0 || flock(fd, LOCK_EX) < 0 || write(p[1], "x", 1) != 1)
+		if (fd < 0 || flock(fd, LOCK_EX) < 0 ||
+		    write(p[1], "x", 1) != 1)
 			_exit(1);
 		usleep(300 * 1000);
 		_exit(0);
@@ -548,14 +621,26 @@ static void stale_leftovers_removed_and_nothing_else(void **state)
 	struct etl_err err = { "" };
 	struct outdir od;
 	long dead = (long)dead_pid(), live = (long)getppid();
-	const char *keep[] = { ".notes.txt.#.tmp", "renew.csv.#.tmp",
-			       ".renew.csv.#.tmp.bak", ".renew.csv.x#.tmp",
-			       "user.csv" };
-	const char *gone[] = { ".renew.csv.#.tmp", ".d02lt.xlsx.#.tmp",
-			       ".summary.json.#.tmp" };
+	const char *keep[] = { ".notes.txt.#.tmp",
+			       "renew.csv.#.tmp",
+			       ".renew.csv.#.tmp.bak",
+			       ".renew.csv.x#.tmp",
+			       "user.csv",
+			       ".29266.xlsx.#.tmp",
+			       "lists/.renew.csv.#.tmp",
+			       "lists/.29266.xlsx.#.tmp.bak",
+			       "lists/user.csv" };
+	const char *gone[] = {
+		".renew.csv.#.tmp",	   ".d02lt.xlsx.#.tmp",
+		".summary.json.#.tmp",	   ".lists-29266.xlsx.#.tmp",
+		"lists/.29266.xlsx.#.tmp", "lists/.tong-hop.xlsx.#.tmp"
+	};
 	size_t i;
 
 	(void)state;
+	p = path_of(dir, LISTS_DIR);
+	assert_int_equal(mkdir(p, 0700), 0);
+	free(p);
 	for (i = 0; i < sizeof(keep) / sizeof(*keep); i++) {
 		with_pid(name, sizeof(name), keep[i], dead);
 		put(dir, name, "keep", 0600);
@@ -571,6 +656,12 @@ static void stale_leftovers_removed_and_nothing_else(void **state)
 	assert_int_equal(mkdir(p, 0700), 0);
 	put(p, "renew.csv", "personal data", 0600);
 	put(p, ".renew.csv.1.tmp", "personal data", 0600);
+	free(p);
+	snprintf(name, sizeof(name), OUTDIR_STAGING "%ld/" LISTS_DIR, dead);
+	p = path_of(dir, name);
+	assert_int_equal(mkdir(p, 0700), 0);
+	put(p, "29266.xlsx", "personal data", 0600);
+	put(p, ".29266.xlsx.1.tmp", "personal data", 0600);
 	free(p);
 	snprintf(name, sizeof(name), OUTDIR_STAGING "%ld", live);
 	p = path_of(dir, name);
@@ -741,6 +832,194 @@ static void long_paths_fail_never_cut(void **state)
 	free(base);
 }
 
+/* ---- the workbooks' lists/ --------------------------------------------- */
+
+static mode_t mode_of(const char *dir, const char *name)
+{
+	char *p = path_of(dir, name);
+	struct stat st;
+
+	assert_int_equal(lstat(p, &st), 0);
+	free(p);
+	return st.st_mode;
+}
+
+/* Is the text of the file there? */
+static int has_text(const char *dir, const char *name, const char *text)
+{
+	struct strbuf sb;
+	char *p = path_of(dir, name), buf[256];
+	FILE *f = fopen(p, "r");
+	size_t got;
+	int rc;
+
+	free(p);
+	if (!f)
+		return 0;
+	sb_init(&sb, 0);
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_add(&sb, buf, got);
+	fclose(f);
+	rc = sb.len == strlen(text) && !memcmp(sb.buf, text, sb.len);
+	sb_release(&sb);
+	return rc;
+}
+
+/*
+ * Workbooks go to DIR/lists (0700) as lists/<name>, 0600, named so in
+ * "files"; a later run's fewer workbooks leave no stale one; a run with
+ * none removes the empty lists/ (not one holding a user's file).
+ */
+static void workbooks_in_lists(void **state)
+{
+	static const char *const three[] = { "increase.csv",
+					     "id\n",
+					     "lists/29266.xlsx",
+					     "a",
+					     "lists/29269.xlsx",
+					     "b",
+					     "lists/tong-hop.xlsx",
+					     "s",
+					     NULL };
+	static const char *const two[] = { "increase.csv",
+					   "id\n",
+					   "lists/29266.xlsx",
+					   "a2",
+					   "lists/tong-hop.xlsx",
+					   "s2",
+					   NULL };
+	static const char *const none[] = { "increase.csv", "id\n", NULL };
+	char *dir = temp_dir(), *p;
+	struct etl_err err = { "" };
+	struct strbuf sb;
+	mode_t old = umask(0);
+
+	(void)state;
+	sb_init(&sb, 0);
+	put(dir, "lists-29266.xlsx", "an earlier version's", 0600);
+	assert_int_equal(write_set(dir, three, &err), 0);
+	umask(old);
+	assert_int_equal(mode_of(dir, LISTS_DIR) & 07777, 0700);
+	assert_true(S_ISDIR(mode_of(dir, LISTS_DIR)));
+	check_private(dir, "lists/29266.xlsx");
+	check_private(dir, "lists/29269.xlsx");
+	check_private(dir, "lists/tong-hop.xlsx");
+	assert_false(exists(dir, "lists-29266.xlsx"));
+	assert_int_equal(outdir_verify(dir, &err), 0);
+	p = path_of(dir, "summary.json");
+	{
+		FILE *f = fopen(p, "r");
+		char line[512];
+
+		assert_non_null(f);
+		while (fgets(line, sizeof(line), f))
+			sb_adds(&sb, line);
+		fclose(f);
+	}
+	assert_non_null(strstr(sb.buf, "{\"name\": \"lists/29266.xlsx\", "));
+	assert_true(strstr(sb.buf, "\"lists/29269.xlsx\"") <
+		    strstr(sb.buf, "\"lists/tong-hop.xlsx\""));
+	assert_true(strstr(sb.buf, "\"increase.csv\"") <
+		    strstr(sb.buf, "\"lists/29266.xlsx\""));
+
+	/* fewer workbooks: the stale one goes */
+	assert_int_equal(write_set(dir, two, &err), 0);
+	assert_false(exists(dir, "lists/29269.xlsx"));
+	assert_true(has_text(dir, "lists/29266.xlsx", "a2"));
+	assert_int_equal(outdir_verify(dir, &err), 0);
+
+	/* none: the empty lists/ goes too */
+	assert_int_equal(write_set(dir, none, &err), 0);
+	assert_false(exists(dir, LISTS_DIR));
+	assert_int_equal(outdir_verify(dir, &err), 0);
+
+	/* ... but not a user's file in it, nor lists/ with it */
+	assert_int_equal(write_set(dir, two, &err), 0);
+	put(dir, "lists/mine.xlsx.txt", "the user's", 0600);
+	assert_int_equal(write_set(dir, none, &err), 0);
+	assert_false(exists(dir, "lists/29266.xlsx"));
+	assert_true(has_text(dir, "lists/mine.xlsx.txt", "the user's"));
+	sb_release(&sb);
+	free(p);
+	rm_rf(dir);
+	free(dir);
+}
+
+/*
+ * DIR/lists as a symbolic link (or a file) is refused with a clear
+ * message, before the run and again at the commit, and nothing is
+ * written through it; outdir_verify does not read through it either.
+ */
+static void a_link_for_lists_is_refused(void **state)
+{
+	static const char *const set[] = { "increase.csv", "id\n",
+					   "lists/29266.xlsx", "a", NULL };
+	char *base = temp_dir(), *dir = path_of(base, "out"),
+	     *target = path_of(base, "x"), *link = path_of(dir, LISTS_DIR);
+	struct strbuf before, after, t;
+	struct etl_err err = { "" };
+	struct outputs o;
+	struct outdir od;
+
+	(void)state;
+	sb_init(&before, 0);
+	sb_init(&after, 0);
+	sb_init(&t, 0);
+	assert_int_equal(mkdir(target, 0700), 0);
+	assert_int_equal(write_set(dir, set, &err), 0);
+	rm_rf(link);
+	assert_int_equal(symlink(target, link), 0);
+	snapshot(dir, 1, &before);
+
+	/* before the run */
+	assert_int_equal(write_set(dir, set, &err), -1);
+	assert_non_null(strstr(err.msg, "/lists' is not a folder"));
+	snapshot(dir, 1, &after);
+	assert_true(same(&before, &after));
+	snapshot(target, 1, &t);
+	assert_int_equal(t.len, 0);
+
+	/* planted during the run: the commit refuses it, the old set stays */
+	assert_int_equal(unlink(link), 0);
+	snapshot(dir, 1, &before);
+	assert_int_equal(outdir_begin(dir, &od, &err), 0);
+	assert_int_equal(stage_files(&od, set, &err), 0);
+	outputs_init(&o);
+	assert_int_equal(summary_write_files(&o, &od, &err), 0);
+	outputs_release(&o);
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(outdir_commit(&od, &err), -1);
+	assert_non_null(strstr(err.msg, "/lists' is not a folder"));
+	assert_int_equal(unlink(link), 0);
+	snapshot(dir, 1, &after);
+	assert_true(same(&before, &after));
+	snapshot(target, 1, &t);
+	assert_int_equal(t.len, 0);
+
+	/* a folder with lists/ as a link does not verify through it */
+	assert_int_equal(write_set(dir, set, &err), 0);
+	rm_rf(target);
+	assert_int_equal(rename(link, target), 0); /* the same files there */
+	assert_int_equal(symlink(target, link), 0);
+	assert_int_equal(outdir_verify(dir, &err), -1);
+	assert_non_null(strstr(err.msg, "/lists' is not a folder"));
+
+	/* a file named lists */
+	assert_int_equal(unlink(link), 0);
+	put(dir, LISTS_DIR, "a file", 0600);
+	assert_int_equal(write_set(dir, set, &err), -1);
+	assert_non_null(strstr(err.msg, "/lists' is not a folder"));
+	assert_true(has_text(dir, LISTS_DIR, "a file"));
+	sb_release(&before);
+	sb_release(&after);
+	sb_release(&t);
+	rm_rf(base);
+	free(link);
+	free(target);
+	free(dir);
+	free(base);
+}
+
 /* ---- summary.json's "files" and outdir_verify --------------------------- */
 
 static void summary_lists_every_file(void **state)
@@ -848,6 +1127,21 @@ static void parse_files_strictly(void **state)
 		{ "{\"files\": [{\"name\": \".x\", \"bytes\": 1, \"xxh3\": "
 		  "\"1\"}]}",
 		  -1, 0 },
+		{ "{\"files\": [{\"name\": \"lists/x.xlsx\", \"bytes\": 1, "
+		  "\"xxh3\": \"1\"}]}",
+		  0, 1 },
+		{ "{\"files\": [{\"name\": \"lists/a/x\", \"bytes\": 1, "
+		  "\"xxh3\": \"1\"}]}",
+		  -1, 0 },
+		{ "{\"files\": [{\"name\": \"lists/.x\", \"bytes\": 1, "
+		  "\"xxh3\": \"1\"}]}",
+		  -1, 0 },
+		{ "{\"files\": [{\"name\": \"lists/\", \"bytes\": 1, "
+		  "\"xxh3\": \"1\"}]}",
+		  -1, 0 },
+		{ "{\"files\": [{\"name\": \"other/x\", \"bytes\": 1, "
+		  "\"xxh3\": \"1\"}]}",
+		  -1, 0 },
 		{ "{\"files\": [{\"name\": \"x\", \"xxh3\": \"1\"}]}", -1, 0 },
 		{ "{\"files\": [{\"name\": \"x\", \"bytes\": -1, \"xxh3\": "
 		  "\"1\"}]}",
@@ -910,6 +1204,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(stale_leftovers_removed_and_nothing_else),
 		cmocka_unit_test(outputs_0600_past_planted_files),
 		cmocka_unit_test(long_paths_fail_never_cut),
+		cmocka_unit_test(workbooks_in_lists),
+		cmocka_unit_test(a_link_for_lists_is_refused),
 		cmocka_unit_test(summary_lists_every_file),
 		cmocka_unit_test(parse_files_strictly),
 	};

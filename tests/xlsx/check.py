@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """tests/xlsx/check.py DIR GROUPS.csv [UNITS.csv [MONEY.tsv]]: read back every
-lists-*.xlsx of an output folder (openpyxl) and check it against the CSV
+lists/*.xlsx of an output folder (openpyxl) and check it against the CSV
 lists beside it (spec §6.1, etl/lists.h).  Prints "ok - NAME" or
 "not ok - NAME" and detail lines starting with "#"; exit status 1 when a
 check failed.
@@ -87,7 +87,7 @@ def expected(d, groups, agents):
     out = []
 
     def add(unit, grp, plan, r, note):
-        f = "lists-%s.xlsx" % unit
+        f = "%s.xlsx" % unit
         form = "D02-LT" if groups.get(grp, (0,))[0] == 1 else \
             "D03-TS " + grp
         out.append((f, form, plan, r["person_id"] or r["bhxh_code"],
@@ -113,7 +113,7 @@ def expected(d, groups, agents):
         else:
             u = unit_of(groups, agents, r["group_code"], r["commune_code"],
                         r["unit_code"])
-            adj.append(("lists-%s.xlsx" % u, "Điều chỉnh",
+            adj.append(("%s.xlsx" % u, "Điều chỉnh",
                         r["person_id"] or r["bhxh_code"], r["card_code"], r))
     return out, adj
 
@@ -152,7 +152,7 @@ def check_sheet(ws, fname, units, got, got_adj, bad, money):
                        ("A4", "Điện thoại: "), ("A5", "Số: ")):
         if not text(ws, ref).startswith(start):
             bad.append("%s: %s is %r" % (where, ref, text(ws, ref)))
-    unit = fname[len("lists-"):-len(".xlsx")]
+    unit = fname[:-len(".xlsx")]
     if unit in units and units[unit]["unit_name"] and \
             units[unit]["unit_name"] not in text(ws, "A1"):
         bad.append(where + ": the units file's name is not in A1")
@@ -330,9 +330,9 @@ def main():
     agents = {k for k, v in units.items() if v.get("kind") == "agent"}
     groups = load_groups(groups_csv)
     # the district summary is checked by tests/xlsx/tonghop.py
-    files = sorted(f for f in glob.glob(os.path.join(d, "lists-*.xlsx"))
-                   if os.path.basename(f) != "lists-tong-hop.xlsx")
-    check("the run wrote lists-*.xlsx", files)
+    files = sorted(f for f in glob.glob(os.path.join(d, "lists", "*.xlsx"))
+                   if os.path.basename(f) != "tong-hop.xlsx")
+    check("the run wrote lists/*.xlsx", files)
     got, got_adj, bad, money = [], [], [], {}
     for p in files:
         wb = openpyxl.load_workbook(p)

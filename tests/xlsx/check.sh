@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/xlsx/check.sh [BUILD]: the lists people file (lists-*.xlsx, spec
+# tests/xlsx/check.sh [BUILD]: the lists people file (lists/*.xlsx, spec
 # §6.1, etl/lists.h) read back.  Runs BUILD/doisoat (default build) on
 # fixtures/small twice; checks that two runs give the same bytes and mode
 # 0600, then tests/xlsx/check.py reads every workbook back with openpyxl
@@ -41,15 +41,15 @@ fi
 DIR=$TMP/run1
 run_fixture "$DIR"
 run_fixture "$TMP/run2"
-set -- "$DIR"/lists-*.xlsx
-if [ -f "$1" ]; then ok "doisoat run writes lists-*.xlsx ($# workbooks)"; else
-	not_ok "doisoat run writes lists-*.xlsx" "$TMP/run.err"
+set -- "$DIR"/lists/*.xlsx
+if [ -f "$1" ]; then ok "doisoat run writes lists/*.xlsx ($# workbooks)"; else
+	not_ok "doisoat run writes lists/*.xlsx" "$TMP/run.err"
 	finish
 fi
 same=1
 bad=""
 for f in "$@"; do
-	cmp -s "$f" "$TMP/run2/${f##*/}" || same=0
+	cmp -s "$f" "$TMP/run2/lists/${f##*/}" || same=0
 	[ "$(stat -c %a "$f")" = 600 ] || bad="$bad ${f##*/}"
 done
 [ $same = 1 ] && ok "two runs give byte-identical workbooks" ||
@@ -76,7 +76,7 @@ if [ -z "$LO" ]; then
 		"(apt-get install libreoffice-calc-nogui)"
 	finish
 fi
-for XLSX in "$DIR/lists-29266.xlsx" "$DIR/lists-TV0101.xlsx"; do
+for XLSX in "$DIR/lists/29266.xlsx" "$DIR/lists/TV0101.xlsx"; do
 	mkdir -p "$TMP/pdf"
 	if timeout 300 "$LO" -env:UserInstallation="file://$TMP/lo" --headless \
 		--convert-to pdf --outdir "$TMP/pdf" "$XLSX" > "$TMP/lo.out" 2>&1 &&

@@ -1,15 +1,15 @@
 #!/usr/bin/python3
 """tests/xlsx/tonghop.py DIR GROUPS.csv: read back the district's summary
-workbook DIR/lists-tong-hop.xlsx (etl/tonghop.h, spec §6.1, §7, §9) with
+workbook DIR/lists/tong-hop.xlsx (etl/tonghop.h, spec §6.1, §7, §9) with
 openpyxl and check it against the CSV lists and the filing units'
-workbooks (lists-*.xlsx) beside it.  Prints "ok - NAME" or "not ok -
+workbooks (lists/*.xlsx) beside it.  Prints "ok - NAME" or "not ok -
 NAME" with detail lines starting with "#"; exit status 1 on a failure.
 
 Checked: sheet names and headings; print setup; every total the sum of
 its rows; the head count per commune and group against increase, change
 and renew (funding classes 3-5, a group change once, in its new group);
 the part "on the lists" equal, per source, to the money printed on the
-D03-TS sheets of every lists-*.xlsx; the coverage table equal to
+D03-TS sheets of every lists/*.xlsx; the coverage table equal to
 coverage.csv; the chart's series pointing at the table's columns; every
 uninsured person on their commune's sheet, once; every review.csv row in
 the section "Cần xem xét" of its commune's sheet (or "Chưa rõ xã"), once,
@@ -27,7 +27,7 @@ import openpyxl
 
 from tap import FAILED, check, rows
 
-NAME = "lists-tong-hop.xlsx"
+NAME = "lists/tong-hop.xlsx"
 BUY_HEAD = ["STT", "Mã xã", "Tên xã", "Mã đối tượng", "Đối tượng",
             "Nguồn đóng", "Số người", "Trong đó: tăng mới (D03-TS)",
             "Số tháng", "Số tiền", "NSNN đóng", "NSNN hỗ trợ",
@@ -75,8 +75,8 @@ def lists_money(d, groups):
     """Money and head count of the TM rows of every D03-TS sheet of
     classes 3-5: [heads, amount, NSNN, NSĐP, participant]."""
     tot = [0] * 5
-    for p in sorted(glob.glob(os.path.join(d, "lists-*.xlsx"))):
-        if os.path.basename(p) == NAME:
+    for p in sorted(glob.glob(os.path.join(d, "lists", "*.xlsx"))):
+        if os.path.basename(p) == os.path.basename(NAME):
             continue
         wb = openpyxl.load_workbook(p, read_only=True)
         for ws in wb.worksheets:

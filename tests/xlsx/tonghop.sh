@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/xlsx/tonghop.sh [BUILD]: the district's summary workbook
-# (lists-tong-hop.xlsx, etl/tonghop.h) read back.  Runs BUILD/doisoat on
+# (lists/tong-hop.xlsx, etl/tonghop.h) read back.  Runs BUILD/doisoat on
 # fixtures/small and on a generated district (gen-fixture: Càng Long);
 # checks that the workbook is byte-identical across runs and with one
 # thread, mode 0600, then tests/xlsx/tonghop.py reads it back with openpyxl:
@@ -13,7 +13,7 @@ BUILD=${1:-build}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 . tests/lib.sh
-F=lists-tong-hop.xlsx
+F=lists/tong-hop.xlsx
 
 # run_fixture DIR OUT: doisoat run --no-db on fixture DIR into OUT
 run_fixture() {
