@@ -74,11 +74,11 @@ same_lists() {
 	done
 }
 
-# same_workbooks A B QUICK: the same lists-*.xlsx files, cell for cell
+# same_workbooks A B QUICK: the same lists/*.xlsx files, cell for cell
 # (QUICK: files of equal bytes are not dumped)
 same_workbooks() {
-	(cd "$1" && ls lists-*.xlsx) > "$TMP/wa" &&
-		(cd "$2" && ls lists-*.xlsx) > "$TMP/wb" &&
+	(cd "$1" && ls lists/*.xlsx) > "$TMP/wa" &&
+		(cd "$2" && ls lists/*.xlsx) > "$TMP/wb" &&
 		diff "$TMP/wa" "$TMP/wb" || return 1
 	[ -s "$TMP/wa" ] || { echo "no workbook"; return 1; }
 	for f in $(cat "$TMP/wa"); do
@@ -89,9 +89,13 @@ same_workbooks() {
 	done
 }
 
-# same_files A B: the same file names (the merge writes what a run does)
+# same_files A B: the same file names, lists/ too (the merge writes what
+# a run does)
+names() {
+	(cd "$1" && ls && if [ -d lists ]; then ls lists; fi)
+}
 same_files() {
-	(cd "$1" && ls) > "$TMP/fa" && (cd "$2" && ls) > "$TMP/fb" &&
+	names "$1" > "$TMP/fa" && names "$2" > "$TMP/fb" &&
 		diff "$TMP/fa" "$TMP/fb"
 }
 
@@ -108,7 +112,8 @@ union() {
 		not_ok "$u_fix, N=$u_n: the $u_n partitions run and merge" "$TMP/err"
 		return
 	fi
-	ls "$TMP/$u_fix.$u_n"/p*/lists-*.xlsx > /dev/null 2>&1 &&
+	ls "$TMP/$u_fix.$u_n"/p*/lists/*.xlsx "$TMP/$u_fix.$u_n"/p*/lists-*.xlsx \
+		> /dev/null 2>&1 &&
 		not_ok "$u_fix, N=$u_n: a partition folder holds no workbook" ||
 		ok "$u_fix, N=$u_n: a partition folder holds no workbook"
 	for t in same_files same_lists same_summary; do
