@@ -311,8 +311,10 @@ static void summary_tail(struct strbuf *sb, const struct outputs *o,
 	json_outcomes(sb, o);
 	sb_addf(sb,
 		",\n  \"timings\": {\"read\": %.3f, \"identity\": %.3f, "
-		"\"classify\": %.3f, \"write\": %.3f, \"total\": %.3f}\n}\n",
-		t->read, t->identity, t->classify, t->write, t->total);
+		"\"classify\": %.3f, \"write\": %.3f, \"workbooks\": %.3f, "
+		"\"total\": %.3f}\n}\n",
+		t->read, t->identity, t->classify, t->write, t->workbooks,
+		t->total);
 }
 
 /* The whole text; extra (if any) before "outputs". */

@@ -11,8 +11,13 @@
 #include "output.h"
 #include "rec.h"
 
+/*
+ * Wall seconds of a run's stages.  workbooks: of the write stage, the
+ * time the workbooks took, written beside the CSV lists (so not added to
+ * the total twice).
+ */
 struct timings {
-	double read, identity, classify, write, total;
+	double read, identity, classify, write, workbooks, total;
 };
 
 /*

@@ -199,7 +199,7 @@ static int merge_pipeline(const struct stage *s, const struct part_info *by,
 	t1 = now_seconds();
 	t.read = t1 - t0;
 	progress("writing the lists");
-	if (run_write_outputs(&out, &s->b, &od, 0, &err) < 0)
+	if (run_write_outputs(&out, &s->b, &od, 0, &t.workbooks, &err) < 0)
 		die("%s", err.msg);
 	t.write = now_seconds() - t1;
 	t.total = now_seconds() - t0;

@@ -110,19 +110,25 @@ static PGconn *take_run_lock(const char *conninfo)
 struct workbook {
 	const struct batch *b;
 	const char *dir;
+	double seconds; /* how long they took */
 };
 
 static int write_lists(struct outputs *out, void *ctx, struct etl_err *err)
 {
-	const struct workbook *w = ctx;
+	struct workbook *w = ctx;
+	double t0 = now_seconds();
+	int rc = workbooks_write(out, w->b, w->dir, err);
 
-	return workbooks_write(out, w->b, w->dir, err);
+	w->seconds = now_seconds() - t0;
+	return rc;
 }
 
 int run_write_outputs(struct outputs *out, const struct batch *b,
-		      struct outdir *od, int partition, struct etl_err *err)
+		      struct outdir *od, int partition, double *workbooks,
+		      struct etl_err *err)
 {
-	struct workbook wb = { b, NULL };
+	struct workbook wb = { b, NULL, 0 };
+	int rc;
 
 	if (partition) /* the merge writes the workbooks (rules.md R7.13) */
 		return out_write_all_and(out, od->stage, partition_write_keys,
@@ -130,7 +136,10 @@ int run_write_outputs(struct outputs *out, const struct batch *b,
 	wb.dir = outdir_lists(od, err); /* the workbooks: lists/ */
 	if (!wb.dir)
 		return -1;
-	return out_write_all_and(out, od->stage, write_lists, &wb, err);
+	rc = out_write_all_and(out, od->stage, write_lists, &wb, err);
+	if (workbooks)
+		*workbooks = wb.seconds;
+	return rc;
 }
 
 /*
@@ -215,7 +224,8 @@ static int run_pipeline(const struct stage *s, struct batch *b, double t0)
 	t.classify = now_seconds() - t1;
 	t1 = now_seconds();
 	progress("writing the lists");
-	if (run_write_outputs(&out, b, &od, s->part_count > 0, &err) < 0)
+	if (run_write_outputs(&out, b, &od, s->part_count > 0, &t.workbooks,
+			      &err) < 0)
 		die("%s", err.msg);
 	t.write = now_seconds() - t1;
 	if (o->max_rejects >= 0 &&

@@ -192,10 +192,12 @@ struct outdir;
  * What run and merge write into od's staging folder: every list, and the
  * workbooks in its lists/ (outdir_lists); with partition set, the
  * partition's files for the merge instead of the workbooks
- * (partition.h).  0, or -1 with err.
+ * (partition.h).  *workbooks (unless NULL): the seconds the workbooks
+ * took.  0, or -1 with err.
  */
 int run_write_outputs(struct outputs *out, const struct batch *b,
-		      struct outdir *od, int partition, struct etl_err *err);
+		      struct outdir *od, int partition, double *workbooks,
+		      struct etl_err *err);
 
 /*
  * outdir_begin() on --out, or die: EXIT_BUSY when another process writes

@@ -128,6 +128,15 @@ else
 	{ ls -lR "$TMP/small"; grep lists "$TMP/small/summary.json"; } > "$TMP/d" 2>&1
 	not_ok "small: the workbooks are lists/<unit>.xlsx and lists/tong-hop.xlsx (lists/ 0700), none at the top" "$TMP/d"
 fi
+# summary.json times the workbooks within the write stage (make bench
+# reports their share of the run from it)
+if grep -q '"timings": {.*"write": [0-9.]*, "workbooks": [0-9.]*, "total": ' \
+	"$TMP/small/summary.json"; then
+	ok "small: summary.json's timings give the workbooks' seconds"
+else
+	grep timings "$TMP/small/summary.json" > "$TMP/d" 2>&1
+	not_ok "small: summary.json's timings give the workbooks' seconds" "$TMP/d"
+fi
 # an earlier version's workbooks at the top and a stale one in lists/ go;
 # a link in place of lists/ is refused and nothing is written through it
 cp -rp "$TMP/small" "$TMP/small-old"
