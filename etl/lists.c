@@ -1209,23 +1209,23 @@ static void d03_row(struct wr *w, const struct entry *e, long stt)
 	xo_text(w->ws, w->row, D3_BHXH, bhxh_of(w, x, r), w->f.textc);
 	xo_text(w->ws, w->row, D3_PID, cell(r, x->pid), w->f.textc);
 	put_date(w, w->row, D3_DOB, cell(r, x->dob));
-	xo_text(w->ws, w->row, D3_SEX, sex_vi(cell(r, x->sex)), w->f.textc);
-	xo_text(w->ws, w->row, D3_ADDR, cname ? cname : com, w->f.wrap);
-	xo_text(w->ws, w->row, D3_HOSP, cell(r, x->hospital), w->f.textc);
+	xo_stext(w->ws, w->row, D3_SEX, sex_vi(cell(r, x->sex)), w->f.textc);
+	xo_stext(w->ws, w->row, D3_ADDR, cname ? cname : com, w->f.wrap);
+	xo_stext(w->ws, w->row, D3_HOSP, cell(r, x->hospital), w->f.textc);
 	for (c = D3_RDATE; c <= D3_OTHER; c++)
 		if (!paid || !money_col(c))
 			xo_text(w->ws, w->row, c, NULL,
 				c >= D3_MONEY ? w->f.money : w->f.textc);
-	xo_text(w->ws, w->row, D3_FROM, month, w->f.textc);
+	xo_stext(w->ws, w->row, D3_FROM, month, w->f.textc);
 	if (months)
 		xo_num(w->ws, w->row, D3_MONTHS, months, w->f.num);
 	else
 		xo_text(w->ws, w->row, D3_MONTHS, NULL, w->f.num);
 	xo_text(w->ws, w->row, D3_AGENT, NULL, w->f.textc);
-	xo_text(w->ws, w->row, D3_NOTE, note, w->f.wrap);
+	xo_stext(w->ws, w->row, D3_NOTE, note, w->f.wrap);
 	xo_text(w->ws, w->row, D3_CARD, cell(r, x->card), w->f.textc);
-	xo_text(w->ws, w->row, D3_PLAN, e->kind == K_TM ? "TM" : "GH",
-		w->f.textc);
+	xo_stext(w->ws, w->row, D3_PLAN, e->kind == K_TM ? "TM" : "GH",
+		 w->f.textc);
 	if (paid)
 		put_money(w, &m.total, w->f.money);
 	else
@@ -1255,7 +1255,7 @@ static void d02_row(struct wr *w, const struct entry *e, long stt)
 	xo_text(w->ws, w->row, 1, cell(r, x->name), w->f.wrap);
 	xo_text(w->ws, w->row, 2, bhxh_of(w, x, r), w->f.textc);
 	put_date(w, w->row, 3, cell(r, x->dob));
-	xo_text(w->ws, w->row, 4, sex_vi(cell(r, x->sex)), w->f.textc);
+	xo_stext(w->ws, w->row, 4, sex_vi(cell(r, x->sex)), w->f.textc);
 	xo_text(w->ws, w->row, 5, cell(r, x->pid), w->f.textc);
 	for (c = 6; c <= 23; c++) /* the employer's to fill, or the wage */
 		if (c != D2_WAGE || !wage)
@@ -1263,12 +1263,12 @@ static void d02_row(struct wr *w, const struct entry *e, long stt)
 				c == D2_WAGE ? w->f.money : w->f.textc);
 	if (wage)
 		xo_num(w->ws, w->row, D2_WAGE, (double)wage, w->f.money);
-	xo_text(w->ws, w->row, 24, e->kind == K_TM ? month : NULL, w->f.textc);
-	xo_text(w->ws, w->row, 25, e->kind == K_GH ? month : NULL, w->f.textc);
-	xo_text(w->ws, w->row, 26, note, w->f.wrap);
+	xo_stext(w->ws, w->row, 24, e->kind == K_TM ? month : NULL, w->f.textc);
+	xo_stext(w->ws, w->row, 25, e->kind == K_GH ? month : NULL, w->f.textc);
+	xo_stext(w->ws, w->row, 26, note, w->f.wrap);
 	xo_text(w->ws, w->row, 27, cell(r, x->card), w->f.textc);
-	xo_text(w->ws, w->row, 28, e->group, w->f.textc);
-	xo_text(w->ws, w->row, 29, e->kind == K_TM ? "TM" : "GH", w->f.textc);
+	xo_stext(w->ws, w->row, 28, e->group, w->f.textc);
+	xo_stext(w->ws, w->row, 29, e->kind == K_TM ? "TM" : "GH", w->f.textc);
 	if (paid) {
 		xo_num(w->ws, w->row, D2_MONTHS, m.months, w->f.num);
 		put_money2(w, &m.total, w->f.money);
@@ -1374,7 +1374,7 @@ static void adj_sheet(struct wr *w, const struct entry *e, size_t n)
 		xo_text(w->ws, w->row, 2, bhxh_of(w, x, r), w->f.textc);
 		xo_text(w->ws, w->row, 3, cell(r, x->pid), w->f.textc);
 		xo_text(w->ws, w->row, 4, cell(r, x->card), w->f.textc);
-		xo_text(w->ws, w->row, 5, cell(r, x->group), w->f.textc);
+		xo_stext(w->ws, w->row, 5, cell(r, x->group), w->f.textc);
 		for (k = 0; k < 6; k++) {
 			const char *old = cell(r, x->old[k]);
 			const char *cur = old[0] ? cell(r, now[k]) : "";
@@ -1393,8 +1393,8 @@ static void adj_sheet(struct wr *w, const struct entry *e, size_t n)
 					w->f.textc);
 			}
 		}
-		xo_text(w->ws, w->row, 18, "Điều chỉnh thông tin thẻ",
-			w->f.wrap);
+		xo_stext(w->ws, w->row, 18, "Điều chỉnh thông tin thẻ",
+			 w->f.wrap);
 		w->row++;
 	}
 	total_row(w, &s, "Tổng cộng", (long)n, NULL);

@@ -520,11 +520,11 @@ static void uni_rows(struct tw *w, const struct orow **v, size_t n)
 		xo_text(w->ws, w->row, 1, orow_cell(v[i], 5), w->f.textc);
 		xo_text(w->ws, w->row, 2, orow_cell(v[i], 1), w->f.text);
 		put_date(w, w->row, 3, orow_cell(v[i], 2));
-		xo_text(w->ws, w->row, 4,
-			!strcmp(sex, "M")   ? "Nam"
-			: !strcmp(sex, "F") ? "Nữ"
-					    : "",
-			w->f.textc);
+		xo_stext(w->ws, w->row, 4,
+			 !strcmp(sex, "M")   ? "Nam"
+			 : !strcmp(sex, "F") ? "Nữ"
+					     : "",
+			 w->f.textc);
 		xo_text(w->ws, w->row, 5, orow_cell(v[i], 0), w->f.textc);
 		xo_text(w->ws, w->row, 6, "", w->f.text);
 	}
@@ -562,8 +562,8 @@ static void rev_rows(struct tw *w, const struct orow **v, size_t n, int first)
 		put_date(w, w->row, 3, orow_cell(v[i], 7));
 		xo_text(w->ws, w->row, 4, orow_cell(v[i], 3), w->f.textc);
 		xo_text(w->ws, w->row, 5, orow_cell(v[i], 2), w->f.textc);
-		xo_text(w->ws, w->row, 6, reason_vi(r), w->f.wrap);
-		xo_text(w->ws, w->row, 7, reason_check_vi(r), w->f.wrap);
+		xo_stext(w->ws, w->row, 6, reason_vi(r), w->f.wrap);
+		xo_stext(w->ws, w->row, 7, reason_check_vi(r), w->f.wrap);
 	}
 	xo_merge(w->ws, w->row, 0, 1, "Cộng", w->f.total);
 	xo_num(w->ws, w->row++, 2, (double)n, w->f.total_n);

@@ -12,6 +12,7 @@
  * book's styles, sheet names and charts.
  */
 #include "xlsxout.h"
+#include "hashtab.h"
 #include "norm.h"
 #include "util.h"
 
@@ -45,7 +46,7 @@
 /* Put a string literal. */
 #define PUTS(b, lit) put((b), (lit), sizeof(lit) - 1)
 
-enum { C_NONE, C_TEXT, C_NUM, C_BLANK };
+enum { C_NONE, C_TEXT, C_NUM, C_BLANK, C_SST };
 
 /* One cell of the current row (text in the book's row text). */
 struct cell {
@@ -104,6 +105,13 @@ struct xo_book {
 	size_t nnumfmts, capnumfmts;
 	struct xo_sheet **sheets;
 	size_t nsheets, capsheets;
+	/* the shared strings (xo_stext): text, each one's offset, an index */
+	char *sst;
+	size_t sstlen, sstcap;
+	uint32_t *sstoff;
+	size_t nsst, capsst;
+	uint64_t sstrefs;
+	struct hashtab sstix;
 	int ncharts;
 
 	/* the current sheet */
@@ -619,7 +627,9 @@ static void data_open(struct xo_book *b)
 /* One cell's XML; prev: the column of the cell before it in the row. */
 static void put_cell(struct xo_book *b, int c, int prev, const struct cell *x)
 {
-	const unsigned char *t = (const unsigned char *)b->text + x->off;
+	const unsigned char *t =
+		x->kind == C_TEXT ? (const unsigned char *)b->text + x->off
+				  : NULL;
 	int long_text = x->kind == C_TEXT && x->len > (XO_BUF - 256) / 7;
 	size_t need =
 		XO_CELL_MAX +
@@ -642,6 +652,13 @@ static void put_cell(struct xo_book *b, int c, int prev, const struct cell *x)
 	if (x->kind == C_BLANK) {
 		memcpy(o, "/>", 2);
 		b->len = (size_t)(o + 2 - b->buf);
+		return;
+	}
+	if (x->kind == C_SST) {
+		memcpy(o, " t=\"s\"><v>", 10);
+		o = fmt_uint(o + 10, x->off);
+		memcpy(o, "</v></c>", 8);
+		b->len = (size_t)(o + 8 - b->buf);
 		return;
 	}
 	if (x->kind == C_NUM) {
@@ -803,6 +820,54 @@ void xo_text(struct xo_sheet *s, int r, int c, const char *text, xo_fmt f)
 	x->off = (uint32_t)b->tlen;
 	x->len = (uint32_t)n;
 	b->tlen += n;
+}
+
+/* The index of text (n bytes) among the book's shared strings. */
+static uint32_t sst_index(struct xo_book *b, const char *text, size_t n)
+{
+	uint64_t h = ht_hash(text, n);
+	size_t pos;
+	uint32_t v;
+
+	if (!b->sstix.cap)
+		ht_init(&b->sstix, 64);
+	for (pos = ht_first(&b->sstix, h);
+	     (v = ht_next(&b->sstix, h, &pos)) != HT_NONE;)
+		if (b->sstoff[v + 1] - b->sstoff[v] == n &&
+		    !memcmp(b->sst + b->sstoff[v], text, n))
+			return v;
+	GROW(b->sst, b->sstcap, b->sstlen + n);
+	memcpy(b->sst + b->sstlen, text, n);
+	b->sstlen += n;
+	GROW(b->sstoff, b->capsst, b->nsst + 2);
+	if (!b->nsst)
+		b->sstoff[0] = 0;
+	b->sstoff[b->nsst + 1] = (uint32_t)b->sstlen;
+	ht_insert(&b->sstix, h, (uint32_t)b->nsst);
+	return (uint32_t)b->nsst++;
+}
+
+void xo_stext(struct xo_sheet *s, int r, int c, const char *text, xo_fmt f)
+{
+	struct xo_book *b;
+	struct cell *x;
+	size_t n = text ? strlen(text) : 0;
+
+	if (!n) {
+		xo_blank(s, r, c, f);
+		return;
+	}
+	x = cell_at(s, r, c, f);
+	if (!x)
+		return;
+	b = s->b;
+	if (n > UINT32_MAX - b->sstlen || b->nsst >= UINT32_MAX - 1) {
+		fail(b, XO_ELIMIT);
+		return;
+	}
+	x->kind = C_SST;
+	x->off = sst_index(b, text, n);
+	b->sstrefs++;
 }
 
 void xo_num(struct xo_sheet *s, int r, int c, double v, xo_fmt f)
@@ -1126,6 +1191,11 @@ static void part_content_types(struct xo_book *b)
 	     "ContentType=\"application/"
 	     "vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 	     "\"/>");
+	if (b->nsst)
+		PUTS(b, "<Override PartName=\"/xl/sharedStrings.xml\" "
+			"ContentType=\"application/"
+			"vnd.openxmlformats-officedocument.spreadsheetml."
+			"sharedStrings+xml\"/>");
 	for (i = 0; i < b->nsheets; i++) {
 		const struct xo_sheet *s = b->sheets[i];
 
@@ -1258,8 +1328,14 @@ static void part_workbook(struct xo_book *b)
 		     i + 1, i + 1);
 	putf(b,
 	     "<Relationship Id=\"rId%zu\" Type=\"" NS_REL
-	     "/styles\" Target=\"styles.xml\"/></Relationships>",
+	     "/styles\" Target=\"styles.xml\"/>",
 	     b->nsheets + 1);
+	if (b->nsst)
+		putf(b,
+		     "<Relationship Id=\"rId%zu\" Type=\"" NS_REL
+		     "/sharedStrings\" Target=\"sharedStrings.xml\"/>",
+		     b->nsheets + 2);
+	PUTS(b, "</Relationships>");
 	entry_close(b);
 }
 
@@ -1585,6 +1661,10 @@ static void free_book(struct xo_book *b)
 	free(b->numfmts);
 	free(b->cells);
 	free(b->text);
+	free(b->sst);
+	free(b->sstoff);
+	if (b->sstix.cap)
+		ht_release(&b->sstix);
 	free(b->merges);
 	free(b->widths);
 	free(b->buf);
@@ -1592,6 +1672,31 @@ static void free_book(struct xo_book *b)
 	free(b->subject);
 	free(b->author);
 	free(b);
+}
+
+static void part_sst(struct xo_book *b)
+{
+	size_t i;
+
+	entry_open(b, "xl/sharedStrings.xml");
+	putf(b,
+	     XML_DECL "<sst xmlns=\"" NS_MAIN "\" count=\"%llu\" "
+		      "uniqueCount=\"%zu\">",
+	     (unsigned long long)b->sstrefs, b->nsst);
+	for (i = 0; i < b->nsst; i++) {
+		const char *t = b->sst + b->sstoff[i];
+		size_t n = b->sstoff[i + 1] - b->sstoff[i];
+
+		if (t[0] == ' ' || t[0] == '\t' || t[0] == '\n' ||
+		    t[n - 1] == ' ' || t[n - 1] == '\t' || t[n - 1] == '\n')
+			PUTS(b, "<si><t xml:space=\"preserve\">");
+		else
+			PUTS(b, "<si><t>");
+		put_esc(b, t, n);
+		PUTS(b, "</t></si>");
+	}
+	PUTS(b, "</sst>");
+	entry_close(b);
 }
 
 int xo_close(struct xo_book *b)
@@ -1610,6 +1715,8 @@ int xo_close(struct xo_book *b)
 		part_props(b);
 		part_workbook(b);
 		part_styles(b);
+		if (b->nsst)
+			part_sst(b);
 		for (i = 0; i < b->nsheets; i++)
 			if (b->sheets[i]->chart)
 				part_chart(b, b->sheets[i]);

@@ -126,6 +126,13 @@ void xo_height(struct xo_sheet *s, int r, double height);
 /* Cells of row r, column c (0-based).  An empty text with a style is a
    styled blank; NULL or "" without a style (0) writes nothing. */
 void xo_text(struct xo_sheet *s, int r, int c, const char *text, xo_fmt f);
+/*
+ * A text cell kept once in the book's shared strings: for values a
+ * sheet repeats (a sex, a commune's name, a note, a plan code), which
+ * then cost a few bytes a cell.  The book holds every distinct one until
+ * it closes: not for names or IDs.
+ */
+void xo_stext(struct xo_sheet *s, int r, int c, const char *text, xo_fmt f);
 void xo_num(struct xo_sheet *s, int r, int c, double v, xo_fmt f);
 void xo_blank(struct xo_sheet *s, int r, int c, xo_fmt f);
 /* A date cell (a serial number shown by f's format); y-m-d valid. */

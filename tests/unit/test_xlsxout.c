@@ -679,6 +679,50 @@ static void test_sheet_at(void **state)
 	free(x);
 }
 
+/* Repeated text kept once: xl/sharedStrings.xml, cells by index. */
+static void test_shared_strings(void **state)
+{
+	char path[128];
+	struct xo_book *b;
+	struct xo_sheet *s;
+	xo_fmt f;
+	char *x;
+
+	(void)state;
+	path_of(path, sizeof(path), "sst.xlsx");
+	b = xo_open(path, NULL);
+	assert_non_null(b);
+	f = xo_style(b, &(struct xo_style){ .border = 1 });
+	s = xo_sheet(b, "A", NULL);
+	xo_stext(s, 0, 0, "Nữ", f);
+	xo_stext(s, 0, 1, " Tăng mới & <x>", 0);
+	xo_stext(s, 1, 0, "Nữ", f);
+	xo_stext(s, 1, 1, "", f); /* a styled blank */
+	assert_int_equal(xo_close(b), XO_OK);
+	x = entry(path, "xl/worksheets/sheet1.xml");
+	assert_non_null(x);
+	has(x, "<row r=\"1\"><c s=\"1\" t=\"s\"><v>0</v></c><c t=\"s\">"
+	       "<v>1</v></c></row><row r=\"2\"><c s=\"1\" t=\"s\"><v>0</v>"
+	       "</c><c s=\"1\"/></row>");
+	free(x);
+	x = entry(path, "xl/sharedStrings.xml");
+	assert_non_null(x);
+	has(x, "count=\"3\" uniqueCount=\"2\"><si><t>Nữ</t></si><si><t "
+	       "xml:space=\"preserve\"> Tăng mới &amp; &lt;x&gt;</t></si>"
+	       "</sst>");
+	free(x);
+	x = entry(path, "xl/_rels/workbook.xml.rels");
+	assert_non_null(x);
+	has(x, "Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/"
+	       "officeDocument/2006/relationships/sharedStrings\" "
+	       "Target=\"sharedStrings.xml\"/>");
+	free(x);
+	x = entry(path, "[Content_Types].xml");
+	assert_non_null(x);
+	has(x, "<Override PartName=\"/xl/sharedStrings.xml\"");
+	free(x);
+}
+
 static void test_empty_book(void **state)
 {
 	char path[128], names[1024];
@@ -802,6 +846,7 @@ int main(void)
 		cmocka_unit_test(test_styles_dedup),
 		cmocka_unit_test(test_quoted_names),
 		cmocka_unit_test(test_sheet_at),
+		cmocka_unit_test(test_shared_strings),
 		cmocka_unit_test(test_empty_book),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_strerror),
