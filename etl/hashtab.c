@@ -138,8 +138,10 @@ void ht_ranks(const char *(*str)(const void *ctx, size_t i), const void *ctx,
 		rank[i] = v; /* index in names, made a rank below */
 	}
 	by_name = xmalloc(sizeof(*by_name) * (nnames + 1));
-	memcpy(by_name, names, sizeof(*by_name) * nnames);
-	qsort(by_name, nnames, sizeof(*by_name), cmp_str);
+	if (nnames) {
+		memcpy(by_name, names, sizeof(*by_name) * nnames);
+		qsort(by_name, nnames, sizeof(*by_name), cmp_str);
+	}
 	rank_of = xmalloc(sizeof(*rank_of) * (nnames + 1));
 	for (i = 0; i < nnames; i++) {
 		const char *c = by_name[i];
