@@ -189,6 +189,12 @@ def check_cov(ws, d, zpath):
           "commune points at the table's columns",
           len(ws._charts) == 1 and "<c:barChart>" in xml and
           all(r in refs for r in want_refs), [refs, want_refs])
+    bar = re.search(r"<c:barChart>.*</c:barChart>", xml)
+    line = re.search(r"<c:lineChart>.*</c:lineChart>", xml)
+    check("the coverage is the columns, the target a line over them",
+          bar is not None and line is not None and
+          want_refs[1] in bar.group(0) and want_refs[2] in line.group(0) and
+          want_refs[2] not in bar.group(0), xml[:300])
 
 
 def sections(ws):
