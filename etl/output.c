@@ -622,27 +622,26 @@ int write_file_atomic(const char *dir, const char *name, const char *data,
 	return rc;
 }
 
-/* A row none of whose cells needs quotes: its block, NULs made commas. */
-static void write_plain_row(FILE *f, const char *text, int ncols)
+/*
+ * A row none of whose cells needs quotes: its block, NULs made commas.
+ * The cells end where the commune out_add put after them begins.
+ */
+static void write_plain_row(FILE *f, const struct orow *row)
 {
 	char buf[1024];
-	const char *p = text;
-	size_t n;
-	int i;
+	const char *p;
+	size_t n = (size_t)(row->commune - row->text); /* cells and NULs */
 
-	for (i = 0; i < ncols; i++)
-		p += strlen(p) + 1;
-	n = (size_t)(p - text); /* the cells and their NULs */
 	if (n > sizeof(buf)) {
-		for (i = 0, p = text; i < ncols; i++, p += strlen(p) + 1) {
-			if (i)
+		for (p = row->text; p < row->commune; p += strlen(p) + 1) {
+			if (p != row->text)
 				putc(',', f);
 			fputs(p, f);
 		}
 		putc('\n', f);
 		return;
 	}
-	memcpy(buf, text, n);
+	memcpy(buf, row->text, n);
 	for (p = buf; (p = memchr(p, '\0', (size_t)(buf + n - p)));)
 		*(char *)p++ = ',';
 	buf[n - 1] = '\n';
@@ -675,7 +674,7 @@ static int write_list(struct outputs *o, enum list l, const char *dir,
 		if ((r & 0x3ffff) == 0x3ffff && fflush(f) == 0)
 			sync_file_range(fileno(f), 0, 0, SYNC_FILE_RANGE_WRITE);
 		if (ol->rows[r].plain) {
-			write_plain_row(f, cell, lists[l].ncols);
+			write_plain_row(f, &ol->rows[r]);
 			continue;
 		}
 		for (i = 0; i < lists[l].ncols; i++) {

@@ -34,7 +34,7 @@ enum list {
  * orow_cell), and the sort keys.
  */
 struct orow {
-	const char *commune; /* in the block, after the cells */
+	const char *commune; /* in the block, right after the cells */
 	const char *text; /* the cells */
 	uint64_t key;
 	uint32_t seq; /* order of addition, last tie-breaker */
