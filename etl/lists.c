@@ -471,6 +471,15 @@ struct wr {
 	const char *unit; /* the unit key */
 	const struct unit *u; /* its row of the units file, or NULL */
 	int row;
+	/* the sheet being written: its form, group (D03-TS), first part's
+	   name, part (1, 2, ...), the first row under this part's header
+	   block, and the label of the section being written (repeated
+	   "(tiếp theo)" atop a new part), or NULL */
+	const struct lsheet *ls;
+	const struct group *grp;
+	char base[64];
+	int part, body;
+	const char *sect;
 	int pid_as_bhxh; /* the list is dated 2025-08-01 or later */
 	/* the money of the section being written (D03-TS), and whether any
 	   row of it has money */
@@ -478,6 +487,42 @@ struct wr {
 	int has_money;
 	char uname[256], ucode[64], date_line[96], period[96];
 };
+
+/* ---- the row limit (lists.h) ------------------------------------------ */
+
+static int sheet_rows = LISTS_SHEET_ROWS;
+
+void lists_test_sheet_rows(int n)
+{
+	if (n <= 0 || n > LISTS_SHEET_ROWS)
+		n = LISTS_SHEET_ROWS;
+	sheet_rows = n < LISTS_MIN_SHEET_ROWS ? LISTS_MIN_SHEET_ROWS : n;
+}
+
+int lists_sheet_rows(void)
+{
+	return sheet_rows;
+}
+
+void lists_part_name(const char *base, int k, char *out, size_t n)
+{
+	char suffix[16] = "";
+	size_t i = 0, chars = 0, room;
+
+	if (k > 1)
+		snprintf(suffix, sizeof(suffix), " (%d)", k);
+	room = 31 - strlen(suffix);
+	for (; base[i] && i + strlen(suffix) + 1 < n; i++) {
+		if (((unsigned char)base[i] & 0xC0) != 0x80 && ++chars > room)
+			break;
+		out[i] = base[i];
+	}
+	while (i > 0 && ((unsigned char)base[i] & 0xC0) == 0x80)
+		i--; /* cut by n within a character */
+	while (k > 1 && i > 0 && out[i - 1] == ' ')
+		i--;
+	snprintf(out + i, n - i, "%s", suffix);
+}
 
 static int digits(const char *s, int n)
 {
@@ -908,20 +953,60 @@ static void header(struct wr *w, const struct lsheet *s,
 	w->row = HEAD_ROW + 2;
 }
 
-static void open_sheet(struct wr *w, const char *name, const struct lsheet *s,
-		       const struct group *grp)
+/* Part w->part of the sheet: its name, the header block. */
+static void open_part(struct wr *w)
 {
 	struct xo_page page;
+	char name[64];
 
+	lists_part_name(w->base, w->part, name, sizeof(name));
 	lists_page(&page, HEAD_ROW, HEAD_ROW + 1);
 	w->ws = xo_sheet(w->wb, name, &page);
 	if (w->ws)
-		header(w, s, grp);
+		header(w, w->ls, w->grp);
+	w->body = w->row;
+}
+
+/* Start the sheet name of form s (grp: D03-TS), its first part. */
+static void open_sheet(struct wr *w, const char *name, const struct lsheet *s,
+		       const struct group *grp)
+{
+	snprintf(w->base, sizeof(w->base), "%s", name);
+	w->ls = s;
+	w->grp = grp;
+	w->part = 1;
+	w->sect = NULL;
+	open_part(w);
 }
 
 static void section(struct wr *w, const struct lsheet *s, const char *label)
 {
 	xo_merge(w->ws, w->row++, 0, s->ncols - 1, label, w->f.sect);
+}
+
+/* The rows of the signature block (signature()). */
+#define SIGN_ROWS 4
+
+/*
+ * Make room for the next k rows, which go together: when they would pass
+ * the row limit (lists_sheet_rows), the sheet goes on in a new part, its
+ * first row the label of the section being written, "(tiếp theo)".  A
+ * part holding nothing under its header block yet is never left: every
+ * part has rows (k is at most what LISTS_MIN_SHEET_ROWS leaves room for).
+ */
+static void room(struct wr *w, int k)
+{
+	char label[96];
+
+	if (!w->ws || w->row + k <= lists_sheet_rows() || w->row <= w->body)
+		return;
+	w->part++;
+	open_part(w);
+	if (w->ws && w->sect) {
+		snprintf(label, sizeof(label), "%s (tiếp theo)", w->sect);
+		section(w, w->ls, label);
+		w->body = w->row;
+	}
 }
 
 /* A Cộng row: the head count in the STT column, the label beside it. */
@@ -1308,9 +1393,11 @@ static void form_sheet(struct wr *w, const struct entry *e, size_t n)
 		"BHXH, BHYT, BHTN",
 	};
 	const struct lsheet *s = e->form == F_D02 ? &s2 : &s3;
+	/* the footer: Cộng giảm, Tổng cộng, the signature block */
+	const int foot = 2 + SIGN_ROWS;
 	char name[32];
 	long inc = 0, dec = 0;
-	size_t i;
+	size_t i, ninc;
 
 	if (e->form == F_D02)
 		snprintf(name, sizeof(name), "D02-LT");
@@ -1322,16 +1409,29 @@ static void form_sheet(struct wr *w, const struct entry *e, size_t n)
 		return;
 	memset(&w->sum, 0, sizeof(w->sum));
 	w->has_money = 0;
+	for (ninc = 0; ninc < n && e[ninc].kind == K_TM; ninc++)
+		;
+	/* each section's label with its first row (or its Cộng row), each
+	   last row with its Cộng row (and the footer) */
+	room(w, ninc ? 2 + (ninc == 1) : 2);
 	section(w, s, "I. TĂNG");
-	for (i = 0; i < n && e[i].kind == K_TM; i++) {
+	w->sect = "I. TĂNG";
+	for (i = 0; i < ninc; i++) {
+		if (i)
+			room(w, 1 + (i + 1 == ninc));
 		if (e->form == F_D02)
 			d02_row(w, &e[i], ++inc);
 		else
 			d03_row(w, &e[i], ++inc);
 	}
 	total_row(w, s, "Cộng tăng", inc, w->has_money ? &w->sum : NULL);
+	w->sect = NULL;
+	room(w, n > ninc ? 2 + (n - ninc == 1 ? foot : 0) : 1 + foot);
 	section(w, s, "II. GIẢM");
+	w->sect = "II. GIẢM";
 	for (; i < n; i++) {
+		if (i > ninc)
+			room(w, 1 + (i + 1 == n ? foot : 0));
 		if (e->form == F_D02)
 			d02_row(w, &e[i], ++dec);
 		else
@@ -1368,6 +1468,8 @@ static void adj_sheet(struct wr *w, const struct entry *e, size_t n)
 		const int now[6] = { x->name,  x->dob,	    x->sex,
 				     x->level, x->hospital, x->commune };
 
+		/* the last row with Tổng cộng and the signature block */
+		room(w, i + 1 == n ? 2 + SIGN_ROWS : 1);
 		row_height(w, cell(r, x->name), adj[1].width, "", 1);
 		xo_num(w->ws, w->row, 0, (double)(i + 1), w->f.num);
 		xo_text(w->ws, w->row, 1, cell(r, x->name), w->f.wrap);
@@ -1538,6 +1640,15 @@ out:
 	sb_release(&lb->path);
 	sb_release(&lb->tmp);
 	return rc;
+}
+
+void lists_book_abort(struct lists_book *lb)
+{
+	xo_close(lb->wb);
+	lb->wb = NULL;
+	unlink(lb->tmp.buf);
+	sb_release(&lb->path);
+	sb_release(&lb->tmp);
 }
 
 /* What the writing threads share. */

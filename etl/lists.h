@@ -52,6 +52,15 @@
  * worker's 1/3, summed on the Cộng rows.  Decreases, the BHXH fund's
  * groups and employees without a wage carry no money.
  *
+ * A sheet longer than a workbook sheet can be (LISTS_SHEET_ROWS rows)
+ * goes on in parts: "<name> (2)", "<name> (3)"... (lists_part_name),
+ * each with the same header block and column headings, the STT going on
+ * from the part before; a part that starts within a section first repeats
+ * its label ("I. TĂNG (tiếp theo)", "II. GIẢM (tiếp theo)"); a section's
+ * Cộng row is on the part where the section ends and counts (and sums)
+ * the whole section; Tổng cộng and the signature block only on the last
+ * part, which always has room for them.
+ *
  * Workbooks are written by several threads at once; the document's
  * creation time is the period's start, so the same inputs give the same
  * bytes.
@@ -132,6 +141,37 @@ struct lists_holder {
 size_t lists_holders(const struct outputs *o, const struct batch *b,
 		     const struct lists_tiers *t, struct lists_holder **out);
 
+/* The rows of a worksheet (Excel's limit; xlsxout.h XO_ELIMIT past it). */
+#define LISTS_SHEET_ROWS 1048576
+/*
+ * The fewest rows the test hook allows: a part's header block (12 rows),
+ * a section's label and first row, its Cộng row, Tổng cộng and the
+ * signature block always fit.
+ */
+#define LISTS_MIN_SHEET_ROWS 20
+
+/*
+ * For tests: the rows a sheet of the lists and of the summary workbook
+ * (tonghop.h) may hold before it goes on in a new part, for the writes
+ * that follow (n < LISTS_MIN_SHEET_ROWS: that; n <= 0 or past
+ * LISTS_SHEET_ROWS: LISTS_SHEET_ROWS, the default).  Not for use while
+ * workbooks are being written.
+ */
+void lists_test_sheet_rows(int n);
+
+/* The rows a sheet may hold: LISTS_SHEET_ROWS unless a test said less. */
+int lists_sheet_rows(void);
+
+/*
+ * The name of part k (1, 2, ...) of a sheet whose first part is named
+ * base (at most 31 characters): base itself, then "<base> (k)", base cut
+ * (whole characters, trailing spaces dropped) so the name stays within
+ * 31 characters.  Unique as long as the bases differ in their first 20
+ * characters (the lists' and the summary's do: a form and group, or a
+ * commune code, heads each).
+ */
+void lists_part_name(const char *base, int k, char *out, size_t n);
+
 /* What a cell format of the lists' look has besides its size. */
 enum { LF_BOLD = 1, LF_ITALIC = 2, LF_WRAP = 4, LF_BORDER = 8 };
 
@@ -165,6 +205,9 @@ struct lists_book {
 int lists_book_open(struct lists_book *lb, const char *dir, const char *name,
 		    const char *title, const struct date *created,
 		    struct etl_err *err);
+
+/* Give up lb: close the workbook and remove it; releases lb. */
+void lists_book_abort(struct lists_book *lb);
 
 /*
  * Finish lb: close the workbook, sync it and rename it into place; on

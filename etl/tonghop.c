@@ -30,7 +30,16 @@ struct tw {
 	const struct outputs *o;
 	const struct batch *b;
 	int row;
+	/* the commune sheet being written: its first part's name, title
+	   and subtitle, part (1, 2, ...), the first row under this part's
+	   headings, and the section being written (C_*) */
+	char base[128];
+	const char *title, *sub;
+	int part, body, sect;
 };
+
+/* The sections of a commune sheet; C_NONE: between them. */
+enum { C_NONE, C_UNI, C_REV };
 
 /* A number cell from CSV text ("" stays a bordered blank). */
 static void put_text_n(struct tw *w, int r, int c, const char *s, double scale,
@@ -328,6 +337,12 @@ static void buy_footer(struct tw *w, const struct tally *all)
 		 w->f.sign);
 }
 
+/*
+ * The request to buy: one row per commune and group, so some thousands of
+ * rows for a province, never near a sheet's row limit; it is not continued
+ * in parts (tonghop_write fails with a message if it ever passed it).
+ * w->row is its last row after.
+ */
 static void buy_sheet(struct tw *w, const struct budget *bu)
 {
 	static const char *const h[BUY_NCOLS] = { "STT",
@@ -408,6 +423,11 @@ static void cov_chart(struct tw *w, int r0, int r1)
 	xo_add_chart(w->ws, &c);
 }
 
+/*
+ * The coverage table: one row per commune, never near a sheet's row limit
+ * (not continued: tonghop_write fails with a message if it passed it).
+ * w->row is the row after the table.
+ */
 static void cov_sheet(struct tw *w)
 {
 	static const char *const h[COV_NCOLS_XL] = {
@@ -502,19 +522,64 @@ static void sheet_name(const char *code, const char *name, char *out, size_t n)
 	out[i] = '\0';
 }
 
-/* The uninsured of one commune, by household, from row 4 on. */
+static const char *const uni_head[UNI_NCOLS] = {
+	"STT",	     "Mã hộ",	  "Họ và tên",
+	"Ngày sinh", "Giới tính", "Mã định danh cá nhân",
+	"Ghi chú"
+};
+static const char *const rev_head[REV_NCOLS] = {
+	"STT",	      "Nguồn (tệp, dòng)",   "Họ và tên", "Ngày sinh",
+	"Mã số BHXH", "Số CCCD (định danh)", "Lý do",	  "Việc cần làm"
+};
+static const double commune_wd[REV_NCOLS] = { 6, 18, 28, 12, 12, 16, 30, 50 };
+
+/*
+ * Part w->part of the commune sheet: title, subtitle, and the headings of
+ * the section it goes on with (the review rows' under their label,
+ * "(tiếp theo)"); between sections, the heading row will be row 4 (the
+ * review rows' label on row 3, as on a sheet without uninsured).
+ */
+static void commune_part(struct tw *w)
+{
+	char name[128];
+
+	lists_part_name(w->base, w->part, name, sizeof(name));
+	open_sheet(w, SIZE_MAX, name, commune_wd, REV_NCOLS, w->title, w->sub,
+		   w->sect == C_UNI ? 3 : 4);
+	if (w->ws && w->sect == C_UNI)
+		headings(w, uni_head, UNI_NCOLS);
+	if (w->ws && w->sect == C_REV) {
+		xo_merge(w->ws, w->row++, 0, REV_NCOLS - 1,
+			 "Cần xem xét (tiếp theo)", w->f.left_b);
+		headings(w, rev_head, REV_NCOLS);
+	}
+	w->body = w->row;
+}
+
+/*
+ * Make room for the next k rows, which go together: when they would pass
+ * the row limit (lists_sheet_rows), the sheet goes on in a new part
+ * (returns 1).  A part with nothing under its headings yet is never left.
+ */
+static int room(struct tw *w, int k)
+{
+	if (!w->ws || w->row + k <= lists_sheet_rows() || w->row <= w->body)
+		return 0;
+	w->part++;
+	commune_part(w);
+	return 1;
+}
+
+/* The uninsured of one commune, by household, under their headings. */
 static void uni_rows(struct tw *w, const struct orow **v, size_t n)
 {
-	static const char *const h[UNI_NCOLS] = {
-		"STT",	     "Mã hộ",	  "Họ và tên",
-		"Ngày sinh", "Giới tính", "Mã định danh cá nhân",
-		"Ghi chú"
-	};
 	size_t i;
 
-	headings(w, h, UNI_NCOLS);
 	for (i = 0; i < n && !xo_error(w->wb); i++, w->row++) {
 		const char *sex = orow_cell(v[i], 3);
+
+		/* the last with its Cộng row */
+		room(w, i + 1 == n ? 2 : 1);
 
 		xo_num(w->ws, w->row, 0, (double)(i + 1), w->f.num);
 		xo_text(w->ws, w->row, 1, orow_cell(v[i], 5), w->f.textc);
@@ -540,19 +605,26 @@ static void uni_rows(struct tw *w, const struct orow **v, size_t n)
  */
 static void rev_rows(struct tw *w, const struct orow **v, size_t n, int first)
 {
-	static const char *const h[REV_NCOLS] = {
-		"STT",	      "Nguồn (tệp, dòng)",   "Họ và tên", "Ngày sinh",
-		"Mã số BHXH", "Số CCCD (định danh)", "Lý do",	  "Việc cần làm"
-	};
 	char src[160];
 	size_t i;
 
+	/* a blank row, the label, the headings and the first row (with the
+	   Cộng row when it is the last) together, on a new part if need be
+	   (the section then first on it) */
+	w->sect = C_NONE;
+	if (!first && room(w, 4 + (n == 1)))
+		first = 1;
 	if (!first)
 		w->row++;
 	xo_merge(w->ws, w->row++, 0, REV_NCOLS - 1, "Cần xem xét", w->f.left_b);
-	headings(w, h, REV_NCOLS);
+	headings(w, rev_head, REV_NCOLS);
+	w->sect = C_REV;
 	for (i = 0; i < n && !xo_error(w->wb); i++, w->row++) {
-		enum reason r = reason_parse(orow_cell(v[i], 4));
+		enum reason r;
+
+		if (i)
+			room(w, i + 1 == n ? 2 : 1);
+		r = reason_parse(orow_cell(v[i], 4));
 
 		snprintf(src, sizeof(src), "%s, dòng %s", orow_cell(v[i], 0),
 			 orow_cell(v[i], 1));
@@ -569,17 +641,22 @@ static void rev_rows(struct tw *w, const struct orow **v, size_t n, int first)
 	xo_num(w->ws, w->row++, 2, (double)n, w->f.total_n);
 }
 
-/* One commune's sheet: its uninsured (nu), then its review rows (nr). */
+/*
+ * One commune's sheet: its uninsured (nu), then its review rows (nr); past
+ * the row limit it goes on in parts "<name> (2)"... (lists_part_name),
+ * each with the title, subtitle and headings of the first, the review
+ * rows' label repeated "(tiếp theo)"; STT goes on, each Cộng row (on the
+ * part where its section ends) counts the whole section.
+ */
 static void commune_sheet(struct tw *w, const char *code, const struct orow **u,
 			  size_t nu, const struct orow **r, size_t nr)
 {
-	static const double wd[REV_NCOLS] = { 6, 18, 28, 12, 12, 16, 30, 50 };
 	const char *cname =
 		code[0] ? ref_commune_name(w->b->ref, code, &w->b->period_start)
 			: NULL;
-	char name[128], title[256];
+	char title[256];
 
-	sheet_name(code, cname, name, sizeof(name));
+	sheet_name(code, cname, w->base, sizeof(w->base));
 	if (!code[0])
 		snprintf(title, sizeof(title),
 			 "NGƯỜI CẦN XEM XÉT CHƯA RÕ XÃ CƯ TRÚ");
@@ -587,11 +664,13 @@ static void commune_sheet(struct tw *w, const char *code, const struct orow **u,
 		snprintf(title, sizeof(title),
 			 "NGƯỜI CHƯA CÓ THẺ BHYT VÀ NGƯỜI CẦN XEM XÉT: %s (%s)",
 			 cname && cname[0] ? cname : "xã", code);
-	open_sheet(w, SIZE_MAX, name, wd, REV_NCOLS, title,
-		   nu ? "Danh sách vận động tham gia BHYT, theo hộ gia đình; "
-			"các trường hợp cán bộ xã cần kiểm tra, quyết định"
-		      : "Các trường hợp cán bộ xã cần kiểm tra, quyết định",
-		   nu ? 3 : 4);
+	w->title = title;
+	w->sub = nu ? "Danh sách vận động tham gia BHYT, theo hộ gia đình; "
+		      "các trường hợp cán bộ xã cần kiểm tra, quyết định"
+		    : "Các trường hợp cán bộ xã cần kiểm tra, quyết định";
+	w->part = 1;
+	w->sect = nu ? C_UNI : C_NONE;
+	commune_part(w);
 	if (!w->ws)
 		return;
 	if (nu)
@@ -692,6 +771,7 @@ int tonghop_write(const struct outputs *o, const struct batch *b,
 	struct tw *w;
 	pthread_t tid;
 	char title[96];
+	const char *big = NULL; /* a sheet past the row limit */
 	int rc, threaded;
 
 	if (b->period_start.prec != DATE_DAY)
@@ -714,13 +794,27 @@ int tonghop_write(const struct outputs *o, const struct batch *b,
 	if (!threaded)
 		holders_main(&bu);
 	commune_sheets(w);
-	if (!xo_error(w->wb))
+	if (!xo_error(w->wb)) {
 		cov_sheet(w);
+		if (w->row > lists_sheet_rows())
+			big = "Độ bao phủ";
+	}
 	if (threaded)
 		pthread_join(tid, NULL);
-	if (!xo_error(w->wb))
+	if (!big && !xo_error(w->wb)) {
 		buy_sheet(w, &bu);
-	rc = lists_book_close(&lb, err);
+		if (w->row + 1 > lists_sheet_rows())
+			big = "Đề nghị mua thẻ";
+	}
+	if (big) {
+		rc = etl_errf(err,
+			      "'%s': the sheet '%s' would pass the %d rows a "
+			      "sheet holds: not written",
+			      lb.path.buf, big, lists_sheet_rows());
+		lists_book_abort(&lb);
+	} else {
+		rc = lists_book_close(&lb, err);
+	}
 	free(bu.v);
 	free(bu.all);
 	free(w);

@@ -34,7 +34,10 @@
  *                      (reason_vi, reason_check_vi; the English detail
  *                      is not printed);
  *   "Chưa rõ xã"       the review rows without a commune, likewise.
- * Every review row is on exactly one sheet.
+ * Every review row is on exactly one sheet.  A commune sheet past the row
+ * limit (lists_sheet_rows) goes on in parts "<name> (2)"... as the lists'
+ * sheets do (lists.h); the first two sheets, a row per commune, are not
+ * continued: past the limit the summary fails with a message.
  * A4 landscape, heading rows repeated, one page wide; IDs as text, dates
  * dd/mm/yyyy, money whole đồng with thousands separators.  The
  * document's creation time is the period's start: the same inputs give

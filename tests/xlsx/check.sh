@@ -8,7 +8,10 @@
 # headings; that every row of increase.csv, decrease.csv and change.csv
 # is on its unit's form and group sheet with its plan code and note, once,
 # and nowhere else; head counts = rows; totals = sums; corrections with
-# old and new values; A4 landscape print setup.  Then one workbook of
+# old and new values; A4 landscape print setup.  Then sheets past the row
+# limit: tests/unit/test_sheetrows.c writes the small fixture's lists at 30
+# and 20 rows and tests/xlsx/sheetrows.py reads the parts back against the
+# whole sheets (names, header, rows once, STT, totals).  Then one workbook of
 # each kind (D03-TS, D02-LT) is rendered to PDF with LibreOffice, skipped
 # with a message when LibreOffice is absent.
 #
@@ -68,6 +71,42 @@ while IFS= read -r line; do
 done < "$TMP/check.out"
 grep -q '^ok - \|^not ok - ' "$TMP/check.out" ||
 	not_ok "tests/xlsx/check.py ran" "$TMP/check.out"
+
+# --- sheets past the row limit go on in parts (tests/xlsx/sheetrows.py) -----
+# test_sheetrows writes the small fixture's lists at the default limit and
+# with lists_test_sheet_rows(30) and (20); `make check` builds it.
+ROWS=$TMP/rows
+if [ ! -x "$BUILD/tests/test_sheetrows" ]; then
+	echo "# skip: $BUILD/tests/test_sheetrows is not built: sheets in parts" \
+		"not read back (make check builds it)"
+elif SHEETROWS_KEEP=$ROWS "$BUILD/tests/test_sheetrows" > "$TMP/rows.out" 2>&1
+then
+	ok "test_sheetrows writes the small fixture's workbooks at 30 and 20 rows"
+	if /usr/bin/python3 tests/xlsx/dump.py "$ROWS"/x1/*.xlsx |
+		cmp -s - tests/e2e/golden/small/lists.txt; then
+		ok "its workbooks at the default limit equal golden/small/lists.txt"
+	else
+		not_ok "its workbooks at the default limit equal golden/small/lists.txt"
+	fi
+	for run in "x6 x6-30 30" "x1 x1-20 20 --lists"; do
+		# shellcheck disable=SC2086 # the words of $run are the arguments
+		set -- $run
+		/usr/bin/python3 tests/xlsx/sheetrows.py "$ROWS/$1" "$ROWS/$2" \
+			"$3" ${4:-} > "$TMP/check.out" 2>&1
+		while IFS= read -r line; do
+			case $line in
+			"ok - "*) ok "${line#ok - }" ;;
+			"not ok - "*) not_ok "${line#not ok - }" ;;
+			*) echo "$line" ;;
+			esac
+		done < "$TMP/check.out"
+		grep -q '^ok - \|^not ok - ' "$TMP/check.out" ||
+			not_ok "tests/xlsx/sheetrows.py ran" "$TMP/check.out"
+	done
+else
+	not_ok "test_sheetrows writes the small fixture's workbooks at 30 and 20 rows" \
+		"$TMP/rows.out"
+fi
 
 # --- render to PDF: a commune's D03-TS lists and an employer's D02-LT ------
 LO=$(command -v libreoffice || command -v soffice || true)
