@@ -126,7 +126,7 @@ test-install: all ## make install into a temporary DESTDIR; run the installed do
 golden: all ## rewrite the goldens: the small fixture's lists, Càng Long's checksums (review the diff!)
 	@UPDATE=1 sh tests/e2e/run.sh $(BUILD)
 
-test-xlsx: all ## read the lists/*.xlsx workbooks back; render two to PDF when LibreOffice is there
+test-xlsx: all $(BUILD)/tests/test_sheetrows ## read the lists/*.xlsx workbooks back; render two to PDF when LibreOffice is there
 	@sh tests/xlsx/check.sh $(BUILD)
 	@sh tests/xlsx/tonghop.sh $(BUILD)
 
