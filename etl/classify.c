@@ -605,10 +605,18 @@ struct r3name {
 	char *ascii; /* accent-free name key */
 	const struct rec *r; /* registry row or card: birth date, commune */
 	uint32_t who;
+	/* the next name of the same key, in names (name, year, commune) and
+	   in names_any (name, year); NONE32 ends the chain */
+	uint32_t next, next_any;
 };
 
+/*
+ * names and names_any hold the first name of each key, its chain the
+ * others: a key many share (a common name, a year) costs one slot, not a
+ * run of equal hashes every insert and lookup walks.
+ */
 struct rule3 {
-	struct hashtab ids, names;
+	struct hashtab ids, names, names_any;
 	struct hashtab dates; /* birth dates of the names (want_date) */
 	struct r3tok *toks;
 	size_t ntoks, toks_cap;
@@ -731,20 +739,66 @@ static int date_wanted(const struct rule3 *r3, const struct date *d)
 	}
 }
 
+/* The hash of a name key in names: with its commune (NULL: names_any). */
+static uint64_t name_key_hash(const char *ascii, int year, const char *commune)
+{
+	uint64_t h = name_hash(ascii, year);
+
+	return commune ? h ^ ht_hash(commune, strlen(commune)) * 31 : h;
+}
+
+/* Do names i and j share their key (name, year, and commune unless any)? */
+static int same_name_key(const struct rule3 *r3, uint32_t i, uint32_t j,
+			 int any)
+{
+	const struct r3name *a = &r3->nms[i], *b = &r3->nms[j];
+
+	return a->r->dob.year == b->r->dob.year &&
+	       !strcmp(a->ascii, b->ascii) &&
+	       (any || !strcmp(a->r->commune, b->r->commune));
+}
+
+/* Put name i in table t (names or names_any) under hash h. */
+static void chain_name(struct rule3 *r3, struct hashtab *t, uint64_t h,
+		       uint32_t i, int any)
+{
+	size_t pos;
+	uint32_t v;
+
+	for (pos = ht_first(t, h); (v = ht_next(t, h, &pos)) != HT_NONE;)
+		if (same_name_key(r3, v, i, any)) {
+			uint32_t *next =
+				any ? &r3->nms[v].next_any : &r3->nms[v].next;
+
+			if (any)
+				r3->nms[i].next_any = *next;
+			else
+				r3->nms[i].next = *next;
+			*next = i;
+			return;
+		}
+	ht_insert(t, h, i);
+}
+
 static void want_name(struct rule3 *r3, const struct rec *r, uint32_t who)
 {
 	struct r3name *nm;
+	uint32_t i;
 
 	if (!r->dob.prec)
 		return;
 	want_date(r3, &r->dob);
 	GROW(r3->nms, r3->nms_cap, r3->nnms + 1);
-	nm = &r3->nms[r3->nnms];
+	i = (uint32_t)r3->nnms++;
+	nm = &r3->nms[i];
 	nm->ascii = ascii_key(r->name);
 	nm->r = r;
 	nm->who = who;
-	ht_insert(&r3->names, name_hash(nm->ascii, r->dob.year),
-		  (uint32_t)r3->nnms++);
+	nm->next = nm->next_any = NONE32;
+	chain_name(r3, &r3->names,
+		   name_key_hash(nm->ascii, r->dob.year, r->commune), i, 0);
+	chain_name(r3, &r3->names_any,
+		   name_key_hash(nm->ascii, r->dob.year, NULL), i, 1);
 }
 
 /* What leads to pending person w, into the tables. */
@@ -801,6 +855,7 @@ static void match_tok(struct ctx *c, struct rule3 *r3, const struct r3cand *x,
 static void rule3_candidate(struct ctx *c, struct rule3 *r3,
 			    const struct r3cand *x)
 {
+	struct hashtab *t;
 	size_t pos;
 	uint32_t v;
 	uint64_t h;
@@ -812,18 +867,29 @@ static void rule3_candidate(struct ctx *c, struct rule3 *r3,
 	if (!r3->nnms || !date_wanted(r3, &x->dob))
 		return;
 	ascii = ascii_key(x->name);
-	h = name_hash(ascii, x->dob.year);
-	for (pos = ht_first(&r3->names, h);
-	     (v = ht_next(&r3->names, h, &pos)) != HT_NONE;) {
-		const struct r3name *nm = &r3->nms[v];
-		const struct rec *r = nm->r;
+	/* a row with a commune: the names of its commune; without: any */
+	t = x->commune[0] ? &r3->names : &r3->names_any;
+	h = name_key_hash(ascii, x->dob.year,
+			  x->commune[0] ? x->commune : NULL);
+	for (pos = ht_first(t, h); (v = ht_next(t, h, &pos)) != HT_NONE;) {
+		if (strcmp(r3->nms[v].ascii, ascii) ||
+		    r3->nms[v].r->dob.year != x->dob.year ||
+		    (x->commune[0] &&
+		     strcmp(r3->nms[v].r->commune, x->commune)))
+			continue; /* another key of the same hash */
+		for (; v != NONE32; v = x->commune[0] ? r3->nms[v].next
+						      : r3->nms[v].next_any) {
+			const struct r3name *nm = &r3->nms[v];
+			const struct rec *r = nm->r;
 
-		if (!strcmp(nm->ascii, ascii) &&
-		    !date_cmp_coarse(&x->dob, &r->dob) &&
-		    (x->commune[0] ? !strcmp(x->commune, r->commune)
-				   : ref_in_scope(c->ru.ref, r->commune)) &&
-		    x->counted != c->ru.b->people[c->pending[nm->who]].key)
-			r3->maybe[nm->who] = 1;
+			if (!date_cmp_coarse(&x->dob, &r->dob) &&
+			    (x->commune[0] ||
+			     ref_in_scope(c->ru.ref, r->commune)) &&
+			    x->counted !=
+				    c->ru.b->people[c->pending[nm->who]].key)
+				r3->maybe[nm->who] = 1;
+		}
+		break;
 	}
 	free(ascii);
 }
@@ -861,6 +927,7 @@ static void rule3_scan(struct ctx *c, struct rule3 *r3)
 		return;
 	ht_init(&r3->ids, 4 * c->npending);
 	ht_init(&r3->names, 2 * c->npending);
+	ht_init(&r3->names_any, 2 * c->npending);
 	ht_init(&r3->dates, 8 * c->npending);
 	for (i = 0; i < c->npending; i++)
 		want_person(c, r3, (uint32_t)i);
@@ -894,6 +961,7 @@ static void rule3_release(struct rule3 *r3)
 	free(r3->maybe);
 	ht_release(&r3->ids);
 	ht_release(&r3->names);
+	ht_release(&r3->names_any);
 	ht_release(&r3->dates);
 }
 
