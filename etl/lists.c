@@ -383,9 +383,31 @@ static void household_tiers(struct holder *v, const struct kv *kv, size_t n,
 
 struct lists_tiers {
 	uint8_t *tier[NW]; /* per row of W_INC, W_CHG, W_REN; 0: none */
+	uint8_t *grp[NW]; /* per row of W_CHG, W_REN: its group + 1, 0 none */
+	struct entry *e; /* every filed row (gather), tiers set */
+	size_t n;
 };
 
-struct lists_tiers *lists_tiers_new(const struct outputs *o)
+/* Each row's group of list wl (W_CHG, W_REN) into t->grp[wl]. */
+static void row_groups(const struct outputs *o, const struct ref *ref,
+		       const struct cols *x, int wl, struct lists_tiers *t)
+{
+	const struct outlist *ol = &o->lists[wlist[wl]];
+	size_t i;
+
+	t->grp[wl] = xcalloc(ol->n + 1, 1);
+	for (i = 0; i < ol->n; i++) {
+		unsigned g = ref_group(ref, cell(&ol->rows[i], x->group));
+
+		t->grp[wl][i] = (uint8_t)(g < 255 ? g + 1 : 0);
+	}
+}
+
+static void set_tiers(const struct outputs *o, const struct lists_tiers *t,
+		      struct entry *e, size_t n);
+
+struct lists_tiers *lists_tiers_new(const struct outputs *o,
+				    const struct batch *b)
 {
 	static const int lists[3] = { W_INC, W_CHG, W_REN };
 	struct lists_tiers *t = xcalloc(1, sizeof(*t));
@@ -418,6 +440,10 @@ struct lists_tiers *lists_tiers_new(const struct outputs *o)
 	free(kv);
 	free(m);
 	free(v);
+	row_groups(o, b->ref, &x[W_CHG], W_CHG, t);
+	row_groups(o, b->ref, &x[W_REN], W_REN, t);
+	t->n = gather(o, b->ref, x, &t->e);
+	set_tiers(o, t, t->e, t->n);
 	return t;
 }
 
@@ -427,8 +453,11 @@ void lists_tiers_free(struct lists_tiers *t)
 
 	if (!t)
 		return;
-	for (i = 0; i < NW; i++)
+	for (i = 0; i < NW; i++) {
 		free(t->tier[i]);
+		free(t->grp[i]);
+	}
+	free(t->e);
 	free(t);
 }
 
@@ -1243,7 +1272,7 @@ static int row_money_in(const struct wr *w, const struct entry *e,
 	in->group = ref_group(ref, e->group);
 	if (e->kind != K_TM || in->group == GROUP_NONE || !ref->contrib)
 		return 0;
-	in->commune = cell(e->r, w->x[e->wl].commune);
+	in->commune = e->r->commune; /* the commune_code cell's text */
 	in->period = w->b->period;
 	in->tier = e->tier;
 	/* only these classes read them: the cells are far along the row */
@@ -1779,16 +1808,15 @@ static int unit_names(struct job *j, char **names, struct etl_err *err)
 int lists_write(const struct outputs *o, const struct batch *b, const char *dir,
 		struct etl_err *err)
 {
-	struct lists_tiers *t = lists_tiers_new(o);
-	int rc = lists_write_tiers(o, b, t, dir, err);
+	struct lists_tiers *t = lists_tiers_new(o, b);
+	int rc = lists_write_tiers(b, t, dir, err);
 
 	lists_tiers_free(t);
 	return rc;
 }
 
-int lists_write_tiers(const struct outputs *o, const struct batch *b,
-		      const struct lists_tiers *tiers, const char *dir,
-		      struct etl_err *err)
+int lists_write_tiers(const struct batch *b, const struct lists_tiers *tiers,
+		      const char *dir, struct etl_err *err)
 {
 	struct job j;
 	pthread_t th[LIST_THREADS];
@@ -1803,8 +1831,8 @@ int lists_write_tiers(const struct outputs *o, const struct batch *b,
 	j.b = b;
 	j.dir = dir;
 	find_cols(j.x);
-	j.n = gather(o, b->ref, j.x, &j.e);
-	set_tiers(o, tiers, j.e, j.n);
+	j.e = tiers->e; /* read only: the threads share them */
+	j.n = tiers->n;
 	for (i = 0; i < j.n; i++)
 		if (!i || strcmp(j.e[i].unit, j.e[i - 1].unit)) {
 			GROW(j.starts, cap, j.nunits + 2);
@@ -1837,7 +1865,6 @@ int lists_write_tiers(const struct outputs *o, const struct batch *b,
 		free(names[i]);
 	free(names);
 	free(j.starts);
-	free(j.e);
 	return rc;
 }
 
@@ -1937,7 +1964,7 @@ static void holder_of(const struct wr *w, struct money_memo *mm,
 
 	h->r = e->r;
 	h->list = wlist[e->wl];
-	h->commune = cell(e->r, w->x[e->wl].commune);
+	h->commune = e->r->commune; /* the commune_code cell's text */
 	memcpy(h->group, e->group, sizeof(h->group));
 	h->on_list = on_list;
 	if (!row_money_in(w, e, &in))
@@ -1969,14 +1996,13 @@ size_t lists_holders(const struct outputs *o, const struct batch *b,
 	money_memo_init(&mm);
 	/* the new cards as the lists file them (TĂNG rows), then the cards
 	   bought again: corrections and renewals, read row by row */
-	n = gather(o, b->ref, x, &e);
-	set_tiers(o, t, e, n);
+	e = t->e; /* gathered once, tiers set (lists_tiers_new) */
+	n = t->n;
 	cap = n + o->lists[L_CHANGE].n + o->lists[L_RENEW].n;
 	h = xcalloc(cap ? cap : 1, sizeof(*h));
 	for (i = 0; i < n; i++)
 		if (e[i].kind == K_TM)
 			holder_of(w, &mm, &e[i], e[i].form == F_D03, &h[nh++]);
-	free(e);
 	memset(&one, 0, sizeof(one));
 	one.unit = "";
 	one.kind = K_TM;
@@ -1986,15 +2012,18 @@ size_t lists_holders(const struct outputs *o, const struct batch *b,
 
 		one.wl = (uint8_t)wl;
 		for (i = 0; i < ol->n; i++) {
-			const char *g;
+			unsigned g = t->grp[wl][i]; /* lists_tiers_new's */
+			const char *code;
 
 			if (wl == W_CHG &&
 			    ol->rows[i].reason == R_GROUP_CHANGED)
 				continue; /* a TĂNG row of the lists, above */
 			one.r = &ol->rows[i];
-			g = cell(one.r, x[wl].group);
+			code = g ? b->ref->groups[g - 1].code
+				 : cell(one.r, x[wl].group);
 			memset(one.group, 0, sizeof(one.group));
-			memcpy(one.group, g, strnlen(g, sizeof(one.group) - 1));
+			memcpy(one.group, code,
+			       strnlen(code, sizeof(one.group) - 1));
 			one.tier = strcmp(one.group, "GD")
 					   ? 1
 					   : tier_of(t, o, wl, one.r);

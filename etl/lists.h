@@ -99,19 +99,21 @@ int lists_write(const struct outputs *o, const struct batch *b, const char *dir,
 		struct etl_err *err);
 
 /*
- * The household tier (spec §9) of every GD card held in the period, per
- * row of the increase, change and renew lists: computed once for the
- * lists and the summary workbook, which read it at once from their own
- * threads.
+ * What the lists and the summary workbook both need, found once and read
+ * at once from their own threads: the household tier (spec §9) of every
+ * GD card held in the period, per row of the increase, change and renew
+ * lists; each change and renew row's group; the filed rows (increase,
+ * decrease, change) sorted by unit, form and group.  b gives the
+ * reference tables.
  */
 struct lists_tiers;
-struct lists_tiers *lists_tiers_new(const struct outputs *o);
+struct lists_tiers *lists_tiers_new(const struct outputs *o,
+				    const struct batch *b);
 void lists_tiers_free(struct lists_tiers *t);
 
-/* lists_write with the tiers already computed. */
-int lists_write_tiers(const struct outputs *o, const struct batch *b,
-		      const struct lists_tiers *tiers, const char *dir,
-		      struct etl_err *err);
+/* lists_write with the tiers and the filed rows already found. */
+int lists_write_tiers(const struct batch *b, const struct lists_tiers *tiers,
+		      const char *dir, struct etl_err *err);
 
 /*
  * A card holder of the period (a new, changed or renewed card) and the

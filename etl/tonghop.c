@@ -847,10 +847,10 @@ int workbooks_write(const struct outputs *o, const struct batch *b,
 	pthread_t tid;
 	int threaded, rc;
 
-	j.t = lists_tiers_new(o);
+	j.t = lists_tiers_new(o, b);
 	threaded = etl_threads() > 1 &&
 		   pthread_create(&tid, NULL, th_main, &j) == 0;
-	rc = lists_write_tiers(o, b, j.t, dir, err);
+	rc = lists_write_tiers(b, j.t, dir, err);
 	if (threaded)
 		pthread_join(tid, NULL);
 	else

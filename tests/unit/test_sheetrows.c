@@ -398,7 +398,7 @@ static void the_fewest_rows(void **state)
 	setup_fix(&f, 1, "x1-20");
 	lists_test_sheet_rows(20);
 	assert_int_equal(lists_write(&f.o, &f.b, f.dir, &err), 0);
-	t = lists_tiers_new(&f.o);
+	t = lists_tiers_new(&f.o, &f.b);
 	assert_int_equal(tonghop_write(&f.o, &f.b, t, f.dir, &err), -1);
 	lists_tiers_free(t);
 	assert_non_null(strstr(err.msg, "'Đề nghị mua thẻ'"));
