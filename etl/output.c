@@ -489,8 +489,7 @@ static void sort_list(struct outlist *ol, enum list l)
 		sort_rows(ol);
 }
 
-/* One CSV cell, quoted when RFC 4180 needs it. */
-static void csv_cell(FILE *f, const char *s)
+void out_csv_cell(FILE *f, const char *s)
 {
 	if (!needs_quotes(s, strlen(s))) {
 		fputs(s, f);
@@ -680,7 +679,7 @@ static int write_list(struct outputs *o, enum list l, const char *dir,
 		for (i = 0; i < lists[l].ncols; i++) {
 			if (i)
 				putc(',', f);
-			csv_cell(f, cell);
+			out_csv_cell(f, cell);
 			cell += strlen(cell) + 1;
 		}
 		putc('\n', f);

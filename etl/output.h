@@ -42,6 +42,10 @@ struct orow {
 	uint8_t plain; /* no cell needs CSV quoting */
 };
 
+/* One CSV cell into f, quoted when RFC 4180 needs it (spaces at its ends
+   kept: quoted too), as every list writes its cells. */
+void out_csv_cell(FILE *f, const char *s);
+
 /* Cell i of a row of list l. */
 const char *orow_cell(const struct orow *r, int i);
 /* Every cell of a row of list l into out[list_ncols(l)]. */

@@ -107,21 +107,6 @@ void partition_summary_line(struct strbuf *sb, uint32_t index, uint32_t count,
 
 /* ---- writing ------------------------------------------------------------ */
 
-/* One CSV cell, quoted when RFC 4180 needs it (as output.c writes). */
-static void put_cell(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	putc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			putc('"', f);
-		putc(*s, f);
-	}
-	putc('"', f);
-}
 
 static int write_keys(const struct outputs *o, const char *dir,
 		      struct etl_err *err)
@@ -143,7 +128,7 @@ static int write_keys(const struct outputs *o, const char *dir,
 			const struct orow *row = &o->lists[l].rows[r];
 
 			fprintf(f, "%s,", list_file((enum list)l));
-			put_cell(f, row->commune);
+			out_csv_cell(f, row->commune);
 			fprintf(f, ",%llu,%s\n", (unsigned long long)row->key,
 				reason_name((enum reason)row->reason));
 		}
@@ -173,7 +158,7 @@ static int write_coverage(const struct outputs *o, const char *dir,
 	for (i = 0; i < o->ncov; i++) {
 		const struct cov *c = &o->cov[i];
 
-		put_cell(f, c->commune);
+		out_csv_cell(f, c->commune);
 		fprintf(f, ",%ld,%ld,%ld,%ld,%ld\n", c->population, c->insured,
 			c->bhxh_compulsory, c->bhxh_voluntary, c->bhtn);
 	}

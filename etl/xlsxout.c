@@ -796,17 +796,27 @@ void xo_height(struct xo_sheet *s, int r, double height)
 		s->b->row_ht = height;
 }
 
+/*
+ * The cell of a text of n bytes (NULL with a blank written instead when
+ * the text is empty, or on an error; then *n is not used).
+ */
+static struct cell *text_cell(struct xo_sheet *s, int r, int c,
+			      const char *text, xo_fmt f, size_t *n)
+{
+	*n = text ? strlen(text) : 0;
+	if (!*n) {
+		xo_blank(s, r, c, f);
+		return NULL;
+	}
+	return cell_at(s, r, c, f);
+}
+
 void xo_text(struct xo_sheet *s, int r, int c, const char *text, xo_fmt f)
 {
 	struct xo_book *b;
-	struct cell *x;
-	size_t n = text ? strlen(text) : 0;
+	size_t n;
+	struct cell *x = text_cell(s, r, c, text, f, &n);
 
-	if (!n) {
-		xo_blank(s, r, c, f);
-		return;
-	}
-	x = cell_at(s, r, c, f);
 	if (!x)
 		return;
 	b = s->b;
@@ -850,14 +860,9 @@ static uint32_t sst_index(struct xo_book *b, const char *text, size_t n)
 void xo_stext(struct xo_sheet *s, int r, int c, const char *text, xo_fmt f)
 {
 	struct xo_book *b;
-	struct cell *x;
-	size_t n = text ? strlen(text) : 0;
+	size_t n;
+	struct cell *x = text_cell(s, r, c, text, f, &n);
 
-	if (!n) {
-		xo_blank(s, r, c, f);
-		return;
-	}
-	x = cell_at(s, r, c, f);
 	if (!x)
 		return;
 	b = s->b;

@@ -7,6 +7,11 @@
 #                            first 40 lines are shown, or a text)
 #   summary SUITE            "SUITE: N passed, N failed"; status 0 when
 #                            nothing failed (check.sh adds these lines up)
+#   relay OUT WHAT [PREFIX]  the "ok - …" / "not ok - …" lines a checker
+#                            (tests/xlsx/*.py) wrote to the file OUT as
+#                            tests of this suite (named PREFIX…), its other
+#                            lines as they are; no test line at all: WHAT
+#                            did not run, a failure showing OUT
 n=0
 passed=0
 failed=0
@@ -32,4 +37,15 @@ not_ok() {
 summary() {
 	echo "$1: $passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
+}
+
+relay() {
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) ok "${3:-}${line#ok - }" ;;
+		"not ok - "*) not_ok "${3:-}${line#not ok - }" ;;
+		*) echo "$line" ;;
+		esac
+	done < "$1"
+	grep -q '^ok - \|^not ok - ' "$1" || not_ok "${3:-}$2 ran" "$1"
 }

@@ -73,6 +73,15 @@ enum {
 	OPT_END /* after the last */
 };
 
+/* The options of run, which merge takes too (it rebuilds run's outputs
+   from the same reference inputs). */
+#define RUN_OPTIONS                                                            \
+	OPT_PERIOD, OPT_AS_OF, OPT_TODAY, OPT_PRIOR, OPT_REGISTRY, OPT_ROSTER, \
+		OPT_ENCODING, OPT_AREAS, OPT_SCOPE, OPT_TARGETS, OPT_GROUPS,   \
+		OPT_UNITS, OPT_OUT, OPT_DB, OPT_NO_DB, OPT_MAX_REJECTS,        \
+		OPT_MAX_FILE_REJECTS, OPT_TABLE, OPT_CONTRIBUTIONS,            \
+		OPT_SUPPORT
+
 #define CMD_MAX_OPTIONS 24
 
 /* A command, as cmd_parse() reads its argv. */

@@ -62,15 +62,7 @@ done
 
 /usr/bin/python3 tests/xlsx/check.py "$DIR" etl/data/groups.csv \
 	fixtures/small/units.csv tests/xlsx/money.tsv > "$TMP/check.out" 2>&1
-while IFS= read -r line; do
-	case $line in
-	"ok - "*) ok "${line#ok - }" ;;
-	"not ok - "*) not_ok "${line#not ok - }" ;;
-	*) echo "$line" ;;
-	esac
-done < "$TMP/check.out"
-grep -q '^ok - \|^not ok - ' "$TMP/check.out" ||
-	not_ok "tests/xlsx/check.py ran" "$TMP/check.out"
+relay "$TMP/check.out" tests/xlsx/check.py
 
 # --- sheets past the row limit go on in parts (tests/xlsx/sheetrows.py) -----
 # test_sheetrows writes the small fixture's lists at the default limit and
@@ -93,15 +85,7 @@ then
 		set -- $run
 		/usr/bin/python3 tests/xlsx/sheetrows.py "$ROWS/$1" "$ROWS/$2" \
 			"$3" ${4:-} > "$TMP/check.out" 2>&1
-		while IFS= read -r line; do
-			case $line in
-			"ok - "*) ok "${line#ok - }" ;;
-			"not ok - "*) not_ok "${line#not ok - }" ;;
-			*) echo "$line" ;;
-			esac
-		done < "$TMP/check.out"
-		grep -q '^ok - \|^not ok - ' "$TMP/check.out" ||
-			not_ok "tests/xlsx/sheetrows.py ran" "$TMP/check.out"
+		relay "$TMP/check.out" tests/xlsx/sheetrows.py
 	done
 else
 	not_ok "test_sheetrows writes the small fixture's workbooks at 30 and 20 rows" \

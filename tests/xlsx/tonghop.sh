@@ -29,15 +29,7 @@ run_fixture() {
 read_back() {
 	/usr/bin/python3 tests/xlsx/tonghop.py "$2" etl/data/groups.csv \
 		> "$TMP/check.out" 2>&1
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*) ok "$1: ${line#ok - }" ;;
-		"not ok - "*) not_ok "$1: ${line#not ok - }" ;;
-		*) echo "$line" ;;
-		esac
-	done < "$TMP/check.out"
-	grep -q '^ok - \|^not ok - ' "$TMP/check.out" ||
-		not_ok "$1: tests/xlsx/tonghop.py ran" "$TMP/check.out"
+	relay "$TMP/check.out" tests/xlsx/tonghop.py "$1: "
 }
 
 if ! /usr/bin/python3 -c 'import openpyxl' > /dev/null 2>&1; then

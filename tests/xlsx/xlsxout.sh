@@ -26,15 +26,7 @@ else
 	exit
 fi
 /usr/bin/python3 tests/xlsx/xlsxout.py "$TMP/sample.xlsx" > "$TMP/check.out" 2>&1
-while IFS= read -r line; do
-	case $line in
-	"ok - "*) ok "${line#ok - }" ;;
-	"not ok - "*) not_ok "${line#not ok - }" ;;
-	*) echo "$line" ;;
-	esac
-done < "$TMP/check.out"
-grep -q '^ok - \|^not ok - ' "$TMP/check.out" ||
-	not_ok "tests/xlsx/xlsxout.py ran" "$TMP/check.out"
+relay "$TMP/check.out" tests/xlsx/xlsxout.py
 
 # --- LibreOffice reads it: each sheet as CSV, cells as shown --------------
 LO=$(command -v libreoffice || command -v soffice || true)
