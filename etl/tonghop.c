@@ -576,21 +576,22 @@ static void uni_rows(struct tw *w, const struct orow **v, size_t n)
 	size_t i;
 
 	for (i = 0; i < n && !xo_error(w->wb); i++, w->row++) {
-		const char *sex = orow_cell(v[i], 3);
+		const char *c[LIST_MAX_COLS];
 
+		orow_cells(v[i], L_UNINSURED, c); /* one walk over the row */
 		/* the last with its Cộng row */
 		room(w, i + 1 == n ? 2 : 1);
 
 		xo_num(w->ws, w->row, 0, (double)(i + 1), w->f.num);
-		xo_text(w->ws, w->row, 1, orow_cell(v[i], 5), w->f.textc);
-		xo_text(w->ws, w->row, 2, orow_cell(v[i], 1), w->f.text);
-		put_date(w, w->row, 3, orow_cell(v[i], 2));
+		xo_text(w->ws, w->row, 1, c[5], w->f.textc);
+		xo_text(w->ws, w->row, 2, c[1], w->f.text);
+		put_date(w, w->row, 3, c[2]);
 		xo_stext(w->ws, w->row, 4,
-			 !strcmp(sex, "M")   ? "Nam"
-			 : !strcmp(sex, "F") ? "Nữ"
-					     : "",
+			 !strcmp(c[3], "M")   ? "Nam"
+			 : !strcmp(c[3], "F") ? "Nữ"
+					      : "",
 			 w->f.textc);
-		xo_text(w->ws, w->row, 5, orow_cell(v[i], 0), w->f.textc);
+		xo_text(w->ws, w->row, 5, c[0], w->f.textc);
 		xo_text(w->ws, w->row, 6, "", w->f.text);
 	}
 	xo_merge(w->ws, w->row, 0, 1, "Cộng", w->f.total);
@@ -620,20 +621,21 @@ static void rev_rows(struct tw *w, const struct orow **v, size_t n, int first)
 	headings(w, rev_head, REV_NCOLS);
 	w->sect = C_REV;
 	for (i = 0; i < n && !xo_error(w->wb); i++, w->row++) {
+		const char *c[LIST_MAX_COLS];
 		enum reason r;
 
+		orow_cells(v[i], L_REVIEW, c); /* one walk over the row */
 		if (i)
 			room(w, i + 1 == n ? 2 : 1);
-		r = reason_parse(orow_cell(v[i], 4));
+		r = reason_parse(c[4]);
 
-		snprintf(src, sizeof(src), "%s, dòng %s", orow_cell(v[i], 0),
-			 orow_cell(v[i], 1));
+		snprintf(src, sizeof(src), "%s, dòng %s", c[0], c[1]);
 		xo_num(w->ws, w->row, 0, (double)(i + 1), w->f.num);
 		xo_text(w->ws, w->row, 1, src, w->f.text);
-		xo_text(w->ws, w->row, 2, orow_cell(v[i], 6), w->f.text);
-		put_date(w, w->row, 3, orow_cell(v[i], 7));
-		xo_text(w->ws, w->row, 4, orow_cell(v[i], 3), w->f.textc);
-		xo_text(w->ws, w->row, 5, orow_cell(v[i], 2), w->f.textc);
+		xo_text(w->ws, w->row, 2, c[6], w->f.text);
+		put_date(w, w->row, 3, c[7]);
+		xo_text(w->ws, w->row, 4, c[3], w->f.textc);
+		xo_text(w->ws, w->row, 5, c[2], w->f.textc);
 		xo_stext(w->ws, w->row, 6, reason_vi(r), w->f.wrap);
 		xo_stext(w->ws, w->row, 7, reason_check_vi(r), w->f.wrap);
 	}
