@@ -383,25 +383,9 @@ static void household_tiers(struct holder *v, const struct kv *kv, size_t n,
 
 struct lists_tiers {
 	uint8_t *tier[NW]; /* per row of W_INC, W_CHG, W_REN; 0: none */
-	uint8_t *grp[NW]; /* per row of W_CHG, W_REN: its group + 1, 0 none */
 	struct entry *e; /* every filed row (gather), tiers set */
 	size_t n;
 };
-
-/* Each row's group of list wl (W_CHG, W_REN) into t->grp[wl]. */
-static void row_groups(const struct outputs *o, const struct ref *ref,
-		       const struct cols *x, int wl, struct lists_tiers *t)
-{
-	const struct outlist *ol = &o->lists[wlist[wl]];
-	size_t i;
-
-	t->grp[wl] = xcalloc(ol->n + 1, 1);
-	for (i = 0; i < ol->n; i++) {
-		unsigned g = ref_group(ref, cell(&ol->rows[i], x->group));
-
-		t->grp[wl][i] = (uint8_t)(g < 255 ? g + 1 : 0);
-	}
-}
 
 static void set_tiers(const struct outputs *o, const struct lists_tiers *t,
 		      struct entry *e, size_t n);
@@ -440,8 +424,6 @@ struct lists_tiers *lists_tiers_new(const struct outputs *o,
 	free(kv);
 	free(m);
 	free(v);
-	row_groups(o, b->ref, &x[W_CHG], W_CHG, t);
-	row_groups(o, b->ref, &x[W_REN], W_REN, t);
 	t->n = gather(o, b->ref, x, &t->e);
 	set_tiers(o, t, t->e, t->n);
 	return t;
@@ -453,10 +435,8 @@ void lists_tiers_free(struct lists_tiers *t)
 
 	if (!t)
 		return;
-	for (i = 0; i < NW; i++) {
+	for (i = 0; i < NW; i++)
 		free(t->tier[i]);
-		free(t->grp[i]);
-	}
 	free(t->e);
 	free(t);
 }
@@ -2012,18 +1992,15 @@ size_t lists_holders(const struct outputs *o, const struct batch *b,
 
 		one.wl = (uint8_t)wl;
 		for (i = 0; i < ol->n; i++) {
-			unsigned g = t->grp[wl][i]; /* lists_tiers_new's */
-			const char *code;
+			const char *g;
 
 			if (wl == W_CHG &&
 			    ol->rows[i].reason == R_GROUP_CHANGED)
 				continue; /* a TĂNG row of the lists, above */
 			one.r = &ol->rows[i];
-			code = g ? b->ref->groups[g - 1].code
-				 : cell(one.r, x[wl].group);
+			g = cell(one.r, x[wl].group);
 			memset(one.group, 0, sizeof(one.group));
-			memcpy(one.group, code,
-			       strnlen(code, sizeof(one.group) - 1));
+			memcpy(one.group, g, strnlen(g, sizeof(one.group) - 1));
 			one.tier = strcmp(one.group, "GD")
 					   ? 1
 					   : tier_of(t, o, wl, one.r);

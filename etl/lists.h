@@ -102,9 +102,8 @@ int lists_write(const struct outputs *o, const struct batch *b, const char *dir,
  * What the lists and the summary workbook both need, found once and read
  * at once from their own threads: the household tier (spec §9) of every
  * GD card held in the period, per row of the increase, change and renew
- * lists; each change and renew row's group; the filed rows (increase,
- * decrease, change) sorted by unit, form and group.  b gives the
- * reference tables.
+ * lists; the filed rows (increase, decrease, change) sorted by unit,
+ * form and group.  b gives the reference tables.
  */
 struct lists_tiers;
 struct lists_tiers *lists_tiers_new(const struct outputs *o,

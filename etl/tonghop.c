@@ -221,10 +221,41 @@ static size_t budget_holders(const struct outputs *o, const struct batch *b,
 }
 
 /* The budget holders, found by a thread of their own (holders_main). */
+/*
+ * The tiers the budget holders need, handed over once they are found:
+ * the summary starts on its commune sheets before they are (they do not
+ * need them).
+ */
+struct tiers_gate {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const struct lists_tiers *t; /* NULL until found */
+};
+
+static void gate_open(struct tiers_gate *g, const struct lists_tiers *t)
+{
+	pthread_mutex_lock(&g->mu);
+	g->t = t;
+	pthread_cond_broadcast(&g->cv);
+	pthread_mutex_unlock(&g->mu);
+}
+
+static const struct lists_tiers *gate_wait(struct tiers_gate *g)
+{
+	const struct lists_tiers *t;
+
+	pthread_mutex_lock(&g->mu);
+	while (!g->t)
+		pthread_cond_wait(&g->cv, &g->mu);
+	t = g->t;
+	pthread_mutex_unlock(&g->mu);
+	return t;
+}
+
 struct budget {
 	const struct outputs *o;
 	const struct batch *b;
-	const struct lists_tiers *t;
+	struct tiers_gate *gate;
 	struct lists_holder *all;
 	const struct lists_holder **v;
 	size_t n;
@@ -234,7 +265,8 @@ static void *holders_main(void *arg)
 {
 	struct budget *bu = arg;
 
-	bu->n = budget_holders(bu->o, bu->b, bu->t, &bu->all, &bu->v);
+	bu->n = budget_holders(bu->o, bu->b, gate_wait(bu->gate), &bu->all,
+			       &bu->v);
 	return NULL;
 }
 
@@ -764,12 +796,13 @@ static void commune_sheets(struct tw *w)
 
 /* ---- the file ----------------------------------------------------------- */
 
-int tonghop_write(const struct outputs *o, const struct batch *b,
-		  const struct lists_tiers *t, const char *dir,
-		  struct etl_err *err)
+/* tonghop_write, the tiers handed over through gate when found. */
+static int tonghop_gated(const struct outputs *o, const struct batch *b,
+			 struct tiers_gate *gate, const char *dir,
+			 struct etl_err *err)
 {
 	struct lists_book lb;
-	struct budget bu = { o, b, t, NULL, NULL, 0 };
+	struct budget bu = { o, b, gate, NULL, NULL, 0 };
 	struct tw *w;
 	pthread_t tid;
 	char title[96];
@@ -825,10 +858,20 @@ int tonghop_write(const struct outputs *o, const struct batch *b,
 
 /* ---- every workbook at once --------------------------------------------- */
 
+int tonghop_write(const struct outputs *o, const struct batch *b,
+		  const struct lists_tiers *t, const char *dir,
+		  struct etl_err *err)
+{
+	struct tiers_gate gate = { PTHREAD_MUTEX_INITIALIZER,
+				   PTHREAD_COND_INITIALIZER, t };
+
+	return tonghop_gated(o, b, &gate, dir, err);
+}
+
 struct th_job {
 	const struct outputs *o;
 	const struct batch *b;
-	struct lists_tiers *t;
+	struct tiers_gate gate;
 	const char *dir;
 	int rc;
 	struct etl_err err;
@@ -838,26 +881,36 @@ static void *th_main(void *arg)
 {
 	struct th_job *j = arg;
 
-	j->rc = tonghop_write(j->o, j->b, j->t, j->dir, &j->err);
+	j->rc = tonghop_gated(j->o, j->b, &j->gate, j->dir, &j->err);
 	return NULL;
 }
 
 int workbooks_write(const struct outputs *o, const struct batch *b,
 		    const char *dir, struct etl_err *err)
 {
-	struct th_job j = { o, b, NULL, dir, 0, { "" } };
+	struct th_job j = {
+		o,
+		b,
+		{ PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL },
+		dir,
+		0,
+		{ "" }
+	};
+	struct lists_tiers *t;
 	pthread_t tid;
 	int threaded, rc;
 
-	j.t = lists_tiers_new(o, b);
+	/* the summary starts at once: its commune sheets need no tiers */
 	threaded = etl_threads() > 1 &&
 		   pthread_create(&tid, NULL, th_main, &j) == 0;
-	rc = lists_write_tiers(b, j.t, dir, err);
+	t = lists_tiers_new(o, b);
+	gate_open(&j.gate, t);
+	rc = lists_write_tiers(b, t, dir, err);
 	if (threaded)
 		pthread_join(tid, NULL);
 	else
 		th_main(&j);
-	lists_tiers_free(j.t);
+	lists_tiers_free(t);
 	if (!rc && j.rc < 0) {
 		*err = j.err;
 		rc = -1;
