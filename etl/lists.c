@@ -315,14 +315,18 @@ struct holder {
 	struct household_member m;
 };
 
-/* The GD holders of list wl with a household into *v. */
+/*
+ * The GD holders with a household among rows [from, to) of list wl into
+ * *v (their m.ix set by the caller).
+ */
 static void add_holders(const struct outputs *o, const struct cols *x, int wl,
-			struct holder **v, size_t *n, size_t *cap)
+			size_t from, size_t to, struct holder **v, size_t *n,
+			size_t *cap)
 {
 	const struct outlist *ol = &o->lists[wlist[wl]];
 	size_t i;
 
-	for (i = 0; i < ol->n; i++) {
+	for (i = from; i < to; i++) {
 		const struct orow *r = &ol->rows[i];
 		const char *hh, *dob, *g = cell(r, x->group);
 		struct holder *h;
@@ -344,8 +348,59 @@ static void add_holders(const struct outputs *o, const struct cols *x, int wl,
 			memset(&h->m.dob, 0, sizeof(h->m.dob));
 		h->m.key =
 			cell(r, x->pid)[0] ? cell(r, x->pid) : cell(r, x->bhxh);
-		h->m.ix = (uint32_t)(*n);
 	}
+}
+
+/*
+ * Work split in two halves of rows [0, n), the second on a thread of its
+ * own when there are cores for it: fn(ctx, half, from, to), half 0 or 1.
+ * The halves' results are the caller's to join, first half first, so
+ * the result is the same one thread or two.
+ */
+struct halves {
+	void (*fn)(void *ctx, int half, size_t from, size_t to);
+	void *ctx;
+	size_t n;
+};
+
+static void *second_half(void *arg)
+{
+	const struct halves *h = arg;
+
+	cells_forget(); /* a thread of its own: its own cell cache */
+	h->fn(h->ctx, 1, h->n / 2, h->n);
+	return NULL;
+}
+
+static void in_halves(void (*fn)(void *, int, size_t, size_t), void *ctx,
+		      size_t n)
+{
+	struct halves h = { fn, ctx, n };
+	pthread_t tid;
+	int threaded = etl_threads() > 1 && n > 65536 &&
+		       pthread_create(&tid, NULL, second_half, &h) == 0;
+
+	fn(ctx, 0, 0, n / 2);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else
+		second_half(&h);
+}
+
+/* The GD holders of the renew list, by halves (in_halves). */
+struct ren_holders {
+	const struct outputs *o;
+	const struct cols *x;
+	struct holder *v[2];
+	size_t n[2], cap[2];
+};
+
+static void ren_half(void *ctx, int half, size_t from, size_t to)
+{
+	struct ren_holders *rh = ctx;
+
+	add_holders(rh->o, rh->x, W_REN, from, to, &rh->v[half], &rh->n[half],
+		    &rh->cap[half]);
 }
 
 /*
@@ -395,6 +450,7 @@ struct lists_tiers *lists_tiers_new(const struct outputs *o,
 {
 	static const int lists[3] = { W_INC, W_CHG, W_REN };
 	struct lists_tiers *t = xcalloc(1, sizeof(*t));
+	struct ren_holders rh;
 	struct holder *v = NULL;
 	struct household_member *m = NULL;
 	struct cols x[NW];
@@ -404,10 +460,26 @@ struct lists_tiers *lists_tiers_new(const struct outputs *o,
 
 	cells_forget();
 	find_cols(x);
-	for (i = 0; i < 3; i++) {
-		add_holders(o, &x[lists[i]], lists[i], &v, &nv, &cap);
+	for (i = 0; i < 3; i++)
 		t->tier[lists[i]] = xcalloc(o->lists[wlist[lists[i]]].n + 1, 1);
+	add_holders(o, &x[W_INC], W_INC, 0, o->lists[L_INCREASE].n, &v, &nv,
+		    &cap);
+	add_holders(o, &x[W_CHG], W_CHG, 0, o->lists[L_CHANGE].n, &v, &nv,
+		    &cap);
+	/* the renewals, most of the rows, by halves on two threads */
+	memset(&rh, 0, sizeof(rh));
+	rh.o = o;
+	rh.x = &x[W_REN];
+	in_halves(ren_half, &rh, o->lists[L_RENEW].n);
+	for (k = 0; k < 2; k++) {
+		GROW(v, cap, nv + rh.n[k] + 1);
+		if (rh.n[k])
+			memcpy(v + nv, rh.v[k], sizeof(*v) * rh.n[k]);
+		nv += rh.n[k];
+		free(rh.v[k]);
 	}
+	for (i = 0; i < nv; i++)
+		v[i].m.ix = (uint32_t)(i + 1); /* the order added */
 	kv = xmalloc(sizeof(*kv) * (nv + 1));
 	done = xcalloc(nv + 1, 1);
 	for (i = 0; i < nv; i++)
@@ -1958,14 +2030,66 @@ static void holder_of(const struct wr *w, struct money_memo *mm,
 	}
 }
 
+/* The card holders of the change or renew list's rows (lists_holders). */
+struct holder_rows {
+	const struct outputs *o;
+	const struct wr *w;
+	const struct lists_tiers *t;
+	struct lists_holder *h; /* h[base + k]: the k-th holder of the list */
+	struct money_memo *mm[2]; /* each half its own */
+	size_t base;
+	int wl;
+};
+
+/*
+ * The holders of rows [from, to) of list hr->wl (a group change's row
+ * left out: it is a TĂNG row of the lists) into hr->h from base + the
+ * rows kept before from (from is 0 where rows are left out); how many.
+ */
+static size_t holders_rows(struct holder_rows *hr, int half, size_t from,
+			   size_t to)
+{
+	const struct outputs *o = hr->o;
+	const struct outlist *ol = &o->lists[wlist[hr->wl]];
+	struct entry one;
+	size_t i, k = from;
+
+	memset(&one, 0, sizeof(one));
+	one.unit = "";
+	one.kind = K_TM;
+	one.form = F_D03;
+	one.wl = (uint8_t)hr->wl;
+	for (i = from; i < to; i++) {
+		const char *g;
+
+		if (hr->wl == W_CHG && ol->rows[i].reason == R_GROUP_CHANGED)
+			continue;
+		one.r = &ol->rows[i];
+		g = cell(one.r, hr->w->x[hr->wl].group);
+		memset(one.group, 0, sizeof(one.group));
+		memcpy(one.group, g, strnlen(g, sizeof(one.group) - 1));
+		one.tier = strcmp(one.group, "GD")
+				   ? 1
+				   : tier_of(hr->t, o, hr->wl, one.r);
+		holder_of(hr->w, hr->mm[half], &one, 0, &hr->h[hr->base + k++]);
+	}
+	return k - from;
+}
+
+static void holders_half(void *ctx, int half, size_t from, size_t to)
+{
+	holders_rows(ctx, half, from, to);
+}
+
 size_t lists_holders(const struct outputs *o, const struct batch *b,
 		     const struct lists_tiers *t, struct lists_holder **out)
 {
 	struct cols x[NW];
-	struct entry *e, one;
+	struct entry *e;
 	struct lists_holder *h;
 	struct wr *w = xcalloc(1, sizeof(*w));
-	struct money_memo mm;
+	struct money_memo mm, mm2;
+	struct holder_rows hr;
 	size_t n, nh = 0, i, cap;
 	int wl;
 
@@ -1983,28 +2107,23 @@ size_t lists_holders(const struct outputs *o, const struct batch *b,
 	for (i = 0; i < n; i++)
 		if (e[i].kind == K_TM)
 			holder_of(w, &mm, &e[i], e[i].form == F_D03, &h[nh++]);
-	memset(&one, 0, sizeof(one));
-	one.unit = "";
-	one.kind = K_TM;
-	one.form = F_D03;
+	hr.o = o;
+	hr.w = w;
+	hr.t = t;
+	hr.h = h;
+	hr.mm[0] = &mm;
 	for (wl = W_CHG; wl <= W_REN; wl++) {
-		const struct outlist *ol = &o->lists[wlist[wl]];
-
-		one.wl = (uint8_t)wl;
-		for (i = 0; i < ol->n; i++) {
-			const char *g;
-
-			if (wl == W_CHG &&
-			    ol->rows[i].reason == R_GROUP_CHANGED)
-				continue; /* a TĂNG row of the lists, above */
-			one.r = &ol->rows[i];
-			g = cell(one.r, x[wl].group);
-			memset(one.group, 0, sizeof(one.group));
-			memcpy(one.group, g, strnlen(g, sizeof(one.group) - 1));
-			one.tier = strcmp(one.group, "GD")
-					   ? 1
-					   : tier_of(t, o, wl, one.r);
-			holder_of(w, &mm, &one, 0, &h[nh++]);
+		hr.wl = wl;
+		hr.base = nh;
+		if (wl == W_REN) { /* most rows: by halves on two threads */
+			money_memo_init(&mm2);
+			hr.mm[1] = &mm2;
+			in_halves(holders_half, &hr, o->lists[L_RENEW].n);
+			money_memo_release(&mm2);
+			nh += o->lists[L_RENEW].n;
+		} else {
+			hr.mm[1] = &mm;
+			nh += holders_rows(&hr, 0, 0, o->lists[L_CHANGE].n);
 		}
 	}
 	money_memo_release(&mm);
