@@ -127,7 +127,7 @@ check "the man page names the installed paths (PREFIX /usr)" \
 # every command, and every long option its --help lists
 man_covers_help() {
 	miss=
-	for c in run inspect ingest normalise dedup diff report load "db migrate"; do
+	for c in run inspect ingest normalise dedup diff report load merge "db migrate"; do
 		grep -q "^ *doisoat $c " "$tmp/man.txt" || miss="$miss [$c]"
 		# shellcheck disable=SC2086 # "db migrate" is two words
 		opts=$("$bin" ${c%% *} --help 2>&1 |

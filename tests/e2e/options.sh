@@ -11,7 +11,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 . tests/lib.sh
 
-COMMANDS="run ingest normalise dedup diff report load db inspect"
+COMMANDS="run ingest normalise dedup diff report load db inspect merge"
 
 # --- help ----------------------------------------------------------------
 for c in $COMMANDS; do

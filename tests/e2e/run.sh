@@ -66,7 +66,7 @@ accounting() {
 # --- command line ---------------------------------------------------------
 check "--version prints the version" sh -c "$BIN --version | grep -q '^doisoat '"
 check "--help exits 0 and lists the commands" sh -c "$BIN --help | grep -q 'run'"
-for c in run ingest normalise dedup diff report load; do
+for c in run ingest normalise dedup diff report load merge; do
 	check "$c --help exits 0" sh -c "$BIN $c --help > /dev/null"
 done
 "$BIN" run --bogus > /dev/null 2>&1
