@@ -4,7 +4,7 @@
 # Unit tests link libetl.a, never the binary.
 
 CC      ?= cc
-PKGS    := libpq libcrypto zlib libxxhash libutf8proc xlsxwriter minizip expat freexl
+PKGS    := libpq libcrypto zlib libxxhash libutf8proc minizip expat freexl
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wpointer-arith -Wvla -Wformat=2 -Wundef \
            -fno-common
@@ -96,7 +96,7 @@ $(BUILD)/gen-fixture: fixtures/gen-fixture.c
 
 $(BUILD)/gen-xlsx: fixtures/gen-xlsx.c
 	@mkdir -p $(BUILD)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs xlsxwriter 2>/dev/null) -lcsv
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags xlsxwriter 2>/dev/null) $(LDFLAGS) -o $@ $< $(shell pkg-config --libs xlsxwriter 2>/dev/null) -lcsv
 
 fixtures: $(BUILD)/gen-fixture ## write the Càng Long fixture to fixtures/canglong/
 	$(BUILD)/gen-fixture --out fixtures/canglong

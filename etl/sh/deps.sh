@@ -19,7 +19,9 @@ set -f # the package globs below are for dpkg-query, not the shell
 # command is for the tests, which check those pseudonyms with it.  man-db
 # (and groff-base, for groff) are for the install test, which renders the
 # man page.
-# libminizip-dev and libexpat1-dev read .xlsx workbooks, libfreexl-dev .xls.
+# libminizip-dev and libexpat1-dev read .xlsx workbooks (minizip writes
+# the lists' too, etl/xlsxout.c), libfreexl-dev .xls; libxlsxwriter-dev
+# writes the .xlsx fixtures (fixtures/gen-xlsx.c).
 needs="gcc make libc6-dev pkg-config libpq-dev libssl-dev libcsv-dev
 libxxhash-dev zlib1g-dev libutf8proc-dev libxlsxwriter-dev libminizip-dev
 libexpat1-dev libfreexl-dev libcmocka-dev python3-openpyxl
