@@ -370,6 +370,50 @@ static void rows_with_names(void **state)
 	batch_release(&b);
 }
 
+/*
+ * rules.md R3.4: a card code and the BHXH column.  The column's code
+ * stands when the two differ, and the card code is dropped, but its group
+ * and level still serve as the row's defaults.
+ */
+static void card_against_column(void **state)
+{
+	struct batch b;
+	struct date start = date_make(2024, 1, 1);
+	const char *raw[F_NFIELDS] = { 0 }, *d = "";
+	static const struct {
+		const char *bhxh; /* the BHXH column */
+		uint64_t want_bhxh;
+		int want_card_len;
+	} c[] = {
+		{ NULL, 8400000001u, 15 }, /* none: the card's code */
+		{ "8400000001", 8400000001u, 15 }, /* the same */
+		{ "8400000002", 8400000002u, 0 }, /* another: the column's */
+	};
+	struct rec r;
+	size_t i;
+
+	batch_init(&b, *state, 2024, &start, &start);
+	batch_add_source(&b, &(struct input){ .path = "cards.csv",
+					      .label = "cards",
+					      .kind = KIND_PRIOR });
+	raw[F_PERSON_ID] = "084080000001";
+	raw[F_NAME] = "Nguyễn Văn A";
+	raw[F_DOB] = "01/01/1990";
+	raw[F_CARD] = "HN2848400000001";
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		raw[F_BHXH] = c[i].bhxh;
+		assert_int_equal(rec_normalise(&b, KIND_PRIOR, raw, 0, &r, &d),
+				 R_NONE);
+		assert_true(r.bhxh == c[i].want_bhxh);
+		assert_int_equal(r.card_len, c[i].want_card_len);
+		/* the card's group and level serve either way */
+		assert_string_equal(b.ref->groups[r.group].code, "HN");
+		assert_int_equal(r.card_level, 2);
+		assert_memory_equal(r.card_group, "HN", 2);
+	}
+	batch_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +422,7 @@ int main(void)
 		cmocka_unit_test(nearest_cases),
 		cmocka_unit_test(names_of_groups_file),
 		cmocka_unit_test(rows_with_names),
+		cmocka_unit_test(card_against_column),
 	};
 
 	return cmocka_run_group_tests(tests, load_shipped, release_shipped);
