@@ -436,20 +436,40 @@ static void household_tiers(struct holder *v, const struct kv *kv, size_t n,
 	}
 }
 
-struct lists_tiers {
+struct lists_plan {
 	uint8_t *tier[NW]; /* per row of W_INC, W_CHG, W_REN; 0: none */
 	struct entry *e; /* every filed row (gather), tiers set */
 	size_t n;
 };
 
-static void set_tiers(const struct outputs *o, const struct lists_tiers *t,
-		      struct entry *e, size_t n);
+/* The tier of row r of list wl (W_*), 1 when it has none. */
+static uint8_t tier_of(const struct lists_plan *t, const struct outputs *o,
+		       int wl, const struct orow *r)
+{
+	uint8_t v;
 
-struct lists_tiers *lists_tiers_new(const struct outputs *o,
-				    const struct batch *b)
+	if (!t->tier[wl])
+		return 1;
+	v = t->tier[wl][r - o->lists[wlist[wl]].rows];
+	return v ? v : 1;
+}
+
+/* Each new GD card's tier in its household (lists_plan_new). */
+static void set_tiers(const struct outputs *o, const struct lists_plan *t,
+		      struct entry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (e[i].kind == K_TM && !strcmp(e[i].group, "GD"))
+			e[i].tier = tier_of(t, o, e[i].wl, e[i].r);
+}
+
+struct lists_plan *lists_plan_new(const struct outputs *o,
+				  const struct batch *b)
 {
 	static const int lists[3] = { W_INC, W_CHG, W_REN };
-	struct lists_tiers *t = xcalloc(1, sizeof(*t));
+	struct lists_plan *t = xcalloc(1, sizeof(*t));
 	struct ren_holders rh;
 	struct holder *v = NULL;
 	struct household_member *m = NULL;
@@ -501,7 +521,7 @@ struct lists_tiers *lists_tiers_new(const struct outputs *o,
 	return t;
 }
 
-void lists_tiers_free(struct lists_tiers *t)
+void lists_plan_free(struct lists_plan *t)
 {
 	int i;
 
@@ -511,29 +531,6 @@ void lists_tiers_free(struct lists_tiers *t)
 		free(t->tier[i]);
 	free(t->e);
 	free(t);
-}
-
-/* The tier of row r of list wl (W_*), 1 when it has none. */
-static uint8_t tier_of(const struct lists_tiers *t, const struct outputs *o,
-		       int wl, const struct orow *r)
-{
-	uint8_t v;
-
-	if (!t->tier[wl])
-		return 1;
-	v = t->tier[wl][r - o->lists[wlist[wl]].rows];
-	return v ? v : 1;
-}
-
-/* Each new GD card's tier in its household (lists_tiers_new). */
-static void set_tiers(const struct outputs *o, const struct lists_tiers *t,
-		      struct entry *e, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (e[i].kind == K_TM && !strcmp(e[i].group, "GD"))
-			e[i].tier = tier_of(t, o, e[i].wl, e[i].r);
 }
 
 /* ---- a workbook ------------------------------------------------------- */
@@ -1860,15 +1857,15 @@ static int unit_names(struct job *j, char **names, struct etl_err *err)
 int lists_write(const struct outputs *o, const struct batch *b, const char *dir,
 		struct etl_err *err)
 {
-	struct lists_tiers *t = lists_tiers_new(o, b);
-	int rc = lists_write_tiers(b, t, dir, err);
+	struct lists_plan *t = lists_plan_new(o, b);
+	int rc = lists_write_plan(b, t, dir, err);
 
-	lists_tiers_free(t);
+	lists_plan_free(t);
 	return rc;
 }
 
-int lists_write_tiers(const struct batch *b, const struct lists_tiers *tiers,
-		      const char *dir, struct etl_err *err)
+int lists_write_plan(const struct batch *b, const struct lists_plan *tiers,
+		     const char *dir, struct etl_err *err)
 {
 	struct job j;
 	pthread_t th[LIST_THREADS];
@@ -2034,7 +2031,7 @@ static void holder_of(const struct wr *w, struct money_memo *mm,
 struct holder_rows {
 	const struct outputs *o;
 	const struct wr *w;
-	const struct lists_tiers *t;
+	const struct lists_plan *t;
 	struct lists_holder *h; /* h[base + k]: the k-th holder of the list */
 	struct money_memo *mm[2]; /* each half its own */
 	size_t base;
@@ -2082,7 +2079,7 @@ static void holders_half(void *ctx, int half, size_t from, size_t to)
 }
 
 size_t lists_holders(const struct outputs *o, const struct batch *b,
-		     const struct lists_tiers *t, struct lists_holder **out)
+		     const struct lists_plan *t, struct lists_holder **out)
 {
 	struct cols x[NW];
 	struct entry *e;
@@ -2100,7 +2097,7 @@ size_t lists_holders(const struct outputs *o, const struct batch *b,
 	money_memo_init(&mm);
 	/* the new cards as the lists file them (TĂNG rows), then the cards
 	   bought again: corrections and renewals, read row by row */
-	e = t->e; /* gathered once, tiers set (lists_tiers_new) */
+	e = t->e; /* gathered once, tiers set (lists_plan_new) */
 	n = t->n;
 	cap = n + o->lists[L_CHANGE].n + o->lists[L_RENEW].n;
 	h = xcalloc(cap ? cap : 1, sizeof(*h));

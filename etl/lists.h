@@ -105,14 +105,14 @@ int lists_write(const struct outputs *o, const struct batch *b, const char *dir,
  * lists; the filed rows (increase, decrease, change) sorted by unit,
  * form and group.  b gives the reference tables.
  */
-struct lists_tiers;
-struct lists_tiers *lists_tiers_new(const struct outputs *o,
-				    const struct batch *b);
-void lists_tiers_free(struct lists_tiers *t);
+struct lists_plan;
+struct lists_plan *lists_plan_new(const struct outputs *o,
+				  const struct batch *b);
+void lists_plan_free(struct lists_plan *t);
 
-/* lists_write with the tiers and the filed rows already found. */
-int lists_write_tiers(const struct batch *b, const struct lists_tiers *tiers,
-		      const char *dir, struct etl_err *err);
+/* lists_write with the plan (the tiers and the filed rows) already made. */
+int lists_write_plan(const struct batch *b, const struct lists_plan *tiers,
+		     const char *dir, struct etl_err *err);
 
 /*
  * A card holder of the period (a new, changed or renewed card) and the
@@ -140,7 +140,7 @@ struct lists_holder {
  * change once, in its new group) into *out (free it); returns how many.
  */
 size_t lists_holders(const struct outputs *o, const struct batch *b,
-		     const struct lists_tiers *t, struct lists_holder **out);
+		     const struct lists_plan *t, struct lists_holder **out);
 
 /* The rows of a worksheet (Excel's limit; xlsxout.h XO_ELIMIT past it). */
 #define LISTS_SHEET_ROWS 1048576

@@ -185,7 +185,7 @@ static const char *holder_commune(const void *ctx, size_t i)
  * then group rank, then group, then their order; how many.
  */
 static size_t budget_holders(const struct outputs *o, const struct batch *b,
-			     const struct lists_tiers *t,
+			     const struct lists_plan *t,
 			     struct lists_holder **all,
 			     const struct lists_holder ***out)
 {
@@ -222,17 +222,17 @@ static size_t budget_holders(const struct outputs *o, const struct batch *b,
 
 /* The budget holders, found by a thread of their own (holders_main). */
 /*
- * The tiers the budget holders need, handed over once they are found:
- * the summary starts on its commune sheets before they are (they do not
- * need them).
+ * The plan the budget holders need, handed over once it is made: the
+ * summary starts on its commune sheets before it is (they do not need
+ * it).
  */
-struct tiers_gate {
+struct plan_gate {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	const struct lists_tiers *t; /* NULL until found */
+	const struct lists_plan *t; /* NULL until found */
 };
 
-static void gate_open(struct tiers_gate *g, const struct lists_tiers *t)
+static void gate_open(struct plan_gate *g, const struct lists_plan *t)
 {
 	pthread_mutex_lock(&g->mu);
 	g->t = t;
@@ -240,9 +240,9 @@ static void gate_open(struct tiers_gate *g, const struct lists_tiers *t)
 	pthread_mutex_unlock(&g->mu);
 }
 
-static const struct lists_tiers *gate_wait(struct tiers_gate *g)
+static const struct lists_plan *gate_wait(struct plan_gate *g)
 {
-	const struct lists_tiers *t;
+	const struct lists_plan *t;
 
 	pthread_mutex_lock(&g->mu);
 	while (!g->t)
@@ -255,7 +255,7 @@ static const struct lists_tiers *gate_wait(struct tiers_gate *g)
 struct budget {
 	const struct outputs *o;
 	const struct batch *b;
-	struct tiers_gate *gate;
+	struct plan_gate *gate;
 	struct lists_holder *all;
 	const struct lists_holder **v;
 	size_t n;
@@ -796,9 +796,9 @@ static void commune_sheets(struct tw *w)
 
 /* ---- the file ----------------------------------------------------------- */
 
-/* tonghop_write, the tiers handed over through gate when found. */
+/* tonghop_write, the plan handed over through gate when made. */
 static int tonghop_gated(const struct outputs *o, const struct batch *b,
-			 struct tiers_gate *gate, const char *dir,
+			 struct plan_gate *gate, const char *dir,
 			 struct etl_err *err)
 {
 	struct lists_book lb;
@@ -859,11 +859,11 @@ static int tonghop_gated(const struct outputs *o, const struct batch *b,
 /* ---- every workbook at once --------------------------------------------- */
 
 int tonghop_write(const struct outputs *o, const struct batch *b,
-		  const struct lists_tiers *t, const char *dir,
+		  const struct lists_plan *t, const char *dir,
 		  struct etl_err *err)
 {
-	struct tiers_gate gate = { PTHREAD_MUTEX_INITIALIZER,
-				   PTHREAD_COND_INITIALIZER, t };
+	struct plan_gate gate = { PTHREAD_MUTEX_INITIALIZER,
+				  PTHREAD_COND_INITIALIZER, t };
 
 	return tonghop_gated(o, b, &gate, dir, err);
 }
@@ -871,7 +871,7 @@ int tonghop_write(const struct outputs *o, const struct batch *b,
 struct th_job {
 	const struct outputs *o;
 	const struct batch *b;
-	struct tiers_gate gate;
+	struct plan_gate gate;
 	const char *dir;
 	int rc;
 	struct etl_err err;
@@ -896,21 +896,21 @@ int workbooks_write(const struct outputs *o, const struct batch *b,
 		0,
 		{ "" }
 	};
-	struct lists_tiers *t;
+	struct lists_plan *t;
 	pthread_t tid;
 	int threaded, rc;
 
-	/* the summary starts at once: its commune sheets need no tiers */
+	/* the summary starts at once: its commune sheets need no plan */
 	threaded = etl_threads() > 1 &&
 		   pthread_create(&tid, NULL, th_main, &j) == 0;
-	t = lists_tiers_new(o, b);
+	t = lists_plan_new(o, b);
 	gate_open(&j.gate, t);
-	rc = lists_write_tiers(b, t, dir, err);
+	rc = lists_write_plan(b, t, dir, err);
 	if (threaded)
 		pthread_join(tid, NULL);
 	else
 		th_main(&j);
-	lists_tiers_free(t);
+	lists_plan_free(t);
 	if (!rc && j.rc < 0) {
 		*err = j.err;
 		rc = -1;

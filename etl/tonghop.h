@@ -63,12 +63,12 @@
  * place.  Returns 0, or -1 with err.
  */
 int tonghop_write(const struct outputs *o, const struct batch *b,
-		  const struct lists_tiers *t, const char *dir,
+		  const struct lists_plan *t, const char *dir,
 		  struct etl_err *err);
 
 /*
- * Every workbook of a run: the household tiers once (lists_tiers_new),
- * then lists_write_tiers and tonghop_write at once (the summary on a
+ * Every workbook of a run: the plan once (lists_plan_new: tiers, rows),
+ * then lists_write_plan and tonghop_write at once (the summary on a
  * thread of its own unless DOISOAT_THREADS=1).  Returns 0,
  * or -1 with the first error.
  */

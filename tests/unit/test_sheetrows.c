@@ -388,7 +388,7 @@ static void the_fewest_rows(void **state)
 {
 	struct fix f;
 	struct etl_err err = { "" };
-	struct lists_tiers *t;
+	struct lists_plan *t;
 	struct sheets s;
 	DIR *d;
 	struct dirent *e;
@@ -398,9 +398,9 @@ static void the_fewest_rows(void **state)
 	setup_fix(&f, 1, "x1-20");
 	lists_test_sheet_rows(20);
 	assert_int_equal(lists_write(&f.o, &f.b, f.dir, &err), 0);
-	t = lists_tiers_new(&f.o, &f.b);
+	t = lists_plan_new(&f.o, &f.b);
 	assert_int_equal(tonghop_write(&f.o, &f.b, t, f.dir, &err), -1);
-	lists_tiers_free(t);
+	lists_plan_free(t);
 	assert_non_null(strstr(err.msg, "'Đề nghị mua thẻ'"));
 	assert_non_null(strstr(err.msg, TONGHOP_FILE));
 	d = opendir(f.dir);
