@@ -3,6 +3,7 @@
  * command per stage (etl/cmd/<stage>.c) from the table below.
  */
 #include "doisoat.h"
+#include "xlsin.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +43,7 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	xlsin_child_main(argc, argv); /* the .xls reader's own process */
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -4,13 +4,22 @@
  * hang the run); the child sends each sheet's cells, row by row, down a
  * pipe, and the parent feeds them to the row layer the .xlsx reader uses
  * (xlrows.c).
+ *
+ * The child is a new image of the same program (posix_spawn of
+ * /proc/self/exe, see xlsin_child_main), not a bare fork: a run reads
+ * its files on several threads, and a forked copy of a threaded process
+ * inherits every lock another thread held at that instant (the
+ * allocator's, iconv's) with nobody left to release it.  Under ASan it
+ * hung until its alarm on one run in a few.
  */
 #include "xlsin.h"
 #include "xlrows.h"
 
 #include <errno.h>
 #include <freexl.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,7 +142,7 @@ static int send_sheet(FILE *f, const void *h, unsigned short i)
 }
 
 /* The child: open, walk, report; never returns. */
-static void child(const char *path, int fd)
+static _Noreturn void child(const char *path, int fd)
 {
 	FILE *f = fdopen(fd, "w");
 	const void *h = NULL;
@@ -169,6 +178,12 @@ static void child(const char *path, int fd)
 		fputc('D', f);
 	fflush(f);
 	_exit(0);
+}
+
+void xlsin_child_main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], XLSIN_CHILD))
+		child(argv[2], STDOUT_FILENO);
 }
 
 /* ---- the parent's side: records into the row layer ---- */
@@ -309,26 +324,31 @@ static int feed_all(struct feed *fd, pid_t pid)
  */
 static int read_isolated(struct xlrows *r, struct etl_err *err)
 {
+	char *argv[] = { "doisoat", XLSIN_CHILD, (char *)r->path, NULL };
+	posix_spawn_file_actions_t fa;
 	struct feed fd;
 	int p[2], rc;
 	pid_t pid;
 
-	if (pipe(p) < 0)
+	/* Close-on-exec: another reader's child must not hold our pipe. */
+	if (pipe2(p, O_CLOEXEC) < 0)
 		return etl_errf(err, "'%s': pipe: %s", r->path,
 				strerror(errno));
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return etl_errf(err, "'%s': fork: %s", r->path,
-				strerror(errno));
-	}
-	if (pid == 0) {
-		close(p[0]);
-		child(r->path, p[1]);
+	rc = posix_spawn_file_actions_init(&fa);
+	if (!rc) {
+		rc = posix_spawn_file_actions_adddup2(&fa, p[1],
+						      STDOUT_FILENO);
+		if (!rc)
+			rc = posix_spawn(&pid, "/proc/self/exe", &fa, NULL,
+					 argv, environ);
+		posix_spawn_file_actions_destroy(&fa);
 	}
 	close(p[1]);
+	if (rc) {
+		close(p[0]);
+		return etl_errf(err, "'%s': cannot start the .xls reader: %s",
+				r->path, strerror(rc));
+	}
 	memset(&fd, 0, sizeof(fd));
 	fd.r = r;
 	fd.err = err;

@@ -29,6 +29,16 @@ int xlsin_read(const char *path, const struct xlsxin_opts *opts,
 	       const struct csvin_cb *cb, struct xlsxin_stats *st,
 	       struct etl_err *err);
 
+/*
+ * The reader child's entry point.  xlsin_read runs FreeXL in a new
+ * process of the program that calls it (/proc/self/exe XLSIN_CHILD path,
+ * its cells down stdout): so every program that calls xlsin_read calls
+ * xlsin_child_main(argc, argv) first thing in main.  It returns at once
+ * unless argv is the child's; then it never returns.
+ */
+#define XLSIN_CHILD "--xls-reader-child"
+void xlsin_child_main(int argc, char **argv);
+
 /* Does the file start like an OLE2 compound file (D0 CF 11 E0 A1 B1 1A
  * E1)?  1, 0, or -1 unreadable. */
 int xlsin_sniff(const char *path);

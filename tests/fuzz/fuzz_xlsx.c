@@ -19,10 +19,11 @@
  * want a path.
  *
  * Under libFuzzer, .xls inputs are skipped: xlsin_read runs FreeXL in a
- * forked child (etl/xlsin.c), and a sanitizer report in that child (FreeXL
- * over-reads on crafted files; the parent turns the child's death into an
- * error, as designed) is taken by libFuzzer for a crash of the target, and
- * a fork per input is slow.  `make fuzz-replay` runs them (the .xls seeds
+ * child process (etl/xlsin.c; replay.c's main hands it the child's
+ * arguments), and a sanitizer report in that child (FreeXL over-reads on
+ * crafted files; the parent turns the child's death into an error, as
+ * designed) is taken by libFuzzer for a crash of the target, and a
+ * process per input is slow.  `make fuzz-replay` runs them (the .xls seeds
  * and crash-xls-* of fixtures/fuzz/xlsx/).
  *
  * Invariants: the result is 0 or -1, -1 with a message; on_header comes

@@ -12,6 +12,7 @@
  * exits 0; an invariant that fails aborts, as under libFuzzer.
  */
 #include "fuzz.h"
+#include "xlsin.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -87,6 +88,7 @@ int main(int argc, char **argv)
 	struct stat sb;
 	int i, rc = 0;
 
+	xlsin_child_main(argc, argv); /* fuzz_xlsx's .xls reader child */
 	for (i = 1; i < argc && rc == 0; i++) {
 		if (!strcmp(argv[i], "-v")) {
 			verbose = 1;
