@@ -407,7 +407,11 @@ void classify_decide_pending(const struct rules *ru, struct decision *d,
 
 /* ---- review rows ------------------------------------------------------ */
 
-/* A review row; its text lives in this context's outputs arena. */
+/*
+ * A review row; its text lives in this context's outputs arena until
+ * keep_notes copies it into the batch's (the outputs' arena is the lists'
+ * text only: out_write_all_and lays it out again and frees it).
+ */
 static void review(struct ctx *c, struct rec *r, enum reason why,
 		   const char *detail)
 {
@@ -415,6 +419,19 @@ static void review(struct ctx *c, struct rec *r, enum reason why,
 	GROW(c->notes, c->notes_cap, c->nnotes + 1);
 	c->notes[c->nnotes++] = review_note(
 		r, why, detail ? arena_strdup(&c->o->arena, detail) : NULL);
+}
+
+/* A context's review rows into the batch, their text with them. */
+static void keep_notes(struct batch *b, struct note *notes, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (notes[i].text)
+			notes[i].text = arena_strdup(&b->arena, notes[i].text);
+		batch_add_review(b, &notes[i]);
+	}
+	free(notes);
 }
 
 /*
@@ -1401,13 +1418,11 @@ void classify_run(struct batch *b, struct outputs *o)
 	for (k = 0; k < nparts; k++) {
 		workers_wait(&w, (int)k);
 		outputs_absorb(o, &parts[k]);
-		for (i = 0; i < part[k].nnotes; i++)
-			batch_add_review(b, &part[k].notes[i]);
+		keep_notes(b, part[k].notes, part[k].nnotes);
 		merge_cov(&c, &part[k]);
 		GROW(c.pending, c.pending_cap, c.npending + part[k].npending);
 		for (i = 0; i < part[k].npending; i++)
 			c.pending[c.npending++] = part[k].pending[i];
-		free(part[k].notes);
 		free(part[k].pending);
 		free(part[k].cov);
 	}
@@ -1415,9 +1430,7 @@ void classify_run(struct batch *b, struct outputs *o)
 	for (i = 0; i < c.npending; i++)
 		decide_pending(&c, &b->people[c.pending[i]], r3.maybe[i]);
 	rule3_release(&r3);
-	for (i = 0; i < c.nnotes; i++)
-		batch_add_review(b, &c.notes[i]);
-	free(c.notes);
+	keep_notes(b, c.notes, c.nnotes);
 	free(c.pending);
 	o->cov = c.cov;
 	o->ncov = c.ncov;
