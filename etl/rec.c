@@ -44,6 +44,26 @@ void batch_release(struct batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
+void batch_drop_rows(struct batch *b)
+{
+	free(b->recs);
+	free(b->reviews);
+	free(b->rejects);
+	free(b->leads);
+	free(b->people);
+	free(b->members);
+	free(b->scratch);
+	b->recs = NULL;
+	b->reviews = b->rejects = NULL;
+	b->leads = NULL;
+	b->people = NULL;
+	b->members = NULL;
+	b->scratch = NULL;
+	b->recs_cap = b->reviews_cap = b->rejects_cap = b->leads_cap = 0;
+	b->people_cap = b->scratch_cap = 0;
+	b->nreviews = b->nrejects = b->nleads = b->nmembers = 0;
+}
+
 void batch_absorb(struct batch *b, struct batch *shard, unsigned src)
 {
 	struct source *to = &b->srcs[src];

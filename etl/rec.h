@@ -254,6 +254,13 @@ void batch_init(struct batch *b, struct ref *ref, int period,
 		const struct date *period_start, const struct date *today);
 void batch_release(struct batch *b);
 /*
+ * Free what only identity and classification read (the rows, people,
+ * members, leads, review and reject rows) once the outputs hold every
+ * list: the counts (nrecs, npeople) stay for the summary, the arrays and
+ * the other counts go.  The sources, their sheets and the strings stay.
+ */
+void batch_drop_rows(struct batch *b);
+/*
  * A roster's per-file defaults (struct input) into a row's raw cells:
  * the commune, the group where the row's cell is empty or its column
  * absent (a row's own value wins).  Returns bit 0 set if the commune was

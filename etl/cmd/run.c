@@ -221,6 +221,7 @@ static int run_pipeline(const struct stage *s, struct batch *b, double t0)
 	classify_run(b, &out);
 	out_add_notes(&out, b);
 	out_add_coverage(&out, b);
+	batch_drop_rows(b); /* the outputs hold every row now */
 	t.classify = now_seconds() - t1;
 	t1 = now_seconds();
 	progress("writing the lists");
