@@ -843,8 +843,9 @@ static void want_person(struct ctx *c, struct rule3 *r3, uint32_t w)
 }
 
 /* The pending people candidate x carries an identifier of (type, val). */
-static void match_tok(struct ctx *c, struct rule3 *r3, const struct r3cand *x,
-		      int type, uint64_t val)
+static void match_tok(struct ctx *c, const struct rule3 *r3,
+		      const struct r3cand *x, int type, uint64_t val,
+		      uint8_t *maybe)
 {
 	uint64_t h = tok_hash(type, val);
 	size_t pos;
@@ -858,7 +859,7 @@ static void match_tok(struct ctx *c, struct rule3 *r3, const struct r3cand *x,
 
 		if (t->type == type && t->val == val &&
 		    x->counted != c->ru.b->people[c->pending[t->who]].key)
-			r3->maybe[t->who] = 1;
+			maybe[t->who] = 1;
 	}
 }
 
@@ -867,20 +868,21 @@ static void match_tok(struct ctx *c, struct rule3 *r3, const struct r3cand *x,
  * counted for whose key it carries (written, or through its CMND or BHXH
  * code: an ambiguous code leads to each person it is seen with), or whose
  * accent-free name and birth date (coarser precision) it has in the same
- * commune (a row without a commune: any commune in scope).
+ * commune (a row without a commune: any commune in scope).  It sets
+ * maybe[w] for each; the tables are only read.
  */
-static void rule3_candidate(struct ctx *c, struct rule3 *r3,
-			    const struct r3cand *x)
+static void rule3_candidate(struct ctx *c, const struct rule3 *r3,
+			    const struct r3cand *x, uint8_t *maybe)
 {
-	struct hashtab *t;
+	const struct hashtab *t;
 	size_t pos;
 	uint32_t v;
 	uint64_t h;
 	char *ascii;
 
-	match_tok(c, r3, x, TOK_PID, x->pid);
-	match_tok(c, r3, x, TOK_CMND, x->cmnd);
-	match_tok(c, r3, x, TOK_BHXH, x->bhxh);
+	match_tok(c, r3, x, TOK_PID, x->pid, maybe);
+	match_tok(c, r3, x, TOK_CMND, x->cmnd, maybe);
+	match_tok(c, r3, x, TOK_BHXH, x->bhxh, maybe);
 	if (!r3->nnms || !date_wanted(r3, &x->dob))
 		return;
 	ascii = ascii_key(x->name);
@@ -904,7 +906,7 @@ static void rule3_candidate(struct ctx *c, struct rule3 *r3,
 			     ref_in_scope(c->ru.ref, r->commune)) &&
 			    x->counted !=
 				    c->ru.b->people[c->pending[nm->who]].key)
-				r3->maybe[nm->who] = 1;
+				maybe[nm->who] = 1;
 		}
 		break;
 	}
@@ -923,7 +925,7 @@ static void rule3_lead(struct ctx *c, struct rule3 *r3, const struct lead *l)
 	x.name = l->name;
 	x.commune = l->commune;
 	x.dob = l->dob;
-	rule3_candidate(c, r3, &x);
+	rule3_candidate(c, r3, &x, r3->maybe);
 }
 
 /*
@@ -933,22 +935,33 @@ static void rule3_lead(struct ctx *c, struct rule3 *r3, const struct lead *l)
  * people it concerns: one pass over the roster rows (merged rows left
  * out: their twin counts), then over the leads of rejected ones.
  */
-static void rule3_scan(struct ctx *c, struct rule3 *r3)
+/*
+ * Threads: the people are split into CLASSIFY_THREADS ranges (in key
+ * order), each classified into outputs, review rows and coverage counts
+ * of its own; they are then joined in range order, so the result is the
+ * one a single thread gives.  Rules 3 and 4 (pending people) come last:
+ * rule 3's scan of the roster rows in ranges too (rule3_scan), the
+ * decisions in one thread.
+ */
+#define CLASSIFY_THREADS 2
+_Static_assert(CLASSIFY_THREADS <= ETL_THREADS_MAX, "struct workers");
+#define CLASSIFY_MIN_PEOPLE 100000 /* fewer: one thread is enough */
+
+/* The roster rows [lo, hi) of the batch against the tables, into maybe. */
+struct scan_part {
+	struct ctx *c;
+	const struct rule3 *r3;
+	size_t lo, hi;
+	uint8_t *maybe;
+};
+
+static void *scan_part(void *arg)
 {
-	struct batch *b = c->ru.b;
+	struct scan_part *sp = arg;
+	const struct batch *b = sp->c->ru.b;
 	size_t i;
 
-	memset(r3, 0, sizeof(*r3));
-	r3->maybe = xcalloc(c->npending ? c->npending : 1, 1);
-	if (!c->npending)
-		return;
-	ht_init(&r3->ids, 4 * c->npending);
-	ht_init(&r3->names, 2 * c->npending);
-	ht_init(&r3->names_any, 2 * c->npending);
-	ht_init(&r3->dates, 8 * c->npending);
-	for (i = 0; i < c->npending; i++)
-		want_person(c, r3, (uint32_t)i);
-	for (i = 0; i < b->nrecs; i++) {
+	for (i = sp->lo; i < sp->hi; i++) {
 		const struct rec *r = &b->recs[i];
 		struct r3cand x;
 
@@ -961,7 +974,45 @@ static void rule3_scan(struct ctx *c, struct rule3 *r3)
 		x.name = r->name;
 		x.commune = r->commune;
 		x.dob = r->dob;
-		rule3_candidate(c, r3, &x);
+		rule3_candidate(sp->c, sp->r3, &x, sp->maybe);
+	}
+	return NULL;
+}
+
+static void rule3_scan(struct ctx *c, struct rule3 *r3)
+{
+	struct batch *b = c->ru.b;
+	struct scan_part part[CLASSIFY_THREADS];
+	struct workers w;
+	size_t i, k, n;
+
+	memset(r3, 0, sizeof(*r3));
+	r3->maybe = xcalloc(c->npending ? c->npending : 1, 1);
+	if (!c->npending)
+		return;
+	ht_init(&r3->ids, 4 * c->npending);
+	ht_init(&r3->names, 2 * c->npending);
+	ht_init(&r3->names_any, 2 * c->npending);
+	ht_init(&r3->dates, 8 * c->npending);
+	for (i = 0; i < c->npending; i++)
+		want_person(c, r3, (uint32_t)i);
+	/* the rows in ranges, each flagging its own copy: the flags only
+	   ever go from 0 to 1, so their union is one thread's result */
+	n = b->nrecs < CLASSIFY_MIN_PEOPLE || etl_threads() < 2
+		    ? 1
+		    : CLASSIFY_THREADS;
+	for (k = 0; k < n; k++)
+		part[k] = (struct scan_part){ c, r3, b->nrecs * k / n,
+					      b->nrecs * (k + 1) / n,
+					      k ? xcalloc(c->npending, 1)
+						: r3->maybe };
+	workers_start(&w, scan_part, part, sizeof(part[0]), (int)n);
+	scan_part(&part[0]);
+	for (k = 1; k < n; k++) {
+		workers_wait(&w, (int)k);
+		for (i = 0; i < c->npending; i++)
+			r3->maybe[i] |= part[k].maybe[i];
+		free(part[k].maybe);
 	}
 	for (i = 0; i < b->nleads; i++)
 		rule3_lead(c, r3, &b->leads[i]);
@@ -1367,17 +1418,6 @@ static void *classify_range(void *arg)
 		classify_person(c, &c->ru.b->people[i]);
 	return NULL;
 }
-
-/*
- * Threads: the people are split into CLASSIFY_THREADS ranges (in key
- * order), each classified into outputs, review rows and coverage counts
- * of its own; they are then joined in range order, so the result is the
- * one a single thread gives.  Rules 3 and 4 (pending people) come last,
- * in one thread, as before.
- */
-#define CLASSIFY_THREADS 2
-_Static_assert(CLASSIFY_THREADS <= ETL_THREADS_MAX, "struct workers");
-#define CLASSIFY_MIN_PEOPLE 100000 /* fewer: one thread is enough */
 
 void classify_run(struct batch *b, struct outputs *o)
 {
