@@ -296,31 +296,42 @@ static void first_text(int n, const char *const *cells, const size_t *lens,
 		}
 }
 
-/* Does folded text t start with word w (whole words)? */
-static int starts_word(const char *t, const char *w)
-{
-	size_t n = strlen(w);
+/* A word of a footer line, folded, with its length. */
+struct word {
+	const char *s;
+	size_t n;
+};
+#define WORD(lit)                                                              \
+	{                                                                      \
+		lit, sizeof(lit) - 1                                           \
+	}
 
-	return !strncmp(t, w, n) && (t[n] == '\0' || t[n] == '_');
+/* Does folded text t start with word w (whole words)?  The first byte
+   first: this runs on every row whose first cell is text. */
+static int starts_word(const char *t, const struct word *w)
+{
+	return t[0] == w->s[0] && !strncmp(t, w->s, w->n) &&
+	       (t[w->n] == '\0' || t[w->n] == '_');
 }
 
 /* A totals or signature line, folded (hdrpick_row). */
 static int footer_text(const char *t)
 {
-	static const char *const words[] = {
-		"tong_cong", "tong_so",	 "cong",       "nguoi_lap",
-		"lap_bieu",  "ke_toan",	 "thu_truong", "giam_doc",
-		"chu_tich",  "xac_nhan", "can_bo_thu", "ky_ten",
-		"ky_ghi_ro", "ky",	 "tm",	       "kt",
-		"dai_dien",  "ngay",	 NULL
+	static const struct word words[] = {
+		WORD("tong_cong"),  WORD("tong_so"),	WORD("cong"),
+		WORD("nguoi_lap"),  WORD("lap_bieu"),	WORD("ke_toan"),
+		WORD("thu_truong"), WORD("giam_doc"),	WORD("chu_tich"),
+		WORD("xac_nhan"),   WORD("can_bo_thu"), WORD("ky_ten"),
+		WORD("ky_ghi_ro"),  WORD("ky"),		WORD("tm"),
+		WORD("kt"),	    WORD("dai_dien"),	WORD("ngay"),
 	};
-	const char *const *w;
+	size_t i;
 
 	if (strstr(t, "_thang_") && strstr(t, "_nam"))
 		return 1; /* "Càng Long, ngày 15 tháng 3 năm 2024" */
-	for (w = words; *w; w++)
-		if (starts_word(t, *w) &&
-		    (strcmp(*w, "ngay") || strstr(t, "thang")))
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (starts_word(t, &words[i]) &&
+		    (strcmp(words[i].s, "ngay") || strstr(t, "thang")))
 			return 1;
 	return 0;
 }
