@@ -602,6 +602,27 @@ check "the message counts people, names no ID" \
 	sh -c "grep -q '1 people have more than one outcome' '$work/err' &&
 	       ! grep -q 079160000006 '$work/err'"
 
+# No decrease without a reason (rules.md R10.2): a reason left empty ("",
+# an empty string, not NULL) that summary.json counts as such passes the
+# counts by reason, and the check of its own stops it.
+write_run "$work/bad_noreason" 2024
+sed -i 's/,2023-12-31,AGED_OUT$/,2023-12-31,""/' \
+	"$work/bad_noreason/decrease.csv"
+sed -i 's/"AGED_OUT": 1/"": 1/' "$work/bad_noreason/summary.json"
+check "a decrease without a reason exits 1" \
+	run_load 1 --out "$work/bad_noreason"
+check "... saying so: file and count" \
+	grep -q "accounting check failed: 1 rows of decrease.csv have no reason" \
+	"$work/err"
+# An empty reason cell (NULL) is refused on the way in (the column is NOT
+# NULL; were it not, the check above would stop it).
+write_run "$work/null_reason" 2024
+sed -i 's/,2023-12-31,AGED_OUT$/,2023-12-31,/' \
+	"$work/null_reason/decrease.csv"
+sed -i 's/"AGED_OUT": 1/"": 1/' "$work/null_reason/summary.json"
+check "a decrease with an empty reason cell exits 1" \
+	run_load 1 --out "$work/null_reason"
+
 write_run "$work/bad_total" 2024
 sed -i 's/^TOTAL,Tổng cộng,8006/TOTAL,Tổng cộng,8007/' \
 	"$work/bad_total/coverage.csv"

@@ -14,6 +14,7 @@
 #include "identity.h"
 #include "output.h"
 #include "pipeline.h"
+#include "reason.h"
 #include "rec.h"
 
 #include <stdlib.h>
@@ -39,6 +40,68 @@ struct fix {
 	struct batch b;
 	struct outputs o;
 };
+
+/*
+ * rules.md R9: every accepted row counts for exactly one person (its
+ * registry row, or one of its members, under its key), is merged into an
+ * identical row and acts on no one, or is set aside with exactly one
+ * review row, of its own reason, in review.csv (and acts on no one).
+ */
+static void assert_every_row_accounted(const struct fix *f)
+{
+	const struct batch *b = &f->b;
+	const struct outlist *rv = &f->o.lists[L_REVIEW];
+	size_t i, k, n;
+	uint32_t m;
+
+	for (i = 0; i < b->nrecs; i++) {
+		const struct rec *r = &b->recs[i];
+		char line[16];
+		size_t in = 0, reviews = 0, own = 0;
+
+		for (k = 0; k < b->npeople; k++) {
+			const struct person *p = &b->people[k];
+
+			in += p->registry == i;
+			for (m = 0; m < p->n; m++)
+				if (b->members[p->first + m] == i) {
+					in++;
+					assert_true(p->key == r->key);
+				}
+		}
+		snprintf(line, sizeof(line), "%u", (unsigned)r->line);
+		for (n = 0; n < rv->n; n++)
+			if (!strcmp(orow_cell(&rv->rows[n], 0),
+				    b->srcs[r->src].label) &&
+			    !strcmp(orow_cell(&rv->rows[n], 1), line)) {
+				reviews++;
+				own += !strcmp(orow_cell(&rv->rows[n], 4),
+					       reason_name(r->reason));
+			}
+		switch (r->state) {
+		case REC_OK:
+			if (in != 1)
+				fail_msg("line %s: counted for %zu people",
+					 line, in);
+			break;
+		case REC_MERGED:
+			if (in || reviews)
+				fail_msg("line %s: merged, yet counted for %zu "
+					 "people, %zu review rows",
+					 line, in, reviews);
+			break;
+		case REC_ASIDE:
+			if (in || reviews != 1 || own != 1)
+				fail_msg("line %s: set aside, counted for %zu "
+					 "people, %zu review rows (%zu of its "
+					 "reason)",
+					 line, in, reviews, own);
+			break;
+		default:
+			fail_msg("line %s: state %d", line, (int)r->state);
+		}
+	}
+}
 
 /*
  * The rows run for period (the 2025 commune mapping loaded), with scope
@@ -91,6 +154,7 @@ static void build_in(struct fix *f, const struct row *rows, size_t n,
 	}
 	classify_run(&f->b, &f->o);
 	out_add_notes(&f->o, &f->b);
+	assert_every_row_accounted(f);
 }
 
 static void build(struct fix *f, const struct row *rows, size_t n)
@@ -661,6 +725,140 @@ static void id_name_mismatch_is_set_aside(void **state)
 	release(&f);
 }
 
+/*
+ * rules.md R4.2 d: a row keyed by demographics that carries a BHXH code
+ * lets step c run again, so a card known only by that code (too little of
+ * a birth date to match by demographics itself) follows it to the person.
+ * Without the second step c the card would stay a person of its own, known
+ * by its code, and the roster row an increase.
+ */
+static void bhxh_code_links_again_after_demographics(void **state)
+{
+	const struct row rows[] = {
+		{ KIND_PRIOR, NULL, "8400000077", "Trần Văn Mai", "1990", "Nam",
+		  "29266", "HN", NULL, NULL },
+		REG(ID_A, "Trần Văn Mai", "04/04/1990", "Nam"),
+		{ KIND_ROSTER, NULL, "8400000077", "Trần Văn Mai", "04/04/1990",
+		  "Nam", "29266", "HN", NULL, NULL },
+	};
+	struct fix f;
+
+	(void)state;
+	build(&f, rows, 3);
+	assert_int_equal(f.b.recs[2].how, HOW_DEMOG);
+	assert_int_equal(f.b.srcs[KIND_ROSTER].matched_by_demographics, 1);
+	assert_int_equal(f.b.recs[0].how, HOW_BHXH);
+	assert_true(f.b.recs[0].key == f.b.recs[1].key);
+	assert_string_equal(only(&f, L_RENEW, -1), "-");
+	assert_string_equal(orow_cell(&f.o.lists[L_RENEW].rows[0], 0), ID_A);
+	assert_int_equal(f.o.lists[L_INCREASE].n, 0);
+	assert_int_equal(f.o.lists[L_DECREASE].n, 0);
+	assert_int_equal(f.o.lists[L_REVIEW].n, 0);
+	release(&f);
+}
+
+/*
+ * rules.md R9 on one batch that takes every way a row can go in identity
+ * (each build checks it: assert_every_row_accounted): counted through its
+ * own ID, CMND, BHXH code, demographics or a card's code; merged; set
+ * aside UNKEYED (registry and roster), AMBIGUOUS_IDENTITY,
+ * CONFLICTING_DUPLICATE, ID_NAME_MISMATCH, ID_DEMOGRAPHIC_MISMATCH; and
+ * counted with a review row of classify's (MULTIPLE_ENROLMENT on 10,
+ * ROSTER_LISTS_DECEASED on 23).
+ */
+static void every_row_counts_once_or_has_a_review_row(void **state)
+{
+	const struct row rows[] = {
+		/* 2-4: A renewed; 5: A listed twice, merged */
+		{ KIND_PRIOR, ID_A, "8400000001", "Lê Văn Hùng", "02/02/1990",
+		  "Nam", "29266", "HN" },
+		REG(ID_A, "Lê Văn Hùng", "02/02/1990", "Nam"),
+		{ KIND_ROSTER, ID_A, NULL, "Lê Văn Hùng", "02/02/1990", NULL,
+		  "29266", "HN" },
+		{ KIND_ROSTER, ID_A, NULL, "Lê Văn Hùng", "02/02/1990", NULL,
+		  "29266", "HN" },
+		/* 6: a registry row without an ID; 7: a roster row without
+		   any key */
+		REG(NULL, "Không Số", "01/01/1980", "Nam"),
+		{ KIND_ROSTER, NULL, NULL, "Vô Danh", "1970", NULL, "29266",
+		  "HN" },
+		/* 8-9: B by CMND; 10: by A's BHXH code */
+		{ KIND_REGISTRY, "084091005678", NULL, "Phạm Văn Bình",
+		  "03/03/1991", "Nam", "29266", NULL, NULL, NULL, NULL,
+		  "123456789" },
+		{ KIND_ROSTER, NULL, NULL, "Phạm Văn Bình", "03/03/1991", NULL,
+		  "29266", "DN", NULL, NULL, NULL, "123456789" },
+		{ KIND_ROSTER, NULL, "8400000001", "Lê Văn Hùng", "1990", NULL,
+		  "29266", "GD" },
+		/* 11: B by its own ID, merged into 9; 11-13: one code on
+		   A's and B's rows: ambiguous */
+		{ KIND_ROSTER, "084091005678", "8400000002", "Phạm Văn Bình",
+		  "03/03/1991", NULL, "29266", "DN" },
+		{ KIND_PRIOR, ID_A, "8400000002", "Lê Văn Hùng", "02/02/1990",
+		  "Nam", "29266", "HN" },
+		{ KIND_ROSTER, NULL, "8400000002", "Tô Thị Nga", "1991", "Nữ",
+		  "29266", "GD" },
+		/* 14-15: C twice, under two names: conflicting */
+		{ KIND_ROSTER, "084085000999", NULL, "Đỗ Văn Cường",
+		  "01/01/1985", NULL, "29266", "HN" },
+		{ KIND_ROSTER, "084085000999", NULL, "Đỗ Văn Cương",
+		  "01/01/1985", NULL, "29266", "HN" },
+		/* 16: the registry names A otherwise; 17: no registry row, a
+		   birth year against the ID */
+		{ KIND_ROSTER, ID_A, NULL, "Đặng Thị Khác", "07/07/1991", NULL,
+		  "29266", "HN" },
+		{ KIND_ROSTER, "084070000555", NULL, "Hà Văn Năm", "01/01/1971",
+		  NULL, "29266", "HN" },
+		/* 18-19: D by demographics; 20: a card known by its code
+		   alone, and 21 the roster row that joins it */
+		REG("084088000444", "Ngô Thị Dung", "08/08/1988", "Nữ"),
+		{ KIND_ROSTER, NULL, NULL, "Ngô Thị Dung", "08/08/1988", "Nữ",
+		  "29266", "HN" },
+		{ KIND_PRIOR, NULL, "8400000333", "Lý Văn Em", "1960", "Nam",
+		  "29266", "GD" },
+		{ KIND_ROSTER, NULL, "8400000333", "Lý Văn Em", "1960", "Nam",
+		  "29266", "DN" },
+		/* 22: E dead, still on a roster: counted, with a review row */
+		{ KIND_REGISTRY, "084062000321", NULL, "Kim Văn Tử",
+		  "01/01/1962", "Nam", "29266", NULL, "Đã chết", "01/01/2023" },
+		{ KIND_ROSTER, "084062000321", NULL, "Kim Văn Tử", "01/01/1962",
+		  NULL, "29266", "HN" },
+	};
+	struct fix f;
+	size_t i, n = sizeof(rows) / sizeof(rows[0]);
+	int ok = 0, merged = 0, aside = 0;
+
+	(void)state;
+	build(&f, rows, n);
+	for (i = 0; i < f.b.nrecs; i++) {
+		ok += f.b.recs[i].state == REC_OK;
+		merged += f.b.recs[i].state == REC_MERGED;
+		aside += f.b.recs[i].state == REC_ASIDE;
+	}
+	/* every way is taken */
+	assert_int_equal(f.b.recs[5 - 2].state, REC_MERGED);
+	assert_int_equal(f.b.recs[6 - 2].reason, R_UNKEYED);
+	assert_int_equal(f.b.recs[7 - 2].reason, R_UNKEYED);
+	assert_int_equal(f.b.recs[9 - 2].how, HOW_CMND);
+	assert_int_equal(f.b.recs[10 - 2].how, HOW_BHXH);
+	assert_int_equal(f.b.recs[10 - 2].state, REC_OK);
+	assert_int_equal(f.b.recs[10 - 2].reason, R_MULTIPLE_ENROLMENT);
+	assert_int_equal(f.b.recs[13 - 2].reason, R_AMBIGUOUS_IDENTITY);
+	assert_int_equal(f.b.recs[14 - 2].reason, R_CONFLICTING_DUPLICATE);
+	assert_int_equal(f.b.recs[15 - 2].reason, R_CONFLICTING_DUPLICATE);
+	assert_int_equal(f.b.recs[16 - 2].reason, R_ID_NAME_MISMATCH);
+	assert_int_equal(f.b.recs[17 - 2].reason, R_ID_DEMOGRAPHIC_MISMATCH);
+	assert_int_equal(f.b.recs[19 - 2].how, HOW_DEMOG);
+	assert_int_equal(f.b.recs[21 - 2].how, HOW_CARD);
+	assert_int_equal(f.b.recs[23 - 2].state, REC_OK);
+	assert_int_equal(f.b.recs[23 - 2].reason, R_ROSTER_LISTS_DECEASED);
+	assert_int_equal(ok + merged + aside, (int)n);
+	assert_int_equal(f.b.recs[11 - 2].state, REC_MERGED);
+	assert_int_equal(merged, 2);
+	assert_int_equal(aside, 7);
+	release(&f);
+}
+
 static void csv_files_quoted_and_private(void **state)
 {
 	char dir[] = "/tmp/test_output_XXXXXX", path[256], buf[256];
@@ -992,6 +1190,8 @@ int main(void)
 		cmocka_unit_test(ambiguous_code_is_printed_against_no_one),
 		cmocka_unit_test(new_newborn_uninsured),
 		cmocka_unit_test(id_name_mismatch_is_set_aside),
+		cmocka_unit_test(bhxh_code_links_again_after_demographics),
+		cmocka_unit_test(every_row_counts_once_or_has_a_review_row),
 		cmocka_unit_test(csv_files_quoted_and_private),
 		cmocka_unit_test(codes_are_never_cut),
 		cmocka_unit_test(default_scope_keeps_codes_whole),
