@@ -564,6 +564,9 @@ struct wr {
 	struct money_share sum;
 	int has_money;
 	char uname[256], ucode[64], date_line[96], period[96];
+	/* the last commune a row named, and its name: rows come by commune */
+	char com[COMMUNE_CODE_MAX + 1];
+	const char *cname;
 };
 
 /* ---- the row limit (lists.h) ------------------------------------------ */
@@ -612,6 +615,16 @@ static int digits(const char *s, int n)
 	return 1;
 }
 
+/* The number the n digits at s write (checked digits). */
+static int num_of(const char *s, int n)
+{
+	int v = 0;
+
+	while (n--)
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
 /*
  * An ISO date (yyyy-mm-dd, yyyy-mm, yyyy): a full date is a date cell
  * shown dd/mm/yyyy, a partial one the text "mm/yyyy" or "yyyy".
@@ -623,8 +636,8 @@ static void put_date(struct wr *w, int r, int col, const char *s)
 
 	if (n == 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) &&
 	    s[7] == '-' && digits(s + 8, 2)) {
-		xo_date(w->ws, r, col, atoi(s), atoi(s + 5), atoi(s + 8),
-			w->f.date);
+		xo_date(w->ws, r, col, num_of(s, 4), num_of(s + 5, 2),
+			num_of(s + 8, 2), w->f.date);
 		return;
 	}
 	if (n == 7 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2)) {
@@ -1251,6 +1264,18 @@ static void row_height(struct wr *w, const char *name, double nw,
 		xo_height(w->ws, w->row, 13.5 * lines + 1);
 }
 
+/* The name of commune com on the period's start, remembered for the
+   rows of the same commune that follow. */
+static const char *commune_name(struct wr *w, const char *com)
+{
+	if (!w->cname || strcmp(w->com, com)) {
+		snprintf(w->com, sizeof(w->com), "%s", com);
+		w->cname =
+			ref_commune_name(w->b->ref, com, &w->b->period_start);
+	}
+	return w->cname;
+}
+
 /* The Mã số BHXH of a row: the personal ID from 2025-08-01 (§6.1). */
 static const char *bhxh_of(const struct wr *w, const struct cols *x,
 			   const struct orow *r)
@@ -1287,7 +1312,14 @@ static void month_of(const struct wr *w, const struct entry *e, char out[16],
 			    d.prec != DATE_DAY)) {
 		d = w->b->period_start;
 	}
-	snprintf(out, 16, "%02d/%04d", d.month, d.year);
+	out[0] = (char)('0' + d.month / 10 % 10);
+	out[1] = (char)('0' + d.month % 10);
+	out[2] = '/';
+	out[3] = (char)('0' + d.year / 1000 % 10);
+	out[4] = (char)('0' + d.year / 100 % 10);
+	out[5] = (char)('0' + d.year / 10 % 10);
+	out[6] = (char)('0' + d.year % 10);
+	out[7] = '\0';
 	if (e->kind == K_TM)
 		*months = 13 - d.month;
 }
@@ -1363,8 +1395,7 @@ static void d03_row(struct wr *w, const struct entry *e, long stt)
 		add_share(&w->sum, &m.total);
 		w->has_money = 1;
 	}
-	cname = com[0] ? ref_commune_name(w->b->ref, com, &w->b->period_start)
-		       : NULL;
+	cname = com[0] ? commune_name(w, com) : NULL;
 	row_height(w, cell(r, x->name), d03[D3_NAME].width, note,
 		   d03[D3_NOTE].width);
 	xo_num(w->ws, w->row, D3_STT, (double)stt, w->f.num);

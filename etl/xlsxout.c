@@ -397,10 +397,33 @@ static void put_ref(struct xo_book *b, int r, int c, int abs)
 	b->len = (size_t)(fmt_uint(o, (uint64_t)r + 1) - b->buf);
 }
 
-/* A double as a short attribute value (widths, heights, margins). */
+/*
+ * A double as a short attribute value (widths, heights, margins), as
+ * "%.16g" writes it.  Quarters (a tall row's height is a half) are exact
+ * in binary and need no printf: most rows of a list have one.
+ */
 static void put_dbl(struct xo_book *b, double v)
 {
-	putf(b, "%.16g", v);
+	int64_t q = (int64_t)(v * 4);
+	char *o;
+
+	if (v < 0 || v > 1e9 || (double)q != v * 4) {
+		putf(b, "%.16g", v);
+		return;
+	}
+	o = fmt_uint(reserve(b, 24), (uint64_t)(q / 4));
+	switch (q % 4) {
+	case 1:
+		memcpy(o, ".25", 3), o += 3;
+		break;
+	case 2:
+		memcpy(o, ".5", 2), o += 2;
+		break;
+	case 3:
+		memcpy(o, ".75", 3), o += 3;
+		break;
+	}
+	b->len = (size_t)(o - b->buf);
 }
 
 /* 'name' with inner quotes doubled, XML-escaped. */
