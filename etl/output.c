@@ -748,7 +748,8 @@ int out_write_all_and(struct outputs *o, const char *dir,
 		sort_list(&o->lists[l], (enum list)l, &fresh);
 	arena_release(&o->arena); /* every row now lives in fresh */
 	o->arena = fresh;
-	/* The longest list (renewals, mostly) on a thread of its own. */
+	/* The longest list (renewals, mostly) on a thread of its own, then
+	   also (the workbooks: they use both cores, sharing none of them) */
 	for (l = 0; l < L_N; l++)
 		if (o->lists[l].n > o->lists[big].n)
 			big = (enum list)l;
@@ -758,12 +759,12 @@ int out_write_all_and(struct outputs *o, const char *dir,
 	for (l = 0; l < L_N && !rc; l++)
 		if (l != (int)big)
 			rc = write_list(o, (enum list)l, dir, err);
-	if (!rc && also)
-		rc = also(o, ctx, err);
 	if (threaded)
 		pthread_join(tid, NULL);
 	else
 		write_list_thread(&w);
+	if (!rc && w.rc == 0 && also)
+		rc = also(o, ctx, err);
 	if (!rc && w.rc < 0) {
 		*err = w.err;
 		rc = -1;

@@ -136,9 +136,10 @@ void out_add_coverage(struct outputs *o, const struct batch *b);
  */
 int out_write_all(struct outputs *o, const char *dir, struct etl_err *err);
 /*
- * The same, and also(o, ctx, err) in the meantime, once every list is
- * sorted (the longest one is written by a thread of its own): the D02-LT
- * workbook is made while renew.csv is written.  also must only read o.
+ * The same (the longest list on a thread of its own, beside the others),
+ * then also(o, ctx, err) once every list is written: the workbooks, which
+ * then have every core to themselves.  also must only read o; it is not
+ * called when a list could not be written.
  */
 int out_write_all_and(struct outputs *o, const char *dir,
 		      int (*also)(struct outputs *o, void *ctx,

@@ -106,7 +106,7 @@ static PGconn *take_run_lock(const char *conninfo)
 	return conn;
 }
 
-/* The workbooks, while the longest list is written (out_write_all_and). */
+/* The workbooks, once the lists are written (out_write_all_and). */
 struct workbook {
 	const struct batch *b;
 	const char *dir;
