@@ -947,35 +947,46 @@ static void rule3_lead(struct ctx *c, struct rule3 *r3, const struct lead *l)
 _Static_assert(CLASSIFY_THREADS <= ETL_THREADS_MAX, "struct workers");
 #define CLASSIFY_MIN_PEOPLE 100000 /* fewer: one thread is enough */
 
-/* The roster rows [lo, hi) of the batch against the tables, into maybe. */
+/*
+ * Part k of n of the roster rows against the tables, into maybe: the
+ * blocks of SCAN_BLOCK rows k, k + n, k + 2n, ... (the rows are in input
+ * order, the rosters mostly last: halves would give one thread them all).
+ */
+#define SCAN_BLOCK 4096
+
 struct scan_part {
 	struct ctx *c;
 	const struct rule3 *r3;
-	size_t lo, hi;
+	size_t k, n;
 	uint8_t *maybe;
 };
+
+/* Rule 3 for roster row r (merged rows left out: their twin counts). */
+static void scan_row(const struct scan_part *sp, const struct rec *r)
+{
+	struct r3cand x;
+
+	if (r->kind != KIND_ROSTER || r->state == REC_MERGED)
+		return;
+	x.pid = r->pid;
+	x.cmnd = tok_cmnd(r);
+	x.bhxh = r->bhxh;
+	x.counted = r->state == REC_OK ? r->key : 0;
+	x.name = r->name;
+	x.commune = r->commune;
+	x.dob = r->dob;
+	rule3_candidate(sp->c, sp->r3, &x, sp->maybe);
+}
 
 static void *scan_part(void *arg)
 {
 	struct scan_part *sp = arg;
 	const struct batch *b = sp->c->ru.b;
-	size_t i;
+	size_t at, i;
 
-	for (i = sp->lo; i < sp->hi; i++) {
-		const struct rec *r = &b->recs[i];
-		struct r3cand x;
-
-		if (r->kind != KIND_ROSTER || r->state == REC_MERGED)
-			continue;
-		x.pid = r->pid;
-		x.cmnd = tok_cmnd(r);
-		x.bhxh = r->bhxh;
-		x.counted = r->state == REC_OK ? r->key : 0;
-		x.name = r->name;
-		x.commune = r->commune;
-		x.dob = r->dob;
-		rule3_candidate(sp->c, sp->r3, &x, sp->maybe);
-	}
+	for (at = sp->k * SCAN_BLOCK; at < b->nrecs; at += sp->n * SCAN_BLOCK)
+		for (i = at; i < at + SCAN_BLOCK && i < b->nrecs; i++)
+			scan_row(sp, &b->recs[i]);
 	return NULL;
 }
 
@@ -996,14 +1007,13 @@ static void rule3_scan(struct ctx *c, struct rule3 *r3)
 	ht_init(&r3->dates, 8 * c->npending);
 	for (i = 0; i < c->npending; i++)
 		want_person(c, r3, (uint32_t)i);
-	/* the rows in ranges, each flagging its own copy: the flags only
+	/* the rows in parts, each flagging its own copy: the flags only
 	   ever go from 0 to 1, so their union is one thread's result */
 	n = b->nrecs < CLASSIFY_MIN_PEOPLE || etl_threads() < 2
 		    ? 1
 		    : CLASSIFY_THREADS;
 	for (k = 0; k < n; k++)
-		part[k] = (struct scan_part){ c, r3, b->nrecs * k / n,
-					      b->nrecs * (k + 1) / n,
+		part[k] = (struct scan_part){ c, r3, k, n,
 					      k ? xcalloc(c->npending, 1)
 						: r3->maybe };
 	workers_start(&w, scan_part, part, sizeof(part[0]), (int)n);
