@@ -13,8 +13,8 @@
 
 /*
  * Wall seconds of a run's stages.  workbooks: of the write stage, the
- * time the workbooks took, written beside the CSV lists (so not added to
- * the total twice).
+ * time the workbooks took, written after the CSV lists (a part of write,
+ * so not added to the total twice).
  */
 struct timings {
 	double read, identity, classify, write, workbooks, total;
