@@ -1004,7 +1004,7 @@ static void rule3_scan(struct ctx *c, struct rule3 *r3)
 	ht_init(&r3->ids, 4 * c->npending);
 	ht_init(&r3->names, 2 * c->npending);
 	ht_init(&r3->names_any, 2 * c->npending);
-	ht_init(&r3->dates, 8 * c->npending);
+	ht_init(&r3->dates, 4096); /* distinct dates are few: it grows */
 	for (i = 0; i < c->npending; i++)
 		want_person(c, r3, (uint32_t)i);
 	/* the rows in parts, each flagging its own copy: the flags only
