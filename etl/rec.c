@@ -27,23 +27,6 @@ void batch_init(struct batch *b, struct ref *ref, int period,
 	b->today = *today;
 }
 
-void batch_release(struct batch *b)
-{
-	free(b->srcs);
-	free(b->recs);
-	free(b->reviews);
-	free(b->rejects);
-	free(b->leads);
-	free(b->people);
-	free(b->members);
-	free(b->scratch);
-	free(b->interned);
-	msgs_release(&b->msgs);
-	ht_release(&b->intern);
-	arena_release(&b->arena);
-	memset(b, 0, sizeof(*b));
-}
-
 void batch_drop_rows(struct batch *b)
 {
 	free(b->recs);
@@ -62,6 +45,17 @@ void batch_drop_rows(struct batch *b)
 	b->recs_cap = b->reviews_cap = b->rejects_cap = b->leads_cap = 0;
 	b->people_cap = b->scratch_cap = 0;
 	b->nreviews = b->nrejects = b->nleads = b->nmembers = 0;
+}
+
+void batch_release(struct batch *b)
+{
+	batch_drop_rows(b);
+	free(b->srcs);
+	free(b->interned);
+	msgs_release(&b->msgs);
+	ht_release(&b->intern);
+	arena_release(&b->arena);
+	memset(b, 0, sizeof(*b));
 }
 
 void batch_absorb(struct batch *b, struct batch *shard, unsigned src)
