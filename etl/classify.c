@@ -99,6 +99,7 @@ struct ctx {
 	size_t npending, pending_cap;
 	struct note *notes; /* review rows, added to the batch in order */
 	size_t nnotes, notes_cap;
+	struct arena text; /* their details, joined to the batch's arena */
 	size_t lo, hi; /* the people [lo, hi) of this context */
 };
 
@@ -407,31 +408,25 @@ void classify_decide_pending(const struct rules *ru, struct decision *d,
 
 /* ---- review rows ------------------------------------------------------ */
 
-/*
- * A review row; its text lives in this context's outputs arena until
- * keep_notes copies it into the batch's (the outputs' arena is the lists'
- * text only: out_write_all_and lays it out again and frees it).
- */
+/* A review row; its detail lives in this context's text arena. */
 static void review(struct ctx *c, struct rec *r, enum reason why,
 		   const char *detail)
 {
 	r->reason = (uint8_t)why;
 	GROW(c->notes, c->notes_cap, c->nnotes + 1);
 	c->notes[c->nnotes++] = review_note(
-		r, why, detail ? arena_strdup(&c->o->arena, detail) : NULL);
+		r, why, detail ? arena_strdup(&c->text, detail) : NULL);
 }
 
-/* A context's review rows into the batch, their text with them. */
-static void keep_notes(struct batch *b, struct note *notes, size_t n)
+/* A context's review rows into the batch, their details' arena with them. */
+static void keep_notes(struct batch *b, struct ctx *c)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (notes[i].text)
-			notes[i].text = arena_strdup(&b->arena, notes[i].text);
-		batch_add_review(b, &notes[i]);
-	}
-	free(notes);
+	for (i = 0; i < c->nnotes; i++)
+		batch_add_review(b, &c->notes[i]);
+	arena_absorb(&b->arena, &c->text);
+	free(c->notes);
 }
 
 /*
@@ -929,18 +924,11 @@ static void rule3_lead(struct ctx *c, struct rule3 *r3, const struct lead *l)
 }
 
 /*
- * Rule 3 for every person in c->pending at once: r3->maybe[w] tells
- * whether some roster row not counted for pending person w may be them.
- * Done after every other person is decided, so a run pays for the few
- * people it concerns: one pass over the roster rows (merged rows left
- * out: their twin counts), then over the leads of rejected ones.
- */
-/*
  * Threads: the people are split into CLASSIFY_THREADS ranges (in key
  * order), each classified into outputs, review rows and coverage counts
  * of its own; they are then joined in range order, so the result is the
  * one a single thread gives.  Rules 3 and 4 (pending people) come last:
- * rule 3's scan of the roster rows in ranges too (rule3_scan), the
+ * rule 3's scan of the roster rows on the same threads (scan_part), the
  * decisions in one thread.
  */
 #define CLASSIFY_THREADS 2
@@ -990,6 +978,13 @@ static void *scan_part(void *arg)
 	return NULL;
 }
 
+/*
+ * Rule 3 for every person in c->pending at once: r3->maybe[w] tells
+ * whether some roster row not counted for pending person w may be them.
+ * Done after every other person is decided, so a run pays for the few
+ * people it concerns: one pass over the roster rows (merged rows left
+ * out: their twin counts), then over the leads of rejected ones.
+ */
 static void rule3_scan(struct ctx *c, struct rule3 *r3)
 {
 	struct batch *b = c->ru.b;
@@ -1456,6 +1451,7 @@ void classify_run(struct batch *b, struct outputs *o)
 		part[k] = c;
 		part[k].cov = NULL;
 		part[k].ncov = part[k].cov_cap = 0;
+		arena_init(&part[k].text);
 		outputs_init(&parts[k]);
 		parts[k].part_index = o->part_index; /* rules.md R7.13 */
 		parts[k].part_count = o->part_count;
@@ -1468,7 +1464,7 @@ void classify_run(struct batch *b, struct outputs *o)
 	for (k = 0; k < nparts; k++) {
 		workers_wait(&w, (int)k);
 		outputs_absorb(o, &parts[k]);
-		keep_notes(b, part[k].notes, part[k].nnotes);
+		keep_notes(b, &part[k]);
 		merge_cov(&c, &part[k]);
 		GROW(c.pending, c.pending_cap, c.npending + part[k].npending);
 		for (i = 0; i < part[k].npending; i++)
@@ -1480,7 +1476,7 @@ void classify_run(struct batch *b, struct outputs *o)
 	for (i = 0; i < c.npending; i++)
 		decide_pending(&c, &b->people[c.pending[i]], r3.maybe[i]);
 	rule3_release(&r3);
-	keep_notes(b, c.notes, c.nnotes);
+	keep_notes(b, &c);
 	free(c.pending);
 	o->cov = c.cov;
 	o->ncov = c.ncov;
