@@ -199,6 +199,9 @@ static void *reader(void *arg)
 						  .kind = s->kind,
 						  .commune = s->def_commune,
 						  .group = s->def_group });
+		sh->b.sink = p->main->sink;
+		sh->b.sink_ctx = p->main->sink_ctx;
+		sh->b.sink_src = p->first + i;
 		sh->rc = batch_read_source(&sh->b, 0, &sh->err);
 		pthread_mutex_lock(&p->lock);
 		sh->done = 1;

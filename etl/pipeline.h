@@ -25,6 +25,7 @@ struct run_opts {
 	int max_file_rejects; /* percent of a file's rows (MAX_FILE_REJECTS) */
 	int quiet;
 	int table; /* print the coverage table */
+	unsigned long long memory_limit; /* --memory-limit; 0: the default */
 	char **args; /* positional arguments (stage commands) */
 	int nargs;
 	const char *rejects[16]; /* --rejects files (stage commands) */
@@ -61,7 +62,8 @@ void pipeline_dates(const struct run_opts *o, struct date *start,
  * failing input in that order.  Nothing is printed: the warnings of each
  * input and a log line per input read are left in b->msgs, in input
  * order, for the command to print with batch_print_msgs (rec.h), also
- * after a failure (up to the failing input).
+ * after a failure (up to the failing input).  b's sink, when it has one,
+ * is handed what each input's reading adds (rec.h).
  */
 int pipeline_read(struct batch *b, const struct run_opts *o,
 		  struct etl_err *err);

@@ -58,11 +58,23 @@ void batch_release(struct batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
-void batch_absorb(struct batch *b, struct batch *shard, unsigned src)
+/* The shard's accounting of its one source into b's source src. */
+static void take_source(struct batch *b, struct batch *shard, unsigned src)
 {
 	struct source *to = &b->srcs[src];
 	const char *path = to->path, *label = to->label, *enc = to->encoding;
 	const char *commune = to->def_commune, *group = to->def_group;
+
+	*to = shard->srcs[0];
+	to->path = path;
+	to->label = label;
+	to->encoding = enc;
+	to->def_commune = commune;
+	to->def_group = group;
+}
+
+void batch_absorb(struct batch *b, struct batch *shard, unsigned src)
+{
 	size_t i;
 
 	GROW(b->recs, b->recs_cap, b->nrecs + shard->nrecs);
@@ -80,12 +92,7 @@ void batch_absorb(struct batch *b, struct batch *shard, unsigned src)
 		b->leads[b->nleads] = shard->leads[i];
 		b->leads[b->nleads++].src = (uint16_t)src;
 	}
-	*to = shard->srcs[0];
-	to->path = path;
-	to->label = label;
-	to->encoding = enc;
-	to->def_commune = commune;
-	to->def_group = group;
+	take_source(b, shard, src);
 	msgs_absorb(&b->msgs, &shard->msgs);
 	arena_absorb(&b->arena, &shard->arena);
 	batch_release(shard);
@@ -1071,18 +1078,44 @@ static void note_reject(struct read_ctx *c, unsigned long line,
 	}
 }
 
+/*
+ * Hand what was just added to the batch's sink, if it has one (rec.h),
+ * and drop it when the sink says so: back to arena mark m, when no
+ * shared code was made since (ninterned).
+ */
+static void to_sink(struct batch *b, enum sink_what what, struct arena_mark m,
+		    size_t ninterned)
+{
+	if (!b->sink || b->sink(b->sink_ctx, b, what))
+		return;
+	if (what == SINK_REC)
+		b->nrecs--;
+	else if (what == SINK_LEAD)
+		b->nleads--;
+	else
+		b->nrejects--;
+	if (b->ninterned == ninterned)
+		arena_rewind(&b->arena, m);
+}
+
 /* A reject of the row being read, with its sheet. */
 static void reject_row(struct read_ctx *c, unsigned long line, enum reason why,
 		       const char *raw, size_t n)
 {
+	struct arena_mark m = arena_mark(&c->b->arena);
+	size_t ninterned = c->b->ninterned;
+
 	batch_reject(c->b, c->src, line, why, raw, n);
 	c->b->rejects[c->b->nrejects - 1].sheet = (uint8_t)c->sheet;
+	to_sink(c->b, SINK_REJECT, m, ninterned);
 }
 
 /* What a rejected roster row still yields for rule 3 (rules.md R6.4). */
 static void keep_lead(struct read_ctx *c, const char *const *raw,
 		      unsigned long line, enum reason why)
 {
+	struct arena_mark m = arena_mark(&c->b->arena);
+	size_t ninterned = c->b->ninterned;
 	struct lead l;
 
 	if (!rec_lead(c->b, c->b->srcs[c->src].kind, raw, &l))
@@ -1092,6 +1125,7 @@ static void keep_lead(struct read_ctx *c, const char *const *raw,
 	l.sheet = (uint8_t)c->sheet;
 	l.reason = (uint8_t)why;
 	batch_add_lead(c->b, &l);
+	to_sink(c->b, SINK_LEAD, m, ninterned);
 }
 
 /* A reader reject whose line yields leads (keep_line_leads). */
@@ -1111,6 +1145,8 @@ static void add_line_lead(void *ctx, const struct lead *in)
 	l.sheet = (uint8_t)x->c->sheet;
 	l.reason = (uint8_t)x->why;
 	batch_add_lead(x->c->b, &l);
+	to_sink(x->c->b, SINK_LEAD, arena_mark(&x->c->b->arena),
+		x->c->b->ninterned);
 }
 
 /* The IDs a roster line the reader could not split still carries. */
@@ -1159,12 +1195,16 @@ static void read_row(void *ctx, const struct csvin_row *row)
 	const char *raw[F_NFIELDS], *detail = "";
 	enum reason why;
 	struct rec r;
+	struct arena_mark m;
+	size_t ninterned;
 	int f;
 	unsigned i, filled;
 
 	if (skipped_row(c, row))
 		return;
 	sample_row(c, row);
+	m = arena_mark(&b->arena);
+	ninterned = b->ninterned;
 	s->rows_read++;
 	for (f = 0; f < F_NFIELDS; f++)
 		raw[f] = c->map.col[f] >= 0 ? row->fields[c->map.col[f]] : NULL;
@@ -1187,6 +1227,7 @@ static void read_row(void *ctx, const struct csvin_row *row)
 	GROW(b->recs, b->recs_cap, b->nrecs + 1);
 	b->recs[b->nrecs++] = r;
 	s->accepted++;
+	to_sink(b, SINK_REC, m, ninterned);
 }
 
 static void read_reject(void *ctx, unsigned long line, const char *reason,

@@ -209,6 +209,9 @@ struct person {
 	uint32_t n; /* rows (prior and roster) in members */
 };
 
+/* What a batch's sink is handed (struct batch). */
+enum sink_what { SINK_REC, SINK_LEAD, SINK_REJECT };
+
 struct batch {
 	struct arena arena;
 	struct ref *ref;
@@ -245,6 +248,17 @@ struct batch {
 		unsigned val;
 		const char *str;
 	} memo[F_NFIELDS];
+	/*
+	 * The out-of-core run's passes (spill.h): when set, each row, lead
+	 * and reject that reading a source adds (the last of its array) is
+	 * handed to sink(sink_ctx, b, what), which returns 1 to keep it, 0
+	 * to drop it again (its strings with it, unless a shared code was
+	 * made meanwhile).  sink_src is the run's index of the source b
+	 * reads (a shard reads its input as its source 0).
+	 */
+	int (*sink)(void *ctx, struct batch *b, enum sink_what what);
+	void *sink_ctx;
+	unsigned sink_src;
 	/* rec_normalise's detail of an unknown group (it names the value
 	   and the nearest codes); memo[F_GROUP] remembers whose it is */
 	char group_detail[192];

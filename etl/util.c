@@ -349,6 +349,26 @@ char *arena_strdup(struct arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+struct arena_mark arena_mark(const struct arena *a)
+{
+	struct arena_mark m = { a->head, a->used };
+
+	return m;
+}
+
+void arena_rewind(struct arena *a, struct arena_mark m)
+{
+	struct arena_block *b;
+
+	while (a->head && a->head != m.head) {
+		b = a->head;
+		a->head = b->next;
+		a->total -= b->size;
+		free(b);
+	}
+	a->used = a->head ? m.used : 0;
+}
+
 void arena_absorb(struct arena *dst, struct arena *src)
 {
 	struct arena_block *last;

@@ -148,6 +148,16 @@ void *arena_alloc(struct arena *a, size_t n);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 void arena_release(struct arena *a);
+/*
+ * A place in an arena, and the way back to it: arena_rewind() frees what
+ * was handed out since arena_mark() (nothing of it may be used again).
+ */
+struct arena_mark {
+	struct arena_block *head;
+	size_t used;
+};
+struct arena_mark arena_mark(const struct arena *a);
+void arena_rewind(struct arena *a, struct arena_mark m);
 /* Move every block of src into dst (what src handed out stays valid). */
 void arena_absorb(struct arena *dst, struct arena *src);
 

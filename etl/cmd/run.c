@@ -12,10 +12,14 @@
 #include "tonghop.h"
 #include "outdir.h"
 #include "partition.h"
+#include "spill.h"
 #include "stage.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char usage_str[] =
 	"usage: doisoat run --period YEAR --prior FILE... --registry FILE...\n"
@@ -28,7 +32,8 @@ static const char usage_str[] =
 	"                   [--support FILE]\n"
 	"                   --out DIR [--db CONNINFO | --no-db]\n"
 	"                   [--max-rejects N] [--max-file-rejects PCT]\n"
-	"                   [--partition I/N] [--table] [--quiet]\n"
+	"                   [--partition I/N] [--memory-limit SIZE]\n"
+	"                   [--table] [--quiet]\n"
 	"       doisoat run --config FILE [OPTION]...\n"
 	"\n"
 	"Reconcile last year's cards (--prior), the population registry\n"
@@ -54,6 +59,10 @@ static const char usage_str[] =
 	"refused (exit 2), with --no-db too: use ~/.pgpass.\n"
 	"--partition I/N (with --no-db) keeps the rows of the people of\n"
 	"partition I of N only, for `doisoat merge` (docs/scale.md).\n"
+	"--memory-limit SIZE (K, M, G: 4G): when the inputs would need more\n"
+	"memory, the run decides its people in partitions, one at a time,\n"
+	"reading the inputs again for each; the outputs are the same\n"
+	"(default: $DOISOAT_MEMORY_LIMIT, else 80% of the memory).\n"
 	"--table prints the coverage table.  --today pins the run date.\n"
 	"--config reads options from an INI file ([run] and [load] keys are\n"
 	"the long options; see docs/operations.md); the command line wins.\n"
@@ -179,6 +188,36 @@ static int has_kind(const struct run_opts *o, enum kind k)
 	return 0;
 }
 
+/* The run's last log line (and the coverage table with --table). */
+static void run_log(const struct stage *s, const struct batch *b,
+		    const struct outputs *out, const struct timings *t)
+{
+	if (s->part_count)
+		logmsg("partition %u of %u: the rows of its people only; "
+		       "doisoat merge joins the %u folders",
+		       s->part_index, s->part_count, s->part_count);
+	logmsg("%zu people: %zu increase, %zu decrease, %zu change, %zu "
+	       "renew, %zu uninsured, %zu review, %zu rejects (%.2f s)",
+	       b->npeople, out->lists[L_INCREASE].n, out->lists[L_DECREASE].n,
+	       out->lists[L_CHANGE].n, out->lists[L_RENEW].n,
+	       out->lists[L_UNINSURED].n, out->lists[L_REVIEW].n,
+	       out->lists[L_REJECTS].n, t->total);
+	if (s->o.table)
+		print_coverage(out, stdout);
+}
+
+/* EXIT_REJECTS past --max-rejects (with its warning), else EXIT_OK. */
+static int rejects_code(const struct run_opts *o, const struct batch *b)
+{
+	if (o->max_rejects < 0 ||
+	    pipeline_rejects(b) <= (unsigned long)o->max_rejects)
+		return EXIT_OK;
+	warn("%lu rows rejected, more than --max-rejects %ld (see "
+	     "rejects.csv)",
+	     pipeline_rejects(b), o->max_rejects);
+	return EXIT_REJECTS;
+}
+
 /*
  * Read every input into b, identify, classify, write the lists, the
  * workbook and summary.json into --out.  EXIT_OK or EXIT_REJECTS; dies
@@ -192,7 +231,7 @@ static int run_pipeline(const struct stage *s, struct batch *b, double t0)
 	struct etl_err err = { "" };
 	struct outdir od;
 	double t1;
-	int rc = EXIT_OK;
+	int rc;
 
 	/* recovers the folder; exit() before the commit removes the staging */
 	stage_outdir_begin(o->out, &od);
@@ -229,36 +268,204 @@ static int run_pipeline(const struct stage *s, struct batch *b, double t0)
 			      &err) < 0)
 		die("%s", err.msg);
 	t.write = now_seconds() - t1;
-	if (o->max_rejects >= 0 &&
-	    pipeline_rejects(b) > (unsigned long)o->max_rejects) {
-		warn("%lu rows rejected, more than --max-rejects %ld (see "
-		     "rejects.csv)",
-		     pipeline_rejects(b), o->max_rejects);
-		rc = EXIT_REJECTS;
-	}
+	rc = rejects_code(o, b);
 	t.total = now_seconds() - t0;
 	run_summary(s, b, &out, &t, rc, &od);
-	if (s->part_count)
-		logmsg("partition %u of %u: the rows of its people only; "
-		       "doisoat merge joins the %u folders",
-		       s->part_index, s->part_count, s->part_count);
-	logmsg("%zu people: %zu increase, %zu decrease, %zu change, %zu "
-	       "renew, %zu uninsured, %zu review, %zu rejects (%.2f s)",
-	       b->npeople, out.lists[L_INCREASE].n, out.lists[L_DECREASE].n,
-	       out.lists[L_CHANGE].n, out.lists[L_RENEW].n,
-	       out.lists[L_UNINSURED].n, out.lists[L_REVIEW].n,
-	       out.lists[L_REJECTS].n, t.total);
-	if (o->table)
-		print_coverage(&out, stdout);
+	run_log(s, b, &out, &t);
 	outputs_release(&out);
 	return rc;
+}
+
+/* A size as --memory-limit takes it: "4 GiB", "512 MiB", "900 bytes". */
+static const char *size_text(unsigned long long v, char out[32])
+{
+	static const char *const unit[] = { "bytes", "KiB", "MiB", "GiB",
+					    "TiB" };
+	int u = 0;
+
+	while (u < 4 && v >= 1024 && v % 1024 == 0) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(out, 32, "%llu %s", v, unit[u]);
+	return out;
+}
+
+/* The staging folder of partition k of an out-of-core run. */
+static void spill_dir(struct strbuf *sb, const struct outdir *od, uint32_t k)
+{
+	sb->len = 0;
+	sb_addf(sb, "%s/.spill-%u", od->stage, k);
+}
+
+/* Remove a partition's folder once read back (only its own files). */
+static void spill_remove(const char *dir)
+{
+	static const char *const extra[] = { PARTITION_KEYS,
+					     PARTITION_COVERAGE };
+	struct strbuf path;
+	int l;
+
+	sb_init(&path, 0);
+	for (l = 0; l < L_N + 2; l++) {
+		path.len = 0;
+		sb_addf(&path, "%s/%s", dir,
+			l < L_N ? list_file((enum list)l) : extra[l - L_N]);
+		unlink(path.buf);
+	}
+	sb_release(&path);
+	rmdir(dir);
+}
+
+/*
+ * Identify, classify and write the rows of one partition (read into bp)
+ * as a partition folder dir in the staging area; bp's sources' counts
+ * join b's.
+ */
+static void spill_part(const struct stage *s, struct batch *b, struct batch *bp,
+		       const char *dir, struct timings *t)
+{
+	struct etl_err err = { "" };
+	struct source *before;
+	struct outputs out;
+	double t1 = now_seconds();
+
+	before = xmalloc(sizeof(*before) * (bp->nsrcs ? bp->nsrcs : 1));
+	memcpy(before, bp->srcs, sizeof(*before) * bp->nsrcs);
+	identity_run(bp);
+	t->identity += now_seconds() - t1;
+	t1 = now_seconds();
+	outputs_init(&out);
+	out.part_index = s->part_index;
+	out.part_count = s->part_count;
+	classify_run(bp, &out);
+	out_add_notes(&out, bp);
+	out_add_coverage(&out, bp);
+	spill_add_counts(b->srcs, bp->srcs, before, bp->nsrcs);
+	free(before);
+	batch_drop_rows(bp);
+	t->classify += now_seconds() - t1;
+	t1 = now_seconds();
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		die("cannot create '%s': %s", dir, strerror(errno));
+	if (out_write_all_and(&out, dir, partition_write_keys, (void *)dir,
+			      &err) < 0)
+		die("%s", err.msg);
+	outputs_release(&out);
+	t->write += now_seconds() - t1;
+}
+
+/*
+ * run_pipeline() for inputs larger than the memory limit (spill.h): pass
+ * 1 plans the partitions; each is then read, decided and written into
+ * the staging area on its own; the partitions are merged into the
+ * outputs.  The same outputs as run_pipeline().
+ */
+static int run_spilled(const struct stage *s, struct batch *b, double t0,
+		       unsigned long long limit)
+{
+	const struct run_opts *o = &s->o;
+	struct spill_plan plan;
+	struct outputs out;
+	struct timings t = { 0 };
+	struct etl_err err = { "" };
+	struct outdir od;
+	struct strbuf dir;
+	char size[32];
+	size_t npeople = 0, nrecs = 0;
+	double t1;
+	uint32_t k;
+	int rc;
+
+	stage_outdir_begin(o->out, &od);
+	if (!s->part_count && !outdir_lists(&od, &err))
+		die("%s", err.msg);
+	progress("reading %zu input files (pass 1 of the partitions)",
+		 o->ninputs);
+	if (spill_plan(b, o, limit, &plan, &err) < 0) {
+		batch_print_msgs(b, stderr);
+		die("%s", err.msg);
+	}
+	batch_print_msgs(b, stderr);
+	if (pipeline_file_rejects(b, o->max_file_rejects, &err) < 0)
+		die("%s", err.msg);
+	logmsg("%llu rows need more than --memory-limit %s: %u partitions "
+	       "of people (the largest group of rows that may be one person "
+	       "holds %llu), each read from the inputs again",
+	       plan.rows, size_text(limit, size), plan.nparts, plan.largest);
+	t.read = now_seconds() - t0;
+	sb_init(&dir, 0);
+	for (k = 0; k < plan.nparts; k++) {
+		struct batch bp;
+
+		progress("partition %u of %u", k + 1, plan.nparts);
+		t1 = now_seconds();
+		batch_init(&bp, b->ref, b->period, &b->period_start, &b->today);
+		if (spill_read_part(&bp, o, &plan, k, &err) < 0)
+			die("%s", err.msg);
+		t.read += now_seconds() - t1;
+		spill_dir(&dir, &od, k);
+		spill_part(s, b, &bp, dir.buf, &t);
+		npeople += bp.npeople;
+		nrecs += bp.nrecs;
+		batch_release(&bp);
+	}
+	t1 = now_seconds();
+	progress("merging %u partitions", plan.nparts);
+	outputs_init(&out);
+	for (k = 0; k < plan.nparts; k++) {
+		spill_dir(&dir, &od, k);
+		if (partition_read_lists(dir.buf, &out, &err) < 0 ||
+		    partition_read_coverage(dir.buf, &out, &err) < 0)
+			die("%s", err.msg);
+		spill_remove(dir.buf);
+	}
+	spill_plan_release(&plan);
+	sb_release(&dir);
+	out_add_coverage(&out, b); /* b holds no one: the sums' rows */
+	b->npeople = npeople;
+	b->nrecs = nrecs;
+	if (run_write_outputs(&out, b, &od, s->part_count > 0, &t.workbooks,
+			      &err) < 0)
+		die("%s", err.msg);
+	t.write += now_seconds() - t1;
+	rc = rejects_code(o, b);
+	t.total = now_seconds() - t0;
+	run_summary(s, b, &out, &t, rc, &od);
+	run_log(s, b, &out, &t);
+	outputs_release(&out);
+	return rc;
+}
+
+/*
+ * Does the run spill (spill.h)?  Its limit into *limit when it does:
+ * when the inputs' estimate passes it, unless one is standard input,
+ * which cannot be read twice.
+ */
+static int spills(const struct run_opts *o, unsigned long long *limit)
+{
+	char size[32];
+	size_t i;
+
+	*limit = o->memory_limit ? o->memory_limit : spill_default_limit();
+	if (!*limit || spill_estimate(o) <= *limit)
+		return 0;
+	for (i = 0; i < o->ninputs; i++)
+		if (!strcmp(o->inputs[i].path, "-")) {
+			warn("the inputs may need more memory than "
+			     "--memory-limit %s, but standard input cannot be "
+			     "read twice: the run holds them all",
+			     size_text(*limit, size));
+			return 0;
+		}
+	return 1;
 }
 
 static const struct cmd_def run_def = {
 	.prog = "doisoat run",
 	.config = "run",
 	.usage = usage_str,
-	.options = { RUN_OPTIONS, OPT_PARTITION },
+	.options = { RUN_OPTIONS, OPT_PARTITION, OPT_MEMORY_LIMIT },
 };
 
 int cmd_run(int argc, char **argv)
@@ -268,6 +475,7 @@ int cmd_run(int argc, char **argv)
 	struct cmd_args la;
 	PGconn *lock = NULL;
 	double t0 = now_seconds();
+	unsigned long long limit;
 	int rc, lrc;
 
 	memset(&la, 0, sizeof(la));
@@ -288,7 +496,8 @@ int cmd_run(int argc, char **argv)
 	stage_batch(&s);
 	if (!s.o.no_db)
 		lock = take_run_lock(lo.conninfo);
-	rc = run_pipeline(&s, &s.b, t0);
+	rc = spills(&s.o, &limit) ? run_spilled(&s, &s.b, t0, limit)
+				  : run_pipeline(&s, &s.b, t0);
 	stage_batch_release(&s);
 	if (!s.o.no_db) {
 		set_quiet(s.o.quiet || la.quiet); /* [load] quiet: its log */

@@ -7,6 +7,7 @@
 #include "copytext.h"
 #include "csvin.h"
 #include "partition.h"
+#include "spill.h"
 #include "pgload.h"
 #include "stream.h"
 
@@ -34,15 +35,15 @@ void usage_error(const char *fmt, ...)
  * when it takes a value, and after '/' the letter of its short form.
  */
 static const char *const option_specs[OPT_END - OPT_PERIOD] = {
-	"period=/p", "as-of=",	   "today=",	   "prior=",
-	"registry=", "roster=",	   "encoding=",	   "areas=",
-	"scope=",    "targets=",   "groups=",	   "out=/o",
-	"db=/d",     "no-db",	   "max-rejects=", "table",
-	"rejects=",  "rejects=",   "schemas=/s",   "pseudonym-key=/k",
-	"keep-raw",  "kind=",	   "rows=",	   "max-file-rejects=",
-	"unit=",     "replace",	   "units=",	   "contributions=",
-	"support=",  "partition=", "config=",	   "quiet/q",
-	"help/h",
+	"period=/p", "as-of=",	   "today=",	    "prior=",
+	"registry=", "roster=",	   "encoding=",	    "areas=",
+	"scope=",    "targets=",   "groups=",	    "out=/o",
+	"db=/d",     "no-db",	   "max-rejects=",  "table",
+	"rejects=",  "rejects=",   "schemas=/s",    "pseudonym-key=/k",
+	"keep-raw",  "kind=",	   "rows=",	    "max-file-rejects=",
+	"unit=",     "replace",	   "units=",	    "contributions=",
+	"support=",  "partition=", "memory-limit=", "config=",
+	"quiet/q",   "help/h",
 };
 
 /* getopt_long's view of a command's options. */
@@ -282,6 +283,12 @@ static int value_opt(struct run_opts *o, int code, const char *arg)
 			(int)number_opt(pct, "--max-file-rejects", 0, 100);
 		return 1;
 	}
+	case OPT_MEMORY_LIMIT:
+		if (spill_parse_size(arg, &o->memory_limit) < 0)
+			usage_error("bad --memory-limit '%s': give a size, "
+				    "e.g. 4G, 512M",
+				    arg);
+		return 1;
 	case OPT_NO_DB:
 		o->no_db = 1;
 		return 1;

@@ -67,6 +67,7 @@ enum {
 	OPT_CONTRIBUTIONS, /* --contributions FILE (run, report) */
 	OPT_SUPPORT, /* --support FILE (run, report) */
 	OPT_PARTITION, /* --partition I/N (run; rules.md R7.13) */
+	OPT_MEMORY_LIMIT, /* --memory-limit SIZE (run; spill.h) */
 	OPT_CONFIG,
 	OPT_QUIET,
 	OPT_HELP,

@@ -1,0 +1,527 @@
+/*
+ * spill.c: the out-of-core run's two passes over the inputs (spill.h):
+ * the groups of rows that identity and rule 3 may join, found with a
+ * union-find over the values rows share, and the reading of one
+ * partition's rows.
+ */
+#include "spill.h"
+#include "partition.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+int spill_parse_size(const char *s, unsigned long long *bytes)
+{
+	unsigned long long v = 0, mul = 1;
+	const char *p = s;
+
+	if (!s || *p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (~0ull - 9) / 10)
+			return -1;
+		v = v * 10 + (unsigned long long)(*p - '0');
+	}
+	switch (*p) {
+	case 'T':
+	case 't':
+		mul <<= 10; /* fall through */
+	case 'G':
+	case 'g':
+		mul <<= 10; /* fall through */
+	case 'M':
+	case 'm':
+		mul <<= 10; /* fall through */
+	case 'K':
+	case 'k':
+		mul <<= 10;
+		p++;
+		break;
+	}
+	if (*p == 'B' || *p == 'b')
+		p++;
+	if (*p || !v || v > ~0ull / mul)
+		return -1;
+	*bytes = v * mul;
+	return 0;
+}
+
+/* A number read from the first line of a file, 0 if none ("max" too). */
+static unsigned long long read_number(const char *path, const char *after)
+{
+	char line[256], *p;
+	unsigned long long v = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (after && strncmp(line, after, strlen(after)))
+			continue;
+		p = line + (after ? strlen(after) : 0);
+		v = strtoull(p, NULL, 10);
+		if (after)
+			v *= 1024; /* /proc/meminfo is in kB */
+		break;
+	}
+	fclose(f);
+	return v;
+}
+
+unsigned long long spill_default_limit(void)
+{
+	const char *env = getenv("DOISOAT_MEMORY_LIMIT");
+	unsigned long long mem, cg;
+
+	if (env && *env && spill_parse_size(env, &mem) == 0)
+		return mem;
+	mem = read_number("/proc/meminfo", "MemTotal:");
+	cg = read_number("/sys/fs/cgroup/memory.max", NULL);
+	if (cg && (!mem || cg < mem))
+		mem = cg;
+	return mem / 5 * 4;
+}
+
+/* A gzip file's text size: its trailer's, wrapped at 4 GiB, unwrapped. */
+static unsigned long long text_size(const char *path, off_t size)
+{
+	unsigned char m[4];
+	unsigned long long isize;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return (unsigned long long)size;
+	if (fread(m, 1, 2, f) != 2 || m[0] != 0x1f || m[1] != 0x8b ||
+	    size < 18 || fseeko(f, size - 4, SEEK_SET) ||
+	    fread(m, 1, 4, f) != 4) {
+		fclose(f);
+		return (unsigned long long)size;
+	}
+	fclose(f);
+	isize = (unsigned long long)m[0] | (unsigned long long)m[1] << 8 |
+		(unsigned long long)m[2] << 16 | (unsigned long long)m[3] << 24;
+	while (isize < (unsigned long long)size)
+		isize += 1ull << 32;
+	return isize;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+
+	return n >= t && !strcasecmp(s + n - t, tail);
+}
+
+unsigned long long spill_estimate(const struct run_opts *o)
+{
+	unsigned long long sum = 0;
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < o->ninputs; i++) {
+		const char *path = o->inputs[i].path;
+
+		if (!strcmp(path, "-") || stat(path, &st) < 0)
+			continue;
+		if (ends_with(path, ".xlsx") || ends_with(path, ".xls"))
+			sum += 30ull * (unsigned long long)st.st_size;
+		else
+			sum += 3 * text_size(path, st.st_size);
+	}
+	return sum;
+}
+
+/* --- pass 1: the groups ------------------------------------------------ */
+
+/*
+ * What a row can share with another row that identity or rule 3 may join
+ * it to, as a tagged 64-bit value (kind in the top 6 bits, never 0).  A
+ * hash (names, households) that two values share only joins two groups
+ * that needed not be: the outputs stay the same.
+ */
+enum { K_PID = 1, K_CMND9, K_CMND12, K_BHXH, K_NAME };
+#define K_VALUE(kind, v) ((uint64_t)(kind) << 58 | ((v) & ((1ull << 58) - 1)))
+
+/* Open addressing from such a value to the first row that had it. */
+struct keymap {
+	uint64_t *key; /* 0: empty */
+	uint32_t *row;
+	size_t cap, n;
+};
+
+/* What pass 1 keeps of a row or lead: the values it may share. */
+struct shared {
+	uint64_t pid, cmnd, bhxh, name; /* K_VALUE()s, 0: none */
+};
+
+/* Pass 1's take of one source (its reading thread's own). */
+struct src1 {
+	struct shared *rows, *leads;
+	size_t nrows, rows_cap, nleads, leads_cap;
+	char (*codes)[COMMUNE_CODE_MAX + 1]; /* its registry rows' communes */
+	size_t ncodes, codes_cap;
+	char *ascii; /* name_key_ascii's buffer */
+	size_t ascii_cap;
+};
+
+static void map_put(struct keymap *m, uint64_t key, uint32_t row)
+{
+	size_t i = XXH3_64bits(&key, sizeof(key)) & (m->cap - 1);
+
+	while (m->key[i])
+		i = (i + 1) & (m->cap - 1);
+	m->key[i] = key;
+	m->row[i] = row;
+	m->n++;
+}
+
+static void map_grow(struct keymap *m)
+{
+	struct keymap old = *m;
+	size_t i;
+
+	m->cap = old.cap ? old.cap * 2 : 1u << 16;
+	m->key = xcalloc(m->cap, sizeof(*m->key));
+	m->row = xmalloc(m->cap * sizeof(*m->row));
+	m->n = 0;
+	for (i = 0; i < old.cap; i++)
+		if (old.key[i])
+			map_put(m, old.key[i], old.row[i]);
+	free(old.key);
+	free(old.row);
+}
+
+/* The first row stored under key, or row itself once stored. */
+static uint32_t map_first(struct keymap *m, uint64_t key, uint32_t row)
+{
+	size_t i;
+
+	if (2 * (m->n + 1) > m->cap)
+		map_grow(m);
+	i = XXH3_64bits(&key, sizeof(key)) & (m->cap - 1);
+	for (; m->key[i]; i = (i + 1) & (m->cap - 1))
+		if (m->key[i] == key)
+			return m->row[i];
+	m->key[i] = key;
+	m->row[i] = row;
+	m->n++;
+	return row;
+}
+
+static uint32_t find(uint32_t *parent, uint32_t x)
+{
+	while (parent[x] != x) {
+		parent[x] = parent[parent[x]];
+		x = parent[x];
+	}
+	return x;
+}
+
+/* Join the groups of a and b: a group's root is its first row. */
+static void join(uint32_t *parent, uint32_t a, uint32_t b)
+{
+	a = find(parent, a);
+	b = find(parent, b);
+	if (a < b)
+		parent[b] = a;
+	else if (b < a)
+		parent[a] = b;
+}
+
+static uint64_t name_value(struct src1 *t, const char *name,
+			   const struct date *dob)
+{
+	size_t need;
+
+	if (!name || !*name || dob->prec == DATE_NONE)
+		return 0;
+	need = 4 * strlen(name) + 1;
+	GROW(t->ascii, t->ascii_cap, need);
+	name_key_ascii(name, t->ascii, need);
+	return K_VALUE(K_NAME,
+		       XXH3_64bits_withSeed(t->ascii, strlen(t->ascii),
+					    (uint64_t)(uint16_t)dob->year));
+}
+
+static struct shared shared_ids(struct src1 *t, uint64_t pid, uint64_t cmnd,
+				int cmnd_len, uint64_t bhxh, const char *name,
+				const struct date *dob)
+{
+	struct shared v = { 0, 0, 0, 0 };
+
+	v.pid = pid ? K_VALUE(K_PID, pid) : 0;
+	v.cmnd = cmnd ? K_VALUE(cmnd_len == 12 ? K_CMND12 : K_CMND9, cmnd) : 0;
+	v.bhxh = bhxh ? K_VALUE(K_BHXH, bhxh) : 0;
+	v.name = name_value(t, name, dob);
+	return v;
+}
+
+/* Pass 1's sink (rec.h): keep what rows share, drop the rows. */
+static int sink1(void *ctx, struct batch *b, enum sink_what what)
+{
+	struct src1 *t = (struct src1 *)ctx + b->sink_src;
+
+	if (what == SINK_REC) {
+		const struct rec *r = &b->recs[b->nrecs - 1];
+		struct shared v = shared_ids(t, r->pid, r->cmnd, r->cmnd_len,
+					     r->bhxh, r->name, &r->dob);
+
+		GROW(t->rows, t->rows_cap, t->nrows + 1);
+		t->rows[t->nrows++] = v;
+		/* the default scope's communes, as pipeline_default_scope */
+		if (r->kind == KIND_REGISTRY && r->commune[0] &&
+		    strlen(r->commune) <= COMMUNE_CODE_MAX &&
+		    !(t->ncodes &&
+		      !strcmp(t->codes[t->ncodes - 1], r->commune))) {
+			GROW(t->codes, t->codes_cap, t->ncodes + 1);
+			strcpy(t->codes[t->ncodes++], r->commune);
+		}
+	} else if (what == SINK_LEAD) {
+		const struct lead *l = &b->leads[b->nleads - 1];
+
+		GROW(t->leads, t->leads_cap, t->nleads + 1);
+		t->leads[t->nleads++] =
+			shared_ids(t, l->pid, l->cmnd, l->cmnd_len, l->bhxh,
+				   l->name, &l->dob);
+	}
+	return 0;
+}
+
+/* Number the rows and leads of every source in order, and join them. */
+struct groups {
+	struct keymap map;
+	uint32_t *parent;
+	size_t n, cap;
+};
+
+static void share(struct groups *g, uint32_t row, uint64_t v)
+{
+	uint32_t first;
+
+	if (!v)
+		return;
+	first = map_first(&g->map, v, row);
+	if (first != row)
+		join(g->parent, first, row);
+}
+
+static uint32_t new_row(struct groups *g, const struct shared *v)
+{
+	uint32_t row;
+
+	if (g->n >= 0xfffffffeu)
+		die("more than 4294967294 rows: too many for one run");
+	GROW(g->parent, g->cap, g->n + 1);
+	row = (uint32_t)g->n++;
+	g->parent[row] = row;
+	share(g, row, v->pid);
+	share(g, row, v->cmnd);
+	share(g, row, v->bhxh);
+	share(g, row, v->name);
+	return row;
+}
+
+static uint16_t part_of_row(uint32_t *parent, uint32_t row, uint32_t n)
+{
+	uint64_t root = find(parent, row);
+
+	return (uint16_t)(XXH3_64bits(&root, sizeof(root)) % n);
+}
+
+/* The partition count for rows under limit (spill_plan). */
+static uint32_t part_count(unsigned long long rows, unsigned long long limit,
+			   unsigned long long groups)
+{
+	unsigned long long need = rows * SPILL_ROW_BYTES;
+
+	need = limit ? (need + limit - 1) / limit : 1;
+	if (need > PARTITION_MAX)
+		need = PARTITION_MAX;
+	if (need > groups)
+		need = groups;
+	return need ? (uint32_t)need : 1;
+}
+
+int spill_plan(struct batch *b, const struct run_opts *o,
+	       unsigned long long limit, struct spill_plan *plan,
+	       struct etl_err *err)
+{
+	struct src1 *t = xcalloc(o->ninputs + 1, sizeof(*t));
+	struct groups g;
+	char(*codes)[COMMUNE_CODE_MAX + 1] = NULL;
+	size_t ncodes = 0, codes_cap = 0, s, k, *base;
+	uint32_t *size;
+	unsigned long long groups = 0, rejects = 0;
+	int rc;
+
+	memset(plan, 0, sizeof(*plan));
+	memset(&g, 0, sizeof(g));
+	b->sink = sink1;
+	b->sink_ctx = t;
+	rc = pipeline_read(b, o, err);
+	b->sink = NULL;
+	if (rc < 0)
+		goto out;
+	map_grow(&g.map);
+	base = xcalloc(b->nsrcs + 1, sizeof(*base));
+	for (s = 0; s < b->nsrcs; s++) {
+		base[s] = g.n;
+		for (k = 0; k < t[s].nrows; k++)
+			new_row(&g, &t[s].rows[k]);
+		for (k = 0; k < t[s].nleads; k++)
+			new_row(&g, &t[s].leads[k]);
+		free(t[s].rows);
+		free(t[s].leads);
+		t[s].rows = t[s].leads = NULL;
+		GROW(codes, codes_cap, ncodes + t[s].ncodes + 1);
+		memcpy(codes + ncodes, t[s].codes,
+		       sizeof(*codes) * t[s].ncodes);
+		ncodes += t[s].ncodes;
+		rejects += b->srcs[s].rejected;
+	}
+	free(g.map.key);
+	free(g.map.row);
+	if (!b->ref->scope)
+		ref_scope_set(b->ref, codes, ncodes);
+	size = xcalloc(g.n + 1, sizeof(*size));
+	for (k = 0; k < g.n; k++) {
+		uint32_t root = find(g.parent, (uint32_t)k);
+
+		groups += root == k;
+		if (++size[root] > plan->largest)
+			plan->largest = size[root];
+	}
+	free(size);
+	plan->rows = g.n + rejects;
+	plan->nparts = part_count(plan->rows, limit, groups);
+	plan->nsrcs = b->nsrcs;
+	plan->rec_part = xcalloc(b->nsrcs, sizeof(*plan->rec_part));
+	plan->lead_part = xcalloc(b->nsrcs, sizeof(*plan->lead_part));
+	for (s = 0; s < b->nsrcs; s++) {
+		size_t nr = t[s].nrows, nl = t[s].nleads;
+
+		plan->rec_part[s] = xmalloc(sizeof(uint16_t) * (nr + 1));
+		plan->lead_part[s] = xmalloc(sizeof(uint16_t) * (nl + 1));
+		for (k = 0; k < nr; k++)
+			plan->rec_part[s][k] =
+				part_of_row(g.parent, (uint32_t)(base[s] + k),
+					    plan->nparts);
+		for (k = 0; k < nl; k++)
+			plan->lead_part[s][k] = part_of_row(
+				g.parent, (uint32_t)(base[s] + nr + k),
+				plan->nparts);
+	}
+	free(base);
+out:
+	for (s = 0; s < o->ninputs + 1; s++) {
+		free(t[s].rows);
+		free(t[s].leads);
+		free(t[s].codes);
+		free(t[s].ascii);
+	}
+	free(t);
+	free(codes);
+	free(g.parent);
+	return rc;
+}
+
+void spill_plan_release(struct spill_plan *plan)
+{
+	size_t s;
+
+	for (s = 0; plan->rec_part && s < plan->nsrcs; s++) {
+		free(plan->rec_part[s]);
+		free(plan->lead_part[s]);
+	}
+	free(plan->rec_part);
+	free(plan->lead_part);
+	memset(plan, 0, sizeof(*plan));
+}
+
+/* --- pass 2: one partition --------------------------------------------- */
+
+/* Pass 2's count of what one source's reading added so far. */
+struct src2 {
+	size_t nrows, nleads, nrejects;
+};
+
+struct pass2 {
+	const struct spill_plan *plan;
+	uint32_t part;
+	struct src2 *src; /* per source */
+};
+
+/* A reject's partition: of its source and place among the source's. */
+static uint32_t part_of_reject(unsigned src, size_t k, uint32_t n)
+{
+	uint64_t v = (uint64_t)src << 40 | k;
+
+	return (uint32_t)(XXH3_64bits(&v, sizeof(v)) % n);
+}
+
+/* Pass 2's sink (rec.h): keep what falls in the partition. */
+static int sink2(void *ctx, struct batch *b, enum sink_what what)
+{
+	struct pass2 *p = ctx;
+	unsigned s = b->sink_src;
+	struct src2 *t = &p->src[s];
+
+	if (what == SINK_REC)
+		return p->plan->rec_part[s][t->nrows++] == p->part;
+	if (what == SINK_LEAD)
+		return p->plan->lead_part[s][t->nleads++] == p->part;
+	return part_of_reject(s, t->nrejects++, p->plan->nparts) == p->part;
+}
+
+int spill_read_part(struct batch *b, const struct run_opts *o,
+		    const struct spill_plan *plan, uint32_t part,
+		    struct etl_err *err)
+{
+	struct pass2 p = { plan, part,
+			   xcalloc(plan->nsrcs + 1, sizeof(struct src2)) };
+	int rc;
+
+	b->sink = sink2;
+	b->sink_ctx = &p;
+	rc = pipeline_read(b, o, err);
+	b->sink = NULL;
+	free(p.src);
+	return rc;
+}
+
+/* The counters of struct source, from lines to matched_by_demographics. */
+#define COUNTS_FROM offsetof(struct source, lines)
+#define COUNTS_END                                                             \
+	(offsetof(struct source, matched_by_demographics) +                    \
+	 sizeof(unsigned long))
+_Static_assert((COUNTS_END - COUNTS_FROM) % sizeof(unsigned long) == 0,
+	       "struct source's counters are unsigned longs");
+_Static_assert(COUNTS_END - COUNTS_FROM ==
+		       sizeof(unsigned long) *
+			       (6 + NOTED_N + 2 * R_N + NF_COUNT + 1),
+	       "struct source's counters lie together, lines first");
+
+void spill_add_counts(struct source *to, const struct source *after,
+		      const struct source *before, size_t nsrcs)
+{
+	size_t s, k, n = (COUNTS_END - COUNTS_FROM) / sizeof(unsigned long);
+
+	for (s = 0; s < nsrcs; s++) {
+		unsigned long *t =
+			(unsigned long *)((char *)&to[s] + COUNTS_FROM);
+		const unsigned long *a =
+			(const unsigned long *)((const char *)&after[s] +
+						COUNTS_FROM);
+		const unsigned long *f =
+			(const unsigned long *)((const char *)&before[s] +
+						COUNTS_FROM);
+
+		for (k = 0; k < n; k++)
+			t[k] += a[k] - f[k];
+	}
+}

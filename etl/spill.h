@@ -1,0 +1,95 @@
+/*
+ * spill.h: a run larger than its memory (--memory-limit; rules.md
+ * R7.14).  When the inputs would need more memory than the limit, the run
+ * splits people into partitions that cannot see each other and runs them
+ * one at a time, each from the input files again:
+ *
+ *  1. spill_plan() reads every input once and keeps only, per row, the
+ *     values that let identity or rule 3 join two rows (personal ID,
+ *     CMND, BHXH code, accent-free name key with the year of birth,
+ *     household code): rows sharing any of them are one group, however
+ *     long the chain.  A group (and so every person, every decision that
+ *     looks across people, every household's tiers) falls whole in one
+ *     partition: XXH3 of its first row's number, modulo the count;
+ *  2. spill_read_part() reads every input again and keeps the rows,
+ *     leads and rejects of one partition; the run identifies, classifies
+ *     and writes them as a partition folder (partition.h) in its staging
+ *     area, and the folders are merged as `doisoat merge` does.
+ *
+ * The outputs are the in-memory run's, byte for byte: each partition
+ * decides its people exactly as the whole run would, and the merge
+ * orders the rows as the whole run does.
+ */
+#ifndef DOISOAT_SPILL_H
+#define DOISOAT_SPILL_H
+
+#include "pipeline.h"
+#include "rec.h"
+
+#include <stdint.h>
+
+/* Memory one input row takes at the run's peak, for the partition count. */
+#define SPILL_ROW_BYTES 300
+
+/*
+ * "SIZE" with an optional K, M, G or T suffix (powers of 1024; a B after
+ * it is allowed) into bytes.  0, or -1 when s is not that or is 0.
+ */
+int spill_parse_size(const char *s, unsigned long long *bytes);
+
+/*
+ * The default limit: $DOISOAT_MEMORY_LIMIT when set (a SIZE), else 80 %
+ * of the memory this process may use (the machine's, or its cgroup's
+ * memory.max when lower).  0 when none can be told (no limit).
+ */
+unsigned long long spill_default_limit(void);
+
+/*
+ * What the run's inputs would take in memory, from their sizes: about 3
+ * bytes per byte of text (a gzip file's text size from its trailer), 30
+ * per byte of a workbook.  Standard input counts 0.
+ */
+unsigned long long spill_estimate(const struct run_opts *o);
+
+/* Which partition each input row falls in (spill_plan). */
+struct spill_plan {
+	uint32_t nparts;
+	size_t nsrcs;
+	uint16_t **rec_part; /* [src][k]: the partition of its k-th row */
+	uint16_t **lead_part; /* [src][k]: of its k-th lead */
+	unsigned long long rows; /* rows, leads and rejects read */
+	unsigned long long largest; /* rows and leads of the largest group */
+};
+
+/*
+ * Pass 1: read every input of o into b (which keeps only the sources'
+ * accounting and the warnings, as pipeline_read leaves them; no row),
+ * set the default scope from the registry rows (pipeline_default_scope),
+ * and plan the partitions: as many as rows * SPILL_ROW_BYTES needs under
+ * limit, at least 1, at most PARTITION_MAX and one per group.  0, or -1
+ * with err (as pipeline_read).
+ */
+int spill_plan(struct batch *b, const struct run_opts *o,
+	       unsigned long long limit, struct spill_plan *plan,
+	       struct etl_err *err);
+void spill_plan_release(struct spill_plan *plan);
+
+/*
+ * Pass 2: read every input of o into b (a fresh batch), keeping the rows
+ * and leads of partition part only, and the rejects of its lines (each
+ * reject in one partition).  The warnings are not kept: pass 1 gave them.
+ * 0, or -1 with err.
+ */
+int spill_read_part(struct batch *b, const struct run_opts *o,
+		    const struct spill_plan *plan, uint32_t part,
+		    struct etl_err *err);
+
+/*
+ * Add what identity and classification counted on a partition's sources
+ * (after, against before: their accounting once read) to the run's
+ * (to), for summary.json.
+ */
+void spill_add_counts(struct source *to, const struct source *after,
+		      const struct source *before, size_t nsrcs);
+
+#endif
