@@ -144,7 +144,7 @@ check: deps ## install what is missing, build, run every test; ends with "N pass
 
 # The suites that need no database, built with ASan+UBSan (LeakSanitizer
 # on): .ci/run runs them after make check.
-SANITIZED_SUITES := unit e2e bad encodings workbooks options inspect communes fuzz
+SANITIZED_SUITES := unit e2e bad encodings workbooks options inspect communes spill fuzz
 check-sanitize: deps ## unit, end-to-end and fuzz-replay suites under ASan+UBSan
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined \
 	  all $(TESTS:build/%=build-asan/%) $(REPLAY_BINS:build/%=build-asan/%)

@@ -1093,7 +1093,36 @@ static void empty_dir(int dfd, const char *name)
 	close(fd);
 }
 
-/* The staging folder's lists/ (its files, then itself), then its files. */
+/*
+ * The staging folder's subfolders: lists/ and the out-of-core run's
+ * partitions (OUTDIR_SPILL*, spill.h), each emptied, then removed.
+ */
+static void empty_subdirs(int fd)
+{
+	static uint64_t buf[1024];
+	long n, off;
+	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dfd < 0)
+		return;
+	while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
+		for (off = 0; off < n;) {
+			const struct raw_dirent *d =
+				(const void *)((const char *)buf + off);
+
+			if (!strcmp(d->name, LISTS_DIR) ||
+			    !strncmp(d->name, OUTDIR_SPILL,
+				     sizeof(OUTDIR_SPILL) - 1)) {
+				empty_dir(fd, d->name);
+				unlinkat(fd, d->name, AT_REMOVEDIR);
+			}
+			off += d->reclen;
+		}
+	}
+	close(dfd);
+}
+
+/* The staging folder's subfolders (their files, then them), its files. */
 static void empty_stage(void)
 {
 	int fd = openat(g_fd, g_stage,
@@ -1101,8 +1130,7 @@ static void empty_stage(void)
 
 	if (fd < 0)
 		return;
-	empty_dir(fd, LISTS_DIR);
-	unlinkat(fd, LISTS_DIR, AT_REMOVEDIR);
+	empty_subdirs(fd);
 	close(fd);
 	empty_dir(g_fd, g_stage);
 }

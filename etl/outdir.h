@@ -61,6 +61,12 @@
 #define OUTDIR_STAGING ".doisoat-staging."
 #define OUTDIR_COMMIT  ".doisoat-commit"
 /*
+ * The out-of-core run's partition folders inside the staging folder
+ * (.spill-<k>, spill.h): never part of the outputs, removed before the
+ * commit; a signal removes them with the staging folder.
+ */
+#define OUTDIR_SPILL ".spill-"
+/*
  * Bytes of PATH_MAX kept for the names built inside the output folder
  * (the staging folder, its lists/, a workbook's temporary file: 28 + 6 +
  * 86): the folder's own path may be at most OUTDIR_PATH_MAX bytes.

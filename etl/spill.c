@@ -126,7 +126,9 @@ unsigned long long spill_estimate(const struct run_opts *o)
 	for (i = 0; i < o->ninputs; i++) {
 		const char *path = o->inputs[i].path;
 
-		if (!strcmp(path, "-") || stat(path, &st) < 0)
+		/* a pipe is not opened: what is read of it is gone */
+		if (!strcmp(path, "-") || stat(path, &st) < 0 ||
+		    !S_ISREG(st.st_mode))
 			continue;
 		if (ends_with(path, ".xlsx") || ends_with(path, ".xls"))
 			sum += 30ull * (unsigned long long)st.st_size;
@@ -136,12 +138,28 @@ unsigned long long spill_estimate(const struct run_opts *o)
 	return sum;
 }
 
+const char *spill_once_only(const struct run_opts *o)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < o->ninputs; i++) {
+		const char *path = o->inputs[i].path;
+
+		if (!strcmp(path, "-"))
+			return "standard input";
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+			return path;
+	}
+	return NULL;
+}
+
 /* --- pass 1: the groups ------------------------------------------------ */
 
 /*
  * What a row can share with another row that identity or rule 3 may join
  * it to, as a tagged 64-bit value (kind in the top 6 bits, never 0).  A
- * hash (names, households) that two values share only joins two groups
+ * hash (of a name) that two values share only joins two groups
  * that needed not be: the outputs stay the same.
  */
 enum { K_PID = 1, K_CMND9, K_CMND12, K_BHXH, K_NAME };
@@ -379,8 +397,9 @@ int spill_plan(struct batch *b, const struct run_opts *o,
 		free(t[s].leads);
 		t[s].rows = t[s].leads = NULL;
 		GROW(codes, codes_cap, ncodes + t[s].ncodes + 1);
-		memcpy(codes + ncodes, t[s].codes,
-		       sizeof(*codes) * t[s].ncodes);
+		if (t[s].ncodes) /* memcpy from NULL is undefined, even of 0 */
+			memcpy(codes + ncodes, t[s].codes,
+			       sizeof(*codes) * t[s].ncodes);
 		ncodes += t[s].ncodes;
 		rejects += b->srcs[s].rejected;
 	}

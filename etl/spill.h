@@ -6,11 +6,12 @@
  *
  *  1. spill_plan() reads every input once and keeps only, per row, the
  *     values that let identity or rule 3 join two rows (personal ID,
- *     CMND, BHXH code, accent-free name key with the year of birth,
- *     household code): rows sharing any of them are one group, however
- *     long the chain.  A group (and so every person, every decision that
- *     looks across people, every household's tiers) falls whole in one
- *     partition: XXH3 of its first row's number, modulo the count;
+ *     CMND, BHXH code, accent-free name key with the year of birth):
+ *     rows sharing any of them are one group, however long the chain.  A
+ *     group (so every person, and every decision that looks across
+ *     people) falls whole in one partition: XXH3 of its first row's
+ *     number, modulo the count.  (Household tiers are the workbooks',
+ *     computed after the merge: households need not be whole.)
  *  2. spill_read_part() reads every input again and keeps the rows,
  *     leads and rejects of one partition; the run identifies, classifies
  *     and writes them as a partition folder (partition.h) in its staging
@@ -47,9 +48,17 @@ unsigned long long spill_default_limit(void);
 /*
  * What the run's inputs would take in memory, from their sizes: about 3
  * bytes per byte of text (a gzip file's text size from its trailer), 30
- * per byte of a workbook.  Standard input counts 0.
+ * per byte of a workbook.  Standard input and what is not a regular file
+ * (a named pipe: it is not opened) count 0.
  */
 unsigned long long spill_estimate(const struct run_opts *o);
+
+/*
+ * The first input of o that cannot be read twice: "standard input", or
+ * the path of one that is not a regular file (a named pipe); NULL when
+ * every one can.  A run with one does not spill.
+ */
+const char *spill_once_only(const struct run_opts *o);
 
 /* Which partition each input row falls in (spill_plan). */
 struct spill_plan {
@@ -62,12 +71,12 @@ struct spill_plan {
 };
 
 /*
- * Pass 1: read every input of o into b (which keeps only the sources'
- * accounting and the warnings, as pipeline_read leaves them; no row),
- * set the default scope from the registry rows (pipeline_default_scope),
- * and plan the partitions: as many as rows * SPILL_ROW_BYTES needs under
- * limit, at least 1, at most PARTITION_MAX and one per group.  0, or -1
- * with err (as pipeline_read).
+ * Pass 1: read every input of o into b (a batch without sources yet),
+ * which keeps only the sources' accounting and the warnings as
+ * pipeline_read leaves them (no row); set the default scope from the
+ * registry rows (as pipeline_default_scope); plan the partitions: as
+ * many as rows * SPILL_ROW_BYTES needs under limit, at least 1, at most
+ * PARTITION_MAX and one per group.  0, or -1 with err (as pipeline_read).
  */
 int spill_plan(struct batch *b, const struct run_opts *o,
 	       unsigned long long limit, struct spill_plan *plan,
@@ -76,9 +85,9 @@ void spill_plan_release(struct spill_plan *plan);
 
 /*
  * Pass 2: read every input of o into b (a fresh batch), keeping the rows
- * and leads of partition part only, and the rejects of its lines (each
- * reject in one partition).  The warnings are not kept: pass 1 gave them.
- * 0, or -1 with err.
+ * and leads of partition part only, and its share of the rejects (each
+ * reject in one partition).  b's warnings repeat pass 1's: the caller
+ * does not print them.  0, or -1 with err.
  */
 int spill_read_part(struct batch *b, const struct run_opts *o,
 		    const struct spill_plan *plan, uint32_t part,

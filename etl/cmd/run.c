@@ -206,16 +206,36 @@ static void run_log(const struct stage *s, const struct batch *b,
 		print_coverage(out, stdout);
 }
 
-/* EXIT_REJECTS past --max-rejects (with its warning), else EXIT_OK. */
-static int rejects_code(const struct run_opts *o, const struct batch *b)
+/*
+ * The end of a run, its lists decided in out: write them and the
+ * workbooks (t->write gains the time from t1 on), then summary.json and
+ * the commit of od, the last log line.  EXIT_OK, or EXIT_REJECTS past
+ * --max-rejects.
+ */
+static int run_finish(const struct stage *s, struct batch *b,
+		      struct outputs *out, struct timings *t, double t0,
+		      double t1, struct outdir *od)
 {
-	if (o->max_rejects < 0 ||
-	    pipeline_rejects(b) <= (unsigned long)o->max_rejects)
-		return EXIT_OK;
-	warn("%lu rows rejected, more than --max-rejects %ld (see "
-	     "rejects.csv)",
-	     pipeline_rejects(b), o->max_rejects);
-	return EXIT_REJECTS;
+	const struct run_opts *o = &s->o;
+	struct etl_err err = { "" };
+	int rc = EXIT_OK;
+
+	if (run_write_outputs(out, b, od, s->part_count > 0, &t->workbooks,
+			      &err) < 0)
+		die("%s", err.msg);
+	t->write += now_seconds() - t1;
+	if (o->max_rejects >= 0 &&
+	    pipeline_rejects(b) > (unsigned long)o->max_rejects) {
+		warn("%lu rows rejected, more than --max-rejects %ld (see "
+		     "rejects.csv)",
+		     pipeline_rejects(b), o->max_rejects);
+		rc = EXIT_REJECTS;
+	}
+	t->total = now_seconds() - t0;
+	run_summary(s, b, out, t, rc, od);
+	run_log(s, b, out, t);
+	outputs_release(out);
+	return rc;
 }
 
 /*
@@ -231,7 +251,6 @@ static int run_pipeline(const struct stage *s, struct batch *b, double t0)
 	struct etl_err err = { "" };
 	struct outdir od;
 	double t1;
-	int rc;
 
 	/* recovers the folder; exit() before the commit removes the staging */
 	stage_outdir_begin(o->out, &od);
@@ -262,18 +281,8 @@ static int run_pipeline(const struct stage *s, struct batch *b, double t0)
 	out_add_coverage(&out, b);
 	batch_drop_rows(b); /* the outputs hold every row now */
 	t.classify = now_seconds() - t1;
-	t1 = now_seconds();
 	progress("writing the lists");
-	if (run_write_outputs(&out, b, &od, s->part_count > 0, &t.workbooks,
-			      &err) < 0)
-		die("%s", err.msg);
-	t.write = now_seconds() - t1;
-	rc = rejects_code(o, b);
-	t.total = now_seconds() - t0;
-	run_summary(s, b, &out, &t, rc, &od);
-	run_log(s, b, &out, &t);
-	outputs_release(&out);
-	return rc;
+	return run_finish(s, b, &out, &t, t0, now_seconds(), &od);
 }
 
 /* A size as --memory-limit takes it: "4 GiB", "512 MiB", "900 bytes". */
@@ -295,7 +304,7 @@ static const char *size_text(unsigned long long v, char out[32])
 static void spill_dir(struct strbuf *sb, const struct outdir *od, uint32_t k)
 {
 	sb->len = 0;
-	sb_addf(sb, "%s/.spill-%u", od->stage, k);
+	sb_addf(sb, "%s/" OUTDIR_SPILL "%u", od->stage, k);
 }
 
 /* Remove a partition's folder once read back (only its own files). */
@@ -375,7 +384,6 @@ static int run_spilled(const struct stage *s, struct batch *b, double t0,
 	size_t npeople = 0, nrecs = 0;
 	double t1;
 	uint32_t k;
-	int rc;
 
 	stage_outdir_begin(o->out, &od);
 	if (!s->part_count && !outdir_lists(&od, &err))
@@ -425,40 +433,28 @@ static int run_spilled(const struct stage *s, struct batch *b, double t0,
 	out_add_coverage(&out, b); /* b holds no one: the sums' rows */
 	b->npeople = npeople;
 	b->nrecs = nrecs;
-	if (run_write_outputs(&out, b, &od, s->part_count > 0, &t.workbooks,
-			      &err) < 0)
-		die("%s", err.msg);
-	t.write += now_seconds() - t1;
-	rc = rejects_code(o, b);
-	t.total = now_seconds() - t0;
-	run_summary(s, b, &out, &t, rc, &od);
-	run_log(s, b, &out, &t);
-	outputs_release(&out);
-	return rc;
+	return run_finish(s, b, &out, &t, t0, t1, &od);
 }
 
 /*
  * Does the run spill (spill.h)?  Its limit into *limit when it does:
- * when the inputs' estimate passes it, unless one is standard input,
- * which cannot be read twice.
+ * when the inputs' estimate passes it, unless one cannot be read twice
+ * (spill_once_only).
  */
 static int spills(const struct run_opts *o, unsigned long long *limit)
 {
+	const char *once;
 	char size[32];
-	size_t i;
 
 	*limit = o->memory_limit ? o->memory_limit : spill_default_limit();
 	if (!*limit || spill_estimate(o) <= *limit)
 		return 0;
-	for (i = 0; i < o->ninputs; i++)
-		if (!strcmp(o->inputs[i].path, "-")) {
-			warn("the inputs may need more memory than "
-			     "--memory-limit %s, but standard input cannot be "
-			     "read twice: the run holds them all",
-			     size_text(*limit, size));
-			return 0;
-		}
-	return 1;
+	once = spill_once_only(o);
+	if (once)
+		warn("the inputs may need more memory than --memory-limit "
+		     "%s, but %s cannot be read twice: the run holds them all",
+		     size_text(*limit, size), once);
+	return !once;
 }
 
 static const struct cmd_def run_def = {
