@@ -401,6 +401,11 @@ static int run_spilled(const struct stage *s, struct batch *b, double t0,
 	       "of people (the largest group of rows that may be one person "
 	       "holds %llu), each read from the inputs again",
 	       plan.rows, size_text(limit, size), plan.nparts, plan.largest);
+	if (plan.rows * SPILL_MERGE_ROW_BYTES > limit)
+		warn("the merge of the partitions holds every list row, about "
+		     "%llu MiB here, more than --memory-limit: it is not "
+		     "streamed yet (docs/scale.md)",
+		     plan.rows * SPILL_MERGE_ROW_BYTES >> 20);
 	t.read = now_seconds() - t0;
 	sb_init(&dir, 0);
 	for (k = 0; k < plan.nparts; k++) {

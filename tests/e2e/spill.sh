@@ -129,6 +129,13 @@ spilled messy 2
 spilled messy 7
 DOISOAT_THREADS=1 spilled messy 3
 
+# the merge holds every list row (150 bytes an input row): the run says
+# when that passes the limit (7 partitions), not when it does not (2)
+grep -q "the merge of the partitions holds every list row" "$TMP/messy.7.log" &&
+	! grep -q "the merge of the partitions" "$TMP/messy.2.log" &&
+	ok "the run warns when the merge needs more than the limit" ||
+	not_ok "the run warns when the merge needs more than the limit" "$TMP/messy.7.log"
+
 # the limit set in the environment, as --memory-limit's default
 DOISOAT_MEMORY_LIMIT=$(limit_for small 4) doisoat small "$TMP/env"
 grep -q ": 4 partitions of people" "$TMP/env.log" && same "$TMP/small.full" "$TMP/env" > "$TMP/d" 2>&1 &&
