@@ -200,6 +200,7 @@ static void *reader(void *arg)
 						  .commune = s->def_commune,
 						  .group = s->def_group });
 		sh->b.sink = p->main->sink;
+		sh->b.skip = p->main->skip;
 		sh->b.sink_ctx = p->main->sink_ctx;
 		sh->b.sink_src = p->first + i;
 		sh->rc = batch_read_source(&sh->b, 0, &sh->err);

@@ -1203,6 +1203,10 @@ static void read_row(void *ctx, const struct csvin_row *row)
 	if (skipped_row(c, row))
 		return;
 	sample_row(c, row);
+	if (b->skip && b->skip(b->sink_ctx, b, s->rows_read)) {
+		s->rows_read++;
+		return;
+	}
 	m = arena_mark(&b->arena);
 	ninterned = b->ninterned;
 	s->rows_read++;
@@ -1237,6 +1241,11 @@ static void read_reject(void *ctx, unsigned long line, const char *reason,
 	enum reason why = reason_parse(reason);
 
 	hdrpick_row_rejected(&c->pick);
+	if (c->b->skip &&
+	    c->b->skip(c->b->sink_ctx, c->b, c->b->srcs[c->src].rows_read)) {
+		c->b->srcs[c->src].rows_read++;
+		return;
+	}
 	c->b->srcs[c->src].rows_read++;
 	note_reject(c, line, why, detail);
 	reject_row(c, line, why, raw, n);

@@ -257,6 +257,14 @@ struct batch {
 	 * reads (a shard reads its input as its source 0).
 	 */
 	int (*sink)(void *ctx, struct batch *b, enum sink_what what);
+	/*
+	 * And when set, each row of a source is first shown to
+	 * skip(sink_ctx, b, row), row its number among the rows read
+	 * (rows_read before it: rejected ones count, skipped title and
+	 * footer rows not); 1 counts it read and does nothing more with it
+	 * (no normalising, no reject, no lead, no warning).
+	 */
+	int (*skip)(void *ctx, const struct batch *b, unsigned long row);
 	void *sink_ctx;
 	unsigned sink_src;
 	/* rec_normalise's detail of an unknown group (it names the value

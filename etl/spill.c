@@ -179,14 +179,15 @@ struct shared {
 
 /* Pass 1's take of one source (its reading thread's own). */
 struct src1 {
-	struct shared *rows, *leads;
-	size_t nrows, rows_cap, nleads, leads_cap;
+	struct shared *items; /* its rows and leads, as read */
+	uint32_t *at; /* items[k]'s row among the rows read */
+	size_t n, cap;
 	char (*codes)[COMMUNE_CODE_MAX + 1]; /* its registry rows' communes */
 	size_t ncodes, codes_cap;
 	char *ascii; /* name_key_ascii's buffer */
 	size_t ascii_cap;
+	int too_many; /* a row past UINT32_MAX */
 };
-
 static void map_put(struct keymap *m, uint64_t key, uint32_t row)
 {
 	size_t i = XXH3_64bits(&key, sizeof(key)) & (m->cap - 1);
@@ -283,14 +284,14 @@ static struct shared shared_ids(struct src1 *t, uint64_t pid, uint64_t cmnd,
 static int sink1(void *ctx, struct batch *b, enum sink_what what)
 {
 	struct src1 *t = (struct src1 *)ctx + b->sink_src;
+	unsigned long at = b->srcs[0].rows_read - 1; /* a shard's one source */
+	struct shared v;
 
 	if (what == SINK_REC) {
 		const struct rec *r = &b->recs[b->nrecs - 1];
-		struct shared v = shared_ids(t, r->pid, r->cmnd, r->cmnd_len,
-					     r->bhxh, r->name, &r->dob);
 
-		GROW(t->rows, t->rows_cap, t->nrows + 1);
-		t->rows[t->nrows++] = v;
+		v = shared_ids(t, r->pid, r->cmnd, r->cmnd_len, r->bhxh,
+			       r->name, &r->dob);
 		/* the default scope's communes, as pipeline_default_scope */
 		if (r->kind == KIND_REGISTRY && r->commune[0] &&
 		    strlen(r->commune) <= COMMUNE_CODE_MAX &&
@@ -302,11 +303,22 @@ static int sink1(void *ctx, struct batch *b, enum sink_what what)
 	} else if (what == SINK_LEAD) {
 		const struct lead *l = &b->leads[b->nleads - 1];
 
-		GROW(t->leads, t->leads_cap, t->nleads + 1);
-		t->leads[t->nleads++] =
-			shared_ids(t, l->pid, l->cmnd, l->cmnd_len, l->bhxh,
-				   l->name, &l->dob);
+		v = shared_ids(t, l->pid, l->cmnd, l->cmnd_len, l->bhxh,
+			       l->name, &l->dob);
+	} else {
+		return 0; /* a reject without a lead goes where its row does */
 	}
+	if (at > UINT32_MAX) {
+		t->too_many = 1;
+		return 0;
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 1024;
+		t->items = xrealloc(t->items, t->cap * sizeof(*t->items));
+		t->at = xrealloc(t->at, t->cap * sizeof(*t->at));
+	}
+	t->items[t->n] = v;
+	t->at[t->n++] = (uint32_t)at;
 	return 0;
 }
 
@@ -365,6 +377,34 @@ static uint32_t part_count(unsigned long long rows, unsigned long long limit,
 	return need ? (uint32_t)need : 1;
 }
 
+/* A reject's partition: of its source and its row among the source's. */
+static uint32_t part_of_reject(unsigned src, size_t k, uint32_t n)
+{
+	uint64_t v = (uint64_t)src << 40 | k;
+
+	return (uint32_t)(XXH3_64bits(&v, sizeof(v)) % n);
+}
+
+/*
+ * The partition of every row source s read: its items' group's (a
+ * rejected row's leads are joined into one group), else (a reject
+ * without a lead) the reject's own.  base: the number of its first item.
+ */
+static uint16_t *route(const struct src1 *t, unsigned s, unsigned long nrows,
+		       struct groups *g, size_t base, uint32_t nparts)
+{
+	uint16_t *part = xmalloc(sizeof(*part) * (nrows + 1));
+	unsigned long r;
+	size_t k;
+
+	for (r = 0; r < nrows; r++)
+		part[r] = (uint16_t)part_of_reject(s, r, nparts);
+	for (k = 0; k < t->n; k++)
+		part[t->at[k]] =
+			part_of_row(g->parent, (uint32_t)(base + k), nparts);
+	return part;
+}
+
 int spill_plan(struct batch *b, const struct run_opts *o,
 	       unsigned long long limit, struct spill_plan *plan,
 	       struct etl_err *err)
@@ -372,7 +412,7 @@ int spill_plan(struct batch *b, const struct run_opts *o,
 	struct src1 *t = xcalloc(o->ninputs + 1, sizeof(*t));
 	struct groups g;
 	char(*codes)[COMMUNE_CODE_MAX + 1] = NULL;
-	size_t ncodes = 0, codes_cap = 0, s, k, *base;
+	size_t ncodes = 0, codes_cap = 0, s, k, *base = NULL;
 	uint32_t *size;
 	unsigned long long groups = 0, rejects = 0;
 	int rc;
@@ -383,19 +423,25 @@ int spill_plan(struct batch *b, const struct run_opts *o,
 	b->sink_ctx = t;
 	rc = pipeline_read(b, o, err);
 	b->sink = NULL;
+	for (s = 0; rc == 0 && s < b->nsrcs; s++)
+		if (t[s].too_many)
+			rc = etl_errf(err,
+				      "'%s': more than 4294967295 rows, too "
+				      "many for --memory-limit's partitions",
+				      b->srcs[s].path);
 	if (rc < 0)
 		goto out;
 	map_grow(&g.map);
 	base = xcalloc(b->nsrcs + 1, sizeof(*base));
 	for (s = 0; s < b->nsrcs; s++) {
 		base[s] = g.n;
-		for (k = 0; k < t[s].nrows; k++)
-			new_row(&g, &t[s].rows[k]);
-		for (k = 0; k < t[s].nleads; k++)
-			new_row(&g, &t[s].leads[k]);
-		free(t[s].rows);
-		free(t[s].leads);
-		t[s].rows = t[s].leads = NULL;
+		for (k = 0; k < t[s].n; k++)
+			if (new_row(&g, &t[s].items[k]) > base[s] &&
+			    t[s].at[k] == t[s].at[k - 1]) /* one row's leads */
+				join(g.parent, (uint32_t)(g.n - 2),
+				     (uint32_t)(g.n - 1));
+		free(t[s].items);
+		t[s].items = NULL;
 		GROW(codes, codes_cap, ncodes + t[s].ncodes + 1);
 		if (t[s].ncodes) /* memcpy from NULL is undefined, even of 0 */
 			memcpy(codes + ncodes, t[s].codes,
@@ -419,31 +465,22 @@ int spill_plan(struct batch *b, const struct run_opts *o,
 	plan->rows = g.n + rejects;
 	plan->nparts = part_count(plan->rows, limit, groups);
 	plan->nsrcs = b->nsrcs;
-	plan->rec_part = xcalloc(b->nsrcs, sizeof(*plan->rec_part));
-	plan->lead_part = xcalloc(b->nsrcs, sizeof(*plan->lead_part));
+	plan->part = xcalloc(b->nsrcs, sizeof(*plan->part));
+	plan->nrows = xcalloc(b->nsrcs, sizeof(*plan->nrows));
 	for (s = 0; s < b->nsrcs; s++) {
-		size_t nr = t[s].nrows, nl = t[s].nleads;
-
-		plan->rec_part[s] = xmalloc(sizeof(uint16_t) * (nr + 1));
-		plan->lead_part[s] = xmalloc(sizeof(uint16_t) * (nl + 1));
-		for (k = 0; k < nr; k++)
-			plan->rec_part[s][k] =
-				part_of_row(g.parent, (uint32_t)(base[s] + k),
-					    plan->nparts);
-		for (k = 0; k < nl; k++)
-			plan->lead_part[s][k] = part_of_row(
-				g.parent, (uint32_t)(base[s] + nr + k),
-				plan->nparts);
+		plan->nrows[s] = b->srcs[s].rows_read;
+		plan->part[s] = route(&t[s], (unsigned)s, plan->nrows[s], &g,
+				      base[s], plan->nparts);
 	}
-	free(base);
 out:
 	for (s = 0; s < o->ninputs + 1; s++) {
-		free(t[s].rows);
-		free(t[s].leads);
+		free(t[s].items);
+		free(t[s].at);
 		free(t[s].codes);
 		free(t[s].ascii);
 	}
 	free(t);
+	free(base);
 	free(codes);
 	free(g.parent);
 	return rc;
@@ -453,63 +490,50 @@ void spill_plan_release(struct spill_plan *plan)
 {
 	size_t s;
 
-	for (s = 0; plan->rec_part && s < plan->nsrcs; s++) {
-		free(plan->rec_part[s]);
-		free(plan->lead_part[s]);
-	}
-	free(plan->rec_part);
-	free(plan->lead_part);
+	for (s = 0; plan->part && s < plan->nsrcs; s++)
+		free(plan->part[s]);
+	free(plan->part);
+	free(plan->nrows);
 	memset(plan, 0, sizeof(*plan));
 }
 
 /* --- pass 2: one partition --------------------------------------------- */
 
-/* Pass 2's count of what one source's reading added so far. */
-struct src2 {
-	size_t nrows, nleads, nrejects;
-};
-
 struct pass2 {
 	const struct spill_plan *plan;
 	uint32_t part;
-	struct src2 *src; /* per source */
 };
 
-/* A reject's partition: of its source and place among the source's. */
-static uint32_t part_of_reject(unsigned src, size_t k, uint32_t n)
+/* Pass 2's skip (rec.h): the rows of other partitions are not read. */
+static int skip2(void *ctx, const struct batch *b, unsigned long row)
 {
-	uint64_t v = (uint64_t)src << 40 | k;
-
-	return (uint32_t)(XXH3_64bits(&v, sizeof(v)) % n);
-}
-
-/* Pass 2's sink (rec.h): keep what falls in the partition. */
-static int sink2(void *ctx, struct batch *b, enum sink_what what)
-{
-	struct pass2 *p = ctx;
+	const struct pass2 *p = ctx;
 	unsigned s = b->sink_src;
-	struct src2 *t = &p->src[s];
 
-	if (what == SINK_REC)
-		return p->plan->rec_part[s][t->nrows++] == p->part;
-	if (what == SINK_LEAD)
-		return p->plan->lead_part[s][t->nleads++] == p->part;
-	return part_of_reject(s, t->nrejects++, p->plan->nparts) == p->part;
+	/* a row past pass 1's (the file grew) is refused after the read */
+	return row >= p->plan->nrows[s] || p->plan->part[s][row] != p->part;
 }
 
 int spill_read_part(struct batch *b, const struct run_opts *o,
 		    const struct spill_plan *plan, uint32_t part,
 		    struct etl_err *err)
 {
-	struct pass2 p = { plan, part,
-			   xcalloc(plan->nsrcs + 1, sizeof(struct src2)) };
+	struct pass2 p = { plan, part };
+	size_t s;
 	int rc;
 
-	b->sink = sink2;
+	b->skip = skip2;
 	b->sink_ctx = &p;
 	rc = pipeline_read(b, o, err);
-	b->sink = NULL;
-	free(p.src);
+	b->skip = NULL;
+	for (s = 0; rc == 0 && s < b->nsrcs; s++)
+		if (s >= plan->nsrcs || b->srcs[s].rows_read != plan->nrows[s])
+			rc = etl_errf(err,
+				      "'%s' changed while the run read it "
+				      "(%lu rows, then %lu): run again",
+				      b->srcs[s].path,
+				      s < plan->nsrcs ? plan->nrows[s] : 0ul,
+				      b->srcs[s].rows_read);
 	return rc;
 }
 

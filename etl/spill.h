@@ -69,8 +69,8 @@ const char *spill_once_only(const struct run_opts *o);
 struct spill_plan {
 	uint32_t nparts;
 	size_t nsrcs;
-	uint16_t **rec_part; /* [src][k]: the partition of its k-th row */
-	uint16_t **lead_part; /* [src][k]: of its k-th lead */
+	uint16_t **part; /* [src][k]: the partition of its k-th row read */
+	unsigned long *nrows; /* [src]: the rows it read (rows_read) */
 	unsigned long long rows; /* rows, leads and rejects read */
 	unsigned long long largest; /* rows and leads of the largest group */
 };
@@ -89,10 +89,12 @@ int spill_plan(struct batch *b, const struct run_opts *o,
 void spill_plan_release(struct spill_plan *plan);
 
 /*
- * Pass 2: read every input of o into b (a fresh batch), keeping the rows
- * and leads of partition part only, and its share of the rejects (each
- * reject in one partition).  b's warnings repeat pass 1's: the caller
- * does not print them.  0, or -1 with err.
+ * Pass 2: read every input of o into b (a fresh batch), passing over the
+ * rows of other partitions before they are normalised (rec.h's skip):
+ * b holds the rows and leads of partition part, and its share of the
+ * rejects (each reject in one partition).  Its warnings are those of its
+ * rows, which pass 1 gave: the caller does not print them.  0, or -1 with
+ * err (as pipeline_read; or an input whose rows are not pass 1's).
  */
 int spill_read_part(struct batch *b, const struct run_opts *o,
 		    const struct spill_plan *plan, uint32_t part,

@@ -16,11 +16,17 @@
 #      duplicates, 10 % of cards without an ID, a quarter of the cards
 #      ending; fixtures/README.md), the same run, and where the time goes
 #      (summary.json's read, identity, classify and write, and within
-#      write the workbooks: issue 11 wants them under 15 % of the run).
+#      write the workbooks: issue 11 wants them under 15 % of the run);
+#      then the same district with --memory-limit (LIMIT, default a
+#      quarter of a KiB per person: 4 partitions), and whether its lists
+#      are the same bytes.
 #
 #   SCALE=10 make bench       a smaller "province"
 #   PEOPLE=200000 make bench  a smaller messy district
 #   ONLY=run make bench       one part: run, ingest, load, xlsx or messy
+#                             (messy and spill: the messy district, in
+#                             memory and with --memory-limit)
+#   PEOPLE=10000000 LIMIT=4G ONLY=spill make bench   the 10M district
 set -eu
 BUILD=${1:-build}
 BIN=$BUILD/doisoat
@@ -32,11 +38,12 @@ trap 'rm -rf "$TMP"' EXIT
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "bench: /usr/bin/time missing (apt-get install time)"; exit 1; }
 
-# bench NAME DIR: doisoat run --no-db on a fixture folder
+# bench NAME DIR [OPTION...]: doisoat run --no-db on a fixture folder
 bench() {
 	name=$1
 	dir=$2
-	set -- run --period 2024 --no-db --quiet --out "$TMP/out-$name"
+	shift 2
+	set -- run --period 2024 --no-db --quiet --out "$TMP/out-$name" "$@"
 	sh etl/sh/fixture-args.sh "$dir" > "$TMP/args"
 	while IFS= read -r a; do set -- "$@" "$a"; done < "$TMP/args"
 	bytes=$(du -cb "$dir"/* | tail -n 1 | cut -f1)
@@ -71,13 +78,23 @@ if [ -z "$ONLY" ] || [ "$ONLY" = run ] || [ "$ONLY" = load ]; then
 	bench "province-x$SCALE" "$TMP/province"
 	where "$TMP/out-province-x$SCALE"
 fi
-if [ -z "$ONLY" ] || [ "$ONLY" = messy ]; then
+if [ -z "$ONLY" ] || [ "$ONLY" = messy ] || [ "$ONLY" = spill ]; then
 	echo "(writing the messy district of $PEOPLE people)"
 	rm -rf "$TMP/canglong" "$TMP/province"
 	"$BUILD/gen-fixture" --out "$TMP/messy" --messy --people "$PEOPLE" > /dev/null 2>&1
 	bench "messy-$PEOPLE" "$TMP/messy"
 	where "$TMP/out-messy-$PEOPLE"
-	rm -rf "$TMP/messy" "$TMP/out-messy-$PEOPLE"
+	# the same district under --memory-limit (docs/scale.md): people in
+	# partitions, one at a time; the outputs must be the same bytes
+	limit=${LIMIT:-$((PEOPLE / 4))K}
+	bench "messy-$PEOPLE-limit-$limit" "$TMP/messy" --memory-limit "$limit"
+	where "$TMP/out-messy-$PEOPLE-limit-$limit"
+	same=yes
+	for f in increase decrease change renew uninsured review rejects coverage; do
+		cmp -s "$TMP/out-messy-$PEOPLE/$f.csv" "$TMP/out-messy-$PEOPLE-limit-$limit/$f.csv" || same=no
+	done
+	echo "  the lists of the two runs are the same bytes: $same"
+	rm -rf "$TMP/messy" "$TMP/out-messy-$PEOPLE" "$TMP/out-messy-$PEOPLE-limit-$limit"
 fi
 if [ -z "$ONLY" ] || [ "$ONLY" = ingest ]; then
 	sh tests/bench-ingest.sh "$BUILD"

@@ -405,7 +405,7 @@ static int run_spilled(const struct stage *s, struct batch *b, double t0,
 		warn("the merge of the partitions holds every list row, about "
 		     "%llu MiB here, more than --memory-limit: it is not "
 		     "streamed yet (docs/scale.md)",
-		     plan.rows * SPILL_MERGE_ROW_BYTES >> 20);
+		     (plan.rows * SPILL_MERGE_ROW_BYTES + (1 << 20) - 1) >> 20);
 	t.read = now_seconds() - t0;
 	sb_init(&dir, 0);
 	for (k = 0; k < plan.nparts; k++) {

@@ -243,28 +243,33 @@ static void teardown_fix(struct fix *f)
 
 /*
  * The partition each group must fall in: XXH3 of its first row's number
- * (the rows, then the leads, of each source in turn) modulo nparts.
+ * (the rows and leads of each source in turn, in the order of their
+ * lines, as read) modulo nparts.
  */
 static uint32_t want_part(const struct fix *f, char group)
 {
 	const struct batch *b = &f->plain;
 	uint64_t n = 0;
+	uint32_t line;
 	size_t s, i;
 
-	for (s = 0; s < b->nsrcs; s++) {
-		for (i = 0; i < b->nrecs; i++)
-			if (b->recs[i].src == s) {
-				if (group_of(s, b->recs[i].line) == group)
-					goto found;
-				n++;
-			}
-		for (i = 0; i < b->nleads; i++)
-			if (b->leads[i].src == s) {
-				if (group_of(s, b->leads[i].line) == group)
-					goto found;
-				n++;
-			}
-	}
+	for (s = 0; s < b->nsrcs; s++)
+		for (line = 2; line < 16; line++) {
+			for (i = 0; i < b->nrecs; i++)
+				if (b->recs[i].src == s &&
+				    b->recs[i].line == line) {
+					if (group_of(s, line) == group)
+						goto found;
+					n++;
+				}
+			for (i = 0; i < b->nleads; i++)
+				if (b->leads[i].src == s &&
+				    b->leads[i].line == line) {
+					if (group_of(s, line) == group)
+						goto found;
+					n++;
+				}
+		}
 	fail_msg("group %c has no row", group);
 found:
 	return (uint32_t)(XXH3_64bits(&n, sizeof(n)) % f->plan.nparts);
@@ -467,6 +472,28 @@ static void add_counts(void **state)
 	}
 }
 
+/* A file that changes between the passes is refused, never half read. */
+static void changed_input_is_refused(void **state)
+{
+	struct fix f;
+	struct batch bp;
+	struct etl_err err = { "" };
+	FILE *fp;
+
+	(void)state;
+	setup_fix(&f, 1);
+	fp = fopen(f.path[2], "a"); /* the roster gains a row */
+	assert_non_null(fp);
+	fputs("084099000009,,,Vũ Văn Chín,09/09/1999,Nam,29266,HN\n", fp);
+	fclose(fp);
+	batch_init(&bp, &f.ref1, 2024, &f.start, &f.today);
+	assert_int_equal(spill_read_part(&bp, &f.o, &f.plan, 0, &err), -1);
+	assert_non_null(strstr(err.msg, "changed while the run read it"));
+	assert_null(strstr(err.msg, "0840")); /* names the file, not a row */
+	batch_release(&bp);
+	teardown_fix(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +503,7 @@ int main(void)
 		cmocka_unit_test(partition_count),
 		cmocka_unit_test(partitions_hold_their_groups),
 		cmocka_unit_test(add_counts),
+		cmocka_unit_test(changed_input_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
