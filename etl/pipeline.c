@@ -283,6 +283,8 @@ int pipeline_read(struct batch *b, const struct run_opts *o,
 			continue;
 		}
 		batch_absorb(b, &sh->b, i);
+		if (b->absorbed)
+			b->absorbed(b->sink_ctx, b, i);
 		msgs_add(&b->msgs, MSG_LOG,
 			 "read %s '%s': %lu rows, %lu accepted, %lu rejected "
 			 "(%.2f s)",

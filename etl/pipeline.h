@@ -63,7 +63,8 @@ void pipeline_dates(const struct run_opts *o, struct date *start,
  * input and a log line per input read are left in b->msgs, in input
  * order, for the command to print with batch_print_msgs (rec.h), also
  * after a failure (up to the failing input).  b's sink and skip, when it
- * has them, see each input's rows as they are read (rec.h).
+ * has them, see each input's rows as they are read, and its absorbed
+ * each input once it is in b (rec.h).
  */
 int pipeline_read(struct batch *b, const struct run_opts *o,
 		  struct etl_err *err);

@@ -265,6 +265,9 @@ struct batch {
 	 * (no normalising, no reject, no lead, no warning).
 	 */
 	int (*skip)(void *ctx, const struct batch *b, unsigned long row);
+	/* pipeline_read() calls absorbed(sink_ctx, b, src) once source src
+	   is read and in b, in input order, on its own thread */
+	void (*absorbed)(void *ctx, struct batch *b, unsigned src);
 	void *sink_ctx;
 	unsigned sink_src;
 	/* rec_normalise's detail of an unknown group (it names the value

@@ -159,8 +159,8 @@ const char *spill_once_only(const struct run_opts *o)
 /*
  * What a row can share with another row that identity or rule 3 may join
  * it to, as a tagged 64-bit value (kind in the top 6 bits, never 0).  A
- * hash (of a name) that two values share only joins two groups
- * that needed not be: the outputs stay the same.
+ * hash (of a name) that two values share only joins two groups that
+ * needed not be: the outputs stay the same.
  */
 enum { K_PID = 1, K_CMND9, K_CMND12, K_BHXH, K_NAME };
 #define K_VALUE(kind, v) ((uint64_t)(kind) << 58 | ((v) & ((1ull << 58) - 1)))
@@ -188,6 +188,7 @@ struct src1 {
 	size_t ascii_cap;
 	int too_many; /* a row past UINT32_MAX */
 };
+
 static void map_put(struct keymap *m, uint64_t key, uint32_t row)
 {
 	size_t i = XXH3_64bits(&key, sizeof(key)) & (m->cap - 1);
@@ -280,10 +281,27 @@ static struct shared shared_ids(struct src1 *t, uint64_t pid, uint64_t cmnd,
 	return v;
 }
 
+/* The rows and leads of every source numbered in order, and joined. */
+struct groups {
+	struct keymap map;
+	uint32_t *parent;
+	size_t n, cap;
+};
+
+/* Pass 1's state: each source's take, and the groups so far. */
+struct pass1 {
+	struct src1 *t; /* per source */
+	struct groups g;
+	size_t *base; /* per source: the number of its first item */
+	char (*codes)[COMMUNE_CODE_MAX + 1]; /* the registry's communes */
+	size_t ncodes, codes_cap;
+	unsigned long long rejects;
+};
+
 /* Pass 1's sink (rec.h): keep what rows share, drop the rows. */
 static int sink1(void *ctx, struct batch *b, enum sink_what what)
 {
-	struct src1 *t = (struct src1 *)ctx + b->sink_src;
+	struct src1 *t = &((struct pass1 *)ctx)->t[b->sink_src];
 	unsigned long at = b->srcs[0].rows_read - 1; /* a shard's one source */
 	struct shared v;
 
@@ -321,13 +339,6 @@ static int sink1(void *ctx, struct batch *b, enum sink_what what)
 	t->at[t->n++] = (uint32_t)at;
 	return 0;
 }
-
-/* Number the rows and leads of every source in order, and join them. */
-struct groups {
-	struct keymap map;
-	uint32_t *parent;
-	size_t n, cap;
-};
 
 static void share(struct groups *g, uint32_t row, uint64_t v)
 {
@@ -405,84 +416,104 @@ static uint16_t *route(const struct src1 *t, unsigned s, unsigned long nrows,
 	return part;
 }
 
-int spill_plan(struct batch *b, const struct run_opts *o,
-	       unsigned long long limit, struct spill_plan *plan,
-	       struct etl_err *err)
+/*
+ * Pass 1's absorbed (rec.h): source src is read, its items in its take;
+ * number and join them (in input order, whatever thread read them), and
+ * keep only where each was read.
+ */
+static void absorbed1(void *ctx, struct batch *b, unsigned src)
 {
-	struct src1 *t = xcalloc(o->ninputs + 1, sizeof(*t));
-	struct groups g;
-	char(*codes)[COMMUNE_CODE_MAX + 1] = NULL;
-	size_t ncodes = 0, codes_cap = 0, s, k, *base = NULL;
-	uint32_t *size;
-	unsigned long long groups = 0, rejects = 0;
-	int rc;
+	struct pass1 *p = ctx;
+	struct src1 *t = &p->t[src];
+	size_t k;
 
-	memset(plan, 0, sizeof(*plan));
-	memset(&g, 0, sizeof(g));
-	b->sink = sink1;
-	b->sink_ctx = t;
-	rc = pipeline_read(b, o, err);
-	b->sink = NULL;
-	for (s = 0; rc == 0 && s < b->nsrcs; s++)
-		if (t[s].too_many)
-			rc = etl_errf(err,
-				      "'%s': more than 4294967295 rows, too "
-				      "many for --memory-limit's partitions",
-				      b->srcs[s].path);
-	if (rc < 0)
-		goto out;
-	map_grow(&g.map);
-	base = xcalloc(b->nsrcs + 1, sizeof(*base));
-	for (s = 0; s < b->nsrcs; s++) {
-		base[s] = g.n;
-		for (k = 0; k < t[s].n; k++)
-			if (new_row(&g, &t[s].items[k]) > base[s] &&
-			    t[s].at[k] == t[s].at[k - 1]) /* one row's leads */
-				join(g.parent, (uint32_t)(g.n - 2),
-				     (uint32_t)(g.n - 1));
-		free(t[s].items);
-		t[s].items = NULL;
-		GROW(codes, codes_cap, ncodes + t[s].ncodes + 1);
-		if (t[s].ncodes) /* memcpy from NULL is undefined, even of 0 */
-			memcpy(codes + ncodes, t[s].codes,
-			       sizeof(*codes) * t[s].ncodes);
-		ncodes += t[s].ncodes;
-		rejects += b->srcs[s].rejected;
-	}
-	free(g.map.key);
-	free(g.map.row);
-	if (!b->ref->scope)
-		ref_scope_set(b->ref, codes, ncodes);
-	size = xcalloc(g.n + 1, sizeof(*size));
-	for (k = 0; k < g.n; k++) {
-		uint32_t root = find(g.parent, (uint32_t)k);
+	p->base[src] = p->g.n;
+	for (k = 0; k < t->n; k++)
+		if (new_row(&p->g, &t->items[k]) > p->base[src] &&
+		    t->at[k] == t->at[k - 1]) /* one rejected row's leads */
+			join(p->g.parent, (uint32_t)(p->g.n - 2),
+			     (uint32_t)(p->g.n - 1));
+	free(t->items);
+	t->items = NULL;
+	GROW(p->codes, p->codes_cap, p->ncodes + t->ncodes + 1);
+	if (t->ncodes) /* memcpy from NULL is undefined, even of 0 */
+		memcpy(p->codes + p->ncodes, t->codes,
+		       sizeof(*p->codes) * t->ncodes);
+	p->ncodes += t->ncodes;
+	p->rejects += b->srcs[src].rejected;
+}
+
+/* The plan's counts (rows, largest group) and routes, from p. */
+static void plan_routes(struct pass1 *p, const struct batch *b,
+			unsigned long long limit, struct spill_plan *plan)
+{
+	struct groups *g = &p->g;
+	unsigned long long groups = 0;
+	uint32_t *size = xcalloc(g->n + 1, sizeof(*size));
+	size_t s, k;
+
+	for (k = 0; k < g->n; k++) {
+		uint32_t root = find(g->parent, (uint32_t)k);
 
 		groups += root == k;
 		if (++size[root] > plan->largest)
 			plan->largest = size[root];
 	}
 	free(size);
-	plan->rows = g.n + rejects;
+	plan->rows = g->n + p->rejects;
 	plan->nparts = part_count(plan->rows, limit, groups);
 	plan->nsrcs = b->nsrcs;
 	plan->part = xcalloc(b->nsrcs, sizeof(*plan->part));
 	plan->nrows = xcalloc(b->nsrcs, sizeof(*plan->nrows));
 	for (s = 0; s < b->nsrcs; s++) {
 		plan->nrows[s] = b->srcs[s].rows_read;
-		plan->part[s] = route(&t[s], (unsigned)s, plan->nrows[s], &g,
-				      base[s], plan->nparts);
+		plan->part[s] = route(&p->t[s], (unsigned)s, plan->nrows[s], g,
+				      p->base[s], plan->nparts);
 	}
-out:
+}
+
+int spill_plan(struct batch *b, const struct run_opts *o,
+	       unsigned long long limit, struct spill_plan *plan,
+	       struct etl_err *err)
+{
+	struct pass1 p;
+	size_t s;
+	int rc;
+
+	memset(plan, 0, sizeof(*plan));
+	memset(&p, 0, sizeof(p));
+	p.t = xcalloc(o->ninputs + 1, sizeof(*p.t));
+	p.base = xcalloc(o->ninputs + 1, sizeof(*p.base));
+	map_grow(&p.g.map);
+	b->sink = sink1;
+	b->absorbed = absorbed1;
+	b->sink_ctx = &p;
+	rc = pipeline_read(b, o, err);
+	b->sink = NULL;
+	b->absorbed = NULL;
+	free(p.g.map.key);
+	free(p.g.map.row);
+	for (s = 0; rc == 0 && s < b->nsrcs; s++)
+		if (p.t[s].too_many)
+			rc = etl_errf(err,
+				      "'%s': more than 4294967295 rows, too "
+				      "many for --memory-limit's partitions",
+				      b->srcs[s].path);
+	if (rc == 0) {
+		if (!b->ref->scope)
+			ref_scope_set(b->ref, p.codes, p.ncodes);
+		plan_routes(&p, b, limit, plan);
+	}
 	for (s = 0; s < o->ninputs + 1; s++) {
-		free(t[s].items);
-		free(t[s].at);
-		free(t[s].codes);
-		free(t[s].ascii);
+		free(p.t[s].items);
+		free(p.t[s].at);
+		free(p.t[s].codes);
+		free(p.t[s].ascii);
 	}
-	free(t);
-	free(base);
-	free(codes);
-	free(g.parent);
+	free(p.t);
+	free(p.base);
+	free(p.codes);
+	free(p.g.parent);
 	return rc;
 }
 
