@@ -503,12 +503,14 @@ static void relay_rows(struct outlist *ol, struct arena *a)
 	}
 }
 
-/* Coverage keeps its order: communes sorted, TOTAL last. */
+/* Coverage keeps its order: communes sorted, TOTAL last.  a NULL: the
+   rows stay where they are (struct outputs' read_back). */
 static void sort_list(struct outlist *ol, enum list l, struct arena *a)
 {
 	if (l != L_COVERAGE)
 		sort_rows(ol);
-	relay_rows(ol, a);
+	if (a)
+		relay_rows(ol, a);
 }
 
 void out_csv_cell(FILE *f, const char *s)
@@ -745,9 +747,12 @@ int out_write_all_and(struct outputs *o, const char *dir,
 
 	arena_init(&fresh);
 	for (l = 0; l < L_N; l++)
-		sort_list(&o->lists[l], (enum list)l, &fresh);
-	arena_release(&o->arena); /* every row now lives in fresh */
-	o->arena = fresh;
+		sort_list(&o->lists[l], (enum list)l,
+			  o->read_back ? NULL : &fresh);
+	if (!o->read_back) {
+		arena_release(&o->arena); /* every row now lives in fresh */
+		o->arena = fresh;
+	}
 	/* The longest list (renewals, mostly) on a thread of its own, then
 	   also (the workbooks: they use both cores, sharing none of them) */
 	for (l = 0; l < L_N; l++)

@@ -107,7 +107,6 @@ void partition_summary_line(struct strbuf *sb, uint32_t index, uint32_t count,
 
 /* ---- writing ------------------------------------------------------------ */
 
-
 static int write_keys(const struct outputs *o, const char *dir,
 		      struct etl_err *err)
 {
@@ -407,6 +406,7 @@ int partition_read_lists(const char *dir, struct outputs *o,
 		keys_release(&k);
 		return -1;
 	}
+	o->read_back = 1; /* its rows lie in runs of their order already */
 	for (l = 0; l < L_COVERAGE && !rc; l++)
 		rc = read_list(dir, (enum list)l, &k, &at, o, err);
 	if (!rc && at != k.n)

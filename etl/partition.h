@@ -89,9 +89,9 @@ void partition_info_release(struct part_info *pi);
 /*
  * Add the rows of every list but coverage of the partition folder dir to
  * o, in the folder's order, each with its commune, key and reason from
- * partition-keys.csv; add its coverage counts to o->cov (kept sorted by
- * commune code).  0, or -1 with err (a file that is not as a partition
- * writes it).
+ * partition-keys.csv, and set o->read_back (output.h); add its coverage
+ * counts to o->cov (kept sorted by commune code).  0, or -1 with err (a file
+ * that is not as a partition writes it).
  */
 int partition_read_lists(const char *dir, struct outputs *o,
 			 struct etl_err *err);

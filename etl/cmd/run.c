@@ -16,6 +16,9 @@
 #include "stage.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -300,6 +303,18 @@ static const char *size_text(unsigned long long v, char out[32])
 	return out;
 }
 
+/*
+ * Hand the memory a partition freed back to the system (glibc keeps it
+ * for the next malloc otherwise, spread over its threads' arenas): what
+ * --memory-limit weighs is what the process holds.
+ */
+static void trim_heap(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 /* The staging folder of partition k of an out-of-core run. */
 static void spill_dir(struct strbuf *sb, const struct outdir *od, uint32_t k)
 {
@@ -395,6 +410,7 @@ static int run_spilled(const struct stage *s, struct batch *b, double t0,
 		die("%s", err.msg);
 	}
 	batch_print_msgs(b, stderr);
+	trim_heap();
 	if (pipeline_file_rejects(b, o->max_file_rejects, &err) < 0)
 		die("%s", err.msg);
 	logmsg("%llu rows need more than --memory-limit %s: %u partitions "
@@ -422,6 +438,7 @@ static int run_spilled(const struct stage *s, struct batch *b, double t0,
 		npeople += bp.npeople;
 		nrecs += bp.nrecs;
 		batch_release(&bp);
+		trim_heap();
 	}
 	t1 = now_seconds();
 	progress("merging %u partitions", plan.nparts);
