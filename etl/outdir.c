@@ -1065,73 +1065,70 @@ struct raw_dirent {
 };
 
 /*
- * Remove every file of folder name (relative to dfd), whatever its name
- * (the workbooks' names depend on the run; a workbook's temporary file
- * lives there a moment): openat, the raw getdents64 (opendir and readdir
- * are not async-signal-safe), unlinkat, close.  Removing while reading
+ * Call fn(fd, entry) for every entry of folder name (relative to dfd)
+ * but "." and "..", fd the folder's: openat, the raw getdents64 (opendir
+ * and readdir are not async-signal-safe), close.  buf (nbuf bytes) is the
+ * caller's: a signal handler may not allocate.  Removing while reading
  * may skip a name: the caller tries again.
  */
-static void empty_dir(int dfd, const char *name)
+static void each_entry(int dfd, const char *name, uint64_t *buf, size_t nbuf,
+		       void (*fn)(int fd, const char *entry))
 {
-	static uint64_t buf[1024];
 	long n, off;
 	int fd = openat(dfd, name,
 			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0)
 		return;
-	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+	while ((n = syscall(SYS_getdents64, fd, buf, nbuf)) > 0) {
 		for (off = 0; off < n;) {
 			const struct raw_dirent *d =
 				(const void *)((const char *)buf + off);
 
 			if (strcmp(d->name, ".") && strcmp(d->name, ".."))
-				unlinkat(fd, d->name, 0);
+				fn(fd, d->name);
 			off += d->reclen;
 		}
 	}
 	close(fd);
+}
+
+static void unlink_entry(int fd, const char *entry)
+{
+	unlinkat(fd, entry, 0);
 }
 
 /*
- * The staging folder's subfolders: lists/ and the out-of-core run's
- * partitions (OUTDIR_SPILL*, spill.h), each emptied, then removed.
+ * Remove every file of folder name (relative to dfd), whatever its name
+ * (the workbooks' names depend on the run; a workbook's temporary file
+ * lives there a moment).
  */
-static void empty_subdirs(int fd)
+static void empty_dir(int dfd, const char *name)
 {
 	static uint64_t buf[1024];
-	long n, off;
-	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	if (dfd < 0)
-		return;
-	while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
-		for (off = 0; off < n;) {
-			const struct raw_dirent *d =
-				(const void *)((const char *)buf + off);
-
-			if (!strcmp(d->name, LISTS_DIR) ||
-			    !strncmp(d->name, OUTDIR_SPILL,
-				     sizeof(OUTDIR_SPILL) - 1)) {
-				empty_dir(fd, d->name);
-				unlinkat(fd, d->name, AT_REMOVEDIR);
-			}
-			off += d->reclen;
-		}
-	}
-	close(dfd);
+	each_entry(dfd, name, buf, sizeof(buf), unlink_entry);
 }
 
-/* The staging folder's subfolders (their files, then them), its files. */
+/* A subfolder of the staging folder: lists/, or a spilled partition's. */
+static void remove_subdir(int fd, const char *entry)
+{
+	if (strcmp(entry, LISTS_DIR) &&
+	    strncmp(entry, OUTDIR_SPILL, sizeof(OUTDIR_SPILL) - 1))
+		return;
+	empty_dir(fd, entry);
+	unlinkat(fd, entry, AT_REMOVEDIR);
+}
+
+/*
+ * The staging folder's subfolders (their files, then them: lists/ and
+ * the out-of-core run's partitions, OUTDIR_SPILL), then its files.
+ */
 static void empty_stage(void)
 {
-	int fd = openat(g_fd, g_stage,
-			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	static uint64_t buf[1024];
 
-	if (fd < 0)
-		return;
-	empty_subdirs(fd);
-	close(fd);
+	each_entry(g_fd, g_stage, buf, sizeof(buf), remove_subdir);
 	empty_dir(g_fd, g_stage);
 }
 
