@@ -75,11 +75,8 @@ static unsigned long long read_number(const char *path, const char *after)
 
 unsigned long long spill_default_limit(void)
 {
-	const char *env = getenv("DOISOAT_MEMORY_LIMIT");
 	unsigned long long mem, cg;
 
-	if (env && *env && spill_parse_size(env, &mem) == 0)
-		return mem;
 	mem = read_number("/proc/meminfo", "MemTotal:");
 	cg = read_number("/sys/fs/cgroup/memory.max", NULL);
 	if (cg && (!mem || cg < mem))

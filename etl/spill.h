@@ -44,9 +44,10 @@
 int spill_parse_size(const char *s, unsigned long long *bytes);
 
 /*
- * The default limit: $DOISOAT_MEMORY_LIMIT when set (a SIZE), else 80 %
- * of the memory this process may use (the machine's, or its cgroup's
- * memory.max when lower).  0 when none can be told (no limit).
+ * The default limit when neither --memory-limit nor $DOISOAT_MEMORY_LIMIT
+ * gives one: 80 % of the memory this process may use (the machine's, or
+ * its cgroup's memory.max when lower).  0 when none can be told (no
+ * limit).
  */
 unsigned long long spill_default_limit(void);
 

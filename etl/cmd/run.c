@@ -458,6 +458,18 @@ static int run_spilled(const struct stage *s, struct batch *b, double t0,
 	return run_finish(s, b, &out, &t, t0, t1, &od);
 }
 
+/* --memory-limit's default from $DOISOAT_MEMORY_LIMIT, or exit 2. */
+static void limit_from_env(struct run_opts *o)
+{
+	const char *env = getenv("DOISOAT_MEMORY_LIMIT");
+
+	if (!o->memory_limit && env && *env &&
+	    spill_parse_size(env, &o->memory_limit) < 0)
+		usage_error("bad DOISOAT_MEMORY_LIMIT '%s': give a size, e.g. "
+			    "4G, 512M",
+			    env);
+}
+
 /*
  * Does the run spill (spill.h)?  Its limit into *limit when it does:
  * when the inputs' estimate passes it, unless one cannot be read twice
@@ -498,6 +510,7 @@ int cmd_run(int argc, char **argv)
 
 	memset(&la, 0, sizeof(la));
 	stage_parse(&s, &run_def, argc, argv);
+	limit_from_env(&s.o);
 	if (!s.o.period || !s.o.out || !has_kind(&s.o, KIND_PRIOR) ||
 	    !has_kind(&s.o, KIND_REGISTRY))
 		usage_error("--period, --prior, --registry and --out are "

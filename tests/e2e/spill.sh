@@ -11,8 +11,8 @@
 # --max-rejects, exit 3 and the same folder.  Then: no partition folder
 # is left in the output folder, and the outputs are mode 0600; standard
 # input and a named pipe are never spilled (they cannot be read twice),
-# and the estimate does not open a pipe; the limit's bad
-# values; a run killed by SIGTERM while it spills leaves no staging
+# and the estimate does not open a pipe; the limit's bad values, in
+# --memory-limit and $DOISOAT_MEMORY_LIMIT; a run killed by SIGTERM while it spills leaves no staging
 # folder and the previous outputs whole.  One line per test, "ok N -
 # name" or "not ok N - name", then "spill: N passed, N failed".
 BUILD=${1:-build}
@@ -219,6 +219,21 @@ for v in 0 abc 4X 4G4 -1 99999999999999999999; do
 		not_ok "--memory-limit '$v' is refused (exit 2)" "$TMP/err"
 	fi
 done
+
+# a bad $DOISOAT_MEMORY_LIMIT is refused before any work, never ignored;
+# --memory-limit, given, wins over it
+DOISOAT_MEMORY_LIMIT=4GiB "$BIN" run $COMMON --out "$TMP/badenv" \
+	$(cat "$TMP/small.args") > "$TMP/err" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && grep -q "bad DOISOAT_MEMORY_LIMIT '4GiB'" "$TMP/err" &&
+	[ ! -e "$TMP/badenv" ] &&
+	DOISOAT_MEMORY_LIMIT=4GiB "$BIN" run $COMMON --out "$TMP/badenv" \
+		--memory-limit 4G $(cat "$TMP/small.args") 2> /dev/null; then
+	ok "a bad \$DOISOAT_MEMORY_LIMIT: exit 2 before any work; --memory-limit wins"
+else
+	echo "exit $rc" >> "$TMP/err"
+	not_ok "a bad \$DOISOAT_MEMORY_LIMIT: exit 2 before any work; --memory-limit wins" "$TMP/err"
+fi
 
 # SIGTERM while it spills: no staging folder left, the old outputs whole
 cp -r "$TMP/messy.full" "$TMP/term"
