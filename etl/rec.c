@@ -58,23 +58,11 @@ void batch_release(struct batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* The shard's accounting of its one source into b's source src. */
-static void take_source(struct batch *b, struct batch *shard, unsigned src)
+void batch_absorb(struct batch *b, struct batch *shard, unsigned src)
 {
 	struct source *to = &b->srcs[src];
 	const char *path = to->path, *label = to->label, *enc = to->encoding;
 	const char *commune = to->def_commune, *group = to->def_group;
-
-	*to = shard->srcs[0];
-	to->path = path;
-	to->label = label;
-	to->encoding = enc;
-	to->def_commune = commune;
-	to->def_group = group;
-}
-
-void batch_absorb(struct batch *b, struct batch *shard, unsigned src)
-{
 	size_t i;
 
 	GROW(b->recs, b->recs_cap, b->nrecs + shard->nrecs);
@@ -92,7 +80,12 @@ void batch_absorb(struct batch *b, struct batch *shard, unsigned src)
 		b->leads[b->nleads] = shard->leads[i];
 		b->leads[b->nleads++].src = (uint16_t)src;
 	}
-	take_source(b, shard, src);
+	*to = shard->srcs[0];
+	to->path = path;
+	to->label = label;
+	to->encoding = enc;
+	to->def_commune = commune;
+	to->def_group = group;
 	msgs_absorb(&b->msgs, &shard->msgs);
 	arena_absorb(&b->arena, &shard->arena);
 	batch_release(shard);
@@ -1079,12 +1072,27 @@ static void note_reject(struct read_ctx *c, unsigned long line,
 }
 
 /*
- * Hand what was just added to the batch's sink, if it has one (rec.h),
- * and drop it when the sink says so: back to arena mark m, when no
- * shared code was made since (ninterned).
+ * Where the batch stood before a row, lead or reject was added: its
+ * arena's place, and how many shared codes it had (a code made since
+ * is kept by later rows: the arena cannot go back past it).
  */
-static void to_sink(struct batch *b, enum sink_what what, struct arena_mark m,
-		    size_t ninterned)
+struct sink_at {
+	struct arena_mark m;
+	size_t ninterned;
+};
+
+static struct sink_at sink_at(const struct batch *b)
+{
+	struct sink_at at = { arena_mark(&b->arena), b->ninterned };
+
+	return at;
+}
+
+/*
+ * Hand what was just added to the batch's sink, if it has one (rec.h),
+ * and drop it when the sink says so, its strings with it (back to at).
+ */
+static void to_sink(struct batch *b, enum sink_what what, struct sink_at at)
 {
 	if (!b->sink || b->sink(b->sink_ctx, b, what))
 		return;
@@ -1094,28 +1102,38 @@ static void to_sink(struct batch *b, enum sink_what what, struct arena_mark m,
 		b->nleads--;
 	else
 		b->nrejects--;
-	if (b->ninterned == ninterned)
-		arena_rewind(&b->arena, m);
+	if (b->ninterned == at.ninterned)
+		arena_rewind(&b->arena, at.m);
+}
+
+/*
+ * The row about to be read, when the batch's skip passes over it
+ * (rec.h): counted read, and 1.
+ */
+static int skipped(struct batch *b, struct source *s)
+{
+	if (!b->skip || !b->skip(b->sink_ctx, b, s->rows_read))
+		return 0;
+	s->rows_read++;
+	return 1;
 }
 
 /* A reject of the row being read, with its sheet. */
 static void reject_row(struct read_ctx *c, unsigned long line, enum reason why,
 		       const char *raw, size_t n)
 {
-	struct arena_mark m = arena_mark(&c->b->arena);
-	size_t ninterned = c->b->ninterned;
+	struct sink_at at = sink_at(c->b);
 
 	batch_reject(c->b, c->src, line, why, raw, n);
 	c->b->rejects[c->b->nrejects - 1].sheet = (uint8_t)c->sheet;
-	to_sink(c->b, SINK_REJECT, m, ninterned);
+	to_sink(c->b, SINK_REJECT, at);
 }
 
 /* What a rejected roster row still yields for rule 3 (rules.md R6.4). */
 static void keep_lead(struct read_ctx *c, const char *const *raw,
 		      unsigned long line, enum reason why)
 {
-	struct arena_mark m = arena_mark(&c->b->arena);
-	size_t ninterned = c->b->ninterned;
+	struct sink_at at = sink_at(c->b);
 	struct lead l;
 
 	if (!rec_lead(c->b, c->b->srcs[c->src].kind, raw, &l))
@@ -1125,7 +1143,7 @@ static void keep_lead(struct read_ctx *c, const char *const *raw,
 	l.sheet = (uint8_t)c->sheet;
 	l.reason = (uint8_t)why;
 	batch_add_lead(c->b, &l);
-	to_sink(c->b, SINK_LEAD, m, ninterned);
+	to_sink(c->b, SINK_LEAD, at);
 }
 
 /* A reader reject whose line yields leads (keep_line_leads). */
@@ -1139,14 +1157,15 @@ static void add_line_lead(void *ctx, const struct lead *in)
 {
 	struct line_leads *x = ctx;
 	struct lead l = *in;
+	struct sink_at at;
 
 	l.src = (uint16_t)x->c->src;
 	l.line = (uint32_t)x->line;
 	l.sheet = (uint8_t)x->c->sheet;
 	l.reason = (uint8_t)x->why;
+	at = sink_at(x->c->b);
 	batch_add_lead(x->c->b, &l);
-	to_sink(x->c->b, SINK_LEAD, arena_mark(&x->c->b->arena),
-		x->c->b->ninterned);
+	to_sink(x->c->b, SINK_LEAD, at);
 }
 
 /* The IDs a roster line the reader could not split still carries. */
@@ -1195,20 +1214,16 @@ static void read_row(void *ctx, const struct csvin_row *row)
 	const char *raw[F_NFIELDS], *detail = "";
 	enum reason why;
 	struct rec r;
-	struct arena_mark m;
-	size_t ninterned;
+	struct sink_at at;
 	int f;
 	unsigned i, filled;
 
 	if (skipped_row(c, row))
 		return;
 	sample_row(c, row);
-	if (b->skip && b->skip(b->sink_ctx, b, s->rows_read)) {
-		s->rows_read++;
+	if (skipped(b, s))
 		return;
-	}
-	m = arena_mark(&b->arena);
-	ninterned = b->ninterned;
+	at = sink_at(b);
 	s->rows_read++;
 	for (f = 0; f < F_NFIELDS; f++)
 		raw[f] = c->map.col[f] >= 0 ? row->fields[c->map.col[f]] : NULL;
@@ -1231,7 +1246,7 @@ static void read_row(void *ctx, const struct csvin_row *row)
 	GROW(b->recs, b->recs_cap, b->nrecs + 1);
 	b->recs[b->nrecs++] = r;
 	s->accepted++;
-	to_sink(b, SINK_REC, m, ninterned);
+	to_sink(b, SINK_REC, at);
 }
 
 static void read_reject(void *ctx, unsigned long line, const char *reason,
@@ -1241,11 +1256,8 @@ static void read_reject(void *ctx, unsigned long line, const char *reason,
 	enum reason why = reason_parse(reason);
 
 	hdrpick_row_rejected(&c->pick);
-	if (c->b->skip &&
-	    c->b->skip(c->b->sink_ctx, c->b, c->b->srcs[c->src].rows_read)) {
-		c->b->srcs[c->src].rows_read++;
+	if (skipped(c->b, &c->b->srcs[c->src]))
 		return;
-	}
 	c->b->srcs[c->src].rows_read++;
 	note_reject(c, line, why, detail);
 	reject_row(c, line, why, raw, n);
