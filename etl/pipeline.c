@@ -305,27 +305,31 @@ int pipeline_read(struct batch *b, const struct run_opts *o,
 _Static_assert(sizeof(((struct cov *)0)->commune) == COMMUNE_CODE_MAX + 1,
 	       "struct cov holds a commune code of COMMUNE_CODE_MAX bytes");
 
+void scope_codes_add(struct scope_codes *sc, const struct rec *r)
+{
+	size_t len;
+
+	if (r->kind != KIND_REGISTRY || !r->commune[0] ||
+	    (sc->n && !strcmp(sc->v[sc->n - 1], r->commune)))
+		return;
+	len = strlen(r->commune);
+	if (len > COMMUNE_CODE_MAX)
+		abort(); /* cannot be: rec_normalise rejects the row */
+	GROW(sc->v, sc->cap, sc->n + 1);
+	memcpy(sc->v[sc->n++], r->commune, len + 1);
+}
+
 void pipeline_default_scope(struct batch *b)
 {
-	char(*codes)[COMMUNE_CODE_MAX + 1] = NULL;
-	size_t n = 0, cap = 0, i, len;
+	struct scope_codes sc = { NULL, 0, 0 };
+	size_t i;
 
 	if (b->ref->scope)
 		return;
-	for (i = 0; i < b->nrecs; i++) {
-		const struct rec *r = &b->recs[i];
-
-		if (r->kind != KIND_REGISTRY || !r->commune[0] ||
-		    (n && !strcmp(codes[n - 1], r->commune)))
-			continue;
-		len = strlen(r->commune);
-		if (len > COMMUNE_CODE_MAX)
-			abort(); /* cannot be: rec_normalise rejects the row */
-		GROW(codes, cap, n + 1);
-		memcpy(codes[n++], r->commune, len + 1);
-	}
-	ref_scope_set(b->ref, codes, n);
-	free(codes);
+	for (i = 0; i < b->nrecs; i++)
+		scope_codes_add(&sc, &b->recs[i]);
+	ref_scope_set(b->ref, sc.v, sc.n);
+	free(sc.v);
 }
 
 unsigned long pipeline_rejects(const struct batch *b)

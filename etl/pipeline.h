@@ -72,6 +72,18 @@ int pipeline_read(struct batch *b, const struct run_opts *o,
 /* With no scope file, the scope is every commune in the registry rows. */
 void pipeline_default_scope(struct batch *b);
 
+/*
+ * The communes of the default scope as rows come (pipeline_default_scope,
+ * and the out-of-core run's pass 1, spill.h): r's commune added to sc
+ * when r is a registry row with one, and it is not the last one added
+ * (rows come by commune; ref_scope_set sorts and drops the repeats).
+ */
+struct scope_codes {
+	char (*v)[COMMUNE_CODE_MAX + 1];
+	size_t n, cap;
+};
+void scope_codes_add(struct scope_codes *sc, const struct rec *r);
+
 /* Print the coverage table in the shape of seed 002 (stdout). */
 void print_coverage(const struct outputs *o, FILE *f);
 

@@ -179,8 +179,7 @@ struct src1 {
 	struct shared *items; /* its rows and leads, as read */
 	uint32_t *at; /* items[k]'s row among the rows read */
 	size_t n, cap;
-	char (*codes)[COMMUNE_CODE_MAX + 1]; /* its registry rows' communes */
-	size_t ncodes, codes_cap;
+	struct scope_codes codes; /* its registry rows' communes */
 	char *ascii; /* name_key_ascii's buffer */
 	size_t ascii_cap;
 	int too_many; /* a row past UINT32_MAX */
@@ -290,8 +289,7 @@ struct pass1 {
 	struct src1 *t; /* per source */
 	struct groups g;
 	size_t *base; /* per source: the number of its first item */
-	char (*codes)[COMMUNE_CODE_MAX + 1]; /* the registry's communes */
-	size_t ncodes, codes_cap;
+	struct scope_codes codes; /* the registry's communes */
 	unsigned long long rejects;
 };
 
@@ -307,14 +305,7 @@ static int sink1(void *ctx, struct batch *b, enum sink_what what)
 
 		v = shared_ids(t, r->pid, r->cmnd, r->cmnd_len, r->bhxh,
 			       r->name, &r->dob);
-		/* the default scope's communes, as pipeline_default_scope */
-		if (r->kind == KIND_REGISTRY && r->commune[0] &&
-		    strlen(r->commune) <= COMMUNE_CODE_MAX &&
-		    !(t->ncodes &&
-		      !strcmp(t->codes[t->ncodes - 1], r->commune))) {
-			GROW(t->codes, t->codes_cap, t->ncodes + 1);
-			strcpy(t->codes[t->ncodes++], r->commune);
-		}
+		scope_codes_add(&t->codes, r); /* the default scope's */
 	} else if (what == SINK_LEAD) {
 		const struct lead *l = &b->leads[b->nleads - 1];
 
@@ -432,11 +423,11 @@ static void absorbed1(void *ctx, struct batch *b, unsigned src)
 			     (uint32_t)(p->g.n - 1));
 	free(t->items);
 	t->items = NULL;
-	GROW(p->codes, p->codes_cap, p->ncodes + t->ncodes + 1);
-	if (t->ncodes) /* memcpy from NULL is undefined, even of 0 */
-		memcpy(p->codes + p->ncodes, t->codes,
-		       sizeof(*p->codes) * t->ncodes);
-	p->ncodes += t->ncodes;
+	GROW(p->codes.v, p->codes.cap, p->codes.n + t->codes.n + 1);
+	if (t->codes.n) /* memcpy from NULL is undefined, even of 0 */
+		memcpy(p->codes.v + p->codes.n, t->codes.v,
+		       sizeof(*p->codes.v) * t->codes.n);
+	p->codes.n += t->codes.n;
 	p->rejects += b->srcs[src].rejected;
 }
 
@@ -498,18 +489,18 @@ int spill_plan(struct batch *b, const struct run_opts *o,
 				      b->srcs[s].path);
 	if (rc == 0) {
 		if (!b->ref->scope)
-			ref_scope_set(b->ref, p.codes, p.ncodes);
+			ref_scope_set(b->ref, p.codes.v, p.codes.n);
 		plan_routes(&p, b, limit, plan);
 	}
 	for (s = 0; s < o->ninputs + 1; s++) {
 		free(p.t[s].items);
 		free(p.t[s].at);
-		free(p.t[s].codes);
+		free(p.t[s].codes.v);
 		free(p.t[s].ascii);
 	}
 	free(p.t);
 	free(p.base);
-	free(p.codes);
+	free(p.codes.v);
 	free(p.g.parent);
 	return rc;
 }
