@@ -110,7 +110,7 @@ static void find_cols(struct cols x[NW])
  * The cells of the row a thread last asked about: a row's cells are
  * asked for many times in a row, and finding cell i walks i cells.
  * Rows do not change while the workbooks are written (lists_write and
- * lists_holders forget the row on entry: rows of an earlier run may
+ * lists_each_holder forget the row on entry: rows of an earlier run may
  * have lived at the same address).
  */
 static _Thread_local struct {
@@ -2042,6 +2042,7 @@ static void holder_of(const struct wr *w, struct money_memo *mm,
 	struct money_in in;
 	const struct memo_money *k;
 
+	memset(h, 0, sizeof(*h));
 	h->r = e->r;
 	h->list = wlist[e->wl];
 	h->commune = e->r->commune; /* the commune_code cell's text */
@@ -2058,29 +2059,29 @@ static void holder_of(const struct wr *w, struct money_memo *mm,
 	}
 }
 
-/* The card holders of the change or renew list's rows (lists_holders). */
+/* The card holders of the change or renew list's rows (lists_each_holder). */
 struct holder_rows {
 	const struct outputs *o;
 	const struct wr *w;
 	const struct lists_plan *t;
-	struct lists_holder *h; /* h[base + k]: the k-th holder of the list */
 	struct money_memo *mm[2]; /* each half its own */
-	size_t base;
+	void (*fn)(void *ctx, int half, const struct lists_holder *h);
+	void *ctx;
 	int wl;
 };
 
 /*
  * The holders of rows [from, to) of list hr->wl (a group change's row
- * left out: it is a TĂNG row of the lists) into hr->h from base + the
- * rows kept before from (from is 0 where rows are left out); how many.
+ * left out: it is a TĂNG row of the lists) to hr->fn, as half.
  */
-static size_t holders_rows(struct holder_rows *hr, int half, size_t from,
-			   size_t to)
+static void holders_rows(struct holder_rows *hr, int half, size_t from,
+			 size_t to)
 {
 	const struct outputs *o = hr->o;
 	const struct outlist *ol = &o->lists[wlist[hr->wl]];
+	struct lists_holder h;
 	struct entry one;
-	size_t i, k = from;
+	size_t i;
 
 	memset(&one, 0, sizeof(one));
 	one.unit = "";
@@ -2099,9 +2100,9 @@ static size_t holders_rows(struct holder_rows *hr, int half, size_t from,
 		one.tier = strcmp(one.group, "GD")
 				   ? 1
 				   : tier_of(hr->t, o, hr->wl, one.r);
-		holder_of(hr->w, hr->mm[half], &one, 0, &hr->h[hr->base + k++]);
+		holder_of(hr->w, hr->mm[half], &one, 0, &h);
+		hr->fn(hr->ctx, half, &h);
 	}
-	return k - from;
 }
 
 static void holders_half(void *ctx, int half, size_t from, size_t to)
@@ -2109,17 +2110,19 @@ static void holders_half(void *ctx, int half, size_t from, size_t to)
 	holders_rows(ctx, half, from, to);
 }
 
-size_t lists_holders(const struct outputs *o, const struct batch *b,
-		     const struct lists_plan *t, struct lists_holder **out)
+void lists_each_holder(const struct outputs *o, const struct batch *b,
+		       const struct lists_plan *t,
+		       void (*fn)(void *ctx, int half,
+				  const struct lists_holder *h),
+		       void *ctx)
 {
 	struct cols x[NW];
-	struct entry *e;
-	struct lists_holder *h;
+	const struct entry *e = t->e; /* gathered once, tiers set */
+	struct lists_holder h;
 	struct wr *w = xcalloc(1, sizeof(*w));
 	struct money_memo mm, mm2;
 	struct holder_rows hr;
-	size_t n, nh = 0, i, cap;
-	int wl;
+	size_t i;
 
 	cells_forget();
 	find_cols(x);
@@ -2128,34 +2131,25 @@ size_t lists_holders(const struct outputs *o, const struct batch *b,
 	money_memo_init(&mm);
 	/* the new cards as the lists file them (TĂNG rows), then the cards
 	   bought again: corrections and renewals, read row by row */
-	e = t->e; /* gathered once, tiers set (lists_plan_new) */
-	n = t->n;
-	cap = n + o->lists[L_CHANGE].n + o->lists[L_RENEW].n;
-	h = xcalloc(cap ? cap : 1, sizeof(*h));
-	for (i = 0; i < n; i++)
-		if (e[i].kind == K_TM)
-			holder_of(w, &mm, &e[i], e[i].form == F_D03, &h[nh++]);
+	for (i = 0; i < t->n; i++)
+		if (e[i].kind == K_TM) {
+			holder_of(w, &mm, &e[i], e[i].form == F_D03, &h);
+			fn(ctx, 0, &h);
+		}
 	hr.o = o;
 	hr.w = w;
 	hr.t = t;
-	hr.h = h;
-	hr.mm[0] = &mm;
-	for (wl = W_CHG; wl <= W_REN; wl++) {
-		hr.wl = wl;
-		hr.base = nh;
-		if (wl == W_REN) { /* most rows: by halves on two threads */
-			money_memo_init(&mm2);
-			hr.mm[1] = &mm2;
-			in_halves(holders_half, &hr, o->lists[L_RENEW].n);
-			money_memo_release(&mm2);
-			nh += o->lists[L_RENEW].n;
-		} else {
-			hr.mm[1] = &mm;
-			nh += holders_rows(&hr, 0, 0, o->lists[L_CHANGE].n);
-		}
-	}
+	hr.fn = fn;
+	hr.ctx = ctx;
+	hr.mm[0] = hr.mm[1] = &mm;
+	hr.wl = W_CHG;
+	holders_rows(&hr, 0, 0, o->lists[L_CHANGE].n);
+	/* the renewals, most rows: by halves on two threads */
+	money_memo_init(&mm2);
+	hr.mm[1] = &mm2;
+	hr.wl = W_REN;
+	in_halves(holders_half, &hr, o->lists[L_RENEW].n);
+	money_memo_release(&mm2);
 	money_memo_release(&mm);
 	free(w);
-	*out = h;
-	return nh;
 }

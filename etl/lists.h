@@ -136,11 +136,20 @@ struct lists_holder {
 };
 
 /*
- * Every card holder of o (increase rows, change rows, renew rows; a group
- * change once, in its new group) into *out (free it); returns how many.
+ * fn(ctx, half, h) for every card holder of o (the TĂNG rows of the
+ * lists, then the change rows, then the renew rows; a group change once,
+ * in its new group); h lives for the call only.  The renewals are read in
+ * two halves, the second on a thread of its own when there are cores for
+ * it: fn is called from two threads at once, each with its own half (0
+ * or 1), and must keep what it gathers per half.  What the district
+ * summary needs are sums (tonghop.h), so the order does not matter; it
+ * holds no holder, so the summary's memory does not grow with them.
  */
-size_t lists_holders(const struct outputs *o, const struct batch *b,
-		     const struct lists_plan *t, struct lists_holder **out);
+void lists_each_holder(const struct outputs *o, const struct batch *b,
+		       const struct lists_plan *t,
+		       void (*fn)(void *ctx, int half,
+				  const struct lists_holder *h),
+		       void *ctx);
 
 /* The rows of a worksheet (Excel's limit; xlsxout.h XO_ELIMIT past it). */
 #define LISTS_SHEET_ROWS 1048576

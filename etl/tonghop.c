@@ -175,52 +175,132 @@ static const char *funding_vi(int funding)
 	return "";
 }
 
-static const char *holder_commune(const void *ctx, size_t i)
+static void tally_sum(struct tally *to, const struct tally *t)
 {
-	return (*(const struct lists_holder *const *)ctx)[i].commune;
+	to->heads += t->heads;
+	to->listed += t->listed;
+	to->months += t->months;
+	to->s.amount += t->s.amount;
+	to->s.state_pays += t->s.state_pays;
+	to->s.state_supports += t->s.state_supports;
+	to->s.local += t->s.local;
+	to->s.participant += t->s.participant;
 }
 
 /*
- * The budget holders of o (funding classes 3-5) into *out, by commune,
- * then group rank, then group, then their order; how many.
+ * The budget holders (funding classes 3-5) of one commune and group, a
+ * row of the request to buy: the sheet prints sums, so the holders
+ * themselves are not kept (a province has millions).
  */
-static size_t budget_holders(const struct outputs *o, const struct batch *b,
-			     const struct lists_plan *t,
-			     struct lists_holder **all,
-			     const struct lists_holder ***out)
+struct buy_cell {
+	const char *commune; /* the rows' commune_code cell */
+	unsigned g; /* the group's index in the reference */
+	int rank; /* the group's rank (groups.csv) */
+	char group[4]; /* its code as the rows give it */
+	struct tally t, listed; /* all of them; those on a D03-TS list */
+};
+
+/* The cells of one half of the holders (lists_each_holder's halves). */
+struct buy_half {
+	struct hashtab ht;
+	struct buy_cell *v;
+	size_t n, cap;
+};
+
+struct buy_cells {
+	const struct ref *ref;
+	struct buy_half half[2];
+};
+
+/* The cell of commune and group g in bh, added (zero) when new. */
+static struct buy_cell *buy_cell(struct buy_half *bh, const char *commune,
+				 unsigned g, int rank, const char *group)
 {
-	const struct ref *ref = b->ref;
-	size_t n = lists_holders(o, b, t, all), k = 0, i;
-	const struct lists_holder **v = xcalloc(n ? n : 1, sizeof(*v));
-	uint32_t *rank = xmalloc(sizeof(*rank) * (n + 1));
-	struct kv *kv = xmalloc(sizeof(*kv) * (n + 1));
+	uint64_t h = ht_hash_u64(ht_hash(commune, strlen(commune)) + g);
+	size_t pos;
+	uint32_t v;
+	struct buy_cell *c;
 
-	ht_ranks(holder_commune, all, n, rank);
-	for (i = 0; i < n; i++) {
-		unsigned g = ref_group(ref, (*all)[i].group);
-
-		if (g != GROUP_NONE && ref->groups[g].funding >= 3 &&
-		    ref->groups[g].funding <= 5)
-			kv[k++] = (struct kv){
-				(uint64_t)(uint32_t)ref->groups[g].rank << 32 |
-					g,
-				(uint32_t)i
-			};
-	}
-	/* stable passes: by group, then by commune (equal: their order) */
-	sort_kv(kv, k);
-	for (i = 0; i < k; i++)
-		kv[i].key = rank[kv[i].val];
-	sort_kv(kv, k);
-	for (i = 0; i < k; i++)
-		v[i] = &(*all)[kv[i].val];
-	free(kv);
-	free(rank);
-	*out = v;
-	return k;
+	for (pos = ht_first(&bh->ht, h);
+	     (v = ht_next(&bh->ht, h, &pos)) != HT_NONE;)
+		if (bh->v[v].g == g && !strcmp(bh->v[v].commune, commune))
+			return &bh->v[v];
+	GROW(bh->v, bh->cap, bh->n + 1);
+	c = &bh->v[bh->n];
+	memset(c, 0, sizeof(*c));
+	c->commune = commune;
+	c->g = g;
+	c->rank = rank;
+	memcpy(c->group, group, sizeof(c->group));
+	ht_insert(&bh->ht, h, (uint32_t)bh->n);
+	return &bh->v[bh->n++];
 }
 
-/* The budget holders, found by a thread of their own (holders_main). */
+/* A card holder into its cell, when a budget pays or supports it. */
+static void buy_holder(void *ctx, int half, const struct lists_holder *h)
+{
+	struct buy_cells *bc = ctx;
+	const struct ref *ref = bc->ref;
+	unsigned g = ref_group(ref, h->group);
+	struct buy_cell *c;
+
+	if (g == GROUP_NONE || ref->groups[g].funding < 3 ||
+	    ref->groups[g].funding > 5)
+		return;
+	c = buy_cell(&bc->half[half], h->commune, g, ref->groups[g].rank,
+		     h->group);
+	tally_add(&c->t, h);
+	if (h->on_list)
+		tally_add(&c->listed, h);
+}
+
+/* By commune, then group rank, then group. */
+static int buy_cmp(const void *x, const void *y)
+{
+	const struct buy_cell *a = x, *b = y;
+	int c = strcmp(a->commune, b->commune);
+
+	if (c)
+		return c;
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? -1 : 1;
+	return a->g < b->g ? -1 : a->g > b->g;
+}
+
+/*
+ * The rows of the request to buy of o into *out (free it), by commune,
+ * then group rank, then group; how many.
+ */
+static size_t budget_cells(const struct outputs *o, const struct batch *b,
+			   const struct lists_plan *t, struct buy_cell **out)
+{
+	struct buy_cells bc;
+	struct buy_half *h0 = &bc.half[0], *h1 = &bc.half[1];
+	size_t i;
+	int k;
+
+	memset(&bc, 0, sizeof(bc));
+	bc.ref = b->ref;
+	for (k = 0; k < 2; k++)
+		ht_init(&bc.half[k].ht, 256);
+	lists_each_holder(o, b, t, buy_holder, &bc);
+	for (i = 0; i < h1->n; i++) {
+		const struct buy_cell *x = &h1->v[i];
+		struct buy_cell *c =
+			buy_cell(h0, x->commune, x->g, x->rank, x->group);
+
+		tally_sum(&c->t, &x->t);
+		tally_sum(&c->listed, &x->listed);
+	}
+	if (h0->n)
+		qsort(h0->v, h0->n, sizeof(*h0->v), buy_cmp);
+	for (k = 0; k < 2; k++)
+		ht_release(&bc.half[k].ht);
+	free(h1->v);
+	*out = h0->v;
+	return h0->n;
+}
+
 /*
  * The plan the budget holders need, handed over once it is made: the
  * summary starts on its commune sheets before it is (they do not need
@@ -256,8 +336,7 @@ struct budget {
 	const struct outputs *o;
 	const struct batch *b;
 	struct plan_gate *gate;
-	struct lists_holder *all;
-	const struct lists_holder **v;
+	struct buy_cell *v;
 	size_t n;
 };
 
@@ -265,43 +344,32 @@ static void *holders_main(void *arg)
 {
 	struct budget *bu = arg;
 
-	bu->n = budget_holders(bu->o, bu->b, gate_wait(bu->gate), &bu->all,
-			       &bu->v);
+	bu->n = budget_cells(bu->o, bu->b, gate_wait(bu->gate), &bu->v);
 	return NULL;
 }
 
 /* One row per commune and group; returns the grand tally in *all. */
-static void buy_rows(struct tw *w, const struct lists_holder **v, size_t n,
+static void buy_rows(struct tw *w, const struct buy_cell *v, size_t n,
 		     struct tally *all, struct tally *listed)
 {
 	const struct ref *ref = w->b->ref;
-	size_t i = 0, k;
-	long stt = 0;
+	size_t i;
 
-	while (i < n && !xo_error(w->wb)) {
-		struct tally t = { 0 };
-		unsigned g = ref_group(ref, v[i]->group);
-		const char *cname = ref_commune_name(ref, v[i]->commune,
+	for (i = 0; i < n && !xo_error(w->wb); i++) {
+		const struct group *g = &ref->groups[v[i].g];
+		const char *cname = ref_commune_name(ref, v[i].commune,
 						     &w->b->period_start);
 
-		for (k = i; k < n && !strcmp(v[k]->commune, v[i]->commune) &&
-			    !strcmp(v[k]->group, v[i]->group);
-		     k++) {
-			tally_add(&t, v[k]);
-			tally_add(all, v[k]);
-			if (v[k]->on_list)
-				tally_add(listed, v[k]);
-		}
-		xo_num(w->ws, w->row, 0, (double)++stt, w->f.num);
-		xo_text(w->ws, w->row, 1, v[i]->commune, w->f.textc);
+		tally_sum(all, &v[i].t);
+		tally_sum(listed, &v[i].listed);
+		xo_num(w->ws, w->row, 0, (double)(i + 1), w->f.num);
+		xo_text(w->ws, w->row, 1, v[i].commune, w->f.textc);
 		xo_text(w->ws, w->row, 2, cname ? cname : "", w->f.text);
-		xo_text(w->ws, w->row, 3, v[i]->group, w->f.textc);
-		xo_text(w->ws, w->row, 4, ref->groups[g].name_vi, w->f.text);
-		xo_text(w->ws, w->row, 5, funding_vi(ref->groups[g].funding),
-			w->f.text);
-		tally_cells(w, &t, w->f.num, w->f.money);
+		xo_text(w->ws, w->row, 3, v[i].group, w->f.textc);
+		xo_text(w->ws, w->row, 4, g->name_vi, w->f.text);
+		xo_text(w->ws, w->row, 5, funding_vi(g->funding), w->f.text);
+		tally_cells(w, &v[i].t, w->f.num, w->f.money);
 		w->row++;
-		i = k;
 	}
 }
 
@@ -393,7 +461,7 @@ static void buy_sheet(struct tw *w, const struct budget *bu)
 						  "Người tham gia đóng" };
 	static const double wd[BUY_NCOLS] = { 5,  9, 22, 8,  30, 12, 9,
 					      10, 9, 14, 14, 14, 13, 14 };
-	const struct lists_holder **v = bu->v;
+	const struct buy_cell *v = bu->v;
 	struct tally t = { 0 }, listed = { 0 }, rest;
 	size_t n = bu->n;
 	char title[128], sub[200];
@@ -802,7 +870,7 @@ static int tonghop_gated(const struct outputs *o, const struct batch *b,
 			 struct etl_err *err)
 {
 	struct lists_book lb;
-	struct budget bu = { o, b, gate, NULL, NULL, 0 };
+	struct budget bu = { o, b, gate, NULL, 0 };
 	struct tw *w;
 	pthread_t tid;
 	char title[96];
@@ -851,7 +919,6 @@ static int tonghop_gated(const struct outputs *o, const struct batch *b,
 		rc = lists_book_close(&lb, err);
 	}
 	free(bu.v);
-	free(bu.all);
 	free(w);
 	return rc;
 }

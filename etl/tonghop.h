@@ -13,8 +13,9 @@
  *                      D03-TS lists, months, and the money by source
  *                      (state budget pays, state budget supports, local
  *                      budget, participants), each person's money exactly
- *                      as the lists compute it (lists_holders); the total
- *                      row, the part on the lists and the rest; the
+ *                      as the lists compute it (lists_each_holder),
+ *                      summed per row as the holders come (none is
+ *                      kept: the memory is the rows'); the total row, the part on the lists and the rest; the
  *                      budget to approve per source; the approving body
  *                      (periods before 2025-07-01: the district people's
  *                      committee; later: the units file's row of kind
