@@ -78,7 +78,7 @@ struct outputs {
 	/* --partition I/N (rules.md R7.13): count 0 keeps every row; else
 	   out_add keeps only the rows whose key is in partition index */
 	uint32_t part_index, part_count;
-	/* rows read back from partition folders (partition_read_lists):
+	/* rows read back from partition folders (partition_read):
 	   each list's rows already lie in runs of its order, one run a
 	   partition, so out_write_all_and sorts them but does not copy
 	   them into their order (which would hold them twice a moment) */

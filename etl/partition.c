@@ -395,8 +395,7 @@ static int read_list(const char *dir, enum list l, const struct keys *k,
 	return 0;
 }
 
-int partition_read_lists(const char *dir, struct outputs *o,
-			 struct etl_err *err)
+static int read_lists(const char *dir, struct outputs *o, struct etl_err *err)
 {
 	struct keys k;
 	size_t at = 0;
@@ -440,8 +439,8 @@ static struct cov *cov_slot(struct outputs *o, const char *commune)
 	return &o->cov[lo];
 }
 
-int partition_read_coverage(const char *dir, struct outputs *o,
-			    struct etl_err *err)
+static int read_coverage(const char *dir, struct outputs *o,
+			 struct etl_err *err)
 {
 	char *text, *p, *end, *cells[7];
 	uint64_t v[5];
@@ -480,6 +479,13 @@ int partition_read_coverage(const char *dir, struct outputs *o,
 				"--partition writes it",
 				dir, PARTITION_COVERAGE, row);
 	return 0;
+}
+
+int partition_read(const char *dir, struct outputs *o, struct etl_err *err)
+{
+	return read_lists(dir, o, err) < 0 || read_coverage(dir, o, err) < 0
+		       ? -1
+		       : 0;
 }
 
 /* ---- summary.json ------------------------------------------------------- */

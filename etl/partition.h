@@ -87,15 +87,12 @@ int partition_read_summary(const char *dir, struct part_info *pi,
 void partition_info_release(struct part_info *pi);
 
 /*
- * Add the rows of every list but coverage of the partition folder dir to
- * o, in the folder's order, each with its commune, key and reason from
- * partition-keys.csv, and set o->read_back (output.h); add its coverage
- * counts to o->cov (kept sorted by commune code).  0, or -1 with err (a file
- * that is not as a partition writes it).
+ * Add what the partition folder dir holds to o: the rows of every list
+ * but coverage, in the folder's order, each with its commune, key and
+ * reason from partition-keys.csv (o->read_back is set, output.h), and
+ * its coverage counts to o->cov (kept sorted by commune code).  0, or -1
+ * with err (a file that is not as a partition writes it).
  */
-int partition_read_lists(const char *dir, struct outputs *o,
-			 struct etl_err *err);
-int partition_read_coverage(const char *dir, struct outputs *o,
-			    struct etl_err *err);
+int partition_read(const char *dir, struct outputs *o, struct etl_err *err);
 
 #endif

@@ -173,8 +173,7 @@ static int merge_pipeline(const struct stage *s, const struct part_info *by,
 	outputs_init(&out);
 	progress("reading %u partitions", n);
 	for (k = 0; k < n; k++)
-		if (partition_read_lists(by[k].dir, &out, &err) < 0 ||
-		    partition_read_coverage(by[k].dir, &out, &err) < 0)
+		if (partition_read(by[k].dir, &out, &err) < 0)
 			die("%s", err.msg);
 	out_add_coverage(&out, &s->b);
 	t1 = now_seconds();

@@ -445,8 +445,7 @@ static int run_spilled(const struct stage *s, struct batch *b, double t0,
 	outputs_init(&out);
 	for (k = 0; k < plan.nparts; k++) {
 		spill_dir(&dir, &od, k);
-		if (partition_read_lists(dir.buf, &out, &err) < 0 ||
-		    partition_read_coverage(dir.buf, &out, &err) < 0)
+		if (partition_read(dir.buf, &out, &err) < 0)
 			die("%s", err.msg);
 		spill_remove(dir.buf);
 	}

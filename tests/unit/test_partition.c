@@ -203,11 +203,7 @@ static int merge_into(char dirs[][32], int n, const char *out)
 
 	outputs_init(&o);
 	for (p = 0; p < n && !rc; p++)
-		rc = partition_read_lists(dirs[p], &o, &err) < 0 ||
-				     partition_read_coverage(dirs[p], &o,
-							     &err) < 0
-			     ? -1
-			     : 0;
+		rc = partition_read(dirs[p], &o, &err);
 	if (!rc) {
 		assert_int_equal(o.ncov, 2);
 		assert_int_equal(o.cov[0].population, 21);
