@@ -162,12 +162,33 @@ const char *spill_once_only(const struct run_opts *o)
 enum { K_PID = 1, K_CMND9, K_CMND12, K_BHXH, K_NAME };
 #define K_VALUE(kind, v) ((uint64_t)(kind) << 58 | ((v) & ((1ull << 58) - 1)))
 
-/* Open addressing from such a value to the first row that had it. */
+/*
+ * Open addressing from such a value to the first row that had it: the
+ * largest table of a spilled run (a value or more per row).  It is kept
+ * at most three-quarters full and grows by half, so it holds 1.33 to 2
+ * slots a value (a power of two at half load held 2 to 4); a slot is
+ * found from the hash by range reduction, not a mask.
+ */
 struct keymap {
 	uint64_t *key; /* 0: empty */
 	uint32_t *row;
 	size_t cap, n;
 };
+
+#define MAP_MIN (1u << 16)
+#define MAP_MAX 0xffffffffu /* slots: range reduction takes 32 bits */
+
+static size_t map_slot(const struct keymap *m, uint64_t key)
+{
+	uint64_t h = XXH3_64bits(&key, sizeof(key)) >> 32;
+
+	return (size_t)((h * (uint64_t)m->cap) >> 32);
+}
+
+static size_t map_after(const struct keymap *m, size_t i)
+{
+	return i + 1 == m->cap ? 0 : i + 1;
+}
 
 /* What pass 1 keeps of a row or lead: the values it may share. */
 struct shared {
@@ -187,10 +208,10 @@ struct src1 {
 
 static void map_put(struct keymap *m, uint64_t key, uint32_t row)
 {
-	size_t i = XXH3_64bits(&key, sizeof(key)) & (m->cap - 1);
+	size_t i = map_slot(m, key);
 
 	while (m->key[i])
-		i = (i + 1) & (m->cap - 1);
+		i = map_after(m, i);
 	m->key[i] = key;
 	m->row[i] = row;
 	m->n++;
@@ -201,7 +222,12 @@ static void map_grow(struct keymap *m)
 	struct keymap old = *m;
 	size_t i;
 
-	m->cap = old.cap ? old.cap * 2 : 1u << 16;
+	if (old.cap >= MAP_MAX)
+		die("more than %u distinct identifiers: too many for one run",
+		    (unsigned)(MAP_MAX / 4 * 3));
+	m->cap = old.cap ? old.cap + old.cap / 2 : MAP_MIN;
+	if (m->cap > MAP_MAX)
+		m->cap = MAP_MAX;
 	m->key = xcalloc(m->cap, sizeof(*m->key));
 	m->row = xmalloc(m->cap * sizeof(*m->row));
 	m->n = 0;
@@ -217,10 +243,9 @@ static uint32_t map_first(struct keymap *m, uint64_t key, uint32_t row)
 {
 	size_t i;
 
-	if (2 * (m->n + 1) > m->cap)
+	if (4 * (m->n + 1) > 3 * m->cap)
 		map_grow(m);
-	i = XXH3_64bits(&key, sizeof(key)) & (m->cap - 1);
-	for (; m->key[i]; i = (i + 1) & (m->cap - 1))
+	for (i = map_slot(m, key); m->key[i]; i = map_after(m, i))
 		if (m->key[i] == key)
 			return m->row[i];
 	m->key[i] = key;
