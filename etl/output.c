@@ -146,7 +146,7 @@ void out_add(struct outputs *o, enum list l, const char *commune, uint64_t key,
 	row->seq = o->seq++;
 	row->reason = (uint8_t)reason;
 	row->plain = (uint8_t)row_plain;
-	p = arena_alloc(&o->arena, total);
+	p = arena_text(&o->arena, total);
 	row->text = p;
 	for (i = 0; i < n; i++) {
 		if (cells[i])
@@ -158,6 +158,16 @@ void out_add(struct outputs *o, enum list l, const char *commune, uint64_t key,
 	memcpy(p, commune, len[n]);
 	row->commune = p;
 	ol->by_reason[reason]++;
+}
+
+void out_reserve(struct outputs *o, enum list l, size_t n)
+{
+	struct outlist *ol = &o->lists[l];
+
+	if (ol->cap - ol->n >= n)
+		return;
+	ol->rows = xrealloc(ol->rows, sizeof(*ol->rows) * (ol->n + n));
+	ol->cap = ol->n + n;
 }
 
 void outputs_absorb(struct outputs *o, struct outputs *part)
@@ -450,6 +460,32 @@ static const char *row_commune(const void *ctx, size_t i)
 }
 
 /*
+ * Put rows[kv[i].val] at i for every i, in place (a province's list is
+ * millions of rows: a sorted copy would hold them twice), following each
+ * cycle of the permutation once; kv[i].val is i after.
+ */
+static void permute(struct orow *rows, struct kv *kv, size_t n)
+{
+	size_t i, j, k;
+	struct orow first;
+
+	for (i = 0; i < n; i++) {
+		if (kv[i].val == i)
+			continue;
+		first = rows[i];
+		for (j = i;; j = k) {
+			k = kv[j].val;
+			kv[j].val = (uint32_t)j;
+			if (k == i) {
+				rows[j] = first;
+				break;
+			}
+			rows[j] = rows[k];
+		}
+	}
+}
+
+/*
  * Sort a list by commune (or source label), then person key (or line),
  * then the order rows were added: the distinct communes are few, so they
  * are ranked once and the rows ordered by two stable radix passes.
@@ -458,7 +494,6 @@ static void sort_rows(struct outlist *ol)
 {
 	uint32_t *rank;
 	struct kv *kv;
-	struct orow *sorted;
 	size_t i;
 
 	if (ol->n < 2)
@@ -471,15 +506,10 @@ static void sort_rows(struct outlist *ol)
 	sort_kv(kv, ol->n);
 	for (i = 0; i < ol->n; i++)
 		kv[i].key = rank[kv[i].val];
-	sort_kv(kv, ol->n);
-	sorted = xmalloc(sizeof(*sorted) * ol->n);
-	for (i = 0; i < ol->n; i++)
-		sorted[i] = ol->rows[kv[i].val];
-	free(ol->rows);
-	ol->rows = sorted;
-	ol->cap = ol->n;
-	free(kv);
 	free(rank);
+	sort_kv(kv, ol->n);
+	permute(ol->rows, kv, ol->n);
+	free(kv);
 }
 
 /*
@@ -496,7 +526,7 @@ static void relay_rows(struct outlist *ol, struct arena *a)
 		struct orow *r = &ol->rows[i];
 
 		n = (size_t)(r->commune - r->text) + strlen(r->commune) + 1;
-		p = arena_alloc(a, n);
+		p = arena_text(a, n);
 		memcpy(p, r->text, n);
 		r->commune = p + (r->commune - r->text);
 		r->text = p;

@@ -114,6 +114,13 @@ void out_add(struct outputs *o, enum list l, const char *commune, uint64_t key,
 	     enum reason reason, const char *const *cells);
 
 /*
+ * Room for n more rows in list l, exactly: rows read back whose count is
+ * known (partition_read) take no more memory than they need, where
+ * out_add grows a list by doubling.
+ */
+void out_reserve(struct outputs *o, enum list l, size_t n);
+
+/*
  * Move the rows of part (filled by one thread) behind those of o, in
  * order, as if they had been added to o; part is released.
  */

@@ -361,12 +361,15 @@ static int read_list(const char *dir, enum list l, const struct keys *k,
 		     size_t *at, struct outputs *o, struct etl_err *err)
 {
 	char *text, *p, *end, *cells[LIST_MAX_COLS + 1];
-	size_t len, row = 0;
+	size_t len, row = 0, rows;
 	int nc = 0;
 
 	text = slurp(dir, list_file(l), &len, err);
 	if (!text)
 		return -1;
+	for (rows = *at; rows < k->n && k->rows[rows].list == l; rows++)
+		;
+	out_reserve(o, l, rows - *at); /* no room to spare */
 	end = text + len;
 	p = after_header(text, list_header(l));
 	while (p && (nc = next_record(&p, end, cells, LIST_MAX_COLS + 1)) > 0) {

@@ -335,9 +335,14 @@ void *arena_alloc(struct arena *a, size_t n)
 	return arena_get(a, n, 1);
 }
 
+char *arena_text(struct arena *a, size_t n)
+{
+	return arena_get(a, n, 0);
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_get(a, n + 1, 0); /* text needs no alignment */
+	char *p = arena_text(a, n + 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';

@@ -145,6 +145,8 @@ struct arena {
 };
 void arena_init(struct arena *a);
 void *arena_alloc(struct arena *a, size_t n);
+/* n bytes of text (no alignment: where the last text ended). */
+char *arena_text(struct arena *a, size_t n);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 void arena_release(struct arena *a);
