@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <xxhash.h>
 
 int partition_parse(const char *s, uint32_t *index, uint32_t *count)
@@ -180,6 +181,7 @@ static char *slurp(const char *dir, const char *name, size_t *len,
 	struct strbuf path;
 	char *buf = NULL;
 	size_t n = 0, cap = 0, got;
+	struct stat st;
 	FILE *f;
 
 	sb_init(&path, 0);
@@ -194,8 +196,15 @@ static char *slurp(const char *dir, const char *name, size_t *len,
 		sb_release(&path);
 		return NULL;
 	}
+	/* the file's size at once: a list read back is the merge's largest
+	   passing allocation, and doubling would make it up to twice that */
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+		cap = (size_t)st.st_size + 2;
+		buf = xmalloc(cap);
+	}
 	do {
-		GROW(buf, cap, n + (1 << 20) + 1);
+		if (cap - n < 2)
+			GROW(buf, cap, n + (1 << 20) + 1);
 		got = fread(buf + n, 1, cap - n - 1, f);
 		n += got;
 	} while (got > 0);
