@@ -195,10 +195,17 @@ struct shared {
 	uint64_t pid, cmnd, bhxh, name; /* K_VALUE()s, 0: none */
 };
 
-/* Pass 1's take of one source (its reading thread's own). */
+/*
+ * Pass 1's take of one source (its reading thread's own).  A source's
+ * items wait for the sources before it (they are numbered in input
+ * order), so a whole registry's may be held at once: they are packed,
+ * a byte telling which values an item has, then those (most rows have
+ * two or three of the four).
+ */
 struct src1 {
-	struct shared *items; /* its rows and leads, as read */
-	uint32_t *at; /* items[k]'s row among the rows read */
+	uint8_t *items; /* its rows and leads, as read (pack_item) */
+	size_t len, room; /* bytes of items used, allocated */
+	uint32_t *at; /* item k's row among the rows read */
 	size_t n, cap;
 	struct scope_codes codes; /* its registry rows' communes */
 	char *ascii; /* name_key_ascii's buffer */
@@ -318,6 +325,49 @@ struct pass1 {
 	unsigned long long rejects;
 };
 
+#define ITEM_MAX (1 + 4 * sizeof(uint64_t))
+
+/* Item v after t's items: its mask byte, then its values but 0. */
+static void pack_item(struct src1 *t, const struct shared *v)
+{
+	const uint64_t val[4] = { v->pid, v->cmnd, v->bhxh, v->name };
+	uint8_t *q;
+	int i;
+
+	if (t->room - t->len < ITEM_MAX) {
+		t->room += t->room / 2 + 64 * ITEM_MAX; /* by half: less spare */
+		t->items = xrealloc(t->items, t->room);
+	}
+	q = t->items + t->len;
+	*q = 0;
+	t->len++;
+	for (i = 0; i < 4; i++)
+		if (val[i]) {
+			*q |= (uint8_t)(1u << i);
+			memcpy(t->items + t->len, &val[i], sizeof(val[i]));
+			t->len += sizeof(val[i]);
+		}
+}
+
+/* The item at q into *v; the next item's place. */
+static const uint8_t *unpack_item(const uint8_t *q, struct shared *v)
+{
+	uint64_t val[4] = { 0, 0, 0, 0 };
+	uint8_t mask = *q++;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (mask & (1u << i)) {
+			memcpy(&val[i], q, sizeof(val[i]));
+			q += sizeof(val[i]);
+		}
+	v->pid = val[0];
+	v->cmnd = val[1];
+	v->bhxh = val[2];
+	v->name = val[3];
+	return q;
+}
+
 /* Pass 1's sink (rec.h): keep what rows share, drop the rows. */
 static int sink1(void *ctx, struct batch *b, enum sink_what what)
 {
@@ -344,11 +394,10 @@ static int sink1(void *ctx, struct batch *b, enum sink_what what)
 		return 0;
 	}
 	if (t->n == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 1024;
-		t->items = xrealloc(t->items, t->cap * sizeof(*t->items));
+		t->cap = t->cap ? t->cap + t->cap / 2 : 1024;
 		t->at = xrealloc(t->at, t->cap * sizeof(*t->at));
 	}
-	t->items[t->n] = v;
+	pack_item(t, &v);
 	t->at[t->n++] = (uint32_t)at;
 	return 0;
 }
@@ -438,16 +487,31 @@ static void absorbed1(void *ctx, struct batch *b, unsigned src)
 {
 	struct pass1 *p = ctx;
 	struct src1 *t = &p->t[src];
+	const uint8_t *q = t->items;
+	struct shared v;
 	size_t k;
 
 	p->base[src] = p->g.n;
-	for (k = 0; k < t->n; k++)
-		if (new_row(&p->g, &t->items[k]) > p->base[src] &&
+	/* the parents of every row so far, exactly (no doubling's spare) */
+	if (p->g.cap < p->g.n + t->n) {
+		p->g.cap = p->g.n + t->n;
+		p->g.parent = xrealloc(p->g.parent,
+				       sizeof(*p->g.parent) * p->g.cap);
+	}
+	for (k = 0; k < t->n; k++) {
+		q = unpack_item(q, &v);
+		if (new_row(&p->g, &v) > p->base[src] &&
 		    t->at[k] == t->at[k - 1]) /* one rejected row's leads */
 			join(p->g.parent, (uint32_t)(p->g.n - 2),
 			     (uint32_t)(p->g.n - 1));
+	}
 	free(t->items);
 	t->items = NULL;
+	t->len = t->room = 0;
+	if (t->n) { /* kept until the routes: no spare room */
+		t->at = xrealloc(t->at, sizeof(*t->at) * t->n);
+		t->cap = t->n;
+	}
 	GROW(p->codes.v, p->codes.cap, p->codes.n + t->codes.n + 1);
 	if (t->codes.n) /* memcpy from NULL is undefined, even of 0 */
 		memcpy(p->codes.v + p->codes.n, t->codes.v,
