@@ -239,7 +239,6 @@ static void sort_entries(struct entry *v, size_t n)
 {
 	uint32_t *rank = xmalloc(sizeof(*rank) * (n + 1));
 	struct kv *kv = xmalloc(sizeof(*kv) * (n + 1));
-	struct entry *sorted = xmalloc(sizeof(*sorted) * (n + 1));
 	size_t i;
 
 	ht_ranks(entry_unit, v, n, rank);
@@ -250,23 +249,25 @@ static void sort_entries(struct entry *v, size_t n)
 	sort_kv(kv, n);
 	for (i = 0; i < n; i++)
 		kv[i].key = (uint64_t)rank[kv[i].val] << 8 | v[kv[i].val].form;
-	sort_kv(kv, n);
-	for (i = 0; i < n; i++)
-		sorted[i] = v[kv[i].val];
-	memcpy(v, sorted, sizeof(*v) * n);
-	free(sorted);
-	free(kv);
 	free(rank);
+	sort_kv(kv, n);
+	permute_kv(v, sizeof(*v), kv, n);
+	free(kv);
 }
 
 /* Every filed row of o, sorted by unit, form, group, TĂNG before GIẢM. */
 static size_t gather(const struct outputs *o, const struct ref *ref,
 		     const struct cols x[NW], struct entry **out)
 {
-	struct entry *v = NULL;
-	size_t n = 0, cap = 0, i;
+	struct entry *v;
+	size_t n = 0, cap = 1, i;
 	int wl;
 
+	/* room for every row at once (a group change files two): no
+	   doubling's spare room on a province's millions of rows */
+	for (wl = 0; wl < W_REN; wl++)
+		cap += o->lists[wlist[wl]].n * (wlist[wl] == L_CHANGE ? 2 : 1);
+	v = xmalloc(sizeof(*v) * cap);
 	for (wl = 0; wl < W_REN; wl++) {
 		const struct outlist *ol = &o->lists[wlist[wl]];
 		const struct cols *c = &x[wl];
@@ -471,7 +472,7 @@ struct lists_plan *lists_plan_new(const struct outputs *o,
 	static const int lists[3] = { W_INC, W_CHG, W_REN };
 	struct lists_plan *t = xcalloc(1, sizeof(*t));
 	struct ren_holders rh;
-	struct holder *v = NULL;
+	struct holder *v = NULL, *all;
 	struct household_member *m = NULL;
 	struct cols x[NW];
 	uint8_t *done;
@@ -491,13 +492,18 @@ struct lists_plan *lists_plan_new(const struct outputs *o,
 	rh.o = o;
 	rh.x = &x[W_REN];
 	in_halves(ren_half, &rh, o->lists[L_RENEW].n);
-	for (k = 0; k < 2; k++) {
-		GROW(v, cap, nv + rh.n[k] + 1);
-		if (rh.n[k])
-			memcpy(v + nv, rh.v[k], sizeof(*v) * rh.n[k]);
-		nv += rh.n[k];
-		free(rh.v[k]);
-	}
+	/* the others, then the halves in order, in the first half's block
+	   grown in place: the renewals' holders are not held twice */
+	all = xrealloc(rh.v[0], sizeof(*all) * (nv + rh.n[0] + rh.n[1] + 1));
+	memmove(all + nv, all, sizeof(*all) * rh.n[0]);
+	if (nv)
+		memcpy(all, v, sizeof(*all) * nv);
+	if (rh.n[1])
+		memcpy(all + nv + rh.n[0], rh.v[1], sizeof(*all) * rh.n[1]);
+	free(rh.v[1]);
+	free(v);
+	v = all;
+	nv += rh.n[0] + rh.n[1];
 	for (i = 0; i < nv; i++)
 		v[i].m.ix = (uint32_t)(i + 1); /* the order added */
 	kv = xmalloc(sizeof(*kv) * (nv + 1));

@@ -460,32 +460,6 @@ static const char *row_commune(const void *ctx, size_t i)
 }
 
 /*
- * Put rows[kv[i].val] at i for every i, in place (a province's list is
- * millions of rows: a sorted copy would hold them twice), following each
- * cycle of the permutation once; kv[i].val is i after.
- */
-static void permute(struct orow *rows, struct kv *kv, size_t n)
-{
-	size_t i, j, k;
-	struct orow first;
-
-	for (i = 0; i < n; i++) {
-		if (kv[i].val == i)
-			continue;
-		first = rows[i];
-		for (j = i;; j = k) {
-			k = kv[j].val;
-			kv[j].val = (uint32_t)j;
-			if (k == i) {
-				rows[j] = first;
-				break;
-			}
-			rows[j] = rows[k];
-		}
-	}
-}
-
-/*
  * Sort a list by commune (or source label), then person key (or line),
  * then the order rows were added: the distinct communes are few, so they
  * are ranked once and the rows ordered by two stable radix passes.
@@ -508,7 +482,7 @@ static void sort_rows(struct outlist *ol)
 		kv[i].key = rank[kv[i].val];
 	free(rank);
 	sort_kv(kv, ol->n);
-	permute(ol->rows, kv, ol->n);
+	permute_kv(ol->rows, sizeof(*ol->rows), kv, ol->n);
 	free(kv);
 }
 

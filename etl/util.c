@@ -529,6 +529,29 @@ void sort_kv(struct kv *a, size_t n)
 	free(tmp);
 }
 
+void permute_kv(void *base, size_t size, struct kv *kv, size_t n)
+{
+	char *a = base, first[PERMUTE_MAX];
+	size_t i, j, k;
+
+	if (size > PERMUTE_MAX)
+		die("permute_kv: elements of %zu bytes", size);
+	for (i = 0; i < n; i++) {
+		if (kv[i].val == i)
+			continue;
+		memcpy(first, a + i * size, size);
+		for (j = i;; j = k) {
+			k = kv[j].val;
+			kv[j].val = (uint32_t)j;
+			if (k == i) {
+				memcpy(a + j * size, first, size);
+				break;
+			}
+			memcpy(a + j * size, a + k * size, size);
+		}
+	}
+}
+
 unsigned etl_threads(void)
 {
 	const char *env = getenv("DOISOAT_THREADS");

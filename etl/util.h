@@ -196,5 +196,13 @@ struct kv {
 	uint32_t val;
 };
 void sort_kv(struct kv *a, size_t n);
+/*
+ * Put element kv[i].val of base[n] (each size bytes, at most
+ * PERMUTE_MAX) at i for every i, in place: a sorted copy of millions of
+ * rows would hold them twice.  Each cycle of the permutation is followed
+ * once; kv[i].val is i after.
+ */
+#define PERMUTE_MAX 64
+void permute_kv(void *base, size_t size, struct kv *kv, size_t n);
 
 #endif
