@@ -129,7 +129,7 @@ spilled messy 2
 spilled messy 7
 DOISOAT_THREADS=1 spilled messy 3
 
-# the merge holds every list row (150 bytes an input row): the run says
+# the merge holds every list row (75 bytes an input row): the run says
 # when that passes the limit (7 partitions), not when it does not (2)
 grep -q "the merge of the partitions holds every list row" "$TMP/messy.7.log" &&
 	! grep -q "the merge of the partitions" "$TMP/messy.2.log" &&
