@@ -1158,17 +1158,6 @@ static void total_row(struct wr *w, const struct lsheet *s, const char *label,
 	w->row++;
 }
 
-static void add_share(struct money_share *to, const struct money_share *m)
-{
-	to->amount += m->amount;
-	to->state_pays += m->state_pays;
-	to->state_supports += m->state_supports;
-	to->local += m->local;
-	to->participant += m->participant;
-	to->employer += m->employer;
-	to->worker += m->worker;
-}
-
 static void signature(struct wr *w, const struct lsheet *s)
 {
 	int r0 = s->note_col - 4 > s->name_col + 3 ? s->note_col - 4
@@ -1398,7 +1387,7 @@ static void d03_row(struct wr *w, const struct entry *e, long stt)
 	paid = row_money(w, e, &m);
 	if (paid) {
 		months = m.months;
-		add_share(&w->sum, &m.total);
+		money_share_add(&w->sum, &m.total);
 		w->has_money = 1;
 	}
 	cname = com[0] ? commune_name(w, com) : NULL;
@@ -1447,7 +1436,7 @@ static void d02_row(struct wr *w, const struct entry *e, long stt)
 	month_of(w, e, month, &months);
 	paid = row_money(w, e, &m);
 	if (paid) {
-		add_share(&w->sum, &m.total);
+		money_share_add(&w->sum, &m.total);
 		w->has_money = 1;
 	}
 	row_height(w, cell(r, x->name), d02[1].width, note, d02[26].width);

@@ -486,7 +486,7 @@ static int money_month(const struct ref *r, const struct contrib *c,
 	}
 }
 
-static void add_share(struct money_share *t, const struct money_share *s)
+void money_share_add(struct money_share *t, const struct money_share *s)
 {
 	t->amount += s->amount;
 	t->state_pays += s->state_pays;
@@ -552,7 +552,7 @@ int money_person(const struct ref *r, const struct contrib *c,
 	for (i = 0; i < out->months; i++) {
 		if (out->how != MONEY_COMPUTED)
 			memset(&out->m[i].s, 0, sizeof(out->m[i].s));
-		add_share(&out->total, &out->m[i].s);
+		money_share_add(&out->total, &out->m[i].s);
 	}
 	return 0;
 }

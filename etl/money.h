@@ -160,6 +160,9 @@ struct money_share {
 	int64_t employer, worker; /* class 1: 2/3 and 1/3 */
 };
 
+/* Add s to t, field by field. */
+void money_share_add(struct money_share *t, const struct money_share *s);
+
 /* One month of a person's card. */
 struct money_month {
 	int year, month;

@@ -139,11 +139,7 @@ static void tally_add(struct tally *t, const struct lists_holder *h)
 	if (!h->has_money)
 		return;
 	t->months += h->months;
-	t->s.amount += h->total.amount;
-	t->s.state_pays += h->total.state_pays;
-	t->s.state_supports += h->total.state_supports;
-	t->s.local += h->total.local;
-	t->s.participant += h->total.participant;
+	money_share_add(&t->s, &h->total);
 }
 
 /* Money columns of sheet 1: Số tháng .. Người tham gia đóng. */
@@ -180,11 +176,7 @@ static void tally_sum(struct tally *to, const struct tally *t)
 	to->heads += t->heads;
 	to->listed += t->listed;
 	to->months += t->months;
-	to->s.amount += t->s.amount;
-	to->s.state_pays += t->s.state_pays;
-	to->s.state_supports += t->s.state_supports;
-	to->s.local += t->s.local;
-	to->s.participant += t->s.participant;
+	money_share_add(&to->s, &t->s);
 }
 
 /*
