@@ -417,6 +417,12 @@ static int run_spilled(const struct stage *s, struct batch *b, double t0,
 	       "of people (the largest group of rows that may be one person "
 	       "holds %llu), each read from the inputs again",
 	       plan.rows, size_text(limit, size), plan.nparts, plan.largest);
+	if (plan.largest * SPILL_ROW_BYTES > limit)
+		warn("the largest group of rows that may be one person (%llu "
+		     "rows) needs about %llu MiB, more than --memory-limit: "
+		     "its partition passes the limit (docs/scale.md)",
+		     plan.largest,
+		     (plan.largest * SPILL_ROW_BYTES + (1 << 20) - 1) >> 20);
 	if (plan.rows * SPILL_MERGE_ROW_BYTES > limit)
 		warn("the merge of the partitions holds every list row, about "
 		     "%llu MiB here, more than --memory-limit: it is not "

@@ -120,6 +120,11 @@ grep -q "rows need more than --memory-limit 1 bytes: [0-9]* partitions" \
 	"$TMP/small.probe.log" &&
 	ok "small, a limit of 1 byte: every group its own partition" ||
 	not_ok "small, a limit of 1 byte: every group its own partition" "$TMP/small.probe.log"
+# a group larger than the limit: the run says its partition passes it
+grep -q "the largest group of rows that may be one person ([0-9]* rows) needs about [0-9]* MiB, more than --memory-limit" \
+	"$TMP/small.probe.log" &&
+	ok "small, a limit of 1 byte: the run warns that a group passes it" ||
+	not_ok "small, a limit of 1 byte: the run warns that a group passes it" "$TMP/small.probe.log"
 same "$TMP/small.full" "$TMP/small.probe" > "$TMP/d" 2>&1 &&
 	ok "small, every group its own partition: the outputs of the run in memory" ||
 	not_ok "small, every group its own partition: the outputs of the run in memory" "$TMP/d"
@@ -133,6 +138,7 @@ DOISOAT_THREADS=1 spilled messy 3
 # when that passes the limit (7 partitions), not when it does not (2)
 grep -q "the merge of the partitions holds every list row" "$TMP/messy.7.log" &&
 	! grep -q "the merge of the partitions" "$TMP/messy.2.log" &&
+	! grep -q "its partition passes the limit" "$TMP/messy.2.log" &&
 	ok "the run warns when the merge needs more than the limit" ||
 	not_ok "the run warns when the merge needs more than the limit" "$TMP/messy.7.log"
 
