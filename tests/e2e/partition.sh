@@ -20,8 +20,10 @@ BIN=$BUILD/doisoat
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 . tests/lib.sh
+. tests/e2e/same.sh
 LISTS="increase decrease change renew uninsured review rejects coverage"
 COMMON="--period 2024 --today 2024-06-30 --no-db --quiet"
+SUMMARY_SKIP=merged # the merge's own line (same_summary)
 
 # doisoat CMD NAME OUT [OPTION...]: doisoat run or merge on the inputs of
 # fixture NAME ($TMP/NAME.args, one option a line), into OUT
@@ -54,49 +56,6 @@ folders() {
 		printf '%s\n' "$TMP/$1.$2/p$f_i"
 		f_i=$((f_i + 1))
 	done
-}
-
-# same_summary A B: summary.json of A and B alike but for the keys a
-# merge may change: "timings", the inputs' "seconds", "merged"
-strip_summary() {
-	sed -e 's/"seconds": [0-9.]*/"seconds": -/g' \
-		-e '/^  "timings": /d' -e '/^  "merged": /d' "$1/summary.json"
-}
-same_summary() {
-	strip_summary "$1" > "$TMP/sa" && strip_summary "$2" > "$TMP/sb" &&
-		diff "$TMP/sa" "$TMP/sb"
-}
-
-# same_lists A B: every list and coverage.csv, byte for byte
-same_lists() {
-	for l in $LISTS; do
-		cmp "$1/$l.csv" "$2/$l.csv" || return 1
-	done
-}
-
-# same_workbooks A B QUICK: the same lists/*.xlsx files, cell for cell
-# (QUICK: files of equal bytes are not dumped)
-same_workbooks() {
-	(cd "$1" && ls lists/*.xlsx) > "$TMP/wa" &&
-		(cd "$2" && ls lists/*.xlsx) > "$TMP/wb" &&
-		diff "$TMP/wa" "$TMP/wb" || return 1
-	[ -s "$TMP/wa" ] || { echo "no workbook"; return 1; }
-	for f in $(cat "$TMP/wa"); do
-		[ "$3" = quick ] && cmp -s "$1/$f" "$2/$f" && continue
-		/usr/bin/python3 tests/xlsx/dump.py "$1/$f" > "$TMP/da" &&
-			/usr/bin/python3 tests/xlsx/dump.py "$2/$f" > "$TMP/db" &&
-			diff "$TMP/da" "$TMP/db" || return 1
-	done
-}
-
-# same_files A B: the same file names, lists/ too (the merge writes what
-# a run does)
-names() {
-	(cd "$1" && ls && if [ -d lists ]; then ls lists; fi)
-}
-same_files() {
-	names "$1" > "$TMP/fa" && names "$2" > "$TMP/fb" &&
-		diff "$TMP/fa" "$TMP/fb"
 }
 
 # union NAME N QUICK: the tests of one fixture and N

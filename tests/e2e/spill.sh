@@ -20,6 +20,7 @@ BIN=$BUILD/doisoat
 TMP=$(mktemp -d)
 trap '[ -n "$KEEP" ] || rm -rf "$TMP"' EXIT
 . tests/lib.sh
+. tests/e2e/same.sh
 LISTS="increase decrease change renew uninsured review rejects coverage"
 COMMON="--period 2024 --today 2024-06-30 --no-db"
 
@@ -34,43 +35,13 @@ doisoat() {
 	"$BIN" run $COMMON --out "$d_out" "$@" 2> "$d_out.log"
 }
 
-strip_summary() {
-	sed -e 's/"seconds": [0-9.]*/"seconds": -/g' -e '/^  "timings": /d' \
-		"$1/summary.json"
-}
-
-# names DIR: its files and those of its lists/, hidden ones too
-names() {
-	(cd "$1" && ls -a && if [ -d lists ]; then ls -a lists; fi)
-}
-
-# same_csv A B NAME...: A/NAME.csv and B/NAME.csv byte for byte
-same_csv() {
-	c_a=$1
-	c_b=$2
-	shift 2
-	for c_n in "$@"; do
-		cmp "$c_a/$c_n.csv" "$c_b/$c_n.csv" || return 1
-	done
-}
-
-# same A B: the same files, every list byte for byte, the workbooks byte
-# for byte (else cell for cell, to show where), the same summary.json
+# same A B: the same files, every list byte for byte, the workbooks (a
+# partition folder has none) byte for byte, else cell for cell, to show
+# where, the same summary.json
 same() {
-	names "$1" > "$TMP/fa" && names "$2" > "$TMP/fb" &&
-		diff "$TMP/fa" "$TMP/fb" || return 1
-	# shellcheck disable=SC2086
-	same_csv "$1" "$2" $LISTS || return 1
-	for f in "$1"/lists/*.xlsx; do
-		[ -f "$f" ] || continue
-		cmp -s "$f" "$2/lists/${f##*/}" && continue
-		/usr/bin/python3 tests/xlsx/dump.py "$f" > "$TMP/da"
-		/usr/bin/python3 tests/xlsx/dump.py "$2/lists/${f##*/}" > "$TMP/db"
-		diff "$TMP/da" "$TMP/db" | head -n 20
-		return 1
-	done
-	strip_summary "$1" > "$TMP/sa" && strip_summary "$2" > "$TMP/sb" &&
-		diff "$TMP/sa" "$TMP/sb"
+	same_files "$1" "$2" && same_lists "$1" "$2" &&
+		{ [ ! -d "$1/lists" ] || same_workbooks "$1" "$2" quick; } &&
+		same_summary "$1" "$2"
 }
 
 # limit_for NAME N: the limit that splits NAME into N partitions, from
@@ -206,7 +177,7 @@ if timeout 60 "$BIN" run $COMMON --out "$TMP/fifo" --memory-limit 1 \
 		--registry fixtures/small/registry.csv \
 		--roster fixtures/small/roster_GD.csv=GD 2> /dev/null &&
 	grep -q "gd.fifo cannot be read twice" "$TMP/fifo.log" &&
-	same_csv "$TMP/fifo" "$TMP/file" $LISTS >> "$TMP/fifo.log" 2>&1; then
+	same_lists "$TMP/fifo" "$TMP/file" >> "$TMP/fifo.log" 2>&1; then
 	ok "a named pipe: read once, whole, and the run says why it holds it"
 else
 	not_ok "a named pipe: read once, whole, and the run says why it holds it" "$TMP/fifo.log"
