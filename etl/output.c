@@ -164,10 +164,7 @@ void out_reserve(struct outputs *o, enum list l, size_t n)
 {
 	struct outlist *ol = &o->lists[l];
 
-	if (ol->cap - ol->n >= n)
-		return;
-	ol->rows = xrealloc(ol->rows, sizeof(*ol->rows) * (ol->n + n));
-	ol->cap = ol->n + n;
+	RESERVE(ol->rows, ol->cap, ol->n + n);
 }
 
 void outputs_absorb(struct outputs *o, struct outputs *part)

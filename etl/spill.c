@@ -419,8 +419,7 @@ static uint32_t new_row(struct groups *g, const struct shared *v)
 
 	if (g->n >= 0xfffffffeu)
 		die("more than 4294967294 rows: too many for one run");
-	GROW(g->parent, g->cap, g->n + 1);
-	row = (uint32_t)g->n++;
+	row = (uint32_t)g->n++; /* its parent reserved by absorbed1 */
 	g->parent[row] = row;
 	share(g, row, v->pid);
 	share(g, row, v->cmnd);
@@ -493,11 +492,7 @@ static void absorbed1(void *ctx, struct batch *b, unsigned src)
 
 	p->base[src] = p->g.n;
 	/* the parents of every row so far, exactly (no doubling's spare) */
-	if (p->g.cap < p->g.n + t->n) {
-		p->g.cap = p->g.n + t->n;
-		p->g.parent = xrealloc(p->g.parent,
-				       sizeof(*p->g.parent) * p->g.cap);
-	}
+	RESERVE(p->g.parent, p->g.cap, p->g.n + t->n);
 	for (k = 0; k < t->n; k++) {
 		q = unpack_item(q, &v);
 		if (new_row(&p->g, &v) > p->base[src] &&

@@ -291,6 +291,14 @@ void grow_array(void **arr, size_t *cap, size_t need, size_t elem)
 	*cap = n;
 }
 
+void grow_exact(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return;
+	*arr = xrealloc(*arr, need * elem);
+	*cap = need;
+}
+
 /* Arena blocks are 1 MiB unless one allocation needs more. */
 struct arena_block {
 	struct arena_block *next;

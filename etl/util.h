@@ -133,6 +133,10 @@ char *xstrndup(const char *s, size_t n);
 void grow_array(void **arr, size_t *cap, size_t need, size_t elem);
 #define GROW(arr, cap, need)                                                   \
 	grow_array((void **)&(arr), &(cap), (need), sizeof(*(arr)))
+/* The same, to exactly need (no spare room: arrays whose size is known). */
+void grow_exact(void **arr, size_t *cap, size_t need, size_t elem);
+#define RESERVE(arr, cap, need)                                                \
+	grow_exact((void **)&(arr), &(cap), (need), sizeof(*(arr)))
 
 /*
  * Arena: many small allocations, one release.  Everything arena_* returns
