@@ -1021,6 +1021,16 @@ static void rule3_scan(struct ctx *c, struct rule3 *r3)
 	}
 	for (i = 0; i < b->nleads; i++)
 		rule3_lead(c, r3, &b->leads[i]);
+	/* a partition of a spilled run: the rows of the others (spill.h) */
+	for (i = 0; b->foreign && i < r3->nnms; i++) {
+		const struct r3name *nm = &r3->nms[i];
+
+		if (!r3->maybe[nm->who] &&
+		    b->foreign(b->foreign_ctx, b->foreign_part, nm->ascii,
+			       &nm->r->dob, nm->r->commune,
+			       ref_in_scope(c->ru.ref, nm->r->commune)))
+			r3->maybe[nm->who] = 1;
+	}
 }
 
 static void rule3_release(struct rule3 *r3)

@@ -270,6 +270,17 @@ struct batch {
 	void (*absorbed)(void *ctx, struct batch *b, unsigned src);
 	void *sink_ctx;
 	unsigned sink_src;
+	/*
+	 * And in a partition of such a run, rule 3 asks foreign(foreign_ctx,
+	 * foreign_part, ascii, dob, commune, in_scope) whether a roster row
+	 * or lead of another partition may be a card holder of that name
+	 * (spill.h's spill_foreign).
+	 */
+	int (*foreign)(const void *ctx, uint32_t part, const char *ascii,
+		       const struct date *dob, const char *commune,
+		       int in_scope);
+	const void *foreign_ctx;
+	uint32_t foreign_part;
 	/* rec_normalise's detail of an unknown group (it names the value
 	   and the nearest codes); memo[F_GROUP] remembers whose it is */
 	char group_detail[192];

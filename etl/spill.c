@@ -1,8 +1,8 @@
 /*
  * spill.c: the out-of-core run's two passes over the inputs (spill.h):
- * the groups of rows that identity and rule 3 may join, found with a
- * union-find over the values rows share, and the reading of one
- * partition's rows.
+ * the groups of rows that identity may join, found with a union-find
+ * over the values rows share; rule 3's table of the roster rows by name;
+ * and the reading of one partition's rows.
  */
 #include "spill.h"
 #include "partition.h"
@@ -154,13 +154,19 @@ const char *spill_once_only(const struct run_opts *o)
 /* --- pass 1: the groups ------------------------------------------------ */
 
 /*
- * What a row can share with another row that identity or rule 3 may join
- * it to, as a tagged 64-bit value (kind in the top 6 bits, never 0).  A
- * hash (of a name) that two values share only joins two groups that
- * needed not be: the outputs stay the same.
+ * What a row can share with another row that identity may join it to, as
+ * a tagged 64-bit value (kind in the top 6 bits, never 0): its personal
+ * ID, CMND, BHXH code, and the demographic key of R4.2 d (name key, full
+ * birth date, sex, commune) of a registry row or a row without an ID.  A
+ * hash that two values share only joins two groups that needed not be:
+ * the outputs stay the same.  K_NAME and K_RNAME, the accent-free name
+ * with the year of birth of a registry row or card (the names rule 3
+ * looks for) and of a roster row or lead (what it looks at), join
+ * nothing but the rows of uncertain_joins.
  */
-enum { K_PID = 1, K_CMND9, K_CMND12, K_BHXH, K_NAME };
+enum { K_PID = 1, K_CMND9, K_CMND12, K_BHXH, K_DEMOG, K_NAME, K_RNAME };
 #define K_VALUE(kind, v) ((uint64_t)(kind) << 58 | ((v) & ((1ull << 58) - 1)))
+#define K_KIND(v)	 ((v) >> 58)
 
 /*
  * Open addressing from such a value to the first row that had it: the
@@ -190,9 +196,22 @@ static size_t map_after(const struct keymap *m, size_t i)
 	return i + 1 == m->cap ? 0 : i + 1;
 }
 
-/* What pass 1 keeps of a row or lead: the values it may share. */
+/* What pass 1 keeps of a row or lead: the values it may share, its name. */
 struct shared {
-	uint64_t pid, cmnd, bhxh, name; /* K_VALUE()s, 0: none */
+	uint64_t pid, cmnd, bhxh, demog, name; /* K_VALUE()s, 0: none */
+};
+#define NSHARED 5
+
+/*
+ * A roster row or lead of pass 1 as rule 3 sees it (struct r3ent), with
+ * what tells whether identity may merge it into another (uncertain_joins):
+ * the hash of its name key and group code (0 for a lead: never merged),
+ * and its item's number among its source's.
+ */
+struct cand {
+	struct r3ent e;
+	uint64_t cls;
+	uint32_t k;
 };
 
 /*
@@ -200,13 +219,15 @@ struct shared {
  * items wait for the sources before it (they are numbered in input
  * order), so a whole registry's may be held at once: they are packed,
  * a byte telling which values an item has, then those (most rows have
- * two or three of the four).
+ * two or three of the five).
  */
 struct src1 {
 	uint8_t *items; /* its rows and leads, as read (pack_item) */
 	size_t len, room; /* bytes of items used, allocated */
 	uint32_t *at; /* item k's row among the rows read */
 	size_t n, cap;
+	struct cand *c; /* its roster rows and leads, for rule 3 */
+	size_t nc, ccap;
 	struct scope_codes codes; /* its registry rows' communes */
 	char *ascii; /* name_key_ascii's buffer */
 	size_t ascii_cap;
@@ -261,6 +282,18 @@ static uint32_t map_first(struct keymap *m, uint64_t key, uint32_t row)
 	return row;
 }
 
+/* The row stored under key, or NONE_ROW. */
+#define NONE_ROW 0xffffffffu
+static uint32_t map_get(const struct keymap *m, uint64_t key)
+{
+	size_t i;
+
+	for (i = map_slot(m, key); m->key[i]; i = map_after(m, i))
+		if (m->key[i] == key)
+			return m->row[i];
+	return NONE_ROW;
+}
+
 static uint32_t find(uint32_t *parent, uint32_t x)
 {
 	while (parent[x] != x) {
@@ -281,32 +314,125 @@ static void join(uint32_t *parent, uint32_t a, uint32_t b)
 		parent[a] = b;
 }
 
-static uint64_t name_value(struct src1 *t, const char *name,
-			   const struct date *dob)
+/* A row's demographic key (identity.c's demog_hash), 0 if incomplete. */
+static uint64_t demog_value(const struct rec *r)
 {
-	size_t need;
+	uint64_t seed;
 
-	if (!name || !*name || dob->prec == DATE_NONE)
+	if (r->dob.prec != DATE_DAY || !r->sex || !r->commune[0])
 		return 0;
-	need = 4 * strlen(name) + 1;
-	GROW(t->ascii, t->ascii_cap, need);
-	name_key_ascii(name, t->ascii, need);
-	return K_VALUE(K_NAME,
-		       XXH3_64bits_withSeed(t->ascii, strlen(t->ascii),
-					    (uint64_t)(uint16_t)dob->year));
+	seed = (uint64_t)(uint16_t)r->dob.year << 24 |
+	       (uint64_t)r->dob.month << 16 | (uint64_t)r->dob.day << 8 |
+	       r->sex;
+	return K_VALUE(K_DEMOG,
+		       XXH3_64bits_withSeed(r->nkey, strlen(r->nkey), seed) ^
+			       XXH3_64bits(r->commune, strlen(r->commune)));
 }
 
-static struct shared shared_ids(struct src1 *t, uint64_t pid, uint64_t cmnd,
-				int cmnd_len, uint64_t bhxh, const char *name,
-				const struct date *dob)
+static struct shared shared_ids(uint64_t pid, uint64_t cmnd, int cmnd_len,
+				uint64_t bhxh)
 {
-	struct shared v = { 0, 0, 0, 0 };
+	struct shared v = { 0, 0, 0, 0, 0 };
 
 	v.pid = pid ? K_VALUE(K_PID, pid) : 0;
 	v.cmnd = cmnd ? K_VALUE(cmnd_len == 12 ? K_CMND12 : K_CMND9, cmnd) : 0;
 	v.bhxh = bhxh ? K_VALUE(K_BHXH, bhxh) : 0;
-	v.name = name_value(t, name, dob);
 	return v;
+}
+
+/* Rule 3's entries in the order spill_foreign looks them up. */
+static int r3ent_cmp(const void *a, const void *b)
+{
+	const struct r3ent *x = a, *y = b;
+
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	if (x->h2 != y->h2)
+		return x->h2 < y->h2 ? -1 : 1;
+	if (x->dob != y->dob)
+		return x->dob < y->dob ? -1 : 1;
+	return (x->part > y->part) - (x->part < y->part);
+}
+
+/* A birth date's precision, month and day in 11 bits; 0: none. */
+static uint16_t dob_bits(const struct date *d)
+{
+	return (uint16_t)(d->prec << 9 | (d->month & 15) << 5 | (d->day & 31));
+}
+
+/* The year y date of bits (dob_bits). */
+static struct date bits_dob(int year, uint16_t bits)
+{
+	struct date d;
+
+	memset(&d, 0, sizeof(d));
+	d.year = (int16_t)year;
+	d.prec = (uint8_t)(bits >> 9);
+	d.month = (uint8_t)(bits >> 5 & 15);
+	d.day = (uint8_t)(bits & 31);
+	return d;
+}
+
+/*
+ * Where rule 3 looks up a name (struct r3ent's h and h2): XXH3-128 of
+ * the accent-free key ascii, a 0 byte and the commune ("" for a row
+ * without one), seeded with the year of birth.  ascii is in a buffer
+ * with room for the commune after it.
+ */
+static XXH128_hash_t r3_key(char *ascii, size_t n, int year,
+			    const char *commune)
+{
+	size_t c = strlen(commune);
+
+	memcpy(ascii + n + 1, commune, c);
+	return XXH3_128bits_withSeed(ascii, n + 1 + c,
+				     (uint64_t)(uint16_t)year);
+}
+
+/*
+ * The name of a row or lead with birth date dob: its value v->name, of
+ * kind K_NAME (a registry row or card) or K_RNAME (a roster row or lead:
+ * also rule 3's struct cand, cls as its).  A row without a birth date
+ * has none; a roster row still has its class.
+ */
+static void named(struct src1 *t, int kind, const char *name,
+		  const struct date *dob, const char *commune, uint64_t cls,
+		  struct shared *v)
+{
+	struct cand *c;
+	XXH128_hash_t h;
+	size_t n;
+
+	v->name = 0;
+	if (dob->prec == DATE_NONE && !cls)
+		return;
+	if (kind == K_RNAME) {
+		if (t->nc == t->ccap) {
+			t->ccap = t->ccap ? t->ccap + t->ccap / 2 : 256;
+			t->c = xrealloc(t->c, t->ccap * sizeof(*t->c));
+		}
+		c = &t->c[t->nc++];
+		memset(c, 0, sizeof(*c));
+		c->cls = cls;
+		c->k = (uint32_t)t->n; /* the item it comes with */
+	}
+	if (dob->prec == DATE_NONE)
+		return;
+	if (!name)
+		name = "";
+	n = 4 * strlen(name) + 1;
+	GROW(t->ascii, t->ascii_cap, n + COMMUNE_CODE_MAX + 1);
+	name_key_ascii(name, t->ascii, n);
+	n = strlen(t->ascii);
+	v->name = K_VALUE(kind,
+			  XXH3_64bits_withSeed(t->ascii, n,
+					       (uint64_t)(uint16_t)dob->year));
+	if (kind != K_RNAME)
+		return;
+	h = r3_key(t->ascii, n, dob->year, commune);
+	c->e.h = h.low64;
+	c->e.h2 = (uint32_t)h.high64;
+	c->e.dob = dob_bits(dob);
 }
 
 /* The rows and leads of every source numbered in order, and joined. */
@@ -314,34 +440,44 @@ struct groups {
 	struct keymap map;
 	uint32_t *parent;
 	size_t n, cap;
+	uint64_t *name; /* [row]: its K_NAME or K_RNAME value, 0: none */
+	size_t name_cap;
 };
 
-/* Pass 1's state: each source's take, and the groups so far. */
+/* Pass 1's state: each source's take, the groups so far, rule 3's rows. */
 struct pass1 {
 	struct src1 *t; /* per source */
 	struct groups g;
 	size_t *base; /* per source: the number of its first item */
 	struct scope_codes codes; /* the registry's communes */
 	unsigned long long rejects;
+	/* every source's struct cand, in input order, taken apart: the
+	   entries, their classes and their rows */
+	struct r3ent *ent;
+	uint64_t *cls;
+	uint32_t *crow;
+	size_t nc, ccap;
 };
 
-#define ITEM_MAX (1 + 4 * sizeof(uint64_t))
+#define ITEM_MAX (1 + NSHARED * sizeof(uint64_t))
 
 /* Item v after t's items: its mask byte, then its values but 0. */
 static void pack_item(struct src1 *t, const struct shared *v)
 {
-	const uint64_t val[4] = { v->pid, v->cmnd, v->bhxh, v->name };
+	const uint64_t val[NSHARED] = { v->pid, v->cmnd, v->bhxh, v->demog,
+					v->name };
 	uint8_t *q;
 	int i;
 
 	if (t->room - t->len < ITEM_MAX) {
-		t->room += t->room / 2 + 64 * ITEM_MAX; /* by half: less spare */
+		t->room +=
+			t->room / 2 + 64 * ITEM_MAX; /* by half: less spare */
 		t->items = xrealloc(t->items, t->room);
 	}
 	q = t->items + t->len;
 	*q = 0;
 	t->len++;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NSHARED; i++)
 		if (val[i]) {
 			*q |= (uint8_t)(1u << i);
 			memcpy(t->items + t->len, &val[i], sizeof(val[i]));
@@ -352,11 +488,11 @@ static void pack_item(struct src1 *t, const struct shared *v)
 /* The item at q into *v; the next item's place. */
 static const uint8_t *unpack_item(const uint8_t *q, struct shared *v)
 {
-	uint64_t val[4] = { 0, 0, 0, 0 };
+	uint64_t val[NSHARED] = { 0, 0, 0, 0, 0 };
 	uint8_t mask = *q++;
 	int i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NSHARED; i++)
 		if (mask & (1u << i)) {
 			memcpy(&val[i], q, sizeof(val[i]));
 			q += sizeof(val[i]);
@@ -364,7 +500,8 @@ static const uint8_t *unpack_item(const uint8_t *q, struct shared *v)
 	v->pid = val[0];
 	v->cmnd = val[1];
 	v->bhxh = val[2];
-	v->name = val[3];
+	v->demog = val[3];
+	v->name = val[4];
 	return q;
 }
 
@@ -375,23 +512,32 @@ static int sink1(void *ctx, struct batch *b, enum sink_what what)
 	unsigned long at = b->srcs[0].rows_read - 1; /* a shard's one source */
 	struct shared v;
 
+	if (at > UINT32_MAX) {
+		t->too_many = 1;
+		return 0;
+	}
 	if (what == SINK_REC) {
 		const struct rec *r = &b->recs[b->nrecs - 1];
 
-		v = shared_ids(t, r->pid, r->cmnd, r->cmnd_len, r->bhxh,
-			       r->name, &r->dob);
+		v = shared_ids(r->pid, r->cmnd, r->cmnd_len, r->bhxh);
+		if (r->kind == KIND_REGISTRY || !r->pid)
+			v.demog = demog_value(r);
+		named(t, r->kind == KIND_ROSTER ? K_RNAME : K_NAME, r->name,
+		      &r->dob, r->commune,
+		      r->kind == KIND_ROSTER
+			      ? XXH3_64bits_withSeed(r->nkey, strlen(r->nkey),
+						     r->group) |
+					1
+			      : 0,
+		      &v);
 		scope_codes_add(&t->codes, r); /* the default scope's */
 	} else if (what == SINK_LEAD) {
 		const struct lead *l = &b->leads[b->nleads - 1];
 
-		v = shared_ids(t, l->pid, l->cmnd, l->cmnd_len, l->bhxh,
-			       l->name, &l->dob);
+		v = shared_ids(l->pid, l->cmnd, l->cmnd_len, l->bhxh);
+		named(t, K_RNAME, l->name, &l->dob, l->commune, 0, &v);
 	} else {
 		return 0; /* a reject without a lead goes where its row does */
-	}
-	if (at > UINT32_MAX) {
-		t->too_many = 1;
-		return 0;
 	}
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap + t->cap / 2 : 1024;
@@ -421,10 +567,11 @@ static uint32_t new_row(struct groups *g, const struct shared *v)
 		die("more than 4294967294 rows: too many for one run");
 	row = (uint32_t)g->n++; /* its parent reserved by absorbed1 */
 	g->parent[row] = row;
+	g->name[row] = v->name;
 	share(g, row, v->pid);
 	share(g, row, v->cmnd);
 	share(g, row, v->bhxh);
-	share(g, row, v->name);
+	share(g, row, v->demog);
 	return row;
 }
 
@@ -493,6 +640,18 @@ static void absorbed1(void *ctx, struct batch *b, unsigned src)
 	p->base[src] = p->g.n;
 	/* the parents of every row so far, exactly (no doubling's spare) */
 	RESERVE(p->g.parent, p->g.cap, p->g.n + t->n);
+	RESERVE(p->g.name, p->g.name_cap, p->g.n + t->n);
+	RESERVE(p->ent, p->ccap, p->nc + t->nc);
+	p->cls = xrealloc(p->cls, sizeof(*p->cls) * (p->ccap + 1));
+	p->crow = xrealloc(p->crow, sizeof(*p->crow) * (p->ccap + 1));
+	for (k = 0; k < t->nc; k++) {
+		p->ent[p->nc] = t->c[k].e;
+		p->cls[p->nc] = t->c[k].cls;
+		p->crow[p->nc++] = (uint32_t)(p->base[src] + t->c[k].k);
+	}
+	free(t->c);
+	t->c = NULL;
+	t->nc = t->ccap = 0;
 	for (k = 0; k < t->n; k++) {
 		q = unpack_item(q, &v);
 		if (new_row(&p->g, &v) > p->base[src] &&
@@ -513,6 +672,101 @@ static void absorbed1(void *ctx, struct batch *b, unsigned src)
 		       sizeof(*p->codes.v) * t->codes.n);
 	p->codes.n += t->codes.n;
 	p->rejects += b->srcs[src].rejected;
+}
+
+/* A roster row of pass 1 in its class (uncertain_joins). */
+struct clsrow {
+	uint32_t root, i; /* its group's first row; its struct cand */
+	uint64_t cls;
+};
+
+static int clsrow_cmp(const void *a, const void *b)
+{
+	const struct clsrow *x = a, *y = b;
+
+	if (x->root != y->root)
+		return x->root < y->root ? -1 : 1;
+	if (x->cls != y->cls)
+		return x->cls < y->cls ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+static int same_ent(const struct r3ent *a, const struct r3ent *b)
+{
+	return a->h == b->h && a->h2 == b->h2 && a->dob == b->dob;
+}
+
+/*
+ * Rule 3 leaves out a roster row merged into its twin (rules.md R4.3,
+ * R6.4), and only identity, in the row's partition, knows which are.  A
+ * row can be merged only into an earlier row of its source, its group,
+ * its name key and its group code (its class, as cls hashes it), and the
+ * first row of a class never is: a later row that rule 3 sees as the
+ * first (the same accent-free name, birth date and commune) changes no
+ * answer, merged or not.  The others, uncertain, are few: each joins
+ * every registry row and card of its accent-free name and year of
+ * birth, so that rule 3 asks about it in its own partition only.
+ */
+static void uncertain_joins(struct pass1 *p)
+{
+	struct groups *g = &p->g;
+	struct clsrow *v = xmalloc(sizeof(*v) * (p->nc + 1));
+	struct keymap u = { NULL, NULL, 0, 0 };
+	size_t i, j, n = 0;
+	uint64_t name;
+	uint32_t rep;
+
+	for (i = 0; i < p->nc; i++)
+		if (p->cls[i])
+			v[n++] = (struct clsrow){ find(g->parent, p->crow[i]),
+						  (uint32_t)i, p->cls[i] };
+	qsort(v, n, sizeof(*v), clsrow_cmp);
+	for (i = 0; i < n; i = j)
+		for (j = i + 1;
+		     j < n && v[j].root == v[i].root && v[j].cls == v[i].cls;
+		     j++) {
+			uint32_t row = p->crow[v[j].i];
+
+			name = g->name[row];
+			if (!name || same_ent(&p->ent[v[j].i], &p->ent[v[i].i]))
+				continue;
+			if (!u.cap)
+				map_grow(&u);
+			/* keyed as the registry rows and cards of its name */
+			rep = map_first(&u, K_VALUE(K_NAME, name), row);
+			if (rep != row)
+				join(g->parent, rep, row);
+		}
+	free(v);
+	for (i = 0; u.n && i < g->n; i++)
+		if (K_KIND(g->name[i]) == K_NAME &&
+		    (rep = map_get(&u, g->name[i])) != NONE_ROW)
+			join(g->parent, rep, (uint32_t)i);
+	free(u.key);
+	free(u.row);
+}
+
+/*
+ * Rule 3's table (spill_foreign): the entries of the roster rows and
+ * leads with a birth date, each with its partition, sorted.
+ */
+static void plan_r3(struct pass1 *p, struct spill_plan *plan)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->nc; i++)
+		if (p->ent[i].dob) {
+			p->ent[n] = p->ent[i];
+			p->ent[n++].part = part_of_row(p->g.parent, p->crow[i],
+						       plan->nparts);
+		}
+	qsort(p->ent, n, sizeof(*p->ent), r3ent_cmp);
+	plan->r3 = n ? xrealloc(p->ent, sizeof(*p->ent) * n) : NULL;
+	if (!n)
+		free(p->ent);
+	plan->nr3 = n;
+	p->ent = NULL;
+	p->nc = p->ccap = 0;
 }
 
 /* The plan's counts (rows, largest group) and routes, from p. */
@@ -542,6 +796,7 @@ static void plan_routes(struct pass1 *p, const struct batch *b,
 		plan->part[s] = route(&p->t[s], (unsigned)s, plan->nrows[s], g,
 				      p->base[s], plan->nparts);
 	}
+	plan_r3(p, plan);
 }
 
 int spill_plan(struct batch *b, const struct run_opts *o,
@@ -574,11 +829,17 @@ int spill_plan(struct batch *b, const struct run_opts *o,
 	if (rc == 0) {
 		if (!b->ref->scope)
 			ref_scope_set(b->ref, p.codes.v, p.codes.n);
+		uncertain_joins(&p);
+		free(p.g.name); /* the names and classes have joined theirs */
+		p.g.name = NULL;
+		free(p.cls);
+		p.cls = NULL;
 		plan_routes(&p, b, limit, plan);
 	}
 	for (s = 0; s < o->ninputs + 1; s++) {
 		free(p.t[s].items);
 		free(p.t[s].at);
+		free(p.t[s].c);
 		free(p.t[s].codes.v);
 		free(p.t[s].ascii);
 	}
@@ -586,6 +847,10 @@ int spill_plan(struct batch *b, const struct run_opts *o,
 	free(p.base);
 	free(p.codes.v);
 	free(p.g.parent);
+	free(p.g.name);
+	free(p.ent);
+	free(p.cls);
+	free(p.crow);
 	return rc;
 }
 
@@ -597,6 +862,7 @@ void spill_plan_release(struct spill_plan *plan)
 		free(plan->part[s]);
 	free(plan->part);
 	free(plan->nrows);
+	free(plan->r3);
 	memset(plan, 0, sizeof(*plan));
 }
 
@@ -617,6 +883,58 @@ static int skip2(void *ctx, const struct batch *b, unsigned long row)
 	return row >= p->plan->nrows[s] || p->plan->part[s][row] != p->part;
 }
 
+/* The first entry of rule 3's table at or after (h, h2). */
+static size_t r3_lower(const struct spill_plan *plan, uint64_t h, uint32_t h2)
+{
+	size_t lo = 0, hi = plan->nr3, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (plan->r3[mid].h < h ||
+		    (plan->r3[mid].h == h && plan->r3[mid].h2 < h2))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* An entry of key h, of another partition than part, agreeing with dob. */
+static int r3_seen(const struct spill_plan *plan, uint32_t part,
+		   XXH128_hash_t key, const struct date *dob)
+{
+	uint32_t h2 = (uint32_t)key.high64;
+	size_t i;
+
+	for (i = r3_lower(plan, key.low64, h2);
+	     i < plan->nr3 && plan->r3[i].h == key.low64 &&
+	     plan->r3[i].h2 == h2;
+	     i++) {
+		struct date d = bits_dob(dob->year, plan->r3[i].dob);
+
+		if (plan->r3[i].part != part && !date_cmp_coarse(&d, dob))
+			return 1;
+	}
+	return 0;
+}
+
+int spill_foreign(const void *ctx, uint32_t part, const char *ascii,
+		  const struct date *dob, const char *commune, int in_scope)
+{
+	const struct spill_plan *plan = ctx;
+	size_t n = strlen(ascii);
+	char *buf = xmalloc(n + strlen(commune) + 2);
+	int seen;
+
+	memcpy(buf, ascii, n + 1);
+	seen = commune[0] &&
+	       r3_seen(plan, part, r3_key(buf, n, dob->year, commune), dob);
+	if (!seen && in_scope) /* the rows without a commune */
+		seen = r3_seen(plan, part, r3_key(buf, n, dob->year, ""), dob);
+	free(buf);
+	return seen;
+}
+
 int spill_read_part(struct batch *b, const struct run_opts *o,
 		    const struct spill_plan *plan, uint32_t part,
 		    struct etl_err *err)
@@ -629,6 +947,10 @@ int spill_read_part(struct batch *b, const struct run_opts *o,
 	b->sink_ctx = &p;
 	rc = pipeline_read(b, o, err);
 	b->skip = NULL;
+	b->sink_ctx = NULL;
+	b->foreign = spill_foreign;
+	b->foreign_ctx = plan;
+	b->foreign_part = part;
 	for (s = 0; rc == 0 && s < b->nsrcs; s++)
 		if (s >= plan->nsrcs || b->srcs[s].rows_read != plan->nrows[s])
 			rc = etl_errf(err,

@@ -5,13 +5,17 @@
  * one at a time, each from the input files again:
  *
  *  1. spill_plan() reads every input once and keeps only, per row, the
- *     values that let identity or rule 3 join two rows (personal ID,
- *     CMND, BHXH code, accent-free name key with the year of birth):
- *     rows sharing any of them are one group, however long the chain.  A
- *     group (so every person, and every decision that looks across
- *     people) falls whole in one partition: XXH3 of its first row's
- *     number, modulo the count.  (Household tiers are the workbooks',
- *     computed after the merge: households need not be whole.)
+ *     values that let identity join two rows (personal ID, CMND, BHXH
+ *     code, the demographic key of R4.2 d): rows sharing any of them are
+ *     one group, however long the chain.  A group (so every person, and
+ *     every decision that looks across people but rule 3's names) falls
+ *     whole in one partition: XXH3 of its first row's number, modulo the
+ *     count.  (Household tiers are the workbooks', computed after the
+ *     merge: households need not be whole.)  Rule 3's question by name
+ *     (R6.4: a roster row of another person with a card holder's
+ *     accent-free name and birth date) would join nearly everyone at a
+ *     country's size: it is answered from a table of every roster row
+ *     and lead instead (struct r3ent, spill_foreign).
  *  2. spill_read_part() reads every input again and keeps the rows,
  *     leads and rejects of one partition; the run identifies, classifies
  *     and writes them as a partition folder (partition.h) in its staging
@@ -66,6 +70,19 @@ unsigned long long spill_estimate(const struct run_opts *o);
  */
 const char *spill_once_only(const struct run_opts *o);
 
+/*
+ * A roster row or lead with a birth date, as rule 3 of another partition
+ * sees it: h and h2, XXH3-128 of its accent-free name key, its commune
+ * ("" when it has none) and its year of birth; the precision, month and
+ * day of its birth date; its partition.  16 bytes.
+ */
+struct r3ent {
+	uint64_t h;
+	uint32_t h2;
+	uint16_t dob;
+	uint16_t part;
+};
+
 /* Which partition each input row falls in (spill_plan). */
 struct spill_plan {
 	uint32_t nparts;
@@ -74,6 +91,8 @@ struct spill_plan {
 	unsigned long *nrows; /* [src]: the rows it read (rows_read) */
 	unsigned long long rows; /* rows, leads and rejects read */
 	unsigned long long largest; /* rows and leads of the largest group */
+	struct r3ent *r3; /* rule 3's table, sorted by h, h2 */
+	size_t nr3;
 };
 
 /*
@@ -96,10 +115,25 @@ void spill_plan_release(struct spill_plan *plan);
  * rejects (each reject in one partition).  Its warnings are those of its
  * rows, which pass 1 gave: the caller does not print them.  0, or -1 with
  * err (as pipeline_read; or an input whose rows are not pass 1's).
+ * Sets b's foreign to spill_foreign with plan and part.
  */
 int spill_read_part(struct batch *b, const struct run_opts *o,
 		    const struct spill_plan *plan, uint32_t part,
 		    struct etl_err *err);
+
+/*
+ * Rule 3 for a partition (struct batch's foreign, which
+ * spill_read_part sets): is there a roster row or lead of another
+ * partition than part (ctx: the struct spill_plan) with the accent-free
+ * name key ascii, a birth date agreeing with dob (at the coarser
+ * precision), in commune, or without a commune when in_scope (commune is
+ * in the run's scope)?  A roster row merged into its twin may be in the
+ * table only where the answer does not change by it (spill.c's
+ * uncertain_joins): the rows of other partitions are never counted for
+ * the partition's people.
+ */
+int spill_foreign(const void *ctx, uint32_t part, const char *ascii,
+		  const struct date *dob, const char *commune, int in_scope);
 
 /*
  * Add what identity and classification counted on a partition's sources

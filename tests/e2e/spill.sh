@@ -8,7 +8,8 @@
 # for cell when the bytes differ, to show where), summary.json but for
 # "timings" and the inputs' "seconds"; with one thread too; with
 # --partition I/N, the partition's folder of the run in memory; past
-# --max-rejects, exit 3 and the same folder.  Then: no partition folder
+# --max-rejects, exit 3 and the same folder; a roster row merged into its
+# twin, which rule 3 must leave out in every partition.  Then: no partition folder
 # is left in the output folder, and the outputs are mode 0600; standard
 # input and a named pipe are never spilled (they cannot be read twice),
 # and the estimate does not open a pipe; the limit's bad values, in
@@ -132,6 +133,36 @@ grep -q ": 5 partitions of people" "$TMP/p1s.log" &&
 	same_csv "$TMP/p1" "$TMP/p1s" partition-keys partition-coverage >> "$TMP/d" 2>&1 &&
 	ok "--partition 1/3 in 5 partitions of people: the partition's folder" ||
 	not_ok "--partition 1/3 in 5 partitions of people: the partition's folder" "$TMP/d"
+
+# rule 3 across partitions: a card holder's name on a roster row of
+# another person, merged into its twin (R4.3), which is in another
+# commune: rule 3 leaves the merged row out, so the card ends
+# (NOT_ON_ROSTER); a run whose partitions took the merged row for a row
+# of its own would put the card holder in review
+mkdir "$TMP/twin"
+cat > "$TMP/twin/cards_2023.csv" <<'EOF2'
+card_code,person_id,full_name,dob,sex,commune_code,group_code,benefit_level,hospital_code,valid_from,valid_to
+HN2848400000071,084080000071,NGUYỄN VĂN NAM,05/05/1980,Nam,29266,,,84101,01/01/2023,31/12/2023
+EOF2
+cat > "$TMP/twin/registry.csv" <<'EOF2'
+person_id,cmnd,full_name,dob,sex,commune_code,ethnicity,household_code,status,status_date
+084080000071,,NGUYỄN VĂN NAM,05/05/1980,Nam,29266,Kinh,,,
+084170000073,,LÊ THỊ HOA,07/07/1970,Nữ,29266,Kinh,,,
+084080000072,,NGUYỄN VĂN NAM,05/05/1980,Nam,29269,Kinh,,,
+EOF2
+cat > "$TMP/twin/roster_GD.csv" <<'EOF2'
+person_id,cmnd,bhxh_code,full_name,dob,sex,commune_code,group_code,hospital_code,Số tháng
+084080000072,,,Nguyễn Văn Nam,05/05/1980,Nam,29269,GD,,
+084080000072,,,Nguyễn Văn Nam,05/05/1980,Nam,29266,GD,,
+EOF2
+sh etl/sh/fixture-args.sh "$TMP/twin" > "$TMP/twin.args"
+doisoat twin "$TMP/twin.full"
+doisoat twin "$TMP/twin.1" --memory-limit 1
+grep -q "^084080000071,.*,NOT_ON_ROSTER," "$TMP/twin.full/decrease.csv" &&
+	grep -q ": [2-9] partitions of people" "$TMP/twin.1.log" &&
+	same "$TMP/twin.full" "$TMP/twin.1" > "$TMP/d" 2>&1 &&
+	ok "a roster row merged into its twin of another commune: no card holder's match in any partition" ||
+	not_ok "a roster row merged into its twin of another commune: no card holder's match in any partition" "$TMP/d"
 
 # past --max-rejects: exit 3, and the outputs of the run in memory
 doisoat small "$TMP/rej" --max-rejects 0

@@ -112,10 +112,15 @@ static void arena_rewinds(void **state)
  * The inputs.  Groups (the letter after each row): P one personal ID on
  * a card, the registry, the roster and a rejected roster row's lead; C
  * a CMND (the roster row has nothing else in common); B a BHXH code (a
- * card without ID, the registry's column, a roster row); N a name
- * without accents and a year of birth; one row each: h t n (same name
- * as N, another year) r z (a lead only) m (C's CMND in 12 digits:
- * another number).  Roster line 9 is a reject without a lead.
+ * card without ID, the registry's column, a roster row); N the
+ * demographic key (name key, birth date, sex, commune), and a person's
+ * two roster rows (lines 12, 13) that identity may merge while rule 3
+ * would see the second and not the first (another commune): the second
+ * joins every registry row and card of its accent-free name and birth
+ * year; one row each: h t n (same name as N, another year) r z (a lead
+ * only) m (C's CMND in 12 digits: another number) a (N's name without
+ * accents and its year: only rule 3 looks at it, from its table).
+ * Roster line 9 is a reject without a lead.
  */
 static const char prior_csv[] =
 	"card_code,person_id,full_name,dob,sex,commune_code,group_code,"
@@ -140,17 +145,21 @@ static const char roster_csv[] =
 	"084080000001,,,Nguyễn Văn An,15/03/1980,Nam,29266,HN\n" /* P */
 	",331234567,,Lý Văn Mười,02/07/1976,Nam,29266,HN\n" /* C */
 	",,8400000033,Tạ Văn Bé,04/04/1944,Nam,29266,HN\n" /* B */
-	",,,NGUYEN VAN A,1960,Nam,29269,HN\n" /* N */
+	",,,Nguyễn Văn A,01/01/1960,Nam,29269,HN\n" /* N */
 	"084099000007,,,Vũ Văn Bảy,07/07/1999,Nam,29266,HN\n" /* r */
 	"084080000001,,,Nguyễn Văn An,99/99/1980,Nam,29266,HN\n" /* P lead */
 	"084088000008,,,Lò Văn Tám,08/08/1988,Nam,29266,ZZ\n" /* z lead */
 	",,,Không Tên,,Nam,29266,HN\n" /* reject only */
-	",000331234567,,Hà Văn Mạnh,12/12/1962,Nam,29266,HN\n"; /* m */
+	",000331234567,,Hà Văn Mạnh,12/12/1962,Nam,29266,HN\n" /* m */
+	",,,NGUYEN VAN A,1960,Nam,29269,HN\n" /* a */
+	"084060000010,,,Nguyễn Văn A,01/01/1960,Nam,29269,HN\n" /* N */
+	"084060000010,,,Nguyễn Văn A,01/01/1960,Nam,29266,HN\n"; /* N */
 
 /* The group of the row or lead at line of source src (0 cards, ...). */
-static const char *const groups_of[KIND_N] = { "PBh", "PCBNtn", "PCBNrPz?m" };
-#define NGROUPS 10 /* P C B N h t n r z m */
-#define LARGEST 4 /* P */
+static const char *const groups_of[KIND_N] = { "PBh", "PCBNtn",
+					       "PCBNrPz?maNN" };
+#define NGROUPS 11 /* P C B N h t n r z m a */
+#define LARGEST 4 /* P, N */
 
 static char group_of(unsigned src, uint32_t line)
 {
@@ -296,7 +305,7 @@ static void pass1_keeps_the_accounting(void **state)
 
 	(void)state;
 	setup_fix(&f, 0);
-	assert_int_equal(f.plain.nrecs, 15); /* the inputs read as meant */
+	assert_int_equal(f.plain.nrecs, 18); /* the inputs read as meant */
 	assert_int_equal(f.plain.nleads, 2);
 	assert_int_equal(f.plain.nrejects, 3);
 	assert_true(plain_rec(&f, 2, 10)->cmnd == 331234567 &&
@@ -322,7 +331,7 @@ static void pass1_keeps_the_accounting(void **state)
 	assert_int_equal(f.ref1.nscope, f.ref.nscope);
 	for (i = 0; i < f.ref.nscope; i++)
 		assert_string_equal(f.ref1.scope[i], f.ref.scope[i]);
-	assert_int_equal(f.plan.rows, 15 + 2 + 3);
+	assert_int_equal(f.plan.rows, 18 + 2 + 3);
 	assert_int_equal(f.plan.largest, LARGEST);
 	assert_int_equal(f.plan.nparts, 1); /* no limit: one partition */
 	assert_int_equal(f.plan.nsrcs, 3);
@@ -335,13 +344,13 @@ static void partition_count(void **state)
 	struct fix f;
 
 	(void)state;
-	setup_fix(&f, 20 * SPILL_ROW_BYTES / 4); /* 20 rows: 4 parts */
+	setup_fix(&f, 23 * SPILL_ROW_BYTES / 4); /* 23 rows: 4 parts */
 	assert_int_equal(f.plan.nparts, 4);
 	teardown_fix(&f);
-	setup_fix(&f, 20 * SPILL_ROW_BYTES / 4 - 1); /* a byte less: 5 */
+	setup_fix(&f, 23 * SPILL_ROW_BYTES / 4 - 1); /* a byte less: 5 */
 	assert_int_equal(f.plan.nparts, 5);
 	teardown_fix(&f);
-	setup_fix(&f, 20 * SPILL_ROW_BYTES); /* all fit */
+	setup_fix(&f, 23 * SPILL_ROW_BYTES); /* all fit */
 	assert_int_equal(f.plan.nparts, 1);
 	teardown_fix(&f);
 }
@@ -370,7 +379,7 @@ static void met(struct seen *v, int w, unsigned src, uint32_t line, uint32_t k)
 /* One partition per group: each holds exactly its groups' rows. */
 static void partitions_hold_their_groups(void **state)
 {
-	static const char groups[] = "PCBNhtnrzm";
+	static const char groups[] = "PCBNhtnrzma";
 	struct seen v;
 	struct fix f;
 	struct etl_err err = { "" };
@@ -423,6 +432,50 @@ static void partitions_hold_their_groups(void **state)
 		assert_int_equal(
 			v.n[2][f.plain.rejects[i].src][f.plain.rejects[i].line],
 			1);
+	teardown_fix(&f);
+}
+
+/* spill_foreign for "Nguyễn Văn A" born on d in commune, from part. */
+static int foreign(const struct fix *f, uint32_t part, const struct date *d,
+		   const char *commune, int in_scope)
+{
+	char ascii[64];
+
+	name_key_ascii("Nguyễn Văn A", ascii, sizeof(ascii));
+	return spill_foreign(&f->plan, part, ascii, d, commune, in_scope);
+}
+
+/*
+ * Rule 3's table: every roster row and lead with a birth date, found by
+ * accent-free name, year and commune (or none), its date at the coarser
+ * precision, in another partition than the one asking.
+ */
+static void rule3_table(void **state)
+{
+	struct date d60 = date_make(1960, 1, 1), d61 = date_make(1961, 1, 1);
+	struct date y60 = { 0 };
+	struct fix f;
+	uint32_t a, n;
+
+	(void)state;
+	y60.year = 1960;
+	y60.prec = DATE_YEAR;
+	setup_fix(&f, 1);
+	/* roster lines 2 to 6, 10 to 13, and line 8's lead */
+	assert_int_equal(f.plan.nr3, 10);
+	a = want_part(&f, 'a');
+	n = want_part(&f, 'N');
+	assert_int_not_equal(a, n); /* else the fixture shows nothing */
+	/* N's partition sees row a (1960: agrees with 01/01/1960), not its
+	   own rows (line 5, 12); a's sees N's */
+	assert_int_equal(foreign(&f, n, &d60, "29269", 1), 1);
+	assert_int_equal(foreign(&f, a, &d60, "29269", 1), 1);
+	assert_int_equal(foreign(&f, n, &y60, "29269", 1), 1);
+	assert_int_equal(foreign(&f, n, &d61, "29269", 1), 0); /* the year */
+	/* another commune: line 13, in N's partition */
+	assert_int_equal(foreign(&f, n, &d60, "29266", 1), 0);
+	assert_int_equal(foreign(&f, a, &d60, "29266", 1), 1);
+	assert_int_equal(foreign(&f, a, &d60, "29270", 1), 0);
 	teardown_fix(&f);
 }
 
@@ -502,6 +555,7 @@ int main(void)
 		cmocka_unit_test(pass1_keeps_the_accounting),
 		cmocka_unit_test(partition_count),
 		cmocka_unit_test(partitions_hold_their_groups),
+		cmocka_unit_test(rule3_table),
 		cmocka_unit_test(add_counts),
 		cmocka_unit_test(changed_input_is_refused),
 	};
