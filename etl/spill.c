@@ -205,13 +205,13 @@ struct shared {
 /*
  * A roster row or lead of pass 1 as rule 3 sees it (struct r3ent), with
  * what tells whether identity may merge it into another (uncertain_joins):
- * the hash of its name key and group code (0 for a lead: never merged),
- * and its item's number among its source's.
+ * a hash of its name key and group code (0 for a lead: never merged; two
+ * classes that share it only make more rows uncertain), and its item's
+ * number among its source's.
  */
 struct cand {
 	struct r3ent e;
-	uint64_t cls;
-	uint32_t k;
+	uint32_t cls, k;
 };
 
 /*
@@ -396,7 +396,7 @@ static XXH128_hash_t r3_key(char *ascii, size_t n, int year,
  * has none; a roster row still has its class.
  */
 static void named(struct src1 *t, int kind, const char *name,
-		  const struct date *dob, const char *commune, uint64_t cls,
+		  const struct date *dob, const char *commune, uint32_t cls,
 		  struct shared *v)
 {
 	struct cand *c;
@@ -440,7 +440,7 @@ struct groups {
 	struct keymap map;
 	uint32_t *parent;
 	size_t n, cap;
-	uint64_t *name; /* [row]: its K_NAME or K_RNAME value, 0: none */
+	uint32_t *name; /* [row]: its name32(), 0: none */
 	size_t name_cap;
 };
 
@@ -454,7 +454,7 @@ struct pass1 {
 	/* every source's struct cand, in input order, taken apart: the
 	   entries, their classes and their rows */
 	struct r3ent *ent;
-	uint64_t *cls;
+	uint32_t *cls;
 	uint32_t *crow;
 	size_t nc, ccap;
 };
@@ -525,9 +525,9 @@ static int sink1(void *ctx, struct batch *b, enum sink_what what)
 		named(t, r->kind == KIND_ROSTER ? K_RNAME : K_NAME, r->name,
 		      &r->dob, r->commune,
 		      r->kind == KIND_ROSTER
-			      ? XXH3_64bits_withSeed(r->nkey, strlen(r->nkey),
-						     r->group) |
-					1
+			      ? (uint32_t)XXH3_64bits_withSeed(
+					r->nkey, strlen(r->nkey), r->group) |
+					1u
 			      : 0,
 		      &v);
 		scope_codes_add(&t->codes, r); /* the default scope's */
@@ -559,6 +559,18 @@ static void share(struct groups *g, uint32_t row, uint64_t v)
 		join(g->parent, first, row);
 }
 
+/*
+ * A name value in 32 bits, for every row (struct groups' name): its hash,
+ * bit 0 set for a registry row or card (K_NAME); 0: none.  Two names
+ * that share it only join more rows (uncertain_joins).
+ */
+static uint32_t name32(uint64_t v)
+{
+	if (!v)
+		return 0;
+	return (((uint32_t)v | 2u) & ~1u) | (K_KIND(v) == K_NAME);
+}
+
 static uint32_t new_row(struct groups *g, const struct shared *v)
 {
 	uint32_t row;
@@ -567,7 +579,7 @@ static uint32_t new_row(struct groups *g, const struct shared *v)
 		die("more than 4294967294 rows: too many for one run");
 	row = (uint32_t)g->n++; /* its parent reserved by absorbed1 */
 	g->parent[row] = row;
-	g->name[row] = v->name;
+	g->name[row] = name32(v->name);
 	share(g, row, v->pid);
 	share(g, row, v->cmnd);
 	share(g, row, v->bhxh);
@@ -676,8 +688,7 @@ static void absorbed1(void *ctx, struct batch *b, unsigned src)
 
 /* A roster row of pass 1 in its class (uncertain_joins). */
 struct clsrow {
-	uint32_t root, i; /* its group's first row; its struct cand */
-	uint64_t cls;
+	uint32_t root, i, cls; /* its group's first row; its struct cand */
 };
 
 static int clsrow_cmp(const void *a, const void *b)
@@ -699,13 +710,15 @@ static int same_ent(const struct r3ent *a, const struct r3ent *b)
 /*
  * Rule 3 leaves out a roster row merged into its twin (rules.md R4.3,
  * R6.4), and only identity, in the row's partition, knows which are.  A
- * row can be merged only into an earlier row of its source, its group,
- * its name key and its group code (its class, as cls hashes it), and the
- * first row of a class never is: a later row that rule 3 sees as the
- * first (the same accent-free name, birth date and commune) changes no
- * answer, merged or not.  The others, uncertain, are few: each joins
- * every registry row and card of its accent-free name and year of
- * birth, so that rule 3 asks about it in its own partition only.
+ * row can be merged only into an earlier row of its group, its name key
+ * and its group code (its class, as cls hashes it: the file is left out,
+ * so a class may hold more rows than identity's), and the first row of a
+ * class never is: a later row that rule 3 sees as the first (the same
+ * accent-free name, birth date and commune) changes no answer, merged or
+ * not, since the first is in the table too, in the same partition.  The
+ * others, uncertain, are few: each joins every registry row and card of
+ * its accent-free name and year of birth, so that rule 3 asks about it
+ * in its own partition only.
  */
 static void uncertain_joins(struct pass1 *p)
 {
@@ -713,8 +726,7 @@ static void uncertain_joins(struct pass1 *p)
 	struct clsrow *v = xmalloc(sizeof(*v) * (p->nc + 1));
 	struct keymap u = { NULL, NULL, 0, 0 };
 	size_t i, j, n = 0;
-	uint64_t name;
-	uint32_t rep;
+	uint32_t rep, name;
 
 	for (i = 0; i < p->nc; i++)
 		if (p->cls[i])
@@ -733,14 +745,15 @@ static void uncertain_joins(struct pass1 *p)
 			if (!u.cap)
 				map_grow(&u);
 			/* keyed as the registry rows and cards of its name */
-			rep = map_first(&u, K_VALUE(K_NAME, name), row);
+			rep = map_first(&u, K_VALUE(K_NAME, name >> 1), row);
 			if (rep != row)
 				join(g->parent, rep, row);
 		}
 	free(v);
 	for (i = 0; u.n && i < g->n; i++)
-		if (K_KIND(g->name[i]) == K_NAME &&
-		    (rep = map_get(&u, g->name[i])) != NONE_ROW)
+		if ((g->name[i] & 1) &&
+		    (rep = map_get(&u, K_VALUE(K_NAME, g->name[i] >> 1))) !=
+			    NONE_ROW)
 			join(g->parent, rep, (uint32_t)i);
 	free(u.key);
 	free(u.row);
