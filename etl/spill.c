@@ -766,6 +766,7 @@ static void uncertain_joins(struct pass1 *p)
 static void plan_r3(struct pass1 *p, struct spill_plan *plan)
 {
 	size_t i, n = 0;
+	uint64_t b;
 
 	for (i = 0; i < p->nc; i++)
 		if (p->ent[i].dob) {
@@ -780,6 +781,20 @@ static void plan_r3(struct pass1 *p, struct spill_plan *plan)
 	plan->nr3 = n;
 	p->ent = NULL;
 	p->nc = p->ccap = 0;
+	/* the hashes are even: buckets of 4 to 8 entries, by the top bits
+	   (4 bytes for 4 entries of 16) */
+	while (plan->r3bits < 30 && (8ull << plan->r3bits) <= n)
+		plan->r3bits++;
+	plan->r3dir =
+		xmalloc(sizeof(*plan->r3dir) * ((1ull << plan->r3bits) + 1));
+	for (b = 0, i = 0; b <= 1ull << plan->r3bits; b++) {
+		while (i < n && plan->r3bits &&
+		       plan->r3[i].h >> (64 - plan->r3bits) < b)
+			i++;
+		plan->r3dir[b] = (uint32_t)i;
+	}
+	if (!plan->r3bits)
+		plan->r3dir[1] = (uint32_t)n;
 }
 
 /* The plan's counts (rows, largest group) and routes, from p. */
@@ -876,6 +891,7 @@ void spill_plan_release(struct spill_plan *plan)
 	free(plan->part);
 	free(plan->nrows);
 	free(plan->r3);
+	free(plan->r3dir);
 	memset(plan, 0, sizeof(*plan));
 }
 
@@ -896,20 +912,16 @@ static int skip2(void *ctx, const struct batch *b, unsigned long row)
 	return row >= p->plan->nrows[s] || p->plan->part[s][row] != p->part;
 }
 
-/* The first entry of rule 3's table at or after (h, h2). */
+/* The first entry of rule 3's table at or after (h, h2): in its bucket. */
 static size_t r3_lower(const struct spill_plan *plan, uint64_t h, uint32_t h2)
 {
-	size_t lo = 0, hi = plan->nr3, mid;
+	uint64_t b = plan->r3bits ? h >> (64 - plan->r3bits) : 0;
+	size_t i = plan->r3dir[b], end = plan->r3dir[b + 1];
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (plan->r3[mid].h < h ||
-		    (plan->r3[mid].h == h && plan->r3[mid].h2 < h2))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	while (i < end && (plan->r3[i].h < h ||
+			   (plan->r3[i].h == h && plan->r3[i].h2 < h2)))
+		i++;
+	return i;
 }
 
 /* An entry of key h, of another partition than part, agreeing with dob. */

@@ -93,6 +93,9 @@ struct spill_plan {
 	unsigned long long largest; /* rows and leads of the largest group */
 	struct r3ent *r3; /* rule 3's table, sorted by h, h2 */
 	size_t nr3;
+	/* its entries of top r3bits bits b of h: r3dir[b] to r3dir[b + 1] */
+	uint32_t *r3dir;
+	unsigned r3bits;
 };
 
 /*
