@@ -159,12 +159,24 @@ const char *spill_once_only(const struct run_opts *o)
  * ID, CMND, BHXH code, and the demographic key of R4.2 d (name key, full
  * birth date, sex, commune) of a registry row or a row without an ID.  A
  * hash that two values share only joins two groups that needed not be:
- * the outputs stay the same.  K_NAME and K_RNAME, the accent-free name
+ * the outputs stay the same.  A registry row's demographic key is
+ * K_RDEMOG, looked up once every row is read (demog_joins), not stored in
+ * the table: the registry is most rows, and only the few rows without an
+ * ID ask for its keys.  K_NAME and K_RNAME, the accent-free name
  * with the year of birth of a registry row or card (the names rule 3
  * looks for) and of a roster row or lead (what it looks at), join
  * nothing but the rows of uncertain_joins.
  */
-enum { K_PID = 1, K_CMND9, K_CMND12, K_BHXH, K_DEMOG, K_NAME, K_RNAME };
+enum {
+	K_PID = 1,
+	K_CMND9,
+	K_CMND12,
+	K_BHXH,
+	K_DEMOG,
+	K_NAME,
+	K_RNAME,
+	K_RDEMOG
+};
 #define K_VALUE(kind, v) ((uint64_t)(kind) << 58 | ((v) & ((1ull << 58) - 1)))
 #define K_KIND(v)	 ((v) >> 58)
 
@@ -231,6 +243,7 @@ struct src1 {
 	struct scope_codes codes; /* its registry rows' communes */
 	char *ascii; /* name_key_ascii's buffer */
 	size_t ascii_cap;
+	size_t nrdemog; /* its items with a K_RDEMOG value */
 	int too_many; /* a row past UINT32_MAX */
 };
 
@@ -440,6 +453,9 @@ struct groups {
 	struct keymap map;
 	uint32_t *parent;
 	size_t n, cap;
+	uint64_t *rdv; /* the registry rows' demographic keys (K_DEMOG) */
+	uint32_t *rdrow; /* and their rows */
+	size_t nrd, rdcap;
 	uint32_t *name; /* [row]: its name32(), 0: none */
 	size_t name_cap;
 };
@@ -520,8 +536,12 @@ static int sink1(void *ctx, struct batch *b, enum sink_what what)
 		const struct rec *r = &b->recs[b->nrecs - 1];
 
 		v = shared_ids(r->pid, r->cmnd, r->cmnd_len, r->bhxh);
-		if (r->kind == KIND_REGISTRY || !r->pid)
+		if (r->kind == KIND_REGISTRY && (v.demog = demog_value(r))) {
+			v.demog = K_VALUE(K_RDEMOG, v.demog);
+			t->nrdemog++;
+		} else if (!r->pid) {
 			v.demog = demog_value(r);
+		}
 		named(t, r->kind == KIND_ROSTER ? K_RNAME : K_NAME, r->name,
 		      &r->dob, r->commune,
 		      r->kind == KIND_ROSTER
@@ -583,7 +603,12 @@ static uint32_t new_row(struct groups *g, const struct shared *v)
 	share(g, row, v->pid);
 	share(g, row, v->cmnd);
 	share(g, row, v->bhxh);
-	share(g, row, v->demog);
+	if (K_KIND(v->demog) == K_RDEMOG) {
+		g->rdv[g->nrd] = K_VALUE(K_DEMOG, v->demog);
+		g->rdrow[g->nrd++] = row;
+	} else {
+		share(g, row, v->demog);
+	}
 	return row;
 }
 
@@ -653,6 +678,9 @@ static void absorbed1(void *ctx, struct batch *b, unsigned src)
 	/* the parents of every row so far, exactly (no doubling's spare) */
 	RESERVE(p->g.parent, p->g.cap, p->g.n + t->n);
 	RESERVE(p->g.name, p->g.name_cap, p->g.n + t->n);
+	RESERVE(p->g.rdv, p->g.rdcap, p->g.nrd + t->nrdemog);
+	p->g.rdrow =
+		xrealloc(p->g.rdrow, sizeof(*p->g.rdrow) * (p->g.rdcap + 1));
 	RESERVE(p->ent, p->ccap, p->nc + t->nc);
 	p->cls = xrealloc(p->cls, sizeof(*p->cls) * (p->ccap + 1));
 	p->crow = xrealloc(p->crow, sizeof(*p->crow) * (p->ccap + 1));
@@ -684,6 +712,26 @@ static void absorbed1(void *ctx, struct batch *b, unsigned src)
 		       sizeof(*p->codes.v) * t->codes.n);
 	p->codes.n += t->codes.n;
 	p->rejects += b->srcs[src].rejected;
+}
+
+/*
+ * Join each registry row to the rows without an ID that have its
+ * demographic key (R4.2 d), which the table holds; then forget the
+ * registry rows' keys.
+ */
+static void demog_joins(struct groups *g)
+{
+	size_t i;
+	uint32_t first;
+
+	for (i = 0; i < g->nrd; i++)
+		if ((first = map_get(&g->map, g->rdv[i])) != NONE_ROW)
+			join(g->parent, first, g->rdrow[i]);
+	free(g->rdv);
+	free(g->rdrow);
+	g->rdv = NULL;
+	g->rdrow = NULL;
+	g->nrd = g->rdcap = 0;
 }
 
 /* A roster row of pass 1 in its class (uncertain_joins). */
@@ -846,6 +894,8 @@ int spill_plan(struct batch *b, const struct run_opts *o,
 	rc = pipeline_read(b, o, err);
 	b->sink = NULL;
 	b->absorbed = NULL;
+	if (rc == 0)
+		demog_joins(&p.g);
 	free(p.g.map.key);
 	free(p.g.map.row);
 	for (s = 0; rc == 0 && s < b->nsrcs; s++)
@@ -876,6 +926,8 @@ int spill_plan(struct batch *b, const struct run_opts *o,
 	free(p.codes.v);
 	free(p.g.parent);
 	free(p.g.name);
+	free(p.g.rdv);
+	free(p.g.rdrow);
 	free(p.ent);
 	free(p.cls);
 	free(p.crow);
