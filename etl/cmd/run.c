@@ -398,7 +398,7 @@ static int run_spilled(const struct stage *s, struct batch *b, double t0,
 	char size[32];
 	size_t npeople = 0, nrecs = 0;
 	double t1;
-	uint32_t k;
+	uint32_t k, nparts;
 
 	stage_outdir_begin(o->out, &od);
 	if (!s->part_count && !outdir_lists(&od, &err))
@@ -447,15 +447,17 @@ static int run_spilled(const struct stage *s, struct batch *b, double t0,
 		trim_heap();
 	}
 	t1 = now_seconds();
-	progress("merging %u partitions", plan.nparts);
+	nparts = plan.nparts;
+	spill_plan_release(&plan); /* rule 3's table too: before the merge */
+	trim_heap();
+	progress("merging %u partitions", nparts);
 	outputs_init(&out);
-	for (k = 0; k < plan.nparts; k++) {
+	for (k = 0; k < nparts; k++) {
 		spill_dir(&dir, &od, k);
 		if (partition_read(dir.buf, &out, &err) < 0)
 			die("%s", err.msg);
 		spill_remove(dir.buf);
 	}
-	spill_plan_release(&plan);
 	sb_release(&dir);
 	out_add_coverage(&out, b); /* b holds no one: the sums' rows */
 	b->npeople = npeople;
