@@ -210,9 +210,10 @@ static size_t map_after(const struct keymap *m, size_t i)
 
 /* What pass 1 keeps of a row or lead: the values it may share, its name. */
 struct shared {
-	uint64_t pid, cmnd, bhxh, demog, name; /* K_VALUE()s, 0: none */
+	uint64_t pid, cmnd, bhxh, demog; /* K_VALUE()s, 0: none */
+	uint64_t name, cname; /* the name; with the commune (0: none) */
 };
-#define NSHARED 5
+#define NSHARED 6
 
 /*
  * A roster row or lead of pass 1 as rule 3 sees it (struct r3ent), with
@@ -345,7 +346,7 @@ static uint64_t demog_value(const struct rec *r)
 static struct shared shared_ids(uint64_t pid, uint64_t cmnd, int cmnd_len,
 				uint64_t bhxh)
 {
-	struct shared v = { 0, 0, 0, 0, 0 };
+	struct shared v = { 0, 0, 0, 0, 0, 0 };
 
 	v.pid = pid ? K_VALUE(K_PID, pid) : 0;
 	v.cmnd = cmnd ? K_VALUE(cmnd_len == 12 ? K_CMND12 : K_CMND9, cmnd) : 0;
@@ -405,8 +406,9 @@ static XXH128_hash_t r3_key(char *ascii, size_t n, int year,
 /*
  * The name of a row or lead with birth date dob: its value v->name, of
  * kind K_NAME (a registry row or card) or K_RNAME (a roster row or lead:
- * also rule 3's struct cand, cls as its).  A row without a birth date
- * has none; a roster row still has its class.
+ * also rule 3's struct cand, cls as its), and v->cname, the same with
+ * its commune (none without one).  A row without a birth date has
+ * neither; a roster row still has its class.
  */
 static void named(struct src1 *t, int kind, const char *name,
 		  const struct date *dob, const char *commune, uint32_t cls,
@@ -416,7 +418,7 @@ static void named(struct src1 *t, int kind, const char *name,
 	XXH128_hash_t h;
 	size_t n;
 
-	v->name = 0;
+	v->name = v->cname = 0;
 	if (dob->prec == DATE_NONE && !cls)
 		return;
 	if (kind == K_RNAME) {
@@ -440,9 +442,13 @@ static void named(struct src1 *t, int kind, const char *name,
 	v->name = K_VALUE(kind,
 			  XXH3_64bits_withSeed(t->ascii, n,
 					       (uint64_t)(uint16_t)dob->year));
-	if (kind != K_RNAME)
+	if (kind != K_RNAME && !commune[0])
 		return;
 	h = r3_key(t->ascii, n, dob->year, commune);
+	if (commune[0])
+		v->cname = K_VALUE(kind, h.low64);
+	if (kind != K_RNAME)
+		return;
 	c->e.h = h.low64;
 	c->e.h2 = (uint32_t)h.high64;
 	c->e.dob = dob_bits(dob);
@@ -457,6 +463,7 @@ struct groups {
 	uint32_t *rdrow; /* and their rows */
 	size_t nrd, rdcap;
 	uint32_t *name; /* [row]: its name32(), 0: none */
+	uint32_t *cname; /* [row]: the name32() of its name and commune */
 	size_t name_cap;
 };
 
@@ -480,8 +487,8 @@ struct pass1 {
 /* Item v after t's items: its mask byte, then its values but 0. */
 static void pack_item(struct src1 *t, const struct shared *v)
 {
-	const uint64_t val[NSHARED] = { v->pid, v->cmnd, v->bhxh, v->demog,
-					v->name };
+	const uint64_t val[NSHARED] = { v->pid,	  v->cmnd, v->bhxh,
+					v->demog, v->name, v->cname };
 	uint8_t *q;
 	int i;
 
@@ -504,7 +511,7 @@ static void pack_item(struct src1 *t, const struct shared *v)
 /* The item at q into *v; the next item's place. */
 static const uint8_t *unpack_item(const uint8_t *q, struct shared *v)
 {
-	uint64_t val[NSHARED] = { 0, 0, 0, 0, 0 };
+	uint64_t val[NSHARED] = { 0, 0, 0, 0, 0, 0 };
 	uint8_t mask = *q++;
 	int i;
 
@@ -518,6 +525,7 @@ static const uint8_t *unpack_item(const uint8_t *q, struct shared *v)
 	v->bhxh = val[2];
 	v->demog = val[3];
 	v->name = val[4];
+	v->cname = val[5];
 	return q;
 }
 
@@ -600,6 +608,7 @@ static uint32_t new_row(struct groups *g, const struct shared *v)
 	row = (uint32_t)g->n++; /* its parent reserved by absorbed1 */
 	g->parent[row] = row;
 	g->name[row] = name32(v->name);
+	g->cname[row] = name32(v->cname);
 	share(g, row, v->pid);
 	share(g, row, v->cmnd);
 	share(g, row, v->bhxh);
@@ -678,6 +687,8 @@ static void absorbed1(void *ctx, struct batch *b, unsigned src)
 	/* the parents of every row so far, exactly (no doubling's spare) */
 	RESERVE(p->g.parent, p->g.cap, p->g.n + t->n);
 	RESERVE(p->g.name, p->g.name_cap, p->g.n + t->n);
+	p->g.cname =
+		xrealloc(p->g.cname, sizeof(*p->g.cname) * (p->g.name_cap + 1));
 	RESERVE(p->g.rdv, p->g.rdcap, p->g.nrd + t->nrdemog);
 	p->g.rdrow =
 		xrealloc(p->g.rdrow, sizeof(*p->g.rdrow) * (p->g.rdcap + 1));
@@ -765,8 +776,9 @@ static int same_ent(const struct r3ent *a, const struct r3ent *b)
  * accent-free name, birth date and commune) changes no answer, merged or
  * not, since the first is in the table too, in the same partition.  The
  * others, uncertain, are few: each joins every registry row and card of
- * its accent-free name and year of birth, so that rule 3 asks about it
- * in its own partition only.
+ * its accent-free name and year of birth in its commune (in any, when it
+ * has none: the rows rule 3 may match it with), so that rule 3 asks
+ * about it in its own partition only.
  */
 static void uncertain_joins(struct pass1 *p)
 {
@@ -792,17 +804,30 @@ static void uncertain_joins(struct pass1 *p)
 				continue;
 			if (!u.cap)
 				map_grow(&u);
-			/* keyed as the registry rows and cards of its name */
-			rep = map_first(&u, K_VALUE(K_NAME, name >> 1), row);
+			/* keyed as the registry rows and cards of its name: in
+			   its commune, or in any without one */
+			rep = map_first(
+				&u,
+				g->cname[row]
+					? K_VALUE(K_RNAME, g->cname[row] >> 1)
+					: K_VALUE(K_NAME, name >> 1),
+				row);
 			if (rep != row)
 				join(g->parent, rep, row);
 		}
 	free(v);
 	for (i = 0; u.n && i < g->n; i++)
-		if ((g->name[i] & 1) &&
-		    (rep = map_get(&u, K_VALUE(K_NAME, g->name[i] >> 1))) !=
+		if (g->name[i] & 1) {
+			if ((rep = map_get(&u,
+					   K_VALUE(K_NAME, g->name[i] >> 1))) !=
 			    NONE_ROW)
-			join(g->parent, rep, (uint32_t)i);
+				join(g->parent, rep, (uint32_t)i);
+			if ((g->cname[i] & 1) &&
+			    (rep = map_get(
+				     &u, K_VALUE(K_RNAME, g->cname[i] >> 1))) !=
+				    NONE_ROW)
+				join(g->parent, rep, (uint32_t)i);
+		}
 	free(u.key);
 	free(u.row);
 }
@@ -909,7 +934,8 @@ int spill_plan(struct batch *b, const struct run_opts *o,
 			ref_scope_set(b->ref, p.codes.v, p.codes.n);
 		uncertain_joins(&p);
 		free(p.g.name); /* the names and classes have joined theirs */
-		p.g.name = NULL;
+		free(p.g.cname);
+		p.g.name = p.g.cname = NULL;
 		free(p.cls);
 		p.cls = NULL;
 		plan_routes(&p, b, limit, plan);
@@ -926,6 +952,7 @@ int spill_plan(struct batch *b, const struct run_opts *o,
 	free(p.codes.v);
 	free(p.g.parent);
 	free(p.g.name);
+	free(p.g.cname);
 	free(p.g.rdv);
 	free(p.g.rdrow);
 	free(p.ent);

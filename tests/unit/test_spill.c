@@ -117,9 +117,10 @@ static void arena_rewinds(void **state)
  * two roster rows (lines 12, 13) that identity may merge while rule 3
  * would see the second and not the first (another commune): the second
  * joins every registry row and card of its accent-free name and birth
- * year; one row each: h t n (same name as N, another year) r z (a lead
- * only) m (C's CMND in 12 digits: another number) a (N's name without
- * accents and its year: only rule 3 looks at it, from its table).
+ * year in its commune; one row each: h t n (same name as N, another
+ * year) r z (a lead only) m (C's CMND in 12 digits: another number) a
+ * (N's name without accents and its year: only rule 3 looks at it, from
+ * its table) v (N's name and year in line 12's commune, not line 13's).
  * Roster line 9 is a reject without a lead.
  */
 static const char prior_csv[] =
@@ -139,7 +140,8 @@ static const char registry_csv[] =
 	"084077000033,,8400000033,QUÁCH VĂN BỬU,03/03/1977,Nam,29266,,,,\n"
 	"084060000004,,,Nguyễn Văn A,01/01/1960,Nam,29269,Kinh,,,\n" /* N */
 	"084070000005,,,PHẠM VĂN TƯ,05/05/1970,Nam,29269,Kinh,,,\n" /* t */
-	"084061000006,,,Nguyễn Văn A,01/01/1961,Nam,29269,Kinh,,,\n"; /* n */
+	"084061000006,,,Nguyễn Văn A,01/01/1961,Nam,29269,Kinh,,,\n" /* n */
+	"084060000011,,,Nguyễn Văn A,05/05/1960,Nam,29266,Kinh,,,\n"; /* v */
 static const char roster_csv[] =
 	"person_id,cmnd,bhxh_code,full_name,dob,sex,commune_code,group_code\n"
 	"084080000001,,,Nguyễn Văn An,15/03/1980,Nam,29266,HN\n" /* P */
@@ -152,13 +154,13 @@ static const char roster_csv[] =
 	",,,Không Tên,,Nam,29266,HN\n" /* reject only */
 	",000331234567,,Hà Văn Mạnh,12/12/1962,Nam,29266,HN\n" /* m */
 	",,,NGUYEN VAN A,1960,Nam,29269,HN\n" /* a */
-	"084060000010,,,Nguyễn Văn A,01/01/1960,Nam,29269,HN\n" /* N */
-	"084060000010,,,Nguyễn Văn A,01/01/1960,Nam,29266,HN\n"; /* N */
+	"084060000010,,,Nguyễn Văn A,01/01/1960,Nam,29266,HN\n" /* N */
+	"084060000010,,,Nguyễn Văn A,01/01/1960,Nam,29269,HN\n"; /* N */
 
 /* The group of the row or lead at line of source src (0 cards, ...). */
-static const char *const groups_of[KIND_N] = { "PBh", "PCBNtn",
+static const char *const groups_of[KIND_N] = { "PBh", "PCBNtnv",
 					       "PCBNrPz?maNN" };
-#define NGROUPS 11 /* P C B N h t n r z m a */
+#define NGROUPS 12 /* P C B N h t n r z m a v */
 #define LARGEST 4 /* P, N */
 
 static char group_of(unsigned src, uint32_t line)
@@ -305,7 +307,7 @@ static void pass1_keeps_the_accounting(void **state)
 
 	(void)state;
 	setup_fix(&f, 0);
-	assert_int_equal(f.plain.nrecs, 18); /* the inputs read as meant */
+	assert_int_equal(f.plain.nrecs, 19); /* the inputs read as meant */
 	assert_int_equal(f.plain.nleads, 2);
 	assert_int_equal(f.plain.nrejects, 3);
 	assert_true(plain_rec(&f, 2, 10)->cmnd == 331234567 &&
@@ -331,7 +333,7 @@ static void pass1_keeps_the_accounting(void **state)
 	assert_int_equal(f.ref1.nscope, f.ref.nscope);
 	for (i = 0; i < f.ref.nscope; i++)
 		assert_string_equal(f.ref1.scope[i], f.ref.scope[i]);
-	assert_int_equal(f.plan.rows, 18 + 2 + 3);
+	assert_int_equal(f.plan.rows, 19 + 2 + 3);
 	assert_int_equal(f.plan.largest, LARGEST);
 	assert_int_equal(f.plan.nparts, 1); /* no limit: one partition */
 	assert_int_equal(f.plan.nsrcs, 3);
@@ -344,13 +346,13 @@ static void partition_count(void **state)
 	struct fix f;
 
 	(void)state;
-	setup_fix(&f, 23 * SPILL_ROW_BYTES / 4); /* 23 rows: 4 parts */
+	setup_fix(&f, 24 * SPILL_ROW_BYTES / 4); /* 24 rows: 4 parts */
 	assert_int_equal(f.plan.nparts, 4);
 	teardown_fix(&f);
-	setup_fix(&f, 23 * SPILL_ROW_BYTES / 4 - 1); /* a byte less: 5 */
+	setup_fix(&f, 24 * SPILL_ROW_BYTES / 4 - 1); /* a byte less: 5 */
 	assert_int_equal(f.plan.nparts, 5);
 	teardown_fix(&f);
-	setup_fix(&f, 23 * SPILL_ROW_BYTES); /* all fit */
+	setup_fix(&f, 24 * SPILL_ROW_BYTES); /* all fit */
 	assert_int_equal(f.plan.nparts, 1);
 	teardown_fix(&f);
 }
@@ -379,7 +381,7 @@ static void met(struct seen *v, int w, unsigned src, uint32_t line, uint32_t k)
 /* One partition per group: each holds exactly its groups' rows. */
 static void partitions_hold_their_groups(void **state)
 {
-	static const char groups[] = "PCBNhtnrzma";
+	static const char groups[] = "PCBNhtnrzmav";
 	struct seen v;
 	struct fix f;
 	struct etl_err err = { "" };
@@ -472,7 +474,7 @@ static void rule3_table(void **state)
 	assert_int_equal(foreign(&f, a, &d60, "29269", 1), 1);
 	assert_int_equal(foreign(&f, n, &y60, "29269", 1), 1);
 	assert_int_equal(foreign(&f, n, &d61, "29269", 1), 0); /* the year */
-	/* another commune: line 13, in N's partition */
+	/* another commune: line 12, in N's partition */
 	assert_int_equal(foreign(&f, n, &d60, "29266", 1), 0);
 	assert_int_equal(foreign(&f, a, &d60, "29266", 1), 1);
 	assert_int_equal(foreign(&f, a, &d60, "29270", 1), 0);
