@@ -232,7 +232,7 @@ struct cand {
  * items wait for the sources before it (they are numbered in input
  * order), so a whole registry's may be held at once: they are packed,
  * a byte telling which values an item has, then those (most rows have
- * two or three of the five).
+ * two or three of the six).
  */
 struct src1 {
 	uint8_t *items; /* its rows and leads, as read (pack_item) */
@@ -915,10 +915,12 @@ int spill_plan(struct batch *b, const struct run_opts *o,
 	map_grow(&p.g.map);
 	b->sink = sink1;
 	b->absorbed = absorbed1;
+	/* cppcheck-suppress autoVariables ; set back to NULL before return */
 	b->sink_ctx = &p;
 	rc = pipeline_read(b, o, err);
 	b->sink = NULL;
 	b->absorbed = NULL;
+	b->sink_ctx = NULL;
 	if (rc == 0)
 		demog_joins(&p.g);
 	free(p.g.map.key);
@@ -1048,6 +1050,7 @@ int spill_read_part(struct batch *b, const struct run_opts *o,
 	int rc;
 
 	b->skip = skip2;
+	/* cppcheck-suppress autoVariables ; set back to NULL before return */
 	b->sink_ctx = &p;
 	rc = pipeline_read(b, o, err);
 	b->skip = NULL;
