@@ -229,11 +229,8 @@ static void key_by_bhxh(struct batch *b, const struct unk *u)
 	ht_release(&ht);
 }
 
-/*
- * Step 3: demographic key of a row (name key, full birth date, sex,
- * commune), or 0 when it has too little.
- */
-static uint64_t demog_hash(const struct rec *r)
+/* Step 3: the demographic key (identity.h). */
+uint64_t identity_demog_hash(const struct rec *r)
 {
 	uint64_t seed;
 
@@ -270,7 +267,7 @@ static size_t key_by_demographics(struct batch *b, const struct unk *u)
 	for (k = 0; k < u->n; k++) {
 		const struct rec *r = &b->recs[u->idx[k]];
 
-		if (unkeyed(r) && (h = demog_hash(r))) {
+		if (unkeyed(r) && (h = identity_demog_hash(r))) {
 			ht_insert(&want, h, u->idx[k]);
 			nwant++;
 		}
@@ -284,7 +281,7 @@ static size_t key_by_demographics(struct batch *b, const struct unk *u)
 		const struct rec *r = &b->recs[i];
 
 		if (r->kind != KIND_REGISTRY || r->state == REC_ASIDE ||
-		    !(h = demog_hash(r)))
+		    !(h = identity_demog_hash(r)))
 			continue;
 		pos = ht_first(&want, h);
 		if (ht_next(&want, h, &pos) != HT_NONE)
@@ -295,7 +292,7 @@ static size_t key_by_demographics(struct batch *b, const struct unk *u)
 		uint64_t found = 0;
 		int n = 0;
 
-		if (!unkeyed(r) || !(h = demog_hash(r)))
+		if (!unkeyed(r) || !(h = identity_demog_hash(r)))
 			continue;
 		for (pos = ht_first(&reg, h);
 		     (v = ht_next(&reg, h, &pos)) != HT_NONE;) {

@@ -21,6 +21,13 @@ void identity_run(struct batch *b);
  */
 void identity_build_people(struct batch *b);
 
+/*
+ * A row's demographic key (rules.md R4.2 d: name key, full birth date,
+ * sex, commune) as a nonzero hash, or 0 when it has too little.  Rows of
+ * equal keys have equal hashes (the spilled run's pass 1 joins by it).
+ */
+uint64_t identity_demog_hash(const struct rec *r);
+
 /* The detail text of a review row identity writes (fixed per reason). */
 const char *identity_detail(enum reason why, enum kind kind);
 

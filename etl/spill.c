@@ -5,6 +5,7 @@
  * and the reading of one partition's rows.
  */
 #include "spill.h"
+#include "identity.h"
 #include "partition.h"
 
 #include <stdio.h>
@@ -328,21 +329,6 @@ static void join(uint32_t *parent, uint32_t a, uint32_t b)
 		parent[a] = b;
 }
 
-/* A row's demographic key (identity.c's demog_hash), 0 if incomplete. */
-static uint64_t demog_value(const struct rec *r)
-{
-	uint64_t seed;
-
-	if (r->dob.prec != DATE_DAY || !r->sex || !r->commune[0])
-		return 0;
-	seed = (uint64_t)(uint16_t)r->dob.year << 24 |
-	       (uint64_t)r->dob.month << 16 | (uint64_t)r->dob.day << 8 |
-	       r->sex;
-	return K_VALUE(K_DEMOG,
-		       XXH3_64bits_withSeed(r->nkey, strlen(r->nkey), seed) ^
-			       XXH3_64bits(r->commune, strlen(r->commune)));
-}
-
 static struct shared shared_ids(uint64_t pid, uint64_t cmnd, int cmnd_len,
 				uint64_t bhxh)
 {
@@ -352,6 +338,12 @@ static struct shared shared_ids(uint64_t pid, uint64_t cmnd, int cmnd_len,
 	v.cmnd = cmnd ? K_VALUE(cmnd_len == 12 ? K_CMND12 : K_CMND9, cmnd) : 0;
 	v.bhxh = bhxh ? K_VALUE(K_BHXH, bhxh) : 0;
 	return v;
+}
+
+/* The bucket of rule 3's table a hash is in: its top r3bits bits. */
+static uint64_t r3_bucket(const struct spill_plan *plan, uint64_t h)
+{
+	return plan->r3bits ? h >> (64 - plan->r3bits) : 0;
 }
 
 /* Rule 3's entries in the order spill_foreign looks them up. */
@@ -544,12 +536,12 @@ static int sink1(void *ctx, struct batch *b, enum sink_what what)
 		const struct rec *r = &b->recs[b->nrecs - 1];
 
 		v = shared_ids(r->pid, r->cmnd, r->cmnd_len, r->bhxh);
-		if (r->kind == KIND_REGISTRY && (v.demog = demog_value(r))) {
-			v.demog = K_VALUE(K_RDEMOG, v.demog);
-			t->nrdemog++;
-		} else if (!r->pid) {
-			v.demog = demog_value(r);
-		}
+		if ((r->kind == KIND_REGISTRY || !r->pid) &&
+		    (v.demog = identity_demog_hash(r)))
+			v.demog = K_VALUE(r->kind == KIND_REGISTRY ? K_RDEMOG
+								   : K_DEMOG,
+					  v.demog);
+		t->nrdemog += K_KIND(v.demog) == K_RDEMOG;
 		named(t, r->kind == KIND_ROSTER ? K_RNAME : K_NAME, r->name,
 		      &r->dob, r->commune,
 		      r->kind == KIND_ROSTER
@@ -861,13 +853,10 @@ static void plan_r3(struct pass1 *p, struct spill_plan *plan)
 	plan->r3dir =
 		xmalloc(sizeof(*plan->r3dir) * ((1ull << plan->r3bits) + 1));
 	for (b = 0, i = 0; b <= 1ull << plan->r3bits; b++) {
-		while (i < n && plan->r3bits &&
-		       plan->r3[i].h >> (64 - plan->r3bits) < b)
+		while (i < n && r3_bucket(plan, plan->r3[i].h) < b)
 			i++;
 		plan->r3dir[b] = (uint32_t)i;
 	}
-	if (!plan->r3bits)
-		plan->r3dir[1] = (uint32_t)n;
 }
 
 /* The plan's counts (rows, largest group) and routes, from p. */
@@ -996,7 +985,7 @@ static int skip2(void *ctx, const struct batch *b, unsigned long row)
 /* The first entry of rule 3's table at or after (h, h2): in its bucket. */
 static size_t r3_lower(const struct spill_plan *plan, uint64_t h, uint32_t h2)
 {
-	uint64_t b = plan->r3bits ? h >> (64 - plan->r3bits) : 0;
+	uint64_t b = r3_bucket(plan, h);
 	size_t i = plan->r3dir[b], end = plan->r3dir[b + 1];
 
 	while (i < end && (plan->r3[i].h < h ||
