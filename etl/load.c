@@ -1035,13 +1035,37 @@ static int finish_run(struct load *L)
 	return 0;
 }
 
+/*
+ * Size the key set for the person rows summary.json counts, so that it
+ * does not grow (rehash) through the load.
+ */
+static int size_keys(struct load *L)
+{
+	long long n, sum = 0;
+	char file[64];
+	size_t i;
+
+	for (i = 0; i < NTABLES; i++) {
+		if (!tables[i].person)
+			continue;
+		snprintf(file, sizeof(file), "%s.csv", tables[i].name);
+		if (expected_rows(L, file, &n) < 0)
+			return -1;
+		if (n > 0)
+			sum += n;
+	}
+	ht_release(&L->keys);
+	ht_init(&L->keys, (size_t)sum);
+	return 0;
+}
+
 /* The steps inside the transaction, in order: 0 or -1. */
 static int load_steps(struct load *L, const char *schemas)
 {
 	size_t i;
 
 	if (migrate(L, schemas) < 0 || start_run(L) < 0 ||
-	    load_reference(L) < 0)
+	    load_reference(L) < 0 || size_keys(L) < 0)
 		return -1;
 	for (i = 0; i < NTABLES; i++)
 		if (load_table(L, &tables[i]) < 0)

@@ -854,7 +854,9 @@ int pgload_read_key(const char *path, struct pgload_hmac *h, int *loose,
  * RFC 4180.  It leaves out columns, appends a pseudonym column, and
  * notes each row's person key; the values it reads are the fields without
  * their quotes.  A CR before a record's LF is dropped (COPY takes LF).
- * Output goes out in chunks.
+ * Every file goes through it.  Output goes out in chunks: copies of the
+ * input's pieces, or, while nothing is left out, added or dropped (the
+ * usual case: the pipeline writes LF), the input's own buffers.
  */
 #define NSLOTS	4 /* fields captured: pseudonym source, key, alt, skip */
 #define MAX_VAL 64
@@ -872,6 +874,7 @@ struct xform {
 	int cr; /* a CR outside quotes waits for its LF */
 	int bytes; /* the record has bytes */
 	int slot; /* capture slot of the current field, or -1 */
+	int pass; /* output is the input: x_data sends its buffer as it is */
 	char val[NSLOTS][MAX_VAL];
 	size_t nval[NSLOTS];
 	char *out;
@@ -897,6 +900,8 @@ static void x_flush(struct xform *x)
 
 static inline void x_put(struct xform *x, const char *p, size_t n)
 {
+	if (x->pass)
+		return;
 	if (x->nout + n > 2 * PGLOAD_CHUNK)
 		x_flush(x);
 	memcpy(x->out + x->nout, p, n);
@@ -1005,11 +1010,14 @@ static void x_record_end(struct xform *x)
 	x_field_start(x);
 }
 
-/* Is c a byte x_data passes on as it is (no separator, no quote)? */
-static inline int x_plain(const struct xform *x, char c)
-{
-	return c != '"' && (x->quoted || (c != ',' && c != '\n' && c != '\r'));
-}
+/*
+ * The bytes that end a run of plain ones (a separator or a quote), outside
+ * quotes [0] and inside them [1].
+ */
+static const unsigned char x_stop[2][256] = {
+	{ ['"'] = 1, [','] = 1, ['\n'] = 1, ['\r'] = 1 },
+	{ ['"'] = 1 },
+};
 
 /* A run of n plain bytes of the current field: captured, passed on. */
 static void x_run(struct xform *x, const char *p, size_t n)
@@ -1025,6 +1033,13 @@ static void x_run(struct xform *x, const char *p, size_t n)
 	}
 	if (!x_dropped(x))
 		x_put(x, p, n);
+}
+
+/* Send buf[0, n) as it is (pass-through mode). */
+static void x_send(struct xform *x, const char *buf, size_t n)
+{
+	if (n && !x->failed && PQputCopyData(x->conn, buf, (int)n) != 1)
+		x->failed = 1;
 }
 
 static void x_data(struct xform *x, const char *buf, size_t n)
@@ -1043,8 +1058,12 @@ static void x_data(struct xform *x, const char *buf, size_t n)
 			if (!x_dropped(x))
 				x_put(x, "\r", 1);
 		}
-		if (x_plain(x, c)) { /* most bytes: the run of them at once */
-			for (j = i + 1; j < n && x_plain(x, buf[j]); j++)
+		if (!x_stop[x->quoted][(unsigned char)c]) {
+			/* most bytes: the run of them at once */
+			const unsigned char *stop = x_stop[x->quoted];
+
+			for (j = i + 1; j < n && !stop[(unsigned char)buf[j]];
+			     j++)
 				;
 			x_run(x, buf + i, j - i);
 			i = j - 1;
@@ -1052,6 +1071,10 @@ static void x_data(struct xform *x, const char *buf, size_t n)
 		}
 		if (!x->quoted && (c == ',' || c == '\n' || c == '\r')) {
 			if (c == '\r') {
+				if (x->pass) { /* COPY takes LF: rewrite from here */
+					x_send(x, buf, i);
+					x->pass = 0;
+				}
 				x->cr = 1;
 			} else if (c == '\n') {
 				if (x->bytes)
@@ -1070,6 +1093,8 @@ static void x_data(struct xform *x, const char *buf, size_t n)
 		if (!x_dropped(x))
 			x_put(x, &c, 1);
 	}
+	if (x->pass)
+		x_send(x, buf, n);
 }
 
 static void x_end(struct xform *x)
@@ -1129,43 +1154,36 @@ static long long copy_stream(PGconn *conn, FILE *fp, const char *header,
 	struct xform x = { 0 };
 	unsigned long long total = header_len;
 	int sent = 1, read_failed, failed = 0;
-	int filter = map->ndrop > 0 || mac ||
-		     (o->keys && (map->key >= 0 || map->alt >= 0));
 	int nslots = 0;
 	size_t n;
 
-	if (filter) {
-		x.conn = conn;
-		x.o = o;
-		x.dropped = map->dropped;
-		memset(x.slot_of, -1, sizeof(x.slot_of));
-		x.mac = mac;
-		x.pseudo = mac ? x_slot(&x, map->pseudo, &nslots) : -1;
-		x.key = x.alt = x.skip = -1;
-		if (o->keys) {
-			x.key = x_slot(&x, map->key, &nslots);
-			x.alt = x_slot(&x, map->alt, &nslots);
-			if (o->skip_val || o->same_vals)
-				x.skip = x_slot(&x, map->skip, &nslots);
-		}
-		x.header = 1;
-		x.out = xmalloc(2 * PGLOAD_CHUNK);
-		x_field_start(&x);
-		x_data(&x, header, header_len);
-	} else {
-		sent = PQputCopyData(conn, header, (int)header_len) == 1;
+	x.conn = conn;
+	x.o = o;
+	x.dropped = map->dropped;
+	memset(x.slot_of, -1, sizeof(x.slot_of));
+	x.mac = mac;
+	x.pseudo = mac ? x_slot(&x, map->pseudo, &nslots) : -1;
+	x.key = x.alt = x.skip = -1;
+	if (o->keys) {
+		x.key = x_slot(&x, map->key, &nslots);
+		x.alt = x_slot(&x, map->alt, &nslots);
+		if (o->skip_val || o->same_vals)
+			x.skip = x_slot(&x, map->skip, &nslots);
 	}
-	while (sent && !x.failed && (n = fread(buf, 1, PGLOAD_CHUNK, fp)) > 0) {
-		if (filter)
-			x_data(&x, buf, n);
-		else
-			sent = PQputCopyData(conn, buf, (int)n) == 1;
+	x.header = 1;
+	/* nothing to leave out or add: what goes out is what comes in */
+	x.pass = map->ndrop == 0 && !mac;
+	x.out = xmalloc(2 * PGLOAD_CHUNK);
+	x_field_start(&x);
+	x_data(&x, header, header_len);
+	while (!x.failed && (n = fread(buf, 1, PGLOAD_CHUNK, fp)) > 0) {
+		x_data(&x, buf, n);
 		total += n;
 		if (o->progress)
 			o->progress(o->progress_arg, total);
 	}
 	read_failed = ferror(fp);
-	if (filter && sent && !x.failed && !read_failed)
+	if (!x.failed && !read_failed)
 		x_end(&x);
 	if (x.failed && !x.mac_failed)
 		sent = 0;

@@ -4,10 +4,13 @@
 # server (the practical ceiling), on a throwaway cluster (etl/sh/pg.sh
 # tmp).  OUT_DIR is a run's output folder; without it one is made with
 # `gen-fixture --scale $SCALE` (default 10) and `doisoat run --no-db`.
-# Prints one line per measurement; never run by make check.
+# The loader and the \copy take turns, RUNS rounds (default 7); the
+# figure is the median of the rounds' ratios.  Prints one line per
+# measurement; never run by make check.
 #
 #   sh tests/bench-load.sh build                 # Càng Long x10
 #   SCALE=30 sh tests/bench-load.sh build
+#   RUNS=15 sh tests/bench-load.sh build         # on a noisy machine
 #   sh tests/bench-load.sh build out/province    # an existing run
 set -eu
 [ $# -ge 1 ] || {
@@ -68,33 +71,9 @@ rate() {
 	awk -v r="$rows" -v s="$1" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }'
 }
 
-# load NAME ARGS...: time doisoat load (best of 3), peak memory.
-load() {
-	name=$1
-	shift
-	best=
-	for i in 1 2 3; do
-		$TIME -f '%e %M' -o "$tmp/time" "$bin" load -q --out "$out" "$@"
-		s=$(cut -d' ' -f1 "$tmp/time")
-		kb=$(cut -d' ' -f2 "$tmp/time")
-		if [ -z "$best" ] || awk -v a="$s" -v b="$best" \
-			'BEGIN { exit !(a < b) }'; then
-			best=$s
-		fi
-	done
-	echo "$best" >"$tmp/best.$name"
-	echo "doisoat load $name: $best s, $(rate "$best") rows/s," \
-		"peak memory $((kb / 1024)) MiB"
-}
-
-load plain
-head -c 32 /dev/urandom | base64 >"$tmp/key"
-chmod 600 "$tmp/key"
-load "with pseudonyms" --pseudonym-key "$tmp/key"
-
 # The ceiling: \copy of every list into a table shaped like its result
 # table (columns, defaults, constraints: what the loader's staging tables
-# are), in one psql session, best of 3.
+# are), in one psql session.
 for t in $lists; do
 	echo "CREATE TABLE IF NOT EXISTS public.bench_$t (LIKE doisoat.$t
 	      INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
@@ -121,19 +100,44 @@ for t in $lists; do
 	printf '%scopy public.bench_%s (%s) FROM %s (FORMAT csv, HEADER true)\n' \
 		'\' "$t" "$cols" "'$out/$t.csv'" >>"$tmp/copy.sql"
 done
-best=
-for i in 1 2 3; do
-	$TIME -f '%e' -o "$tmp/time" psql -X -q -v ON_ERROR_STOP=1 \
-		-f "$tmp/copy.sql" >/dev/null
-	s=$(cat "$tmp/time")
-	if [ -z "$best" ] || awk -v a="$s" -v b="$best" \
-		'BEGIN { exit !(a < b) }'; then
-		best=$s
-	fi
-done
-printf 'psql %scopy (ceiling): %s s, %s rows/s\n' '\' "$best" \
-	"$(rate "$best")"
-for name in plain "with pseudonyms"; do
-	awk -v c="$best" -v l="$(cat "$tmp/best.$name")" -v n="$name" \
-		'BEGIN { printf "doisoat load %s: %.0f %% of the ceiling\n", n, 100 * c / l }'
-done
+
+# pair NAME ARGS...: RUNS rounds of doisoat load then the \copy, each
+# timed; prints the medians of both walls and of their ratio (taking them
+# in turn keeps the ratio true when the machine's speed drifts, as it
+# does on shared machines), and the loader's peak memory.
+RUNS=${RUNS:-7}
+pair() {
+	name=$1
+	shift
+	: >"$tmp/pairs"
+	for i in $(seq "$RUNS"); do
+		$TIME -f '%e %M' -o "$tmp/time" "$bin" load -q --out "$out" "$@"
+		$TIME -f '%e' -o "$tmp/ctime" psql -X -q -v ON_ERROR_STOP=1 \
+			-f "$tmp/copy.sql" >/dev/null
+		echo "$(cat "$tmp/time") $(cat "$tmp/ctime")" >>"$tmp/pairs"
+	done
+	awk -v name="$name" -v rows="$rows" '
+	function median(a, n,	i, j, t) {
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	{ n++; l[n] = $1; c[n] = $3; r[n] = $1 > 0 ? $3 / $1 : 0
+	  if ($2 > kb) kb = $2 }
+	END {
+		ml = median(l, n); mc = median(c, n)
+		printf "doisoat load %s: %.2f s, %.0f rows/s, peak memory %d MiB\n",
+			name, ml, rows / ml, kb / 1024
+		printf "psql \\copy (ceiling) beside it: %.2f s, %.0f rows/s\n",
+			mc, rows / mc
+		printf "doisoat load %s: %.0f %% of the ceiling (median of %d pairs)\n",
+			name, 100 * median(r, n), n
+	}' "$tmp/pairs"
+}
+
+pair plain
+head -c 32 /dev/urandom | base64 >"$tmp/key"
+chmod 600 "$tmp/key"
+pair "with pseudonyms" --pseudonym-key "$tmp/key"
