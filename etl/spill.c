@@ -1017,8 +1017,9 @@ int spill_foreign(const void *ctx, uint32_t part, const char *ascii,
 		  const struct date *dob, const char *commune, int in_scope)
 {
 	const struct spill_plan *plan = ctx;
-	size_t n = strlen(ascii);
-	char *buf = xmalloc(n + strlen(commune) + 2);
+	size_t n = strlen(ascii), need = n + strlen(commune) + 2;
+	char stack[256];
+	char *buf = need <= sizeof(stack) ? stack : xmalloc(need);
 	int seen;
 
 	memcpy(buf, ascii, n + 1);
@@ -1026,7 +1027,8 @@ int spill_foreign(const void *ctx, uint32_t part, const char *ascii,
 	       r3_seen(plan, part, r3_key(buf, n, dob->year, commune), dob);
 	if (!seen && in_scope) /* the rows without a commune */
 		seen = r3_seen(plan, part, r3_key(buf, n, dob->year, ""), dob);
-	free(buf);
+	if (buf != stack)
+		free(buf);
 	return seen;
 }
 

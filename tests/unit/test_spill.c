@@ -456,6 +456,7 @@ static void rule3_table(void **state)
 {
 	struct date d60 = date_make(1960, 1, 1), d61 = date_make(1961, 1, 1);
 	struct date y60 = { 0 };
+	char longname[400];
 	struct fix f;
 	uint32_t a, n;
 
@@ -478,6 +479,11 @@ static void rule3_table(void **state)
 	assert_int_equal(foreign(&f, n, &d60, "29266", 1), 0);
 	assert_int_equal(foreign(&f, a, &d60, "29266", 1), 1);
 	assert_int_equal(foreign(&f, a, &d60, "29270", 1), 0);
+	/* a name longer than the lookup's buffer on the stack */
+	memset(longname, 'A', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_int_equal(spill_foreign(&f.plan, a, longname, &d60, "29269", 1),
+			 0);
 	teardown_fix(&f);
 }
 
