@@ -20,7 +20,9 @@ void batch_init(struct batch *b, struct ref *ref, int period,
 {
 	memset(b, 0, sizeof(*b));
 	arena_init(&b->arena);
+	arena_init(&b->name_arena);
 	ht_init(&b->intern, 1024);
+	ht_init(&b->names, 1024);
 	b->ref = ref;
 	b->period = period;
 	b->period_start = *period_start;
@@ -54,6 +56,9 @@ void batch_release(struct batch *b)
 	free(b->interned);
 	msgs_release(&b->msgs);
 	ht_release(&b->intern);
+	ht_release(&b->names);
+	free(b->nmemo);
+	arena_release(&b->name_arena);
 	arena_release(&b->arena);
 	memset(b, 0, sizeof(*b));
 }
@@ -88,6 +93,7 @@ void batch_absorb(struct batch *b, struct batch *shard, unsigned src)
 	to->def_group = group;
 	msgs_absorb(&b->msgs, &shard->msgs);
 	arena_absorb(&b->arena, &shard->arena);
+	arena_absorb(&b->arena, &shard->name_arena);
 	batch_release(shard);
 }
 
@@ -310,21 +316,66 @@ static void opt_date(const char *s, size_t n, struct date *d)
 }
 
 /* The name and its match key; an empty name rejects the row. */
+/* The name cell s[0, len) as b remembers it, or NULL. */
+static const struct name_memo *name_seen(const struct batch *b, const char *s,
+					 size_t len, uint64_t h)
+{
+	const struct name_memo *m;
+	size_t pos;
+	uint32_t v;
+
+	for (pos = ht_first(&b->names, h);
+	     (v = ht_next(&b->names, h, &pos)) != HT_NONE;) {
+		m = &b->nmemo[v];
+		if (m->len == len && !memcmp(m->raw, s, len))
+			return m;
+	}
+	return NULL;
+}
+
 static enum reason row_name(struct batch *b, const char *const *raw,
 			    struct rec *r, unsigned *flags, const char **detail)
 {
-	size_t n = raw[F_NAME] ? strlen(raw[F_NAME]) : 0;
+	const char *s = raw[F_NAME] ? raw[F_NAME] : "";
+	size_t len = strlen(s), n = 8 * len + 16; /* NFC growth, tone marks */
+	const struct name_memo *seen;
+	struct name_memo *m;
+	struct arena *a = &b->arena;
+	unsigned f = 0;
+	/* not behind a sink: the rows it drops would leave their names */
+	int memo = !b->sink;
+	uint64_t h = memo ? ht_hash(s, len) : 0;
 	char *buf;
 
-	n = 8 * n + 16; /* room for NFC growth and the key's tone marks */
+	if (memo && (seen = name_seen(b, s, len, h))) {
+		r->name = seen->name;
+		r->nkey = seen->nkey;
+		*flags |= seen->flags;
+		return R_NONE;
+	}
 	buf = scratch(b, n);
-	if (norm_name(CELL(F_NAME), buf, n, flags) != NORM_OK) {
+	if (norm_name(s, len, buf, n, &f) != NORM_OK) {
 		*detail = "the name is empty";
 		return R_EMPTY_NAME;
 	}
-	r->name = arena_strdup(&b->arena, buf);
+	*flags |= f;
+	m = NULL;
+	if (memo && b->nnmemo < NAME_MEMO_MAX && len <= UINT32_MAX) {
+		GROW(b->nmemo, b->nmemo_cap, b->nnmemo + 1);
+		m = &b->nmemo[b->nnmemo];
+		a = &b->name_arena;
+	}
+	r->name = arena_strdup(a, buf);
 	name_key(r->name, buf, n);
-	r->nkey = strcmp(buf, r->name) ? arena_strdup(&b->arena, buf) : r->name;
+	r->nkey = strcmp(buf, r->name) ? arena_strdup(a, buf) : r->name;
+	if (m) {
+		m->raw = arena_strndup(a, s, len);
+		m->len = (uint32_t)len;
+		m->name = r->name;
+		m->nkey = r->nkey;
+		m->flags = f;
+		ht_insert(&b->names, h, (uint32_t)b->nnmemo++);
+	}
 	return R_NONE;
 }
 

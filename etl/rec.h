@@ -209,6 +209,20 @@ struct person {
 	uint32_t n; /* rows (prior and roster) in members */
 };
 
+/*
+ * A name cell read before, and what it gave (struct batch's names): the
+ * normalised name and its match key, shared by every row of that cell,
+ * and the repair flags the normalising set.
+ */
+struct name_memo {
+	const char *raw, *name, *nkey;
+	uint32_t len; /* of raw */
+	uint32_t flags;
+};
+
+/* Name cells one batch remembers (about 80 bytes each, at most). */
+#define NAME_MEMO_MAX (1u << 20)
+
 /* What a batch's sink is handed (struct batch). */
 enum sink_what { SINK_REC, SINK_LEAD, SINK_REJECT };
 
@@ -248,6 +262,19 @@ struct batch {
 		unsigned val;
 		const char *str;
 	} memo[F_NFIELDS];
+	/*
+	 * The name cells read and what they gave (rec.c's row_name): names
+	 * repeat (a district of 1M people has some tens of thousands of
+	 * them), so each is normalised once and its rows share its two
+	 * strings.  They live in name_arena, which joins arena when a shard
+	 * is absorbed.  At most NAME_MEMO_MAX cells; later new ones are
+	 * normalised row by row, and so is every name of a batch with a
+	 * sink (the rows it drops would leave their names behind).
+	 */
+	struct hashtab names;
+	struct name_memo *nmemo;
+	size_t nnmemo, nmemo_cap;
+	struct arena name_arena;
 	/*
 	 * The out-of-core run's passes (spill.h): when set, each row, lead
 	 * and reject that reading a source adds (the last of its array) is

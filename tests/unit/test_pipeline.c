@@ -956,6 +956,79 @@ static void codes_are_never_cut(void **state)
 	ref_release(&ref);
 }
 
+/* rec_normalise on a registry row named by the cell name. */
+static enum reason named_row(struct batch *b, const char *name, struct rec *r)
+{
+	const char *raw[F_NFIELDS] = { 0 }, *detail = "";
+
+	raw[F_PERSON_ID] = ID_A;
+	raw[F_NAME] = name;
+	raw[F_DOB] = "01/01/1990";
+	raw[F_SEX] = "Nam";
+	raw[F_COMMUNE] = "29266";
+	return rec_normalise(b, KIND_REGISTRY, raw, 0, r, &detail);
+}
+
+static int keep_all(void *ctx, struct batch *b, enum sink_what what)
+{
+	(void)ctx;
+	(void)b;
+	(void)what;
+	return 1;
+}
+
+/*
+ * A name cell read again gives what it gave the first time, repair flag
+ * and all, from the batch's memo (its rows share the strings); a batch
+ * with a sink normalises every name itself.
+ */
+static void names_normalised_once(void **state)
+{
+	/* a control character dropped: a repair */
+	const char *cell = "nguy\xe1\xbb\x85n  v\xc4\x83n\x01 a";
+	/* the same name with its marks decomposed: another cell */
+	const char *nfd = "Nguye\xcc\x82\xcc\x83n V\xc4\x83n A";
+	struct date start = date_make(2024, 1, 1);
+	struct ref ref;
+	struct batch b;
+	struct etl_err err;
+	struct rec r1, r2, r3;
+	int k;
+
+	(void)state;
+	ref_init(&ref);
+	assert_int_equal(ref_load_groups(&ref, NULL, &err), 0);
+	for (k = 0; k < 2; k++) {
+		batch_init(&b, &ref, 2024, &start, &start);
+		if (k)
+			b.sink = keep_all;
+		assert_int_equal(named_row(&b, cell, &r1), R_NONE);
+		assert_int_equal(named_row(&b, cell, &r2), R_NONE);
+		assert_int_equal(named_row(&b, nfd, &r3), R_NONE);
+		assert_string_equal(r1.name, "NGUY\xe1\xbb\x84N V\xc4\x82N A");
+		assert_string_equal(r2.name, r1.name);
+		assert_string_equal(r3.name, r1.name);
+		assert_string_equal(r2.nkey, r1.nkey);
+		assert_true(r1.flags & NF_NAME_REPAIRED);
+		assert_true(r2.flags & NF_NAME_REPAIRED);
+		assert_true(r3.flags & NF_NAME_REPAIRED);
+		assert_int_equal(named_row(&b, "Lê Văn B", &r3), R_NONE);
+		assert_false(r3.flags & NF_NAME_REPAIRED);
+		assert_string_equal(r3.name, "LÊ VĂN B");
+		/* an empty name is rejected each time, never remembered */
+		assert_int_equal(named_row(&b, " \x01 ", &r3), R_EMPTY_NAME);
+		assert_int_equal(named_row(&b, " \x01 ", &r3), R_EMPTY_NAME);
+		if (k) {
+			assert_int_equal(b.nnmemo, 0);
+		} else {
+			assert_ptr_equal(r2.name, r1.name);
+			assert_int_equal(b.nnmemo, 3);
+		}
+		batch_release(&b);
+	}
+	ref_release(&ref);
+}
+
 /* The default scope holds the registry's commune codes whole. */
 static void default_scope_keeps_codes_whole(void **state)
 {
@@ -1194,6 +1267,7 @@ int main(void)
 		cmocka_unit_test(every_row_counts_once_or_has_a_review_row),
 		cmocka_unit_test(csv_files_quoted_and_private),
 		cmocka_unit_test(codes_are_never_cut),
+		cmocka_unit_test(names_normalised_once),
 		cmocka_unit_test(default_scope_keeps_codes_whole),
 		cmocka_unit_test(inputs_beyond_the_limit),
 		cmocka_unit_test(commune_translated_on_period_start),
