@@ -93,7 +93,8 @@ void batch_absorb(struct batch *b, struct batch *shard, unsigned src)
 	to->def_group = group;
 	msgs_absorb(&b->msgs, &shard->msgs);
 	arena_absorb(&b->arena, &shard->arena);
-	arena_absorb(&b->arena, &shard->name_arena);
+	if (!shard->sink) /* else what it kept has its own copies */
+		arena_absorb(&b->arena, &shard->name_arena);
 	batch_release(shard);
 }
 
@@ -342,12 +343,10 @@ static enum reason row_name(struct batch *b, const char *const *raw,
 	struct name_memo *m;
 	struct arena *a = &b->arena;
 	unsigned f = 0;
-	/* not behind a sink: the rows it drops would leave their names */
-	int memo = !b->sink;
-	uint64_t h = memo ? ht_hash(s, len) : 0;
+	uint64_t h = ht_hash(s, len);
 	char *buf;
 
-	if (memo && (seen = name_seen(b, s, len, h))) {
+	if ((seen = name_seen(b, s, len, h))) {
 		r->name = seen->name;
 		r->nkey = seen->nkey;
 		*flags |= seen->flags;
@@ -360,7 +359,7 @@ static enum reason row_name(struct batch *b, const char *const *raw,
 	}
 	*flags |= f;
 	m = NULL;
-	if (memo && b->nnmemo < NAME_MEMO_MAX && len <= UINT32_MAX) {
+	if (b->nnmemo < NAME_MEMO_MAX && len <= UINT32_MAX) {
 		GROW(b->nmemo, b->nmemo_cap, b->nnmemo + 1);
 		m = &b->nmemo[b->nnmemo];
 		a = &b->name_arena;
@@ -1143,10 +1142,32 @@ static struct sink_at sink_at(const struct batch *b)
  * Hand what was just added to the batch's sink, if it has one (rec.h),
  * and drop it when the sink says so, its strings with it (back to at).
  */
+/*
+ * A name (and its match key, NULL for a lead's) of a row that a sink
+ * keeps, copied out of name_arena, which such a batch does not keep
+ * (rec.h); a key that is the name stays the name.
+ */
+static void own_name(struct batch *b, const char **name, const char **nkey)
+{
+	int same = nkey && *nkey == *name;
+
+	*name = arena_strdup(&b->arena, *name);
+	if (nkey)
+		*nkey = same ? *name : arena_strdup(&b->arena, *nkey);
+}
+
 static void to_sink(struct batch *b, enum sink_what what, struct sink_at at)
 {
-	if (!b->sink || b->sink(b->sink_ctx, b, what))
+	if (!b->sink)
 		return;
+	if (b->sink(b->sink_ctx, b, what)) {
+		if (what == SINK_REC)
+			own_name(b, &b->recs[b->nrecs - 1].name,
+				 &b->recs[b->nrecs - 1].nkey);
+		else if (what == SINK_LEAD)
+			own_name(b, &b->leads[b->nleads - 1].name, NULL);
+		return;
+	}
 	if (what == SINK_REC)
 		b->nrecs--;
 	else if (what == SINK_LEAD)

@@ -267,9 +267,10 @@ struct batch {
 	 * repeat (a district of 1M people has some tens of thousands of
 	 * them), so each is normalised once and its rows share its two
 	 * strings.  They live in name_arena, which joins arena when a shard
-	 * is absorbed.  At most NAME_MEMO_MAX cells; later new ones are
-	 * normalised row by row, and so is every name of a batch with a
-	 * sink (the rows it drops would leave their names behind).
+	 * is absorbed; behind a sink, which drops most rows, a row it keeps
+	 * gets its own copies in arena instead, and name_arena goes with
+	 * the shard.  At most NAME_MEMO_MAX cells; later new ones are
+	 * normalised row by row.
 	 */
 	struct hashtab names;
 	struct name_memo *nmemo;

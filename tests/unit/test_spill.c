@@ -487,6 +487,50 @@ static void rule3_table(void **state)
 	teardown_fix(&f);
 }
 
+static int keep_every(void *ctx, struct batch *b, enum sink_what what)
+{
+	(void)ctx;
+	(void)b;
+	(void)what;
+	return 1;
+}
+
+/*
+ * Rows a sink keeps own their names: a shard behind a sink lets its
+ * memo of names go (rec.h), and the kept rows read the same names and
+ * keys as a plain read's, a key equal to its name still the name.
+ */
+static void sink_rows_own_their_names(void **state)
+{
+	struct etl_err err = { "" };
+	struct ref ref;
+	struct batch k;
+	struct fix f;
+	size_t i;
+
+	(void)state;
+	setup_fix(&f, 1);
+	load_ref(&f, &ref);
+	batch_init(&k, &ref, 2024, &f.start, &f.today);
+	k.sink = keep_every;
+	if (pipeline_read(&k, &f.o, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(k.nrecs, f.plain.nrecs);
+	assert_int_equal(k.nleads, f.plain.nleads);
+	for (i = 0; i < k.nrecs; i++) {
+		const struct rec *r = &k.recs[i];
+
+		assert_string_equal(r->name, f.plain.recs[i].name);
+		assert_string_equal(r->nkey, f.plain.recs[i].nkey);
+		assert_int_equal(r->nkey == r->name, !strcmp(r->nkey, r->name));
+	}
+	for (i = 0; i < k.nleads; i++)
+		assert_string_equal(k.leads[i].name, f.plain.leads[i].name);
+	batch_release(&k);
+	ref_release(&ref);
+	teardown_fix(&f);
+}
+
 /* after - before of every counter joins to's; nothing else changes. */
 static void add_counts(void **state)
 {
@@ -564,6 +608,7 @@ int main(void)
 		cmocka_unit_test(partition_count),
 		cmocka_unit_test(partitions_hold_their_groups),
 		cmocka_unit_test(rule3_table),
+		cmocka_unit_test(sink_rows_own_their_names),
 		cmocka_unit_test(add_counts),
 		cmocka_unit_test(changed_input_is_refused),
 	};
