@@ -316,7 +316,6 @@ static void opt_date(const char *s, size_t n, struct date *d)
 		memset(d, 0, sizeof(*d));
 }
 
-/* The name and its match key; an empty name rejects the row. */
 /* The name cell s[0, len) as b remembers it, or NULL. */
 static const struct name_memo *name_seen(const struct batch *b, const char *s,
 					 size_t len, uint64_t h)
@@ -334,6 +333,10 @@ static const struct name_memo *name_seen(const struct batch *b, const char *s,
 	return NULL;
 }
 
+/*
+ * The name and its match key, from b's memo of name cells (rec.h) when
+ * the cell was read before; an empty name rejects the row.
+ */
 static enum reason row_name(struct batch *b, const char *const *raw,
 			    struct rec *r, unsigned *flags, const char **detail)
 {
@@ -1139,10 +1142,6 @@ static struct sink_at sink_at(const struct batch *b)
 }
 
 /*
- * Hand what was just added to the batch's sink, if it has one (rec.h),
- * and drop it when the sink says so, its strings with it (back to at).
- */
-/*
  * A name (and its match key, NULL for a lead's) of a row that a sink
  * keeps, copied out of name_arena, which such a batch does not keep
  * (rec.h); a key that is the name stays the name.
@@ -1155,6 +1154,11 @@ static void own_name(struct batch *b, const char **name, const char **nkey)
 	if (nkey)
 		*nkey = same ? *name : arena_strdup(&b->arena, *nkey);
 }
+
+/*
+ * Hand what was just added to the batch's sink, if it has one (rec.h),
+ * and drop it when the sink says so, its strings with it (back to at).
+ */
 
 static void to_sink(struct batch *b, enum sink_what what, struct sink_at at)
 {

@@ -220,7 +220,7 @@ struct name_memo {
 	uint32_t flags;
 };
 
-/* Name cells one batch remembers (about 80 bytes each, at most). */
+/* Name cells one batch remembers (about 100 bytes each, strings too). */
 #define NAME_MEMO_MAX (1u << 20)
 
 /* What a batch's sink is handed (struct batch). */
