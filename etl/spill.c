@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -260,6 +261,25 @@ static void map_put(struct keymap *m, uint64_t key, uint32_t row)
 	m->n++;
 }
 
+/*
+ * Back n bytes at p with huge pages where the kernel has them for the
+ * asking (transparent huge pages in "madvise" mode): the table is far
+ * larger than the cache and is read at random, so nearly every lookup
+ * also misses the TLB with 4 KB pages.
+ */
+static void advise_huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+
+	if (n >= (64u << 20))
+		(void)madvise((void *)a, n - (a - (uintptr_t)p), MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
 static void map_grow(struct keymap *m)
 {
 	struct keymap old = *m;
@@ -273,6 +293,8 @@ static void map_grow(struct keymap *m)
 		m->cap = MAP_MAX;
 	m->key = xcalloc(m->cap, sizeof(*m->key));
 	m->row = xmalloc(m->cap * sizeof(*m->row));
+	advise_huge(m->key, m->cap * sizeof(*m->key));
+	advise_huge(m->row, m->cap * sizeof(*m->row));
 	m->n = 0;
 	for (i = 0; i < old.cap; i++)
 		if (old.key[i])
