@@ -716,14 +716,10 @@ static long long copy_list(struct load *L, const struct list_table *t, FILE *f,
 	return rows < 0 ? bail(L, "%s", err.msg) : rows;
 }
 
-/* rows of file (present or not) as summary.json counts them: 0 or -1. */
-static int check_count(struct load *L, const char *file, const char *path,
-		       long long rows, int present)
+/* rows of path (present or not) are want, summary.json's count: 0 or -1. */
+static int check_count(struct load *L, const char *path, long long rows,
+		       int present, long long want)
 {
-	long long want;
-
-	if (expected_rows(L, file, &want) < 0)
-		return -1;
 	if (want == rows)
 		return 0;
 	if (want < 0) /* check_keys() saw it: not reached */
@@ -741,10 +737,11 @@ static int check_count(struct load *L, const char *file, const char *path,
 
 /*
  * COPY <dir>/<table>.csv into the run's staging table, then check its
- * row count against summary.json.  A list file that is absent is a list
- * of 0 rows (summary.json must say so).
+ * row count against want, summary.json's.  A list file that is absent is
+ * a list of 0 rows (summary.json must say so).
  */
-static int load_table(struct load *L, const struct list_table *t)
+static int load_table(struct load *L, const struct list_table *t,
+		      long long want)
 {
 	struct strbuf path;
 	char file[64];
@@ -766,7 +763,7 @@ static int load_table(struct load *L, const struct list_table *t)
 		rc = rows < 0 ? -1 : 0;
 	}
 	if (rc == 0)
-		rc = check_count(L, file, path.buf, rows, present);
+		rc = check_count(L, path.buf, rows, present, want);
 	if (rc == 0) {
 		L->rows += rows;
 		if (present)
@@ -1036,23 +1033,22 @@ static int finish_run(struct load *L)
 }
 
 /*
- * Size the key set for the person rows summary.json counts, so that it
- * does not grow (rehash) through the load.
+ * Each list's row count as summary.json gives it (-1: none) into
+ * want[NTABLES], and the key set sized for the person rows among them,
+ * so that it does not grow (rehash) through the load.
  */
-static int size_keys(struct load *L)
+static int read_counts(struct load *L, long long *want)
 {
-	long long n, sum = 0;
+	long long sum = 0;
 	char file[64];
 	size_t i;
 
 	for (i = 0; i < NTABLES; i++) {
-		if (!tables[i].person)
-			continue;
 		snprintf(file, sizeof(file), "%s.csv", tables[i].name);
-		if (expected_rows(L, file, &n) < 0)
+		if (expected_rows(L, file, &want[i]) < 0)
 			return -1;
-		if (n > 0)
-			sum += n;
+		if (tables[i].person && want[i] > 0)
+			sum += want[i];
 	}
 	ht_release(&L->keys);
 	ht_init(&L->keys, (size_t)sum);
@@ -1062,13 +1058,14 @@ static int size_keys(struct load *L)
 /* The steps inside the transaction, in order: 0 or -1. */
 static int load_steps(struct load *L, const char *schemas)
 {
+	long long want[NTABLES];
 	size_t i;
 
 	if (migrate(L, schemas) < 0 || start_run(L) < 0 ||
-	    load_reference(L) < 0 || size_keys(L) < 0)
+	    load_reference(L) < 0 || read_counts(L, want) < 0)
 		return -1;
 	for (i = 0; i < NTABLES; i++)
-		if (load_table(L, &tables[i]) < 0)
+		if (load_table(L, &tables[i], want[i]) < 0)
 			return -1;
 	return check_accounting(L) < 0 ? -1 : finish_run(L);
 }

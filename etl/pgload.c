@@ -1153,7 +1153,7 @@ static long long copy_stream(PGconn *conn, FILE *fp, const char *header,
 	char *buf = xmalloc(PGLOAD_CHUNK);
 	struct xform x = { 0 };
 	unsigned long long total = header_len;
-	int sent = 1, read_failed, failed = 0;
+	int read_failed, failed = 0;
 	int nslots = 0;
 	size_t n;
 
@@ -1185,11 +1185,9 @@ static long long copy_stream(PGconn *conn, FILE *fp, const char *header,
 	read_failed = ferror(fp);
 	if (!x.failed && !read_failed)
 		x_end(&x);
-	if (x.failed && !x.mac_failed)
-		sent = 0;
 	free(buf);
 	free(x.out);
-	if (!sent)
+	if (x.failed && !x.mac_failed) /* a send failed */
 		failed = conn_err(err, conn, what);
 	else if (x.mac_failed)
 		failed = etl_errf(err,
