@@ -21,6 +21,8 @@ void ht_init(struct hashtab *h, size_t expect)
 {
 	size_t cap = 16;
 
+	if (expect > UINT32_MAX) /* values are 32-bit: no more entries */
+		expect = UINT32_MAX;
 	while (cap * 7 / 10 < expect)
 		cap *= 2;
 	alloc_slots(h, cap);

@@ -25,7 +25,8 @@ struct hashtab {
 	size_t n;
 };
 
-/* Size for about `expect` entries (it grows as needed). */
+/* Size for about `expect` entries (taken as at most UINT32_MAX, the most
+   a table holds; it grows as needed). */
 void ht_init(struct hashtab *h, size_t expect);
 void ht_release(struct hashtab *h);
 void ht_insert(struct hashtab *h, uint64_t hash, uint32_t val);

@@ -1033,13 +1033,34 @@ static int finish_run(struct load *L)
 }
 
 /*
+ * The rows list file path can hold at most: a row takes two bytes at
+ * least (a cell and its newline).  0 when it is absent or not a file.
+ */
+static unsigned long long rows_room(const char *dir, const char *file)
+{
+	struct strbuf path;
+	struct stat st;
+	unsigned long long room = 0;
+
+	sb_init(&path, 0);
+	sb_addf(&path, "%s/%s", dir, file);
+	if (stat(path.buf, &st) == 0 && S_ISREG(st.st_mode))
+		room = (unsigned long long)st.st_size / 2;
+	sb_release(&path);
+	return room;
+}
+
+/*
  * Each list's row count as summary.json gives it (-1: none) into
  * want[NTABLES], and the key set sized for the person rows among them,
- * so that it does not grow (rehash) through the load.
+ * so that it does not grow (rehash) through the load.  A count is only
+ * a hint here, checked after its COPY (check_count): each is taken at
+ * most as the rows its file has room for, so a summary.json that claims
+ * too many sizes nothing past the files.
  */
 static int read_counts(struct load *L, long long *want)
 {
-	long long sum = 0;
+	unsigned long long sum = 0, n, room;
 	char file[64];
 	size_t i;
 
@@ -1047,11 +1068,14 @@ static int read_counts(struct load *L, long long *want)
 		snprintf(file, sizeof(file), "%s.csv", tables[i].name);
 		if (expected_rows(L, file, &want[i]) < 0)
 			return -1;
-		if (tables[i].person && want[i] > 0)
-			sum += want[i];
+		if (!tables[i].person || want[i] <= 0)
+			continue;
+		n = (unsigned long long)want[i];
+		room = rows_room(L->dir, file);
+		sum += n < room ? n : room;
 	}
 	ht_release(&L->keys);
-	ht_init(&L->keys, (size_t)sum);
+	ht_init(&L->keys, sum < SIZE_MAX ? (size_t)sum : SIZE_MAX);
 	return 0;
 }
 

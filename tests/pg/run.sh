@@ -105,7 +105,9 @@ same() {
 run_load() {
 	want=$1
 	shift
-	(cd "$root" && "$bin" load --quiet "$@") >"$work/out" 2>"$work/err"
+	# a load that hangs fails its test (exit 124) instead of the suite
+	(cd "$root" && timeout 300 "$bin" load --quiet "$@") >"$work/out" \
+		2>"$work/err"
 	rc=$?
 	if [ "$rc" -ne "$want" ]; then
 		echo "exit $rc, want $want" >>"$work/err"
@@ -367,6 +369,21 @@ check "a count mismatch with summary.json exits 1" \
 check "the mismatch message names the file and counts" \
 	grep -q "increase.csv' has 2 rows but summary.json says 3" "$work/err"
 check "after the mismatch nothing is committed" same "$before" "$(state)"
+
+# summary.json's counts only size the loader's key set as a hint: a count
+# far past what the file can hold is the same mismatch, where it ran the
+# loader out of memory (3e9) or into an endless loop (2e18).
+for claim in 3000000000 2000000000000000000; do
+	write_run "$work/huge_count" 2024
+	sed -i "s/\"increase.csv\": 2/\"increase.csv\": $claim/" \
+		"$work/huge_count/summary.json"
+	check "a count of $claim for a 2-row list exits 1" \
+		run_load 1 --out "$work/huge_count"
+	check "... with the mismatch message" \
+		grep -q "increase.csv' has 2 rows but summary.json says $claim" \
+		"$work/err"
+done
+check "after those nothing is committed" same "$before" "$(state)"
 
 write_run "$work/bad_missing" 2024
 rm "$work/bad_missing/review.csv"
