@@ -634,6 +634,7 @@ struct rule3 {
 	size_t ntoks, toks_cap;
 	struct r3name *nms;
 	size_t nnms, nms_cap;
+	struct arena text; /* the names' accent-free keys */
 	uint8_t *maybe; /* per pending person: a row may be them */
 };
 
@@ -673,6 +674,22 @@ static char *ascii_key(const char *name)
 
 	name_key_ascii(name, k, n);
 	return k;
+}
+
+/* The same in a, at its own length (the key takes 4 bytes a name byte
+   at most, and about 1: hundreds of thousands are kept at once). */
+static char *ascii_key_in(struct arena *a, const char *name)
+{
+	char buf[512], *k, *kept;
+
+	if (4 * strlen(name) + 1 <= sizeof(buf)) {
+		name_key_ascii(name, buf, sizeof(buf));
+		return arena_strdup(a, buf);
+	}
+	k = ascii_key(name);
+	kept = arena_strdup(a, k);
+	free(k);
+	return kept;
 }
 
 static void want_tok(struct rule3 *r3, int type, uint64_t val, uint32_t who)
@@ -803,7 +820,7 @@ static void want_name(struct rule3 *r3, const struct rec *r, uint32_t who)
 	GROW(r3->nms, r3->nms_cap, r3->nnms + 1);
 	i = (uint32_t)r3->nnms++;
 	nm = &r3->nms[i];
-	nm->ascii = ascii_key(r->name);
+	nm->ascii = ascii_key_in(&r3->text, r->name);
 	nm->r = r;
 	nm->who = who;
 	nm->next = nm->next_any = NONE32;
@@ -996,9 +1013,13 @@ static void rule3_scan(struct ctx *c, struct rule3 *r3)
 	r3->maybe = xcalloc(c->npending ? c->npending : 1, 1);
 	if (!c->npending)
 		return;
-	ht_init(&r3->ids, 4 * c->npending);
-	ht_init(&r3->names, 2 * c->npending);
-	ht_init(&r3->names_any, 2 * c->npending);
+	/* sized for about 2 identifiers and 1 name key a person (the
+	   messy district's 1M people: 2.3 and 1, at most 2 names each);
+	   they grow past that */
+	ht_init(&r3->ids, 2 * c->npending);
+	ht_init(&r3->names, c->npending);
+	ht_init(&r3->names_any, c->npending);
+	arena_init(&r3->text);
 	ht_init(&r3->dates, 4096); /* distinct dates are few: it grows */
 	for (i = 0; i < c->npending; i++)
 		want_person(c, r3, (uint32_t)i);
@@ -1033,19 +1054,20 @@ static void rule3_scan(struct ctx *c, struct rule3 *r3)
 	}
 }
 
-static void rule3_release(struct rule3 *r3)
+/* Everything of r3 but maybe[], which is all deciding needs: the
+   tables go before the decisions add their rows to the lists. */
+static void rule3_release_tables(struct rule3 *r3)
 {
-	size_t i;
-
-	for (i = 0; i < r3->nnms; i++)
-		free(r3->nms[i].ascii);
+	arena_release(&r3->text);
 	free(r3->nms);
 	free(r3->toks);
-	free(r3->maybe);
 	ht_release(&r3->ids);
 	ht_release(&r3->names);
 	ht_release(&r3->names_any);
 	ht_release(&r3->dates);
+	r3->nms = NULL;
+	r3->toks = NULL;
+	r3->nnms = r3->ntoks = 0;
 }
 
 /* ---- the rows of each list -------------------------------------------- */
@@ -1483,9 +1505,10 @@ void classify_run(struct batch *b, struct outputs *o)
 		free(part[k].cov);
 	}
 	rule3_scan(&c, &r3);
+	rule3_release_tables(&r3);
 	for (i = 0; i < c.npending; i++)
 		decide_pending(&c, &b->people[c.pending[i]], r3.maybe[i]);
-	rule3_release(&r3);
+	free(r3.maybe);
 	keep_notes(b, &c);
 	free(c.pending);
 	o->cov = c.cov;

@@ -648,6 +648,54 @@ static void rejected_row_with_the_name_and_dob(void **state)
 }
 
 /*
+ * ... the same with a name long enough (over 127 bytes) that rule 3 keeps
+ * its accent-free key on the heap path: the whole name is compared, so a
+ * row whose name differs only in its last word is no match.
+ */
+#define LONG_NAME                                                              \
+	"Nguyễn Thị Hoàng Lan Phương Thảo Ngọc Bích Diễm Kiều Oanh Yến "      \
+	"Hồng Nhung Thúy Vân Quỳnh Hương Mỹ Linh Tường Vi Bảo Châu Hạnh"
+static void long_name_and_dob(void **state)
+{
+	const struct cells card = { KIND_PRIOR,
+				    { [F_PERSON_ID] = ID_A,
+				      [F_BHXH] = "8400000001",
+				      [F_NAME] = LONG_NAME " Phúc",
+				      [F_DOB] = "02/02/1990",
+				      [F_SEX] = "Nữ",
+				      [F_COMMUNE] = HERE,
+				      [F_GROUP] = "HN" } };
+	const struct cells reg = { KIND_REGISTRY,
+				   { [F_PERSON_ID] = ID_A,
+				     [F_NAME] = LONG_NAME " Phúc",
+				     [F_DOB] = "02/02/1990",
+				     [F_SEX] = "Nữ",
+				     [F_COMMUNE] = HERE } };
+	const struct cells same = { KIND_ROSTER,
+				    { [F_NAME] = LONG_NAME " Phuc",
+				      [F_DOB] = "02/02/1990",
+				      [F_COMMUNE] = HERE,
+				      [F_GROUP] = "ZZ" } };
+	const struct cells other = { KIND_ROSTER,
+				     { [F_NAME] = LONG_NAME " Phước",
+				       [F_DOB] = "02/02/1990",
+				       [F_COMMUNE] = HERE,
+				       [F_GROUP] = "ZZ" } };
+	const struct cells rows[][3] = { { card, reg, same },
+					 { card, reg, other } };
+	size_t decreases, maybe;
+
+	(void)state;
+	assert_true(strlen(LONG_NAME) > 128);
+	run_rows(rows[0], 3, R_UNKNOWN_GROUP, &decreases, &maybe);
+	assert_int_equal(decreases, 0);
+	assert_int_equal(maybe, 1);
+	run_rows(rows[1], 3, R_UNKNOWN_GROUP, &decreases, &maybe);
+	assert_int_equal(decreases, 1);
+	assert_int_equal(maybe, 0);
+}
+
+/*
  * A line the reader could not split: its valid 12-digit IDs and 10-digit
  * codes (not 11 digits, not a card code's 13, not an invalid ID).
  */
@@ -698,6 +746,7 @@ int main(void)
 		cmocka_unit_test(
 			rejected_row_with_the_code_is_a_possible_match),
 		cmocka_unit_test(rejected_row_with_the_name_and_dob),
+		cmocka_unit_test(long_name_and_dob),
 		cmocka_unit_test(line_leads_are_its_ids),
 	};
 
