@@ -680,15 +680,13 @@ static char *ascii_key(const char *name)
    at most, and about 1: hundreds of thousands are kept at once). */
 static char *ascii_key_in(struct arena *a, const char *name)
 {
-	char buf[512], *k, *kept;
+	size_t n = 4 * strlen(name) + 1;
+	char stack[512], *k = n <= sizeof(stack) ? stack : xmalloc(n), *kept;
 
-	if (4 * strlen(name) + 1 <= sizeof(buf)) {
-		name_key_ascii(name, buf, sizeof(buf));
-		return arena_strdup(a, buf);
-	}
-	k = ascii_key(name);
+	name_key_ascii(name, k, n);
 	kept = arena_strdup(a, k);
-	free(k);
+	if (k != stack)
+		free(k);
 	return kept;
 }
 

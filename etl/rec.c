@@ -1159,7 +1159,6 @@ static void own_name(struct batch *b, const char **name, const char **nkey)
  * Hand what was just added to the batch's sink, if it has one (rec.h),
  * and drop it when the sink says so, its strings with it (back to at).
  */
-
 static void to_sink(struct batch *b, enum sink_what what, struct sink_at at)
 {
 	if (!b->sink)
